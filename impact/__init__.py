@@ -1,0 +1,32 @@
+"""Humanitarian infrastructure impact model.
+
+Strikes -> damaged assets -> restoration over time -> cascade from power to water to
+heat (with storage and backup buffers) -> people without each service per admin area,
+with Monte Carlo uncertainty.
+
+>>> import impact
+>>> sc = impact.load_scenario("odesa-2025-12")
+>>> res = impact.run(sc, samples=100, seed=1)
+>>> res.summary()  # doctest: +SKIP
+"""
+
+from impact import export, figures
+from impact._version import __version__
+from impact.bundled import bundled_ids
+from impact.problems import Problem, ScenarioError
+from impact.result import Result, run
+from impact.scenario import Scenario, load_scenario, scenario_from_frames
+
+__all__ = [
+    "Problem",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "bundled_ids",
+    "export",
+    "figures",
+    "load_scenario",
+    "run",
+    "scenario_from_frames",
+]

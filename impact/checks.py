@@ -1,0 +1,211 @@
+"""Consistency checks across the tables of a scenario.
+
+Each check is a named function taking typed tables and returning problems that name
+the offending file, line and column, e.g.
+``strikes.csv:14: asset_id: 'PRT-07' is not in assets.csv``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from impact.problems import Problem
+from impact.schema import KIND_DEFAULT_CLASS, Table
+from impact.tables import LINE
+
+#: Parent populations may differ from the sum of their children by this fraction.
+POPULATION_TOLERANCE = 0.005
+
+#: Shares of one (area, service) may exceed 1 by this much (rounding in spreadsheets).
+SHARE_TOLERANCE = 1e-9
+
+
+def _choices(values: list[str], limit: int = 12) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
+    """Rows whose key (``table.key``) repeats an earlier row's."""
+    if not table.key or frame is None:
+        return []
+    problems = []
+    first: dict[tuple, int] = {}
+    for row in frame[[*table.key, LINE]].itertuples(index=False):
+        key, line = tuple(row[:-1]), row[-1]
+        if key in first:
+            shown = ", ".join(f"{k}={v!r}" for k, v in zip(table.key, key, strict=True))
+            problems.append(Problem(table.name, line, table.key[-1],
+                                    f"duplicate row ({shown}); first on line {first[key]}"))
+        else:
+            first[key] = line
+    return problems
+
+
+def check_references(
+    frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str, *, allow_empty: bool = False
+) -> list[Problem]:
+    """Cells of ``column`` that name an id missing from ``target``."""
+    if frame is None:
+        return []
+    problems = []
+    for value, line in zip(frame[column], frame[LINE], strict=True):
+        if value == "" and allow_empty:
+            continue
+        if value not in known:
+            problems.append(Problem(file, line, column, f"{value!r} is not in {target}"))
+    return problems
+
+
+def check_area_tree(areas: pd.DataFrame) -> list[Problem]:
+    """Parent links, hierarchy cycles, levels and populations of ``areas.csv``."""
+    problems: list[Problem] = []
+    ids = set(areas["area_id"])
+    problems += check_references(areas, "areas.csv", "parent_id", ids, "areas.csv (area_id)", allow_empty=True)
+    parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
+    line = dict(zip(areas["area_id"], areas[LINE], strict=True))
+    level = dict(zip(areas["area_id"], areas["admin_level"], strict=True))
+    if not any(p == "" for p in parent.values()):
+        problems.append(Problem("areas.csv", 0, "parent_id", "no top area: one area must have an empty parent_id"))
+    for area_id in areas["area_id"]:
+        seen = [area_id]
+        current = parent.get(area_id, "")
+        while current and current in parent:
+            if current in seen:
+                cycle = " -> ".join([*seen[seen.index(current):], current])
+                problems.append(Problem("areas.csv", line[area_id], "parent_id", f"area hierarchy has a cycle: {cycle}"))
+                break
+            seen.append(current)
+            current = parent[current]
+    for area_id, parent_id in parent.items():
+        if parent_id in level and not pd.isna(level[area_id]) and not pd.isna(level[parent_id]):
+            if level[area_id] <= level[parent_id]:
+                problems.append(Problem("areas.csv", line[area_id], "admin_level",
+                                        f"admin_level {level[area_id]} must be greater than that of its "
+                                        f"parent {parent_id!r} ({level[parent_id]})"))
+    if any("cycle" in p.message for p in problems):
+        return problems
+    children: dict[str, list[str]] = {}
+    for area_id, parent_id in parent.items():
+        if parent_id:
+            children.setdefault(parent_id, []).append(area_id)
+    stated = dict(zip(areas["area_id"], areas["population"], strict=True))
+
+    def total(area_id: str) -> float:
+        if area_id not in children:
+            value = stated[area_id]
+            return 0.0 if pd.isna(value) else float(value)
+        return sum(total(child) for child in children[area_id])
+
+    for area_id in areas["area_id"]:
+        value = stated[area_id]
+        if area_id not in children:
+            if pd.isna(value):
+                problems.append(Problem("areas.csv", line[area_id], "population",
+                                        "is empty; population is required on leaf areas"))
+        elif not pd.isna(value):
+            summed = total(area_id)
+            if abs(float(value) - summed) > POPULATION_TOLERANCE * max(summed, 1.0):
+                problems.append(Problem(
+                    "areas.csv", line[area_id], "population",
+                    f"{int(value):,} differs from the sum of its children {summed:,.0f} by more than 0.5 %"))
+    return problems
+
+
+def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem]:
+    """Assets naming a restoration class that no curve defines."""
+    problems = []
+    for value, line in zip(assets["restoration_class"], assets[LINE], strict=True):
+        if value and value not in classes:
+            problems.append(Problem("assets.csv", line, "restoration_class",
+                                    f"{value!r} is not a restoration class; choose one of "
+                                    f"{_choices(sorted(classes))} or add rows to restoration.csv"))
+    return problems
+
+
+def asset_classes(assets: pd.DataFrame) -> dict[str, str]:
+    """Restoration class of every asset (its own or its kind's default)."""
+    return {
+        asset_id: (own or KIND_DEFAULT_CLASS.get(kind, ""))
+        for asset_id, own, kind in zip(assets["asset_id"], assets["restoration_class"], assets["kind"], strict=True)
+    }
+
+
+def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curves: pd.DataFrame) -> list[Problem]:
+    """Strikes whose (class of asset, damage state) has no restoration curve."""
+    have = set(zip(curves["restoration_class"], curves["damage_state"], strict=True))
+    problems = []
+    for asset_id, state, line in zip(strikes["asset_id"], strikes["damage_state"], strikes[LINE], strict=True):
+        if state == "none" or asset_id not in classes_of:
+            continue
+        klass = classes_of[asset_id]
+        if (klass, state) not in have:
+            problems.append(Problem("strikes.csv", line, "damage_state",
+                                    f"no restoration curve for class {klass!r} at {state!r}; "
+                                    "add a row to restoration.csv"))
+    return problems
+
+
+def check_curve_rows(curves: pd.DataFrame) -> list[Problem]:
+    """Curves whose dispersion does not fit their distribution."""
+    problems = []
+    for row in curves[["distribution", "dispersion", LINE]].itertuples(index=False):
+        if row.distribution in ("normal", "lognormal") and pd.isna(row.dispersion):
+            problems.append(Problem("restoration.csv", row[2], "dispersion",
+                                    f"is empty; a {row.distribution} curve needs a dispersion"))
+    return problems
+
+
+def check_dependencies(dependencies: pd.DataFrame) -> list[Problem]:
+    """Self-dependencies and dependency cycles."""
+    problems = []
+    needs: dict[str, list[str]] = {}
+    line: dict[tuple[str, str], int] = {}
+    for asset_id, supplier, row_line in zip(dependencies["asset_id"], dependencies["depends_on"],
+                                            dependencies[LINE], strict=True):
+        if asset_id == supplier:
+            problems.append(Problem("dependencies.csv", row_line, "depends_on",
+                                    f"{asset_id!r} depends on itself"))
+            continue
+        needs.setdefault(asset_id, []).append(supplier)
+        line.setdefault((asset_id, supplier), row_line)
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        path.append(node)
+        for supplier in needs.get(node, []):
+            if state.get(supplier) == 1:
+                cycle = [*path[path.index(supplier):], supplier]
+                members = frozenset(cycle)
+                if members not in reported:
+                    reported.add(members)
+                    problems.append(Problem("dependencies.csv", line[(node, supplier)], "depends_on",
+                                            "dependency cycle: " + " -> ".join(cycle)))
+            elif state.get(supplier) is None:
+                visit(supplier, path)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(needs):
+        if node not in state:
+            visit(node, [])
+    return problems
+
+
+def check_links(links: pd.DataFrame, leaves: set[str], areas: set[str]) -> list[Problem]:
+    """Links to non-leaf areas and shares of one (area, service) summing over 1."""
+    problems = []
+    for area_id, line in zip(links["area_id"], links[LINE], strict=True):
+        if area_id in areas and area_id not in leaves:
+            problems.append(Problem("service_links.csv", line, "area_id",
+                                    f"{area_id!r} has child areas; service links must point at leaf areas"))
+    valid = links[links["share"].notna()]
+    for (area_id, service), group in valid.groupby(["area_id", "service"], sort=False):
+        total = float(group["share"].sum())
+        if total > 1 + SHARE_TOLERANCE:
+            problems.append(Problem("service_links.csv", int(group[LINE].max()), "share",
+                                    f"shares of ({area_id}, {service}) sum to {total:.6g}, more than 1 "
+                                    f"(lines {', '.join(map(str, group[LINE]))})"))
+    return problems

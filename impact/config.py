@@ -1,0 +1,217 @@
+"""``scenario.toml``: reading and checking a scenario's settings."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from impact.problems import Problem
+from impact.schema import SCENARIO_KEYS
+from impact.tables import parse_time
+
+FILE = "scenario.toml"
+
+
+@dataclass(frozen=True)
+class ScenarioConfig:
+    """Settings of a scenario (``scenario.toml``).
+
+    Parameters
+    ----------
+    id : str
+        Scenario id.
+    title : str
+        Human title.
+    timezone : str
+        IANA time zone used for every local time shown.
+    start : pandas.Timestamp
+        Start of the time axis [UTC].
+    horizon_hours : float
+        Length of the time axis [hours].
+    step_minutes : float
+        Time step [minutes].
+    persons_per_household : float
+        Converts households and consumers to people [persons per household].
+    samples : int
+        Default number of Monte Carlo samples.
+    seed : int
+        Default seed.
+    quantiles : tuple of float
+        Default quantiles reported.
+    description : str
+        Longer description.
+    """
+
+    id: str
+    title: str
+    timezone: str
+    start: pd.Timestamp
+    horizon_hours: float
+    step_minutes: float
+    persons_per_household: float = 2.6
+    samples: int = 500
+    seed: int = 0
+    quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
+    description: str = ""
+
+    @property
+    def steps(self) -> int:
+        """Number of time steps on the axis."""
+        return round(self.horizon_hours * 60 / self.step_minutes)
+
+    @property
+    def step_hours(self) -> float:
+        """Time step [hours]."""
+        return self.step_minutes / 60
+
+
+def _line_of(text: str, section: str, key: str) -> int:
+    """Best-effort 1-based line of ``key`` in ``section`` of a TOML text (0 if absent)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[([^\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+        elif current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    return 0
+
+
+def check_quantiles(values: object) -> str | None:
+    """Return why ``values`` is not a valid list of quantiles, or None if it is."""
+    if not isinstance(values, list | tuple) or not values:
+        return "must be a non-empty list of numbers in [0, 1], e.g. [0.05, 0.5, 0.95]"
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            return f"{value!r} is not a number in [0, 1]"
+    if len(set(values)) != len(values):
+        return "quantiles must not repeat"
+    return None
+
+
+def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
+    """Read and check ``scenario.toml`` in ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        Scenario folder.
+
+    Returns
+    -------
+    config : ScenarioConfig or None
+        None when any problem was found.
+    problems : list of Problem
+    """
+    path = folder / FILE
+    if not path.exists():
+        return None, [Problem(FILE, 0, "-", "required file is missing from the scenario folder")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(FILE, line, "-", "not valid UTF-8; save the file as UTF-8")]
+    if not text.strip():
+        return None, [Problem(FILE, 0, "-", "file is empty; expected [scenario] and [run] sections")]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        return None, [Problem(FILE, int(match.group(1)) if match else 0, "-", f"not valid TOML: {error}")]
+    return config_from_dict(document, text)
+
+
+def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | None, list[Problem]]:
+    """Check a parsed ``scenario.toml`` document and build the config.
+
+    Parameters
+    ----------
+    document : dict
+        ``{"scenario": {...}, "run": {...}}``.
+    text : str
+        The TOML text, used to locate lines in messages.
+
+    Returns
+    -------
+    config : ScenarioConfig or None
+    problems : list of Problem
+    """
+    problems: list[Problem] = []
+    values: dict[str, object] = {}
+
+    def problem(section: str, key: str, message: str) -> None:
+        problems.append(Problem(FILE, _line_of(text, section, key), f"{section}.{key}", message))
+
+    for section in ("scenario", "run"):
+        if section in document and not isinstance(document[section], dict):
+            problems.append(Problem(FILE, 0, section, f"[{section}] must be a table"))
+    if "scenario" not in document:
+        problems.append(Problem(FILE, 0, "scenario", "the [scenario] section is missing"))
+
+    for (section, key), (kind, required, default, _doc) in SCENARIO_KEYS.items():
+        table = document.get(section, {})
+        if not isinstance(table, dict):
+            continue
+        if key not in table:
+            if required:
+                problem(section, key, "required key is missing")
+            else:
+                values[key] = default
+            continue
+        value = table[key]
+        if kind == "text" and not isinstance(value, str):
+            problem(section, key, f"{value!r} must be text")
+        elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            problem(section, key, f"{value!r} must be a whole number >= 0")
+        elif kind == "float" and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not math.isfinite(value) or value <= 0):
+            problem(section, key, f"{value!r} must be a number > 0")
+        elif kind == "time":
+            try:
+                values[key] = parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value))
+            except ValueError as error:
+                problem(section, key, f"{error}" if "offset" in str(error)
+                        else f"{value!r} is not an ISO 8601 time with a UTC offset")
+            continue
+        elif kind == "list":
+            reason = check_quantiles(value)
+            if reason:
+                problem(section, key, reason)
+            else:
+                values[key] = tuple(float(v) for v in value)
+            continue
+        else:
+            values[key] = value
+
+    scenario_id = values.get("id")
+    if isinstance(scenario_id, str) and not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario_id):
+        problem("scenario", "id", f"{scenario_id!r} may only contain letters, digits, '-', '_' and '.'")
+    timezone = values.get("timezone")
+    if isinstance(timezone, str):
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problem("scenario", "timezone", f"{timezone!r} is not an IANA time zone (e.g. Europe/Kyiv)")
+    horizon, step = values.get("horizon_hours"), values.get("step_minutes")
+    if isinstance(horizon, int | float) and isinstance(step, int | float) and step > 0:
+        steps = horizon * 60 / step
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+            problem("scenario", "horizon_hours",
+                    f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps")
+    if problems:
+        return None, problems
+    config = ScenarioConfig(
+        id=values["id"], title=values["title"], timezone=values["timezone"], start=values["start"],
+        horizon_hours=float(values["horizon_hours"]), step_minutes=float(values["step_minutes"]),
+        persons_per_household=float(values["persons_per_household"]), samples=int(values["samples"]),
+        seed=int(values["seed"]), quantiles=tuple(values["quantiles"]), description=values["description"],
+    )
+    return config, []

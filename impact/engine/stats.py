@@ -1,0 +1,133 @@
+"""What both engines report, and the statistics they share.
+
+Head counts are whole persons held in int64, so every sum over links, areas and samples
+is exact whatever its order; the engines then differ only in how they get there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Per-sample summary statistics reported per (service, area).
+SAMPLE_STATS: tuple[str, ...] = ("peak", "person_steps", "restore_steps")
+
+
+@dataclass
+class EngineOutput:
+    """Raw engine results (no labels).
+
+    Attributes
+    ----------
+    people_quantiles : ndarray of float, shape (V, A, T, Q)
+        Quantiles over samples of people without service [persons].
+    people_mean : ndarray of float, shape (V, A, T)
+        Mean over samples [persons].
+    asset_down_count : ndarray of int, shape (J, T)
+        Samples in which each asset is down.
+    stat_quantiles : dict of str to ndarray, shape (V, A, Q)
+        Quantiles over samples of each per-sample statistic: ``peak`` [persons],
+        ``person_steps`` [persons x steps], ``restore_steps`` [steps from the peak until at
+        most 10 % of the peak are without service; inf if not within the horizon]. Kept in
+        steps so that sums stay exact; the result converts them to hours.
+    stat_means : dict of str to ndarray, shape (V, A)
+        Means over samples of the same.
+    samples : int
+        Number of samples N.
+    """
+
+    people_quantiles: np.ndarray
+    people_mean: np.ndarray
+    asset_down_count: np.ndarray
+    stat_quantiles: dict[str, np.ndarray]
+    stat_means: dict[str, np.ndarray]
+    samples: int
+
+
+def order_statistic_quantiles(count: int, quantiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions and weights of numpy's "linear" quantile method.
+
+    Parameters
+    ----------
+    count : int
+        Number of samples n.
+    quantiles : ndarray of float, shape (Q,)
+
+    Returns
+    -------
+    below, above : ndarray of int, shape (Q,)
+        0-based ranks of the order statistics interpolated between.
+    gamma : ndarray of float, shape (Q,)
+        Interpolation weight, exactly as :func:`numpy.quantile` computes it.
+    """
+    virtual = (count - 1) * np.asarray(quantiles, dtype=np.float64)
+    below = np.floor(virtual)
+    above = below + 1
+    at_top = virtual >= count - 1
+    below[at_top] = -1
+    above[at_top] = -1
+    below_zero = virtual < 0
+    below[below_zero] = 0
+    above[below_zero] = 0
+    gamma = virtual - below
+    below_rank = np.where(below < 0, count + below, below).astype(np.int64)
+    above_rank = np.where(above < 0, count + above, above).astype(np.int64)
+    return below_rank, above_rank, gamma
+
+
+def lerp(low: np.ndarray, high: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """Linear interpolation computed exactly as :func:`numpy.quantile` does it."""
+    difference = high - low
+    result = low + difference * gamma
+    return np.where(gamma >= 0.5, high - difference * (1 - gamma), result)
+
+
+def dense_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles over axis 0 of integer head counts, numpy "linear" method.
+
+    Returns
+    -------
+    ndarray of float, shape (Q, *values.shape[1:])
+    """
+    return np.quantile(values.astype(np.float64), quantiles, axis=0, method="linear")
+
+
+def dense_sample_stats(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-sample peak, person-hours and hours until 90 % of the peak is restored.
+
+    Parameters
+    ----------
+    values : ndarray of int64, shape (N, T)
+        People without service per sample and step [persons].
+
+    Returns
+    -------
+    dict of str to ndarray of float, shape (N,)
+        ``peak`` [persons]; ``person_steps`` [persons x steps]; ``restore_steps``: steps
+        from the first step at the peak to the first later step with at most 10 % of the
+        peak without service (0 with no outage, inf when not within the horizon).
+    """
+    samples, steps = values.shape
+    peak = values.max(axis=1)
+    peak_step = values.argmax(axis=1)
+    restored = (10 * values <= peak[:, None]) & (np.arange(steps)[None, :] > peak_step[:, None])
+    has = restored.any(axis=1)
+    first = restored.argmax(axis=1)
+    restore = np.where(has, (first - peak_step).astype(np.float64), np.inf)
+    restore = np.where(peak == 0, 0.0, restore)
+    return {
+        "peak": peak.astype(np.float64),
+        "person_steps": values.sum(axis=1).astype(np.float64),
+        "restore_steps": restore.astype(np.float64),
+    }
+
+
+def summarise_samples(stats: dict[str, np.ndarray], quantiles: np.ndarray) -> tuple[dict, dict]:
+    """Quantiles and means over samples (axis 0) of per-sample statistics."""
+    stat_quantiles, stat_means = {}, {}
+    for name, values in stats.items():
+        stat_quantiles[name] = np.moveaxis(np.quantile(values, quantiles, axis=0, method="linear"), 0, -1)
+        with np.errstate(invalid="ignore"):
+            stat_means[name] = values.sum(axis=0) / values.shape[0]
+    return stat_quantiles, stat_means

@@ -1,0 +1,183 @@
+"""Compile a validated scenario into the arrays both engines work on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from impact.checks import asset_classes
+from impact.restoration import DISTRIBUTION_CODES, median_hours, sample_hours
+from impact.scenario import Scenario
+from impact.schema import SERVICES
+
+
+@dataclass(frozen=True)
+class Model:
+    """A scenario as arrays.
+
+    Attributes
+    ----------
+    time_hours : ndarray of float, shape (T,)
+        Time steps since the start [hours]; step k is ``k * step_hours``.
+    step_hours : float
+        Time step [hours].
+    asset_ids : list of str
+        Asset ids in ``assets.csv`` order; asset index = position.
+    topo_order : list of int
+        Asset indices with every supplier before the assets that need it.
+    groups : list of list of list of (int, float)
+        ``groups[j]``: the dependency groups of asset j; each group is a list of
+        (supplier index, buffer [hours]); any one member of a group suffices.
+    strike_asset : ndarray of int, shape (S,)
+        Asset index of each strike (``strikes.csv`` order).
+    strike_hours : ndarray of float, shape (S,)
+        Strike time since the start [hours].
+    strike_distribution, strike_median_days, strike_dispersion : ndarray, shape (S,)
+        Restoration curve of each strike; ``none`` damage is fixed at 0 days.
+    area_ids : list of str
+        Area ids in ``areas.csv`` order.
+    area_parent : ndarray of int, shape (A,)
+        Index of the parent area, -1 for a top area.
+    area_is_leaf : ndarray of bool, shape (A,)
+    area_leaves : list of ndarray of int
+        Leaf areas under each area (a leaf's own index for a leaf).
+    population : ndarray of int64, shape (A,)
+        Residents; a parent's population is the sum of its leaves [persons].
+    services : tuple of str
+        Services in output order.
+    links : list of list of list of (int, int)
+        ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
+        ``service_links.csv`` order; weight = round(population * share).
+    """
+
+    time_hours: np.ndarray
+    step_hours: float
+    asset_ids: list[str]
+    topo_order: list[int]
+    groups: list[list[list[tuple[int, float]]]]
+    strike_asset: np.ndarray
+    strike_hours: np.ndarray
+    strike_distribution: np.ndarray
+    strike_median_days: np.ndarray
+    strike_dispersion: np.ndarray
+    area_ids: list[str]
+    area_parent: np.ndarray
+    area_is_leaf: np.ndarray
+    area_leaves: list[np.ndarray]
+    population: np.ndarray
+    services: tuple[str, ...]
+    links: list[list[list[tuple[int, int]]]]
+
+    @property
+    def steps(self) -> int:
+        """Number of time steps T."""
+        return len(self.time_hours)
+
+    def central_durations(self) -> np.ndarray:
+        """Every strike's median repair time, shape (1, S) [hours]."""
+        return median_hours(self.strike_distribution, self.strike_median_days)[None, :]
+
+    def sample_durations(self, samples: int, seed: int) -> np.ndarray:
+        """Seeded Monte Carlo draws of every strike's repair time, shape (samples, S) [hours]."""
+        return sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
+                            samples, seed)
+
+
+def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -> list[int]:
+    """Order asset indices so that suppliers come first (Kahn's algorithm, stable)."""
+    needs = [{member for group in asset_groups for member, _ in group} for asset_groups in groups]
+    users: list[list[int]] = [[] for _ in range(count)]
+    for asset, suppliers in enumerate(needs):
+        for supplier in suppliers:
+            users[supplier].append(asset)
+    waiting = [len(suppliers) for suppliers in needs]
+    ready = [asset for asset in range(count) if waiting[asset] == 0]
+    order: list[int] = []
+    while ready:
+        asset = ready.pop(0)
+        order.append(asset)
+        for user in users[asset]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    if len(order) != count:  # validation rejects cycles; this guards direct callers
+        raise ValueError("the dependency graph has a cycle")
+    return order
+
+
+def compile_scenario(scenario: Scenario) -> Model:
+    """Turn a validated scenario into a :class:`Model`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    Model
+    """
+    config = scenario.config
+    time_hours = np.arange(config.steps, dtype=np.float64) * config.step_hours
+
+    asset_ids = list(scenario.assets["asset_id"])
+    asset_index = {asset_id: j for j, asset_id in enumerate(asset_ids)}
+    groups: list[dict[str, list[tuple[int, float]]]] = [{} for _ in asset_ids]
+    for row_number, row in enumerate(scenario.dependencies.itertuples(index=False)):
+        name = row.group if row.group else f"__row{row_number}"
+        buffer = 0.0 if pd.isna(row.buffer_hours) else float(row.buffer_hours)
+        groups[asset_index[row.asset_id]].setdefault(name, []).append((asset_index[row.depends_on], buffer))
+    group_lists = [list(asset_groups.values()) for asset_groups in groups]
+
+    classes = asset_classes(scenario.assets)
+    curves = {
+        (row.restoration_class, row.damage_state): row
+        for row in scenario.restoration.itertuples(index=False)
+    }
+    strikes = scenario.strikes
+    distribution, median, dispersion = [], [], []
+    for asset_id, state in zip(strikes["asset_id"], strikes["damage_state"], strict=True):
+        if state == "none":
+            distribution.append(DISTRIBUTION_CODES["fixed"])
+            median.append(0.0)
+            dispersion.append(0.0)
+            continue
+        curve = curves[(classes[asset_id], state)]
+        distribution.append(DISTRIBUTION_CODES[curve.distribution])
+        median.append(float(curve.median_days))
+        dispersion.append(0.0 if pd.isna(curve.dispersion) else float(curve.dispersion))
+    strike_hours = np.array(
+        [(moment - config.start).total_seconds() / 3600.0 for moment in strikes["time"]], dtype=np.float64)
+
+    area_ids = list(scenario.areas["area_id"])
+    area_index = {area_id: a for a, area_id in enumerate(area_ids)}
+    parent = np.array([area_index.get(p, -1) if p else -1 for p in scenario.areas["parent_id"]], dtype=np.int64)
+    is_leaf = np.ones(len(area_ids), dtype=bool)
+    is_leaf[parent[parent >= 0]] = False
+    leaves: list[list[int]] = [[] for _ in area_ids]
+    for leaf in np.flatnonzero(is_leaf):
+        node = int(leaf)
+        while node >= 0:
+            leaves[node].append(int(leaf))
+            node = int(parent[node])
+    leaf_population = np.array([0 if pd.isna(v) else int(v) for v in scenario.areas["population"]], dtype=np.int64)
+    population = np.array([leaf_population[group].sum() for group in leaves], dtype=np.int64)
+
+    links: list[list[list[tuple[int, int]]]] = [[[] for _ in area_ids] for _ in SERVICES]
+    service_index = {service: v for v, service in enumerate(SERVICES)}
+    for row in scenario.service_links.itertuples(index=False):
+        a = area_index[row.area_id]
+        weight = int(np.rint(float(population[a]) * float(row.share)))
+        links[service_index[row.service]][a].append((asset_index[row.asset_id], weight))
+
+    return Model(
+        time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,
+        topo_order=topological_order(len(asset_ids), group_lists), groups=group_lists,
+        strike_asset=np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64),
+        strike_hours=strike_hours, strike_distribution=np.array(distribution, dtype=np.int64),
+        strike_median_days=np.array(median, dtype=np.float64), strike_dispersion=np.array(dispersion),
+        area_ids=area_ids, area_parent=parent, area_is_leaf=is_leaf,
+        area_leaves=[np.array(sorted(group), dtype=np.int64) for group in leaves],
+        population=population, services=SERVICES, links=links,
+    )

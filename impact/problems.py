@@ -1,0 +1,62 @@
+"""Problems found in a scenario, and the error that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a scenario, located as precisely as the input allows.
+
+    Parameters
+    ----------
+    file : str
+        File name relative to the scenario folder (``assets.csv``, ``scenario.toml``).
+    line : int
+        1-based line in the file; 1 is the header row of a CSV file, 0 means the file
+        as a whole.
+    column : str
+        Column (or TOML key) concerned; ``-`` when none applies.
+    message : str
+        What is wrong and, where possible, how to fix it.
+    """
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario failed validation; ``problems`` lists every problem found.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        All problems, in file and line order.
+    source : str
+        The scenario folder or id that was read.
+    """
+
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
+        self.problems = sorted(set(problems), key=_problem_order)
+        self.source = source
+        head = f"{source}: " if source else ""
+        count = len(self.problems)
+        lines = "\n".join(str(problem) for problem in self.problems)
+        super().__init__(f"{head}{count} problem{'s' if count != 1 else ''} found\n{lines}")
+
+
+_FILE_ORDER = (
+    "scenario.toml", "areas.csv", "assets.csv", "dependencies.csv", "service_links.csv",
+    "strikes.csv", "restoration.csv", "observations.csv", "status_updates.csv",
+)
+
+
+def _problem_order(problem: Problem) -> tuple[int, str, int, str, str]:
+    rank = _FILE_ORDER.index(problem.file) if problem.file in _FILE_ORDER else len(_FILE_ORDER)
+    return (rank, problem.file, problem.line, problem.column, problem.message)

@@ -1,0 +1,132 @@
+"""Restoration curves: how long repairs take, by restoration class and damage state.
+
+The package ships a default table (``impact/data/restoration_defaults.csv``), every row
+with its source: HAZUS rows where published (HAZUS-MH Earthquake Technical Manual,
+Tables 8-2 and 8-28, as implemented in IN-CORE), every other number marked as an
+assumption with its reasoning. A scenario's ``restoration.csv`` overrides rows of the
+defaults and may add classes of its own.
+
+Distributions of the repair time ``D`` [days]:
+
+* ``normal``: median = mean = ``median_days``, ``dispersion`` = standard deviation;
+  draws below 0 become 0.
+* ``lognormal``: ``median_days`` = exp(mu), ``dispersion`` = standard deviation of ln D.
+* ``fixed``: always ``median_days``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from impact.schema import RESTORATION
+from impact.tables import check_cells, parse_csv_bytes, to_typed
+
+#: Distribution codes used in the compiled arrays.
+DISTRIBUTION_CODES: dict[str, int] = {"fixed": 0, "normal": 1, "lognormal": 2}
+
+
+def default_curves() -> pd.DataFrame:
+    """The package's default restoration curves.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``restoration_class``, ``damage_state``, ``distribution``,
+        ``median_days`` [days], ``dispersion`` [days or 1], ``source``.
+    """
+    raw = resources.files("impact.data").joinpath("restoration_defaults.csv").read_bytes()
+    frame, problems = parse_csv_bytes(raw, RESTORATION)
+    problems += check_cells(frame, RESTORATION) if frame is not None else []
+    if problems:  # pragma: no cover - the shipped table is tested
+        raise RuntimeError("the default restoration table is invalid: " + "; ".join(map(str, problems)))
+    return to_typed(frame, RESTORATION).drop(columns="__line__")
+
+
+def merge_curves(defaults: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
+    """Overlay a scenario's curves on the defaults, row by (class, damage state).
+
+    Parameters
+    ----------
+    defaults : DataFrame
+        Default curves.
+    overrides : DataFrame or None
+        Scenario curves; each replaces the default row with the same key or adds one.
+
+    Returns
+    -------
+    DataFrame
+        The merged table, defaults first, with an ``origin`` column (``default`` or
+        ``scenario``).
+    """
+    merged = defaults.assign(origin="default")
+    if overrides is not None and len(overrides):
+        extra = overrides.drop(columns="__line__", errors="ignore").assign(origin="scenario")
+        keys = set(zip(extra["restoration_class"], extra["damage_state"], strict=True))
+        keep = [key not in keys for key in zip(merged["restoration_class"], merged["damage_state"], strict=True)]
+        merged = pd.concat([merged[keep], extra], ignore_index=True)
+    return merged.reset_index(drop=True)
+
+
+def median_hours(distribution: np.ndarray, median_days: np.ndarray) -> np.ndarray:
+    """Median repair time of each curve, the value the central estimate uses [hours].
+
+    Parameters
+    ----------
+    distribution : ndarray of int
+        Codes from :data:`DISTRIBUTION_CODES`.
+    median_days : ndarray of float
+        Median repair times [days].
+
+    Returns
+    -------
+    ndarray of float
+        ``max(median_days, 0) * 24`` [hours] (the median of every supported distribution).
+    """
+    del distribution  # the median is the stated median for all three distributions
+    return np.maximum(np.asarray(median_days, dtype=np.float64), 0.0) * 24.0
+
+
+def sample_hours(
+    distribution: np.ndarray,
+    median_days: np.ndarray,
+    dispersion: np.ndarray,
+    samples: int,
+    seed: int,
+) -> np.ndarray:
+    """Draw repair times for each outage, independently per sample [hours].
+
+    One standard-normal matrix of shape (samples, outages) is drawn from
+    ``numpy.random.default_rng(seed)``; column ``i`` becomes outage ``i``'s durations, so
+    the same inputs and seed always give the same draws.
+
+    Parameters
+    ----------
+    distribution : ndarray of int, shape (outages,)
+        Codes from :data:`DISTRIBUTION_CODES`.
+    median_days : ndarray of float, shape (outages,)
+        Median repair time [days].
+    dispersion : ndarray of float, shape (outages,)
+        Standard deviation [days] (normal) or of the log (lognormal); ignored for fixed.
+    samples : int
+        Number of Monte Carlo samples.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    ndarray of float, shape (samples, outages)
+        Repair times [hours], never negative.
+    """
+    rng = np.random.default_rng(seed)
+    standard = rng.standard_normal((samples, len(median_days)))
+    median = np.asarray(median_days, dtype=np.float64)[None, :]
+    spread = np.nan_to_num(np.asarray(dispersion, dtype=np.float64))[None, :]
+    code = np.asarray(distribution)[None, :]
+    days = np.where(code == DISTRIBUTION_CODES["normal"], median + spread * standard, median)
+    with np.errstate(divide="ignore"):
+        lognormal = median * np.exp(spread * standard)
+    days = np.where(code == DISTRIBUTION_CODES["lognormal"], lognormal, days)
+    return np.maximum(days, 0.0) * 24.0

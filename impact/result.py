@@ -1,0 +1,292 @@
+"""Running a scenario and the labelled result it gives (DESIGN section 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from impact import engine
+from impact._version import __version__
+from impact.checks import asset_classes
+from impact.config import check_quantiles
+from impact.engine.stats import EngineOutput
+from impact.model import Model, compile_scenario
+from impact.scenario import Scenario, load_scenario
+
+CAVEATS = (
+    "Model estimates, not observations. Restoration curves are seismic (HAZUS) or stated "
+    "assumptions; missile damage may take longer to repair. Shares of people served by each "
+    "asset are approximations. Quantiles are over Monte Carlo samples of repair times only; "
+    "the network, damage states and populations are taken as given."
+)
+
+
+class Result:
+    """The outcome of :func:`run`.
+
+    Attributes
+    ----------
+    dataset : xarray.Dataset
+        Everything computed (see ``docs/method.md`` and DESIGN section 4).
+    scenario : Scenario
+        The scenario that was run.
+    """
+
+    def __init__(self, dataset: xr.Dataset, scenario: Scenario) -> None:
+        self.dataset = dataset
+        self.scenario = scenario
+
+    def __repr__(self) -> str:
+        attrs = self.dataset.attrs
+        return (f"<Result {attrs['scenario_id']}: samples={attrs['samples']} seed={attrs['seed']} "
+                f"areas={self.dataset.sizes['area']} steps={self.dataset.sizes['time']}>")
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Tidy long table: one row per (service, area, time), local times; see :mod:`impact.export.tidy`."""
+        from impact.export.tidy import to_long_dataframe
+
+        return to_long_dataframe(self.dataset)
+
+    def summary(self, area: str | None = None) -> pd.DataFrame:
+        """Small table per service for one area (default: the top area).
+
+        Parameters
+        ----------
+        area : str, optional
+            Area id; default the top of the hierarchy.
+
+        Returns
+        -------
+        DataFrame
+            Index service; columns ``peak_central``, ``peak_low``, ``peak_high`` (lowest and
+            highest quantile of the per-sample peak) [persons], ``peak_time`` (local),
+            ``person_days_central`` [person days], ``restore_90_hours_central`` [hours from
+            the peak until at most 10 % of the peak are without service].
+        """
+        ds = self.dataset
+        area = area or top_area(ds)
+        if area not in ds.indexes["area"]:
+            raise ValueError(f"{area!r} is not an area of this result; choose one of "
+                             f"{', '.join(map(str, ds['area'].values[:20]))}")
+        at = ds.sel(area=area)
+        timezone = ds.attrs["timezone"]
+        rows = []
+        for service in ds["service"].values:
+            s = at.sel(service=service)
+            peak_time = pd.Timestamp(s["peak_time_central"].values)
+            rows.append({
+                "service": str(service),
+                "peak_central": float(s["peak_people_without_central"]),
+                "peak_low": float(s["peak_people_without"].isel(quantile=0)) if ds.sizes["quantile"] else np.nan,
+                "peak_high": float(s["peak_people_without"].isel(quantile=-1)) if ds.sizes["quantile"] else np.nan,
+                "peak_time": (peak_time.tz_localize("UTC").tz_convert(timezone).isoformat()
+                              if not pd.isna(peak_time) else ""),
+                "person_days_central": float(s["person_hours_without_central"]) / 24.0,
+                "restore_90_hours_central": float(s["restore_90_hours_central"]),
+            })
+        return pd.DataFrame(rows).set_index("service")
+
+    def export(self, path: str | Path) -> Path:
+        """Write the result to ``path`` by its suffix (.csv, .xlsx, .nc, .parquet), atomically."""
+        from impact.export import export
+
+        return export(self, path)
+
+
+def top_area(dataset: xr.Dataset) -> str:
+    """Id of the first area without a parent."""
+    parents = dataset["parent_id"].values
+    return str(dataset["area"].values[list(parents).index("")])
+
+
+def _sources(scenario: Scenario) -> str:
+    classes = set(asset_classes(scenario.assets).values())
+    used = scenario.restoration[scenario.restoration["restoration_class"].isin(classes)]
+    lines = [f"restoration {row.restoration_class}/{row.damage_state}: {row.source}"
+             for row in used.itertuples(index=False) if row.source]
+    for table, frame in (("areas", scenario.areas), ("strikes", scenario.strikes)):
+        lines += [f"{table}: {s}" for s in dict.fromkeys(frame["source"]) if s]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray:
+    array.attrs.update(units=units, long_name=long_name)
+    return array
+
+
+def build_dataset(
+    scenario: Scenario, model: Model, central: EngineOutput, monte_carlo: EngineOutput | None,
+    quantiles: np.ndarray, samples: int, seed: int,
+) -> xr.Dataset:
+    """Label engine outputs as the result Dataset of DESIGN section 4."""
+    times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
+    services = list(model.services)
+    areas = scenario.areas
+    asset_table = scenario.assets
+    strikes = scenario.strikes
+    step = model.step_hours
+    shape_vat = (len(services), len(model.area_ids), len(times))
+
+    if monte_carlo is None:
+        people_q = np.full((*shape_vat, len(quantiles)), np.nan)
+        people_mean = np.full(shape_vat, np.nan)
+        probability = np.full((len(model.asset_ids), len(times)), np.nan)
+        stat_q = {name: np.full((len(services), len(model.area_ids), len(quantiles)), np.nan)
+                  for name in central.stat_means}
+        stat_mean = {name: np.full((len(services), len(model.area_ids)), np.nan) for name in central.stat_means}
+    else:
+        people_q, people_mean = monte_carlo.people_quantiles, monte_carlo.people_mean
+        probability = monte_carlo.asset_down_count / monte_carlo.samples
+        stat_q, stat_mean = monte_carlo.stat_quantiles, monte_carlo.stat_means
+
+    central_people = central.people_mean
+    peak_step = central_people.argmax(axis=2)
+    peak_value = central_people.max(axis=2)
+    peak_time = np.where(peak_value > 0, times.values[peak_step], np.datetime64("NaT", "ns"))
+
+    def hours(values: np.ndarray) -> np.ndarray:
+        return np.where(np.isinf(values), np.nan, values * step)
+
+    vsa, vsaq = ("service", "area"), ("service", "area", "quantile")
+    data = {
+        "people_without": _with_units(xr.DataArray(people_q, dims=(*vsa, "time", "quantile")), "persons",
+                                      "people without service, quantile over Monte Carlo samples"),
+        "people_without_mean": _with_units(xr.DataArray(people_mean, dims=(*vsa, "time")), "persons",
+                                           "people without service, mean over Monte Carlo samples"),
+        "people_without_central": _with_units(xr.DataArray(central_people, dims=(*vsa, "time")), "persons",
+                                              "people without service, central estimate (median repair times)"),
+        "population": _with_units(xr.DataArray(model.population, dims=("area",)), "persons", "population"),
+        "asset_down_probability": _with_units(xr.DataArray(probability, dims=("asset", "time")), "1",
+                                              "probability that the asset is down"),
+        "asset_down_central": _with_units(
+            xr.DataArray(central.asset_down_count.astype(np.int8), dims=("asset", "time")), "1",
+            "asset down in the central estimate (1 down, 0 up)"),
+        "peak_people_without_central": _with_units(xr.DataArray(peak_value, dims=vsa), "persons",
+                                                   "peak people without service, central estimate"),
+        "peak_time_central": xr.DataArray(peak_time.astype("datetime64[ns]"), dims=vsa,
+                                          attrs={"long_name": "first time of the central peak (UTC)"}),
+        "person_hours_without_central": _with_units(
+            xr.DataArray(central.stat_means["person_steps"] * step, dims=vsa), "person hours",
+            "person-hours without service over the horizon, central estimate"),
+        "restore_90_hours_central": _with_units(
+            xr.DataArray(hours(central.stat_means["restore_steps"]), dims=vsa), "hours",
+            "hours from the central peak until at most 10 % of the peak are without service (NaN: not "
+            "within the horizon)"),
+        "peak_people_without": _with_units(xr.DataArray(stat_q["peak"], dims=vsaq), "persons",
+                                           "quantile over samples of each sample's peak"),
+        "peak_people_without_mean": _with_units(xr.DataArray(stat_mean["peak"], dims=vsa), "persons",
+                                                "mean over samples of each sample's peak"),
+        "person_hours_without": _with_units(xr.DataArray(stat_q["person_steps"] * step, dims=vsaq),
+                                            "person hours", "quantile over samples of person-hours without"),
+        "person_hours_without_mean": _with_units(xr.DataArray(stat_mean["person_steps"] * step, dims=vsa),
+                                                 "person hours", "mean over samples of person-hours without"),
+        "restore_90_hours": _with_units(
+            xr.DataArray(hours(stat_q["restore_steps"]), dims=vsaq), "hours",
+            "quantile over samples of hours from the peak to 90 % restored (NaN: not within the horizon)"),
+        "restore_90_hours_mean": _with_units(
+            xr.DataArray(hours(stat_mean["restore_steps"]), dims=vsa), "hours",
+            "mean over samples of hours from the peak to 90 % restored (NaN if any sample is not restored)"),
+    }
+    coords = {
+        "service": services,
+        "area": list(model.area_ids),
+        "name": ("area", list(areas["name"])),
+        "admin_level": ("area", np.asarray(areas["admin_level"].astype("int64"))),
+        "parent_id": ("area", list(areas["parent_id"])),
+        "time": times.values,
+        "quantile": np.asarray(quantiles, dtype=np.float64),
+        "asset": list(model.asset_ids),
+        "asset_name": ("asset", list(asset_table["name"])),
+        "asset_kind": ("asset", list(asset_table["kind"])),
+        "asset_area": ("asset", list(asset_table["area_id"])),
+        "strike": list(strikes["strike_id"]),
+        "strike_time": ("strike", strikes["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
+            dtype="datetime64[ns]")),
+        "strike_asset": ("strike", list(strikes["asset_id"])),
+        "damage_state": ("strike", list(strikes["damage_state"])),
+        "killed": ("strike", strikes["killed"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
+        "injured": ("strike", strikes["injured"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
+    }
+    config = scenario.config
+    dataset = xr.Dataset(data, coords=coords)
+    dataset["time"].attrs.update(standard_name="time", long_name="time (UTC)")
+    dataset.attrs.update(
+        title=f"People without power, water and heat: {config.title}",
+        scenario_id=config.id,
+        scenario_title=config.title,
+        timezone=config.timezone,
+        start=config.start.tz_convert(config.timezone).isoformat(),
+        step_minutes=config.step_minutes,
+        horizon_hours=config.horizon_hours,
+        samples=int(samples),
+        seed=int(seed),
+        model_version=__version__,
+        quantile_method="linear",
+        persons_per_household=config.persons_per_household,
+        sources=_sources(scenario),
+        caveats=CAVEATS,
+        units="people counts in persons; time in UTC (local time zone in 'timezone')",
+    )
+    return dataset
+
+
+def run(
+    scenario: str | Path | Scenario,
+    samples: int | None = None,
+    seed: int | None = None,
+    quantiles: Sequence[float] | None = None,
+    *,
+    engine_name: str = "fast",
+    progress: Callable[[str], None] | None = None,
+) -> Result:
+    """Estimate people without power, water and heat over time.
+
+    Parameters
+    ----------
+    scenario : str, Path or Scenario
+        Bundled scenario id, scenario folder or loaded scenario.
+    samples : int, optional
+        Monte Carlo samples (default from ``scenario.toml``); 0 runs the central estimate
+        alone and leaves every Monte Carlo variable NaN.
+    seed : int, optional
+        Seed of the random generator (default from ``scenario.toml``).
+    quantiles : sequence of float, optional
+        Quantiles in [0, 1] (default from ``scenario.toml``).
+    engine_name : {"fast", "reference"}
+        Engine to use; the reference engine is slow and meant for checks.
+    progress : callable, optional
+        Called with a short label as each stage starts.
+
+    Returns
+    -------
+    Result
+    """
+    scenario = load_scenario(scenario)
+    config = scenario.config
+    samples = config.samples if samples is None else samples
+    seed = config.seed if seed is None else seed
+    quantiles = config.quantiles if quantiles is None else tuple(quantiles)
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
+        raise ValueError(f"samples must be a whole number >= 0, not {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+    reason = check_quantiles(list(quantiles))
+    if reason:
+        raise ValueError(f"quantiles {reason}")
+    quantile_array = np.asarray(quantiles, dtype=np.float64)
+    step = progress or (lambda _label: None)
+    step("compiling")
+    model = compile_scenario(scenario)
+    step("central estimate")
+    central = engine.compute(model, model.central_durations(), quantile_array, engine_name)
+    monte_carlo = None
+    if samples > 0:
+        step(f"{samples} samples")
+        monte_carlo = engine.compute(model, model.sample_durations(int(samples), int(seed)), quantile_array,
+                                     engine_name)
+    step("labelling")
+    return Result(build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed), scenario)

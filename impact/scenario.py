@@ -1,0 +1,251 @@
+"""A scenario: its settings and validated tables, loaded from a folder or from DataFrames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from impact import checks
+from impact.bundled import find_bundled
+from impact.config import ScenarioConfig, config_from_dict, read_config
+from impact.problems import Problem, ScenarioError
+from impact.restoration import default_curves, merge_curves
+from impact.schema import (
+    AREAS,
+    ASSETS,
+    DEPENDENCIES,
+    OBSERVATIONS,
+    RESTORATION,
+    SERVICE_LINKS,
+    STATUS_UPDATES,
+    STRIKES,
+    TABLES,
+    Table,
+)
+from impact.tables import LINE, check_cells, frame_to_text, read_text_table, to_typed
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        Settings from ``scenario.toml``.
+    areas, assets, dependencies, service_links, strikes, observations, status_updates : DataFrame
+        Typed tables (see ``docs/data-format.md``); optional tables are empty when absent.
+        Each keeps ``__line__``, the row's line in its file.
+    restoration : DataFrame
+        Default curves overlaid with the scenario's own (column ``origin``).
+    path : Path or None
+        Folder the scenario was read from.
+    """
+
+    config: ScenarioConfig
+    areas: pd.DataFrame
+    assets: pd.DataFrame
+    dependencies: pd.DataFrame
+    service_links: pd.DataFrame
+    strikes: pd.DataFrame
+    restoration: pd.DataFrame
+    observations: pd.DataFrame
+    status_updates: pd.DataFrame
+    path: Path | None = None
+    readme: str = field(default="", repr=False)
+
+    @property
+    def id(self) -> str:
+        """Scenario id."""
+        return self.config.id
+
+    @property
+    def title(self) -> str:
+        """Scenario title."""
+        return self.config.title
+
+    def time_index(self) -> pd.DatetimeIndex:
+        """The time axis: ``start + k * step`` for k in [0, horizon / step) [UTC]."""
+        step = pd.Timedelta(minutes=self.config.step_minutes)
+        return pd.DatetimeIndex([self.config.start + k * step for k in range(self.config.steps)])
+
+    def with_config(self, **changes: object) -> Scenario:
+        """A copy with some settings changed (e.g. ``horizon_hours=240``)."""
+        return replace(self, config=replace(self.config, **changes))
+
+    def with_strikes(self, strikes: pd.DataFrame) -> Scenario:
+        """A copy with another strikes table (already typed, e.g. a filtered one)."""
+        return replace(self, strikes=strikes.reset_index(drop=True))
+
+    def counts(self) -> str:
+        """One line counting what was read."""
+        parts = [
+            f"{len(self.areas)} areas", f"{len(self.assets)} assets", f"{len(self.dependencies)} dependencies",
+            f"{len(self.service_links)} service links", f"{len(self.strikes)} strikes",
+            f"{int((self.restoration['origin'] == 'scenario').sum())} restoration curves",
+            f"{len(self.observations)} observations", f"{len(self.status_updates)} status updates",
+        ]
+        return f"{self.id}: " + ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.counts()}>"
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return to_typed(pd.DataFrame({c.name: pd.Series(dtype=object) for c in table.columns} | {LINE: []}), table)
+
+
+def _validate(
+    config: ScenarioConfig | None,
+    texts: dict[str, pd.DataFrame | None],
+    problems: list[Problem],
+    source: str,
+    path: Path | None,
+) -> Scenario:
+    """Check text tables cell by cell and across tables; build the typed scenario."""
+    typed: dict[str, pd.DataFrame | None] = {}
+    for table in TABLES:
+        text = texts.get(table.name)
+        if text is None:
+            typed[table.name] = None if table.required else _empty(table)
+            continue
+        cell_problems = check_cells(text, table)
+        problems += cell_problems
+        bad_lines = {p.line for p in cell_problems}
+        good = text[~text[LINE].isin(bad_lines)] if bad_lines else text
+        typed[table.name] = to_typed(good, table)
+        problems += checks.check_unique(typed[table.name], table)
+
+    areas, assets = typed[AREAS.name], typed[ASSETS.name]
+    deps, links = typed[DEPENDENCIES.name], typed[SERVICE_LINKS.name]
+    strikes, curves = typed[STRIKES.name], typed[RESTORATION.name]
+    observations, updates = typed[OBSERVATIONS.name], typed[STATUS_UPDATES.name]
+    area_ids = set(areas["area_id"]) if areas is not None else None
+    asset_ids = set(assets["asset_id"]) if assets is not None else None
+    merged = merge_curves(default_curves(), curves)
+
+    if areas is not None:
+        problems += checks.check_area_tree(areas)
+    if area_ids is not None:
+        problems += checks.check_references(assets, "assets.csv", "area_id", area_ids, "areas.csv")
+        problems += checks.check_references(links, "service_links.csv", "area_id", area_ids, "areas.csv")
+        problems += checks.check_references(observations, "observations.csv", "area_id", area_ids, "areas.csv")
+        if links is not None:
+            parents = set(areas["parent_id"])
+            problems += checks.check_links(links, area_ids - parents, area_ids)
+    if asset_ids is not None:
+        for frame, name, column in (
+            (deps, "dependencies.csv", "asset_id"), (deps, "dependencies.csv", "depends_on"),
+            (links, "service_links.csv", "asset_id"), (strikes, "strikes.csv", "asset_id"),
+            (updates, "status_updates.csv", "asset_id"),
+        ):
+            problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
+    if deps is not None:
+        problems += checks.check_dependencies(deps)
+    problems += checks.check_curve_rows(curves)
+    if assets is not None:
+        problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
+        if strikes is not None:
+            problems += checks.check_strike_curves(strikes, checks.asset_classes(assets), merged)
+
+    if problems or config is None:
+        raise ScenarioError(problems, source)
+    readme_path = path / "README.md" if path else None
+    return Scenario(
+        config=config, areas=areas, assets=assets, dependencies=deps, service_links=links, strikes=strikes,
+        restoration=merged, observations=observations, status_updates=updates, path=path,
+        readme=readme_path.read_text(encoding="utf-8", errors="replace") if readme_path and readme_path.exists()
+        else "",
+    )
+
+
+def load_scenario(scenario: str | Path | Scenario) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    scenario : str, Path or Scenario
+        A bundled scenario's id (``"odesa-2025-12"``, see ``impact datasets``), a scenario
+        folder, or an already loaded scenario (returned as is).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem as ``file:line: column: message``.
+    FileNotFoundError
+        If ``scenario`` is neither a bundled id nor a folder.
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    folder = Path(scenario)
+    if not folder.is_dir():
+        bundled = find_bundled(str(scenario))
+        if bundled is None:
+            from impact.bundled import bundled_ids
+
+            raise FileNotFoundError(
+                f"{str(scenario)!r} is neither a scenario folder nor a bundled scenario; "
+                f"bundled: {', '.join(bundled_ids()) or 'none'}")
+        folder = bundled
+    config, problems = read_config(folder)
+    texts: dict[str, pd.DataFrame | None] = {}
+    for table in TABLES:
+        text, table_problems = read_text_table(folder, table)
+        texts[table.name] = text
+        problems += table_problems
+    return _validate(config, texts, problems, str(scenario), folder)
+
+
+def scenario_from_frames(
+    settings: dict,
+    *,
+    areas: pd.DataFrame,
+    assets: pd.DataFrame,
+    service_links: pd.DataFrame,
+    strikes: pd.DataFrame,
+    dependencies: pd.DataFrame | None = None,
+    restoration: pd.DataFrame | None = None,
+    observations: pd.DataFrame | None = None,
+    status_updates: pd.DataFrame | None = None,
+) -> Scenario:
+    """Build and validate a scenario from DataFrames (for notebooks and tests).
+
+    Parameters
+    ----------
+    settings : dict
+        ``{"scenario": {...}, "run": {...}}`` as in ``scenario.toml``.
+    areas, assets, service_links, strikes : DataFrame
+        Required tables, columns as in the data format.
+    dependencies, restoration, observations, status_updates : DataFrame, optional
+        Optional tables.
+
+    Returns
+    -------
+    Scenario
+        Line numbers in messages are those the rows would have in a CSV file.
+    """
+    config, problems = config_from_dict(settings)
+    given = {
+        AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
+        SERVICE_LINKS.name: service_links, STRIKES.name: strikes, RESTORATION.name: restoration,
+        OBSERVATIONS.name: observations, STATUS_UPDATES.name: status_updates,
+    }
+    texts: dict[str, pd.DataFrame | None] = {}
+    for table in TABLES:
+        frame = given[table.name]
+        if frame is None:
+            texts[table.name] = None
+            continue
+        missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+        problems += [Problem(table.name, 1, name, "required column is missing from the header") for name in missing]
+        texts[table.name] = None if missing else frame_to_text(frame)
+    for table in TABLES:
+        if table.required and given[table.name] is None:
+            problems.append(Problem(table.name, 0, "-", "required table is missing"))
+    return _validate(config, texts, problems, settings.get("scenario", {}).get("id", "scenario"), None)

@@ -1,0 +1,284 @@
+"""The scenario data format, declared once as data.
+
+Every table of a scenario folder is described here column by column: type, unit,
+whether it is required, allowed values and a description. The loader
+(:mod:`impact.validation`) builds its checks from these declarations and
+``docs/data-format.md`` is generated from them (``python -m impact.docgen``), so the
+format, its checks and its documentation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Services a leaf area can lose.
+SERVICES: tuple[str, ...] = ("power", "water", "heat")
+
+#: Damage states, in increasing severity (HAZUS vocabulary).
+DAMAGE_STATES: tuple[str, ...] = ("none", "slight", "moderate", "extensive", "complete")
+
+#: Restoration-time distributions understood by :mod:`impact.restoration`.
+DISTRIBUTIONS: tuple[str, ...] = ("normal", "lognormal", "fixed")
+
+#: Units an observation may be reported in; households and consumers are converted
+#: to people with ``persons_per_household`` from ``scenario.toml``.
+OBSERVATION_UNITS: tuple[str, ...] = ("people", "households", "consumers")
+
+#: Operator status reports.
+STATUSES: tuple[str, ...] = ("up", "down")
+
+#: Asset kinds and the restoration class each one uses unless the asset names another.
+KIND_DEFAULT_CLASS: dict[str, str] = {
+    "power_plant": "generation_plant",
+    "chp_plant": "chp_plant",
+    "substation": "electric_substation",
+    "power_line": "distribution_circuit",
+    "water_intake": "pumping_plant",
+    "water_treatment": "water_treatment_plant",
+    "pumping_station": "pumping_plant",
+    "reservoir": "water_storage_tank",
+    "well": "well",
+    "boiler_house": "boiler_house",
+    "gas_node": "gas_node",
+    "port": "port",
+    "logistics_hub": "logistics_hub",
+}
+
+#: Asset kinds, in documentation order.
+KINDS: tuple[str, ...] = tuple(KIND_DEFAULT_CLASS)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a scenario table.
+
+    Parameters
+    ----------
+    name : str
+        Header as it appears in the CSV file.
+    dtype : str
+        One of ``id`` (non-empty text without surrounding spaces), ``text``,
+        ``int``, ``float``, ``time`` (ISO 8601 with a UTC offset) or ``choice``.
+    required : bool
+        Whether the column must be present in the file.
+    description : str
+        What the column means.
+    unit : str
+        Unit of the values, empty for text.
+    choices : tuple of str
+        Allowed values for ``choice`` columns.
+    minimum, maximum : float or None
+        Inclusive bounds for numbers.
+    exclusive_minimum : bool
+        Whether ``minimum`` itself is excluded.
+    nullable : bool
+        Whether a cell may be empty when the column is present.
+    default : str
+        What an empty cell means, for the documentation.
+    """
+
+    name: str
+    dtype: str
+    required: bool
+    description: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    nullable: bool = False
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table (CSV file) of a scenario folder.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``assets.csv``.
+    required : bool
+        Whether the file must exist in a scenario folder.
+    description : str
+        What one row means.
+    columns : tuple of Column
+        The declared columns; others are kept but ignored.
+    key : tuple of str
+        Columns whose combination must be unique.
+    """
+
+    name: str
+    required: bool
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        """Return the declared column called ``name``."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{name!r} is not a column of {self.name}")
+
+
+_SOURCE = Column("source", "text", False, "Where the row comes from (citation or 'assumption').", nullable=True)
+_NOTES = Column("notes", "text", False, "Free text.", nullable=True)
+_LAT = Column(
+    "latitude", "float", False,
+    "Coarse latitude (area centroid, never a precise site).", "degrees_north",
+    minimum=-90, maximum=90, nullable=True,
+)
+_LON = Column(
+    "longitude", "float", False,
+    "Coarse longitude (area centroid, never a precise site).", "degrees_east",
+    minimum=-180, maximum=180, nullable=True,
+)
+
+AREAS = Table(
+    "areas.csv", True,
+    "An administrative area: OCHA COD P-code where the area is a COD unit.",
+    (
+        Column("area_id", "id", True, "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
+        Column("name", "text", True, "Area name (English)."),
+        Column("admin_level", "int", True, "Administrative level: 0 country, 1 oblast, 2 raion, 3 hromada, 4 settlement.",
+               minimum=0, maximum=9),
+        Column("parent_id", "id", True, "Parent area; empty for the top of the hierarchy.", nullable=True),
+        Column("population", "int", True,
+               "Residents. Required on leaf areas; on a parent it is optional and must agree with the sum "
+               "of its children within 0.5 %.", "persons", minimum=0, nullable=True,
+               default="sum of the children"),
+        Column("households", "float", False, "Households, where known.", "households", minimum=0, nullable=True),
+        _LAT, _LON, _SOURCE,
+    ),
+    key=("area_id",),
+)
+
+ASSETS = Table(
+    "assets.csv", True,
+    "A piece of infrastructure that can be struck or can lose its supplies.",
+    (
+        Column("asset_id", "id", True, "Asset id, unique in the scenario."),
+        Column("name", "text", True, "Generic name (never the exact name of a live site)."),
+        Column("kind", "choice", True, "Kind of asset; sets the default restoration class.", choices=KINDS),
+        Column("area_id", "id", True, "Area the asset lies in (any level)."),
+        _LAT, _LON,
+        Column("restoration_class", "id", False,
+               "Restoration curve class; must exist in the defaults or in restoration.csv.",
+               nullable=True, default="the kind's default class"),
+        _SOURCE, _NOTES,
+    ),
+    key=("asset_id",),
+)
+
+DEPENDENCIES = Table(
+    "dependencies.csv", False,
+    "The asset needs a supply from another asset. Rows of one asset sharing a group are "
+    "alternatives (any one suffices); distinct groups are all needed.",
+    (
+        Column("asset_id", "id", True, "The dependent asset."),
+        Column("depends_on", "id", True, "The asset it is supplied by."),
+        Column("group", "id", False, "OR-group name; rows without a group are groups of their own.",
+               nullable=True, default="a group of its own"),
+        Column("buffer_hours", "float", False,
+               "How long the asset keeps working after this supply is lost (fuel, storage).",
+               "hours", minimum=0, nullable=True, default="0"),
+        Column("kind", "text", False, "Kind of supply (power, water, gas, heat...), for reading only.", nullable=True),
+        _NOTES,
+    ),
+    key=("asset_id", "depends_on"),
+)
+
+SERVICE_LINKS = Table(
+    "service_links.csv", True,
+    "A share of a leaf area's population gets a service through an asset.",
+    (
+        Column("area_id", "id", True, "Leaf area served."),
+        Column("service", "choice", True, "Service delivered.", choices=SERVICES),
+        Column("asset_id", "id", True, "Asset the service flows through."),
+        Column("share", "float", True,
+               "Share of the area's population served through this asset; shares of one "
+               "(area, service) sum to at most 1.", "1", minimum=0, maximum=1, exclusive_minimum=True),
+        _NOTES,
+    ),
+    key=("area_id", "service", "asset_id"),
+)
+
+STRIKES = Table(
+    "strikes.csv", True,
+    "A strike that damaged an asset.",
+    (
+        Column("strike_id", "id", True, "Strike id, unique in the scenario."),
+        Column("time", "time", True, "When the strike hit, ISO 8601 with a UTC offset."),
+        Column("asset_id", "id", True, "Asset struck."),
+        Column("damage_state", "choice", True, "Damage state (HAZUS vocabulary).", choices=DAMAGE_STATES),
+        Column("killed", "int", False, "People killed, as reported.", "persons", minimum=0, nullable=True),
+        Column("injured", "int", False, "People injured, as reported.", "persons", minimum=0, nullable=True),
+        _SOURCE, _NOTES,
+    ),
+    key=("strike_id",),
+)
+
+RESTORATION = Table(
+    "restoration.csv", False,
+    "A restoration curve: repair time of one class of asset in one damage state. Rows override "
+    "the package defaults and may add classes.",
+    (
+        Column("restoration_class", "id", True, "Restoration class."),
+        Column("damage_state", "choice", True, "Damage state.", choices=DAMAGE_STATES[1:]),
+        Column("distribution", "choice", True,
+               "normal (median = mean, dispersion = standard deviation, draws below 0 become 0), "
+               "lognormal (dispersion = standard deviation of the log) or fixed.", choices=DISTRIBUTIONS),
+        Column("median_days", "float", True, "Median repair time.", "days", minimum=0),
+        Column("dispersion", "float", True,
+               "Standard deviation (days) for normal, of the log for lognormal; empty for fixed.",
+               "days or 1", minimum=0, nullable=True),
+        _SOURCE,
+    ),
+    key=("restoration_class", "damage_state"),
+)
+
+OBSERVATIONS = Table(
+    "observations.csv", False,
+    "A reported figure of people (or households, consumers) without a service.",
+    (
+        Column("time", "time", True, "Time of the report, ISO 8601 with a UTC offset."),
+        Column("area_id", "id", True, "Area reported on (any level)."),
+        Column("service", "choice", True, "Service.", choices=SERVICES),
+        Column("value", "float", True, "Reported number without the service.", "unit column", minimum=0),
+        Column("unit", "choice", True, "Unit of value.", choices=OBSERVATION_UNITS),
+        _SOURCE,
+    ),
+)
+
+STATUS_UPDATES = Table(
+    "status_updates.csv", False,
+    "An operator's report that an asset was up or down at a time.",
+    (
+        Column("time", "time", True, "Time of the report, ISO 8601 with a UTC offset."),
+        Column("asset_id", "id", True, "Asset reported on."),
+        Column("status", "choice", True, "up or down.", choices=STATUSES),
+        _SOURCE,
+    ),
+)
+
+#: All tables, in documentation order.
+TABLES: tuple[Table, ...] = (
+    AREAS, ASSETS, DEPENDENCIES, SERVICE_LINKS, STRIKES, RESTORATION, OBSERVATIONS, STATUS_UPDATES,
+)
+
+#: Keys of ``scenario.toml``: (section, key) -> (type, required, default, description).
+SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
+    ("scenario", "id"): ("text", True, None, "Scenario id (letters, digits, '-', '_')."),
+    ("scenario", "title"): ("text", True, None, "Human title."),
+    ("scenario", "timezone"): ("text", True, None, "IANA time zone in which local times are shown."),
+    ("scenario", "start"): ("time", True, None, "Start of the time axis, ISO 8601 with a UTC offset."),
+    ("scenario", "horizon_hours"): ("float", True, None, "Length of the time axis [hours]."),
+    ("scenario", "step_minutes"): ("float", False, 60, "Time step [minutes]."),
+    ("scenario", "persons_per_household"): (
+        "float", False, 2.6, "Converts households and consumers in observations to people [persons]."),
+    ("scenario", "description"): ("text", False, "", "Longer description."),
+    ("run", "samples"): ("int", False, 500, "Monte Carlo samples."),
+    ("run", "seed"): ("int", False, 0, "Seed of the random generator."),
+    ("run", "quantiles"): ("list", False, [0.05, 0.5, 0.95], "Quantiles reported, each in [0, 1]."),
+}

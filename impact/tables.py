@@ -1,0 +1,324 @@
+"""Reading scenario tables and checking them cell by cell against :mod:`impact.schema`.
+
+Files are read as text (UTF-8, optional BOM) with the standard :mod:`csv` module so that
+every row keeps its line number; the per-column checks are a pandera schema built from
+the declarations in :mod:`impact.schema`, and every failing cell becomes a
+:class:`~impact.problems.Problem` naming file, line and column. Typed tables are only
+built once the text passed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from impact.problems import Problem
+from impact.schema import Column, Table
+
+#: Name of the hidden column holding each row's line number in its file.
+LINE = "__line__"
+
+
+def read_text_table(folder: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one CSV file of a scenario folder as text.
+
+    Parameters
+    ----------
+    folder : Path
+        Scenario folder.
+    table : Table
+        Declaration of the table to read.
+
+    Returns
+    -------
+    frame : DataFrame or None
+        One string column per header cell plus ``__line__`` (1-based line of the row in
+        the file); None if the file is missing or unreadable.
+    problems : list of Problem
+        Problems with the file as a whole or its shape.
+    """
+    path = folder / table.name
+    if not path.exists():
+        if table.required:
+            return None, [Problem(table.name, 0, "-", "required file is missing from the scenario folder")]
+        return None, []
+    raw = path.read_bytes()
+    return parse_csv_bytes(raw, table)
+
+
+def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Parse the bytes of a CSV file declared by ``table`` into a text frame.
+
+    Parameters
+    ----------
+    raw : bytes
+        File content.
+    table : Table
+        Declaration of the table.
+
+    Returns
+    -------
+    frame : DataFrame or None
+        Text frame with ``__line__``, or None when the file cannot be read at all.
+    problems : list of Problem
+        Encoding, emptiness, header and row-shape problems.
+    """
+    name = table.name
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        return None, [Problem(name, line, "-",
+                              f"not valid UTF-8 (byte 0x{byte} at offset {error.start}); save the file as UTF-8")]
+    if not text.strip():
+        expected = ", ".join(c.name for c in table.columns if c.required)
+        return None, [Problem(name, 0, "-", f"file is empty; expected a header row with columns {expected}")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem(name, line, "-", "contains a NUL byte; this is not a text CSV file")]
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = [cell.strip() for cell in next(reader)]
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        row_start = reader.line_num + 1
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                row_start = reader.line_num + 1
+                continue
+            if len(row) != len(header):
+                problems.append(Problem(name, row_start, "-",
+                                        f"row has {len(row)} fields but the header has {len(header)}"))
+            else:
+                rows.append([cell.strip() for cell in row])
+                lines.append(row_start)
+            row_start = reader.line_num + 1
+    except csv.Error as error:
+        return None, [*problems, Problem(name, reader.line_num, "-", f"cannot be parsed as CSV: {error}")]
+
+    seen: set[str] = set()
+    for cell in header:
+        if cell in seen:
+            problems.append(Problem(name, 1, cell or "-", "column appears twice in the header"))
+        seen.add(cell)
+    if "" in header:
+        problems.append(Problem(name, 1, "-", "header has an empty column name"))
+    for column in table.columns:
+        if column.required and column.name not in header:
+            problems.append(Problem(name, 1, column.name, "required column is missing from the header"))
+    if any(p.line == 1 for p in problems):
+        return None, problems
+
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame[LINE] = np.asarray(lines, dtype=np.int64)
+    return frame, problems
+
+
+def frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn a user's DataFrame into the text frame the checks expect.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table with the declared column names; missing values become empty cells.
+        Line numbers are those the rows would have in a CSV file with a header row.
+
+    Returns
+    -------
+    DataFrame
+        String cells and a ``__line__`` column.
+    """
+    text = pd.DataFrame(index=range(len(frame)))
+    for name in frame.columns:
+        values = frame[name].tolist()
+        text[str(name)] = [_cell_text(value) for value in values]
+    text = text.astype(object)
+    text[LINE] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return text
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- cell checks -------------------------------------------------------------------------
+
+def parse_time(text: str) -> pd.Timestamp:
+    """Parse an ISO 8601 time that carries a UTC offset; return it in UTC.
+
+    Raises
+    ------
+    ValueError
+        If the text is not ISO 8601 or has no offset.
+    """
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{text!r} has no UTC offset; write it like 2025-12-19T19:00:00+02:00")
+    return pd.Timestamp(moment).tz_convert("UTC")
+
+
+def _is_float(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _is_int(text: str) -> bool:
+    try:
+        return float(text).is_integer() and math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _is_time(text: str) -> bool:
+    try:
+        parse_time(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _in_range(column: Column) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        if not _is_float(text):
+            return True
+        value = float(text)
+        if column.minimum is not None:
+            if value < column.minimum or (column.exclusive_minimum and value == column.minimum):
+                return False
+        return column.maximum is None or value <= column.maximum
+
+    return check
+
+
+def _range_text(column: Column) -> str:
+    low = "" if column.minimum is None else f"{'>' if column.exclusive_minimum else '>='} {column.minimum:g}"
+    high = "" if column.maximum is None else f"<= {column.maximum:g}"
+    return " and ".join(part for part in (low, high) if part)
+
+
+def _cell_checks(column: Column) -> list[tuple[Callable[[str], bool], str]]:
+    """(predicate on a non-empty cell, message template) pairs for one column."""
+    checks: list[tuple[Callable[[str], bool], str]] = []
+    if column.dtype == "int":
+        checks.append((_is_int, "{value!r} is not a whole number"))
+    elif column.dtype == "float":
+        checks.append((_is_float, "{value!r} is not a number"))
+    elif column.dtype == "time":
+        checks.append((_is_time, "{value!r} is not an ISO 8601 time with a UTC offset "
+                                 "(e.g. 2025-12-19T19:00:00+02:00)"))
+    elif column.dtype == "choice":
+        allowed = ", ".join(column.choices)
+        checks.append((lambda v, c=column.choices: v in c,
+                       f"{{value!r}} is not a valid {column.name}; choose one of {allowed}"))
+    elif column.dtype == "id":
+        checks.append((lambda v: not any(ch in v for ch in ",;\n\t"),
+                       "{value!r} is not a valid id (no commas, semicolons, tabs or line breaks)"))
+    if column.dtype in ("int", "float") and (column.minimum is not None or column.maximum is not None):
+        checks.append((_in_range(column), f"{{value!r}} is out of range; must be {_range_text(column)}"))
+    return checks
+
+
+@cache
+def _pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """Build (once) the pandera schema checking the text of ``table``'s cells."""
+    columns = {}
+    for column in table.columns:
+        checks = []
+        if not column.nullable:
+            checks.append(pa.Check(lambda v: v != "", element_wise=True,
+                                   error="is empty; a value is required"))
+        for predicate, message in _cell_checks(column):
+            checks.append(pa.Check(lambda v, p=predicate: v == "" or p(v), element_wise=True, error=message))
+        columns[column.name] = pa.Column(object, checks=checks, required=False, nullable=False, coerce=False)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def check_cells(frame: pd.DataFrame, table: Table) -> list[Problem]:
+    """Check every declared cell of a text frame; return one problem per failing cell.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Text frame from :func:`read_text_table` or :func:`frame_to_text`.
+    table : Table
+        Declaration of the table.
+
+    Returns
+    -------
+    list of Problem
+    """
+    try:
+        _pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return []
+    problems = []
+    lines = frame[LINE].to_numpy()
+    for case in cases.itertuples(index=False):
+        if case.index is None or (isinstance(case.index, float) and math.isnan(case.index)):
+            problems.append(Problem(table.name, 1, str(case.column), str(case.check)))
+            continue
+        value = case.failure_case
+        message = str(case.check)
+        if "{value" in message:
+            message = message.format(value=value)
+        problems.append(Problem(table.name, int(lines[int(case.index)]), str(case.column), message))
+    return problems
+
+
+def to_typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Convert a text frame that passed :func:`check_cells` to typed columns.
+
+    Declared columns missing from the file are added empty. Types: ``int`` -> Int64
+    (nullable), ``float`` -> float64 (NaN when empty), ``time`` -> UTC timestamps,
+    text columns -> str with "" when empty.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Checked text frame.
+    table : Table
+        Declaration of the table.
+
+    Returns
+    -------
+    DataFrame
+        Typed table, index 0..n-1, with ``__line__`` kept.
+    """
+    typed = pd.DataFrame(index=frame.index)
+    for column in table.columns:
+        cells = frame[column.name] if column.name in frame.columns else pd.Series("", index=frame.index)
+        cells = cells.astype(str)
+        if column.dtype == "int":
+            typed[column.name] = pd.array(
+                [int(float(v)) if v != "" else pd.NA for v in cells], dtype="Int64")
+        elif column.dtype == "float":
+            typed[column.name] = np.array([float(v) if v != "" else np.nan for v in cells], dtype=np.float64)
+        elif column.dtype == "time":
+            typed[column.name] = pd.to_datetime(
+                [parse_time(v) if v != "" else pd.NaT for v in cells], utc=True)
+        else:
+            typed[column.name] = cells.to_numpy(dtype=object)
+    typed[LINE] = frame[LINE].to_numpy()
+    return typed.reset_index(drop=True)
