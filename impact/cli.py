@@ -1,0 +1,185 @@
+"""The ``impact`` command line (DESIGN section 5).
+
+Bad input never gives a traceback: problems are printed as ``file:line: column: message``
+on standard error and the exit code is 2. Output files are written atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from impact.bundled import bundled_table
+from impact.problems import ScenarioError
+
+#: Exit code for bad input (scenario, options or output path).
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Humanitarian infrastructure impact model: people without power, water and heat after strikes.",
+)
+
+
+def _stdout() -> Console:
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=True, width=160)
+    return console
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _stderr().print(message, markup=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(scenario: str):
+    from impact.scenario import load_scenario
+
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as error:
+        console = _stderr()
+        for problem in error.problems:
+            console.print(str(problem), markup=False)
+        console.print(f"{scenario}: {len(error.problems)} problem(s); nothing was run", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
+        raise _fail(f"error: {error}") from None
+
+
+def _parse_quantiles(text: str | None) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        values = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise _fail(f"error: --quantiles {text!r} must be numbers separated by commas, e.g. 0.05,0.5,0.95") from None
+    from impact.config import check_quantiles
+
+    reason = check_quantiles(list(values))
+    if reason:
+        raise _fail(f"error: --quantiles {reason}")
+    return values
+
+
+def summary_table(result) -> Table:
+    """A rich table of :meth:`impact.Result.summary` for the top area."""
+    frame = result.summary()
+    dataset = result.dataset
+    quantiles = dataset["quantile"].values
+    low = f"{quantiles[0] * 100:g}" if len(quantiles) else "-"
+    high = f"{quantiles[-1] * 100:g}" if len(quantiles) else "-"
+    area = frame.attrs.get("area") or str(dataset["area"].values[list(dataset["parent_id"].values).index("")])
+    table = Table(title=f"{dataset.attrs['scenario_title']}\npeople without service in {area} "
+                        f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})")
+    for header in ("service", "peak (central)", f"peak {low}-{high} %", "peak time (local)",
+                   "person-days", "hours to 90 % restored"):
+        table.add_column(header, justify="left" if header == "service" else "right")
+    for service, row in frame.iterrows():
+        spread = ("-" if row["peak_low"] != row["peak_low"]
+                  else f"{row['peak_low']:,.0f} - {row['peak_high']:,.0f}")
+        restore = row["restore_90_hours_central"]
+        table.add_row(
+            str(service), f"{row['peak_central']:,.0f}", spread, _short_time(row["peak_time"]),
+            f"{row['person_days_central']:,.0f}", "not within horizon" if restore != restore else f"{restore:g}",
+        )
+    return table
+
+
+def _short_time(iso: str) -> str:
+    """``2025-12-19T04:00:00+02:00`` -> ``2025-12-19 04:00 +02:00``."""
+    if not iso:
+        return "-"
+    return f"{iso[:10]} {iso[11:16]} {iso[19:]}"
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario id (see `impact datasets`) or folder.")],
+    samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the random generator.")] = None,
+    quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write results to FILE (.csv, .xlsx, .nc, .parquet).")] = None,
+) -> None:
+    """Run a scenario, print the summary and optionally write FILE."""
+    from impact.export import SUFFIXES, export
+    from impact.result import run as run_scenario
+
+    quantile_values = _parse_quantiles(quantiles)
+    if out is not None:
+        if out.suffix.lower() not in SUFFIXES:
+            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                        f"choose one of {', '.join(SUFFIXES)}")
+        if not out.parent.resolve().is_dir():
+            raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    loaded = _load(scenario)
+    console = _stderr()
+    if console.is_terminal:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("running", total=None)
+            result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values,
+                                  progress=lambda label: bar.update(task, description=label))
+    else:
+        result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values)
+    _stdout().print(summary_table(result))
+    if out is not None:
+        try:
+            written = export(result, out)
+        except OSError as error:
+            raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
+        _stdout().print(f"wrote {written}", markup=False)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario id or folder.")],
+) -> None:
+    """Check a scenario; print every problem as file:line: column: message (exit 2) or one line of counts."""
+    loaded = _load(scenario)
+    _stdout().print(f"ok: {loaded.counts()}", markup=False)
+
+
+@app.command()
+def datasets() -> None:
+    """List the bundled scenarios."""
+    table = Table(title="bundled scenarios")
+    for header in ("id", "title", "path"):
+        table.add_column(header)
+    for row in bundled_table():
+        table.add_row(row["id"], row["title"], row["path"])
+    _stdout().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``impact`` command with ``argv`` (default: the process arguments); return the exit code.
+
+    Usage errors (unknown command or option, bad option value) exit with 2 like every
+    other kind of bad input.
+    """
+    try:
+        app(args=argv, prog_name="impact", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:
+        _stderr().print("interrupted; no output file was written", markup=False)
+        return 130
+    return 0
+
+
+def entry_point() -> None:
+    """Console-script entry point: run :func:`main` and exit with its code."""
+    sys.exit(main())
