@@ -1,0 +1,117 @@
+"""The result object of DESIGN section 4 on the bundled scenario."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import impact
+
+
+@pytest.fixture(scope="module")
+def result() -> impact.Result:
+    return impact.run("odesa-2025-12", samples=200, seed=1)
+
+
+def test_dataset_has_the_contracted_coords_variables_and_attrs(result) -> None:
+    ds = result.dataset
+    assert list(ds["service"].values) == ["power", "water", "heat"]
+    for coord in ("name", "admin_level", "parent_id"):
+        assert ds[coord].dims == ("area",)
+    assert ds["people_without"].dims == ("service", "area", "time", "quantile")
+    for name in ("people_without_mean", "people_without_central"):
+        assert ds[name].dims == ("service", "area", "time")
+    assert ds["population"].dims == ("area",)
+    for name in ("asset_down_probability", "asset_down_central"):
+        assert ds[name].dims == ("asset", "time")
+    assert list(ds["quantile"].values) == [0.05, 0.5, 0.95]
+    assert ds.sizes["time"] == 720
+    assert pd.Timestamp(ds["time"].values[0]) == pd.Timestamp("2025-12-18T22:00:00")  # 00:00 +02:00 in UTC
+    for key in ("scenario_id", "seed", "samples", "model_version", "sources", "caveats", "timezone"):
+        assert key in ds.attrs
+    assert ds.attrs["samples"] == 200 and ds.attrs["seed"] == 1
+    for name, variable in ds.data_vars.items():
+        if name != "peak_time_central":
+            assert "units" in variable.attrs, name
+
+
+def test_parent_population_is_sum_of_leaves_and_people_within_bounds(result) -> None:
+    ds = result.dataset
+    assert int(ds["population"].sel(area="UA51")) == 2_351_392
+    central = ds["people_without_central"]
+    assert (central >= 0).all() and (central <= ds["population"]).all()
+    leaves = [a for a in ds["area"].values if a not in set(ds["parent_id"].values)]
+    top_children = ds["area"].values[ds["parent_id"].values == "UA51"]
+    assert np.array_equal(central.sel(area="UA51"), central.sel(area=list(top_children)).sum("area"))
+    assert len(leaves) == 10
+
+
+def test_central_peak_reaches_reported_magnitude(result) -> None:
+    peak = float(result.dataset["peak_people_without_central"].sel(service="power", area="UA51"))
+    assert peak > 2_000_000
+
+
+def test_ports_show_in_asset_outputs(result) -> None:
+    ds = result.dataset
+    assert float(ds["asset_down_probability"].sel(asset="HUB-ODE").max()) == 1.0
+    assert int(ds["asset_down_central"].sel(asset="HUB-ODE").max()) == 1
+
+
+def test_summary_and_dataframe(result) -> None:
+    summary = result.summary()
+    assert list(summary.index) == ["power", "water", "heat"]
+    assert summary.loc["power", "peak_central"] == 2_127_227
+    assert summary.loc["power", "peak_low"] <= summary.loc["power", "peak_high"]
+    assert summary.loc["power", "peak_time"].endswith("+02:00")
+    frame = result.to_dataframe()
+    assert len(frame) == 3 * 12 * 720
+    with pytest.raises(ValueError, match="not an area"):
+        result.summary(area="XX")
+
+
+def test_samples_zero_gives_central_only() -> None:
+    ds = impact.run("odesa-2025-12", samples=0).dataset
+    assert ds.attrs["samples"] == 0
+    assert np.isnan(ds["people_without"]).all() and np.isnan(ds["asset_down_probability"]).all()
+    assert float(ds["peak_people_without_central"].sel(service="power", area="UA51")) == 2_127_227
+    assert float(ds["restore_90_hours_central"].sel(service="power", area="UA51")) == 120.0
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    first = impact.run("odesa-2025-12", samples=40, seed=3).dataset
+    again = impact.run("odesa-2025-12", samples=40, seed=3).dataset
+    other = impact.run("odesa-2025-12", samples=40, seed=4).dataset
+    assert first.identical(again)
+    assert not np.array_equal(first["people_without_mean"], other["people_without_mean"])
+
+
+def test_run_rejects_bad_parameters() -> None:
+    with pytest.raises(ValueError, match="samples"):
+        impact.run("odesa-2025-12", samples=-1)
+    with pytest.raises(ValueError, match="quantiles"):
+        impact.run("odesa-2025-12", samples=1, quantiles=[1.5])
+    with pytest.raises(FileNotFoundError, match="bundled"):
+        impact.run("nope")
+
+
+def test_fast_engine_equals_reference_on_bundled_scenario() -> None:
+    from impact.engine import fast, reference
+    from impact.model import compile_scenario
+
+    model = compile_scenario(impact.load_scenario("odesa-2025-12"))
+    quantiles = np.array([0.0, 0.05, 0.5, 0.95, 1.0])
+    for durations in (model.central_durations(), model.sample_durations(120, 11)):
+        a, b = fast.compute(model, durations, quantiles), reference.compute(model, durations, quantiles)
+        assert np.array_equal(a.people_quantiles, b.people_quantiles)
+        assert np.array_equal(a.people_mean, b.people_mean)
+        assert np.array_equal(a.asset_down_count, b.asset_down_count)
+        for name in a.stat_quantiles:
+            assert np.array_equal(a.stat_quantiles[name], b.stat_quantiles[name], equal_nan=True)
+            assert np.array_equal(a.stat_means[name], b.stat_means[name], equal_nan=True)
+
+
+def test_data_format_doc_is_generated_from_schema() -> None:
+    from impact import docgen
+
+    assert docgen.TARGET.read_text(encoding="utf-8") == docgen.render(), "run python -m impact.docgen"
