@@ -73,7 +73,8 @@ def check_area_tree(areas: pd.DataFrame) -> list[Problem]:
         while current and current in parent:
             if current in seen:
                 cycle = " -> ".join([*seen[seen.index(current):], current])
-                problems.append(Problem("areas.csv", line[area_id], "parent_id", f"area hierarchy has a cycle: {cycle}"))
+                problems.append(
+                    Problem("areas.csv", line[area_id], "parent_id", f"area hierarchy has a cycle: {cycle}"))
                 break
             seen.append(current)
             current = parent[current]

@@ -139,10 +139,11 @@ AREAS = Table(
     "areas.csv", True,
     "An administrative area: OCHA COD P-code where the area is a COD unit.",
     (
-        Column("area_id", "id", True, "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
+        Column("area_id", "id", True,
+               "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
         Column("name", "text", True, "Area name (English)."),
-        Column("admin_level", "int", True, "Administrative level: 0 country, 1 oblast, 2 raion, 3 hromada, 4 settlement.",
-               minimum=0, maximum=9),
+        Column("admin_level", "int", True,
+               "Administrative level: 0 country, 1 oblast, 2 raion, 3 hromada, 4 settlement.", minimum=0, maximum=9),
         Column("parent_id", "id", True, "Parent area; empty for the top of the hierarchy.", nullable=True),
         Column("population", "int", True,
                "Residents. Required on leaf areas; on a parent it is optional and must agree with the sum "

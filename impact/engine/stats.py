@@ -108,7 +108,7 @@ def dense_sample_stats(values: np.ndarray) -> dict[str, np.ndarray]:
         from the first step at the peak to the first later step with at most 10 % of the
         peak without service (0 with no outage, inf when not within the horizon).
     """
-    samples, steps = values.shape
+    steps = values.shape[1]
     peak = values.max(axis=1)
     peak_step = values.argmax(axis=1)
     restored = (10 * values <= peak[:, None]) & (np.arange(steps)[None, :] > peak_step[:, None])
