@@ -33,6 +33,8 @@ def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
     first: dict[tuple, int] = {}
     for row in frame[[*table.key, LINE]].itertuples(index=False):
         key, line = tuple(row[:-1]), row[-1]
+        if "" in key:
+            continue
         if key in first:
             shown = ", ".join(f"{k}={v!r}" for k, v in zip(table.key, key, strict=True))
             problems.append(Problem(table.name, line, table.key[-1],
@@ -45,46 +47,67 @@ def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
 def check_references(
     frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str, *, allow_empty: bool = False
 ) -> list[Problem]:
-    """Cells of ``column`` that name an id missing from ``target``."""
+    """Cells of ``column`` that name an id missing from ``target``.
+
+    Empty cells are skipped: either the column allows them or the cell failed its own check
+    and was reported already.
+    """
+    del allow_empty  # kept for readability at call sites
     if frame is None:
         return []
     problems = []
     for value, line in zip(frame[column], frame[LINE], strict=True):
-        if value == "" and allow_empty:
+        if value == "":
             continue
         if value not in known:
             problems.append(Problem(file, line, column, f"{value!r} is not in {target}"))
     return problems
 
 
-def check_area_tree(areas: pd.DataFrame) -> list[Problem]:
-    """Parent links, hierarchy cycles, levels and populations of ``areas.csv``."""
+def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = frozenset()) -> list[Problem]:
+    """Parent links, hierarchy cycles, levels and populations of ``areas.csv``.
+
+    Parameters
+    ----------
+    areas : DataFrame
+        Typed areas, one row per id.
+    bad_cells : set of (line, column)
+        Cells that failed their own check (already reported); checks depending on them
+        are skipped.
+    """
     problems: list[Problem] = []
     ids = set(areas["area_id"])
     problems += check_references(areas, "areas.csv", "parent_id", ids, "areas.csv (area_id)", allow_empty=True)
     parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
     line = dict(zip(areas["area_id"], areas[LINE], strict=True))
     level = dict(zip(areas["area_id"], areas["admin_level"], strict=True))
-    if not any(p == "" for p in parent.values()):
+    if not any(p == "" for p in parent.values()) and not any((ln, "parent_id") in bad_cells for ln in line.values()):
         problems.append(Problem("areas.csv", 0, "parent_id", "no top area: one area must have an empty parent_id"))
+    in_cycle: set[str] = set()
     for area_id in areas["area_id"]:
         seen = [area_id]
         current = parent.get(area_id, "")
         while current and current in parent:
             if current in seen:
-                cycle = " -> ".join([*seen[seen.index(current):], current])
-                problems.append(
-                    Problem("areas.csv", line[area_id], "parent_id", f"area hierarchy has a cycle: {cycle}"))
+                cycle = seen[seen.index(current):]
+                if not in_cycle.intersection(cycle):
+                    in_cycle.update(cycle)
+                    first = min(cycle, key=lambda a: line[a])
+                    start = cycle.index(first)
+                    path = " -> ".join([*cycle[start:], *cycle[:start], first])
+                    problems.append(Problem("areas.csv", line[first], "parent_id",
+                                            f"area hierarchy has a cycle: {path}"))
                 break
             seen.append(current)
             current = parent[current]
     for area_id, parent_id in parent.items():
-        if parent_id in level and not pd.isna(level[area_id]) and not pd.isna(level[parent_id]):
-            if level[area_id] <= level[parent_id]:
-                problems.append(Problem("areas.csv", line[area_id], "admin_level",
-                                        f"admin_level {level[area_id]} must be greater than that of its "
-                                        f"parent {parent_id!r} ({level[parent_id]})"))
-    if any("cycle" in p.message for p in problems):
+        if area_id in in_cycle or parent_id not in level:
+            continue
+        if not pd.isna(level[area_id]) and not pd.isna(level[parent_id]) and level[area_id] <= level[parent_id]:
+            problems.append(Problem("areas.csv", line[area_id], "admin_level",
+                                    f"admin_level {level[area_id]} must be greater than that of its "
+                                    f"parent {parent_id!r} ({level[parent_id]})"))
+    if in_cycle:
         return problems
     children: dict[str, list[str]] = {}
     for area_id, parent_id in parent.items():
@@ -92,24 +115,28 @@ def check_area_tree(areas: pd.DataFrame) -> list[Problem]:
             children.setdefault(parent_id, []).append(area_id)
     stated = dict(zip(areas["area_id"], areas["population"], strict=True))
 
-    def total(area_id: str) -> float:
+    def leaves(area_id: str) -> list[str]:
         if area_id not in children:
-            value = stated[area_id]
-            return 0.0 if pd.isna(value) else float(value)
-        return sum(total(child) for child in children[area_id])
+            return [area_id]
+        return [leaf for child in children[area_id] for leaf in leaves(child)]
 
     for area_id in areas["area_id"]:
         value = stated[area_id]
+        if (line[area_id], "population") in bad_cells:
+            continue
         if area_id not in children:
             if pd.isna(value):
                 problems.append(Problem("areas.csv", line[area_id], "population",
                                         "is empty; population is required on leaf areas"))
-        elif not pd.isna(value):
-            summed = total(area_id)
-            if abs(float(value) - summed) > POPULATION_TOLERANCE * max(summed, 1.0):
-                problems.append(Problem(
-                    "areas.csv", line[area_id], "population",
-                    f"{int(value):,} differs from the sum of its children {summed:,.0f} by more than 0.5 %"))
+            continue
+        below = leaves(area_id)
+        if pd.isna(value) or any(pd.isna(stated[leaf]) for leaf in below):
+            continue
+        summed = float(sum(int(stated[leaf]) for leaf in below))
+        if abs(float(value) - summed) > POPULATION_TOLERANCE * max(summed, 1.0):
+            problems.append(Problem(
+                "areas.csv", line[area_id], "population",
+                f"{int(value):,} differs from the sum of its children {summed:,.0f} by more than 0.5 %"))
     return problems
 
 
@@ -136,10 +163,13 @@ def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curve
     """Strikes whose (class of asset, damage state) has no restoration curve."""
     have = set(zip(curves["restoration_class"], curves["damage_state"], strict=True))
     problems = []
+    known = {klass for klass, _state in have}
     for asset_id, state, line in zip(strikes["asset_id"], strikes["damage_state"], strikes[LINE], strict=True):
-        if state == "none" or asset_id not in classes_of:
+        if state in ("none", "") or asset_id not in classes_of:
             continue
         klass = classes_of[asset_id]
+        if klass not in known:  # an unknown class is reported on assets.csv (or the kind is bad)
+            continue
         if (klass, state) not in have:
             problems.append(Problem("strikes.csv", line, "damage_state",
                                     f"no restoration curve for class {klass!r} at {state!r}; "
@@ -154,6 +184,9 @@ def check_curve_rows(curves: pd.DataFrame) -> list[Problem]:
         if row.distribution in ("normal", "lognormal") and pd.isna(row.dispersion):
             problems.append(Problem("restoration.csv", row[2], "dispersion",
                                     f"is empty; a {row.distribution} curve needs a dispersion"))
+        elif row.distribution == "fixed" and not pd.isna(row.dispersion) and row.dispersion != 0:
+            problems.append(Problem("restoration.csv", row[2], "dispersion",
+                                    f"{row.dispersion:g} given for a fixed curve; leave it empty"))
     return problems
 
 
@@ -164,6 +197,8 @@ def check_dependencies(dependencies: pd.DataFrame) -> list[Problem]:
     line: dict[tuple[str, str], int] = {}
     for asset_id, supplier, row_line in zip(dependencies["asset_id"], dependencies["depends_on"],
                                             dependencies[LINE], strict=True):
+        if "" in (asset_id, supplier):
+            continue
         if asset_id == supplier:
             problems.append(Problem("dependencies.csv", row_line, "depends_on",
                                     f"{asset_id!r} depends on itself"))

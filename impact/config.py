@@ -179,7 +179,7 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
                 values[key] = parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value))
             except ValueError as error:
                 problem(section, key, f"{error}" if "offset" in str(error)
-                        else f"{value!r} is not an ISO 8601 time with a UTC offset")
+                        else f"{str(value)!r} is not an ISO 8601 time with a UTC offset")
             continue
         elif kind == "list":
             reason = check_quantiles(value)

@@ -24,7 +24,7 @@ from impact.schema import (
     TABLES,
     Table,
 )
-from impact.tables import LINE, check_cells, frame_to_text, read_text_table, to_typed
+from impact.tables import LINE, blank_cells, failing_cells, frame_to_text, read_text_table, to_typed
 
 
 @dataclass(frozen=True)
@@ -106,17 +106,20 @@ def _validate(
 ) -> Scenario:
     """Check text tables cell by cell and across tables; build the typed scenario."""
     typed: dict[str, pd.DataFrame | None] = {}
+    bad_cells: dict[str, set[tuple[int, str]]] = {}
     for table in TABLES:
         text = texts.get(table.name)
         if text is None:
             typed[table.name] = None if table.required else _empty(table)
+            bad_cells[table.name] = set()
             continue
-        cell_problems = check_cells(text, table)
-        problems += cell_problems
-        bad_lines = {p.line for p in cell_problems}
-        good = text[~text[LINE].isin(bad_lines)] if bad_lines else text
-        typed[table.name] = to_typed(good, table)
-        problems += checks.check_unique(typed[table.name], table)
+        failures = failing_cells(text, table)
+        problems += [problem for problem, broken in failures if not broken]
+        bad_cells[table.name] = {(problem.line, problem.column) for problem, _broken in failures}
+        full = to_typed(blank_cells(text, failures), table)
+        problems += checks.check_unique(full, table)
+        # Cross-table checks see the first row of each key only (duplicates are reported above).
+        typed[table.name] = full.drop_duplicates(subset=list(table.key), keep="first") if table.key else full
 
     areas, assets = typed[AREAS.name], typed[ASSETS.name]
     deps, links = typed[DEPENDENCIES.name], typed[SERVICE_LINKS.name]
@@ -127,7 +130,7 @@ def _validate(
     merged = merge_curves(default_curves(), curves)
 
     if areas is not None:
-        problems += checks.check_area_tree(areas)
+        problems += checks.check_area_tree(areas, bad_cells[AREAS.name])
     if area_ids is not None:
         problems += checks.check_references(assets, "assets.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(links, "service_links.csv", "area_id", area_ids, "areas.csv")
@@ -230,6 +233,8 @@ def scenario_from_frames(
     Scenario
         Line numbers in messages are those the rows would have in a CSV file.
     """
+    if not isinstance(settings, dict):
+        raise TypeError(f"settings must be a dict like {{'scenario': {{...}}, 'run': {{...}}}}, not {type(settings).__name__}")
     config, problems = config_from_dict(settings)
     given = {
         AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
@@ -248,4 +253,6 @@ def scenario_from_frames(
     for table in TABLES:
         if table.required and given[table.name] is None:
             problems.append(Problem(table.name, 0, "-", "required table is missing"))
-    return _validate(config, texts, problems, settings.get("scenario", {}).get("id", "scenario"), None)
+    section = settings.get("scenario")
+    source = str(section.get("id", "scenario")) if isinstance(section, dict) else "scenario"
+    return _validate(config, texts, problems, source, None)

@@ -27,6 +27,13 @@ from impact.schema import Column, Table
 #: Name of the hidden column holding each row's line number in its file.
 LINE = "__line__"
 
+#: Name of the hidden column marking rows whose number of fields differs from the header's
+#: (already reported; their cells are checked but not reported again).
+BROKEN = "__broken__"
+
+#: Largest whole number accepted in an integer column (exactly representable as float64).
+MAX_WHOLE = 2**53
+
 
 def read_text_table(folder: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read one CSV file of a scenario folder as text.
@@ -87,42 +94,57 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
         line = text[: text.index("\x00")].count("\n") + 1
         return None, [Problem(name, line, "-", "contains a NUL byte; this is not a text CSV file")]
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    broken: list[bool] = []
+    header: list[str] | None = None
+    header_line = 1
+    row_start = 1
     try:
-        header = [cell.strip() for cell in next(reader)]
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        row_start = reader.line_num + 1
         for row in reader:
             if not any(cell.strip() for cell in row):
                 row_start = reader.line_num + 1
                 continue
-            if len(row) != len(header):
-                problems.append(Problem(name, row_start, "-",
-                                        f"row has {len(row)} fields but the header has {len(header)}"))
+            if header is None:
+                header = [cell.strip() for cell in row]
+                header_line = row_start
             else:
-                rows.append([cell.strip() for cell in row])
+                cells = [cell.strip() for cell in row]
+                if len(cells) != len(header):
+                    problems.append(Problem(name, row_start, "-",
+                                            f"row has {len(cells)} fields but the header has {len(header)}"))
+                    cells = (cells + [""] * len(header))[: len(header)]
+                rows.append(cells)
                 lines.append(row_start)
+                broken.append(len(row) != len(header))
             row_start = reader.line_num + 1
     except csv.Error as error:
-        return None, [*problems, Problem(name, reader.line_num, "-", f"cannot be parsed as CSV: {error}")]
+        if "unexpected end of data" in str(error):
+            message = 'a quoted field opened on this line is never closed (unbalanced ")'
+        else:
+            message = f"cannot be parsed as CSV: {error}"
+        return None, [*problems, Problem(name, row_start, "-", message)]
+    if header is None:  # pragma: no cover - text.strip() was non-empty
+        return None, [Problem(name, 0, "-", "file has no header row")]
 
     seen: set[str] = set()
     for cell in header:
-        if cell in seen:
-            problems.append(Problem(name, 1, cell or "-", "column appears twice in the header"))
+        if cell in seen and cell:
+            problems.append(Problem(name, header_line, cell, "column appears twice in the header"))
         seen.add(cell)
     if "" in header:
-        problems.append(Problem(name, 1, "-", "header has an empty column name"))
+        problems.append(Problem(name, header_line, "-", "header has an empty column name"))
     for column in table.columns:
         if column.required and column.name not in header:
-            problems.append(Problem(name, 1, column.name, "required column is missing from the header"))
-    if any(p.line == 1 for p in problems):
+            problems.append(Problem(name, header_line, column.name, "required column is missing from the header"))
+    if any(p.line == header_line for p in problems):
         return None, problems
 
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = np.asarray(lines, dtype=np.int64)
+    frame[BROKEN] = np.asarray(broken, dtype=bool)
     return frame, problems
 
 
@@ -150,7 +172,11 @@ def frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    try:
+        missing = bool(pd.isna(value))
+    except (TypeError, ValueError):
+        missing = False
+    if value is None or missing:
         return ""
     if isinstance(value, pd.Timestamp | datetime):
         return value.isoformat()
@@ -189,6 +215,14 @@ def _is_int(text: str) -> bool:
         return False
 
 
+def _is_not_huge(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return True
+    return not math.isfinite(value) or abs(value) <= MAX_WHOLE
+
+
 def _is_time(text: str) -> bool:
     try:
         parse_time(text)
@@ -221,6 +255,7 @@ def _cell_checks(column: Column) -> list[tuple[Callable[[str], bool], str]]:
     checks: list[tuple[Callable[[str], bool], str]] = []
     if column.dtype == "int":
         checks.append((_is_int, "{value!r} is not a whole number"))
+        checks.append((_is_not_huge, f"{{value!r}} is too large; must be at most {MAX_WHOLE:,}"))
     elif column.dtype == "float":
         checks.append((_is_float, "{value!r} is not a number"))
     elif column.dtype == "time":
@@ -256,6 +291,9 @@ def _pandera_schema(table: Table) -> pa.DataFrameSchema:
 def check_cells(frame: pd.DataFrame, table: Table) -> list[Problem]:
     """Check every declared cell of a text frame; return one problem per failing cell.
 
+    Cells of rows marked broken (wrong number of fields, already reported) are checked
+    but not reported.
+
     Parameters
     ----------
     frame : DataFrame
@@ -267,24 +305,43 @@ def check_cells(frame: pd.DataFrame, table: Table) -> list[Problem]:
     -------
     list of Problem
     """
+    return [problem for problem, broken in failing_cells(frame, table) if not broken]
+
+
+def failing_cells(frame: pd.DataFrame, table: Table) -> list[tuple[Problem, bool]]:
+    """Every failing cell as (problem, whether its row is broken)."""
+    frame = frame.reset_index(drop=True)
     try:
         _pandera_schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
         return []
-    problems = []
+    failures = []
     lines = frame[LINE].to_numpy()
+    broken = frame[BROKEN].to_numpy() if BROKEN in frame.columns else np.zeros(len(frame), dtype=bool)
     for case in cases.itertuples(index=False):
         if case.index is None or (isinstance(case.index, float) and math.isnan(case.index)):
-            problems.append(Problem(table.name, 1, str(case.column), str(case.check)))
+            failures.append((Problem(table.name, 1, str(case.column), str(case.check)), False))
             continue
-        value = case.failure_case
         message = str(case.check)
         if "{value" in message:
-            message = message.format(value=value)
-        problems.append(Problem(table.name, int(lines[int(case.index)]), str(case.column), message))
-    return problems
+            message = message.format(value=case.failure_case)
+        row = int(case.index)
+        failures.append((Problem(table.name, int(lines[row]), str(case.column), message), bool(broken[row])))
+    return failures
+
+
+def blank_cells(frame: pd.DataFrame, failures: list[tuple[Problem, bool]]) -> pd.DataFrame:
+    """A copy of a text frame with every failing cell emptied, so typed conversion cannot fail."""
+    if not failures:
+        return frame
+    frame = frame.copy()
+    position = {int(line): i for i, line in enumerate(frame[LINE].to_numpy())}
+    for problem, _broken in failures:
+        if problem.column in frame.columns and problem.line in position:
+            frame.iat[position[problem.line], frame.columns.get_loc(problem.column)] = ""
+    return frame
 
 
 def to_typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:

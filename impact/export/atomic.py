@@ -1,0 +1,126 @@
+"""Atomic file writes: a file appears complete at its path or not at all.
+
+Every export writes to a temporary file in the destination folder and renames it over the
+destination with :func:`os.replace` (atomic on POSIX and Windows within one file system).
+If the writer fails, or the user interrupts it, the temporary file is removed and the
+destination is untouched: no partial file, and an existing file at the path is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["atomic_path", "atomic_write"]
+
+
+def _check_destination(path: Path) -> None:
+    parent = path.parent
+    if not parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {path}: the folder {parent} does not exist; create it first"
+        )
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot write {path}: it is a folder; give a file name")
+
+
+def _new_temp(path: Path) -> Path:
+    """Create an empty, uniquely named file next to ``path`` and return its path.
+
+    The file is created with mode 0o666 minus the process umask, as a normal ``open``
+    would, so the final file gets the usual permissions.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"could not create a temporary file next to {path}")
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Context manager yielding a temporary path that replaces ``path`` on success.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination file. Its folder must exist.
+
+    Yields
+    ------
+    pathlib.Path
+        A temporary file (already created, empty) in the destination folder. Write the
+        whole output to it; when the ``with`` block ends without an exception it is renamed
+        to ``path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the destination folder does not exist.
+    IsADirectoryError
+        If ``path`` is a folder.
+
+    Notes
+    -----
+    On any exception in the block (including ``KeyboardInterrupt``) the temporary file is
+    deleted and the exception propagates; ``path`` is left as it was.
+    """
+    dest = Path(path)
+    _check_destination(dest)
+    tmp = _new_temp(dest)
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], writer: Callable[[Path], Any]) -> Path:
+    """Write a file atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination file. Its folder must exist.
+    writer : callable
+        Called once with a temporary path in the destination folder; must write the whole
+        file there (it may overwrite or replace the empty file that exists at that path).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, now holding the complete file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the destination folder does not exist.
+
+    Notes
+    -----
+    If ``writer`` raises (any exception, including ``KeyboardInterrupt``) nothing is left
+    at ``path`` from this call and the exception propagates.
+
+    Examples
+    --------
+    >>> atomic_write("out.txt", lambda tmp: tmp.write_text("done"))  # doctest: +SKIP
+    """
+    with atomic_path(path) as tmp:
+        writer(tmp)
+    return Path(path)

@@ -1,0 +1,137 @@
+"""The long table as an HXL-tagged CSV file.
+
+Layout (HXL convention: header row, then exactly one hashtag row, then data):
+
+- line 1: column names (:func:`impact.export.tidy.long_columns`);
+- line 2: HXL hashtags, e.g. ``#adm1+code``, ``#date``, ``#affected+ind+central``;
+- then one row per (service, area, time).
+
+UTF-8 without byte-order mark, comma separated, ``\\n`` line endings, fields quoted only
+when needed. Numbers are plain decimal numbers (shortest text that reads back to the same
+float; integers without ``.0``; no exponent notation between 1e-12 and 1e21); missing
+numbers are empty. Text cells that a spreadsheet would read as a formula (starting with
+``= + - @``, tab or carriage return) get a leading ``'``. The same dataset always gives
+the same bytes.
+
+Read it back with ``pandas.read_csv(path, skiprows=[1])``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from impact.export.atomic import atomic_write
+from impact.export.tidy import as_dataset, long_columns, neutralise_frame, to_long_dataframe
+
+__all__ = ["format_numbers", "write_csv", "write_table_csv"]
+
+
+def format_numbers(values: Any) -> np.ndarray:
+    """Format numbers as plain decimal text.
+
+    Parameters
+    ----------
+    values : array-like of numbers
+        Integers or floats.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Text such as ``"1015826"``, ``"0.05"``, ``"1234.5666666666666"``, ``"0.00001"``;
+        ``""`` for NaN. Integral floats lose the ``.0``; the digits are the shortest that
+        read back to the same float.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iub":
+        return arr.astype(np.int64).astype(str).astype(object)
+    arr = arr.astype(np.float64)
+    out = arr.astype(str).astype(object)  # shortest round-trip repr, C speed
+    finite = np.isfinite(arr)
+    out[np.isnan(arr)] = ""
+    integral = finite & (arr == np.round(arr)) & (np.abs(arr) < 2.0**53)
+    out[integral] = arr[integral].astype(np.int64).astype(str)
+    # Exponent notation only appears below 1e-4 or at 1e16 and above; spell those out,
+    # except for magnitudes no people count reaches (kept as repr to stay short).
+    sane = (np.abs(arr) >= 1e-12) & (np.abs(arr) < 1e21)
+    sci = finite & ~integral & sane & np.array(["e" in s for s in out], dtype=bool)
+    for i in np.flatnonzero(sci):
+        out[i] = np.format_float_positional(arr[i], unique=True, trim="-")
+    return out
+
+
+def _text_table(df: pd.DataFrame) -> pd.DataFrame:
+    """All columns as text: numbers formatted, text neutralised."""
+    df = neutralise_frame(df)
+    out = {}
+    for name in df.columns:
+        col = df[name]
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col):
+            out[name] = format_numbers(col.to_numpy())
+        else:
+            out[name] = col.astype(object).where(col.notna(), "").to_numpy(dtype=object)
+    return pd.DataFrame(out, columns=df.columns, dtype=object)
+
+
+def table_csv_bytes(df: pd.DataFrame, hxl: list[str]) -> bytes:
+    """CSV bytes of ``df`` with its header row and the HXL hashtag row ``hxl`` as line 2."""
+    if len(hxl) != len(df.columns):
+        raise ValueError(f"{len(hxl)} hashtags for {len(df.columns)} columns")
+    head = io.StringIO()
+    writer = csv.writer(head, lineterminator="\n")
+    writer.writerow([str(c) for c in df.columns])
+    writer.writerow(hxl)
+    body = _text_table(df).to_csv(index=False, header=False, lineterminator="\n")
+    return (head.getvalue() + body).encode("utf-8")
+
+
+def write_table_csv(df: pd.DataFrame, hxl: list[str], path: str | os.PathLike[str]) -> Path:
+    """Write any table with an HXL hashtag row as line 2, atomically.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    hxl : list of str
+        One hashtag per column.
+    path : str or os.PathLike
+        Destination file; its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    data = table_csv_bytes(df, hxl)
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_csv(ds: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the long table (one row per service, area, time) as an HXL-tagged CSV.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset or result object
+        A result dataset (or an object with ``.dataset``).
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Columns and hashtags as :func:`impact.export.tidy.long_columns`; people counts are in
+    [persons], times are local (``ds.attrs["timezone"]``) ISO 8601 with UTC offset.
+    """
+    ds = as_dataset(ds)
+    df = to_long_dataframe(ds)
+    return write_table_csv(df, [c.hxl for c in long_columns(ds)], path)

@@ -1,0 +1,155 @@
+"""Tests of impact.figures: traces, local time axis, strikes, choices in errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import xarray as xr
+from factories import make_result_dataset
+
+from impact import figures
+
+
+class _Result:
+    def __init__(self, ds: xr.Dataset) -> None:
+        self.dataset = ds
+
+
+@pytest.fixture
+def ds() -> xr.Dataset:
+    return make_result_dataset()
+
+
+def _by_name(fig: go.Figure) -> dict[str, object]:
+    return {t.name: t for t in fig.data}
+
+
+def test_timeline_traces(ds: xr.Dataset) -> None:
+    fig = figures.timeline(ds, service="water", area="UA5110027")
+    names = [t.name for t in fig.data]
+    assert names == [
+        "5–95 % range (upper)",
+        "5–95 % range",
+        "central estimate",
+        "Monte Carlo mean",
+        "strikes",
+    ]
+    traces = _by_name(fig)
+    assert all(isinstance(t, go.Scatter) for t in fig.data)  # short series: SVG
+    central = traces["central estimate"]
+    np.testing.assert_array_equal(
+        central.y, ds["people_without_central"].sel(service="water", area="UA5110027").values
+    )
+    assert traces["Monte Carlo mean"].line.dash == "dash"
+    lower, upper = traces["5–95 % range"], traces["5–95 % range (upper)"]
+    assert lower.fill == "tonexty"
+    np.testing.assert_array_equal(
+        upper.y,
+        ds["people_without"].sel(service="water", area="UA5110027", quantile=0.95).values,
+    )
+    assert "Odeska" in fig.layout.title.text and "water" in fig.layout.title.text
+
+
+def test_timeline_local_time_axis(ds: xr.Dataset) -> None:
+    fig = figures.timeline(ds)
+    central = _by_name(fig)["central estimate"]
+    # first step is 2025-12-18T22:00 UTC = 2025-12-19T00:00 in Kyiv (UTC+2)
+    assert pd.Timestamp(central.x[0]) == pd.Timestamp("2025-12-19T00:00:00")
+    assert "Europe/Kyiv" in fig.layout.xaxis.title.text
+    assert "UTC+02:00" in fig.layout.xaxis.title.text
+
+
+def test_timeline_defaults_to_top_area(ds: xr.Dataset) -> None:
+    fig = figures.timeline(_Result(ds))
+    assert "(UA51)" in fig.layout.title.text
+    np.testing.assert_array_equal(
+        _by_name(fig)["central estimate"].y,
+        ds["people_without_central"].sel(service="power", area="UA51").values,
+    )
+
+
+def test_timeline_strikes(ds: xr.Dataset) -> None:
+    fig = figures.timeline(ds)
+    strikes = _by_name(fig)["strikes"]
+    assert strikes.mode == "markers"
+    assert len(strikes.x) == ds.sizes["strike"]
+    assert pd.Timestamp(strikes.x[0]) == pd.Timestamp("2025-12-19T18:00:00")
+    text = strikes.hovertext[0]
+    for part in ("S1", "PRT-01", "Port terminal", "complete", "killed: 8", "injured: 27"):
+        assert part in text
+    assert "killed: unknown" in strikes.hovertext[1]
+    assert len(fig.layout.shapes) == ds.sizes["strike"]  # one vertical line per strike
+
+
+def test_timeline_without_band_or_samples() -> None:
+    ds = make_result_dataset(samples=0)
+    names = [t.name for t in figures.timeline(ds).data]
+    assert names == ["central estimate", "strikes"]
+    names = [t.name for t in figures.timeline(make_result_dataset(), show_band=False).data]
+    assert names == ["central estimate", "Monte Carlo mean", "strikes"]
+
+
+def test_timeline_observations(ds: xr.Dataset) -> None:
+    obs = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2025-12-20T10:00:00+02:00", "2025-12-20T12:00:00+02:00"]),
+            "value_people": [500_000, 450_000],
+            "source": ["operator report", "regional administration"],
+            "area_id": ["UA51", "UA5110"],
+            "service": ["power", "power"],
+        }
+    )
+    fig = figures.timeline(ds, observations=obs)
+    observed = _by_name(fig)["observed"]
+    assert observed.mode == "markers"
+    assert list(observed.y) == [500_000]  # only the row for the area drawn
+    assert pd.Timestamp(observed.x[0]) == pd.Timestamp("2025-12-20T10:00:00")
+    assert list(observed.hovertext) == ["operator report"]
+    with pytest.raises(ValueError, match="value_people"):
+        figures.timeline(ds, observations=obs.drop(columns="value_people"))
+
+
+def test_timeline_uses_webgl_for_long_series() -> None:
+    ds = make_result_dataset(hours=24 * 50, samples=4)
+    assert ds.sizes["time"] > figures.WEBGL_THRESHOLD
+    fig = figures.timeline(ds)
+    line_traces = [t for t in fig.data if t.name != "strikes"]
+    assert line_traces and all(isinstance(t, go.Scattergl) for t in line_traces)
+
+
+def test_timeline_errors_list_choices(ds: xr.Dataset) -> None:
+    with pytest.raises(ValueError, match="choose one of power, water, heat"):
+        figures.timeline(ds, service="gas")
+    with pytest.raises(ValueError, match="'UA99' is not a valid area; choose one of UA51, "):
+        figures.timeline(ds, area="UA99")
+
+
+def test_asset_status_defaults_to_struck_assets(ds: xr.Dataset) -> None:
+    fig = figures.asset_status(ds)
+    lines = [t for t in fig.data if t.name != "strikes"]
+    assert [t.name for t in lines] == [
+        "Port terminal (PRT-01)",
+        "Substation 1 (SUB-01)",
+        "Boiler house 1 (BLR-01)",
+    ]
+    np.testing.assert_array_equal(
+        lines[1].y, ds["asset_down_probability"].sel(asset="SUB-01").values
+    )
+    assert tuple(fig.layout.yaxis.range) == (-0.02, 1.08)
+
+
+def test_asset_status_selection_and_central_fallback() -> None:
+    ds = make_result_dataset(samples=0)
+    fig = figures.asset_status(ds, assets="PMP-01")
+    lines = [t for t in fig.data if t.name != "strikes"]
+    assert [t.name for t in lines] == ["Pumping station 1 (PMP-01)"]
+    np.testing.assert_array_equal(lines[0].y, ds["asset_down_central"].sel(asset="PMP-01"))
+    with pytest.raises(ValueError, match="choose one of SUB-01, PMP-01, BLR-01, PRT-01"):
+        figures.asset_status(ds, assets=["NOPE"])
+
+
+def test_figures_serialise(ds: xr.Dataset) -> None:
+    for fig in (figures.timeline(ds), figures.asset_status(ds)):
+        assert fig.to_json()
