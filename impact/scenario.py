@@ -234,7 +234,8 @@ def scenario_from_frames(
         Line numbers in messages are those the rows would have in a CSV file.
     """
     if not isinstance(settings, dict):
-        raise TypeError(f"settings must be a dict like {{'scenario': {{...}}, 'run': {{...}}}}, not {type(settings).__name__}")
+        raise TypeError("settings must be a dict like {'scenario': {...}, 'run': {...}}, "
+                        f"not {type(settings).__name__}")
     config, problems = config_from_dict(settings)
     given = {
         AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
