@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.export.tidy import as_dataset, local_times, timezone_of
+from impact.observations import observations_in_people
 
 __all__ = ["WEBGL_THRESHOLD", "asset_status", "timeline"]
 
@@ -202,6 +203,8 @@ def timeline(
         Reported figures to draw as markers, with columns ``time`` (tz-aware; naive is
         read as UTC), ``value_people`` [persons] and optionally ``source``. Rows with
         ``area_id`` / ``service`` columns not matching ``area`` / ``service`` are left out.
+        Default: the scenario's own observations (households and consumers converted with
+        ``persons_per_household``) when ``result`` is a :class:`impact.Result`.
 
     Returns
     -------
@@ -297,6 +300,9 @@ def timeline(
         )
         ymax = max(ymax, float(np.nanmax(mean)))
 
+    scenario = getattr(result, "scenario", None)
+    if observations is None and scenario is not None and len(scenario.observations):
+        observations = observations_in_people(scenario.observations, scenario.config.persons_per_household)
     if observations is not None:
         ox, oy, sources = _observation_points(observations, ds, service, area)
         if len(ox):

@@ -153,3 +153,26 @@ def test_asset_status_selection_and_central_fallback() -> None:
 def test_figures_serialise(ds: xr.Dataset) -> None:
     for fig in (figures.timeline(ds), figures.asset_status(ds)):
         assert fig.to_json()
+
+
+def test_timeline_of_a_result_draws_the_scenarios_observations_in_people() -> None:
+    import impact
+
+    result = impact.run("odesa-2025-12", samples=20, seed=2)
+    figure = impact.figures.timeline(result, service="power", area="UA51")
+    (observed,) = [trace for trace in figure.data if trace.name == "observed"]
+    assert list(observed.y) == [2_000_000.0]
+    water = impact.figures.timeline(result, service="water", area="UA51")
+    assert "observed" not in [trace.name for trace in water.data]
+
+
+def test_observations_in_people_converts_households_and_consumers() -> None:
+    import pandas as pd
+
+    from impact.observations import observations_in_people
+
+    frame = pd.DataFrame({
+        "time": pd.to_datetime(["2025-12-20T10:00:00Z"] * 3), "area_id": ["A"] * 3, "service": ["power"] * 3,
+        "value": [100.0, 100.0, 100.0], "unit": ["people", "households", "consumers"], "source": ["x"] * 3,
+    })
+    assert observations_in_people(frame, 2.5)["value_people"].tolist() == [100.0, 250.0, 250.0]
