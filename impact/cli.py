@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from impact.bundled import bundled_table
@@ -20,6 +20,9 @@ from impact.problems import ScenarioError
 
 #: Exit code for bad input (scenario, options or output path).
 EXIT_BAD_INPUT = 2
+
+#: Stages :func:`impact.run` reports through its ``progress`` callback.
+RUN_STAGES = 4
 
 app = typer.Typer(
     add_completion=False,
@@ -128,11 +131,15 @@ def run(
     loaded = _load(scenario)
     console = _stderr()
     if console.is_terminal:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task("running", total=None)
-            result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values,
-                                  progress=lambda label: bar.update(task, description=label))
+        with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("loading", total=RUN_STAGES)
+
+            def advance(label: str) -> None:
+                bar.update(task, description=label, advance=1)
+
+            result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values, progress=advance)
+            bar.update(task, completed=RUN_STAGES)
     else:
         result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values)
     _stdout().print(summary_table(result))
