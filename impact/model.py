@@ -49,7 +49,7 @@ class Model:
         Services in output order.
     links : list of list of list of (int, int)
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
-        ``service_links.csv`` order; weight = round(population * share).
+        ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
     """
 
     time_hours: np.ndarray
@@ -83,6 +83,27 @@ class Model:
         """Seeded Monte Carlo draws of every strike's repair time, shape (samples, S) [hours]."""
         return sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
                             samples, seed)
+
+
+def link_weight(population: int, share_before: float, share_after: float) -> int:
+    """Whole persons served through one link [persons].
+
+    Links of one (area, service) are rounded on their running total,
+    ``round(population * share_after) - round(population * share_before)``, so their
+    head counts add up to ``round(population * total share)`` and never exceed the
+    population (each differs from ``population * share`` by less than one person).
+
+    Parameters
+    ----------
+    population : int
+        Residents of the leaf area [persons].
+    share_before, share_after : float
+        Running total of shares before and after this link [1].
+    """
+    def rounded(share: float) -> int:
+        return min(int(np.rint(population * share)), population)
+
+    return rounded(share_after) - rounded(share_before)
 
 
 def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -> list[int]:
@@ -123,9 +144,9 @@ def compile_scenario(scenario: Scenario) -> Model:
 
     asset_ids = list(scenario.assets["asset_id"])
     asset_index = {asset_id: j for j, asset_id in enumerate(asset_ids)}
-    groups: list[dict[str, list[tuple[int, float]]]] = [{} for _ in asset_ids]
+    groups: list[dict[tuple[str, object], list[tuple[int, float]]]] = [{} for _ in asset_ids]
     for row_number, row in enumerate(scenario.dependencies.itertuples(index=False)):
-        name = row.group if row.group else f"__row{row_number}"
+        name = ("group", row.group) if row.group else ("row", row_number)
         buffer = 0.0 if pd.isna(row.buffer_hours) else float(row.buffer_hours)
         groups[asset_index[row.asset_id]].setdefault(name, []).append((asset_index[row.depends_on], buffer))
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
@@ -166,10 +187,13 @@ def compile_scenario(scenario: Scenario) -> Model:
 
     links: list[list[list[tuple[int, int]]]] = [[[] for _ in area_ids] for _ in SERVICES]
     service_index = {service: v for v, service in enumerate(SERVICES)}
+    cumulative_share: dict[tuple[int, int], float] = {}
     for row in scenario.service_links.itertuples(index=False):
-        a = area_index[row.area_id]
-        weight = int(np.rint(float(population[a]) * float(row.share)))
-        links[service_index[row.service]][a].append((asset_index[row.asset_id], weight))
+        a, v = area_index[row.area_id], service_index[row.service]
+        before = cumulative_share.get((v, a), 0.0)
+        after = before + float(row.share)
+        cumulative_share[(v, a)] = after
+        links[v][a].append((asset_index[row.asset_id], link_weight(int(population[a]), before, after)))
 
     return Model(
         time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,

@@ -126,7 +126,7 @@ def sample_hours(
     spread = np.nan_to_num(np.asarray(dispersion, dtype=np.float64))[None, :]
     code = np.asarray(distribution)[None, :]
     days = np.where(code == DISTRIBUTION_CODES["normal"], median + spread * standard, median)
-    with np.errstate(divide="ignore"):
-        lognormal = median * np.exp(spread * standard)
+    with np.errstate(over="ignore", invalid="ignore"):
+        lognormal = np.where(median > 0, median * np.exp(spread * standard), 0.0)
     days = np.where(code == DISTRIBUTION_CODES["lognormal"], lognormal, days)
     return np.maximum(days, 0.0) * 24.0

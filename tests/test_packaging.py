@@ -43,5 +43,5 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
         cwd=elsewhere, capture_output=True, text=True, env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "power" in result.stdout and "2,127,227" in result.stdout
+    assert "power" in result.stdout and "2,127,229" in result.stdout
     assert (elsewhere / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("#")

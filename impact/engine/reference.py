@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.engine.stats import SAMPLE_STATS, EngineOutput
+from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
 from impact.model import Model
 
 
@@ -107,8 +107,7 @@ def compute(model: Model, durations: np.ndarray, quantiles) -> EngineOutput:
                 for name, value in zip(SAMPLE_STATS, values, strict=True):
                     per_sample[name][n, v, a] = value
     stat_quantiles = {
-        name: np.moveaxis(np.quantile(values, quantiles, axis=0, method="linear"), 0, -1)
-        for name, values in per_sample.items()
+        name: np.moveaxis(quantiles_allowing_inf(values, quantiles), 0, -1) for name, values in per_sample.items()
     }
     with np.errstate(invalid="ignore"):
         stat_means = {name: values.sum(axis=0) / samples for name, values in per_sample.items()}

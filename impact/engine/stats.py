@@ -123,11 +123,38 @@ def dense_sample_stats(values: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def quantiles_allowing_inf(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles over axis 0, numpy "linear" method, where +inf means "not within the horizon".
+
+    Equal to :func:`numpy.quantile` for finite values. Between an order statistic and +inf
+    the quantile is +inf (or the finite one when the weight on +inf is 0), where numpy
+    would give NaN.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (N, ...)
+        Per-sample values; +inf allowed, no NaN.
+    quantiles : ndarray of float, shape (Q,)
+
+    Returns
+    -------
+    ndarray of float, shape (Q, ...)
+    """
+    ordered = np.sort(values, axis=0)
+    below, above, gamma = order_statistic_quantiles(ordered.shape[0], quantiles)
+    gamma = gamma.reshape((-1,) + (1,) * (ordered.ndim - 1))
+    low, high = ordered[below], ordered[above]
+    finite = np.isfinite(low) & np.isfinite(high)
+    with np.errstate(invalid="ignore"):
+        interpolated = lerp(np.where(finite, low, 0.0), np.where(finite, high, 0.0), gamma)
+    return np.where(finite, interpolated, np.where(gamma == 0, low, high))
+
+
 def summarise_samples(stats: dict[str, np.ndarray], quantiles: np.ndarray) -> tuple[dict, dict]:
-    """Quantiles and means over samples (axis 0) of per-sample statistics."""
+    """Quantiles (:func:`quantiles_allowing_inf`) and means over samples (axis 0) of per-sample statistics."""
     stat_quantiles, stat_means = {}, {}
     for name, values in stats.items():
-        stat_quantiles[name] = np.moveaxis(np.quantile(values, quantiles, axis=0, method="linear"), 0, -1)
+        stat_quantiles[name] = np.moveaxis(quantiles_allowing_inf(values, quantiles), 0, -1)
         with np.errstate(invalid="ignore"):
             stat_means[name] = values.sum(axis=0) / values.shape[0]
     return stat_quantiles, stat_means
