@@ -197,6 +197,8 @@ def build_dataset(
         "name": ("area", list(areas["name"])),
         "admin_level": ("area", np.asarray(areas["admin_level"].astype("int64"))),
         "parent_id": ("area", list(areas["parent_id"])),
+        "latitude": ("area", areas["latitude"].to_numpy(dtype=np.float64)),
+        "longitude": ("area", areas["longitude"].to_numpy(dtype=np.float64)),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
         "asset": list(model.asset_ids),
@@ -214,6 +216,10 @@ def build_dataset(
     config = scenario.config
     dataset = xr.Dataset(data, coords=coords)
     dataset["time"].attrs.update(standard_name="time", long_name="time (UTC)")
+    dataset["latitude"].attrs.update(standard_name="latitude", units="degrees_north",
+                                     long_name="area centroid latitude (coarse)")
+    dataset["longitude"].attrs.update(standard_name="longitude", units="degrees_east",
+                                      long_name="area centroid longitude (coarse)")
     dataset.attrs.update(
         title=f"People without power, water and heat: {config.title}",
         scenario_id=config.id,

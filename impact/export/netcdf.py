@@ -18,8 +18,8 @@ strikes) with metadata following the CF conventions 1.8 for discrete sampling ge
   ``asset_down_central`` is a CF flag variable (0 up, 1 down);
 - no wall-clock time is stored anywhere, so the same result gives the same bytes.
 
-No latitude/longitude is written (results are per administrative area; see ``DESIGN.md``
-section 8 on asset locations).
+Areas carry ``latitude`` / ``longitude`` of their coarse centroids (``degrees_north`` /
+``degrees_east``); no asset position is ever written (``DESIGN.md`` section 8).
 
 Read back with ``xarray.open_dataset(path)``.
 """

@@ -1,0 +1,22 @@
+"""Plotly figures of a result, shared by notebooks and the dashboard.
+
+Pure functions ``(result, ...) -> plotly.graph_objects.Figure``; no Dash import. Each takes
+a result dataset or any object with a ``.dataset`` attribute (a :class:`impact.Result`).
+
+Times are drawn in the scenario's local time (``ds.attrs["timezone"]``) as wall-clock
+times; the axis title names the zone and its UTC offset(s), and hover labels repeat the
+offset. Plotly has no time-zone support of its own, so the wall-clock times are what
+the browser shows whatever its own zone. Where the horizon crosses a daylight-saving
+change, the repeated (autumn) or skipped (spring) local hour shows as such on the axis.
+Values hold for the whole time step that starts at each time, so lines are drawn as steps.
+
+Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
+(:class:`plotly.graph_objects.Scattergl`).
+"""
+
+from impact.figures.assets import asset_status
+from impact.figures.base import WEBGL_THRESHOLD, top_area
+from impact.figures.maps import area_map
+from impact.figures.timeline import areas_timeline, services_timeline, timeline
+
+__all__ = ["WEBGL_THRESHOLD", "area_map", "areas_timeline", "asset_status", "services_timeline", "timeline", "top_area"]

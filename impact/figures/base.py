@@ -1,0 +1,153 @@
+"""Shared pieces of the figures: colours, choices, local time axis, strike markers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import xarray as xr
+
+from impact.export.tidy import local_times, timezone_of
+
+WEBGL_THRESHOLD: int = 1000
+
+CENTRAL_COLOUR = "#1f4e79"
+MEAN_COLOUR = "#c0504d"
+BAND_FILL = "rgba(31, 78, 121, 0.18)"
+STRIKE_COLOUR = "#7f0000"
+OBSERVATION_COLOUR = "#2e7d32"
+BASELINE_COLOUR = "#7f7f7f"
+CURSOR_COLOUR = "#000000"
+
+#: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
+OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                              "#000000")
+
+#: Colour of each service in multi-service charts.
+SERVICE_COLOURS: dict[str, str] = {"power": "#E69F00", "water": "#0072B2", "heat": "#D55E00"}
+
+#: Colours cycled through for one line per area.
+AREA_COLOURS: tuple[str, ...] = OKABE_ITO
+
+
+def choices(values: Iterable[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def check_choice(value: str, valid: Sequence[str], what: str) -> None:
+    if value not in valid:
+        raise ValueError(f"{value!r} is not a valid {what}; choose one of {choices(valid)}")
+
+
+def top_area(ds: xr.Dataset) -> str:
+    """Id of the top area: the first whose ``parent_id`` is empty (else the first area)."""
+    ids = [str(a) for a in ds["area"].values]
+    if "parent_id" in ds.coords:
+        for area, parent in zip(ids, ds["parent_id"].values, strict=True):
+            if parent is None or (isinstance(parent, float) and np.isnan(parent)) or not parent:
+                return area
+    if not ids:
+        raise ValueError("the result has no areas")
+    return ids[0]
+
+
+def area_name(ds: xr.Dataset, area: str) -> str:
+    if "name" in ds.coords:
+        return str(ds["name"].sel(area=area).item())
+    return area
+
+
+def wall_clock(values: Any, tz: str) -> pd.DatetimeIndex:
+    """Naive local wall-clock times from naive UTC times."""
+    return local_times(values, tz).tz_localize(None)
+
+
+def offsets_label(ds: xr.Dataset) -> str:
+    tz = timezone_of(ds)
+    idx = local_times(ds["time"].values, tz)
+    offsets = sorted({t.isoformat()[-6:] for t in idx if t is not pd.NaT})
+    if tz == "UTC" or offsets == ["+00:00"]:
+        return "UTC"
+    return f"{tz}, UTC{'/'.join(offsets)}"
+
+
+def scatter_class(n: int) -> type:
+    return go.Scattergl if n > WEBGL_THRESHOLD else go.Scatter
+
+
+def strike_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Strikes with wall-clock local times and hover text; empty if the result has none."""
+    if "strike" not in ds.dims or ds.sizes["strike"] == 0 or "strike_time" not in ds.coords:
+        return pd.DataFrame(columns=["x", "text", "asset"])
+    tz = timezone_of(ds)
+    n = ds.sizes["strike"]
+
+    def coord(name: str, default: Any) -> list[Any]:
+        return list(ds[name].values) if name in ds.coords else [default] * n
+
+    asset_names: dict[str, str] = {}
+    if "asset" in ds.dims and "asset_name" in ds.coords:
+        asset_names = {
+            str(a): str(v) for a, v in zip(ds["asset"].values, ds["asset_name"].values, strict=True)
+        }
+    aware = local_times(ds["strike_time"].values, tz)
+    texts = []
+    assets = [str(a) for a in coord("strike_asset", "")]
+    for i, strike in enumerate(ds["strike"].values):
+        asset = assets[i]
+        label = f"{asset_names[asset]} ({asset})" if asset in asset_names else asset
+        parts = [
+            f"strike {strike}",
+            f"{aware[i].isoformat() if aware[i] is not pd.NaT else 'time unknown'}",
+            f"asset: {label}",
+            f"damage state: {coord('damage_state', '')[i]}",
+            f"killed: {count(coord('killed', np.nan)[i])}",
+            f"injured: {count(coord('injured', np.nan)[i])}",
+        ]
+        texts.append("<br>".join(parts))
+    return pd.DataFrame({"x": aware.tz_localize(None), "text": texts, "asset": assets}).dropna(
+        subset=["x"]
+    )
+
+
+def count(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "unknown"
+    if np.isnan(v):
+        return "unknown"
+    return f"{v:,.0f}"
+
+
+def add_strikes(fig: go.Figure, strikes: pd.DataFrame, y: float) -> None:
+    """Vertical dotted lines at the strikes and a marker trace at height ``y`` for hover."""
+    for x in strikes["x"]:
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            line={"color": STRIKE_COLOUR, "width": 1, "dash": "dot"},
+            layer="below",
+        )
+    if len(strikes):
+        fig.add_trace(
+            go.Scatter(
+                x=strikes["x"],
+                y=np.full(len(strikes), y),
+                mode="markers",
+                name="strikes",
+                marker={"symbol": "triangle-down", "size": 11, "color": STRIKE_COLOUR},
+                hovertext=strikes["text"],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+
