@@ -13,6 +13,7 @@ from impact.export.tidy import as_dataset, timezone_of
 from impact.figures.base import (
     AREA_COLOURS,
     BAND_FILL,
+    BASELINE_COLOUR,
     CENTRAL_COLOUR,
     CURSOR_COLOUR,
     MEAN_COLOUR,
