@@ -161,6 +161,21 @@ def validate(
 
 
 @app.command()
+def serve(
+    scenario: Annotated[str | None, typer.Argument(help="Bundled scenario id or folder (default odesa-2025-12).")]
+    = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on; 127.0.0.1 keeps it on this machine.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8050,
+    show_assets: Annotated[bool, typer.Option("--show-assets", help="Send asset positions to the browser.")] = False,
+) -> None:
+    """Open the dashboard (http://127.0.0.1:8050 by default)."""
+    from dash_app.serve import serve as serve_dashboard
+
+    serve_dashboard(scenario, host=host, port=port, show_assets=show_assets)
+
+
+@app.command()
 def datasets() -> None:
     """List the bundled scenarios."""
     table = Table(title="bundled scenarios")

@@ -118,7 +118,7 @@ def area_map(
             hovertemplate="%{text}<extra>asset</extra>",
         ))
     fig.update_layout(
-        title={"text": f"People without {service} at {moment:%Y-%m-%d %H:%M %z}"},
+        title={"text": f"Without {service}, {moment:%d %b %H:%M} {moment.isoformat()[-6:]}"},
         xaxis={"title": {"text": "longitude [°E]"}, "showgrid": False, "zeroline": False},
         yaxis={"title": {"text": "latitude [°N]"}, "showgrid": False, "zeroline": False,
                "scaleanchor": "x", "scaleratio": 1 / max(np.cos(np.deg2rad(np.nanmean(lat) if np.isfinite(lat).any()

@@ -1,0 +1,61 @@
+"""The dashboard's app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import dash
+from dash import html
+
+from dash_app import callbacks, layout
+from dash_app.data import DashboardData
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def create_app(scenario=None, *, show_assets: bool = False, samples: int | None = None,
+               seed: int | None = None) -> dash.Dash:
+    """Build the dashboard for one scenario; see :func:`build_app` for the parameters."""
+    return build_app(scenario, show_assets=show_assets, samples=samples, seed=seed)[0]
+
+
+def build_app(scenario=None, *, show_assets: bool = False, samples: int | None = None,
+              seed: int | None = None) -> tuple[dash.Dash, DashboardData, SimpleNamespace | None]:
+    """Build the dashboard for one scenario.
+
+    Parameters
+    ----------
+    scenario : str, Path or Scenario, optional
+        Bundled scenario id, scenario folder or loaded scenario; default the bundled
+        ``odesa-2025-12``. A scenario that fails validation gives a page listing its
+        problems.
+    show_assets : bool
+        Send asset positions to the browser and draw them on the map. Off by default:
+        only area-level results leave the server.
+    samples, seed : int, optional
+        Monte Carlo settings; default the scenario's own.
+
+    Returns
+    -------
+    app : dash.Dash
+        Serves every script, style sheet and font itself (no CDN, no map tiles).
+    data : DashboardData
+        The scenario and its cached runs.
+    callbacks : SimpleNamespace or None
+        The page's callbacks as plain functions (None when the scenario did not load).
+    """
+    data = DashboardData(scenario, show_assets=show_assets, samples=samples, seed=seed)
+    app = dash.Dash(
+        __name__,
+        title="Impact: people without power, water and heat",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        external_stylesheets=[],
+        external_scripts=[],
+        update_title=None,
+        suppress_callback_exceptions=False,
+    )
+    app.layout = html.Div(layout.page(data), lang="en")
+    registered = callbacks.register(app, data) if data.ok else None
+    return app, data, registered

@@ -1,0 +1,189 @@
+"""What the page shows, computed from a result: pure functions, no Dash import.
+
+The callbacks call these and turn their output into components; tests call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from impact.export.tidy import local_times, timezone_of
+from impact.figures import top_area
+
+#: Indentation per hierarchy level in the area picker (an em space).
+INDENT = "\u2003"
+
+
+def area_options(ds: xr.Dataset) -> list[dict[str, str]]:
+    """Dropdown options in hierarchy order (oblast, its raions, their hromadas), indented by level."""
+    ids = [str(a) for a in ds["area"].values]
+    parent = dict(zip(ids, (str(p) for p in ds["parent_id"].values), strict=True))
+    name = dict(zip(ids, (str(n) for n in ds["name"].values), strict=True))
+    children: dict[str, list[str]] = {}
+    for area in ids:
+        children.setdefault(parent[area], []).append(area)
+    options: list[dict[str, str]] = []
+
+    def visit(area: str, depth: int) -> None:
+        options.append({"label": f"{INDENT * depth}{name[area]} ({area})", "value": area})
+        for child in children.get(area, []):
+            visit(child, depth + 1)
+
+    for root in children.get("", []):
+        visit(root, 0)
+    return options
+
+
+def descendants(ds: xr.Dataset, area: str) -> list[str]:
+    """``area`` and every area below it, in dataset order."""
+    ids = [str(a) for a in ds["area"].values]
+    parent = dict(zip(ids, (str(p) for p in ds["parent_id"].values), strict=True))
+    below = {area}
+    changed = True
+    while changed:
+        changed = False
+        for candidate in ids:
+            if candidate not in below and parent[candidate] in below:
+                below.add(candidate)
+                changed = True
+    return [a for a in ids if a in below]
+
+
+def local_labels(ds: xr.Dataset) -> list[str]:
+    """Local time of every step, ``2025-12-19 04:00 +02:00``."""
+    times = local_times(ds["time"].values, timezone_of(ds))
+    return [f"{t:%Y-%m-%d %H:%M} {t.isoformat()[-6:]}" for t in times]
+
+
+def time_marks(ds: xr.Dataset, most: int = 8) -> dict[int, str]:
+    """Slider marks at local midnights, at most ``most`` of them, labelled ``19 Dec``."""
+    times = local_times(ds["time"].values, timezone_of(ds))
+    midnights = [k for k, t in enumerate(times) if t.hour == 0 and t.minute == 0]
+    if not midnights:
+        midnights = [0]
+    stride = max(1, int(np.ceil(len(midnights) / most)))
+    return {int(k): f"{times[k]:%d %b}" for k in midnights[::stride]}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """Figures of one KPI card (one service in one area) [persons unless stated]."""
+
+    service: str
+    now: float
+    now_low: float
+    now_high: float
+    peak: float
+    peak_low: float
+    peak_high: float
+    peak_time: str
+    restored_by: str
+    restore_hours_low: float
+    restore_hours_high: float
+    population: int
+    baseline_now: float | None = None
+    baseline_peak: float | None = None
+
+
+def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
+    if pd.isna(value):
+        return None
+    return pd.Timestamp(value).tz_localize("UTC").tz_convert(timezone_of(ds))
+
+
+def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None) -> list[Kpi]:
+    """KPI figures per service for ``area`` at time step ``step``.
+
+    ``now`` is the central estimate at the cursor with the lowest-highest quantile range;
+    ``peak`` the central peak with the range of the per-sample peaks; ``restored_by`` the
+    local time at which 90 % of the central peak is back (empty when not within the
+    horizon), with the range of per-sample hours from peak to 90 % restored.
+    """
+    at = ds.sel(area=area)
+    has_quantiles = ds.sizes["quantile"] > 0
+    cards = []
+    for service in (str(s) for s in ds["service"].values):
+        s = at.sel(service=service)
+        quantile = s["people_without"].isel(time=step) if has_quantiles else None
+        peak_time = _local(ds, s["peak_time_central"].values)
+        restore = float(s["restore_90_hours_central"])
+        restored = ""
+        if peak_time is not None and np.isfinite(restore):
+            back = peak_time + pd.Timedelta(hours=restore)
+            restored = f"{back:%d %b %H:%M}"
+        elif peak_time is not None:
+            restored = "not within horizon"
+        cards.append(Kpi(
+            service=service,
+            now=float(s["people_without_central"].isel(time=step)),
+            now_low=float(quantile.isel(quantile=0)) if has_quantiles else np.nan,
+            now_high=float(quantile.isel(quantile=-1)) if has_quantiles else np.nan,
+            peak=float(s["peak_people_without_central"]),
+            peak_low=float(s["peak_people_without"].isel(quantile=0)) if has_quantiles else np.nan,
+            peak_high=float(s["peak_people_without"].isel(quantile=-1)) if has_quantiles else np.nan,
+            peak_time=f"{peak_time:%d %b %H:%M}" if peak_time is not None else "",
+            restored_by=restored,
+            restore_hours_low=float(s["restore_90_hours"].isel(quantile=0)) if has_quantiles else np.nan,
+            restore_hours_high=float(s["restore_90_hours"].isel(quantile=-1)) if has_quantiles else np.nan,
+            population=int(at["population"]),
+            baseline_now=(float(baseline["people_without_central"].sel(service=service, area=area).isel(time=step))
+                          if baseline is not None else None),
+            baseline_peak=(float(baseline["peak_people_without_central"].sel(service=service, area=area))
+                           if baseline is not None else None),
+        ))
+    return cards
+
+
+def ranked_areas(ds: xr.Dataset, service: str, step: int, area: str | None = None) -> list[dict]:
+    """Rows of the areas table: areas under ``area`` (default all) ranked by people without at ``step``.
+
+    Each row: ``area_id``, ``name``, ``admin_level``, ``people_without`` (central) [persons],
+    ``low`` / ``high`` (lowest / highest quantile) [persons], ``population`` [persons],
+    ``share`` [%, 0-100].
+    """
+    ids = descendants(ds, area or top_area(ds))
+    at = ds.isel(time=step).sel(service=service, area=ids)
+    central = at["people_without_central"].values
+    population = at["population"].values.astype(float)
+    has_quantiles = ds.sizes["quantile"] > 0
+    low = at["people_without"].isel(quantile=0).values if has_quantiles else np.full(len(ids), np.nan)
+    high = at["people_without"].isel(quantile=-1).values if has_quantiles else np.full(len(ids), np.nan)
+    rows = [
+        {
+            "area_id": a, "name": str(n), "admin_level": int(lv), "people_without": float(c),
+            "low": None if np.isnan(lo) else float(lo), "high": None if np.isnan(hi) else float(hi),
+            "population": int(p), "share": round(float(100.0 * c / p), 1) if p > 0 else 0.0,
+        }
+        for a, n, lv, c, lo, hi, p in zip(ids, at["name"].values, at["admin_level"].values, central, low, high,
+                                          population, strict=True)
+    ]
+    return sorted(rows, key=lambda row: (-row["people_without"], row["area_id"]))
+
+
+def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int]) -> xr.Dataset:
+    """The part of a result on screen: one service, the area and those below it, the time window.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Full result.
+    service : str
+    area : str
+    window : (int, int)
+        First and last time step shown (inclusive).
+
+    Returns
+    -------
+    xarray.Dataset
+        A result dataset of the same structure, exportable with :func:`impact.export.export`.
+    """
+    first, last = int(window[0]), int(window[1])
+    keep = descendants(ds, area)
+    view = ds.sel(service=[service], area=keep).isel(time=slice(first, last + 1))
+    view.attrs = dict(ds.attrs, view=f"service {service}, area {area} and below, steps {first}-{last}",
+                      view_note="summaries (peaks, person-hours, restoration) are those of the full run")
+    return view
