@@ -72,7 +72,11 @@ def _window_range(ds, window) -> list:
 
 
 def make_callbacks(data: DashboardData) -> SimpleNamespace:
-    """The callbacks of the page as plain functions bound to ``data``."""
+    """The callbacks of the page as plain functions bound to ``data``.
+
+    Callbacks that depend on which button fired take it as ``trigger`` (the component id);
+    :func:`register` passes ``dash.ctx.triggered_id``.
+    """
 
     def results(store):
         whatif = whatif_from_dict(store)
@@ -124,8 +128,8 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         figure.update_layout(xaxis={"range": _window_range(current.dataset, window)})
         return figure
 
-    def run_whatif(_run, _reset, repair, backup, active):
-        if ctx.triggered_id == ids.WHATIF_RESET or data.scenario is None:
+    def run_whatif(_run, _reset, repair, backup, active, trigger=ids.WHATIF_RUN):
+        if trigger == ids.WHATIF_RESET:
             return None, "Showing the baseline.", 1, 0, list(data.scenario.strikes["strike_id"])
         every = list(data.scenario.strikes["strike_id"])
         try:
@@ -159,11 +163,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         del index
         return min(max(position, 0), ds.sizes["time"] - 1)
 
-    def download(*args):
+    def download(*args, trigger=None):
         service, area, window, store = args[-4:]
-        if ctx.triggered_id not in DOWNLOADS:
+        if trigger not in DOWNLOADS:
             return no_update
-        which, suffix = DOWNLOADS[ctx.triggered_id]
+        which, suffix = DOWNLOADS[trigger]
         current = results(store)[0]
         ds = current.dataset if which == "full" else view_dataset(current.dataset, service, area, window)
         whatif = whatif_from_dict(store)
@@ -195,7 +199,7 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         prevent_initial_call=True,
     )(cb.move_cursor)
     app.callback(
-        Output(ids.KPI_ROW, "children"), Output(ids.MAP_GRAPH, "figure"), Output(ids.TABLE_AREAS, "data"),
+        Output(ids.KPI_ROW, "children"), Output(ids.MAP_GRAPH, "figure"), Output(ids.TABLE_AREAS, "rowData"),
         Output(ids.CURSOR_LABEL, "children"),
         Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.CURSOR_SLIDER, "value"),
         Input(ids.STORE_WHATIF, "data"),
@@ -209,7 +213,7 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         Input(ids.WHATIF_RUN, "n_clicks"), Input(ids.WHATIF_RESET, "n_clicks"),
         State(ids.WHATIF_REPAIR, "value"), State(ids.WHATIF_BACKUP, "value"), State(ids.WHATIF_STRIKES, "value"),
         prevent_initial_call=True,
-    )(cb.run_whatif)
+    )(lambda *args: cb.run_whatif(*args, trigger=ctx.triggered_id))
     app.callback(
         Output(ids.CURSOR_SLIDER, "value"), Input(ids.TIMELINE_GRAPH, "clickData"), prevent_initial_call=True,
     )(cb.click_to_cursor)
@@ -219,5 +223,5 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         State(ids.FILTER_SERVICE, "value"), State(ids.FILTER_AREA, "value"), State(ids.FILTER_WINDOW, "value"),
         State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
-    )(cb.download)
+    )(lambda *args: cb.download(*args, trigger=ctx.triggered_id))
     return cb

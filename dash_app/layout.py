@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dash_app import ids
 from dash_app.data import DashboardData
@@ -90,23 +91,31 @@ def _sidebar(data: DashboardData, ds) -> html.Div:
     ], className="p-3 bg-light border-end h-100")
 
 
-def _table() -> dash_table.DataTable:
-    return dash_table.DataTable(
+def _number_column(field: str, header: str, width: int = 120) -> dict:
+    return {"field": field, "headerName": header, "type": "numericColumn", "width": width,
+            "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.0f')(params.value)"}}
+
+
+def _table() -> dag.AgGrid:
+    """The areas table: sortable by any column, ranked by people without service."""
+    return dag.AgGrid(
         id=ids.TABLE_AREAS,
-        columns=[
-            {"name": "area", "id": "name"}, {"name": "P-code", "id": "area_id"},
-            {"name": "level", "id": "admin_level", "type": "numeric"},
-            {"name": "people without (central)", "id": "people_without", "type": "numeric",
-             "format": {"specifier": ",.0f"}},
-            {"name": "5 %", "id": "low", "type": "numeric", "format": {"specifier": ",.0f"}},
-            {"name": "95 %", "id": "high", "type": "numeric", "format": {"specifier": ",.0f"}},
-            {"name": "population", "id": "population", "type": "numeric", "format": {"specifier": ",.0f"}},
-            {"name": "share [%]", "id": "share", "type": "numeric"},
+        columnDefs=[
+            {"field": "name", "headerName": "area", "flex": 2, "minWidth": 160},
+            {"field": "area_id", "headerName": "P-code", "width": 120},
+            {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 80},
+            _number_column("people_without", "people without (central)", 170),
+            _number_column("low", "5 %"), _number_column("high", "95 %"),
+            _number_column("population", "population", 120),
+            {"field": "share", "headerName": "share [%]", "type": "numericColumn", "width": 100},
         ],
-        sort_action="native", page_size=15, style_table={"overflowX": "auto"},
-        style_cell={"fontSize": "0.85rem", "padding": "4px", "textAlign": "right"},
-        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"} for c in ("name", "area_id")],
-        style_header={"fontWeight": "600"},
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 15,
+                         "animateRows": False},
+        getRowId="params.data.area_id",
+        className="ag-theme-alpine",
+        style={"width": "100%"},
     )
 
 

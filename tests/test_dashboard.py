@@ -1,0 +1,260 @@
+"""Dashboard callbacks and views called as plain functions (no browser)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import dash
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from dash import html
+
+from dash_app import ids
+from dash_app.app import build_app, create_app
+from dash_app.cache import BoundedCache
+from dash_app.views import area_options, descendants, kpis, local_labels, ranked_areas, time_marks, view_dataset
+from impact.whatif import WhatIf, apply_whatif
+
+BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
+FULL_WINDOW = [0, 719]
+
+
+@pytest.fixture(scope="module")
+def built():
+    return build_app(samples=100, seed=3)
+
+
+def _components(component) -> list:
+    found = [component]
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            found += _components(child)
+    elif children is not None and not isinstance(children, str | int | float):
+        found += _components(children)
+    return found
+
+
+def test_layout_has_every_component_id(built) -> None:
+    app, _data, _cb = built
+    present = {getattr(c, "id", None) for c in _components(app.layout)}
+    wanted = {value for name, value in vars(ids).items() if name.isupper()} - {ids.PAGE_PROBLEMS}
+    assert wanted <= present
+
+
+def test_area_picker_lists_the_hierarchy_in_order(built) -> None:
+    ds = built[1].result().dataset
+    options = area_options(ds)
+    values = [o["value"] for o in options]
+    assert values[0] == "UA51"
+    assert values.index("UA5110") < values.index("UA5110027") < values.index("UA5112")
+    labels = {o["value"]: o["label"] for o in options}
+    assert labels["UA5110027"].startswith("\u2003\u2003") and labels["UA5110"].startswith("\u2003")
+    assert set(descendants(ds, "UA5110")) == {"UA5110", "UA5110027", "UA5110037", "UA5110041", "UA5110-REST"}
+    assert descendants(ds, "UA5102") == ["UA5102"]
+
+
+def test_time_labels_and_marks_are_local(built) -> None:
+    ds = built[1].result().dataset
+    labels = local_labels(ds)
+    assert labels[0] == "2025-12-19 00:00 +02:00" and len(labels) == 720
+    marks = time_marks(ds)
+    assert marks[0] == "19 Dec" and len(marks) <= 8
+
+
+def test_kpis_at_the_power_peak(built) -> None:
+    ds = built[1].result().dataset
+    cards = {k.service: k for k in kpis(ds, "UA51", 4)}
+    assert cards["power"].now == 2_127_229 and cards["power"].peak == 2_127_229
+    assert cards["power"].peak_time == "19 Dec 04:00"
+    assert cards["power"].restored_by == "24 Dec 04:00"  # 120 h after the peak
+    assert cards["power"].now_low <= cards["power"].now <= cards["power"].now_high
+    assert cards["power"].baseline_now is None
+
+
+def test_ranked_areas_are_sorted_and_share_is_a_percentage(built) -> None:
+    ds = built[1].result().dataset
+    rows = ranked_areas(ds, "water", 40, "UA5110")
+    assert next(r["area_id"] for r in rows) == "UA5110"
+    values = [r["people_without"] for r in rows]
+    assert values == sorted(values, reverse=True)
+    for row in rows:
+        assert 0 <= row["share"] <= 100
+        assert row["share"] == pytest.approx(100 * row["people_without"] / row["population"], abs=0.05)
+
+
+def test_timeline_callback_modes_cursor_first_and_window(built) -> None:
+    _app, _data, cb = built
+    band = cb.timeline_figure("water", "UA5110027", "band", ["band"], [10, 100], None, 50)
+    names = [t.name for t in band.data]
+    assert "central estimate" in names and "5–95 % range" in names
+    assert band.layout.shapes[0].name == "cursor"
+    assert str(band.layout.xaxis.range[0]).startswith("2025-12-19 10:00")
+    no_band = cb.timeline_figure("water", "UA5110027", "band", [], FULL_WINDOW, None, 50)
+    assert "5–95 % range" not in [t.name for t in no_band.data]
+    services = cb.timeline_figure("power", "UA51", "services", [], FULL_WINDOW, None, 0)
+    assert [t.name for t in services.data][:3] == ["power", "water", "heat"]
+    areas = cb.timeline_figure("power", "UA5110", "areas", [], FULL_WINDOW, None, 0)
+    assert len([t for t in areas.data if t.name != "strikes"]) == 4  # the four areas below Odeskyi raion
+
+
+def test_cursor_move_is_a_small_patch(built) -> None:
+    patch = built[2].move_cursor(100, None).to_plotly_json()
+    locations = [operation["location"] for operation in patch["operations"]]
+    assert locations == [["layout", "shapes", 0, "x0"], ["layout", "shapes", 0, "x1"]]
+    assert str(patch["operations"][0]["params"]["value"]).startswith("2025-12-23 04:00")
+
+
+def test_cursor_views_give_cards_map_table_and_label(built) -> None:
+    cards, figure, rows, label = built[2].cursor_views("heat", "UA5110027", 30, None)
+    assert len(cards) == 3
+    assert label == "2025-12-20 06:00 +02:00"
+    assert next(t.name for t in figure.data) == "areas"
+    assert "assets" not in [t.name for t in figure.data]  # positions only with --show-assets
+    assert rows[0]["area_id"] == "UA5110027"
+
+
+def test_show_assets_adds_asset_positions_to_the_map() -> None:
+    _app, _data, cb = build_app(samples=20, show_assets=True)
+    figure = cb.cursor_views("power", "UA51", 4, None)[1]
+    assert "assets" in [t.name for t in figure.data]
+
+
+def test_whatif_run_and_reset(built) -> None:
+    _app, data, cb = built
+    every = list(data.scenario.strikes["strike_id"])
+    store, status, *_ = cb.run_whatif(1, None, 0.5, 6, [s for s in every if s != "S02"])
+    assert store == {"repair_time_factor": 0.5, "extra_backup_hours": 6.0, "disabled_strikes": ["S02"]}
+    assert status.startswith("Showing what-if: repairs x0.5")
+    figure = cb.timeline_figure("power", "UA51", "band", ["band"], FULL_WINDOW, store, 4)
+    assert "baseline (central)" in [t.name for t in figure.data]
+    cards = cb.cursor_views("power", "UA51", 200, store)[0]
+    text = str(cards[0])
+    assert "baseline:" in text
+    unchanged, status, *_ = cb.run_whatif(2, None, 1, 0, every)
+    assert unchanged is None and status == "Showing the baseline."
+    reset = cb.run_whatif(2, 1, 0.5, 6, [], trigger=ids.WHATIF_RESET)
+    assert reset == (None, "Showing the baseline.", 1, 0, every)
+    bad = cb.run_whatif(3, None, 1, -5, every)
+    assert bad[1].startswith("What-if not run: extra_backup_hours must be")
+
+
+def test_whatif_gives_faster_recovery_with_faster_repairs() -> None:
+    import impact
+
+    scenario = impact.load_scenario("odesa-2025-12")
+    base = impact.run(scenario, samples=0).dataset
+    fast = impact.run(apply_whatif(scenario, WhatIf(repair_time_factor=0.5)), samples=0).dataset
+    sel = {"service": "power", "area": "UA51"}
+    assert float(fast["person_hours_without_central"].sel(sel)) < float(base["person_hours_without_central"].sel(sel))
+    off = impact.run(apply_whatif(scenario, WhatIf(disabled_strikes={"S09"})), samples=0).dataset
+    hub_hours = int(base["asset_down_central"].sel(asset="HUB-ODE").sum())
+    assert 0 < int(off["asset_down_central"].sel(asset="HUB-ODE").sum()) < hub_hours  # still loses power
+    backup = impact.run(apply_whatif(scenario, WhatIf(extra_backup_hours=48)), samples=0).dataset
+    assert float(backup["person_hours_without_central"].sel(service="water", area="UA51")) <= float(
+        base["person_hours_without_central"].sel(service="water", area="UA51"))
+    with pytest.raises(ValueError, match="not in the scenario's strikes"):
+        apply_whatif(scenario, WhatIf(disabled_strikes={"NOPE"}))
+
+
+def test_view_download_holds_only_what_is_on_screen(built) -> None:
+    _app, _data, cb = built
+    assert cb.download(1, None, None, None, None, None, "water", "UA5110", [24, 47], None) is dash.no_update
+    sent = cb.download(1, None, None, None, None, None, "water", "UA5110", [24, 47], None,
+                       trigger=ids.DOWNLOAD_VIEW_CSV)
+    assert sent["filename"] == "odesa-2025-12_view.csv"
+    import base64
+
+    content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+    frame = pd.read_csv(io.BytesIO(content), skiprows=[1])
+    assert set(frame["service"]) == {"water"}
+    assert set(frame["area_id"]) == {"UA5110", "UA5110027", "UA5110037", "UA5110041", "UA5110-REST"}
+    assert frame["time_local"].iloc[0] == "2025-12-20T00:00:00+02:00" and frame["time_local"].nunique() == 24
+    assert content.splitlines()[1].startswith(b"#")
+
+
+def test_view_dataset_exports_through_the_cli_exporters(tmp_path: Path, built) -> None:
+    import impact
+
+    view = view_dataset(built[1].result().dataset, "heat", "UA5110027", (0, 23))
+    for suffix in (".csv", ".xlsx", ".nc"):
+        impact.export.export(view, tmp_path / f"v{suffix}")
+    back = xr.open_dataset(tmp_path / "v.nc")
+    assert list(back["area"].values) == ["UA5110027"] and back.sizes["time"] == 24
+    back.close()
+
+
+def test_invalid_scenario_shows_its_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(BUNDLED, folder)
+    areas = folder / "areas.csv"
+    areas.write_text(areas.read_text(encoding="utf-8").replace("1015826", "many", 1), encoding="utf-8")
+    app, data, cb = build_app(folder)
+    assert cb is None and not data.ok
+    problems = [c for c in _components(app.layout) if getattr(c, "id", None) == ids.PAGE_PROBLEMS]
+    assert problems and "areas.csv" in str(problems[0]) and "'many' is not a whole number" in str(problems[0])
+
+
+def test_create_app_serves_everything_itself() -> None:
+    app = create_app(samples=10)
+    assert app.config.serve_locally
+    assert app.config.external_stylesheets == [] and app.config.external_scripts == []
+    client = app.server.test_client()
+
+    def text(url: str) -> str:
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            return response.get_data(as_text=True)
+
+    page = text("/")
+    assert "/assets/vendor/bootstrap-5.3.8.min.css" in page
+    assert "https://" not in page and "http://" not in page
+    for url in ("/_dash-layout", "/_dash-dependencies"):
+        text(url)
+    css = text("/assets/vendor/bootstrap-5.3.8.min.css")
+    assert "url(http" not in css and "@import" not in css
+
+
+def test_bounded_cache_drops_the_least_recently_used() -> None:
+    cache: BoundedCache[int] = BoundedCache(2)
+    calls = []
+
+    def make(value):
+        return lambda: calls.append(value) or value
+
+    assert cache.get("a", make(1)) == 1 and cache.get("b", make(2)) == 2
+    assert cache.get("a", make(9)) == 1  # hit, now most recent
+    cache.get("c", make(3))  # drops b
+    assert len(cache) == 2 and cache.get("b", make(4)) == 4
+    assert calls == [1, 2, 3, 4] and cache.hits == 1
+    with pytest.raises(ValueError):
+        BoundedCache(0)
+
+
+def test_serve_warns_when_listening_beyond_this_machine(monkeypatch, capsys) -> None:
+    import dash
+
+    from dash_app import serve
+
+    started = {}
+    monkeypatch.setattr(dash.Dash, "run", lambda self, **kw: started.update(kw))
+    serve.serve(host="0.0.0.0", port=8999)
+    assert started == {"host": "0.0.0.0", "port": 8999, "debug": False}
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+    serve.serve(port=8998)
+    assert started["host"] == "127.0.0.1"
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_kpi_card_renders_ranges_and_no_outage() -> None:
+    from dash_app.callbacks import kpi_card
+    from dash_app.views import Kpi
+
+    card = kpi_card(Kpi("water", 10.0, np.nan, np.nan, 0.0, np.nan, np.nan, "", "", np.nan, np.nan, 100))
+    text = str(card)
+    assert "no outage" in text and "5–95 %" not in text
+    assert isinstance(card.children.children.children[0], html.H3)
