@@ -75,7 +75,7 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...] | None:
     reason = check_quantiles(list(values))
     if reason:
         raise _fail(f"error: --quantiles {reason}")
-    return values
+    return tuple(sorted(values))
 
 
 def summary_table(result) -> Table:
@@ -119,7 +119,6 @@ def run(
 ) -> None:
     """Run a scenario, print the summary and optionally write FILE."""
     from impact.export import SUFFIXES, export
-    from impact.result import run as run_scenario
 
     quantile_values = _parse_quantiles(quantiles)
     if out is not None:
@@ -130,18 +129,15 @@ def run(
             raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     loaded = _load(scenario)
     console = _stderr()
-    if console.is_terminal:
-        with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
-            task = bar.add_task("loading", total=RUN_STAGES)
-
-            def advance(label: str) -> None:
-                bar.update(task, description=label, advance=1)
-
-            result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values, progress=advance)
-            bar.update(task, completed=RUN_STAGES)
-    else:
-        result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantile_values)
+    try:
+        result = _run_with_progress(loaded, console, samples, seed, quantile_values)
+    except MemoryError:
+        count = samples if samples is not None else loaded.config.samples
+        raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
+                    "use fewer --samples or a shorter horizon") from None
+    if len(loaded.status_updates):
+        console.print(f"note: {len(loaded.status_updates)} status update(s) read but not used yet: conditioning "
+                      "on operator reports (DESIGN 3.4) is not implemented", markup=False)
     _stdout().print(summary_table(result))
     if out is not None:
         try:
@@ -149,6 +145,24 @@ def run(
         except OSError as error:
             raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
         _stdout().print(f"wrote {written}", markup=False)
+
+
+def _run_with_progress(loaded, console: Console, samples, seed, quantiles):
+    """Run the scenario, with a stage progress bar when standard error is a terminal."""
+    from impact.result import run as run_scenario
+
+    if not console.is_terminal:
+        return run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles)
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("starting", total=RUN_STAGES)
+
+        def advance(label: str) -> None:
+            bar.update(task, description=label, advance=1)
+
+        result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles, progress=advance)
+        bar.update(task, completed=RUN_STAGES)
+    return result
 
 
 @app.command()

@@ -17,6 +17,9 @@ from impact.tables import parse_time
 
 FILE = "scenario.toml"
 
+#: Largest number of time steps on the axis (ten years of hourly steps).
+MAX_STEPS = 87_600
+
 
 @dataclass(frozen=True)
 class ScenarioConfig:
@@ -92,7 +95,7 @@ def check_quantiles(values: object) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             return f"{value!r} is not a number in [0, 1]"
     if len(set(values)) != len(values):
-        return "quantiles must not repeat"
+        return "must not repeat a value"
     return None
 
 
@@ -186,7 +189,7 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             if reason:
                 problem(section, key, reason)
             else:
-                values[key] = tuple(float(v) for v in value)
+                values[key] = tuple(sorted(float(v) for v in value))
             continue
         else:
             values[key] = value
@@ -206,6 +209,10 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
             problem("scenario", "horizon_hours",
                     f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps")
+        elif round(steps) > MAX_STEPS:
+            problem("scenario", "horizon_hours",
+                    f"horizon of {horizon:g} h is {round(steps):,} steps of {step:g} minutes; at most {MAX_STEPS:,} "
+                    "are supported (lengthen the step or shorten the horizon)")
     if problems:
         return None, problems
     config = ScenarioConfig(

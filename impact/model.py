@@ -30,6 +30,8 @@ class Model:
     groups : list of list of list of (int, float)
         ``groups[j]``: the dependency groups of asset j; each group is a list of
         (supplier index, buffer [hours]); any one member of a group suffices.
+    strike_ids : list of str
+        Strike ids (``strikes.csv`` order); they key each strike's random draws.
     strike_asset : ndarray of int, shape (S,)
         Asset index of each strike (``strikes.csv`` order).
     strike_hours : ndarray of float, shape (S,)
@@ -57,6 +59,7 @@ class Model:
     asset_ids: list[str]
     topo_order: list[int]
     groups: list[list[list[tuple[int, float]]]]
+    strike_ids: list[str]
     strike_asset: np.ndarray
     strike_hours: np.ndarray
     strike_distribution: np.ndarray
@@ -82,7 +85,7 @@ class Model:
     def sample_durations(self, samples: int, seed: int) -> np.ndarray:
         """Seeded Monte Carlo draws of every strike's repair time, shape (samples, S) [hours]."""
         return sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
-                            samples, seed)
+                            samples, seed, keys=self.strike_ids)
 
 
 def link_weight(population: int, share_before: float, share_after: float) -> int:
@@ -198,6 +201,7 @@ def compile_scenario(scenario: Scenario) -> Model:
     return Model(
         time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,
         topo_order=topological_order(len(asset_ids), group_lists), groups=group_lists,
+        strike_ids=[str(i) for i in strikes["strike_id"]],
         strike_asset=np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64),
         strike_hours=strike_hours, strike_distribution=np.array(distribution, dtype=np.int64),
         strike_median_days=np.array(median, dtype=np.float64), strike_dispersion=np.array(dispersion),

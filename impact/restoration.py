@@ -16,6 +16,8 @@ Distributions of the repair time ``D`` [days]:
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
@@ -95,12 +97,15 @@ def sample_hours(
     dispersion: np.ndarray,
     samples: int,
     seed: int,
+    keys: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Draw repair times for each outage, independently per sample [hours].
 
-    One standard-normal matrix of shape (samples, outages) is drawn from
-    ``numpy.random.default_rng(seed)``; column ``i`` becomes outage ``i``'s durations, so
-    the same inputs and seed always give the same draws.
+    Each outage draws its own standard-normal column from
+    ``numpy.random.default_rng([seed, crc32(key)])``, so the same seed always gives the
+    same draws, and an outage's draws depend only on the seed and its key (the strike id):
+    adding, removing or switching off other strikes leaves them unchanged (common random
+    numbers for comparing scenarios).
 
     Parameters
     ----------
@@ -113,15 +118,19 @@ def sample_hours(
     samples : int
         Number of Monte Carlo samples.
     seed : int
-        Seed of the generator.
+        Seed of the generators.
+    keys : sequence of str, optional
+        Stable key of each outage (strike id); default the position.
 
     Returns
     -------
     ndarray of float, shape (samples, outages)
         Repair times [hours], never negative.
     """
-    rng = np.random.default_rng(seed)
-    standard = rng.standard_normal((samples, len(median_days)))
+    keys = [str(i) for i in range(len(median_days))] if keys is None else [str(k) for k in keys]
+    standard = np.empty((samples, len(keys)))
+    for column, key in enumerate(keys):
+        standard[:, column] = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))]).standard_normal(samples)
     median = np.asarray(median_days, dtype=np.float64)[None, :]
     spread = np.nan_to_num(np.asarray(dispersion, dtype=np.float64))[None, :]
     code = np.asarray(distribution)[None, :]

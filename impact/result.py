@@ -14,6 +14,7 @@ from impact._version import __version__
 from impact.checks import asset_classes
 from impact.config import check_quantiles
 from impact.engine.stats import EngineOutput
+from impact.figures.base import top_area
 from impact.model import Model, compile_scenario
 from impact.scenario import Scenario, load_scenario
 
@@ -95,12 +96,6 @@ class Result:
         from impact.export import export
 
         return export(self, path)
-
-
-def top_area(dataset: xr.Dataset) -> str:
-    """Id of the first area without a parent."""
-    parents = dataset["parent_id"].values
-    return str(dataset["area"].values[list(parents).index("")])
 
 
 def _sources(scenario: Scenario) -> str:
@@ -283,7 +278,7 @@ def run(
     reason = check_quantiles(list(quantiles))
     if reason:
         raise ValueError(f"quantiles {reason}")
-    quantile_array = np.asarray(quantiles, dtype=np.float64)
+    quantile_array = np.sort(np.asarray(quantiles, dtype=np.float64))
     step = progress or (lambda _label: None)
     step("compiling")
     model = compile_scenario(scenario)

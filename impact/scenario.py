@@ -81,11 +81,15 @@ class Scenario:
 
     def counts(self) -> str:
         """One line counting what was read."""
+        def count(number: int, noun: str) -> str:
+            return f"{number} {noun}" + ("" if number == 1 else "s")
+
         parts = [
-            f"{len(self.areas)} areas", f"{len(self.assets)} assets", f"{len(self.dependencies)} dependencies",
-            f"{len(self.service_links)} service links", f"{len(self.strikes)} strikes",
-            f"{int((self.restoration['origin'] == 'scenario').sum())} restoration curves",
-            f"{len(self.observations)} observations", f"{len(self.status_updates)} status updates",
+            count(len(self.areas), "area"), count(len(self.assets), "asset"),
+            f"{len(self.dependencies)} {'dependency' if len(self.dependencies) == 1 else 'dependencies'}",
+            count(len(self.service_links), "service link"), count(len(self.strikes), "strike"),
+            count(int((self.restoration["origin"] == "scenario").sum()), "restoration curve"),
+            count(len(self.observations), "observation"), count(len(self.status_updates), "status update"),
         ]
         return f"{self.id}: " + ", ".join(parts)
 

@@ -10,6 +10,7 @@ built once the text passed.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from collections.abc import Callable
@@ -80,6 +81,8 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
         Encoding, emptiness, header and row-shape problems.
     """
     name = table.name
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(name, 0, "-", "file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -129,6 +132,10 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
     if header is None:  # pragma: no cover - text.strip() was non-empty
         return None, [Problem(name, 0, "-", "file has no header row")]
 
+    hints = _header_hints(name, header_line, header, table)
+    if any(hint.column == "-" for hint in hints):  # wrong separator: nothing else is meaningful
+        return None, hints
+    problems += hints
     seen: set[str] = set()
     for cell in header:
         if cell in seen and cell:
@@ -146,6 +153,26 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
     frame[LINE] = np.asarray(lines, dtype=np.int64)
     frame[BROKEN] = np.asarray(broken, dtype=bool)
     return frame, problems
+
+
+def _header_hints(name: str, line: int, header: list[str], table: Table) -> list[Problem]:
+    """Problems for a header written with another separator or with misspelt column names."""
+    declared = [column.name for column in table.columns]
+    if len(header) == 1 and header[0] not in declared:
+        for separator, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if separator in header[0]:
+                return [Problem(name, line, "-", f"the header is separated by {label}, not commas; "
+                                                 "save the file as comma-separated CSV")]
+    problems = []
+    for cell in header:
+        if not cell or cell in declared:
+            continue
+        lowered = [d for d in declared if d.lower() == cell.lower().replace(" ", "_")]
+        close = lowered or difflib.get_close_matches(cell.lower(), declared, n=1, cutoff=0.8)
+        if close and close[0] not in header:
+            problems.append(Problem(name, line, cell, f"unknown column; did you mean {close[0]!r}? "
+                                                      "(column names are lower case, as in docs/data-format.md)"))
+    return problems
 
 
 def frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -167,3 +167,15 @@ def test_scenario_curves_reach_the_model():
     origins = sc.restoration.set_index(["restoration_class", "damage_state"])["origin"]
     assert origins[("electric_substation", "moderate")] == "scenario"
     assert origins[("electric_substation", "slight")] == "default"
+
+
+def test_draws_of_a_strike_depend_only_on_seed_and_its_id() -> None:
+    """Common random numbers: other strikes coming or going leave a strike's draws alone."""
+    distribution = np.array([1, 2, 1])
+    median = np.array([3.0, 5.0, 7.0])
+    spread = np.array([1.0, 0.5, 2.0])
+    full = sample_hours(distribution, median, spread, 50, 9, keys=["S1", "S2", "S3"])
+    fewer = sample_hours(distribution[[0, 2]], median[[0, 2]], spread[[0, 2]], 50, 9, keys=["S1", "S3"])
+    assert np.array_equal(full[:, [0, 2]], fewer)
+    other_seed = sample_hours(distribution, median, spread, 50, 10, keys=["S1", "S2", "S3"])
+    assert not np.array_equal(full, other_seed)

@@ -175,7 +175,30 @@ def test_not_utf8_names_line_and_byte() -> None:
 def test_utf16_file_is_not_utf8() -> None:
     frame, problems = parse(f"{STRIKES_HEADER}\n".encode("utf-16"))
     assert frame is None
-    assert problems == ["strikes.csv:1: -: not valid UTF-8 (byte 0xff at offset 0); save the file as UTF-8"]
+    assert problems == ["strikes.csv:0: -: file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"]
+
+
+def test_other_separators_are_named() -> None:
+    for separator, label in ((";", "semicolons"), ("\t", "tabs")):
+        row = separator.join(["S1", T, "A", "none"])
+        frame, problems = parse(f"{STRIKES_HEADER.replace(',', separator)}\n{row}\n")
+        assert frame is None
+        assert problems == [f"strikes.csv:1: -: the header is separated by {label}, not commas; "
+                            "save the file as comma-separated CSV"]
+
+
+def test_misspelt_or_capitalised_columns_get_a_suggestion() -> None:
+    frame, problems = parse(f"strike_id,time,Asset_ID,damage_state,sorce\nS1,{T},A,none,x\n")
+    assert frame is None
+    assert problems == [
+        "strikes.csv:1: Asset_ID: unknown column; did you mean 'asset_id'? "
+        "(column names are lower case, as in docs/data-format.md)",
+        "strikes.csv:1: sorce: unknown column; did you mean 'source'? "
+        "(column names are lower case, as in docs/data-format.md)",
+        "strikes.csv:1: asset_id: required column is missing from the header",
+    ]
+    frame, problems = parse(f"{STRIKES_HEADER},remark\nS1,{T},A,none,r\n")
+    assert problems == [] and "remark" in frame.columns  # other extra columns are kept
 
 
 def test_nul_byte() -> None:

@@ -96,7 +96,7 @@ def test_base_of_the_corpus_loads_cleanly() -> None:
     scenario = impact.load_scenario(VALID)
     assert scenario.counts() == (
         "mini: 3 areas, 4 assets, 3 dependencies, 3 service links, 2 strikes, 2 restoration curves, "
-        "1 observations, 0 status updates"
+        "1 observation, 0 status updates"
     )
 
 
