@@ -10,7 +10,7 @@ with Monte Carlo uncertainty.
 >>> res.summary()  # doctest: +SKIP
 """
 
-from impact import export, figures
+from impact import export, figures, whatif
 from impact._version import __version__
 from impact.bundled import bundled_ids
 from impact.problems import Problem, ScenarioError
@@ -29,4 +29,5 @@ __all__ = [
     "load_scenario",
     "run",
     "scenario_from_frames",
+    "whatif",
 ]
