@@ -128,6 +128,16 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         figure.update_layout(xaxis={"range": _window_range(current.dataset, window)})
         return figure
 
+    def apply_window(window, store):
+        """Move both time axes to the window: a Patch of ``xaxis.range``, not whole figures."""
+        new_range = _window_range(results(store)[0].dataset, window)
+        patches = []
+        for _graph in range(2):
+            patch = Patch()
+            patch["layout"]["xaxis"]["range"] = new_range
+            patches.append(patch)
+        return tuple(patches)
+
     def run_whatif(_run, _reset, repair, backup, active, trigger=ids.WHATIF_RUN):
         if trigger == ids.WHATIF_RESET:
             return None, "Showing the baseline.", 1, 0, list(data.scenario.strikes["strike_id"])
@@ -179,9 +189,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             content = path.read_bytes()
         return dcc.send_bytes(content, filename=name)
 
-    return SimpleNamespace(timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
-                           assets_figure=assets_figure, run_whatif=run_whatif, click_to_cursor=click_to_cursor,
-                           download=download)
+    return SimpleNamespace(
+        timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
+        assets_figure=assets_figure, apply_window=apply_window, run_whatif=run_whatif,
+        click_to_cursor=click_to_cursor, download=download,
+    )
 
 
 def register(app, data: DashboardData) -> SimpleNamespace:
@@ -190,9 +202,15 @@ def register(app, data: DashboardData) -> SimpleNamespace:
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure"),
         Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_MODE, "value"),
-        Input(ids.FILTER_BAND, "value"), Input(ids.FILTER_WINDOW, "value"), Input(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_BAND, "value"), State(ids.FILTER_WINDOW, "value"), Input(ids.STORE_WHATIF, "data"),
         State(ids.CURSOR_SLIDER, "value"),
     )(cb.timeline_figure)
+    app.callback(
+        Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
+        Output(ids.ASSETS_GRAPH, "figure", allow_duplicate=True),
+        Input(ids.FILTER_WINDOW, "value"), State(ids.STORE_WHATIF, "data"),
+        prevent_initial_call=True,
+    )(cb.apply_window)
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
         Input(ids.CURSOR_SLIDER, "value"), State(ids.STORE_WHATIF, "data"),
@@ -205,7 +223,7 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         Input(ids.STORE_WHATIF, "data"),
     )(cb.cursor_views)
     app.callback(
-        Output(ids.ASSETS_GRAPH, "figure"), Input(ids.STORE_WHATIF, "data"), Input(ids.FILTER_WINDOW, "value"),
+        Output(ids.ASSETS_GRAPH, "figure"), Input(ids.STORE_WHATIF, "data"), State(ids.FILTER_WINDOW, "value"),
     )(cb.assets_figure)
     app.callback(
         Output(ids.STORE_WHATIF, "data"), Output(ids.WHATIF_STATUS, "children"),

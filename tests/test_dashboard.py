@@ -258,3 +258,12 @@ def test_kpi_card_renders_ranges_and_no_outage() -> None:
     text = str(card)
     assert "no outage" in text and "5–95 %" not in text
     assert isinstance(card.children.children.children[0], html.H3)
+
+
+def test_time_window_moves_both_axes_with_small_patches(built) -> None:
+    timeline_patch, assets_patch = built[2].apply_window([24, 47], None)
+    for patch in (timeline_patch, assets_patch):
+        (operation,) = patch.to_plotly_json()["operations"]
+        assert operation["location"] == ["layout", "xaxis", "range"]
+        first, last = operation["params"]["value"]
+        assert str(first).startswith("2025-12-20 00:00") and str(last).startswith("2025-12-20 23:00")

@@ -125,18 +125,13 @@ def count(value: Any) -> str:
 
 def add_strikes(fig: go.Figure, strikes: pd.DataFrame, y: float) -> None:
     """Vertical dotted lines at the strikes and a marker trace at height ``y`` for hover."""
-    for x in strikes["x"]:
-        fig.add_shape(
-            type="line",
-            xref="x",
-            yref="paper",
-            x0=x,
-            x1=x,
-            y0=0,
-            y1=1,
-            line={"color": STRIKE_COLOUR, "width": 1, "dash": "dot"},
-            layer="below",
-        )
+    lines = [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+         "line": {"color": STRIKE_COLOUR, "width": 1, "dash": "dot"}, "layer": "below"}
+        for x in strikes["x"]
+    ]
+    if lines:  # one layout update: add_shape per line re-validates the whole list each time
+        fig.update_layout(shapes=[*fig.layout.shapes, *lines])
     if len(strikes):
         fig.add_trace(
             go.Scatter(
