@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import dash_bootstrap_components as dbc
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
@@ -20,7 +21,7 @@ import impact
 from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.layout import SERVICE_LABELS
-from dash_app.views import Kpi, kpis, local_labels, ranked_areas, view_dataset
+from dash_app.views import Kpi, kpis, local_label, ranked_areas, view_dataset
 from impact.export.tidy import local_times, timezone_of
 from impact.figures import area_map, areas_timeline, asset_status, services_timeline, timeline
 from impact.figures.timeline import cursor_shape
@@ -120,7 +121,7 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         figure = area_map(current, service, ds["time"].values[step], assets=data.asset_positions())
         figure.update_layout(title={"font": {"size": 14}}, uirevision=service, margin={"t": 40},
                              legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
-        return cards, figure, ranked_areas(ds, service, step, area), local_labels(ds)[step]
+        return cards, figure, ranked_areas(ds, service, step, area), local_label(ds, step)
 
     def assets_figure(store, window):
         current = results(store)[0]
@@ -158,19 +159,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         return store, status, no_update, no_update, no_update
 
     def click_to_cursor(click):
-        if not click or not click.get("points"):
+        if not click or not click.get("points") or click["points"][0].get("x") is None:
             return no_update
-        point = click["points"][0]
-        index = point.get("pointIndex", point.get("pointNumber"))
-        x = point.get("x")
         ds = data.result().dataset
-        if x is None:
-            return no_update
         wall = local_times(ds["time"].values, timezone_of(ds)).tz_localize(None)
-        import pandas as pd
-
-        position = int(wall.searchsorted(pd.Timestamp(x), side="right")) - 1
-        del index
+        position = int(wall.searchsorted(pd.Timestamp(click["points"][0]["x"]), side="right")) - 1
         return min(max(position, 0), ds.sizes["time"] - 1)
 
     def download(*args, trigger=None):

@@ -59,6 +59,12 @@ def local_labels(ds: xr.Dataset) -> list[str]:
     return [f"{t:%Y-%m-%d %H:%M} {t.isoformat()[-6:]}" for t in times]
 
 
+def local_label(ds: xr.Dataset, step: int) -> str:
+    """Local time of one step, ``2025-12-19 04:00 +02:00``."""
+    moment = local_times(ds["time"].values[step: step + 1], timezone_of(ds))[0]
+    return f"{moment:%Y-%m-%d %H:%M} {moment.isoformat()[-6:]}"
+
+
 def time_marks(ds: xr.Dataset, most: int = 8) -> dict[int, str]:
     """Slider marks at local midnights, at most ``most`` of them, labelled ``19 Dec``."""
     times = local_times(ds["time"].values, timezone_of(ds))

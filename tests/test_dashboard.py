@@ -267,3 +267,10 @@ def test_time_window_moves_both_axes_with_small_patches(built) -> None:
         assert operation["location"] == ["layout", "xaxis", "range"]
         first, last = operation["params"]["value"]
         assert str(first).startswith("2025-12-20 00:00") and str(last).startswith("2025-12-20 23:00")
+
+
+def test_click_on_the_timeline_moves_the_cursor(built) -> None:
+    cb = built[2]
+    assert cb.click_to_cursor({"points": [{"x": "2025-12-20 10:30"}]}) == 34  # local wall clock, step 34
+    assert cb.click_to_cursor({"points": [{"x": "2030-01-01 00:00"}]}) == 719
+    assert cb.click_to_cursor(None) is dash.no_update
