@@ -42,6 +42,8 @@ def _number(value: float) -> str:
 def _range(low: float, high: float, unit: str = "") -> str:
     if low is None or not np.isfinite(low):
         return ""
+    if low == high:
+        return f"5–95 %: {_number(low)}{unit} (no spread)"
     return f"5–95 %: {_number(low)}–{_number(high)}{unit}"
 
 
@@ -119,8 +121,8 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         step = int(step)
         cards = [kpi_card(k) for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None)]
         figure = area_map(current, service, ds["time"].values[step], assets=data.asset_positions())
-        figure.update_layout(title={"font": {"size": 14}}, uirevision=service, margin={"t": 40},
-                             legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+        figure.update_layout(title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"}, uirevision=service,
+                             margin={"t": 60}, legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
         return cards, figure, ranked_areas(ds, service, step, area), local_label(ds, step)
 
     def assets_figure(store, window):
@@ -172,11 +174,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             return no_update
         which, suffix = DOWNLOADS[trigger]
         current = results(store)[0]
-        ds = current.dataset if which == "full" else view_dataset(current.dataset, service, area, window)
+        ds = current.dataset.copy() if which == "full" else view_dataset(current.dataset, service, area, window)
         whatif = whatif_from_dict(store)
         name = f"{ds.attrs['scenario_id']}_{which}{'' if whatif.is_baseline else '_whatif'}{suffix}"
-        if whatif is not None and not whatif.is_baseline:
-            ds.attrs["whatif"] = whatif.describe()
+        if not whatif.is_baseline:
+            ds.attrs = dict(ds.attrs, whatif=whatif.describe())
         with tempfile.TemporaryDirectory(prefix="impact-download-") as folder:
             path = impact.export.export(ds, Path(folder) / name)
             content = path.read_bytes()

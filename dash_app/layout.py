@@ -8,12 +8,16 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.data import DashboardData
-from dash_app.views import area_options, local_labels, time_marks
+from dash_app.views import area_options, default_window, local_labels, time_marks
 from impact.figures import top_area
 from impact.whatif import strike_labels
 
-#: Plotly options of every graph: no logo, no link to the plotly cloud.
-GRAPH_CONFIG = {"displaylogo": False, "showLink": False, "responsive": True}
+#: Plotly options of every graph: no logo, no link to the plotly cloud, a short tool bar.
+GRAPH_CONFIG = {
+    "displaylogo": False, "showLink": False, "responsive": True, "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                               "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"],
+}
 
 SERVICE_LABELS = {"power": "Electricity", "water": "Water", "heat": "Heating"}
 
@@ -47,8 +51,9 @@ def _sidebar(data: DashboardData, ds) -> html.Div:
         _labelled("Area", dcc.Dropdown(id=ids.FILTER_AREA, options=area_options(ds), value=top_area(ds),
                                        clearable=False, optionHeight=32), ids.FILTER_AREA),
         _labelled("Time window", dcc.RangeSlider(
-            id=ids.FILTER_WINDOW, min=0, max=steps - 1, step=1, value=[0, steps - 1], marks=time_marks(ds, 4),
-            allowCross=False, updatemode="mouseup"), ids.FILTER_WINDOW),
+            id=ids.FILTER_WINDOW, min=0, max=steps - 1, step=1, value=list(default_window(ds)),
+            marks=time_marks(ds, 4), allowCross=False, updatemode="mouseup", allow_direct_input=False),
+            ids.FILTER_WINDOW),
         _labelled("Timeline shows", dbc.RadioItems(id=ids.FILTER_MODE, value="band", options=[
             {"label": "selected service with uncertainty", "value": "band"},
             {"label": "one line per service", "value": "services"},
@@ -91,9 +96,9 @@ def _sidebar(data: DashboardData, ds) -> html.Div:
     ], className="p-3 bg-light border-end h-100")
 
 
-def _number_column(field: str, header: str, width: int = 120) -> dict:
-    return {"field": field, "headerName": header, "type": "numericColumn", "width": width,
-            "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.0f')(params.value)"}}
+def _number_column(field: str, header: str, width: int = 110, specifier: str = ",.0f") -> dict:
+    return {"field": field, "headerName": header, "type": "numericColumn", "minWidth": width, "flex": 1,
+            "valueFormatter": {"function": f"params.value == null ? '' : d3.format('{specifier}')(params.value)"}}
 
 
 def _table() -> dag.AgGrid:
@@ -101,13 +106,13 @@ def _table() -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.TABLE_AREAS,
         columnDefs=[
-            {"field": "name", "headerName": "area", "flex": 2, "minWidth": 160},
-            {"field": "area_id", "headerName": "P-code", "width": 120},
-            {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 80},
-            _number_column("people_without", "people without (central)", 170),
-            _number_column("low", "5 %"), _number_column("high", "95 %"),
-            _number_column("population", "population", 120),
-            {"field": "share", "headerName": "share [%]", "type": "numericColumn", "width": 100},
+            {"field": "name", "headerName": "area", "flex": 2, "minWidth": 190, "tooltipField": "name"},
+            {"field": "area_id", "headerName": "P-code", "minWidth": 120, "flex": 1, "tooltipField": "area_id"},
+            {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 75},
+            _number_column("people_without", "without (central)", 140),
+            _number_column("low", "5 %", 95), _number_column("high", "95 %", 95),
+            _number_column("population", "population", 110),
+            _number_column("share", "share [%]", 95, ".1f"),
         ],
         rowData=[],
         defaultColDef={"sortable": True, "resizable": True},
@@ -148,7 +153,7 @@ def page(data: DashboardData) -> html.Div:
                     dbc.Label("Time cursor", html_for=ids.CURSOR_SLIDER, className="fw-semibold small mb-0 me-2"),
                     html.Span(labels[start_step], id=ids.CURSOR_LABEL, className="small", **{"aria-live": "polite"}),
                     dcc.Slider(id=ids.CURSOR_SLIDER, min=0, max=steps - 1, step=1, value=start_step,
-                               marks=time_marks(ds), updatemode="mouseup"),
+                               marks=time_marks(ds), updatemode="mouseup", allow_direct_input=False),
                 ], className="mb-2"),
                 dbc.Row([
                     dbc.Col(dcc.Graph(id=ids.TIMELINE_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),

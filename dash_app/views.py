@@ -5,6 +5,7 @@ The callbacks call these and turn their output into components; tests call them 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,15 @@ def time_marks(ds: xr.Dataset, most: int = 8) -> dict[int, str]:
         midnights = [0]
     stride = max(1, int(np.ceil(len(midnights) / most)))
     return {int(k): f"{times[k]:%d %b}" for k in midnights[::stride]}
+
+
+def default_window(ds: xr.Dataset, margin_steps: int = 48, shortest_steps: int = 168) -> tuple[int, int]:
+    """Time window shown first: from the start to ``margin_steps`` after the last step at which
+    anyone in the top area is without a service (central estimate), at least ``shortest_steps``."""
+    steps = ds.sizes["time"]
+    outage = (ds["people_without_central"].sel(area=top_area(ds)) > 0).any("service").values
+    last = int(np.flatnonzero(outage)[-1]) if outage.any() else 0
+    return 0, int(min(steps - 1, max(last + margin_steps, shortest_steps)))
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,14 @@ def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int
     first, last = int(window[0]), int(window[1])
     keep = descendants(ds, area)
     view = ds.sel(service=[service], area=keep).isel(time=slice(first, last + 1))
+    parent = dict(zip((str(a) for a in ds["area"].values), (str(p) for p in ds["parent_id"].values), strict=True))
+    ancestors = {}
+    node = parent.get(area, "")
+    while node and node not in ancestors:
+        at = ds.sel(area=node)
+        ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), parent.get(node, "")]
+        node = parent.get(node, "")
     view.attrs = dict(ds.attrs, view=f"service {service}, area {area} and below, steps {first}-{last}",
-                      view_note="summaries (peaks, person-hours, restoration) are those of the full run")
+                      view_note="summaries (peaks, person-hours, restoration) are those of the full run",
+                      ancestors=json.dumps(ancestors, sort_keys=True))
     return view

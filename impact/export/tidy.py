@@ -49,6 +49,7 @@ Monte Carlo quantile NN % (see :func:`quantile_label`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -447,6 +448,10 @@ def _area_table(ds: xr.Dataset) -> dict[str, np.ndarray]:
     )
     parents = _coord_str(ds, "parent_id", "area", default=[""] * n)
     info = {a: (names[i], int(levels[i]), parents[i]) for i, a in enumerate(ids)}
+    # A subset of a result (e.g. a dashboard view of one raion) names its areas' ancestors in
+    # attrs["ancestors"] (JSON: id -> [name, admin_level, parent_id]) so adm codes stay filled.
+    for area, (name, level, parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
+        info.setdefault(str(area), (str(name), int(level), str(parent)))
 
     cols: dict[str, np.ndarray] = {
         "area_id": np.array(ids, dtype=object),
