@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import dash
 from dash import html
+from flask_compress import Compress
 
 from dash_app import callbacks, layout
 from dash_app.data import DashboardData
@@ -56,6 +57,11 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
         update_title=None,
         suppress_callback_exceptions=False,
     )
+    # Gzip what the callbacks and the page send (JSON, HTML): figures and downloads travel at a
+    # fraction of their size. Static files are served as they are (compressing them leaves
+    # their file handles open in flask-compress).
+    app.server.config["COMPRESS_MIMETYPES"] = ["application/json", "text/html"]
+    Compress(app.server)
     app.layout = html.Div(layout.page(data), lang="en")
     registered = callbacks.register(app, data) if data.ok else None
     return app, data, registered

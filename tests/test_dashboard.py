@@ -274,3 +274,12 @@ def test_click_on_the_timeline_moves_the_cursor(built) -> None:
     assert cb.click_to_cursor({"points": [{"x": "2025-12-20 10:30"}]}) == 34  # local wall clock, step 34
     assert cb.click_to_cursor({"points": [{"x": "2030-01-01 00:00"}]}) == 719
     assert cb.click_to_cursor(None) is dash.no_update
+
+
+def test_callback_responses_are_gzipped_static_files_are_not() -> None:
+    app = create_app(samples=10)
+    client = app.server.test_client()
+    with client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers.get("Content-Encoding") == "gzip"
+    with client.get("/assets/vendor/bootstrap-5.3.8.min.css", headers={"Accept-Encoding": "gzip"}) as response:
+        assert "Content-Encoding" not in response.headers
