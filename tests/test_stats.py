@@ -122,3 +122,16 @@ def test_summarise_samples():
         assert stat_quantiles[name].shape == (3, 4, 3)
         assert same_bits(stat_quantiles[name], np.moveaxis(np.quantile(values, quantiles, axis=0), 0, -1))
         assert same_bits(stat_means[name], values.sum(axis=0) / 25)
+
+
+def test_dense_quantiles_equal_numpy_bit_for_bit_int32_and_int64_paths() -> None:
+    from impact.engine.stats import dense_quantiles
+
+    rng = np.random.default_rng(8)
+    quantiles = np.array([0.0, 1e-9, 0.05, 0.333, 0.5, 0.95, 0.9999, 1.0])
+    for samples in (1, 2, 3, 7, 100, 501):
+        small = rng.integers(0, 4 * 10**7, size=(samples, 40))  # fits int32: the fast path
+        large = rng.integers(0, 2**40, size=(samples, 40))  # does not: sorted as int64
+        for values in (small, large):
+            assert np.array_equal(dense_quantiles(values, quantiles),
+                                  np.quantile(values.astype(np.float64), quantiles, axis=0))
