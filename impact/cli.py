@@ -190,6 +190,27 @@ def serve(
 
 
 @app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write (must not exist or be empty).")],
+    areas: Annotated[int, typer.Option(min=27, help="Leaf areas: 1469 hromadas; more adds settlements.")] = 1469,
+    assets: Annotated[int, typer.Option(min=50, help="Assets.")] = 2000,
+    strikes: Annotated[int, typer.Option(min=0, help="Strikes, in waves.")] = 300,
+    days: Annotated[int, typer.Option(min=1, help="Horizon [days].")] = 90,
+    seed: Annotated[int, typer.Option(min=0, help="Seed: same arguments, same files.")] = 1,
+    samples: Annotated[int, typer.Option(min=0, help="Monte Carlo samples written to scenario.toml.")] = 500,
+) -> None:
+    """Write a SYNTHETIC national-scale scenario folder (not real data), reproducible from its seed."""
+    from impact.synth import write_synthetic
+
+    try:
+        written = write_synthetic(out, areas=areas, assets=assets, strikes=strikes, days=days, seed=seed,
+                                  samples=samples)
+    except (ValueError, OSError) as error:
+        raise _fail(f"error: {error}") from None
+    _stdout().print(f"wrote {written}", markup=False)
+
+
+@app.command()
 def datasets() -> None:
     """List the bundled scenarios."""
     table = Table(title="bundled scenarios")

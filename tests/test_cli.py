@@ -98,3 +98,15 @@ def test_python_dash_m_entry_point() -> None:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: odesa-2025-12")
+
+
+def test_synth_writes_a_valid_scenario_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "syn"
+    args = ["synth", "--out", str(folder), "--areas", "40", "--assets", "80", "--strikes", "12", "--days", "5"]
+    code, out, err = _run(args, capsys)
+    assert code == 0, err
+    assert f"wrote {folder}" in out
+    code, out, _err = _run(["validate", str(folder)], capsys)
+    assert code == 0 and out.startswith("ok: synthetic-ua-40-1:")
+    code, _out, err = _run(args, capsys)
+    assert code == 2 and "nothing was overwritten" in err

@@ -170,7 +170,7 @@ def _level_area(link_steps, weights, samples, steps, quantiles):
     return result, mean, stats
 
 
-def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int = LEVEL_LIMIT) -> EngineOutput:
+def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | None = None) -> EngineOutput:
     """Run the fast engine on given repair times.
 
     Parameters
@@ -181,8 +181,11 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int = L
         central estimate.
     quantiles : sequence of float
         Quantiles to report, each in [0, 1].
-    level_limit : int
-        Leaves with at most this many links use level counting.
+    level_limit : int, optional
+        Leaves with at most this many links use level counting. Default: automatic, level
+        counting for k <= :data:`LEVEL_LIMIT` links when its 2^k levels are no more than
+        the samples (otherwise a dense (samples x time) array of that one leaf is cheaper,
+        e.g. for the central estimate with one sample).
 
     Returns
     -------
@@ -204,7 +207,12 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int = L
                 continue
             link_steps = [asset_steps[asset] for asset, _ in leaf_links]
             weights = [weight for _, weight in leaf_links]
-            if model.area_is_leaf[a] and len(leaf_links) <= level_limit:
+            k = len(leaf_links)
+            if level_limit is None:
+                by_levels = k <= LEVEL_LIMIT and (1 << k) <= samples
+            else:
+                by_levels = k <= level_limit
+            if model.area_is_leaf[a] and by_levels:
                 q, mean, area_stats = _level_area(link_steps, weights, samples, steps, quantiles)
             else:
                 q, mean, area_stats = _dense_area(link_steps, weights, samples, steps, quantiles)
