@@ -196,6 +196,9 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
     services, areas = len(model.services), len(model.area_ids)
     effective = effective_outages(model, durations)
     asset_steps = [iv.to_steps(outage, model.time_hours) for outage in effective]
+    down_counts = _asset_down_counts(asset_steps, steps)
+    if samples == 1 and level_limit is None:
+        return _single_sample(model, down_counts, quantiles)
 
     people_q = np.zeros((services, areas, steps, len(quantiles)))
     people_mean = np.zeros((services, areas, steps))
@@ -220,5 +223,32 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
             for name in SAMPLE_STATS:
                 stats[name][:, v, a] = area_stats[name]
     stat_quantiles, stat_means = summarise_samples(stats, quantiles)
-    return EngineOutput(people_q, people_mean, _asset_down_counts(asset_steps, steps), stat_quantiles,
-                        stat_means, samples)
+    return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples)
+
+
+def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray) -> EngineOutput:
+    """One sample (the central estimate): every area's series at once from the assets' 0/1 status.
+
+    With one sample every quantile and the mean equal the value itself, so a leaf's series is
+    the sum of its links' weight x down, a parent's the sum of its leaves', and the per-sample
+    statistics are taken over all areas together (areas in place of samples).
+    """
+    services, areas, steps = len(model.services), len(model.area_ids), model.steps
+    values = np.zeros((services, areas, steps), dtype=np.int64)
+    leaves = np.flatnonzero(model.area_is_leaf)
+    for v in range(services):
+        linked = [(a, asset, weight) for a in leaves for asset, weight in model.links[v][a]]
+        if linked:
+            area_of, asset_of, weight = (np.array(column, dtype=np.int64) for column in zip(*linked, strict=True))
+            contribution = weight[:, None] * down[asset_of]
+            starts = np.flatnonzero(np.r_[True, area_of[1:] != area_of[:-1]])
+            values[v, area_of[starts]] = np.add.reduceat(contribution, starts, axis=0)
+        for a in np.flatnonzero(~model.area_is_leaf):
+            values[v, a] = values[v, model.area_leaves[a]].sum(axis=0)
+    flat = values.reshape(services * areas, steps)
+    per_area = dense_sample_stats(flat)
+    stat_means = {name: per_area[name].reshape(services, areas) for name in SAMPLE_STATS}
+    stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
+    people = values.astype(np.float64)
+    return EngineOutput(np.repeat(people[..., None], len(quantiles), axis=-1), people, down, stat_quantiles,
+                        stat_means, 1)
