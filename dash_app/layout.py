@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.data import DashboardData
-from dash_app.views import area_options, default_window, local_labels, time_marks
+from dash_app.views import area_options, default_window, local_label, time_marks
 from impact.figures import top_area
 from impact.whatif import strike_labels
 
@@ -130,7 +130,6 @@ def page(data: DashboardData) -> html.Div:
         return problems_page(data)
     ds = data.result().dataset
     steps = ds.sizes["time"]
-    labels = local_labels(ds)
     power_peak = ds["peak_time_central"].sel(service="power", area=top_area(ds)).values
     start_step = int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0]) if str(power_peak) != "NaT" \
         else 0
@@ -151,7 +150,8 @@ def page(data: DashboardData) -> html.Div:
                 dbc.Row(id=ids.KPI_ROW, className="g-2 my-2"),
                 html.Div([
                     dbc.Label("Time cursor", html_for=ids.CURSOR_SLIDER, className="fw-semibold small mb-0 me-2"),
-                    html.Span(labels[start_step], id=ids.CURSOR_LABEL, className="small", **{"aria-live": "polite"}),
+                    html.Span(local_label(ds, start_step), id=ids.CURSOR_LABEL, className="small",
+                              **{"aria-live": "polite"}),
                     dcc.Slider(id=ids.CURSOR_SLIDER, min=0, max=steps - 1, step=1, value=start_step,
                                marks=time_marks(ds), updatemode="mouseup", allow_direct_input=False),
                 ], className="mb-2"),

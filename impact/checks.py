@@ -45,14 +45,13 @@ def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
 
 
 def check_references(
-    frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str, *, allow_empty: bool = False
+    frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str
 ) -> list[Problem]:
     """Cells of ``column`` that name an id missing from ``target``.
 
     Empty cells are skipped: either the column allows them or the cell failed its own check
     and was reported already.
     """
-    del allow_empty  # kept for readability at call sites
     if frame is None:
         return []
     problems = []
@@ -77,7 +76,7 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
     """
     problems: list[Problem] = []
     ids = set(areas["area_id"])
-    problems += check_references(areas, "areas.csv", "parent_id", ids, "areas.csv (area_id)", allow_empty=True)
+    problems += check_references(areas, "areas.csv", "parent_id", ids, "areas.csv (area_id)")
     parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
     line = dict(zip(areas["area_id"], areas[LINE], strict=True))
     level = dict(zip(areas["area_id"], areas["admin_level"], strict=True))

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn
 from rich.table import Table
 
 from impact.bundled import bundled_table
+from impact.figures.base import top_area
 from impact.problems import ScenarioError
 
 #: Exit code for bad input (scenario, options or output path).
@@ -75,7 +76,7 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...] | None:
     reason = check_quantiles(list(values))
     if reason:
         raise _fail(f"error: --quantiles {reason}")
-    return tuple(sorted(values))
+    return values
 
 
 def summary_table(result) -> Table:
@@ -85,7 +86,7 @@ def summary_table(result) -> Table:
     quantiles = dataset["quantile"].values
     low = f"{quantiles[0] * 100:g}" if len(quantiles) else "-"
     high = f"{quantiles[-1] * 100:g}" if len(quantiles) else "-"
-    area = frame.attrs.get("area") or str(dataset["area"].values[list(dataset["parent_id"].values).index("")])
+    area = top_area(dataset)
     table = Table(title=f"{dataset.attrs['scenario_title']}\npeople without service in {area} "
                         f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})")
     for header in ("service", "peak (central)", f"peak {low}-{high} %", "peak time (local)",

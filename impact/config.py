@@ -189,7 +189,7 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             if reason:
                 problem(section, key, reason)
             else:
-                values[key] = tuple(sorted(float(v) for v in value))
+                values[key] = tuple(float(v) for v in value)  # impact.run sorts them
             continue
         else:
             values[key] = value
