@@ -18,6 +18,11 @@ def empty(samples: int) -> Intervals:
     return np.full((samples, 1), np.inf), np.full((samples, 1), np.inf)
 
 
+def is_empty(intervals: Intervals) -> bool:
+    """Whether a canonical set is empty in every sample."""
+    return bool(np.isinf(intervals[0][:, 0]).all())
+
+
 def normalize(starts: np.ndarray, ends: np.ndarray) -> Intervals:
     """Canonical form of arbitrary intervals: drop empty ones, sort, merge overlapping or touching.
 

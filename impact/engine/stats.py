@@ -111,34 +111,54 @@ def dense_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     return lerp(low, high, gamma[:, None])
 
 
+#: Per-sample statistics that need each area's whole series (the others are linear in the links).
+SERIES_STATS: tuple[str, ...] = ("peak", "restore_steps")
+
+
+def peak_and_restore(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-sample peak and steps from the peak until 90 % of it is restored.
+
+    Parameters
+    ----------
+    values : ndarray of int, shape (N, T)
+        People without service per sample and step [persons], >= 0.
+
+    Returns
+    -------
+    dict of str to ndarray of float, shape (N,)
+        ``peak`` [persons]; ``restore_steps``: steps from the first step at the peak to the
+        first later step with at most 10 % of the peak without service (0 with no outage,
+        inf when not within the horizon).
+    """
+    steps = values.shape[1]
+    peak = values.max(axis=1)
+    peak_step = values.argmax(axis=1)
+    # For whole numbers v, p >= 0: 10 v <= p exactly when v <= p // 10 (no overflow in 10 v).
+    after_peak = np.arange(steps, dtype=np.int32)[None, :] > peak_step[:, None].astype(np.int32)
+    restored = (values <= (peak // 10)[:, None]) & after_peak
+    first = restored.argmax(axis=1)
+    has = restored[np.arange(len(first)), first]
+    restore = np.where(has, (first - peak_step).astype(np.float64), np.inf)
+    return {"peak": peak.astype(np.float64), "restore_steps": np.where(peak == 0, 0.0, restore)}
+
+
 def dense_sample_stats(values: np.ndarray) -> dict[str, np.ndarray]:
     """Per-sample peak, person-hours and hours until 90 % of the peak is restored.
 
     Parameters
     ----------
-    values : ndarray of int64, shape (N, T)
-        People without service per sample and step [persons].
+    values : ndarray of int, shape (N, T)
+        People without service per sample and step [persons], >= 0.
 
     Returns
     -------
     dict of str to ndarray of float, shape (N,)
-        ``peak`` [persons]; ``person_steps`` [persons x steps]; ``restore_steps``: steps
-        from the first step at the peak to the first later step with at most 10 % of the
-        peak without service (0 with no outage, inf when not within the horizon).
+        ``peak`` [persons]; ``person_steps`` [persons x steps]; ``restore_steps`` as in
+        :func:`peak_and_restore`.
     """
-    steps = values.shape[1]
-    peak = values.max(axis=1)
-    peak_step = values.argmax(axis=1)
-    restored = (10 * values <= peak[:, None]) & (np.arange(steps)[None, :] > peak_step[:, None])
-    has = restored.any(axis=1)
-    first = restored.argmax(axis=1)
-    restore = np.where(has, (first - peak_step).astype(np.float64), np.inf)
-    restore = np.where(peak == 0, 0.0, restore)
-    return {
-        "peak": peak.astype(np.float64),
-        "person_steps": values.sum(axis=1).astype(np.float64),
-        "restore_steps": restore.astype(np.float64),
-    }
+    stats = peak_and_restore(values)
+    return {"peak": stats["peak"], "person_steps": values.sum(axis=1, dtype=np.int64).astype(np.float64),
+            "restore_steps": stats["restore_steps"]}
 
 
 def quantiles_allowing_inf(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:

@@ -1,0 +1,124 @@
+"""Assets' down time as step ranges, and the link events gathered from them.
+
+After :func:`impact.engine.intervals.to_steps`, every asset's effective outage is a set of
+step ranges ``[first, stop)`` per sample. :class:`AssetSteps` holds them for all assets in
+flat arrays (one row per range, grouped by asset, sample order within an asset), so that the
+ranges of any list of links can be gathered with a few vectorised operations
+(:func:`gather`), whatever the number of links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from impact.engine import intervals as iv
+
+
+@dataclass(frozen=True)
+class AssetSteps:
+    """Step ranges in which each asset is down, all assets in flat arrays.
+
+    Attributes
+    ----------
+    samples : int
+        Number of Monte Carlo samples N.
+    steps : int
+        Number of time steps T.
+    sample, first, stop : ndarray of int64, shape (M,)
+        One row per down range: the sample, the first step down and the first step up
+        again (``stop`` may equal T: down past the horizon).
+    offset : ndarray of int64, shape (J + 1,)
+        Rows ``offset[j]:offset[j + 1]`` belong to asset j.
+    """
+
+    samples: int
+    steps: int
+    sample: np.ndarray
+    first: np.ndarray
+    stop: np.ndarray
+    offset: np.ndarray
+
+    @classmethod
+    def from_intervals(cls, outages: list[iv.Intervals], time_hours: np.ndarray, samples: int) -> AssetSteps:
+        """Convert each asset's outage interval set to step ranges.
+
+        Parameters
+        ----------
+        outages : list of Intervals
+            Effective outage of each asset [hours since start], indexed by asset.
+        time_hours : ndarray of float, shape (T,)
+            Time of each step [hours since start].
+        samples : int
+        """
+        parts = [iv.to_steps(outage, time_hours) for outage in outages]
+        lengths = np.array([len(part[0]) for part in parts], dtype=np.int64)
+        offset = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+        def column(i: int) -> np.ndarray:
+            return np.concatenate([np.zeros(0, np.int64)] + [part[i].astype(np.int64) for part in parts])
+
+        return cls(samples, len(time_hours), column(0), column(1), column(2), offset)
+
+    @classmethod
+    def concatenate(cls, blocks: list[AssetSteps]) -> AssetSteps:
+        """Join blocks of consecutive samples (each numbering its samples from 0) into one."""
+        assets = len(blocks[0].offset) - 1
+        sample_base = np.cumsum([0] + [block.samples for block in blocks])
+        pieces: dict[str, list[np.ndarray]] = {"sample": [], "first": [], "stop": []}
+        for j in range(assets):
+            for base, block in zip(sample_base, blocks, strict=False):
+                rows = slice(block.offset[j], block.offset[j + 1])
+                pieces["sample"].append(block.sample[rows] + base)
+                pieces["first"].append(block.first[rows])
+                pieces["stop"].append(block.stop[rows])
+        lengths = np.array([sum(int(b.offset[j + 1] - b.offset[j]) for b in blocks) for j in range(assets)],
+                           dtype=np.int64)
+        offset = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        empty = np.zeros(0, np.int64)
+        return cls(int(sample_base[-1]), blocks[0].steps, np.concatenate([empty, *pieces["sample"]]),
+                   np.concatenate([empty, *pieces["first"]]), np.concatenate([empty, *pieces["stop"]]), offset)
+
+    def down_counts(self) -> np.ndarray:
+        """Number of samples in which each asset is down at each step, shape (J, T)."""
+        assets = len(self.offset) - 1
+        asset = np.repeat(np.arange(assets), np.diff(self.offset))
+        width = self.steps + 1
+        change = (np.bincount(asset * width + self.first, minlength=assets * width)
+                  - np.bincount(asset * width + self.stop, minlength=assets * width))
+        return np.cumsum(change.reshape(assets, width), axis=1)[:, :self.steps].astype(np.int64)
+
+
+    def down_steps(self) -> np.ndarray:
+        """Number of steps each asset is down in each sample, shape (J, N)."""
+        assets = len(self.offset) - 1
+        asset = np.repeat(np.arange(assets), np.diff(self.offset))
+        length = np.minimum(self.stop, self.steps) - self.first
+        flat = np.bincount(asset * self.samples + self.sample, weights=length.astype(np.float64),
+                           minlength=assets * self.samples)
+        return np.rint(flat).astype(np.int64).reshape(assets, self.samples)
+
+
+def gather(steps: AssetSteps, link_asset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The down ranges of a list of links.
+
+    Parameters
+    ----------
+    steps : AssetSteps
+    link_asset : ndarray of int, shape (K,)
+        Asset index of each link; an asset may appear in several links.
+
+    Returns
+    -------
+    link, sample, first, stop : ndarray of int64, shape (R,)
+        One row per (link, down range of its asset): the link's position in
+        ``link_asset`` and the range's sample and steps. Rows are grouped by link.
+    """
+    link_asset = np.asarray(link_asset, dtype=np.int64)
+    begin = steps.offset[link_asset]
+    lengths = steps.offset[link_asset + 1] - begin
+    total = int(lengths.sum())
+    link = np.repeat(np.arange(len(link_asset), dtype=np.int64), lengths)
+    row = np.arange(total, dtype=np.int64) + np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
+    return link, steps.sample[row], steps.first[row], steps.stop[row]
