@@ -100,12 +100,19 @@ def asset_steps(model: Model, durations: np.ndarray) -> AssetSteps:
 class AreaTask:
     """One independent piece of work: some areas of one service.
 
+    Each area is reduced to the distinct assets that are ever down under it, with the summed
+    weights of the links to them (an asset never down adds nothing, and two links to one
+    asset are down together), so a parent with few struck assets is as cheap as a leaf.
+
     Attributes
     ----------
     service : int
         Service index.
     areas : tuple of int
-        Area indices. With ``by_levels``, leaves that all have the same number of links.
+        Area indices.
+    link_asset, link_weight : tuple of ndarray of int64
+        Per area: the distinct assets ever down under it and their weights [persons].
+        With ``by_levels`` all areas have the same number of them.
     by_levels : bool
         Level counting (:func:`impact.engine.levels.level_block`) or one dense array per
         area (:func:`impact.engine.dense.dense_area`).
@@ -113,14 +120,15 @@ class AreaTask:
 
     service: int
     areas: tuple[int, ...]
+    link_asset: tuple[np.ndarray, ...]
+    link_weight: tuple[np.ndarray, ...]
     by_levels: bool
 
 
 @dataclass(frozen=True)
 class TaskInput:
-    """What every task needs: the compiled model, the assets' down ranges and the quantiles."""
+    """What every task needs besides itself: the assets' down ranges and the quantiles."""
 
-    model: Model
     steps: AssetSteps
     quantiles: np.ndarray
 
@@ -142,65 +150,86 @@ class TaskResult:
     stats: dict[str, np.ndarray]
 
 
-def _area_links(model: Model, service: int, area: int) -> tuple[np.ndarray, np.ndarray]:
-    """Asset and weight [persons] of every link of every leaf under an area."""
-    links = [link for leaf in model.area_leaves[area] for link in model.links[service][leaf]]
-    if not links:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    asset, weight = zip(*links, strict=True)
-    return np.array(asset, dtype=np.int64), np.array(weight, dtype=np.int64)
-
-
-def plan_tasks(model: Model, samples: int, level_limit: int | None = None) -> list[AreaTask]:
-    """Split the (service, area) pairs with any link into independent tasks.
+def down_links(model: Model, service: int, area: int, ever_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct assets ever down under an area and their summed link weights.
 
     Parameters
     ----------
     model : Model
-    samples : int
-        Number of samples N.
+    service, area : int
+    ever_down : ndarray of bool, shape (J,)
+        Whether each asset is down in any sample at any step.
+
+    Returns
+    -------
+    asset : ndarray of int64, shape (k,)
+        Sorted asset indices.
+    weight : ndarray of int64, shape (k,)
+        Sum of the weights of the area's links (through its leaves) to each [persons].
+    """
+    weights: dict[int, int] = {}
+    for leaf in model.area_leaves[area]:
+        for asset, weight in model.links[service][leaf]:
+            if ever_down[asset]:
+                weights[asset] = weights.get(asset, 0) + weight
+    asset = np.array(sorted(weights), dtype=np.int64)
+    return asset, np.array([weights[j] for j in asset.tolist()], dtype=np.int64)
+
+
+def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None) -> list[AreaTask]:
+    """Split the (service, area) pairs with any asset ever down into independent tasks.
+
+    Parameters
+    ----------
+    model : Model
+    steps : AssetSteps
+        The assets' down ranges (which assets are ever down decides the work).
     level_limit : int, optional
         See :func:`compute`.
 
     Returns
     -------
     list of AreaTask
-        Dense tasks first, largest first (so that a pool finishes evenly), then level blocks.
+        Dense tasks first, largest first (so that a pool finishes evenly), then level blocks
+        of at most :data:`LEVEL_CELLS` cells. Pairs without any asset ever down are in no
+        task: nobody there is ever without service.
     """
-    steps = model.steps
-    dense: list[tuple[int, int, int]] = []
+    ever_down = np.diff(steps.offset) > 0
+    dense: list[AreaTask] = []
     level_tasks: list[AreaTask] = []
     for service in range(len(model.services)):
-        leaves_by_links: dict[int, list[int]] = {}
+        by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
         for area in range(len(model.area_ids)):
-            links = sum(len(model.links[service][leaf]) for leaf in model.area_leaves[area])
-            if links == 0:
+            asset, weight = down_links(model, service, area, ever_down)
+            count = len(asset)
+            if count == 0:
                 continue
             if level_limit is None:
-                by_levels = links <= LEVEL_LIMIT and (1 << links) <= samples
+                by_levels = count <= LEVEL_LIMIT and (1 << count) <= steps.samples
             else:
-                by_levels = links <= level_limit
-            if model.area_is_leaf[area] and by_levels:
-                leaves_by_links.setdefault(links, []).append(area)
+                by_levels = count <= level_limit
+            if by_levels:
+                by_count.setdefault(count, []).append((area, asset, weight))
             else:
-                dense.append((links, service, area))
-        for links, leaves in sorted(leaves_by_links.items()):
-            block = max(1, LEVEL_CELLS // ((1 << links) * steps))
-            level_tasks += [AreaTask(service, tuple(leaves[i:i + block]), True) for i in range(0, len(leaves), block)]
-    dense.sort(key=lambda item: -item[0])
-    return [AreaTask(service, (area,), False) for _links, service, area in dense] + level_tasks
+                dense.append(AreaTask(service, (area,), (asset,), (weight,), False))
+        for count, members in sorted(by_count.items()):
+            block = max(1, LEVEL_CELLS // ((1 << count) * steps.steps))
+            for begin in range(0, len(members), block):
+                part = members[begin:begin + block]
+                level_tasks.append(AreaTask(service, tuple(m[0] for m in part), tuple(m[1] for m in part),
+                                            tuple(m[2] for m in part), True))
+    dense.sort(key=lambda task: -len(task.link_asset[0]))
+    return dense + level_tasks
 
 
 def run_task(shared: TaskInput, task: AreaTask) -> TaskResult:
     """Compute one task (see :class:`AreaTask`)."""
-    model, steps, quantiles = shared.model, shared.steps, shared.quantiles
     if task.by_levels:
-        links = [model.links[task.service][leaf] for leaf in task.areas]
-        link_asset = np.array([[asset for asset, _ in leaf] for leaf in links], dtype=np.int64)
-        weights = np.array([[weight for _, weight in leaf] for leaf in links], dtype=np.int64)
-        people_q, stats = level_block(steps, link_asset, weights, quantiles)
+        people_q, stats = level_block(shared.steps, np.stack(task.link_asset), np.stack(task.link_weight),
+                                      shared.quantiles)
         return TaskResult(task, people_q, stats)
-    parts = [dense_area(steps, *_area_links(model, task.service, area), quantiles) for area in task.areas]
+    parts = [dense_area(shared.steps, asset, weight, shared.quantiles)
+             for asset, weight in zip(task.link_asset, task.link_weight, strict=True)]
     return TaskResult(task, np.stack([p[0] for p in parts]),
                       {name: np.stack([p[1][name] for p in parts], axis=1) for name in SERIES_STATS})
 
@@ -281,8 +310,8 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
 
     people_q = np.zeros((services, areas, steps, len(quantiles)))
     stats = {name: np.zeros((samples, services, areas)) for name in SAMPLE_STATS}
-    tasks = plan_tasks(model, samples, level_limit)
-    for result in mapper(run_task, TaskInput(model, down, quantiles), tasks):
+    tasks = plan_tasks(model, down, level_limit)
+    for result in mapper(run_task, TaskInput(down, quantiles), tasks):
         service, where = result.task.service, list(result.task.areas)
         people_q[service, where] = result.people_quantiles
         for name in SERIES_STATS:
