@@ -340,5 +340,5 @@ def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray) -> Eng
     stat_means = {name: stats[name].reshape(services, -1) for name in SAMPLE_STATS}
     stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
     people = values.astype(np.float64)
-    return EngineOutput(np.repeat(people[..., None], len(quantiles), axis=-1), people, down, stat_quantiles,
-                        stat_means, 1)
+    return EngineOutput(np.broadcast_to(people[..., None], (*people.shape, len(quantiles))), people, down,
+                        stat_quantiles, stat_means, 1)

@@ -17,9 +17,44 @@ from impact.model import Model
 CHUNK_CELLS = 1 << 22
 
 
+def leaf_ranges(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Leaves in depth-first order, in which every area's leaves are consecutive.
+
+    Returns
+    -------
+    order : ndarray of int64, shape (leaves,)
+        Leaf area indices in depth-first order (children in ``areas.csv`` order).
+    begin, end : ndarray of int64, shape (A,)
+        Area a's leaves are ``order[begin[a]:end[a]]``.
+    """
+    areas = len(model.area_ids)
+    children: list[list[int]] = [[] for _ in range(areas)]
+    roots: list[int] = []
+    for area, parent in enumerate(model.area_parent.tolist()):
+        (children[parent] if parent >= 0 else roots).append(area)
+    order: list[int] = []
+    begin = np.zeros(areas, dtype=np.int64)
+    end = np.zeros(areas, dtype=np.int64)
+    stack = [(area, False) for area in reversed(roots)]
+    while stack:
+        area, leaving = stack.pop()
+        if leaving:
+            end[area] = len(order)
+            continue
+        begin[area] = len(order)
+        if model.area_is_leaf[area]:
+            order.append(area)
+        stack.append((area, True))
+        stack += [(child, False) for child in reversed(children[area])]
+    return np.array(order, dtype=np.int64), begin, end
+
+
 def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray,
                    areas: np.ndarray | None = None) -> np.ndarray:
     """Sum over each area's links (through its leaves) of weight x a per-asset row.
+
+    Leaves are summed first; an area's total is then the difference of two prefix sums over
+    its consecutive leaves (:func:`leaf_ranges`), all in int64.
 
     Parameters
     ----------
@@ -36,22 +71,26 @@ def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray,
     ndarray of int64, shape (len(areas), X)
         ``sum over links (asset j, weight w) of the area's leaves of w * per_asset[j]``.
     """
+    order, begin, end = leaf_ranges(model)
     areas = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
-    leaves = np.unique(np.concatenate([np.zeros(0, np.int64)] + [model.area_leaves[a] for a in areas]))
+    needed = np.zeros(len(order), dtype=bool)
+    for area in areas.tolist():
+        needed[begin[area]:end[area]] = True
+    positions = np.flatnonzero(needed)
     width = per_asset.shape[1]
-    leaf_rows = {int(leaf): row for row, leaf in enumerate(leaves)}
-    by_leaf = np.zeros((len(leaves), width), dtype=np.int64)
-    linked = [(leaf_rows[int(leaf)], asset, weight) for leaf in leaves for asset, weight in model.links[service][leaf]]
+    by_leaf = np.zeros((len(positions) + 1, width), dtype=np.int64)
+    contributes = per_asset.any(axis=1)
+    linked = [(row, asset, weight) for row, leaf in enumerate(order[positions].tolist(), start=1)
+              for asset, weight in model.links[service][leaf] if contributes[asset]]
     if linked:
         row, asset, weight = (np.array(column, dtype=np.int64) for column in zip(*linked, strict=True))
         chunk = max(1, CHUNK_CELLS // max(width, 1))
-        for begin in range(0, len(row), chunk):
-            part = slice(begin, begin + chunk)
+        for first in range(0, len(row), chunk):
+            part = slice(first, first + chunk)
             rows = row[part]
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # links come grouped by leaf
             by_leaf[rows[starts]] += np.add.reduceat(weight[part, None] * per_asset[asset[part]], starts, axis=0)
-    result = np.zeros((len(areas), width), dtype=np.int64)
-    for position, area in enumerate(areas):
-        under = [leaf_rows[int(leaf)] for leaf in model.area_leaves[area]]
-        result[position] = by_leaf[under].sum(axis=0)
-    return result
+    prefix = np.cumsum(by_leaf, axis=0, out=by_leaf)
+    low = np.searchsorted(positions, begin[areas])
+    high = np.searchsorted(positions, end[areas])
+    return prefix[high] - prefix[low]
