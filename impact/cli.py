@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn
 from rich.table import Table
 
 from impact.bundled import bundled_table
+from impact.distributed import DaskUnavailable
 from impact.figures.base import top_area
 from impact.problems import ScenarioError
 
@@ -117,6 +118,10 @@ def run(
     seed: Annotated[int | None, typer.Option(min=0, help="Seed of the random generator.")] = None,
     quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write results to FILE (.csv, .xlsx, .nc, .parquet).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Run on a local dask cluster of N worker processes (extra [dask]).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run on an existing dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (extra [dask]).")] = None,
 ) -> None:
     """Run a scenario, print the summary and optionally write FILE."""
     from impact.export import SUFFIXES, export
@@ -128,10 +133,15 @@ def run(
                         f"choose one of {', '.join(SUFFIXES)}")
         if not out.parent.resolve().is_dir():
             raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    if workers is not None and scheduler is not None:
+        raise _fail("error: give --workers or --scheduler, not both")
     loaded = _load(scenario)
     console = _stderr()
     try:
-        result = _run_with_progress(loaded, console, samples, seed, quantile_values)
+        result = _run_with_progress(loaded, console, samples, seed, quantile_values,
+                                    {"workers": workers, "scheduler": scheduler})
+    except DaskUnavailable as error:
+        raise _fail(f"error: {error}") from None
     except MemoryError:
         count = samples if samples is not None else loaded.config.samples
         raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
@@ -148,12 +158,12 @@ def run(
         _stdout().print(f"wrote {written}", markup=False)
 
 
-def _run_with_progress(loaded, console: Console, samples, seed, quantiles):
+def _run_with_progress(loaded, console: Console, samples, seed, quantiles, cluster: dict):
     """Run the scenario, with a stage progress bar when standard error is a terminal."""
     from impact.result import run as run_scenario
 
     if not console.is_terminal:
-        return run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles)
+        return run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles, **cluster)
     with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task("starting", total=RUN_STAGES)
@@ -161,7 +171,7 @@ def _run_with_progress(loaded, console: Console, samples, seed, quantiles):
         def advance(label: str) -> None:
             bar.update(task, description=label, advance=1)
 
-        result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles, progress=advance)
+        result = run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles, progress=advance, **cluster)
         bar.update(task, completed=RUN_STAGES)
     return result
 

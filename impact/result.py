@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +236,18 @@ def build_dataset(
     return dataset
 
 
+@contextmanager
+def _engine_options(workers: int | None, scheduler: str | None) -> Iterator[dict]:
+    """Engine options for a dask cluster when one is asked for; none otherwise."""
+    if workers is None and scheduler is None:
+        yield {}
+        return
+    from impact.distributed import cluster_mapper
+
+    with cluster_mapper(workers=workers, scheduler=scheduler) as (mapper, sample_blocks):
+        yield {"mapper": mapper, "sample_blocks": sample_blocks}
+
+
 def run(
     scenario: str | Path | Scenario,
     samples: int | None = None,
@@ -243,6 +256,8 @@ def run(
     *,
     engine_name: str = "fast",
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Result:
     """Estimate people without power, water and heat over time.
 
@@ -261,6 +276,12 @@ def run(
         Engine to use; the reference engine is slow and meant for checks.
     progress : callable, optional
         Called with a short label as each stage starts.
+    workers : int, optional
+        Run the engine's tasks on a local dask cluster of this many worker processes
+        (extra ``[dask]``). Default: a thread pool in this process.
+    scheduler : str, optional
+        Run them on an existing dask.distributed cluster, e.g. ``tcp://10.0.0.5:8786``.
+        Results are identical whichever runs them.
 
     Returns
     -------
@@ -282,12 +303,13 @@ def run(
     step = progress or (lambda _label: None)
     step("compiling")
     model = compile_scenario(scenario)
-    step("central estimate")
-    central = engine.compute(model, model.central_durations(), quantile_array, engine_name)
-    monte_carlo = None
-    if samples > 0:
-        step(f"{samples} samples")
-        monte_carlo = engine.compute(model, model.sample_durations(int(samples), int(seed)), quantile_array,
-                                     engine_name)
+    with _engine_options(workers, scheduler) as options:
+        step("central estimate")
+        central = engine.compute(model, model.central_durations(), quantile_array, engine_name, **options)
+        monte_carlo = None
+        if samples > 0:
+            step(f"{samples} samples")
+            monte_carlo = engine.compute(model, model.sample_durations(int(samples), int(seed)), quantile_array,
+                                         engine_name, **options)
     step("labelling")
     return Result(build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed), scenario)

@@ -13,11 +13,13 @@ from impact.engine.stats import EngineOutput
 ENGINES = {"fast": fast.compute, "reference": reference.compute}
 
 
-def compute(model, durations, quantiles, engine: str = "fast") -> EngineOutput:
-    """Run the named engine; see :func:`impact.engine.fast.compute`."""
+def compute(model, durations, quantiles, engine: str = "fast", **options) -> EngineOutput:
+    """Run the named engine; see :func:`impact.engine.fast.compute` (``options`` go to the fast one)."""
     if engine not in ENGINES:
         raise ValueError(f"{engine!r} is not a valid engine; choose one of {', '.join(ENGINES)}")
-    return ENGINES[engine](model, durations, quantiles)
+    if options and engine != "fast":
+        raise ValueError(f"the {engine} engine takes no options ({', '.join(options)})")
+    return ENGINES[engine](model, durations, quantiles, **options)
 
 
 __all__ = ["ENGINES", "EngineOutput", "compute"]
