@@ -16,6 +16,7 @@ from impact.bundled import bundled_ids
 from impact.problems import Problem, ScenarioError
 from impact.result import Result, run
 from impact.scenario import Scenario, load_scenario, scenario_from_frames
+from impact.stream import run_to_netcdf
 
 __all__ = [
     "Problem",
@@ -28,6 +29,7 @@ __all__ = [
     "figures",
     "load_scenario",
     "run",
+    "run_to_netcdf",
     "scenario_from_frames",
     "whatif",
 ]

@@ -26,6 +26,9 @@ EXIT_BAD_INPUT = 2
 #: Stages :func:`impact.run` reports through its ``progress`` callback.
 RUN_STAGES = 4
 
+#: Results larger than this stream block by block when written to NetCDF [bytes].
+STREAM_BYTES = 2 << 30
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -122,6 +125,9 @@ def run(
         min=1, help="Run on a local dask cluster of N worker processes (extra [dask]).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on an existing dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (extra [dask]).")] = None,
+    area_block: Annotated[int | None, typer.Option(
+        min=1, help="Compute and write N areas at a time into a .nc --out (streaming; automatic when the "
+                    "result would exceed 2 GB).")] = None,
 ) -> None:
     """Run a scenario, print the summary and optionally write FILE."""
     from impact.export import SUFFIXES, export
@@ -137,9 +143,13 @@ def run(
         raise _fail("error: give --workers or --scheduler, not both")
     loaded = _load(scenario)
     console = _stderr()
+    cluster = {"workers": workers, "scheduler": scheduler}
+    block = _streaming_block(loaded, samples, quantile_values, out, area_block)
+    if block is not None:
+        _stream(loaded, console, out, block, samples, seed, quantile_values, cluster)
+        return
     try:
-        result = _run_with_progress(loaded, console, samples, seed, quantile_values,
-                                    {"workers": workers, "scheduler": scheduler})
+        result = _run_with_progress(loaded, console, samples, seed, quantile_values, cluster)
     except DaskUnavailable as error:
         raise _fail(f"error: {error}") from None
     except MemoryError:
@@ -156,6 +166,43 @@ def run(
         except OSError as error:
             raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
         _stdout().print(f"wrote {written}", markup=False)
+
+
+def _streaming_block(loaded, samples, quantiles, out: Path | None, area_block: int | None) -> int | None:
+    """Areas per block when the run should stream into a NetCDF file, else None."""
+    from impact.stream import AREA_BLOCK, result_bytes
+
+    netcdf = out is not None and out.suffix.lower() == ".nc"
+    if area_block is not None:
+        if not netcdf:
+            raise _fail("error: --area-block writes the result block by block and needs --out FILE.nc")
+        return area_block
+    if netcdf and result_bytes(loaded, quantiles) > STREAM_BYTES:
+        return AREA_BLOCK
+    return None
+
+
+def _stream(loaded, console: Console, out: Path, block: int, samples, seed, quantiles, cluster: dict) -> None:
+    """Run block by block into ``out`` (NetCDF), then print the summary read back from it."""
+    import xarray as xr
+
+    from impact.result import Result
+    from impact.stream import run_to_netcdf
+
+    console.print(f"writing {out} in blocks of {block} areas", markup=False)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                      transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("starting")
+            written = run_to_netcdf(loaded, out, samples, seed, quantiles, area_block=block,
+                                    progress=lambda label: bar.update(task, description=label), **cluster)
+    except DaskUnavailable as error:
+        raise _fail(f"error: {error}") from None
+    except OSError as error:
+        raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
+    with xr.open_dataset(written) as dataset:
+        _stdout().print(summary_table(Result(dataset, loaded)))
+    _stdout().print(f"wrote {written}", markup=False)
 
 
 def _run_with_progress(loaded, console: Console, samples, seed, quantiles, cluster: dict):

@@ -116,24 +116,29 @@ def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray
 
 def build_dataset(
     scenario: Scenario, model: Model, central: EngineOutput, monte_carlo: EngineOutput | None,
-    quantiles: np.ndarray, samples: int, seed: int,
+    quantiles: np.ndarray, samples: int, seed: int, areas: np.ndarray | None = None,
 ) -> xr.Dataset:
-    """Label engine outputs as the result Dataset of DESIGN section 4."""
+    """Label engine outputs as the result Dataset of DESIGN section 4.
+
+    ``areas`` (indices) says which areas the outputs hold, in their order (default all).
+    """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
     services = list(model.services)
-    areas = scenario.areas
+    selected = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
+    area_ids = [model.area_ids[i] for i in selected]
+    areas = scenario.areas.iloc[selected]
     asset_table = scenario.assets
     strikes = scenario.strikes
     step = model.step_hours
-    shape_vat = (len(services), len(model.area_ids), len(times))
+    shape_vat = (len(services), len(area_ids), len(times))
 
     if monte_carlo is None:
         people_q = np.full((*shape_vat, len(quantiles)), np.nan)
         people_mean = np.full(shape_vat, np.nan)
         probability = np.full((len(model.asset_ids), len(times)), np.nan)
-        stat_q = {name: np.full((len(services), len(model.area_ids), len(quantiles)), np.nan)
+        stat_q = {name: np.full((len(services), len(area_ids), len(quantiles)), np.nan)
                   for name in central.stat_means}
-        stat_mean = {name: np.full((len(services), len(model.area_ids)), np.nan) for name in central.stat_means}
+        stat_mean = {name: np.full((len(services), len(area_ids)), np.nan) for name in central.stat_means}
     else:
         people_q, people_mean = monte_carlo.people_quantiles, monte_carlo.people_mean
         probability = monte_carlo.asset_down_count / monte_carlo.samples
@@ -155,7 +160,7 @@ def build_dataset(
                                            "people without service, mean over Monte Carlo samples"),
         "people_without_central": _with_units(xr.DataArray(central_people, dims=(*vsa, "time")), "persons",
                                               "people without service, central estimate (median repair times)"),
-        "population": _with_units(xr.DataArray(model.population, dims=("area",)), "persons", "population"),
+        "population": _with_units(xr.DataArray(model.population[selected], dims=("area",)), "persons", "population"),
         "asset_down_probability": _with_units(xr.DataArray(probability, dims=("asset", "time")), "1",
                                               "probability that the asset is down"),
         "asset_down_central": _with_units(
@@ -189,7 +194,7 @@ def build_dataset(
     }
     coords = {
         "service": services,
-        "area": list(model.area_ids),
+        "area": area_ids,
         "name": ("area", list(areas["name"])),
         "admin_level": ("area", np.asarray(areas["admin_level"].astype("int64"))),
         "parent_id": ("area", list(areas["parent_id"])),
@@ -236,8 +241,31 @@ def build_dataset(
     return dataset
 
 
+def run_settings(scenario: Scenario, samples: int | None, seed: int | None,
+                 quantiles: Sequence[float] | None) -> tuple[int, int, np.ndarray]:
+    """Samples, seed and sorted quantiles of a run: the arguments, else ``scenario.toml``'s.
+
+    Raises
+    ------
+    ValueError
+        A value out of range, named in the message.
+    """
+    config = scenario.config
+    samples = config.samples if samples is None else samples
+    seed = config.seed if seed is None else seed
+    quantiles = config.quantiles if quantiles is None else tuple(quantiles)
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
+        raise ValueError(f"samples must be a whole number >= 0, not {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+    reason = check_quantiles(list(quantiles))
+    if reason:
+        raise ValueError(f"quantiles {reason}")
+    return int(samples), int(seed), np.sort(np.asarray(quantiles, dtype=np.float64))
+
+
 @contextmanager
-def _engine_options(workers: int | None, scheduler: str | None) -> Iterator[dict]:
+def engine_options(workers: int | None, scheduler: str | None) -> Iterator[dict]:
     """Engine options for a dask cluster when one is asked for; none otherwise."""
     if workers is None and scheduler is None:
         yield {}
@@ -288,22 +316,11 @@ def run(
     Result
     """
     scenario = load_scenario(scenario)
-    config = scenario.config
-    samples = config.samples if samples is None else samples
-    seed = config.seed if seed is None else seed
-    quantiles = config.quantiles if quantiles is None else tuple(quantiles)
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
-        raise ValueError(f"samples must be a whole number >= 0, not {samples!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
-    reason = check_quantiles(list(quantiles))
-    if reason:
-        raise ValueError(f"quantiles {reason}")
-    quantile_array = np.sort(np.asarray(quantiles, dtype=np.float64))
+    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles)
     step = progress or (lambda _label: None)
     step("compiling")
     model = compile_scenario(scenario)
-    with _engine_options(workers, scheduler) as options:
+    with engine_options(workers, scheduler) as options:
         step("central estimate")
         central = engine.compute(model, model.central_durations(), quantile_array, engine_name, **options)
         monte_carlo = None

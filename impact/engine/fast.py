@@ -176,7 +176,8 @@ def down_links(model: Model, service: int, area: int, ever_down: np.ndarray) -> 
     return asset, np.array([weights[j] for j in asset.tolist()], dtype=np.int64)
 
 
-def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None) -> list[AreaTask]:
+def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
+               areas: Sequence[int] | None = None) -> list[AreaTask]:
     """Split the (service, area) pairs with any asset ever down into independent tasks.
 
     Parameters
@@ -186,6 +187,8 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None) 
         The assets' down ranges (which assets are ever down decides the work).
     level_limit : int, optional
         See :func:`compute`.
+    areas : sequence of int, optional
+        Areas to plan (default all).
 
     Returns
     -------
@@ -199,7 +202,8 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None) 
     level_tasks: list[AreaTask] = []
     for service in range(len(model.services)):
         by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-        for area in range(len(model.area_ids)):
+        for area in (range(len(model.area_ids)) if areas is None else areas):
+            area = int(area)
             asset, weight = down_links(model, service, area, ever_down)
             count = len(asset)
             if count == 0:
@@ -269,8 +273,33 @@ def _steps_of_block(model: Model, durations: np.ndarray) -> AssetSteps:
     return asset_steps(model, durations)
 
 
+def outage_steps(model: Model, durations: np.ndarray, *, mapper: Mapper | None = None,
+                 sample_blocks: int = 1) -> AssetSteps:
+    """The assets' down ranges (stage 1), optionally in blocks of samples on a mapper.
+
+    Parameters
+    ----------
+    model : Model
+    durations : ndarray of float, shape (N, S)
+        Repair time of each strike in each sample [hours].
+    mapper : Mapper, optional
+        Where the blocks run; default in this thread.
+    sample_blocks : int
+        Number of blocks of consecutive samples.
+
+    Returns
+    -------
+    AssetSteps
+        The same whatever the mapper and the blocks.
+    """
+    samples = durations.shape[0]
+    bounds = np.linspace(0, samples, max(1, min(sample_blocks, samples)) + 1).astype(int)
+    blocks = [durations[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+    return AssetSteps.concatenate(list((mapper or serial_mapper)(_steps_of_block, model, blocks)))
+
+
 def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | None = None, *,
-            mapper: Mapper | None = None, sample_blocks: int = 1) -> EngineOutput:
+            mapper: Mapper | None = None, sample_blocks: int = 1, areas: Sequence[int] | None = None) -> EngineOutput:
     """Run the fast engine on given repair times.
 
     Parameters
@@ -282,50 +311,65 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
     quantiles : sequence of float
         Quantiles to report, each in [0, 1].
     level_limit : int, optional
-        Leaves with at most this many links use level counting. Default: automatic, level
-        counting for k <= :data:`LEVEL_LIMIT` links when its 2^k levels are no more than
-        the samples (otherwise a dense (samples x time) array of that one leaf is cheaper,
-        e.g. for the central estimate with one sample).
+        Areas with at most this many distinct assets ever down under them use level
+        counting. Default: automatic, level counting for k <= :data:`LEVEL_LIMIT` assets
+        when its 2^k levels are no more than the samples (otherwise a dense (samples x
+        time) array of that one area is cheaper, e.g. for the central estimate with one
+        sample).
     mapper : Mapper, optional
         Where tasks run; default :func:`thread_mapper` (all CPUs of this process).
     sample_blocks : int
         Split the assets' outage stage into this many blocks of samples, each one call of
         the mapper (useful when the mapper runs in other processes).
+    areas : sequence of int, optional
+        Compute only these areas (their area axis follows this order); default all.
 
     Returns
     -------
     EngineOutput
         The same whatever the mapper and the blocks.
     """
-    quantiles = np.asarray(quantiles, dtype=np.float64)
-    samples, steps = durations.shape[0], model.steps
-    services, areas = len(model.services), len(model.area_ids)
     mapper = mapper or thread_mapper()
-    bounds = np.linspace(0, samples, max(1, min(sample_blocks, samples)) + 1).astype(int)
-    blocks = [durations[lo:hi] for lo, hi in itertools.pairwise(bounds)]
-    down = AssetSteps.concatenate(list(mapper(_steps_of_block, model, blocks)))
-    down_counts = down.down_counts()
-    if samples == 1 and level_limit is None:
-        return _single_sample(model, down_counts, quantiles)
+    down = outage_steps(model, durations, mapper=mapper, sample_blocks=sample_blocks)
+    return compute_from_steps(model, down, quantiles, level_limit, mapper=mapper, areas=areas)
 
-    people_q = np.zeros((services, areas, steps, len(quantiles)))
-    stats = {name: np.zeros((samples, services, areas)) for name in SAMPLE_STATS}
-    tasks = plan_tasks(model, down, level_limit)
+
+def compute_from_steps(model: Model, down: AssetSteps, quantiles, level_limit: int | None = None, *,
+                       mapper: Mapper | None = None, areas: Sequence[int] | None = None,
+                       down_counts: np.ndarray | None = None) -> EngineOutput:
+    """Statistics of some or all areas from the assets' down ranges (see :func:`compute`).
+
+    ``down_counts`` (:meth:`AssetSteps.down_counts`) may be passed when already known, as
+    when a large scenario is computed in blocks of areas.
+    """
+    quantiles = np.asarray(quantiles, dtype=np.float64)
+    samples, steps = down.samples, model.steps
+    services = len(model.services)
+    selected = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
+    mapper = mapper or thread_mapper()
+    down_counts = down.down_counts() if down_counts is None else down_counts
+    if samples == 1 and level_limit is None:
+        return _single_sample(model, down_counts, quantiles, selected)
+
+    position = {int(area): i for i, area in enumerate(selected)}
+    people_q = np.zeros((services, len(selected), steps, len(quantiles)))
+    stats = {name: np.zeros((samples, services, len(selected))) for name in SAMPLE_STATS}
+    tasks = plan_tasks(model, down, level_limit, areas=selected)
     for result in mapper(run_task, TaskInput(down, quantiles), tasks):
-        service, where = result.task.service, list(result.task.areas)
+        service, where = result.task.service, [position[area] for area in result.task.areas]
         people_q[service, where] = result.people_quantiles
         for name in SERIES_STATS:
             stats[name][:, service, where] = result.stats[name]
     down_steps = down.down_steps()
-    people_mean = np.zeros((services, areas, steps))
+    people_mean = np.zeros((services, len(selected), steps))
     for service in range(services):
-        people_mean[service] = leaf_link_sums(model, service, down_counts) / samples
-        stats["person_steps"][:, service, :] = leaf_link_sums(model, service, down_steps).T
+        people_mean[service] = leaf_link_sums(model, service, down_counts, selected) / samples
+        stats["person_steps"][:, service, :] = leaf_link_sums(model, service, down_steps, selected).T
     stat_quantiles, stat_means = summarise_samples(stats, quantiles)
     return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples)
 
 
-def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray) -> EngineOutput:
+def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray, areas: np.ndarray) -> EngineOutput:
     """One sample (the central estimate): every area's series at once from the assets' 0/1 status.
 
     With one sample every quantile and the mean equal the value itself, so a leaf's series is
@@ -333,7 +377,7 @@ def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray) -> Eng
     statistics are taken over all areas together (areas in place of samples).
     """
     services = len(model.services)
-    values = np.stack([leaf_link_sums(model, service, down) for service in range(services)])
+    values = np.stack([leaf_link_sums(model, service, down, areas) for service in range(services)])
     flat = values.reshape(-1, model.steps)
     stats = peak_and_restore(flat)
     stats["person_steps"] = flat.sum(axis=1, dtype=np.int64).astype(np.float64)
