@@ -126,11 +126,51 @@ class AreaTask:
 
 
 @dataclass(frozen=True)
-class TaskInput:
-    """What every task needs besides itself: the assets' down ranges and the quantiles."""
+class LinearTask:
+    """The statistics linear in the links (:mod:`impact.engine.linear`) of one service.
 
+    Attributes
+    ----------
+    service : int
+    areas : tuple of int
+        Areas to compute, in output order.
+    """
+
+    service: int
+    areas: tuple[int, ...]
+
+
+@dataclass
+class LinearResult:
+    """Sums over samples per step, shape (len(areas), T), and person-steps per sample,
+    shape (len(areas), N), of a :class:`LinearTask` [persons, persons x steps]."""
+
+    task: LinearTask
+    people_sum: np.ndarray
+    person_steps: np.ndarray
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    """What every task needs besides itself.
+
+    Attributes
+    ----------
+    model : Model
+    steps : AssetSteps
+        The assets' down ranges.
+    quantiles : ndarray of float, shape (Q,)
+    down_counts : ndarray of int64, shape (J, T)
+        Samples in which each asset is down (:meth:`AssetSteps.down_counts`).
+    down_steps : ndarray of int64, shape (J, N)
+        Steps each asset is down per sample (:meth:`AssetSteps.down_steps`).
+    """
+
+    model: Model
     steps: AssetSteps
     quantiles: np.ndarray
+    down_counts: np.ndarray
+    down_steps: np.ndarray
 
 
 @dataclass
@@ -226,8 +266,11 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
     return dense + level_tasks
 
 
-def run_task(shared: TaskInput, task: AreaTask) -> TaskResult:
-    """Compute one task (see :class:`AreaTask`)."""
+def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | LinearResult:
+    """Compute one task (see :class:`AreaTask` and :class:`LinearTask`)."""
+    if isinstance(task, LinearTask):
+        return LinearResult(task, leaf_link_sums(shared.model, task.service, shared.down_counts, task.areas),
+                            leaf_link_sums(shared.model, task.service, shared.down_steps, task.areas))
     if task.by_levels:
         people_q, stats = level_block(shared.steps, np.stack(task.link_asset), np.stack(task.link_weight),
                                       shared.quantiles)
@@ -261,12 +304,16 @@ def thread_mapper(threads: int | None = None) -> Mapper:
         with ThreadPoolExecutor(max_workers=count) as pool:
             return list(pool.map(lambda item: function(shared, item), items))
 
+    mapper.in_process = True  # results may be placed by the threads themselves
     return mapper
 
 
 def serial_mapper(function: Callable, shared: object, items: Sequence) -> list:
     """A mapper running tasks one after another in this thread."""
     return [function(shared, item) for item in items]
+
+
+serial_mapper.in_process = True
 
 
 def _steps_of_block(model: Model, durations: np.ndarray) -> AssetSteps:
@@ -353,18 +400,28 @@ def compute_from_steps(model: Model, down: AssetSteps, quantiles, level_limit: i
 
     position = {int(area): i for i, area in enumerate(selected)}
     people_q = np.zeros((services, len(selected), steps, len(quantiles)))
+    people_mean = np.zeros((services, len(selected), steps))
     stats = {name: np.zeros((samples, services, len(selected))) for name in SAMPLE_STATS}
-    tasks = plan_tasks(model, down, level_limit, areas=selected)
-    for result in mapper(run_task, TaskInput(down, quantiles), tasks):
-        service, where = result.task.service, [position[area] for area in result.task.areas]
+
+    def place(result: TaskResult | LinearResult) -> None:
+        service = result.task.service
+        if isinstance(result, LinearResult):
+            np.divide(result.people_sum, samples, out=people_mean[service])
+            stats["person_steps"][:, service, :] = result.person_steps.T
+            return
+        where = [position[area] for area in result.task.areas]
         people_q[service, where] = result.people_quantiles
         for name in SERIES_STATS:
             stats[name][:, service, where] = result.stats[name]
-    down_steps = down.down_steps()
-    people_mean = np.zeros((services, len(selected), steps))
-    for service in range(services):
-        people_mean[service] = leaf_link_sums(model, service, down_counts, selected) / samples
-        stats["person_steps"][:, service, :] = leaf_link_sums(model, service, down_steps, selected).T
+
+    jobs = [LinearTask(service, tuple(selected.tolist())) for service in range(services)]
+    jobs += plan_tasks(model, down, level_limit, areas=selected)
+    shared = TaskInput(model, down, quantiles, down_counts, down.down_steps())
+    if getattr(mapper, "in_process", False):  # threads: each places its own result, in parallel
+        mapper(lambda shared_input, job: place(run_task(shared_input, job)), shared, jobs)
+    else:
+        for result in mapper(run_task, shared, jobs):
+            place(result)
     stat_quantiles, stat_means = summarise_samples(stats, quantiles)
     return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples)
 
