@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import dash
-from dash import html
 from flask_compress import Compress
 
 from dash_app import callbacks, layout
@@ -42,11 +42,19 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
     app : dash.Dash
         Serves every script, style sheet and font itself (no CDN, no map tiles).
     data : DashboardData
-        The scenario and its cached runs.
+        The scenario and its cached runs. Its baseline run has started in a background
+        thread (``data.result()`` waits for it; ``data.baseline_status()`` says where it is).
     callbacks : SimpleNamespace or None
         The page's callbacks as plain functions (None when the scenario did not load).
+
+    Notes
+    -----
+    The layout is a function (:func:`dash_app.layout.page`): a visit before the baseline
+    run is done gets the header and a progress panel at once, which fills in with the
+    dashboard when the run ends; a later visit gets the dashboard straight away.
     """
     data = DashboardData(scenario, show_assets=show_assets, samples=samples, seed=seed)
+    data.start_baseline()
     app = dash.Dash(
         __name__,
         title="Impact: people without power, water and heat",
@@ -62,6 +70,11 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
     # their file handles open in flask-compress).
     app.server.config["COMPRESS_MIMETYPES"] = ["application/json", "text/html"]
     Compress(app.server)
-    app.layout = html.Div(layout.page(data), lang="en")
+    if data.ok:
+        # the layout is a function of the run's progress; Dash checks callbacks against this one
+        app.validation_layout = layout.validation_layout(data)
+        app.layout = partial(layout.page, data)
+    else:
+        app.layout = layout.page(data)
     registered = callbacks.register(app, data) if data.ok else None
     return app, data, registered

@@ -4,6 +4,13 @@
 HEADER_TITLE = "header-title"
 PAGE_PROBLEMS = "page-problems"
 STORE_WHATIF = "store-whatif"
+PAGE_BODY = "page-body"
+
+# first load: progress of the baseline run
+PROGRESS_INTERVAL = "progress-interval"
+PROGRESS_BAR = "progress-bar"
+PROGRESS_LABEL = "progress-label"
+PROGRESS_ERROR = "progress-error"
 
 # filters (sidebar)
 FILTER_SERVICE = "filter-service"
@@ -42,3 +49,4 @@ DOWNLOAD_FULL_CSV = "download-full-csv"
 DOWNLOAD_FULL_XLSX = "download-full-xlsx"
 DOWNLOAD_FULL_NC = "download-full-nc"
 DOWNLOAD = "download"
+DOWNLOAD_STATUS = "download-status"

@@ -1,16 +1,28 @@
-"""The page: header, filters and what-ifs on the left, KPI cards, cursor and charts on the right."""
+"""The page: header, filters and what-ifs on the left, KPI cards, cursor and charts on the right.
+
+Until the scenario's baseline run is done the page holds the header and a progress panel
+(:func:`progress_body`), which a :class:`dash.dcc.Interval` polls and the callback
+``poll_progress`` replaces with the dashboard (:func:`dashboard_body`) when the run ends.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import xarray as xr
 from dash import dcc, html
 
 from dash_app import ids
 from dash_app.data import DashboardData
+from dash_app.progress import Status
 from dash_app.views import area_options, default_window, local_label, time_marks
 from impact.figures import top_area
 from impact.whatif import strike_labels
+
+#: How often the progress page asks the server how the run is going [ms].
+POLL_MS = 500
 
 #: Plotly options of every graph: no logo, no link to the plotly cloud, a short tool bar.
 GRAPH_CONFIG = {
@@ -39,20 +51,79 @@ def _labelled(label: str, control, control_id: str) -> html.Div:
                     className="mb-3")
 
 
-def _sidebar(data: DashboardData, ds) -> html.Div:
-    steps = ds.sizes["time"]
-    strikes = strike_labels(data.scenario)
+@dataclass(frozen=True)
+class PageSetup:
+    """What the dashboard's controls start with, taken from the baseline run.
+
+    Attributes
+    ----------
+    services : list of str
+    area_options : list of dict
+        Options of the area picker (see :func:`dash_app.views.area_options`).
+    top_area : str
+        Area selected first.
+    steps : int
+        Time steps of the run.
+    marks, window_marks : dict
+        Slider marks of the cursor and of the time window.
+    window : (int, int)
+        First time window (steps, inclusive).
+    start_step : int
+        Where the cursor starts: the power peak of the top area.
+    start_label : str
+        Local time of that step.
+    caveats : str
+        The run's caveats, printed under the charts.
+    strikes : list of (str, str)
+        Strike id and label for the what-if picker.
+    """
+
+    services: list[str]
+    area_options: list[dict]
+    top_area: str
+    steps: int
+    marks: dict[int, str]
+    window_marks: dict[int, str]
+    window: tuple[int, int]
+    start_step: int
+    start_label: str
+    caveats: str
+    strikes: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
+        """The setup of the page once the baseline run ``ds`` of ``data`` is done."""
+        power_peak = ds["peak_time_central"].sel(service="power", area=top_area(ds)).values
+        start_step = (int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0])
+                      if str(power_peak) != "NaT" else 0)
+        strikes = strike_labels(data.scenario)
+        return cls(
+            services=[str(s) for s in ds["service"].values], area_options=area_options(ds), top_area=top_area(ds),
+            steps=ds.sizes["time"], marks=time_marks(ds), window_marks=time_marks(ds, 4),
+            window=default_window(ds), start_step=start_step, start_label=local_label(ds, start_step),
+            caveats=ds.attrs.get("caveats", ""),
+            strikes=list(zip(strikes["strike_id"], strikes["label"], strict=True)),
+        )
+
+    @classmethod
+    def placeholder(cls) -> PageSetup:
+        """Empty controls: the page's structure without a run (Dash's validation layout)."""
+        return cls(services=[], area_options=[], top_area="", steps=1, marks={}, window_marks={}, window=(0, 0),
+                   start_step=0, start_label="", caveats="")
+
+
+def _sidebar(setup: PageSetup) -> html.Div:
     return html.Div([
         html.H2("Filters", className="h6 text-uppercase text-muted"),
         _labelled("Service", dbc.RadioItems(
             id=ids.FILTER_SERVICE, value="power", inline=True,
-            options=[{"label": SERVICE_LABELS.get(str(s), str(s)), "value": str(s)} for s in ds["service"].values],
+            options=[{"label": SERVICE_LABELS.get(s, s), "value": s} for s in setup.services],
         ), ids.FILTER_SERVICE),
-        _labelled("Area", dcc.Dropdown(id=ids.FILTER_AREA, options=area_options(ds), value=top_area(ds),
+        _labelled("Area", dcc.Dropdown(id=ids.FILTER_AREA, options=setup.area_options, value=setup.top_area,
                                        clearable=False, optionHeight=32), ids.FILTER_AREA),
         _labelled("Time window", dcc.RangeSlider(
-            id=ids.FILTER_WINDOW, min=0, max=steps - 1, step=1, value=list(default_window(ds)),
-            marks=time_marks(ds, 4), allowCross=False, updatemode="mouseup", allow_direct_input=False),
+            id=ids.FILTER_WINDOW, min=0, max=setup.steps - 1, step=1, value=list(setup.window),
+            marks=setup.window_marks, allowCross=False, updatemode="mouseup", allow_direct_input=False),
             ids.FILTER_WINDOW),
         _labelled("Timeline shows", dbc.RadioItems(id=ids.FILTER_MODE, value="band", options=[
             {"label": "selected service with uncertainty", "value": "band"},
@@ -69,9 +140,8 @@ def _sidebar(data: DashboardData, ds) -> html.Div:
         _labelled("Extra backup at pumping stations and boiler houses [hours]", dbc.Input(
             id=ids.WHATIF_BACKUP, type="number", min=0, max=720, step=1, value=0), ids.WHATIF_BACKUP),
         _labelled("Strikes (untick to switch off)", dbc.Checklist(
-            id=ids.WHATIF_STRIKES, value=list(strikes["strike_id"]),
-            options=[{"label": label, "value": sid} for sid, label in zip(strikes["strike_id"], strikes["label"],
-                                                                         strict=True)],
+            id=ids.WHATIF_STRIKES, value=[sid for sid, _label in setup.strikes],
+            options=[{"label": label, "value": sid} for sid, label in setup.strikes],
             className="small", style={"maxHeight": "10rem", "overflowY": "auto"}), ids.WHATIF_STRIKES),
         dbc.ButtonGroup([
             dbc.Button("Run what-if", id=ids.WHATIF_RUN, color="primary", size="sm"),
@@ -92,6 +162,7 @@ def _sidebar(data: DashboardData, ds) -> html.Div:
             dbc.Button("Excel", id=ids.DOWNLOAD_FULL_XLSX, size="sm", outline=True, color="dark"),
             dbc.Button("NetCDF", id=ids.DOWNLOAD_FULL_NC, size="sm", outline=True, color="dark"),
         ]),
+        html.Div(id=ids.DOWNLOAD_STATUS, className="small mt-2", role="status"),
         dcc.Download(id=ids.DOWNLOAD),
     ], className="p-3 bg-light border-end h-100")
 
@@ -124,36 +195,35 @@ def _table() -> dag.AgGrid:
     )
 
 
-def page(data: DashboardData) -> html.Div:
-    """The whole page for a loaded scenario (or :func:`problems_page`)."""
-    if not data.ok:
-        return problems_page(data)
-    ds = data.result().dataset
-    steps = ds.sizes["time"]
-    power_peak = ds["peak_time_central"].sel(service="power", area=top_area(ds)).values
-    start_step = int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0]) if str(power_peak) != "NaT" \
-        else 0
+
+
+def _header(data: DashboardData) -> dbc.Navbar:
+    """Title, scenario id, samples, seed and time zone: all known before the run."""
+    config = data.scenario.config
+    return dbc.Navbar(dbc.Container([
+        html.Span([
+            html.H1(data.title, id=ids.HEADER_TITLE, className="h5 mb-0 text-white"),
+            html.Small(f"scenario {data.scenario.id} · {data.samples} samples · seed {data.seed} · "
+                       f"times {config.timezone}", className="text-white-50"),
+        ]),
+        dbc.Badge("illustrative data" if "ILLUSTRATIVE" in data.title.upper() else "", color="warning",
+                  text_color="dark"),
+    ], fluid=True), color="dark", dark=True, className="py-2")
+
+
+def dashboard_body(data: DashboardData, setup: PageSetup):
+    """Filters, what-ifs, KPI cards, cursor, charts and tables, starting as ``setup`` says."""
     return html.Div([
         dcc.Store(id=ids.STORE_WHATIF, data=None),
-        dbc.Navbar(dbc.Container([
-            html.Span([
-                html.H1(data.title, id=ids.HEADER_TITLE, className="h5 mb-0 text-white"),
-                html.Small(f"scenario {data.scenario.id} · {data.samples} samples · seed {data.seed} · "
-                           f"times {ds.attrs['timezone']}", className="text-white-50"),
-            ]),
-            dbc.Badge("illustrative data" if "ILLUSTRATIVE" in data.title.upper() else "", color="warning",
-                      text_color="dark"),
-        ], fluid=True), color="dark", dark=True, className="py-2"),
         dbc.Container(dbc.Row([
-            dbc.Col(_sidebar(data, ds), width=3, className="px-0"),
+            dbc.Col(_sidebar(setup), width=3, className="px-0"),
             dbc.Col([
                 dbc.Row(id=ids.KPI_ROW, className="g-2 my-2"),
                 html.Div([
                     dbc.Label("Time cursor", html_for=ids.CURSOR_SLIDER, className="fw-semibold small mb-0 me-2"),
-                    html.Span(local_label(ds, start_step), id=ids.CURSOR_LABEL, className="small",
-                              **{"aria-live": "polite"}),
-                    dcc.Slider(id=ids.CURSOR_SLIDER, min=0, max=steps - 1, step=1, value=start_step,
-                               marks=time_marks(ds), updatemode="mouseup", allow_direct_input=False),
+                    html.Span(setup.start_label, id=ids.CURSOR_LABEL, className="small", **{"aria-live": "polite"}),
+                    dcc.Slider(id=ids.CURSOR_SLIDER, min=0, max=setup.steps - 1, step=1, value=setup.start_step,
+                               marks=setup.marks, updatemode="mouseup", allow_direct_input=False),
                 ], className="mb-2"),
                 dbc.Row([
                     dbc.Col(dcc.Graph(id=ids.TIMELINE_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),
@@ -165,7 +235,79 @@ def page(data: DashboardData) -> html.Div:
                     dcc.Tab(label="Asset status (ports and logistics included)", value="assets",
                             children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"})),
                 ], className="mt-2"),
-                html.P(ds.attrs.get("caveats", ""), className="small text-muted mt-2"),
+                html.P(setup.caveats, className="small text-muted mt-2"),
             ], width=9),
         ]), fluid=True),
+    ])
+
+
+def ready_body(data: DashboardData):
+    """The dashboard for the finished baseline run, built once per run and shared by every page load."""
+    result = data.result()
+    return data.derived(result, "page body", lambda: dashboard_body(data, PageSetup.from_run(data, result.dataset)))
+
+
+def progress_body(data: DashboardData, status: Status) -> dbc.Container:
+    """The panel shown while the baseline run is under way: what runs, the stage, a progress bar."""
+    scenario = data.scenario
+    steps = int(round(scenario.config.horizon_hours * 60 / scenario.config.step_minutes))
+    what = (f"{data.samples:,} Monte Carlo samples" if data.samples else "the central estimate") + (
+        f" for {len(scenario.areas):,} areas, {len(scenario.assets):,} assets, {len(scenario.strikes):,} strikes "
+        f"and {steps:,} time steps")
+    return dbc.Container(dbc.Card(dbc.CardBody([
+        html.H2("Running the model for this scenario", className="h5"),
+        html.P(f"The dashboard opens when the run is done: {what}. It runs once; later visits open at once.",
+               className="small text-muted"),
+        dbc.Progress(id=ids.PROGRESS_BAR, value=max(status.percent, 5), striped=True, animated=True,
+                     label=f"{status.stage_number} of {status.stages}" if status.stage_number else "",
+                     className="mb-2", style={"height": "1.25rem"}),
+        html.Div(status.describe(), id=ids.PROGRESS_LABEL, className="small", role="status",
+                 **{"aria-live": "polite"}),
+    ]), className="mt-4"), fluid=True, style={"maxWidth": "48rem"})
+
+
+def failed_body(data: DashboardData, status: Status) -> dbc.Container:
+    """What the page shows when the baseline run failed: the error, and where to look."""
+    return dbc.Container(dbc.Alert([
+        html.H2("The model run failed", className="h5"),
+        html.P(html.Code(status.error, id=ids.PROGRESS_ERROR)),
+        html.P(f"Scenario {data.source}, {data.samples} samples, seed {data.seed}, after {status.elapsed_s:.0f} s. "
+               "The server's log holds the traceback; fix the cause and restart the dashboard.",
+               className="small mb-0"),
+    ], color="danger", className="mt-4"), fluid=True, style={"maxWidth": "48rem"})
+
+
+def body_for(data: DashboardData, status: Status):
+    """The page body for ``status``: the dashboard when done, the error when failed, else the progress panel."""
+    if status.state == "done":
+        return ready_body(data)
+    if status.state == "failed":
+        return failed_body(data, status)
+    return progress_body(data, status)
+
+
+def page(data: DashboardData) -> html.Div:
+    """The whole page as a visit finds it: the layout function of the app.
+
+    Starts the baseline run if it has not started. When it is done, the dashboard as it
+    has always been; otherwise the header and the progress panel, with the interval that
+    polls the run enabled (``poll_progress`` swaps in the dashboard and disables it).
+    """
+    if not data.ok:
+        return html.Div(problems_page(data), lang="en")
+    data.start_baseline()
+    status = data.baseline_status()
+    return html.Div([
+        dcc.Interval(id=ids.PROGRESS_INTERVAL, interval=POLL_MS, disabled=status.finished),
+        _header(data),
+        html.Div(body_for(data, status), id=ids.PAGE_BODY),
+    ], lang="en")
+
+
+def validation_layout(data: DashboardData) -> html.Div:
+    """Every component a callback names, without data: what Dash checks the callbacks against."""
+    return html.Div([
+        dcc.Interval(id=ids.PROGRESS_INTERVAL, disabled=True),
+        _header(data),
+        html.Div(dashboard_body(data, PageSetup.placeholder()), id=ids.PAGE_BODY),
     ])

@@ -434,12 +434,14 @@ def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray, areas:
     statistics are taken over all areas together (areas in place of samples).
     """
     services = len(model.services)
-    values = np.stack([leaf_link_sums(model, service, down, areas) for service in range(services)])
-    flat = values.reshape(-1, model.steps)
+    # Whole numbers below 2**53 are exact in float64, so the series are kept as float64 only.
+    people = np.empty((services, len(areas), model.steps))
+    for service in range(services):
+        people[service] = leaf_link_sums(model, service, down, areas)
+    flat = people.reshape(-1, model.steps)
     stats = peak_and_restore(flat)
-    stats["person_steps"] = flat.sum(axis=1, dtype=np.int64).astype(np.float64)
+    stats["person_steps"] = flat.sum(axis=1)
     stat_means = {name: stats[name].reshape(services, -1) for name in SAMPLE_STATS}
     stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
-    people = values.astype(np.float64)
     return EngineOutput(np.broadcast_to(people[..., None], (*people.shape, len(quantiles))), people, down,
                         stat_quantiles, stat_means, 1)

@@ -120,8 +120,8 @@ def peak_and_restore(values: np.ndarray) -> dict[str, np.ndarray]:
 
     Parameters
     ----------
-    values : ndarray of int, shape (N, T)
-        People without service per sample and step [persons], >= 0.
+    values : ndarray of int or float, shape (N, T)
+        People without service per sample and step [persons], whole numbers >= 0.
 
     Returns
     -------
