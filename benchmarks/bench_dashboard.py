@@ -52,7 +52,8 @@ import numpy as np
 
 from dash_app import ids
 from dash_app.app import build_app
-from dash_app.callbacks import DOWNLOADS
+from dash_app.callbacks import DOWNLOADS, MOST_TABLE_ROWS
+from dash_app.layout import POLL_MS
 from dash_app.views import local_labels
 from impact.figures import top_area
 
@@ -86,12 +87,13 @@ def targets_for(scenario_id: str) -> Targets:
 def named_areas(ds) -> tuple[str, ...]:
     """Areas every third view change visits.
 
-    :data:`NAMED_AREAS` when the scenario has them all (the bundled Odesa one); otherwise the
-    top area and, going down, the first child of each area reached (e.g. country, first
-    oblast, its first raion, that raion's first hromada).
+    :data:`NAMED_AREAS` when the scenario's top area is the first of them and it has them all
+    (the bundled Odesa scenario); otherwise the top area and, going down, the first child of
+    each area reached (e.g. country, first oblast, its first raion, that raion's first hromada).
+    A national scenario may hold the Odesa P-codes too, but its heaviest area is the country.
     """
     ids = [str(a) for a in ds["area"].values]
-    if set(NAMED_AREAS) <= set(ids):
+    if top_area(ds) == NAMED_AREAS[0] and set(NAMED_AREAS) <= set(ids):
         return NAMED_AREAS
     first_child: dict[str, str] = {}
     for area, parent in zip(ids, (str(p) for p in ds["parent_id"].values), strict=True):
@@ -306,6 +308,43 @@ def _record(figures: Figures, direct: float | None, http: float | None, body: by
         figures.largest = max(figures.largest, body, key=len)
 
 
+@dataclass
+class FirstLoad:
+    """The first visit of a fresh scenario: the progress page, then polls until the dashboard comes."""
+
+    rows: list[Figures]
+    layout_s: float
+    run_under_way: bool
+    run_state: str
+    run_s: float
+    polls: int
+
+
+def first_load(data, client: Client) -> FirstLoad:
+    """Open the page while the baseline run is under way, then poll as the browser does until it is done."""
+    group = "first load (fresh scenario)"
+    layout = Figures(group, "/_dash-layout (progress page)")
+    begin = time.perf_counter()
+    response = client.client.get("/_dash-layout")
+    layout_s = time.perf_counter() - begin
+    _record(layout, None, layout_s, response.get_data())
+    under_way = ids.PROGRESS_BAR.encode() in response.get_data()
+    running = Figures(group, "poll_progress (run under way)")
+    swap = Figures(group, "poll_progress (the dashboard comes)")
+    polls = 0
+    finished = not under_way
+    while not finished:
+        time.sleep(POLL_MS / 1000)
+        polls += 1
+        seconds, body = client.post(ids.PAGE_BODY, {ids.PROGRESS_INTERVAL: polls},
+                                    [f"{ids.PROGRESS_INTERVAL}.n_intervals"])
+        finished = json.loads(body)["response"][ids.PROGRESS_INTERVAL]["disabled"]
+        _record(swap if finished else running, None, seconds, body)
+    status = data.baseline_status()
+    return FirstLoad([f for f in (layout, running, swap) if f.http], layout_s, under_way, status.state,
+                     status.elapsed_s, polls)
+
+
 def page_load(app, cb, planner: Planner, client: Client, calls: int) -> list[Figures]:
     """``/_dash-layout`` and the callbacks that fire when the page opens (all caches warm)."""
     layout = Figures("page load", "/_dash-layout")
@@ -397,10 +436,15 @@ def whatif_reruns(cb, planner: Planner, client: Client, calls: int, samples: int
     return [alone, chain]
 
 
-def downloads(cb, planner: Planner, client: Client, calls: int) -> tuple[list[Figures], dict[str, list[int]]]:
-    """Each download button ``calls`` times (view downloads with varied service, area and window)."""
+def downloads(cb, planner: Planner, client: Client, calls: int) -> tuple[list[Figures], dict[str, list[int]], int]:
+    """Each download button ``calls`` times (view downloads with varied service, area and window).
+
+    Returns the figures, the sizes of the files sent per button [bytes] and how many downloads
+    the dashboard refused (too many rows for a table, or the exporter's own refusal).
+    """
     found = []
     files: dict[str, list[int]] = {}
+    refused = 0
     for button, (which, suffix) in DOWNLOADS.items():
         name = f"{which} {suffix[1:].upper()}"
         figures = Figures("downloads", name)
@@ -412,15 +456,18 @@ def downloads(cb, planner: Planner, client: Client, calls: int) -> tuple[list[Fi
             args[list(DOWNLOADS).index(button)] = k + 1
             args += [s[ids.FILTER_SERVICE], s[ids.FILTER_AREA], s[ids.FILTER_WINDOW], s[ids.STORE_WHATIF]]
             begin = time.perf_counter()
-            sent = cb.download(*args, trigger=button)
+            sent, _status = cb.download(*args, trigger=button)
             direct = time.perf_counter() - begin
-            content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
-            files[name].append(len(content))
+            if not isinstance(sent, dict):  # refused: the status line says why
+                refused += 1
+            else:
+                content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+                files[name].append(len(content))
             values = dict(s, **{button: k + 1})
             seconds, body = client.post(DOWNLOAD, values, [f"{button}.n_clicks"])
             _record(figures, direct, seconds, body)
         found.append(figures)
-    return found, files
+    return found, files, refused
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -444,7 +491,8 @@ def _table(rows: list[Figures], files: dict[str, list[int]]) -> None:
           "gzipped, which is what travels: the app is built with compress=True)")
     if files:
         print("download file sizes [kB, median / max]: " + ", ".join(
-            f"{name} {_kb(statistics.median(sizes))} / {_kb(max(sizes))}" for name, sizes in files.items()))
+            f"{name} {_kb(statistics.median(sizes)) if sizes else 'none sent'} / {_kb(max(sizes, default=np.nan))}"
+            for name, sizes in files.items()))
 
 
 def _where_the_bytes_go(rows: list[Figures]) -> None:
@@ -540,10 +588,13 @@ def main() -> None:
     built = time.perf_counter() - begin
     if cb is None:
         raise SystemExit(f"scenario {args.scenario} did not load: {data.problems}")
+    client = Client(app)
+    fresh = first_load(data, client)
+    if fresh.run_state != "done":
+        raise SystemExit(f"the baseline run of {args.scenario} failed: {data.baseline_status().error}")
     ds = data.result().dataset
     strikes = list(data.scenario.strikes["strike_id"])
     planner = Planner(ds, strikes)
-    client = Client(app)
     sample_counts = args.whatif_samples if args.whatif_samples is not None else sorted({data.samples, 200},
                                                                                          reverse=True)
     targets = targets_for(data.scenario.id)
@@ -554,7 +605,7 @@ def main() -> None:
     for output in (TIMELINE, CURSOR_VIEWS, ASSETS):
         _direct(cb, output, planner.state)
 
-    rows = page_load(app, cb, planner, client, args.calls)
+    rows = fresh.rows + page_load(app, cb, planner, client, args.calls)
     rows += view_changes(cb, planner, client, args.calls, None)
     shown = cb.run_whatif(1, None, *planner.whatif(), trigger=ids.WHATIF_RUN)[0]
     rows += view_changes(cb, planner, client, args.calls, shown)
@@ -567,17 +618,28 @@ def main() -> None:
             other_app, other_data, other_cb = build_app(args.scenario, samples=samples)
             other_data.result()
             rows += whatif_reruns(other_cb, planner, Client(other_app), whatif_calls, samples)
-    download_rows, files = downloads(cb, planner, client, args.download_calls)
+    download_rows, files, refused = downloads(cb, planner, client, args.download_calls)
     rows += download_rows
 
     print(f"scenario {data.scenario.id}: {ds.sizes['area']} areas, {len(data.scenario.assets)} assets, "
-          f"{len(strikes)} strikes, {ds.sizes['time']} steps, {data.samples} samples; app built in {built:.2f} s")
+          f"{len(strikes)} strikes, {ds.sizes['time']} steps, {data.samples} samples; app built in {built:.2f} s "
+          f"(the baseline run in the background)")
+    print(f"first load: the page answered in {1000 * fresh.layout_s:,.0f} ms with "
+          f"{'the progress panel' if fresh.run_under_way else 'the dashboard (run already done)'}; the run was done "
+          f"after {fresh.run_s:.1f} s and {fresh.polls} polls every {POLL_MS} ms")
     print(f"{args.calls} calls per callback ({args.download_calls} per download button), inputs varied: services "
           f"{', '.join(planner.services)}; areas {', '.join(planner.named)} and the rest of the hierarchy; "
           f"{len(planner.windows)} time windows; cursor drags and jumps; timeline modes band / services / areas\n")
     _table(rows, files)
+    if refused:
+        print(f"{refused} download(s) refused with a message on the page (a table of more rows than "
+              f"{', '.join(f'{most:,} as {suffix[1:].upper()}' for suffix, most in MOST_TABLE_ROWS.items())}, "
+              "or the exporter's own refusal)")
     _where_the_bytes_go(rows)
     _targets(rows, 200 if 200 in sample_counts else None, targets)
+    print(f"  {_verdict(fresh.layout_s <= targets.view_p95_s)}  first load: the page answers within "
+          f"{_ms(targets.view_p95_s)} ms without waiting for the run ({_ms(fresh.layout_s)} ms"
+          f"{', run under way' if fresh.run_under_way else ''})")
 
     if args.profile:
         view = [f for f in rows if f.group == "view changes" and not f.name.startswith("=")]

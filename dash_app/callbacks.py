@@ -8,23 +8,44 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+import xarray as xr
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 import impact
 from dash_app import ids
+from dash_app.compact import (
+    add_strike_marks,
+    compact_time_axis,
+    merge,
+    strike_marks,
+    time_axis,
+    top_of,
+    without_strikes,
+)
 from dash_app.data import DashboardData
-from dash_app.layout import SERVICE_LABELS
-from dash_app.views import Kpi, kpis, local_label, ranked_areas, view_dataset
+from dash_app.layout import SERVICE_LABELS, body_for
+from dash_app.views import (
+    REST_AREA,
+    Kpi,
+    area_lines,
+    busiest_assets,
+    kpis,
+    local_label,
+    map_level,
+    ranked_areas,
+    view_dataset,
+)
 from impact.export.tidy import local_times, timezone_of
 from impact.figures import area_map, areas_timeline, asset_status, services_timeline, timeline
 from impact.figures.timeline import cursor_shape
+from impact.observations import observations_in_people
 from impact.whatif import WhatIf, whatif_from_dict
 
 #: Download buttons: id -> (which data, file suffix).
@@ -34,6 +55,56 @@ DOWNLOADS = {
     ids.DOWNLOAD_FULL_XLSX: ("full", ".xlsx"), ids.DOWNLOAD_FULL_NC: ("full", ".nc"),
 }
 
+#: Most rows (service x area x time step) a CSV or Excel download from the page may hold, by suffix. The
+#: file travels inside one callback response (500,000 CSV rows are about 90 MB); Excel files are slow to
+#: write (about 5,000 rows a second) and a spreadsheet opens at most 1,048,576 rows anyway.
+MOST_TABLE_ROWS = {".csv": 500_000, ".xlsx": 100_000}
+
+
+@dataclass(frozen=True)
+class FigureParts:
+    """What the charts of one run reuse from call to call (built once per run; see :mod:`dash_app.compact`).
+
+    Attributes
+    ----------
+    bare : xarray.Dataset
+        The run without its strikes: the figure functions draw the series from it.
+    marks : tuple
+        Strike lines and markers (:func:`dash_app.compact.strike_marks`).
+    axis : tuple
+        Wall-clock time axis (:func:`dash_app.compact.time_axis`).
+    observations : pandas.DataFrame or None
+        The scenario's observations in people, drawn on the timeline.
+    map_level : (int or None, str)
+        Admin level the map draws and the note saying so (:func:`dash_app.views.map_level`).
+    assets : (list of str or None, str)
+        Assets the asset chart draws and the note (:func:`dash_app.views.busiest_assets`).
+    """
+
+    bare: xr.Dataset
+    marks: tuple
+    axis: tuple
+    observations: pd.DataFrame | None
+    map_level: tuple[int | None, str]
+    assets: tuple[list[str] | None, str]
+
+    @classmethod
+    def of(cls, result: impact.Result) -> FigureParts:
+        """Build the parts of ``result``."""
+        ds = result.dataset
+        scenario = result.scenario
+        observations = (observations_in_people(scenario.observations, scenario.config.persons_per_household)
+                        if len(scenario.observations) else None)
+        return cls(bare=without_strikes(ds), marks=strike_marks(ds), axis=time_axis(ds), observations=observations,
+                   map_level=map_level(ds), assets=busiest_assets(ds))
+
+
+def _with_note(layout: dict, note: str) -> None:
+    """Add ``note`` (what a chart leaves out or sums) under its title, and room for it."""
+    if note:
+        merge(layout, {"title": {"subtitle": {"text": note, "font": {"size": 11}}},
+                       "margin": {"t": layout.get("margin", {}).get("t", 40) + 16}})
+
 
 def _number(value: float) -> str:
     return "–" if value is None or not np.isfinite(value) else f"{value:,.0f}"
@@ -42,6 +113,8 @@ def _number(value: float) -> str:
 def _range(low: float, high: float, unit: str = "") -> str:
     if low is None or not np.isfinite(low):
         return ""
+    if high is None or not np.isfinite(high):  # e.g. hours to 90 % restored: some samples never within the horizon
+        return f"5–95 %: {_number(low)}{unit} to beyond the horizon"
     if low == high:
         return f"5–95 %: {_number(low)}{unit} (no spread)"
     return f"5–95 %: {_number(low)}–{_number(high)}{unit}"
@@ -87,25 +160,41 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         baseline = data.result() if not whatif.is_baseline else None
         return current, baseline
 
+    def parts(result) -> FigureParts:
+        return data.derived(result, "figure parts", lambda: FigureParts.of(result))
+
     def timeline_figure(service, area, mode, band, window, store, step):
+        """The timeline as a plain figure dict: cursor line first, strikes marked, one time per trace."""
         current, baseline = results(store)
         ds = current.dataset
+        pieces = parts(current)
+        note = ""
         if mode == "services":
-            figure = services_timeline(current, area)
+            figure = services_timeline(pieces.bare, area)
         elif mode == "areas":
-            children = [str(a) for a, p in zip(ds["area"].values, ds["parent_id"].values, strict=True)
-                        if str(p) == area]
-            figure = areas_timeline(current, service, children or [area])
+            lines, areas, note = area_lines(pieces.bare, service, area)
+            figure = areas_timeline(lines, service, areas)
         else:
-            figure = timeline(current, service=service, area=area, show_band="band" in (band or []),
-                              baseline=baseline)
-        moment = ds["time"].values[int(step)]
-        figure.layout.shapes = (go.layout.Shape(cursor_shape(ds, moment)), *figure.layout.shapes)
-        figure.update_layout(xaxis={"range": _window_range(ds, window)}, margin={"t": 40, "l": 60, "r": 10, "b": 40},
-                             title={"font": {"size": 14}, "y": 0.98}, uirevision=f"{service}-{area}-{mode}",
-                             legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "font": {"size": 11}},
-                             xaxis_title=None)
-        return figure
+            figure = timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
+                              observations=pieces.observations,
+                              baseline=baseline.dataset if baseline is not None else None)
+        height = top_of(figure)
+        drawn = figure.to_plotly_json()
+        add_strike_marks(drawn, pieces.marks, height * 1.05 if height > 0 else 1.0)
+        layout = drawn["layout"]
+        layout["shapes"] = [cursor_shape(ds, ds["time"].values[int(step)]), *layout["shapes"]]
+        merge(layout, {
+            "xaxis": {"range": _window_range(ds, window), "title": None},
+            "margin": {"t": 40, "l": 60, "r": 10, "b": 40}, "title": {"font": {"size": 14}, "y": 0.98},
+            "uirevision": f"{service}-{area}-{mode}",
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "font": {"size": 11}},
+        })
+        if note:
+            rest = next(trace for trace in drawn["data"] if str(trace.get("name", "")).endswith(f"({REST_AREA})"))
+            rest["name"] = rest["name"][: -len(f" ({REST_AREA})")]
+            _with_note(layout, note)
+        compact_time_axis(drawn, pieces.axis)
+        return drawn
 
     def move_cursor(step, store):
         ds = results(store)[0].dataset
@@ -120,16 +209,30 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         ds = current.dataset
         step = int(step)
         cards = [kpi_card(k) for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None)]
-        figure = area_map(current, service, ds["time"].values[step], assets=data.asset_positions())
+        level, note = parts(current).map_level
+        figure = area_map(current, service, ds["time"].values[step], level=level, assets=data.asset_positions())
         figure.update_layout(title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"}, uirevision=service,
                              margin={"t": 60}, legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+        if note:
+            figure.update_layout(title_subtitle={"text": note, "font": {"size": 11}}, margin={"t": 76})
         return cards, figure, ranked_areas(ds, service, step, area), local_label(ds, step)
 
     def assets_figure(store, window):
+        """The asset status chart as a plain figure dict (at most the busiest assets; strikes marked)."""
         current = results(store)[0]
-        figure = asset_status(current)
-        figure.update_layout(xaxis={"range": _window_range(current.dataset, window)})
-        return figure
+        pieces = parts(current)
+        chosen, note = pieces.assets
+        drawn = asset_status(pieces.bare, assets=chosen).to_plotly_json()
+        if chosen:
+            add_strike_marks(drawn, pieces.marks, 1.05)
+        # one legend entry per asset, long names: a column on the right keeps the plot its height
+        merge(drawn["layout"], {"xaxis": {"range": _window_range(current.dataset, window)},
+                                "legend": {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top",
+                                           "font": {"size": 10}},
+                                "margin": {"t": 50, "r": 10}, "title": {"font": {"size": 14}, "y": 0.98}})
+        _with_note(drawn["layout"], note)
+        compact_time_axis(drawn, pieces.axis)
+        return drawn
 
     def apply_window(window, store):
         """Move both time axes to the window: a Patch of ``xaxis.range``, not whole figures."""
@@ -169,25 +272,43 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         return min(max(position, 0), ds.sizes["time"] - 1)
 
     def download(*args, trigger=None):
+        """The file for the download button ``trigger`` and a status line; a refusal or failure says why."""
         service, area, window, store = args[-4:]
         if trigger not in DOWNLOADS:
-            return no_update
+            return no_update, no_update
         which, suffix = DOWNLOADS[trigger]
         current = results(store)[0]
         ds = current.dataset.copy() if which == "full" else view_dataset(current.dataset, service, area, window)
+        rows = ds.sizes["service"] * ds.sizes["area"] * ds.sizes["time"]
+        most = MOST_TABLE_ROWS.get(suffix)
+        if most is not None and rows > most:
+            what = "current view" if which == "view" else "full run"
+            return no_update, html.Span(
+                f"Not sent: the {what} as a table has {rows:,} rows (service × area × time step), more than the "
+                f"{most:,} a {suffix[1:].upper()} download from the page holds. Narrow the area or the time "
+                f"window, take NetCDF, or write the file with `impact run {data.source} --out FILE.parquet`.",
+                className="text-danger")
         whatif = whatif_from_dict(store)
         name = f"{ds.attrs['scenario_id']}_{which}{'' if whatif.is_baseline else '_whatif'}{suffix}"
         if not whatif.is_baseline:
             ds.attrs = dict(ds.attrs, whatif=whatif.describe())
-        with tempfile.TemporaryDirectory(prefix="impact-download-") as folder:
-            path = impact.export.export(ds, Path(folder) / name)
-            content = path.read_bytes()
-        return dcc.send_bytes(content, filename=name)
+        try:
+            with tempfile.TemporaryDirectory(prefix="impact-download-") as folder:
+                path = impact.export.export(ds, Path(folder) / name)
+                content = path.read_bytes()
+        except (ValueError, OSError) as error:
+            return no_update, html.Span(f"Not sent: {error}", className="text-danger")
+        return dcc.send_bytes(content, filename=name), f"Sent {name} ({len(content) / 1e6:,.1f} MB)."
+
+    def poll_progress(_n_intervals):
+        """While the baseline run is under way: the progress panel; then the dashboard (or the error), polling off."""
+        status = data.baseline_status()
+        return body_for(data, status), status.finished
 
     return SimpleNamespace(
         timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
         assets_figure=assets_figure, apply_window=apply_window, run_whatif=run_whatif,
-        click_to_cursor=click_to_cursor, download=download,
+        click_to_cursor=click_to_cursor, download=download, poll_progress=poll_progress,
     )
 
 
@@ -231,10 +352,14 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         Output(ids.CURSOR_SLIDER, "value"), Input(ids.TIMELINE_GRAPH, "clickData"), prevent_initial_call=True,
     )(cb.click_to_cursor)
     app.callback(
-        Output(ids.DOWNLOAD, "data"),
+        Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children"),
         *[Input(button, "n_clicks") for button in DOWNLOADS],
         State(ids.FILTER_SERVICE, "value"), State(ids.FILTER_AREA, "value"), State(ids.FILTER_WINDOW, "value"),
         State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
     )(lambda *args: cb.download(*args, trigger=ctx.triggered_id))
+    app.callback(
+        Output(ids.PAGE_BODY, "children"), Output(ids.PROGRESS_INTERVAL, "disabled"),
+        Input(ids.PROGRESS_INTERVAL, "n_intervals"), prevent_initial_call=True,
+    )(cb.poll_progress)
     return cb

@@ -250,7 +250,7 @@ def ready_body(data: DashboardData):
 def progress_body(data: DashboardData, status: Status) -> dbc.Container:
     """The panel shown while the baseline run is under way: what runs, the stage, a progress bar."""
     scenario = data.scenario
-    steps = int(round(scenario.config.horizon_hours * 60 / scenario.config.step_minutes))
+    steps = round(scenario.config.horizon_hours * 60 / scenario.config.step_minutes)
     what = (f"{data.samples:,} Monte Carlo samples" if data.samples else "the central estimate") + (
         f" for {len(scenario.areas):,} areas, {len(scenario.assets):,} assets, {len(scenario.strikes):,} strikes "
         f"and {steps:,} time steps")

@@ -211,3 +211,122 @@ def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int
                       view_note="summaries (peaks, person-hours, restoration) are those of the full run",
                       ancestors=json.dumps(ancestors, sort_keys=True))
     return view
+
+
+# --- what the charts draw at scale --------------------------------------------------------
+
+#: Most lines of the "one line per area below" timeline; the rest are summed into one more line.
+MOST_AREA_LINES = 8
+
+#: Most bubbles on the map; with more leaf areas it draws a coarser admin level.
+MOST_MAP_AREAS = 300
+
+#: Most assets in the asset status chart; with more struck assets it draws those down longest.
+MOST_ASSET_LINES = 15
+
+#: Id of the line that sums the areas not drawn one by one.
+REST_AREA = "rest"
+
+
+def children(ds: xr.Dataset, area: str) -> list[str]:
+    """Areas whose parent is ``area``, in dataset order."""
+    return [str(a) for a, p in zip(ds["area"].values, ds["parent_id"].values, strict=True) if str(p) == area]
+
+
+def area_lines(ds: xr.Dataset, service: str, area: str,
+               most: int = MOST_AREA_LINES) -> tuple[xr.Dataset, list[str], str]:
+    """What the "one line per area below" timeline draws: ``area``'s children, at most ``most`` one by one.
+
+    With more than ``most + 1`` children, the ``most`` with the highest central peak of
+    ``service`` are drawn one by one and the others summed into one line (id
+    :data:`REST_AREA`): exact totals, fewer lines than colours to tell apart.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result.
+    service, area : str
+    most : int
+        Lines drawn one by one.
+
+    Returns
+    -------
+    lines : xarray.Dataset
+        ``people_without_central`` (service, area, time) [persons] of the lines, with
+        ``name`` on ``area`` and ``ds``'s attributes; ``ds`` itself when nothing is summed.
+    areas : list of str
+        Area ids of the lines, in drawing order (:data:`REST_AREA` last when present).
+    note : str
+        What was summed (empty when nothing was), for the figure.
+    """
+    below = children(ds, area) or [area]
+    if len(below) <= most + 1:
+        return ds, below, ""
+    peaks = ds["peak_people_without_central"].sel(service=service, area=below).values
+    order = sorted(range(len(below)), key=lambda k: (-np.nan_to_num(peaks[k], nan=-1.0), below[k]))
+    drawn = [below[k] for k in order[:most]]
+    rest = [below[k] for k in order[most:]]
+    central = ds["people_without_central"].sel(service=[service])
+    shown = central.sel(area=drawn).reset_coords(drop=True)
+    summed = central.sel(area=rest).sum("area").reset_coords(drop=True).expand_dims(area=[REST_AREA], axis=1)
+    names = [str(n) for n in ds["name"].sel(area=drawn).values] + [f"{len(rest)} other areas, summed"]
+    lines = xr.Dataset({"people_without_central": xr.concat([shown, summed], dim="area")}, attrs=ds.attrs)
+    lines = lines.assign_coords(name=("area", names))
+    parent = str(ds["name"].sel(area=area).values)
+    note = (f"the {most} of {len(below)} areas below {parent} with the highest peak; "
+            f"the other {len(rest)} summed in one line")
+    return lines, [*drawn, REST_AREA], note
+
+
+def map_level(ds: xr.Dataset, most: int = MOST_MAP_AREAS) -> tuple[int | None, str]:
+    """Admin level the map draws: the leaf areas (None) when at most ``most``, else the finest level that fits.
+
+    Returns
+    -------
+    level : int or None
+        For :func:`impact.figures.area_map`'s ``level``; None for the leaf areas.
+    note : str
+        Empty for the leaves; else which level is drawn and why, for the figure.
+    """
+    ids = [str(a) for a in ds["area"].values]
+    parents = {str(p) for p in ds["parent_id"].values}
+    leaves = sum(a not in parents for a in ids)
+    if leaves <= most:
+        return None, ""
+    counts = pd.Series(ds["admin_level"].values.astype(int)).value_counts()
+    fitting = sorted(level for level, count in counts.items() if count <= most)
+    level = int(fitting[-1]) if fitting else int(counts.index.min())
+    drawn = int(counts[level])
+    return level, (f"admin level {level} ({drawn:,} area{'' if drawn == 1 else 's'}): the {leaves:,} smallest "
+                   "areas are too many to draw")
+
+
+def busiest_assets(ds: xr.Dataset, most: int = MOST_ASSET_LINES) -> tuple[list[str] | None, str]:
+    """Assets the asset status chart draws: every struck one, or the ``most`` expected down longest.
+
+    Returns
+    -------
+    assets : list of str or None
+        The struck assets (in strike order, as :func:`impact.figures.asset_status` draws
+        them by default) when there are at most ``most``; else the ``most`` struck assets
+        with the most expected hours down (sum over time of the probability down, or of
+        the central 0/1 status without samples), in strike order. None when nothing is
+        struck (the chart's default then applies).
+    note : str
+        Empty, or how many were left out, for the figure.
+    """
+    if "strike_asset" not in ds.coords or "asset" not in ds.dims:
+        return None, ""
+    known = {str(a) for a in ds["asset"].values}
+    struck = [a for a in dict.fromkeys(str(a) for a in ds["strike_asset"].values) if a in known]
+    if not struck:
+        return None, ""
+    if len(struck) <= most:
+        return struck, ""
+    down = ds["asset_down_probability"].sel(asset=struck).sum("time").values
+    if not np.isfinite(down).any() or not down.any():
+        down = ds["asset_down_central"].sel(asset=struck).sum("time").values.astype(float)
+    order = sorted(range(len(struck)), key=lambda k: (-np.nan_to_num(down[k], nan=-1.0), k))
+    keep = set(order[:most])
+    return [a for k, a in enumerate(struck) if k in keep], (
+        f"the {most} of {len(struck)} struck assets with the most expected hours down")
