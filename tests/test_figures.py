@@ -176,3 +176,14 @@ def test_observations_in_people_converts_households_and_consumers() -> None:
         "value": [100.0, 100.0, 100.0], "unit": ["people", "households", "consumers"], "source": ["x"] * 3,
     })
     assert observations_in_people(frame, 2.5)["value_people"].tolist() == [100.0, 250.0, 250.0]
+
+
+def test_offsets_label_names_every_offset_of_the_horizon():
+    from impact.figures.base import offsets_label
+
+    times = pd.date_range("2026-03-28", periods=72, freq="h").values
+    assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "Europe/Kyiv"})) == \
+        "Europe/Kyiv, UTC+02:00/+03:00"
+    assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "America/St_Johns"})) == \
+        "America/St_Johns, UTC-03:30"
+    assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "UTC"})) == "UTC"

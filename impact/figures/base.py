@@ -65,10 +65,19 @@ def wall_clock(values: Any, tz: str) -> pd.DatetimeIndex:
     return local_times(values, tz).tz_localize(None)
 
 
+def _offset_text(delta: pd.Timedelta) -> str:
+    """A UTC offset as ISO 8601 text, e.g. ``+02:00``."""
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def offsets_label(ds: xr.Dataset) -> str:
     tz = timezone_of(ds)
     idx = local_times(ds["time"].values, tz)
-    offsets = sorted({t.isoformat()[-6:] for t in idx if t is not pd.NaT})
+    valid = idx[~idx.isna()]
+    offsets = sorted({_offset_text(delta) for delta in
+                      (valid.tz_localize(None) - valid.tz_convert("UTC").tz_localize(None)).unique()})
     if tz == "UTC" or offsets == ["+00:00"]:
         return "UTC"
     return f"{tz}, UTC{'/'.join(offsets)}"
@@ -96,6 +105,7 @@ def strike_table(ds: xr.Dataset) -> pd.DataFrame:
     aware = local_times(ds["strike_time"].values, tz)
     texts = []
     assets = [str(a) for a in coord("strike_asset", "")]
+    states, killed, injured = coord("damage_state", ""), coord("killed", np.nan), coord("injured", np.nan)
     for i, strike in enumerate(ds["strike"].values):
         asset = assets[i]
         label = f"{asset_names[asset]} ({asset})" if asset in asset_names else asset
@@ -103,9 +113,9 @@ def strike_table(ds: xr.Dataset) -> pd.DataFrame:
             f"strike {strike}",
             f"{aware[i].isoformat() if aware[i] is not pd.NaT else 'time unknown'}",
             f"asset: {label}",
-            f"damage state: {coord('damage_state', '')[i]}",
-            f"killed: {count(coord('killed', np.nan)[i])}",
-            f"injured: {count(coord('injured', np.nan)[i])}",
+            f"damage state: {states[i]}",
+            f"killed: {count(killed[i])}",
+            f"injured: {count(injured[i])}",
         ]
         texts.append("<br>".join(parts))
     return pd.DataFrame({"x": aware.tz_localize(None), "text": texts, "asset": assets}).dropna(
