@@ -185,5 +185,5 @@ def test_offsets_label_names_every_offset_of_the_horizon():
     assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "Europe/Kyiv"})) == \
         "Europe/Kyiv, UTC+02:00/+03:00"
     assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "America/St_Johns"})) == \
-        "America/St_Johns, UTC-03:30"
+        "America/St_Johns, UTC-02:30"  # Newfoundland daylight time since 8 March
     assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "UTC"})) == "UTC"
