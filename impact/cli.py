@@ -279,6 +279,15 @@ def datasets() -> None:
     _stdout().print(table)
 
 
+# --- command import-acled (issue 5) ---
+
+
+# --- command needs (issue 5) ---
+
+
+# --- command compare (issue 5) ---
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``impact`` command with ``argv`` (default: the process arguments); return the exit code.
 
