@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from impact.checks import asset_classes
-from impact.restoration import DISTRIBUTION_CODES, median_hours, sample_hours
+from impact.restoration import DISTRIBUTION_CODES, conditional_draws, conditional_hours, median_hours, sample_hours
 from impact.scenario import Scenario
 from impact.schema import SERVICES
 
@@ -52,6 +52,10 @@ class Model:
     links : list of list of list of (int, int)
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
         ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
+    reports : list of Report
+        Status updates used to condition the forecast (DESIGN 3.4), in time order.
+    report_notes : list of str
+        Status updates that could not be used, with the reason.
     """
 
     time_hours: np.ndarray
@@ -72,6 +76,8 @@ class Model:
     population: np.ndarray
     services: tuple[str, ...]
     links: list[list[list[tuple[int, int]]]]
+    reports: list[Report] = field(default_factory=list)
+    report_notes: list[str] = field(default_factory=list)
 
     @property
     def steps(self) -> int:
@@ -79,13 +85,55 @@ class Model:
         return len(self.time_hours)
 
     def central_durations(self) -> np.ndarray:
-        """Every strike's median repair time, shape (1, S) [hours]."""
-        return median_hours(self.strike_distribution, self.strike_median_days)[None, :]
+        """Every strike's median repair time, then each report's conditional median (see
+        :class:`Report`), shape (1, S + R) [hours]."""
+        medians = median_hours(self.strike_distribution, self.strike_median_days)
+        conditioned = [self._conditioned(report, np.array([0.5]))[0] for report in self.reports]
+        return np.concatenate([medians, np.array(conditioned, dtype=np.float64)])[None, :]
 
     def sample_durations(self, samples: int, seed: int) -> np.ndarray:
-        """Seeded Monte Carlo draws of every strike's repair time, shape (samples, S) [hours]."""
-        return sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
-                            samples, seed, keys=self.strike_ids)
+        """Seeded Monte Carlo draws of every strike's repair time, then of each report's
+        conditioned repair time (see :class:`Report`), shape (samples, S + R) [hours]."""
+        drawn = sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
+                             samples, seed, keys=self.strike_ids)
+        columns = [self._conditioned(report, conditional_draws(samples, seed, report.key))
+                   for report in self.reports]
+        return np.column_stack([drawn, *columns]) if columns else drawn
+
+    def _conditioned(self, report: Report, probabilities: np.ndarray) -> np.ndarray:
+        """Repair times of a down report's strike conditioned on lasting past the report [hours]."""
+        if not report.down:
+            return np.zeros(len(probabilities))
+        i = report.strike
+        return conditional_hours(int(self.strike_distribution[i]), float(self.strike_median_days[i]),
+                                 float(self.strike_dispersion[i]), report.hours - float(self.strike_hours[i]),
+                                 self.step_hours, probabilities)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A status update used to condition the forecast (DESIGN 3.4).
+
+    Attributes
+    ----------
+    asset : int
+        Asset index.
+    hours : float
+        Report time u [hours since start].
+    down : bool
+        ``down`` (still down at u) or ``up`` (working at u).
+    strike : int
+        For a down report: the strike whose repair time is conditioned (the asset's latest
+        strike at or before u); -1 for an up report.
+    key : str
+        Key of the report's random draws (strike id and report time).
+    """
+
+    asset: int
+    hours: float
+    down: bool
+    strike: int
+    key: str
 
 
 def link_weight(population: int, share_before: float, share_after: float) -> int:
@@ -131,6 +179,51 @@ def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -
     return order
 
 
+def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asset: np.ndarray,
+                    strike_hours: np.ndarray, strike_ids: list[str]) -> tuple[list[Report], list[str]]:
+    """The status updates that condition the forecast, in time order, and those that cannot.
+
+    A down report conditions the asset's latest strike at or before it. It is not used when
+    the asset has no such strike, or when an up report on the asset lies between that strike
+    and it (the two reports disagree about one outage).
+
+    Returns
+    -------
+    reports : list of Report
+    notes : list of str
+        ``status_updates.csv:LINE: why the report is not used``.
+    """
+    updates = scenario.status_updates
+    if updates is None or len(updates) == 0:
+        return [], []
+    start = scenario.config.start
+    lines = updates["__line__"] if "__line__" in updates.columns else pd.Series(range(2, len(updates) + 2))
+    rows = sorted(zip(updates["time"], lines, updates["asset_id"], updates["status"], strict=True))
+    reports: list[Report] = []
+    notes: list[str] = []
+    last_up: dict[int, float] = {}
+    for time, line, asset_id, status in rows:
+        asset = asset_index[asset_id]
+        hours = (time - start).total_seconds() / 3600.0
+        key = f"{asset_id}|{status}|{time.isoformat()}"
+        where = f"status_updates.csv:{line}"
+        if status == "up":
+            reports.append(Report(asset, hours, False, -1, key))
+            last_up[asset] = hours
+            continue
+        earlier = np.flatnonzero((strike_asset == asset) & (strike_hours <= hours))
+        if len(earlier) == 0:
+            notes.append(f"{where}: {asset_id} reported down, but no strike on it at or before then; not used")
+            continue
+        strike = int(earlier[np.lexsort((earlier, strike_hours[earlier]))[-1]])  # latest; last in file on ties
+        if last_up.get(asset, -np.inf) >= strike_hours[strike]:
+            notes.append(f"{where}: {asset_id} reported down after an up report with no strike in between; "
+                         "not used")
+            continue
+        reports.append(Report(asset, hours, True, strike, f"{strike_ids[strike]}|{key}"))
+    return reports, notes
+
+
 def compile_scenario(scenario: Scenario) -> Model:
     """Turn a validated scenario into a :class:`Model`.
 
@@ -174,6 +267,10 @@ def compile_scenario(scenario: Scenario) -> Model:
     strike_hours = np.array(
         [(moment - config.start).total_seconds() / 3600.0 for moment in strikes["time"]], dtype=np.float64)
 
+    strike_ids = [str(i) for i in strikes["strike_id"]]
+    strike_asset = np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64)
+    reports, report_notes = compile_reports(scenario, asset_index, strike_asset, strike_hours, strike_ids)
+
     area_ids = list(scenario.areas["area_id"])
     area_index = {area_id: a for a, area_id in enumerate(area_ids)}
     parent = np.array([area_index.get(p, -1) if p else -1 for p in scenario.areas["parent_id"]], dtype=np.int64)
@@ -201,11 +298,11 @@ def compile_scenario(scenario: Scenario) -> Model:
     return Model(
         time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,
         topo_order=topological_order(len(asset_ids), group_lists), groups=group_lists,
-        strike_ids=[str(i) for i in strikes["strike_id"]],
-        strike_asset=np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64),
+        strike_ids=strike_ids, strike_asset=strike_asset,
         strike_hours=strike_hours, strike_distribution=np.array(distribution, dtype=np.int64),
         strike_median_days=np.array(median, dtype=np.float64), strike_dispersion=np.array(dispersion),
         area_ids=area_ids, area_parent=parent, area_is_leaf=is_leaf,
         area_leaves=[np.array(sorted(group), dtype=np.int64) for group in leaves],
         population=population, services=SERVICES, links=links,
+        reports=reports, report_notes=report_notes,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from importlib import resources
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -139,3 +140,71 @@ def sample_hours(
         lognormal = np.where(median > 0, median * np.exp(spread * standard), 0.0)
     days = np.where(code == DISTRIBUTION_CODES["lognormal"], lognormal, days)
     return np.maximum(days, 0.0) * 24.0
+
+
+def conditional_hours(
+    distribution: int,
+    median_days: float,
+    dispersion: float,
+    elapsed_hours: float,
+    step_hours: float,
+    probabilities: np.ndarray,
+) -> np.ndarray:
+    """Repair times drawn from a curve conditioned on lasting longer than ``elapsed_hours`` [hours].
+
+    A repair time D with distribution function F, known to exceed e, has the distribution
+    function ``(F(x) - F(e)) / (1 - F(e))`` for x > e; its quantile at p is
+    ``F^-1(F(e) + p (1 - F(e)))`` (inverse transform). ``normal`` draws below 0 count as 0,
+    as in :func:`sample_hours`, which does not change the condition for e >= 0.
+
+    A degenerate curve (``fixed``, or a dispersion of 0) that ends at or before e cannot
+    last past it: the repair is taken to start again at the report, ``D = e + median``
+    (``e + step_hours`` when the median is 0, i.e. down at least until the next step).
+
+    Parameters
+    ----------
+    distribution : int
+        Code from :data:`DISTRIBUTION_CODES`.
+    median_days, dispersion : float
+        The curve [days; days or log-days]; dispersion NaN or 0 for a degenerate curve.
+    elapsed_hours : float
+        e: time from the strike to the report that the asset is still down [hours], >= 0.
+    step_hours : float
+        Time step [hours].
+    probabilities : ndarray of float, shape (n,)
+        p in [0, 1): uniform draws for Monte Carlo samples, 0.5 for the conditional median.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+        Conditioned repair times [hours], each > e.
+    """
+    elapsed_days = max(float(elapsed_hours), 0.0) / 24.0
+    median = max(float(median_days), 0.0)
+    spread = 0.0 if dispersion is None or np.isnan(dispersion) else float(dispersion)
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    degenerate = (distribution == DISTRIBUTION_CODES["fixed"] or spread <= 0
+                  or (distribution == DISTRIBUTION_CODES["lognormal"] and median <= 0))
+    if degenerate:
+        hours = median * 24.0 if median * 24.0 > elapsed_hours else elapsed_hours + (median * 24.0 or step_hours)
+        return np.full(probabilities.shape, hours)
+    normal = NormalDist()
+    if distribution == DISTRIBUTION_CODES["lognormal"]:
+        below = normal.cdf((np.log(elapsed_days) - np.log(median)) / spread) if elapsed_days > 0 else 0.0
+    else:
+        below = normal.cdf((elapsed_days - median) / spread)
+    # Keep p strictly below 1 so that the inverse stays finite.
+    levels = np.minimum(below + probabilities * (1.0 - below), np.nextafter(1.0, 0.0))
+    standard = np.array([normal.inv_cdf(level) if level > 0 else -np.inf for level in levels.tolist()])
+    if distribution == DISTRIBUTION_CODES["lognormal"]:
+        days = median * np.exp(spread * standard)
+    else:
+        days = median + spread * standard
+    hours = np.maximum(days, 0.0) * 24.0
+    # Rounding at the far tail may land at e itself; the report says the outage lasts past it.
+    return np.where(hours > elapsed_hours, hours, np.nextafter(elapsed_hours, np.inf))
+
+
+def conditional_draws(samples: int, seed: int, key: str) -> np.ndarray:
+    """Uniform draws in [0, 1) for one conditioned repair, from ``default_rng([seed, crc32(key)])``."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))]).random(samples)

@@ -109,6 +109,13 @@ def _sources(scenario: Scenario) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
+def _status_note(model: Model) -> str:
+    """How many status updates condition the forecast, and why any others do not."""
+    used = len(model.reports)
+    lines = [f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (DESIGN 3.4)"]
+    return "\n".join(lines + model.report_notes)
+
+
 def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray:
     array.attrs.update(units=units, long_name=long_name)
     return array
@@ -234,6 +241,7 @@ def build_dataset(
         model_version=__version__,
         quantile_method="linear",
         persons_per_household=config.persons_per_household,
+        status_updates=_status_note(model),
         sources=_sources(scenario),
         caveats=CAVEATS,
         units="people counts in persons; time in UTC (local time zone in 'timezone')",

@@ -30,6 +30,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "strikes": ("strike_id", "time", "asset_id", "damage_state"),
     "restoration": ("restoration_class", "damage_state", "distribution", "median_days", "dispersion",
                     "source"),
+    "status_updates": ("time", "asset_id", "status", "source"),
 }
 
 #: Default tables: a region with two districts, a substation feeding a pumping station.
@@ -103,7 +104,7 @@ _DEFAULT = object()
 
 def make_scenario(
     *, areas=_DEFAULT, assets=_DEFAULT, dependencies=None, service_links=_DEFAULT, strikes=_DEFAULT,
-    restoration=None, **settings: object,
+    restoration=None, status_updates=None, **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
 
@@ -113,7 +114,7 @@ def make_scenario(
         Required tables; defaults: region R with districts R1 (1000 people) and R2 (500),
         substation SUB and pumping station PMP in R1, R1 power through SUB, half of R2's
         water through PMP, one moderate strike on SUB at 02:00 local.
-    dependencies, restoration : DataFrame or list of dict, optional
+    dependencies, restoration, status_updates : DataFrame or list of dict, optional
         Optional tables (absent by default).
     **settings
         ``scenario.toml`` keys (``horizon_hours=48``, ``step_minutes=60``, ``start``,
@@ -129,6 +130,7 @@ def make_scenario(
         service_links=_frame(DEFAULT_LINKS if service_links is _DEFAULT else service_links, "service_links"),
         strikes=_frame(strikes, "strikes"),
         restoration=_frame(restoration, "restoration"),
+        status_updates=_frame(status_updates, "status_updates"),
     )
 
 

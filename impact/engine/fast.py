@@ -61,23 +61,66 @@ def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]
         Indexed by asset.
     """
     samples = durations.shape[0]
+    strikes = len(model.strike_ids)
     nothing = iv.empty(samples)
+    reports_of: dict[int, list[int]] = {}
+    for r, report in enumerate(model.reports):
+        reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
     for asset in model.topo_order:
         struck = np.flatnonzero(model.strike_asset == asset)
-        outage = iv.from_strikes(model.strike_hours[struck], durations[:, struck]) if len(struck) else nothing
+        lost = nothing
         for group in model.groups[asset]:
             if any(iv.is_empty(effective[member]) for member, _buffer in group):
                 continue  # a member never down: the group never fails
-            lost: iv.Intervals | None = None
+            group_lost: iv.Intervals | None = None
             for member, buffer in group:
                 piece = iv.shorten(effective[member], buffer)
-                lost = piece if lost is None else iv.intersect(lost, piece)
-            if iv.is_empty(lost):
-                continue
-            outage = lost if iv.is_empty(outage) else iv.union(outage, lost)
-        effective[asset] = outage
+                group_lost = piece if group_lost is None else iv.intersect(group_lost, piece)
+            if not iv.is_empty(group_lost):
+                lost = group_lost if iv.is_empty(lost) else iv.union(lost, group_lost)
+        if asset in reports_of:
+            effective[asset] = _reported_outage(model, durations, struck, lost, reports_of[asset], strikes)
+            continue
+        outage = iv.from_strikes(model.strike_hours[struck], durations[:, struck]) if len(struck) else nothing
+        effective[asset] = lost if iv.is_empty(outage) else outage if iv.is_empty(lost) else iv.union(outage, lost)
     return effective
+
+
+def _reported_outage(model: Model, durations: np.ndarray, struck: np.ndarray, lost: iv.Intervals,
+                     report_indices: list[int], strikes: int) -> iv.Intervals:
+    """Effective outage of an asset with status reports (DESIGN 3.4), reports in time order.
+
+    A down report at u replaces its strike's repair time by the conditioned one (column
+    ``strikes + r`` of ``durations``) in the samples where the asset is not down at u; an
+    up report at u ends at u every outage interval containing it (strikes after u start
+    new outages as usual).
+    """
+    hours = model.strike_hours[struck]
+    repair = durations[:, struck].copy()
+    column = {int(strike): position for position, strike in enumerate(struck)}
+
+    def build(up_until: float) -> iv.Intervals:
+        outage, used = lost, np.zeros(len(struck), dtype=bool)
+        for r in report_indices:
+            report = model.reports[r]
+            if report.down or report.hours > up_until:
+                continue
+            take = (hours <= report.hours) & ~used
+            if take.any():
+                outage = iv.union(outage, iv.from_strikes(hours[take], repair[:, take]))
+            used |= take
+            outage = iv.cut(outage, report.hours)
+        if (~used).any():
+            outage = iv.union(outage, iv.from_strikes(hours[~used], repair[:, ~used]))
+        return outage
+
+    for r in report_indices:
+        report = model.reports[r]
+        if report.down:
+            missing = ~iv.covers(build(report.hours), report.hours)
+            repair[missing, column[report.strike]] = durations[missing, strikes + r]
+    return build(np.inf)
 
 
 def asset_steps(model: Model, durations: np.ndarray) -> AssetSteps:

@@ -103,6 +103,18 @@ def union(first: Intervals, second: Intervals) -> Intervals:
     return normalize(np.concatenate([first[0], second[0]], axis=1), np.concatenate([first[1], second[1]], axis=1))
 
 
+def covers(intervals: Intervals, moment: float) -> np.ndarray:
+    """Whether each sample's set contains the time ``moment`` [hours], shape (samples,)."""
+    starts, ends = intervals
+    return ((starts <= moment) & (moment < ends)).any(axis=1)
+
+
+def cut(intervals: Intervals, moment: float) -> Intervals:
+    """Every interval containing ``moment`` ends at it: ``[a, b)`` with a <= moment < b becomes ``[a, moment)``."""
+    starts, ends = intervals
+    return normalize(starts, np.where((starts <= moment) & (moment < ends), moment, ends))
+
+
 def to_steps(intervals: Intervals, time_hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The time steps covered by each interval.
 

@@ -31,21 +31,50 @@ def intersect(first: list[tuple[float, float]], second: list[tuple[float, float]
     return merge([(max(a, c), min(b, d)) for a, b in first for c, d in second])
 
 
+def _cut(intervals: list[tuple[float, float]], moment: float) -> list[tuple[float, float]]:
+    """Intervals containing ``moment`` end at it (an up report at ``moment``)."""
+    return merge([(a, moment) if a <= moment < b else (a, b) for a, b in intervals])
+
+
+def _strike_pieces(model: Model, repair: dict[int, float]) -> list[tuple[float, float]]:
+    """``[s_i, s_i + D_i)`` of the given strikes."""
+    return [(float(model.strike_hours[i]), float(model.strike_hours[i]) + d) for i, d in repair.items()]
+
+
+def _with_reports(strike_pieces: list[tuple[float, float]], lost: list[tuple[float, float]],
+                  up_times: list[float]) -> list[tuple[float, float]]:
+    """Outage from strike intervals and supply losses, cut at each up report in time order."""
+    outage = merge(lost)
+    remaining = list(strike_pieces)
+    for moment in sorted(up_times):
+        outage = _cut(merge(outage + [piece for piece in remaining if piece[0] <= moment]), moment)
+        remaining = [piece for piece in remaining if piece[0] > moment]
+    return merge(outage + remaining)
+
+
 def asset_outages(model: Model, durations: np.ndarray, sample: int) -> list[list[tuple[float, float]]]:
-    """Effective outage intervals of every asset in one sample [hours since start]."""
+    """Effective outage intervals of every asset in one sample [hours since start] (DESIGN 3.1-3.4)."""
+    strikes = len(model.strike_ids)
     effective: dict[int, list[tuple[float, float]]] = {}
     for asset in model.topo_order:
-        pieces = [
-            (float(model.strike_hours[i]), float(model.strike_hours[i] + durations[sample, i]))
-            for i in range(len(model.strike_asset)) if model.strike_asset[i] == asset
-        ]
+        repair = {i: float(durations[sample, i]) for i in range(strikes) if model.strike_asset[i] == asset}
+        lost: list[tuple[float, float]] = []
         for group in model.groups[asset]:
-            lost = None
+            group_lost = None
             for member, buffer in group:
                 shortened = [(a + buffer, b) for a, b in effective[member] if a + buffer < b]
-                lost = shortened if lost is None else intersect(lost, shortened)
-            pieces += lost
-        effective[asset] = merge(pieces)
+                group_lost = shortened if group_lost is None else intersect(group_lost, shortened)
+            lost += group_lost
+        reports = [(r, report) for r, report in enumerate(model.reports) if report.asset == asset]
+        for r, report in reports:
+            if not report.down:
+                continue
+            ups_so_far = [other.hours for _, other in reports if not other.down and other.hours <= report.hours]
+            now = _with_reports(_strike_pieces(model, repair), lost, ups_so_far)
+            if not any(a <= report.hours < b for a, b in now):
+                repair[report.strike] = float(durations[sample, strikes + r])
+        effective[asset] = _with_reports(_strike_pieces(model, repair), lost,
+                                         [report.hours for _, report in reports if not report.down])
     return [effective[asset] for asset in range(len(model.asset_ids))]
 
 
