@@ -17,6 +17,7 @@ from impact.config import check_quantiles
 from impact.engine.stats import EngineOutput
 from impact.figures.base import top_area
 from impact.model import Model, compile_scenario
+from impact.observations import score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario
 
 CAVEATS = (
@@ -52,6 +53,17 @@ class Result:
         from impact.export.tidy import to_long_dataframe
 
         return to_long_dataframe(self.dataset)
+
+    def observation_scores(self) -> pd.DataFrame:
+        """Each reported figure of ``observations.csv`` against the model (see
+        :func:`impact.observations.score_observations`)."""
+        return score_observations(self.dataset, self.scenario.observations,
+                                  self.scenario.config.persons_per_household)
+
+    def observation_summary(self) -> pd.DataFrame:
+        """Per service: share of reported figures inside the 5-95 % band and the error of the
+        central estimate (see :func:`impact.observations.summarise_scores`)."""
+        return summarise_scores(self.observation_scores())
 
     def summary(self, area: str | None = None) -> pd.DataFrame:
         """Small table per service for one area (default: the top area).
