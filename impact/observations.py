@@ -129,3 +129,49 @@ def summarise_scores(scores: pd.DataFrame) -> pd.DataFrame:
         "mean_absolute_error": grouped["error"].apply(lambda errors: errors.abs().mean()),
         "median_relative_error": grouped["relative_error"].median(),
     })[columns]
+
+
+def observation_variables(scores: pd.DataFrame) -> xr.Dataset:
+    """Scores as result-dataset variables along an ``observation`` dimension.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`score_observations`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``observation_time`` (UTC), ``observation_area``, ``observation_service``,
+        ``observation_source``; variables ``observation_people`` (reported, in people),
+        ``observation_central``, ``observation_low``, ``observation_high``,
+        ``observation_error`` (central - reported) [persons] and ``observation_inside_band``
+        (reported figure within the band) [1].
+    """
+    dims = ("observation",)
+    times = pd.DatetimeIndex(scores["time"]).tz_convert("UTC").tz_localize(None) if len(scores) else []
+
+    def people(column: str, long_name: str) -> xr.DataArray:
+        return xr.DataArray(scores[column].to_numpy(dtype=np.float64), dims=dims,
+                            attrs={"units": "persons", "long_name": long_name})
+
+    def text(column: str) -> tuple:
+        return dims, scores[column].fillna("").astype(str).to_numpy(dtype=object)
+
+    coords = {
+        "observation_time": (dims, np.asarray(times, dtype="datetime64[ns]"),
+                             {"long_name": "time of the reported figure (UTC)"}),
+        "observation_area": (*text("area_id"), {"long_name": "area of the reported figure"}),
+        "observation_service": (*text("service"), {"long_name": "service of the reported figure"}),
+        "observation_source": (*text("source"), {"long_name": "source of the reported figure"}),
+    }
+    return xr.Dataset({
+        "observation_people": people("value_people", "reported people without service"),
+        "observation_central": people("central", "central estimate at the reported time step"),
+        "observation_low": people("low", "lower bound of the model band (quantile 0.05) at the reported step"),
+        "observation_high": people("high", "upper bound of the model band (quantile 0.95) at the reported step"),
+        "observation_error": people("error", "central estimate minus reported figure"),
+        "observation_inside_band": xr.DataArray(
+            scores["inside_band"].to_numpy(dtype=bool), dims=dims,
+            attrs={"units": "1", "long_name": "reported figure within the model band (1 yes, 0 no)"}),
+    }, coords=coords)

@@ -17,7 +17,7 @@ from impact.config import check_quantiles
 from impact.engine.stats import EngineOutput
 from impact.figures.base import top_area
 from impact.model import Model, compile_scenario
-from impact.observations import score_observations, summarise_scores
+from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario
 
 CAVEATS = (
@@ -143,7 +143,8 @@ def build_dataset(
     """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
     services = list(model.services)
-    selected = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
+    every_area = areas is None
+    selected = np.arange(len(model.area_ids)) if every_area else np.asarray(areas, dtype=np.int64)
     area_ids = [model.area_ids[i] for i in selected]
     areas = scenario.areas.iloc[selected]
     asset_table = scenario.assets
@@ -235,6 +236,9 @@ def build_dataset(
     }
     config = scenario.config
     dataset = xr.Dataset(data, coords=coords)
+    if every_area:  # a block of areas (streaming) gets them from impact.stream
+        dataset = dataset.merge(observation_variables(
+            score_observations(dataset, scenario.observations, config.persons_per_household)))
     dataset["time"].attrs.update(standard_name="time", long_name="time (UTC)")
     dataset["latitude"].attrs.update(standard_name="latitude", units="degrees_north",
                                      long_name="area centroid latitude (coarse)")

@@ -33,6 +33,7 @@ from impact.engine.fast import compute_from_steps, outage_steps, thread_mapper
 from impact.export.atomic import atomic_write
 from impact.export.netcdf import cf_dataset
 from impact.model import compile_scenario
+from impact.observations import observation_variables, score_observations
 from impact.result import build_dataset, engine_options, run_settings
 from impact.scenario import Scenario, load_scenario
 from impact.schema import SERVICES
@@ -92,6 +93,17 @@ def _append_block(cf: xr.Dataset, path: Path, start: int) -> None:
                 target[index] = values
 
 
+def _observation_block(scenario: Scenario, model, labelled_block) -> xr.Dataset:
+    """The observation scores (written with the first block), from the observed areas alone."""
+    observations = scenario.observations
+    if observations is None or len(observations) == 0:
+        return observation_variables(score_observations(None, observations, 1.0))
+    index = {area_id: a for a, area_id in enumerate(model.area_ids)}
+    observed = labelled_block(np.array(sorted({index[area] for area in observations["area_id"]}), dtype=np.int64))
+    return observation_variables(score_observations(observed, observations,
+                                                    scenario.config.persons_per_household))
+
+
 def run_to_netcdf(
     scenario: str | Path | Scenario,
     path: str | os.PathLike[str],
@@ -145,20 +157,23 @@ def run_to_netcdf(
                                          sample_blocks=options.get("sample_blocks", 1))
             sampled_counts = sampled_steps.down_counts()
 
+        def labelled_block(areas: np.ndarray) -> xr.Dataset:
+            central = compute_from_steps(model, central_steps, quantile_array, mapper=mapper, areas=areas,
+                                         down_counts=central_counts)
+            sampled = None if sampled_steps is None else compute_from_steps(
+                model, sampled_steps, quantile_array, mapper=mapper, areas=areas, down_counts=sampled_counts)
+            return build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=areas)
+
         def writer(temporary: Path) -> None:
+            observed = _observation_block(scenario, model, labelled_block)
             for start in range(0, total, area_block):
-                block = np.arange(start, min(start + area_block, total))
-                step(f"areas {start + 1}-{block[-1] + 1} of {total}")
-                central = compute_from_steps(model, central_steps, quantile_array, mapper=mapper, areas=block,
-                                             down_counts=central_counts)
-                sampled = None if sampled_steps is None else compute_from_steps(
-                    model, sampled_steps, quantile_array, mapper=mapper, areas=block, down_counts=sampled_counts)
-                labelled = build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=block)
-                cf = cf_dataset(labelled)
+                areas = np.arange(start, min(start + area_block, total))
+                step(f"areas {start + 1}-{areas[-1] + 1} of {total}")
+                labelled = labelled_block(areas)
                 if start == 0:
-                    _first_block(cf, temporary, area_block)
+                    _first_block(cf_dataset(labelled.merge(observed)), temporary, area_block)
                 else:
-                    _append_block(cf, temporary, start)
+                    _append_block(cf_dataset(labelled), temporary, start)
 
         written = atomic_write(path, writer)
     step("done")

@@ -70,3 +70,17 @@ def test_bundled_scenario_scores_its_report_in_the_cli(capsys):
     assert main(["run", "odesa-2025-12", "--samples", "50"]) == 0
     out = capsys.readouterr().out
     assert "observations, power: 1 reported" in out and "inside the 5-95 % band" in out
+
+
+def test_scores_travel_in_the_dataset_and_the_netcdf_file(tmp_path):
+    import xarray as xr
+
+    result = impact.run("odesa-2025-12", samples=40)
+    ds = result.dataset
+    assert ds.sizes["observation"] == 1
+    assert str(ds["observation_area"].values[0]) == "UA51"
+    assert bool(ds["observation_inside_band"].values[0]) is True
+    assert float(ds["observation_error"].values[0]) == float(result.observation_scores()["error"][0])
+    with xr.open_dataset(result.export(tmp_path / "r.nc")) as back:
+        assert float(back["observation_people"].values[0]) == 2_000_000.0
+        assert pd.Timestamp(back["observation_time"].values[0]) == pd.Timestamp("2025-12-20T10:00")
