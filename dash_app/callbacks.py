@@ -34,14 +34,18 @@ from dash_app.layout import SERVICE_LABELS, body_for
 from dash_app.views import (
     REST_AREA,
     Kpi,
+    NeedsView,
     area_lines,
     busiest_assets,
     kpis,
     local_label,
     map_level,
+    needs_view,
     ranked_areas,
     view_dataset,
 )
+from impact.export.excel import write_excel, write_needs_excel
+from impact.export.hxl_csv import write_needs_csv
 from impact.export.tidy import local_times, timezone_of
 from impact.figures import area_map, areas_timeline, asset_status, services_timeline, timeline
 from impact.figures.timeline import cursor_shape
@@ -53,6 +57,7 @@ DOWNLOADS = {
     ids.DOWNLOAD_VIEW_CSV: ("view", ".csv"), ids.DOWNLOAD_VIEW_XLSX: ("view", ".xlsx"),
     ids.DOWNLOAD_VIEW_NC: ("view", ".nc"), ids.DOWNLOAD_FULL_CSV: ("full", ".csv"),
     ids.DOWNLOAD_FULL_XLSX: ("full", ".xlsx"), ids.DOWNLOAD_FULL_NC: ("full", ".nc"),
+    ids.DOWNLOAD_NEEDS_CSV: ("needs", ".csv"), ids.DOWNLOAD_NEEDS_XLSX: ("needs", ".xlsx"),
 }
 
 #: Most rows (service x area x time step) a CSV or Excel download from the page may hold, by suffix. The
@@ -141,6 +146,30 @@ def kpi_card(kpi: Kpi) -> dbc.Col:
     ]), className=f"h-100 border-top border-4 kpi-{kpi.service}"), md=4)
 
 
+def _needs_cell(row: dict, prefix: str, band: str, digits: str = ",.0f") -> list:
+    """A need's central figure, and its quantile range on a second line."""
+    central = row[prefix]
+    cell: list = [html.Strong("–" if central is None else format(central, digits))]
+    low, high = row[f"{prefix}_low"], row[f"{prefix}_high"]
+    if low is not None and high is not None:
+        cell += [html.Br(), html.Span(f"{band}: {format(low, digits)}–{format(high, digits)}",
+                                      className="text-muted")]
+    return cell
+
+
+def needs_table(view: NeedsView) -> list:
+    """The needs table's header and body for a :class:`~dash_app.views.NeedsView`."""
+    head = html.Thead(html.Tr([html.Th("day"), html.Th("hours", className="text-end"),
+                               *[html.Th(header, className="text-end") for _prefix, header in view.columns]]))
+    body = html.Tbody([
+        html.Tr([html.Td(row["day"]), html.Td(f"{row['hours']:g}", className="text-end"),
+                 *[html.Td(_needs_cell(row, prefix, view.band), className="text-end")
+                   for prefix, _header in view.columns]])
+        for row in view.rows
+    ] or [html.Tr(html.Td("No day in the time window.", colSpan=2 + len(view.columns)))])
+    return [head, body]
+
+
 def _window_range(ds, window) -> list:
     times = local_times(ds["time"].values, timezone_of(ds)).tz_localize(None)
     first, last = int(window[0]), int(window[1])
@@ -162,6 +191,16 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
 
     def parts(result) -> FigureParts:
         return data.derived(result, "figure parts", lambda: FigureParts.of(result))
+
+    def needs_of(result):
+        return data.derived(result, "needs", lambda: impact.needs(result))
+
+    def needs_panel(service, area, window, store):
+        """The needs tab: title, table (central and quantile range per day) and the planning figures used."""
+        current = results(store)[0]
+        view = needs_view(needs_of(current), current.dataset, service, area, window)
+        band = f"; below each figure its {view.band} range" if view.band else ""
+        return view.title + band, needs_table(view), view.note
 
     def timeline_figure(service, area, mode, band, window, store, step):
         """The timeline as a plain figure dict: cursor line first, strikes marked, one time per trace."""
@@ -278,11 +317,13 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             return no_update, no_update
         which, suffix = DOWNLOADS[trigger]
         current = results(store)[0]
-        ds = current.dataset.copy() if which == "full" else view_dataset(current.dataset, service, area, window)
+        ds = current.dataset.copy() if which != "view" else view_dataset(current.dataset, service, area, window)
         rows = ds.sizes["service"] * ds.sizes["area"] * ds.sizes["time"]
+        if which == "needs":
+            rows = ds.sizes["area"] * int(needs_of(current).sizes["day"])
         most = MOST_TABLE_ROWS.get(suffix)
         if most is not None and rows > most:
-            what = "current view" if which == "view" else "full run"
+            what = {"view": "current view", "full": "full run", "needs": "needs table"}[which]
             return no_update, html.Span(
                 f"Not sent: the {what} as a table has {rows:,} rows (service × area × time step), more than the "
                 f"{most:,} a {suffix[1:].upper()} download from the page holds. Narrow the area or the time "
@@ -294,7 +335,16 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             ds.attrs = dict(ds.attrs, whatif=whatif.describe())
         try:
             with tempfile.TemporaryDirectory(prefix="impact-download-") as folder:
-                path = impact.export.export(ds, Path(folder) / name)
+                if which == "needs":
+                    nd = needs_of(current).copy()
+                    if not whatif.is_baseline:
+                        nd.attrs = dict(nd.attrs, whatif=whatif.describe())
+                    writer = write_needs_csv if suffix == ".csv" else write_needs_excel
+                    path = writer(nd, Path(folder) / name)
+                elif which == "full" and suffix == ".xlsx":  # the result with its scenario: a needs sheet too
+                    path = write_excel(SimpleNamespace(dataset=ds, scenario=current.scenario), Path(folder) / name)
+                else:
+                    path = impact.export.export(ds, Path(folder) / name)
                 content = path.read_bytes()
         except (ValueError, OSError) as error:
             return no_update, html.Span(f"Not sent: {error}", className="text-danger")
@@ -308,7 +358,7 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
     return SimpleNamespace(
         timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
         assets_figure=assets_figure, apply_window=apply_window, run_whatif=run_whatif,
-        click_to_cursor=click_to_cursor, download=download, poll_progress=poll_progress,
+        click_to_cursor=click_to_cursor, download=download, poll_progress=poll_progress, needs_panel=needs_panel,
     )
 
 
@@ -358,6 +408,11 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
     )(lambda *args: cb.download(*args, trigger=ctx.triggered_id))
+    app.callback(
+        Output(ids.NEEDS_TITLE, "children"), Output(ids.NEEDS_TABLE, "children"), Output(ids.NEEDS_NOTE, "children"),
+        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_WINDOW, "value"),
+        Input(ids.STORE_WHATIF, "data"),
+    )(cb.needs_panel)
     app.callback(
         Output(ids.PAGE_BODY, "children"), Output(ids.PROGRESS_INTERVAL, "disabled"),
         Input(ids.PROGRESS_INTERVAL, "n_intervals"), prevent_initial_call=True,

@@ -33,6 +33,12 @@ TABLE_AREAS = "table-areas"
 ASSETS_GRAPH = "assets-graph"
 TABS = "tabs"
 
+# needs panel (a tab): per-day needs of the selected area and service
+NEEDS_PANEL = "needs-panel"
+NEEDS_TITLE = "needs-title"
+NEEDS_TABLE = "needs-table"
+NEEDS_NOTE = "needs-note"
+
 # what-ifs
 WHATIF_REPAIR = "whatif-repair"
 WHATIF_BACKUP = "whatif-backup"
@@ -48,5 +54,7 @@ DOWNLOAD_VIEW_NC = "download-view-nc"
 DOWNLOAD_FULL_CSV = "download-full-csv"
 DOWNLOAD_FULL_XLSX = "download-full-xlsx"
 DOWNLOAD_FULL_NC = "download-full-nc"
+DOWNLOAD_NEEDS_CSV = "download-needs-csv"
+DOWNLOAD_NEEDS_XLSX = "download-needs-xlsx"
 DOWNLOAD = "download"
 DOWNLOAD_STATUS = "download-status"

@@ -161,6 +161,11 @@ def _sidebar(setup: PageSetup) -> html.Div:
             dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_FULL_CSV, size="sm", outline=True, color="dark"),
             dbc.Button("Excel", id=ids.DOWNLOAD_FULL_XLSX, size="sm", outline=True, color="dark"),
             dbc.Button("NetCDF", id=ids.DOWNLOAD_FULL_NC, size="sm", outline=True, color="dark"),
+        ], className="mb-2"),
+        html.Div("Needs per area and day (water, trucks, heating places, generators):", className="small"),
+        dbc.ButtonGroup([
+            dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_NEEDS_CSV, size="sm", outline=True, color="dark"),
+            dbc.Button("Excel", id=ids.DOWNLOAD_NEEDS_XLSX, size="sm", outline=True, color="dark"),
         ]),
         html.Div(id=ids.DOWNLOAD_STATUS, className="small mt-2", role="status"),
         dcc.Download(id=ids.DOWNLOAD),
@@ -195,6 +200,16 @@ def _table() -> dag.AgGrid:
     )
 
 
+
+
+def _needs_panel() -> html.Div:
+    """The needs tab: per-day needs of the selected area and service in the time window (filled by a callback)."""
+    return html.Div([
+        html.H3(id=ids.NEEDS_TITLE, className="h6 mt-3 mb-2"),
+        dbc.Table(id=ids.NEEDS_TABLE, bordered=False, striped=True, hover=True, size="sm", responsive=True,
+                  className="small"),
+        html.P(id=ids.NEEDS_NOTE, className="small text-muted"),
+    ], id=ids.NEEDS_PANEL, className="px-1")
 
 
 def _header(data: DashboardData) -> dbc.Navbar:
@@ -234,6 +249,7 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
                     dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table()),
                     dcc.Tab(label="Asset status (ports and logistics included)", value="assets",
                             children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"})),
+                    dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
                 ], className="mt-2"),
                 html.P(setup.caveats, className="small text-muted mt-2"),
             ], width=9),

@@ -180,6 +180,98 @@ def ranked_areas(ds: xr.Dataset, service: str, step: int, area: str | None = Non
     return sorted(rows, key=lambda row: (-row["people_without"], row["area_id"]))
 
 
+#: Needs the needs panel shows per service: (variable prefix, column header, whether it has quantiles).
+NEEDS_BY_SERVICE: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "water": (("water_people", "people without water (mean over the day)", True),
+              ("water_litres", "water to deliver [litres]", True),
+              ("water_truck_trips", "water-truck trips", True)),
+    "heat": (("heating_places", "heating-point places (most at once)", True),),
+    "power": (("generator_hours", "generator hours at critical sites (central estimate)", False),),
+}
+
+
+@dataclass(frozen=True)
+class NeedsView:
+    """What the needs panel shows: one area, one service, the days of the time window.
+
+    Attributes
+    ----------
+    title : str
+        Area and days shown.
+    columns : list of (str, str)
+        Variable prefix and header of each need column.
+    rows : list of dict
+        One per local day: ``day`` (``YYYY-MM-DD``), ``hours`` of the day on the time axis,
+        and per need ``<prefix>`` (central), ``<prefix>_low`` and ``<prefix>_high`` (lowest
+        and highest quantile; None when there is none). Litres [L], trips, places [persons],
+        generator hours [hours].
+    band : str
+        The quantile range, e.g. ``5–95 %`` ("" without Monte Carlo samples).
+    note : str
+        The planning figures used and where their definitions are.
+    """
+
+    title: str
+    columns: list[tuple[str, str]]
+    rows: list[dict]
+    band: str
+    note: str
+
+
+def _maybe(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(value)
+
+
+def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: tuple[int, int]) -> NeedsView:
+    """Needs of ``area`` for the service ``service`` on the local days of the time window.
+
+    Parameters
+    ----------
+    nd : xarray.Dataset
+        Needs of the run (:func:`impact.needs`).
+    ds : xarray.Dataset
+        The run's result dataset (for the time axis of the window).
+    service : str
+        Selected service: water shows people without water, water to deliver and truck
+        trips; heat heating-point places; power the generator hours of critical sites.
+    area : str
+    window : (int, int)
+        First and last time step of the window (inclusive).
+
+    Returns
+    -------
+    NeedsView
+    """
+    first, last = int(window[0]), int(window[1])
+    days_in_window = set(local_times(ds["time"].values[first: last + 1], timezone_of(ds)).strftime("%Y-%m-%d"))
+    at = nd.sel(area=area)
+    quantiles = [float(q) for q in nd["quantile"].values]
+    sampled = bool(quantiles) and bool(np.isfinite(at["water_litres"].values).any())
+    band = f"{quantiles[0] * 100:g}–{quantiles[-1] * 100:g} %" if sampled else ""
+    needs = NEEDS_BY_SERVICE.get(service, NEEDS_BY_SERVICE["water"])
+    rows = []
+    for d, day in enumerate(str(v) for v in nd["day"].values):
+        if day not in days_in_window:
+            continue
+        row: dict = {"day": day, "hours": float(nd["hours"].values[d])}
+        for prefix, _header, has_range in needs:
+            row[prefix] = _maybe(float(at[f"{prefix}_central"].values[d]))
+            low = high = None
+            if has_range and sampled:
+                low = _maybe(float(at[prefix].values[d, 0]))
+                high = _maybe(float(at[prefix].values[d, -1]))
+            row[f"{prefix}_low"], row[f"{prefix}_high"] = low, high
+        rows.append(row)
+    name = str(at["name"].values) if "name" in at.coords else area
+    shown = "no day" if not rows else rows[0]["day"] if len(rows) == 1 else f"{rows[0]['day']} to {rows[-1]['day']}"
+    note = (f"Water {nd.attrs['water_litres_per_person_day']:g} L per person per day (Sphere), trucks of "
+            f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating-point places for heat outages of "
+            f"{nd.attrs['heating_after_hours']:g} h or more; generator hours: critical sites without grid power "
+            f"(central estimate). {nd.attrs['temperature']}. Definitions and sources: docs/needs.md.")
+    return NeedsView(title=f"Needs per day in {name} ({area}), {shown}",
+                     columns=[(prefix, header) for prefix, header, _ in needs], rows=rows, band=band, note=note)
+
+
 def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int]) -> xr.Dataset:
     """The part of a result on screen: one service, the area and those below it, the time window.
 

@@ -8,26 +8,32 @@ with Monte Carlo uncertainty.
 >>> sc = impact.load_scenario("odesa-2025-12")
 >>> res = impact.run(sc, samples=100, seed=1)
 >>> res.summary()  # doctest: +SKIP
+>>> impact.needs(res)  # doctest: +SKIP
 """
 
 from impact import export, figures, whatif
 from impact._version import __version__
 from impact.bundled import bundled_ids
+from impact.compare import Comparison, compare
+from impact.needs import needs
 from impact.problems import Problem, ScenarioError
 from impact.result import Result, run
 from impact.scenario import Scenario, load_scenario, scenario_from_frames
 from impact.stream import run_to_netcdf
 
 __all__ = [
+    "Comparison",
     "Problem",
     "Result",
     "Scenario",
     "ScenarioError",
     "__version__",
     "bundled_ids",
+    "compare",
     "export",
     "figures",
     "load_scenario",
+    "needs",
     "run",
     "run_to_netcdf",
     "scenario_from_frames",

@@ -107,6 +107,16 @@ def summary_table(result) -> Table:
     return table
 
 
+def _print_observation_scores(result) -> None:
+    """One line per service comparing the model with ``observations.csv``, if there are any."""
+    scores = result.observation_summary()
+    for service, row in scores.iterrows():
+        _stdout().print(
+            f"observations, {service}: {int(row.observations)} reported, {row.share_inside_band:.0%} inside the "
+            f"5-95 % band; central estimate minus reported: mean {row.mean_error:+,.0f} persons "
+            f"(mean absolute {row.mean_absolute_error:,.0f})", markup=False)
+
+
 def _short_time(iso: str) -> str:
     """``2025-12-19T04:00:00+02:00`` -> ``2025-12-19 04:00 +02:00``."""
     if not iso:
@@ -156,10 +166,10 @@ def run(
         count = samples if samples is not None else loaded.config.samples
         raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
                     "use fewer --samples or a shorter horizon") from None
-    if len(loaded.status_updates):
-        console.print(f"note: {len(loaded.status_updates)} status update(s) read but not used yet: conditioning "
-                      "on operator reports (DESIGN 3.4) is not implemented", markup=False)
+    for note in result.dataset.attrs.get("status_updates", "").splitlines()[1:]:
+        console.print(f"note: {note}", markup=False)
     _stdout().print(summary_table(result))
+    _print_observation_scores(result)
     if out is not None:
         try:
             written = export(result, out)
@@ -202,6 +212,7 @@ def _stream(loaded, console: Console, out: Path, block: int, samples, seed, quan
         raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
     with xr.open_dataset(written) as dataset:
         _stdout().print(summary_table(Result(dataset, loaded)))
+        _print_observation_scores(Result(dataset, loaded))
     _stdout().print(f"wrote {written}", markup=False)
 
 
@@ -281,11 +292,275 @@ def datasets() -> None:
 
 # --- command import-acled (issue 5) ---
 
+@app.command("import-acled")
+def import_acled_command(
+    file: Annotated[Path, typer.Argument(help="ACLED-format CSV export (UTF-8, comma-separated, header row).")],
+    scenario: Annotated[str, typer.Option(help="Bundled scenario id or folder whose assets events are matched to.")],
+    out: Annotated[Path, typer.Option(help="strikes.csv to write (atomically; an existing file is replaced).")],
+    report: Annotated[Path | None, typer.Option(
+        help="Also write a CSV with one row per input row: imported, or the reason it was not.")] = None,
+    radius_km: Annotated[float, typer.Option(
+        help="Search radius in km: the event within it of an area centroid or asset, the struck asset within "
+             "it of the event.")] = 25.0,
+    time_of_day: Annotated[str, typer.Option(
+        help="Local time HH:MM given to each event day (ACLED dates are days).")] = "00:00",
+    damage_state: Annotated[str, typer.Option(
+        help="Damage state when the notes contain no damage phrase: none, slight, moderate, extensive or "
+             "complete.")] = "moderate",
+    damage_rules: Annotated[Path | None, typer.Option(
+        help="CSV with columns keyword,damage_state replacing the built-in damage phrases (first match wins).")]
+    = None,
+    skip_bad_rows: Annotated[bool, typer.Option(
+        "--skip-bad-rows", help="Skip unreadable rows (bad date, coordinates, fatalities) and list them in the "
+                                "report instead of stopping.")] = False,
+) -> None:
+    """Write strikes.csv rows for a scenario from ACLED events (strikes on its assets, in its time window)."""
+    from impact.acled import AcledError, import_acled, parse_time_of_day
+    from impact.schema import DAMAGE_STATES
+
+    if not (radius_km > 0 and radius_km != float("inf")):
+        raise _fail(f"error: --radius-km {radius_km:g} must be a distance in km > 0")
+    try:
+        parse_time_of_day(time_of_day)
+    except ValueError as error:
+        raise _fail(f"error: --time-of-day {error}") from None
+    if damage_state not in DAMAGE_STATES:
+        raise _fail(f"error: --damage-state {damage_state!r} is not a damage state; "
+                    f"choose one of {', '.join(DAMAGE_STATES)}")
+    outputs = {"--out": out, "--report": report}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        if path.suffix.lower() != ".csv":
+            raise _fail(f"error: {option} {str(path)!r}: write a .csv file")
+        if not path.parent.resolve().is_dir():
+            raise _fail(f"error: {option} {str(path)!r}: folder {str(path.parent)!r} does not exist")
+        if path.resolve() == file.resolve():
+            raise _fail(f"error: {option} {str(path)!r} is the input file; choose another name")
+    if report is not None and report.resolve() == out.resolve():
+        raise _fail("error: --out and --report name the same file")
+    loaded = _load(scenario)
+    try:
+        imported = import_acled(file, loaded, radius_km=radius_km, time_of_day=time_of_day,
+                                default_damage_state=damage_state, damage_rules=damage_rules,
+                                skip_bad_rows=skip_bad_rows)
+    except AcledError as error:
+        console = _stderr()
+        for problem in error.problems:
+            console.print(str(problem), markup=False)
+        hint = "; add --skip-bad-rows to import the other rows" if error.skippable else ""
+        console.print(f"{error.source}: {len(error.problems)} problem(s); nothing was written{hint}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except ValueError as error:
+        raise _fail(f"error: {error}") from None
+    try:
+        written = [imported.write_strikes(out)]
+        if report is not None:
+            written.append(imported.write_account(report))
+    except OSError as error:
+        raise _fail(f"error: could not write: {error.strerror or error}") from None
+    console = _stdout()
+    rows, strikes = len(imported.account), len(imported.strikes)
+    console.print(f"{loaded.id}: {strikes} strike{'' if strikes == 1 else 's'} from {rows} row"
+                  f"{'' if rows == 1 else 's'} of {file} (event day at {imported.time_of_day:%H:%M} "
+                  f"{loaded.config.timezone}, precise to a day; radius {imported.radius_km:g} km)", markup=False)
+    table = Table(title="rows of the ACLED file")
+    for header in ("reason", "rows", "lines"):
+        table.add_column(header, justify="right" if header == "rows" else "left")
+    for row in imported.summary(max_ranges=12).itertuples(index=False):
+        table.add_row(row.reason_code, str(row.rows), row.lines)
+    console.print(table)
+    for path in written:
+        console.print(f"wrote {path}", markup=False)
+    if report is None:
+        console.print("the reason for every row: add --report FILE", markup=False)
+
+
 
 # --- command needs (issue 5) ---
 
+#: Output types of ``impact needs --out``.
+NEEDS_SUFFIXES = (".csv", ".xlsx")
+
+
+def needs_table_for(nd, area: str) -> Table:
+    """A rich table of one area's needs per local day: central, with the lowest-highest quantile range."""
+    at = nd.sel(area=area)
+    quantiles = nd["quantile"].values
+    band = f"{quantiles[0] * 100:g}-{quantiles[-1] * 100:g} %" if len(quantiles) else ""
+    table = Table(title=f"needs per day in {area} ({at['name'].item() if 'name' in at.coords else area}); "
+                        f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}; central"
+                        + (f" and {band}" if band else ""))
+    headers = ("day", "hours", "people without water", "water [L]", "truck trips", "heating places",
+               "generator hours")
+    for header in headers:
+        table.add_column(header, justify="left" if header == "day" else "right")
+
+    def cell(name: str, day: int) -> str:
+        central = float(at[f"{name}_central"].values[day])
+        text = "-" if central != central else f"{central:,.0f}"
+        if len(quantiles):
+            low, high = (float(at[name].values[day, i]) for i in (0, -1))
+            if low == low and high == high:
+                text += f"\n{low:,.0f}-{high:,.0f}"
+        return text
+
+    for d, day in enumerate(nd["day"].values):
+        table.add_row(str(day), f"{float(nd['hours'].values[d]):g}", cell("water_people", d),
+                      cell("water_litres", d), cell("water_truck_trips", d), cell("heating_places", d),
+                      f"{float(at['generator_hours_central'].values[d]):,.0f}")
+    return table
+
+
+@app.command("needs")
+def needs_command(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario id (see `impact datasets`) or folder.")],
+    out: Annotated[Path | None, typer.Option(
+        help="Write the needs of every area and day to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,
+    area: Annotated[str | None, typer.Option(help="Area whose needs are printed (default: the top area).")] = None,
+    samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the random generator.")] = None,
+    quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
+) -> None:
+    """Run a scenario and print its needs per day (water, truck trips, heating places, generator hours).
+
+    The planning figures come from the scenario's [needs] section of scenario.toml (defaults:
+    Sphere's 15 L per person per day, 10,000 L trucks, heating places after 24 h without heat);
+    docs/needs.md gives every definition and source.
+    """
+    from impact.export.excel import write_needs_excel
+    from impact.export.hxl_csv import write_needs_csv
+    from impact.needs import needs as compute_needs
+
+    quantile_values = _parse_quantiles(quantiles)
+    if out is not None:
+        if out.suffix.lower() not in NEEDS_SUFFIXES:
+            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                        f"choose one of {', '.join(NEEDS_SUFFIXES)}")
+        if not out.parent.resolve().is_dir():
+            raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    loaded = _load(scenario)
+    if area is not None and area not in set(loaded.areas["area_id"]):
+        raise _fail(f"error: --area {area!r} is not an area of {loaded.id}; choose one of "
+                    f"{', '.join(list(loaded.areas['area_id'])[:20])}")
+    try:
+        result = _run_with_progress(loaded, _stderr(), samples, seed, quantile_values,
+                                    {"workers": None, "scheduler": None})
+    except MemoryError:
+        count = samples if samples is not None else loaded.config.samples
+        raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
+                    "use fewer --samples or a shorter horizon") from None
+    for note in result.dataset.attrs.get("status_updates", "").splitlines()[1:]:
+        _stderr().print(f"note: {note}", markup=False)
+    nd = compute_needs(result)
+    console = _stdout()
+    console.print(needs_table_for(nd, area or top_area(result.dataset)))
+    console.print(f"water {nd.attrs['water_litres_per_person_day']:g} L per person per day; trucks of "
+                  f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating places after "
+                  f"{nd.attrs['heating_after_hours']:g} h without heat; {nd.attrs['temperature']}", markup=False)
+    if out is not None:
+        writer = write_needs_csv if out.suffix.lower() == ".csv" else write_needs_excel
+        try:
+            written = writer(nd, out)
+        except (OSError, ValueError) as error:
+            raise _fail(f"error: could not write {str(out)!r}: {getattr(error, 'strerror', None) or error}") from None
+        console.print(f"wrote {written}", markup=False)
+
 
 # --- command compare (issue 5) ---
+
+#: Output types of ``impact compare --out``.
+COMPARE_SUFFIXES = (".csv", ".xlsx")
+
+
+def comparison_table(comparison, area: str) -> Table:
+    """A rich table of :meth:`impact.compare.Comparison.summary` for one area: A, B, A - B and the change."""
+    frame = comparison.summary(area)
+    ds = comparison.dataset
+    name_a, name_b = comparison.names
+    place = str(ds["name"].sel(area=area).item()) if "name" in ds.coords else area
+    table = Table(title=f"{name_a} (A) against {name_b} (B)\npeople without service in {area} ({place}); "
+                        f"difference = A - B, positive: A is worse\ncentral estimates; {ds.attrs['samples_a']} "
+                        f"samples, seed {ds.attrs['seed_a']}", show_edge=False)
+    for header in ("service", "person-days A", "person-days B", "A - B (change)", "peak A", "peak B",
+                   "A - B (change) ", "peak time A (local)", "peak time B (local)"):
+        table.add_column(header, justify="left" if header == "service" else "right")
+
+    def difference(value: float, relative: float) -> str:
+        return f"{value:+,.0f}" + ("" if relative != relative else f" ({relative:+.0%})")
+
+    for service, row in frame.iterrows():
+        table.add_row(
+            str(service), f"{row['person_hours_central_a'] / 24:,.0f}", f"{row['person_hours_central_b'] / 24:,.0f}",
+            difference(row["person_hours_central_difference"] / 24, row["person_hours_central_relative_difference"]),
+            f"{row['peak_central_a']:,.0f}", f"{row['peak_central_b']:,.0f}",
+            difference(row["peak_central_difference"], row["peak_central_relative_difference"]),
+            _short_time(row["peak_time_a"]), _short_time(row["peak_time_b"]),
+        )
+    return table
+
+
+@app.command("compare")
+def compare_command(
+    a: Annotated[str, typer.Argument(metavar="A", help="Scenario assessed: bundled scenario id or folder.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Baseline: bundled scenario id or folder.")],
+    samples: Annotated[int | None, typer.Option(
+        min=0, help="Monte Carlo samples of both runs (default: A's scenario.toml); 0 = central estimates only.")]
+    = None,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="Seed of both runs (default: A's scenario.toml), so common random numbers apply.")] = None,
+    area: Annotated[str | None, typer.Option(help="Area of the printed table (default: the top area).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write every area and service to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,
+) -> None:
+    """Run scenarios A and B with the same seed and print A minus B per service (positive: A is worse).
+
+    Person-hours and peaks of people without power, water and heat, over the areas and time steps both have.
+    """
+    from impact.compare import CompareError, check_scenarios
+    from impact.compare import compare as compare_results
+    from impact.result import run_settings
+
+    if out is not None:
+        if out.suffix.lower() not in COMPARE_SUFFIXES:
+            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                        f"choose one of {', '.join(COMPARE_SUFFIXES)}")
+        if not out.parent.resolve().is_dir():
+            raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    loaded_a, loaded_b = _load(a), _load(b)
+    try:
+        window = check_scenarios(loaded_a, loaded_b)
+        settings = run_settings(loaded_a, samples, seed, None)
+    except CompareError as error:
+        raise _fail(f"error: cannot compare {a} with {b}: {error}") from None
+    except ValueError as error:
+        raise _fail(f"error: {error}") from None
+    if area is not None and area not in window.areas:
+        where = ("it is only in A" if area in window.areas_only_in_a else "it is only in B"
+                 if area in window.areas_only_in_b else "it is in neither")
+        raise _fail(f"error: --area {area!r} is not an area of both scenarios ({where}); choose one of "
+                    f"{', '.join(window.areas[:20])}")
+    console = _stderr()
+    results = []
+    for loaded in (loaded_a, loaded_b):
+        try:
+            results.append(_run_with_progress(loaded, console, *settings, {"workers": None, "scheduler": None}))
+        except MemoryError:
+            raise _fail(f"error: not enough memory for {settings[0]} samples x {loaded.config.steps} steps; "
+                        "use fewer --samples or a shorter horizon") from None
+    try:
+        comparison = compare_results(*results, names=(a, b))
+    except CompareError as error:
+        raise _fail(f"error: cannot compare {a} with {b}: {error}") from None
+    for note in comparison.notes:
+        console.print(f"note: {note}", markup=False)
+    _stdout().print(comparison_table(comparison, area or top_area(comparison.dataset)))
+    if out is not None:
+        try:
+            written = comparison.export(out)
+        except (OSError, ValueError) as error:
+            raise _fail(f"error: could not write {str(out)!r}: {getattr(error, 'strerror', None) or error}") from None
+        _stdout().print(f"wrote {written}", markup=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,23 +2,72 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from impact.problems import Problem
-from impact.schema import SCENARIO_KEYS
+from impact.schema import KINDS, NEEDS_DEFAULTS, SCENARIO_KEYS
 from impact.tables import parse_time
 
 FILE = "scenario.toml"
 
 #: Largest number of time steps on the axis (ten years of hourly steps).
 MAX_STEPS = 87_600
+
+
+#: Sections of ``scenario.toml``.
+SECTIONS: tuple[str, ...] = ("scenario", "run", "needs")
+
+
+@dataclass(frozen=True)
+class NeedsSettings:
+    """Planning figures that turn outages into needs (``[needs]`` of ``scenario.toml``).
+
+    Every default has its source in :data:`impact.schema.SCENARIO_KEYS` and ``docs/needs.md``.
+
+    Parameters
+    ----------
+    water_litres_per_person_day : float
+        Water to deliver per person without water [L/person/day]; default 15 (Sphere
+        Handbook 2018, water supply standard 2.1).
+    truck_capacity_litres : float
+        Water one truck delivers per trip [L]; default 10,000 (assumption).
+    heating_after_hours : float
+        People whose heat outage has lasted at least this long need heating-point places
+        [hours]; default 24 (Ukrainian Invincibility Points, 2022).
+    heating_below_celsius : float
+        With an outdoor temperature series: below this, everyone without heat needs a place
+        at once [°C]; default 0 (assumption, after WHO Housing and Health Guidelines 2018).
+    critical_kinds : tuple of str
+        Asset kinds whose sites count for generator hours (assumption).
+    """
+
+    water_litres_per_person_day: float = float(NEEDS_DEFAULTS["water_litres_per_person_day"])
+    truck_capacity_litres: float = float(NEEDS_DEFAULTS["truck_capacity_litres"])
+    heating_after_hours: float = float(NEEDS_DEFAULTS["heating_after_hours"])
+    heating_below_celsius: float = float(NEEDS_DEFAULTS["heating_below_celsius"])
+    critical_kinds: tuple[str, ...] = tuple(NEEDS_DEFAULTS["critical_kinds"])
+
+    def __post_init__(self) -> None:
+        for name in ("water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"{name} must be a number > 0, not {value!r}")
+        value = self.heating_below_celsius
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"heating_below_celsius must be a number, not {value!r}")
+        reason = check_kinds(list(self.critical_kinds) if isinstance(self.critical_kinds, list | tuple)
+                             else self.critical_kinds)
+        if reason:
+            raise ValueError(f"critical_kinds {reason}")
+        object.__setattr__(self, "critical_kinds", tuple(self.critical_kinds))
 
 
 @dataclass(frozen=True)
@@ -49,6 +98,8 @@ class ScenarioConfig:
         Default quantiles reported.
     description : str
         Longer description.
+    needs : NeedsSettings
+        Planning figures of ``[needs]`` (defaults when the section is absent).
     """
 
     id: str
@@ -62,6 +113,7 @@ class ScenarioConfig:
     seed: int = 0
     quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
     description: str = ""
+    needs: NeedsSettings = field(default_factory=NeedsSettings)
 
     @property
     def steps(self) -> int:
@@ -96,6 +148,18 @@ def check_quantiles(values: object) -> str | None:
             return f"{value!r} is not a number in [0, 1]"
     if len(set(values)) != len(values):
         return "must not repeat a value"
+    return None
+
+
+def check_kinds(values: object) -> str | None:
+    """Return why ``values`` is not a list of asset kinds, or None if it is (an empty list is one)."""
+    if not isinstance(values, list | tuple):
+        return f"must be a list of asset kinds, e.g. {NEEDS_DEFAULTS['critical_kinds']!r}"
+    for value in values:
+        if value not in KINDS:
+            return f"{value!r} is not a valid asset kind; choose from {', '.join(KINDS)}"
+    if len(set(values)) != len(values):
+        return "must not repeat a kind"
     return None
 
 
@@ -153,9 +217,17 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
     def problem(section: str, key: str, message: str) -> None:
         problems.append(Problem(FILE, _line_of(text, section, key), f"{section}.{key}", message))
 
-    for section in ("scenario", "run"):
+    for section in SECTIONS:
         if section in document and not isinstance(document[section], dict):
             problems.append(Problem(FILE, 0, section, f"[{section}] must be a table"))
+    needs_table = document.get("needs", {})
+    if isinstance(needs_table, dict):
+        known = [key for section, key in SCENARIO_KEYS if section == "needs"]
+        for key in needs_table:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+                problem("needs", str(key), f"unknown key; {hint}")
     if "scenario" not in document:
         problems.append(Problem(FILE, 0, "scenario", "the [scenario] section is missing"))
 
@@ -177,6 +249,16 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         elif kind == "float" and (isinstance(value, bool) or not isinstance(value, int | float)
                                   or not math.isfinite(value) or value <= 0):
             problem(section, key, f"{value!r} must be a number > 0")
+        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)
+                                   or not math.isfinite(value)):
+            problem(section, key, f"{value!r} must be a number")
+        elif kind == "kinds":
+            reason = check_kinds(value)
+            if reason:
+                problem(section, key, reason)
+            else:
+                values[key] = tuple(value)
+            continue
         elif kind == "time":
             try:
                 values[key] = parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value))
@@ -220,5 +302,12 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         horizon_hours=float(values["horizon_hours"]), step_minutes=float(values["step_minutes"]),
         persons_per_household=float(values["persons_per_household"]), samples=int(values["samples"]),
         seed=int(values["seed"]), quantiles=tuple(values["quantiles"]), description=values["description"],
+        needs=NeedsSettings(
+            water_litres_per_person_day=float(values["water_litres_per_person_day"]),
+            truck_capacity_litres=float(values["truck_capacity_litres"]),
+            heating_after_hours=float(values["heating_after_hours"]),
+            heating_below_celsius=float(values["heating_below_celsius"]),
+            critical_kinds=tuple(values["critical_kinds"]),
+        ),
     )
     return config, []

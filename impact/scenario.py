@@ -22,6 +22,7 @@ from impact.schema import (
     STATUS_UPDATES,
     STRIKES,
     TABLES,
+    TEMPERATURE,
     Table,
 )
 from impact.tables import LINE, blank_cells, failing_cells, frame_to_text, read_text_table, to_typed
@@ -42,6 +43,11 @@ class Scenario:
         Default curves overlaid with the scenario's own (column ``origin``).
     path : Path or None
         Folder the scenario was read from.
+    readme : str
+        The folder's README.md, if any.
+    temperature : DataFrame
+        Outdoor temperature readings (``temperature.csv``; empty when absent), used by
+        :func:`impact.needs`.
     """
 
     config: ScenarioConfig
@@ -55,6 +61,7 @@ class Scenario:
     status_updates: pd.DataFrame
     path: Path | None = None
     readme: str = field(default="", repr=False)
+    temperature: pd.DataFrame = field(default_factory=lambda: _empty(TEMPERATURE), repr=False)
 
     @property
     def id(self) -> str:
@@ -91,6 +98,8 @@ class Scenario:
             count(int((self.restoration["origin"] == "scenario").sum()), "restoration curve"),
             count(len(self.observations), "observation"), count(len(self.status_updates), "status update"),
         ]
+        if len(self.temperature):
+            parts.append(count(len(self.temperature), "temperature reading"))
         return f"{self.id}: " + ", ".join(parts)
 
     def __repr__(self) -> str:
@@ -129,6 +138,7 @@ def _validate(
     deps, links = typed[DEPENDENCIES.name], typed[SERVICE_LINKS.name]
     strikes, curves = typed[STRIKES.name], typed[RESTORATION.name]
     observations, updates = typed[OBSERVATIONS.name], typed[STATUS_UPDATES.name]
+    temperature = typed[TEMPERATURE.name]
     area_ids = set(areas["area_id"]) if areas is not None else None
     asset_ids = set(assets["asset_id"]) if assets is not None else None
     merged = merge_curves(default_curves(), curves)
@@ -139,6 +149,7 @@ def _validate(
         problems += checks.check_references(assets, "assets.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(links, "service_links.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(observations, "observations.csv", "area_id", area_ids, "areas.csv")
+        problems += checks.check_references(temperature, TEMPERATURE.name, "area_id", area_ids, "areas.csv")
         if links is not None:
             parents = set(areas["parent_id"])
             problems += checks.check_links(links, area_ids - parents, area_ids)
@@ -151,6 +162,7 @@ def _validate(
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
     if deps is not None:
         problems += checks.check_dependencies(deps)
+    problems += _check_temperature(temperature, bad_cells[TEMPERATURE.name])
     problems += checks.check_curve_rows(curves)
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
@@ -164,8 +176,26 @@ def _validate(
         config=config, areas=areas, assets=assets, dependencies=deps, service_links=links, strikes=strikes,
         restoration=merged, observations=observations, status_updates=updates, path=path,
         readme=readme_path.read_text(encoding="utf-8", errors="replace") if readme_path and readme_path.exists()
-        else "",
+        else "", temperature=temperature,
     )
+
+
+def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]]) -> list[Problem]:
+    """Readings of one area (or of every area) at the same time, after the first."""
+    problems = []
+    first: dict[tuple, int] = {}
+    for time, area, line in zip(temperature["time"], temperature["area_id"], temperature[LINE], strict=True):
+        if (line, "time") in bad_cells or (line, "area_id") in bad_cells or pd.isna(time):
+            continue
+        key = (time, area)
+        if key in first:
+            where = f"area {area!r}" if area else "every area"
+            problems.append(Problem(TEMPERATURE.name, int(line), "time",
+                                    f"a second reading for {where} at {time.isoformat()}; first on line "
+                                    f"{first[key]}"))
+        else:
+            first[key] = int(line)
+    return problems
 
 
 def load_scenario(scenario: str | Path | Scenario) -> Scenario:
@@ -220,6 +250,7 @@ def scenario_from_frames(
     restoration: pd.DataFrame | None = None,
     observations: pd.DataFrame | None = None,
     status_updates: pd.DataFrame | None = None,
+    temperature: pd.DataFrame | None = None,
 ) -> Scenario:
     """Build and validate a scenario from DataFrames (for notebooks and tests).
 
@@ -229,7 +260,7 @@ def scenario_from_frames(
         ``{"scenario": {...}, "run": {...}}`` as in ``scenario.toml``.
     areas, assets, service_links, strikes : DataFrame
         Required tables, columns as in the data format.
-    dependencies, restoration, observations, status_updates : DataFrame, optional
+    dependencies, restoration, observations, status_updates, temperature : DataFrame, optional
         Optional tables.
 
     Returns
@@ -244,7 +275,7 @@ def scenario_from_frames(
     given = {
         AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
         SERVICE_LINKS.name: service_links, STRIKES.name: strikes, RESTORATION.name: restoration,
-        OBSERVATIONS.name: observations, STATUS_UPDATES.name: status_updates,
+        OBSERVATIONS.name: observations, STATUS_UPDATES.name: status_updates, TEMPERATURE.name: temperature,
     }
     texts: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:

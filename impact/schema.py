@@ -263,10 +263,37 @@ STATUS_UPDATES = Table(
     ),
 )
 
+TEMPERATURE = Table(
+    "temperature.csv", False,
+    "An outdoor air temperature reading. Used by the heating need only (see docs/needs.md): while it is "
+    "below `needs.heating_below_celsius`, everyone without heat needs a heating-point place at once.",
+    (
+        Column("time", "time", True,
+               "Time of the reading, ISO 8601 with a UTC offset; the reading holds until the area's next one."),
+        Column("temperature_c", "float", True, "Outdoor air temperature.", "°C", minimum=-90, maximum=60),
+        Column("area_id", "id", False,
+               "Area the reading is for (any level; it also covers the areas below it that have no readings of "
+               "their own); empty for every area.", nullable=True, default="every area"),
+        _SOURCE,
+    ),
+)
+
 #: All tables, in documentation order.
 TABLES: tuple[Table, ...] = (
-    AREAS, ASSETS, DEPENDENCIES, SERVICE_LINKS, STRIKES, RESTORATION, OBSERVATIONS, STATUS_UPDATES,
+    AREAS, ASSETS, DEPENDENCIES, SERVICE_LINKS, STRIKES, RESTORATION, OBSERVATIONS, STATUS_UPDATES, TEMPERATURE,
 )
+
+#: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours).
+POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
+
+#: Defaults of the ``[needs]`` section of ``scenario.toml`` (sources in :data:`SCENARIO_KEYS` and docs/needs.md).
+NEEDS_DEFAULTS: dict[str, object] = {
+    "water_litres_per_person_day": 15,
+    "truck_capacity_litres": 10_000,
+    "heating_after_hours": 24,
+    "heating_below_celsius": 0,
+    "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
+}
 
 #: Keys of ``scenario.toml``: (section, key) -> (type, required, default, description).
 SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
@@ -282,4 +309,26 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
     ("run", "samples"): ("int", False, 500, "Monte Carlo samples."),
     ("run", "seed"): ("int", False, 0, "Seed of the random generator."),
     ("run", "quantiles"): ("list", False, [0.05, 0.5, 0.95], "Quantiles reported, each in [0, 1]."),
+    ("needs", "water_litres_per_person_day"): (
+        "float", False, NEEDS_DEFAULTS["water_litres_per_person_day"],
+        "Water to deliver per person without piped water [litres per person per day]. Source: Sphere Handbook "
+        "(2018), water supply standard 2.1: at least 15 L per person per day for drinking, cooking and hygiene; "
+        "WHO/WEDC technical note 9 puts basic needs at 7.5-15 L."),
+    ("needs", "truck_capacity_litres"): (
+        "float", False, NEEDS_DEFAULTS["truck_capacity_litres"],
+        "Water one truck delivers per trip [litres]. Assumption: a common tanker size; set your fleet's."),
+    ("needs", "heating_after_hours"): (
+        "float", False, NEEDS_DEFAULTS["heating_after_hours"],
+        "People whose heat outage has lasted this long need heating-point places [hours]. Source: Government of "
+        "Ukraine and State Emergency Service, Invincibility Points (November 2022), meant for outages of more "
+        "than 24 hours."),
+    ("needs", "heating_below_celsius"): (
+        "number", False, NEEDS_DEFAULTS["heating_below_celsius"],
+        "With temperature.csv: while the outdoor temperature is below this, everyone without heat needs a "
+        "place at once [°C]. Assumption: in frost an unheated home soon falls below the 18 °C the WHO Housing "
+        "and Health Guidelines (2018) recommend indoors in the cold season."),
+    ("needs", "critical_kinds"): (
+        "kinds", False, NEEDS_DEFAULTS["critical_kinds"],
+        "Asset kinds counted as critical sites: their generator hours are the hours their grid power supply is "
+        "lost (central estimate). Assumption: the sites that keep water and heat flowing. A list of asset kinds."),
 }

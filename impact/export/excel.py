@@ -6,6 +6,14 @@ Sheets, in order:
     One row per (service, area): peak people without (central, mean, quantiles)
     [persons], local time of the central peak, person-hours without [person hours] and
     hours to 90 % restoration [hours] (:func:`impact.export.tidy.to_summary_dataframe`).
+``needs``
+    Only when the workbook is written from a result that carries its scenario (the
+    :class:`impact.Result` of :func:`impact.run`): one row per (area, local day) with
+    water to deliver [litres], water-truck trips, heating-point places [persons] and
+    generator hours at critical sites [hours], central, mean and quantiles
+    (:func:`impact.needs.needs_table`; ``#inneed`` hashtags on the people columns). A bare
+    dataset has no needs sheet: the needs depend on the scenario's ``[needs]`` settings,
+    temperature readings and dependencies.
 ``time_series``
     The long table, one row per (service, area, time), as in the CSV export.
 ``assets``
@@ -17,7 +25,10 @@ Sheets, in order:
     One row per strike: local time, asset, damage state, killed, injured.
 ``metadata``
     Scenario and run parameters (dataset attributes), sources, caveats, every variable's
-    units, and every column of the other sheets with its HXL hashtag, unit and meaning.
+    units, and every column of the other sheets with its HXL hashtag, unit and meaning;
+    with a ``needs`` sheet also its parameters (section ``needs``), their sources and caveats.
+
+:func:`write_needs_excel` writes the needs alone: sheets ``needs`` and ``metadata``.
 
 Every table sheet has the column names in row 1 and the HXL hashtags in row 2 (data from
 row 3; panes frozen below row 2). Missing numbers are empty cells; numbers are numeric
@@ -66,10 +77,19 @@ from impact.export.tidy import (
     to_summary_dataframe,
 )
 
-__all__ = ["SHEETS", "write_excel"]
+__all__ = ["NEEDS_SHEETS", "SHEETS", "write_excel", "write_needs_excel"]
 
-#: Sheet names, in workbook order.
-SHEETS: tuple[str, ...] = ("summary", "time_series", "assets", "strikes", "metadata")
+#: Sheet names, in workbook order (``needs`` only for a result that carries its scenario).
+SHEETS: tuple[str, ...] = ("summary", "needs", "time_series", "assets", "strikes", "metadata")
+
+#: Sheets of :func:`write_needs_excel`.
+NEEDS_SHEETS: tuple[str, ...] = ("needs", "metadata")
+
+#: Attributes of a needs dataset listed in the ``metadata`` sheet (section ``needs``).
+_NEEDS_ATTRS: tuple[str, ...] = (
+    "water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours", "heating_below_celsius",
+    "critical_kinds", "temperature", "method",
+)
 
 #: Excel's sheet limits (rows include the header and hashtag rows).
 EXCEL_MAX_ROWS: int = 1_048_576
@@ -254,27 +274,77 @@ def _reproducible_zip(data: bytes, core_xml: bytes, stamp: dt.datetime) -> bytes
     return out.getvalue()
 
 
+def _needs_of(obj: Any) -> xr.Dataset | None:
+    """The needs of a result that carries its scenario; None for a bare dataset."""
+    if isinstance(obj, xr.Dataset) or getattr(obj, "scenario", None) is None:
+        return None
+    from impact.needs import needs
+
+    return needs(obj)
+
+
+def _needs_metadata(nd: xr.Dataset) -> list[list]:
+    rows: list[list[Any]] = [["needs", key, _attr_text(nd.attrs[key]), "", ""] for key in _NEEDS_ATTRS
+                             if key in nd.attrs]
+    for section, key in (("needs source", "sources"), ("needs caveat", "caveats")):
+        lines = [line.strip() for line in str(nd.attrs.get(key, "")).splitlines() if line.strip()]
+        rows += [[section, n, line, "", ""] for n, line in enumerate(lines, start=1)]
+    return [[neutralise(v) for v in row] for row in rows]
+
+
 def workbook_bytes(ds: Any) -> bytes:
     """The xlsx file of :func:`write_excel` as bytes.
 
     Parameters
     ----------
     ds : xarray.Dataset or result object
-        A result dataset (or an object with ``.dataset``).
+        A result dataset (or an object with ``.dataset``); a result that also has its
+        ``.scenario`` gets a ``needs`` sheet.
 
     Returns
     -------
     bytes
         A reproducible xlsx file.
     """
+    nd = _needs_of(ds)
     ds = as_dataset(ds)
-    stamp = fixed_timestamp(ds)
-    tables = [
-        ("summary", to_summary_dataframe(ds), summary_columns(ds)),
+    tables = [("summary", to_summary_dataframe(ds), summary_columns(ds))]
+    if nd is not None:
+        from impact.needs import needs_columns, needs_table
+
+        tables.append(("needs", needs_table(nd), needs_columns(nd)))
+    tables += [
         ("time_series", to_long_dataframe(ds), long_columns(ds)),
         ("assets", *assets_wide(ds)),
         ("strikes", to_strikes_dataframe(ds), strikes_columns(ds)),
     ]
+    extra = _needs_metadata(nd) if nd is not None else []
+    return _workbook(ds, tables, extra, "People without power, water and heat (model estimate)")
+
+
+def needs_workbook_bytes(result: Any) -> bytes:
+    """The xlsx file of :func:`write_needs_excel` as bytes.
+
+    Parameters
+    ----------
+    result : Result or needs dataset
+        A result with its scenario, or a needs dataset from :func:`impact.needs.needs`.
+
+    Returns
+    -------
+    bytes
+        A reproducible xlsx file with sheets ``needs`` and ``metadata``.
+    """
+    from impact.needs import needs, needs_columns, needs_table
+
+    nd = result if isinstance(result, xr.Dataset) and "water_litres_central" in result.variables else needs(result)
+    return _workbook(nd, [("needs", needs_table(nd), needs_columns(nd))], [],
+                     "Needs: water, water trucks, heating places, generator hours (model estimate)")
+
+
+def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
+    """Write ``tables`` [(title, frame, columns)] and a metadata sheet of ``ds``; reproducible bytes."""
+    stamp = fixed_timestamp(ds)
     for title, df, columns in tables:
         if len(df) + 2 > EXCEL_MAX_ROWS or len(columns) > EXCEL_MAX_COLUMNS:
             raise ValueError(
@@ -293,13 +363,13 @@ def workbook_bytes(ds: Any) -> bytes:
     meta.append(
         [_styled(meta, h, _BOLD) for h in ("section", "key", "value", "unit", "description")]
     )
-    for row in _metadata_rows(ds, [(t, c) for t, _, c in tables]):
+    for row in [*_metadata_rows(ds, [(t, c) for t, _, c in tables]), *extra_metadata]:
         meta.append(row)
 
     props = wb.properties
     props.creator = f"impact {__version__}"
     props.title = str(ds.attrs.get("scenario_title", "") or ds.attrs.get("scenario_id", ""))
-    props.subject = "People without power, water and heat (model estimate)"
+    props.subject = subject
     props.identifier = str(ds.attrs.get("scenario_id", ""))
     props.created = stamp
     buffer = io.BytesIO()
@@ -332,9 +402,36 @@ def write_excel(ds: Any, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    Sheets ``summary``, ``time_series``, ``assets``, ``strikes`` and ``metadata`` (see the
-    module documentation). People counts are in [persons], person-hours in
-    [person hours], restoration times in [hours], probabilities in [1].
+    Sheets ``summary``, ``time_series``, ``assets``, ``strikes`` and ``metadata``, and
+    ``needs`` when ``ds`` is a result with its scenario (see the module documentation).
+    People counts are in [persons], person-hours in [person hours], restoration times in
+    [hours], probabilities in [1], water in [litres].
     """
     data = workbook_bytes(ds)
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_needs_excel(result: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the needs of a result as an Excel workbook: sheets ``needs`` and ``metadata``.
+
+    Parameters
+    ----------
+    result : Result or needs dataset
+        A result of :func:`impact.run` (with its scenario), or a needs dataset from
+        :func:`impact.needs.needs`.
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    One row per (area, local day); columns as :func:`impact.needs.needs_columns`, HXL
+    hashtags in row 2 (``#inneed+ind+water``, ``#inneed+ind+heating``...). Water in
+    [litres], trips in [trips], places in [persons], generator hours in [hours].
+    """
+    data = needs_workbook_bytes(result)
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))

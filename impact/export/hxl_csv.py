@@ -14,6 +14,9 @@ numbers are empty. Text cells that a spreadsheet would read as a formula (starti
 the same bytes.
 
 Read it back with ``pandas.read_csv(path, skiprows=[1])``.
+
+:func:`write_needs_csv` writes the needs table (:func:`impact.needs.needs_table`: one row per
+area and local day) the same way, with ``#inneed`` hashtags on its people columns.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from impact.export.atomic import atomic_write
 from impact.export.tidy import as_dataset, long_columns, neutralise_frame, to_long_dataframe
 
-__all__ = ["format_numbers", "write_csv", "write_table_csv"]
+__all__ = ["format_numbers", "write_csv", "write_needs_csv", "write_table_csv"]
 
 
 def format_numbers(values: Any) -> np.ndarray:
@@ -135,3 +139,33 @@ def write_csv(ds: Any, path: str | os.PathLike[str]) -> Path:
     ds = as_dataset(ds)
     df = to_long_dataframe(ds)
     return write_table_csv(df, [c.hxl for c in long_columns(ds)], path)
+
+
+def write_needs_csv(result: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the needs per area and local day as an HXL-tagged CSV.
+
+    Parameters
+    ----------
+    result : Result or needs dataset
+        A result of :func:`impact.run` (with its scenario), or a needs dataset from
+        :func:`impact.needs.needs`.
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Line 1 the column names, line 2 the HXL hashtags (``#inneed+ind+water+central``,
+    ``#indicator+num+water_litres+q95``, ``#inneed+ind+heating+mean``...), then one row per
+    (area, day); columns as :func:`impact.needs.needs_columns`. Water in [litres], trips in
+    [trips], people in [persons], generator hours in [hours]. Read it back with
+    ``pandas.read_csv(path, skiprows=[1])``.
+    """
+    from impact.needs import needs, needs_columns, needs_table
+
+    nd = result if isinstance(result, xr.Dataset) and "water_litres_central" in result.variables else needs(result)
+    return write_table_csv(needs_table(nd), [c.hxl for c in needs_columns(nd)], path)

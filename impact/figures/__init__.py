@@ -16,7 +16,9 @@ Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
 
 from impact.figures.assets import asset_status
 from impact.figures.base import WEBGL_THRESHOLD, top_area
+from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map
 from impact.figures.timeline import areas_timeline, services_timeline, timeline
 
-__all__ = ["WEBGL_THRESHOLD", "area_map", "areas_timeline", "asset_status", "services_timeline", "timeline", "top_area"]
+__all__ = ["WEBGL_THRESHOLD", "area_map", "areas_timeline", "asset_status", "compare_timeline", "services_timeline",
+           "timeline", "top_area"]

@@ -1,0 +1,597 @@
+"""Needs: outages turned into planning figures per area and local day.
+
+>>> import impact
+>>> res = impact.run("odesa-2025-12", samples=100, seed=1)
+>>> nd = impact.needs(res)                        # xarray.Dataset (area, day, quantile)
+>>> nd["water_litres_central"].sel(area="UA5110027")  # doctest: +SKIP
+>>> from impact.needs import needs_table
+>>> needs_table(nd)                               # doctest: +SKIP
+
+Four needs, each per area and local calendar day (the scenario's time zone):
+
+``water_litres``
+    Water to deliver: litres per person per day (``[needs] water_litres_per_person_day``,
+    15 by default, Sphere) times the person-days without water that day,
+    ``L × Σ_t P_water(t) × step / 24 h``.
+``water_truck_trips``
+    ``water_litres / truck_capacity_litres`` rounded up (10,000 L by default, an assumption).
+``heating_places``
+    The most people needing a heating-point place at once that day. At step ``t`` a person
+    without heat needs a place when their outage has lasted at least ``heating_after_hours``
+    (24 h by default, Ukrainian Invincibility Points), that is, the minimum of the per-step
+    series over the steps ``t - H … t`` (nobody counts as without heat before the start);
+    with ``temperature.csv``, everyone without heat at ``t`` counts at once while the
+    outdoor temperature is below ``heating_below_celsius`` (0 °C by default, an assumption).
+``generator_hours``
+    Site-hours that critical sites in the area (kinds ``critical_kinds``: water intakes,
+    treatment plants, pumping stations, wells, boiler houses) are without grid power in the
+    central estimate: a site's grid power is lost while every member of one of its power
+    dependency groups (suppliers of kinds :data:`impact.schema.POWER_KINDS`) is down.
+
+Central and mean figures come from the central and mean series of the result; each quantile
+column applies the same rule to that quantile's per-step series. Such a daily figure is not
+the quantile of the per-sample daily figure (quantiles do not add up over hours): it equals
+it when one set of repair times drives every hour of the day (the usual case), and is
+otherwise a planning approximation. ``docs/needs.md`` states every definition and source.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from impact._version import __version__
+from impact.config import NeedsSettings
+from impact.export.tidy import (
+    _AREA_COLUMNS,
+    _POPULATION,
+    Column,
+    _area_table,
+    _quantile_labels,
+    _stat_columns,
+    as_dataset,
+    check_dataset,
+    local_times,
+    timezone_of,
+)
+from impact.scenario import Scenario, load_scenario
+from impact.schema import POWER_KINDS, SCENARIO_KEYS
+from impact.tables import LINE
+
+__all__ = [
+    "NEEDS",
+    "NeedsSettings",
+    "critical_sites",
+    "heating_places_series",
+    "local_days",
+    "needs",
+    "needs_columns",
+    "needs_table",
+    "power_lost",
+]
+
+#: Needs with Monte Carlo statistics: variable prefix -> (unit, long name).
+NEEDS: dict[str, tuple[str, str]] = {
+    "water_people": ("persons", "people without water, mean over the day's time steps"),
+    "water_litres": ("litres", "water to deliver to the people without water that day"),
+    "water_truck_trips": ("trips", "water-truck trips to deliver that water (rounded up)"),
+    "heating_places": ("persons", "most people needing a heating-point place at once that day"),
+}
+
+#: Caveats stored with every needs dataset.
+CAVEATS = (
+    "Planning figures derived from model estimates, not assessed needs. Water counts everyone without piped "
+    "water, including those with other sources. Heating places count people whose heat outage passed the "
+    "threshold whatever the season; generator hours count sites of the critical kinds whose grid supply is "
+    "lost in the central estimate, including hours their own buffer covers and hours the site is itself "
+    "damaged. Quantile columns apply each rule to that quantile's per-step series (see docs/needs.md)."
+)
+
+#: Relative tolerance when rounding truck trips up: loads this close above a whole number need no extra trip.
+_TRIP_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Days:
+    """Local calendar days of a time axis.
+
+    Attributes
+    ----------
+    labels : ndarray of str, shape (D,)
+        ``YYYY-MM-DD`` in the scenario's time zone.
+    starts : ndarray of int, shape (D,)
+        Index of each day's first time step.
+    steps : ndarray of int, shape (D,)
+        Time steps starting in each day.
+    hours : ndarray of float, shape (D,)
+        Hours of each day on the time axis [hours].
+    """
+
+    labels: np.ndarray
+    starts: np.ndarray
+    steps: np.ndarray
+    hours: np.ndarray
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (..., T) over each day's steps, shape (..., D)."""
+        return np.add.reduceat(values, self.starts, axis=-1)
+
+    def max(self, values: np.ndarray) -> np.ndarray:
+        """Largest of ``values`` (..., T) over each day's steps, shape (..., D); NaN when any is NaN."""
+        return np.maximum.reduceat(values, self.starts, axis=-1)
+
+
+def local_days(times: Any, timezone: str, step_hours: float) -> Days:
+    """Group a sorted time axis into local calendar days.
+
+    Parameters
+    ----------
+    times : array-like of datetime64
+        Start of each time step, naive UTC, increasing.
+    timezone : str
+        IANA time zone of the days.
+    step_hours : float
+        Time step [hours].
+
+    Returns
+    -------
+    Days
+        A step belongs to the local day in which it starts.
+    """
+    labels = np.asarray(local_times(times, timezone).strftime("%Y-%m-%d"), dtype=object)
+    if len(labels) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Days(labels, empty, empty, np.zeros(0))
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    steps = np.diff(np.r_[starts, len(labels)])
+    return Days(labels[starts], starts, steps, steps * float(step_hours))
+
+
+def heating_places_series(series: np.ndarray, window_steps: int, cold: np.ndarray | None = None) -> np.ndarray:
+    """People needing a heating-point place at each time step.
+
+    Parameters
+    ----------
+    series : ndarray, shape (..., T)
+        People without heat at each step [persons].
+    window_steps : int
+        Steps in the window ``t - H … t`` (``floor(H / step) + 1`` for H hours); a person
+        counts at ``t`` when without heat at each of them. Steps before the start count as
+        without anybody.
+    cold : ndarray of bool, shape (..., T) or broadcastable, optional
+        Steps at which the outdoor temperature is below the threshold: there everyone
+        without heat counts at once.
+
+    Returns
+    -------
+    ndarray, shape (..., T)
+        Heating-point places needed [persons].
+    """
+    series = np.asarray(series, dtype=np.float64)
+    steps, window = series.shape[-1], max(int(window_steps), 1)
+    # Minimum over each window of the zero-padded series in O(log window) passes: after the loop
+    # minima[i] is the minimum of `width` values from i; two overlapping such windows cover `window`.
+    padded = np.concatenate([np.zeros((*series.shape[:-1], window - 1)), series], axis=-1)
+    minima, width = padded, 1
+    while 2 * width <= window:
+        minima = np.minimum(minima[..., :-width], minima[..., width:])
+        width *= 2
+    places = np.minimum(minima[..., :steps], minima[..., window - width: window - width + steps])
+    if cold is not None:
+        places = np.where(cold, series, places)
+    return places
+
+
+def _step_hours(ds: xr.Dataset) -> float:
+    minutes = ds.attrs.get("step_minutes")
+    if minutes:
+        return float(minutes) / 60.0
+    times = np.asarray(ds["time"].values, dtype="datetime64[ns]")
+    if len(times) > 1:
+        return float(np.median(np.diff(times)) / np.timedelta64(1, "h"))
+    return 1.0
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """The dataset's areas: parent index, leaves, bottom-up order, and every area's ancestor ids."""
+
+    ids: list[str]
+    parent: np.ndarray
+    leaf: np.ndarray
+    bottom_up: list[int]
+    chains: list[list[str]]
+
+    @classmethod
+    def of(cls, ds: xr.Dataset) -> _Tree:
+        ids = [str(a) for a in ds["area"].values]
+        parents = ([str(p) for p in ds["parent_id"].values] if "parent_id" in ds.coords else [""] * len(ids))
+        parent_of = dict(zip(ids, parents, strict=True))
+        for area, (_name, _level, parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
+            parent_of.setdefault(str(area), str(parent))
+        index = {a: i for i, a in enumerate(ids)}
+        parent = np.array([index.get(p, -1) for p in parents], dtype=np.int64)
+        leaf = np.ones(len(ids), dtype=bool)
+        leaf[parent[parent >= 0]] = False
+        chains = []
+        for area in ids:
+            chain, node = [], area
+            while node and node not in chain:
+                chain.append(node)
+                node = parent_of.get(node, "")
+            chains.append(chain)
+        depth = np.array([len(chain) for chain in chains])
+        bottom_up = [int(i) for i in np.argsort(-depth, kind="stable")]
+        return cls(ids, parent, leaf, bottom_up, chains)
+
+    def sum_leaves(self, values: np.ndarray) -> np.ndarray:
+        """Each area's total of its leaves' ``values`` (area, ...): parents are sums, leaves keep theirs."""
+        total = np.where(self.leaf.reshape((-1,) + (1,) * (values.ndim - 1)), values, 0.0)
+        for i in self.bottom_up:
+            if self.parent[i] >= 0:
+                total[self.parent[i]] += total[i]
+        return total
+
+
+def _series(ds: xr.Dataset, service: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Central (A, T), mean (A, T) and quantile (A, Q, T) people without ``service``, or None if absent."""
+    if service not in [str(s) for s in ds["service"].values]:
+        return None
+    at = ds.sel(service=service)
+    central = np.asarray(at["people_without_central"].transpose("area", "time").values, dtype=np.float64)
+    mean = np.asarray(at["people_without_mean"].transpose("area", "time").values, dtype=np.float64)
+    quantiles = np.asarray(at["people_without"].transpose("area", "quantile", "time").values, dtype=np.float64)
+    return central, mean, quantiles
+
+
+def _cold(ds: xr.Dataset, tree: _Tree, temperature: pd.DataFrame | None, threshold: float) -> np.ndarray | None:
+    """(A, T) True where the area's outdoor temperature is below ``threshold``; None without readings.
+
+    An area takes its own readings, else those of its nearest ancestor that has some, else
+    the readings for every area (empty ``area_id``). A reading holds from its time until the
+    next one; steps before the first reading have no temperature (never cold).
+    """
+    if temperature is None or len(temperature) == 0:
+        return None
+    times = np.asarray(ds["time"].values, dtype="datetime64[ns]")
+    readings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for area, rows in temperature.groupby("area_id", sort=False):
+        rows = rows.sort_values("time", kind="stable")
+        at = rows["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        readings[str(area)] = (at, rows["temperature_c"].to_numpy(dtype=np.float64))
+    cache: dict[str, np.ndarray] = {}
+    cold = np.zeros((len(tree.ids), len(times)), dtype=bool)
+    for i, chain in enumerate(tree.chains):
+        key = next((node for node in chain if node in readings), "" if "" in readings else None)
+        if key is None:
+            continue
+        if key not in cache:
+            at, values = readings[key]
+            position = np.searchsorted(at, times, side="right") - 1
+            known = position >= 0
+            cache[key] = known & (np.where(known, values[np.maximum(position, 0)], np.inf) < threshold)
+        cold[i] = cache[key]
+    return cold
+
+
+def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
+    """Critical sites and their grid power supplies.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    kinds : sequence of str
+        Asset kinds that are critical sites.
+
+    Returns
+    -------
+    DataFrame
+        One row per site of those kinds (``assets.csv`` order): ``asset_id``, ``name``,
+        ``kind``, ``area_id`` and ``power_groups``, a list of its dependency groups that
+        hold a power supplier, each the list of those suppliers' ids (any one suffices).
+    """
+    assets = scenario.assets
+    kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
+    groups: dict[str, dict[str, list[str]]] = {}
+    deps = scenario.dependencies
+    if deps is not None and len(deps):
+        for asset, supplier, group, line in zip(deps["asset_id"], deps["depends_on"], deps["group"], deps[LINE],
+                                                strict=True):
+            if kind_of.get(supplier) not in POWER_KINDS:
+                continue
+            key = group if group else f"line {line}"
+            groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
+    sites = assets[assets["kind"].isin(list(kinds))]
+    return pd.DataFrame({
+        "asset_id": list(sites["asset_id"]), "name": list(sites["name"]), "kind": list(sites["kind"]),
+        "area_id": list(sites["area_id"]),
+        "power_groups": [list(groups.get(site, {}).values()) for site in sites["asset_id"]],
+    })
+
+
+def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
+    """Whether each site's grid power is lost at each step, central estimate.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Result dataset with ``asset_down_central`` (asset, time).
+    sites : DataFrame
+        From :func:`critical_sites`.
+
+    Returns
+    -------
+    ndarray of bool, shape (sites, T)
+        True while every supplier of at least one of the site's power groups is down.
+    """
+    down = np.asarray(ds["asset_down_central"].transpose("asset", "time").values) > 0
+    index = {str(a): i for i, a in enumerate(ds["asset"].values)}
+    lost = np.zeros((len(sites), ds.sizes["time"]), dtype=bool)
+    for s, groups in enumerate(sites["power_groups"]):
+        for members in groups:
+            missing = [m for m in members if m not in index]
+            if missing:
+                raise ValueError(f"asset {missing[0]!r} of the scenario is not in the result; pass the scenario "
+                                 "the result was run from")
+            lost[s] |= np.logical_and.reduce([down[index[m]] for m in members])
+    return lost
+
+
+def _with(array: np.ndarray, dims: tuple[str, ...], units: str, long_name: str) -> xr.DataArray:
+    return xr.DataArray(array, dims=dims, attrs={"units": units, "long_name": long_name})
+
+
+def _trips(litres: np.ndarray, capacity: float) -> np.ndarray:
+    """Truck trips for ``litres`` [L] of ``capacity`` [L] each, rounded up (a rounding error over a full load
+    is no extra trip)."""
+    return np.ceil(litres / capacity * (1.0 - _TRIP_TOLERANCE))
+
+
+def _sources() -> str:
+    return "\n".join(f"needs.{key}: {doc}" for (section, key), (*_rest, doc) in SCENARIO_KEYS.items()
+                     if section == "needs")
+
+
+def needs(
+    result: Any,
+    *,
+    scenario: Scenario | str | None = None,
+    settings: NeedsSettings | None = None,
+) -> xr.Dataset:
+    """Needs per area and local day: water, water-truck trips, heating places, generator hours.
+
+    Parameters
+    ----------
+    result : Result or xarray.Dataset
+        A result of :func:`impact.run` (its scenario is used), or a result dataset together
+        with ``scenario``.
+    scenario : Scenario, str or Path, optional
+        The scenario the result was run from (default ``result.scenario``). Its ``[needs]``
+        settings, ``temperature.csv`` and dependencies are used.
+    settings : NeedsSettings, optional
+        Planning figures overriding the scenario's ``[needs]`` section.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``area`` (with ``name``, ``admin_level``, ``parent_id``), ``day`` (local
+        ``YYYY-MM-DD``, with ``hours``: hours of the day on the time axis), ``quantile`` and
+        ``site``. For each of ``water_people`` [persons], ``water_litres`` [litres],
+        ``water_truck_trips`` [trips] and ``heating_places`` [persons]: ``<name>_central``
+        and ``<name>_mean`` (area, day) and ``<name>`` (area, day, quantile).
+        ``generator_hours_central`` (area, day) [hours] and ``site_generator_hours_central``
+        (site, day) [hours]. ``population`` (area) [persons]. Attributes carry the settings,
+        their sources, the method and caveats. NaN where the result has no Monte Carlo
+        samples or lacks the service.
+
+    Raises
+    ------
+    TypeError
+        If no scenario is given or found on ``result``.
+    ValueError
+        If the scenario is not the one the result was run from.
+    """
+    ds = as_dataset(result)
+    check_dataset(ds)
+    scenario = scenario if scenario is not None else getattr(result, "scenario", None)
+    if scenario is None:
+        raise TypeError("needs() takes a result of impact.run, or a result dataset with scenario=...: the "
+                        "[needs] settings, temperature.csv and dependencies come from the scenario")
+    scenario = load_scenario(scenario)
+    run_id = ds.attrs.get("scenario_id")
+    if run_id is not None and str(run_id) != scenario.id:
+        raise ValueError(f"the result is of scenario {run_id!r}, not {scenario.id!r}; pass the scenario it was "
+                         "run from")
+    settings = settings if settings is not None else scenario.config.needs
+    if ds.sizes["time"] > 1 and not ds.indexes["time"].is_monotonic_increasing:
+        ds = ds.sortby("time")
+
+    step = _step_hours(ds)
+    days = local_days(ds["time"].values, timezone_of(ds), step)
+    tree = _Tree.of(ds)
+    n_a, n_d, n_q = len(tree.ids), len(days.labels), ds.sizes["quantile"]
+    data: dict[str, xr.DataArray] = {}
+
+    def add(name: str, central: np.ndarray, mean: np.ndarray, quantiles: np.ndarray) -> None:
+        unit, what = NEEDS[name]
+        data[f"{name}_central"] = _with(central, ("area", "day"), unit, f"{what}, central estimate")
+        data[f"{name}_mean"] = _with(mean, ("area", "day"), unit, f"{what}, from the Monte Carlo mean series")
+        data[name] = _with(np.moveaxis(quantiles, 1, 2), ("area", "day", "quantile"), unit,
+                           f"{what}, from each quantile's per-step series")
+
+    nan2, nan3 = np.full((n_a, n_d), np.nan), np.full((n_a, n_q, n_d), np.nan)
+    water = _series(ds, "water")
+    if water is None:
+        for name in ("water_people", "water_litres", "water_truck_trips"):
+            add(name, nan2, nan2, nan3)
+    else:
+        sums = [days.sum(values) for values in water]
+        litres = [settings.water_litres_per_person_day * total * step / 24.0 for total in sums]
+        add("water_people", *(total / days.steps for total in sums))
+        add("water_litres", *litres)
+        add("water_truck_trips", *(_trips(values, settings.truck_capacity_litres) for values in litres))
+
+    heat = _series(ds, "heat")
+    if heat is None:
+        add("heating_places", nan2, nan2, nan3)
+    else:
+        window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
+        cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
+        central, mean, quantiles = heat
+        add("heating_places",
+            days.max(tree.sum_leaves(heating_places_series(central, window, cold))),
+            days.max(tree.sum_leaves(heating_places_series(mean, window, cold))),
+            days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])))
+
+    sites = critical_sites(scenario, settings.critical_kinds)
+    site_hours = days.sum(power_lost(ds, sites).astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
+    area_index = {a: i for i, a in enumerate(tree.ids)}
+    parent_of = dict(zip(scenario.areas["area_id"], scenario.areas["parent_id"], strict=True))
+    generator = np.zeros((n_a, n_d))
+    for s, area in enumerate(sites["area_id"]):
+        node, seen = area, set()
+        while node and node not in seen:
+            seen.add(node)
+            if node in area_index:
+                generator[area_index[node]] += site_hours[s]
+            node = parent_of.get(node, "")
+    data["generator_hours_central"] = _with(
+        generator, ("area", "day"), "hours",
+        "hours critical sites in the area are without grid power, summed over the sites, central estimate")
+    data["site_generator_hours_central"] = _with(
+        site_hours, ("site", "day"), "hours", "hours the critical site is without grid power, central estimate")
+    data["population"] = _with(np.asarray(ds["population"].transpose("area").values), ("area",), "persons",
+                               "population")
+
+    coords: dict[str, Any] = {
+        "area": tree.ids,
+        "day": np.asarray(days.labels, dtype=str),
+        "hours": ("day", days.hours),
+        "quantile": np.asarray(ds["quantile"].values, dtype=np.float64),
+        "site": list(sites["asset_id"]),
+        "site_name": ("site", list(sites["name"])),
+        "site_kind": ("site", list(sites["kind"])),
+        "site_area": ("site", list(sites["area_id"])),
+    }
+    for name in ("name", "admin_level", "parent_id"):
+        if name in ds.coords:
+            coords[name] = ("area", ds[name].values)
+    out = xr.Dataset(data, coords=coords)
+    out["day"].attrs.update(long_name=f"local calendar day ({timezone_of(ds)})")
+    out["hours"].attrs.update(units="hours", long_name="hours of the day on the time axis")
+    temperature = scenario.temperature
+    out.attrs.update(
+        title=f"Needs per area and day: {ds.attrs.get('scenario_title', scenario.title)}",
+        scenario_id=scenario.id,
+        scenario_title=str(ds.attrs.get("scenario_title", scenario.title)),
+        timezone=timezone_of(ds),
+        start=str(ds.attrs.get("start", "")),
+        step_minutes=step * 60.0,
+        samples=int(ds.attrs.get("samples", 0)),
+        seed=int(ds.attrs.get("seed", 0)),
+        model_version=__version__,
+        water_litres_per_person_day=settings.water_litres_per_person_day,
+        truck_capacity_litres=settings.truck_capacity_litres,
+        heating_after_hours=settings.heating_after_hours,
+        heating_below_celsius=settings.heating_below_celsius,
+        critical_kinds=", ".join(settings.critical_kinds),
+        temperature=(f"{len(temperature)} temperature readings (temperature.csv): below "
+                     f"{settings.heating_below_celsius:g} °C everyone without heat needs a place at once"
+                     if len(temperature) else "No temperature.csv: heating places follow the outage-duration rule "
+                     "alone"),
+        method=("Per local day. water_people: mean over the day's steps of people without water; water_litres: "
+                "litres per person per day x person-days without water; water_truck_trips: litres / truck "
+                "capacity, rounded up; heating_places: daily peak of people whose heat outage has lasted at "
+                "least heating_after_hours (minimum of the per-step series over that window), or of everyone "
+                "without heat while colder than heating_below_celsius; generator_hours: hours critical sites "
+                "are without grid power (central). Central and mean heating places are computed on leaf areas "
+                "and summed; quantiles apply each rule to that quantile's per-step series. See docs/needs.md."),
+        sources=_sources(),
+        caveats=CAVEATS,
+        ancestors=str(ds.attrs.get("ancestors", "{}") or "{}"),
+    )
+    return out
+
+
+def needs_columns(nd: xr.Dataset) -> list[Column]:
+    """Columns of :func:`needs_table` for a needs dataset, in order, with their HXL hashtags.
+
+    Parameters
+    ----------
+    nd : xarray.Dataset
+        From :func:`needs`.
+
+    Returns
+    -------
+    list of Column
+    """
+    quantiles = [float(q) for q in nd["quantile"].values]
+    tz = str(nd.attrs.get("timezone", "UTC"))
+    litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
+    capacity = float(nd.attrs.get("truck_capacity_litres", np.nan))
+    after = float(nd.attrs.get("heating_after_hours", np.nan))
+    return [
+        *_AREA_COLUMNS,
+        Column("date", "#date", "", f"Local calendar day ({tz})."),
+        Column("hours", "#indicator+num+hours", "hours",
+               "Hours of the day on the time axis (24 but on the first and last day and at clock changes)."),
+        _POPULATION,
+        *_stat_columns("water_people", "#inneed+ind+water", "persons",
+                       "People without water, mean over the day's time steps", quantiles),
+        *_stat_columns("water_litres", "#indicator+num+water_litres", "litres",
+                       f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
+                       quantiles),
+        *_stat_columns("water_truck_trips", "#indicator+num+water_truck_trips", "trips",
+                       f"Water-truck trips of {capacity:g} L to deliver that water, rounded up", quantiles),
+        *_stat_columns("heating_places", "#inneed+ind+heating", "persons",
+                       f"Most people at once needing a heating-point place that day (heat outage of at least "
+                       f"{after:g} h, or any outage while colder than the threshold)", quantiles),
+        Column("generator_hours_central", "#indicator+num+generator_hours+central", "hours",
+               "Hours critical sites in the area are without grid power that day, summed over the sites, "
+               "central estimate (size generator fuel with it)."),
+    ]
+
+
+def needs_table(nd: Any) -> pd.DataFrame:
+    """The needs as a wide table: one row per (area, day).
+
+    Parameters
+    ----------
+    nd : xarray.Dataset or Result
+        A needs dataset from :func:`needs`, or a result (its needs are computed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`needs_columns`: the area columns (``area_id``, ``area_name``,
+        ``admin_level``, ``adm1_code`` … ``adm3_name``), ``date`` (local ``YYYY-MM-DD``),
+        ``hours`` [hours], ``population`` [persons], then central, mean and quantile columns
+        of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
+        [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
+        Rows sorted by area (dataset order), then day.
+    """
+    if not (isinstance(nd, xr.Dataset) and "water_litres_central" in nd.variables):
+        nd = needs(nd)
+    n_a, n_d = nd.sizes["area"], nd.sizes["day"]
+    labels = _quantile_labels([float(q) for q in nd["quantile"].values])
+    area_idx = np.repeat(np.arange(n_a), n_d)
+    data: dict[str, Any] = {k: v[area_idx] for k, v in _area_table(nd).items()}
+    data["date"] = np.tile(np.asarray(nd["day"].values, dtype=object), n_a)
+    data["hours"] = np.tile(np.asarray(nd["hours"].values, dtype=np.float64), n_a)
+    data["population"] = np.asarray(nd["population"].values)[area_idx]
+    for name in NEEDS:
+        data[f"{name}_central"] = np.asarray(nd[f"{name}_central"].transpose("area", "day").values).reshape(-1)
+        data[f"{name}_mean"] = np.asarray(nd[f"{name}_mean"].transpose("area", "day").values).reshape(-1)
+        values = np.asarray(nd[name].transpose("area", "day", "quantile").values).reshape(n_a * n_d, -1)
+        for j, label in enumerate(labels):
+            data[f"{name}_{label}"] = values[:, j]
+    data["generator_hours_central"] = np.asarray(
+        nd["generator_hours_central"].transpose("area", "day").values).reshape(-1)
+    return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})

@@ -1,0 +1,136 @@
+"""The dashboard's needs panel: its callback called as a function, its downloads, and the tab in a browser."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from dash import html
+
+import impact
+from dash_app import ids
+from dash_app.app import build_app
+from dash_app.views import needs_view
+from impact.needs import needs_table
+from impact.whatif import WhatIf
+
+CITY, OBLAST = "UA5110027", "UA51"
+
+
+@pytest.fixture(scope="module")
+def built():
+    app, data, cb = build_app(samples=50, seed=3)
+    assert data.wait_for_baseline(60).state == "done"
+    return app, data, cb
+
+
+def _text(component) -> str:
+    """All text inside a component tree, cells separated by '|'."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return "".join(_text(child) for child in component)
+    inner = _text(getattr(component, "children", None))
+    return inner + ("|" if isinstance(component, html.Td | html.Th) else "")
+
+
+def _rows(table: list) -> list[str]:
+    body = table[1]
+    return [_text(row) for row in body.children]
+
+
+def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
+    _app, data, cb = built
+    nd = impact.needs(data.result())
+    title, table, note = cb.needs_panel("water", CITY, [0, 71], None)
+    assert title.startswith(f"Needs per day in Odeska hromada (Odesa city) ({CITY}), 2025-12-19 to 2025-12-21")
+    assert "5–95 % range" in title
+    assert _text(table[0]) == ("day|hours|people without water (mean over the day)|water to deliver [litres]|"
+                               "water-truck trips|")
+    rows = _rows(table)
+    assert len(rows) == 3
+    at = nd.sel(area=CITY, day="2025-12-20")
+    litres = f"{float(at['water_litres_central']):,.0f}"
+    band = f"5–95 %: {float(at['water_litres'][0]):,.0f}–{float(at['water_litres'][-1]):,.0f}"
+    trips = f"{float(at['water_truck_trips_central']):,.0f}"
+    assert rows[1].startswith("2025-12-20|24|") and f"|{litres}{band}|" in rows[1] and trips in rows[1]
+    assert "15 L per person per day (Sphere)" in note and "docs/needs.md" in note
+
+
+def test_needs_panel_follows_service_area_and_window(built) -> None:
+    _app, data, cb = built
+    nd = impact.needs(data.result())
+    title, table, _note = cb.needs_panel("heat", OBLAST, [24, 47], None)
+    assert title.startswith(f"Needs per day in Odeska oblast ({OBLAST}), 2025-12-20;")
+    places = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-20"))
+    assert _rows(table) == [f"2025-12-20|24|{places:,.0f}5–95 %: "
+                            f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[0]):,.0f}–"
+                            f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[-1]):,.0f}|"]
+    _title, table, _note = cb.needs_panel("power", OBLAST, [0, 23], None)
+    hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-19"))
+    assert hours > 0 and _rows(table) == [f"2025-12-19|24|{hours:,.0f}|"]  # central only: no range
+    view = needs_view(nd, data.result().dataset, "water", OBLAST, (700, 719))
+    assert [row["day"] for row in view.rows] == ["2026-01-17"]
+
+
+def test_needs_panel_shows_the_whatif_run(built) -> None:
+    _app, data, cb = built
+    store = {"repair_time_factor": 0.5, "extra_backup_hours": 0, "disabled_strikes": []}
+    _title, table, _note = cb.needs_panel("water", OBLAST, [0, 23], store)
+    faster = impact.needs(data.result(WhatIf(repair_time_factor=0.5)))
+    litres = float(faster["water_litres_central"].sel(area=OBLAST, day="2025-12-19"))
+    assert f"|{litres:,.0f}" in _rows(table)[0]
+
+
+def test_needs_downloads(built) -> None:
+    _app, data, cb = built
+    states = ("water", OBLAST, [0, 719], None)
+    buttons = (None,) * 8
+    sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_NEEDS_CSV)
+    assert status.startswith("Sent odesa-2025-12_needs.csv")
+    content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+    assert b"#inneed+ind+water+central" in content.splitlines()[1]
+    frame = pd.read_csv(io.BytesIO(content), skiprows=[1])
+    expected = needs_table(impact.needs(data.result()))
+    assert frame["water_litres_central"].tolist() == pytest.approx(expected["water_litres_central"].tolist())
+
+    sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_NEEDS_XLSX)
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+    assert workbook.sheetnames == ["needs", "metadata"]
+
+    sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_FULL_XLSX)
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+    assert workbook.sheetnames == ["summary", "needs", "time_series", "assets", "strikes", "metadata"]
+
+
+# ------------------------------------------------------------------------------ in a browser
+
+
+@pytest.mark.browser
+def test_needs_tab_in_the_browser(dash_duo) -> None:
+    from test_dashboard_browser import _click, _no_console_errors, _start, _wait
+
+    _app, data = _start(dash_duo)
+    nd = impact.needs(data.result())
+    tab = dash_duo.driver.find_element("xpath", "//*[contains(@class, 'tab') and normalize-space()='Needs per day']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", tab)
+    tab.click()
+    dash_duo.wait_for_element(f"#{ids.NEEDS_TABLE} tbody tr", timeout=20)
+    hours = f"{float(nd['generator_hours_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
+    _wait(lambda: "generator hours" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} thead").text,
+          message="the power needs")
+    first = dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
+    assert first.startswith("2025-12-19") and hours in first
+
+    _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='water']")
+    litres = f"{float(nd['water_litres_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
+    _wait(lambda: litres in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text,
+          message=f"{litres} litres on the first day")
+    assert "5–95 %" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
+    assert "Sphere" in dash_duo.find_element(f"#{ids.NEEDS_NOTE}").text
+    _no_console_errors(dash_duo)
