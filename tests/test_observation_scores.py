@@ -84,3 +84,15 @@ def test_scores_travel_in_the_dataset_and_the_netcdf_file(tmp_path):
     with xr.open_dataset(result.export(tmp_path / "r.nc")) as back:
         assert float(back["observation_people"].values[0]) == 2_000_000.0
         assert pd.Timestamp(back["observation_time"].values[0]) == pd.Timestamp("2025-12-20T10:00")
+
+
+def test_excel_export_has_an_observations_sheet_and_the_needs(tmp_path):
+    import openpyxl
+
+    result = impact.run("odesa-2025-12", samples=20)
+    workbook = openpyxl.load_workbook(result.export(tmp_path / "r.xlsx"), read_only=True)
+    assert workbook.sheetnames[:3] == ["summary", "needs", "observations"]
+    rows = list(workbook["observations"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("time_local", "area_id", "service", "reported_people")
+    assert rows[1][3] == "#affected+ind+reported"
+    assert rows[2][:5] == ("2025-12-20T12:00+02:00", "UA51", "power", 2_000_000, 2_127_229)

@@ -92,4 +92,5 @@ def export(ds_or_result: Any, path: str | os.PathLike[str]) -> Path:
             f"{path.name}: {shown!s} is not a valid export format; "
             f"choose one of {', '.join(SUFFIXES)}"
         )
-    return writer(as_dataset(ds_or_result), path)
+    as_dataset(ds_or_result)  # a clear TypeError for anything that is not a result
+    return writer(ds_or_result, path)  # a result (with its scenario) adds its needs to the Excel file

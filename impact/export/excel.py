@@ -62,6 +62,7 @@ from openpyxl.xml.functions import tostring
 
 from impact._version import __version__
 from impact.export.atomic import atomic_write
+from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
 from impact.export.tidy import (
     Column,
     as_dataset,
@@ -313,6 +314,8 @@ def workbook_bytes(ds: Any) -> bytes:
         from impact.needs import needs_columns, needs_table
 
         tables.append(("needs", needs_table(nd), needs_columns(nd)))
+    if has_observations(ds):
+        tables.append(("observations", to_observation_dataframe(ds), observation_columns(ds)))
     tables += [
         ("time_series", to_long_dataframe(ds), long_columns(ds)),
         ("assets", *assets_wide(ds)),
