@@ -244,3 +244,50 @@ def check_links(links: pd.DataFrame, leaves: set[str], areas: set[str]) -> list[
                                     f"shares of ({area_id}, {service}) sum to {total:.6g}, more than 1 "
                                     f"(lines {', '.join(map(str, group[LINE]))})"))
     return problems
+
+
+def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], areas: pd.DataFrame) -> list[Problem]:
+    """Schedules that end before they start, and schedules of one leaf area that overlap in time.
+
+    Parameters
+    ----------
+    blackouts : DataFrame
+        Typed ``blackouts.csv`` (with line numbers).
+    bad_cells : set of (line, column)
+        Cells already reported.
+    areas : DataFrame
+        Typed ``areas.csv``.
+    """
+    problems: list[Problem] = []
+    if blackouts is None or len(blackouts) == 0:
+        return problems
+    parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
+    children: dict[str, list[str]] = {}
+    for area, up in parent.items():
+        children.setdefault(up, []).append(area)
+
+    def leaves(area: str) -> list[str]:
+        below = children.get(area, [])
+        return [area] if not below else [leaf for child in below for leaf in leaves(child)]
+
+    windows: dict[str, list[tuple[object, object, int]]] = {}
+    rows = zip(blackouts["area_id"], blackouts["start"], blackouts["end"], blackouts[LINE], strict=True)
+    for area, begin, finish, line in rows:
+        line = int(line)
+        if any((line, column) in bad_cells for column in ("area_id", "start", "end")) or area not in parent:
+            continue
+        if pd.isna(begin) or pd.isna(finish):
+            continue
+        if finish <= begin:
+            problems.append(Problem("blackouts.csv", line, "end",
+                                    f"{finish.isoformat()} is not after start {begin.isoformat()}"))
+            continue
+        clash = next(((leaf, other) for leaf in leaves(area) for start, end, other in windows.get(leaf, [])
+                      if begin < end and start < finish), None)
+        if clash:
+            problems.append(Problem("blackouts.csv", line, "start",
+                                    f"the schedule overlaps the one on line {clash[1]} for area {clash[0]!r}"))
+            continue
+        for leaf in leaves(area):
+            windows.setdefault(leaf, []).append((begin, finish, line))
+    return problems

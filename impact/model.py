@@ -56,6 +56,11 @@ class Model:
         Status updates used to condition the forecast (DESIGN 3.4), in time order.
     report_notes : list of str
         Status updates that could not be used, with the reason.
+    real_assets : int, optional
+        Assets of ``assets.csv`` (the first ones); default all. Rolling power cuts add
+        helper assets after them (:func:`add_blackouts`), left out of the results.
+    fixed_outages : list of list of (float, float), optional
+        Per asset, outage intervals fixed in advance (a queue's scheduled cuts) [hours].
     """
 
     time_hours: np.ndarray
@@ -78,6 +83,17 @@ class Model:
     links: list[list[list[tuple[int, int]]]]
     reports: list[Report] = field(default_factory=list)
     report_notes: list[str] = field(default_factory=list)
+    real_assets: int | None = None
+    fixed_outages: list[list[tuple[float, float]]] | None = None
+
+    @property
+    def assets_shown(self) -> int:
+        """Number of real assets (``assets.csv``); the helper assets of rolling power cuts follow them."""
+        return len(self.asset_ids) if self.real_assets is None else self.real_assets
+
+    def fixed_outage(self, asset: int) -> list[tuple[float, float]]:
+        """Scheduled outage intervals of an asset, the same in every sample [hours since start]."""
+        return [] if self.fixed_outages is None else self.fixed_outages[asset]
 
     @property
     def steps(self) -> int:
@@ -224,12 +240,86 @@ def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asse
     return reports, notes
 
 
-def compile_scenario(scenario: Scenario) -> Model:
+def schedule_intervals(start: pd.Timestamp, end: pd.Timestamp, hours_off: float, queues: int,
+                       origin: pd.Timestamp, timezone: str) -> list[list[tuple[float, float]]]:
+    """Each queue's cuts of one schedule row [hours since ``origin``].
+
+    Queue q (0-based) is off each local day from ``q x 24 / queues`` hours after local
+    midnight for ``hours_off`` hours (past midnight when it wraps), within [start, end).
+
+    Returns
+    -------
+    list of list of (float, float)
+        Per queue, its cut intervals in time order.
+    """
+    first = start.tz_convert(timezone).normalize() - pd.Timedelta(days=1)
+    days = pd.date_range(first, end.tz_convert(timezone), freq="D")
+    per_queue: list[list[tuple[float, float]]] = [[] for _ in range(queues)]
+    if hours_off <= 0:
+        return per_queue
+    for day in days:
+        for queue in range(queues):
+            cut_start = day + pd.Timedelta(hours=queue * 24 / queues)
+            cut_end = cut_start + pd.Timedelta(hours=hours_off)
+            begin, finish = max(cut_start, start), min(cut_end, end)
+            if begin < finish:
+                per_queue[queue].append(((begin - origin).total_seconds() / 3600.0,
+                                         (finish - origin).total_seconds() / 3600.0))
+    return per_queue
+
+
+def add_blackouts(scenario: Scenario, asset_ids: list[str], groups: list[list[list[tuple[int, float]]]],
+                  fixed_outages: list[list[tuple[float, float]]], power_links: list[list[tuple[int, int]]],
+                  area_leaves: list[list[int]], area_index: dict[str, int]) -> None:
+    """Add the rolling power cuts of ``blackouts.csv`` to the model's assets and power links (in place).
+
+    For each schedule row and queue a helper asset is down during the queue's cuts
+    (:func:`schedule_intervals`). Each power link (asset j, weight w) of a leaf under the row
+    is split into one link per queue (w / queues people each, rounded on the running total
+    like :func:`link_weight`) through a helper asset that needs both j and the queue's
+    power: its people are without power when j is down *or* their queue is cut, and never
+    counted twice. Assets themselves are not cut (pumping stations, boiler houses...).
+    """
+    config = scenario.config
+    through: dict[tuple[int, int, int], int] = {}
+    rows = zip(scenario.blackouts["area_id"], scenario.blackouts["start"], scenario.blackouts["end"],
+               scenario.blackouts["hours_off_per_day"], scenario.blackouts["queues"], scenario.blackouts["__line__"],
+               strict=True)
+    for area_id, start, end, hours_off, queues, line in rows:
+        count = 6 if pd.isna(queues) else int(queues)
+        queue_assets = []
+        for queue, intervals in enumerate(schedule_intervals(start, end, float(hours_off), count, config.start,
+                                                             config.timezone)):
+            asset_ids.append(f"~blackouts.csv:{line}:queue{queue + 1}")
+            groups.append([])
+            fixed_outages.append(intervals)
+            queue_assets.append(len(asset_ids) - 1)
+        for leaf in area_leaves[area_index[area_id]]:
+            split: list[tuple[int, int]] = []
+            for asset, weight in power_links[leaf]:
+                for queue, queue_asset in enumerate(queue_assets):
+                    people = link_weight(weight, queue / count, (queue + 1) / count)
+                    if people == 0:
+                        continue
+                    key = (asset, int(line), queue)
+                    if key not in through:
+                        asset_ids.append(f"~{asset_ids[asset]}|blackouts.csv:{line}:queue{queue + 1}")
+                        groups.append([[(asset, 0.0)], [(queue_asset, 0.0)]])
+                        fixed_outages.append([])
+                        through[key] = len(asset_ids) - 1
+                    split.append((through[key], people))
+            power_links[leaf] = split
+
+
+def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
     """Turn a validated scenario into a :class:`Model`.
 
     Parameters
     ----------
     scenario : Scenario
+    blackouts : bool
+        Include the rolling power cuts of ``blackouts.csv`` (:func:`add_blackouts`); False
+        gives the strikes' effect alone.
 
     Returns
     -------
@@ -295,6 +385,12 @@ def compile_scenario(scenario: Scenario) -> Model:
         cumulative_share[(v, a)] = after
         links[v][a].append((asset_index[row.asset_id], link_weight(int(population[a]), before, after)))
 
+    real_assets = len(asset_ids)
+    fixed_outages: list[list[tuple[float, float]]] = [[] for _ in asset_ids]
+    if blackouts and len(scenario.blackouts):
+        add_blackouts(scenario, asset_ids, group_lists, fixed_outages, links[service_index["power"]],
+                      [model_leaves for model_leaves in leaves], area_index)
+
     return Model(
         time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,
         topo_order=topological_order(len(asset_ids), group_lists), groups=group_lists,
@@ -304,5 +400,5 @@ def compile_scenario(scenario: Scenario) -> Model:
         area_ids=area_ids, area_parent=parent, area_is_leaf=is_leaf,
         area_leaves=[np.array(sorted(group), dtype=np.int64) for group in leaves],
         population=population, services=SERVICES, links=links,
-        reports=reports, report_notes=report_notes,
+        reports=reports, report_notes=report_notes, real_assets=real_assets, fixed_outages=fixed_outages,
     )

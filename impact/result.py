@@ -136,10 +136,13 @@ def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray
 def build_dataset(
     scenario: Scenario, model: Model, central: EngineOutput, monte_carlo: EngineOutput | None,
     quantiles: np.ndarray, samples: int, seed: int, areas: np.ndarray | None = None,
+    unscheduled: EngineOutput | None = None,
 ) -> xr.Dataset:
     """Label engine outputs as the result Dataset of DESIGN section 4.
 
     ``areas`` (indices) says which areas the outputs hold, in their order (default all).
+    ``unscheduled`` is the central estimate without the rolling power cuts of
+    ``blackouts.csv``; with it the dataset gets ``people_without_scheduled_central``.
     """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
     services = list(model.services)
@@ -155,13 +158,13 @@ def build_dataset(
     if monte_carlo is None:
         people_q = np.full((*shape_vat, len(quantiles)), np.nan)
         people_mean = np.full(shape_vat, np.nan)
-        probability = np.full((len(model.asset_ids), len(times)), np.nan)
+        probability = np.full((model.assets_shown, len(times)), np.nan)
         stat_q = {name: np.full((len(services), len(area_ids), len(quantiles)), np.nan)
                   for name in central.stat_means}
         stat_mean = {name: np.full((len(services), len(area_ids)), np.nan) for name in central.stat_means}
     else:
         people_q, people_mean = monte_carlo.people_quantiles, monte_carlo.people_mean
-        probability = monte_carlo.asset_down_count / monte_carlo.samples
+        probability = monte_carlo.asset_down_count[:model.assets_shown] / monte_carlo.samples
         stat_q, stat_mean = monte_carlo.stat_quantiles, monte_carlo.stat_means
 
     central_people = central.people_mean
@@ -184,7 +187,7 @@ def build_dataset(
         "asset_down_probability": _with_units(xr.DataArray(probability, dims=("asset", "time")), "1",
                                               "probability that the asset is down"),
         "asset_down_central": _with_units(
-            xr.DataArray(central.asset_down_count.astype(np.int8), dims=("asset", "time")), "1",
+            xr.DataArray(central.asset_down_count[:model.assets_shown].astype(np.int8), dims=("asset", "time")), "1",
             "asset down in the central estimate (1 down, 0 up)"),
         "peak_people_without_central": _with_units(xr.DataArray(peak_value, dims=vsa), "persons",
                                                    "peak people without service, central estimate"),
@@ -222,7 +225,7 @@ def build_dataset(
         "longitude": ("area", areas["longitude"].to_numpy(dtype=np.float64)),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
-        "asset": list(model.asset_ids),
+        "asset": list(model.asset_ids[:model.assets_shown]),
         "asset_name": ("asset", list(asset_table["name"])),
         "asset_kind": ("asset", list(asset_table["kind"])),
         "asset_area": ("asset", list(asset_table["area_id"])),
@@ -234,6 +237,11 @@ def build_dataset(
         "killed": ("strike", strikes["killed"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
         "injured": ("strike", strikes["injured"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
     }
+    if unscheduled is not None:
+        data["people_without_scheduled_central"] = _with_units(
+            xr.DataArray(central_people - unscheduled.people_mean, dims=(*vsa, "time")), "persons",
+            "of the people without service, those cut by the rolling power-cut schedule (blackouts.csv) and not "
+            "by strikes, central estimate")
     config = scenario.config
     dataset = xr.Dataset(data, coords=coords)
     if every_area:  # a block of areas (streaming) gets them from impact.stream
@@ -352,5 +360,10 @@ def run(
             step(f"{samples} samples")
             monte_carlo = engine.compute(model, model.sample_durations(int(samples), int(seed)), quantile_array,
                                          engine_name, **options)
+        unscheduled = None
+        if len(scenario.blackouts):
+            plain = compile_scenario(scenario, blackouts=False)
+            unscheduled = engine.compute(plain, plain.central_durations(), quantile_array, engine_name, **options)
     step("labelling")
-    return Result(build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed), scenario)
+    return Result(build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed,
+                                unscheduled=unscheduled), scenario)

@@ -15,6 +15,7 @@ from impact.restoration import default_curves, merge_curves
 from impact.schema import (
     AREAS,
     ASSETS,
+    BLACKOUTS,
     DEPENDENCIES,
     OBSERVATIONS,
     RESTORATION,
@@ -62,6 +63,7 @@ class Scenario:
     path: Path | None = None
     readme: str = field(default="", repr=False)
     temperature: pd.DataFrame = field(default_factory=lambda: _empty(TEMPERATURE), repr=False)
+    blackouts: pd.DataFrame = field(default_factory=lambda: _empty(BLACKOUTS), repr=False)
 
     @property
     def id(self) -> str:
@@ -139,6 +141,7 @@ def _validate(
     strikes, curves = typed[STRIKES.name], typed[RESTORATION.name]
     observations, updates = typed[OBSERVATIONS.name], typed[STATUS_UPDATES.name]
     temperature = typed[TEMPERATURE.name]
+    blackouts = typed[BLACKOUTS.name]
     area_ids = set(areas["area_id"]) if areas is not None else None
     asset_ids = set(assets["asset_id"]) if assets is not None else None
     merged = merge_curves(default_curves(), curves)
@@ -150,6 +153,7 @@ def _validate(
         problems += checks.check_references(links, "service_links.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(observations, "observations.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(temperature, TEMPERATURE.name, "area_id", area_ids, "areas.csv")
+        problems += checks.check_references(blackouts, BLACKOUTS.name, "area_id", area_ids, "areas.csv")
         if links is not None:
             parents = set(areas["parent_id"])
             problems += checks.check_links(links, area_ids - parents, area_ids)
@@ -163,6 +167,8 @@ def _validate(
     if deps is not None:
         problems += checks.check_dependencies(deps)
     problems += _check_temperature(temperature, bad_cells[TEMPERATURE.name])
+    if areas is not None:
+        problems += checks.check_blackouts(blackouts, bad_cells[BLACKOUTS.name], areas)
     problems += checks.check_curve_rows(curves)
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
@@ -176,7 +182,7 @@ def _validate(
         config=config, areas=areas, assets=assets, dependencies=deps, service_links=links, strikes=strikes,
         restoration=merged, observations=observations, status_updates=updates, path=path,
         readme=readme_path.read_text(encoding="utf-8", errors="replace") if readme_path and readme_path.exists()
-        else "", temperature=temperature,
+        else "", temperature=temperature, blackouts=blackouts,
     )
 
 
@@ -251,6 +257,7 @@ def scenario_from_frames(
     observations: pd.DataFrame | None = None,
     status_updates: pd.DataFrame | None = None,
     temperature: pd.DataFrame | None = None,
+    blackouts: pd.DataFrame | None = None,
 ) -> Scenario:
     """Build and validate a scenario from DataFrames (for notebooks and tests).
 
@@ -260,7 +267,7 @@ def scenario_from_frames(
         ``{"scenario": {...}, "run": {...}}`` as in ``scenario.toml``.
     areas, assets, service_links, strikes : DataFrame
         Required tables, columns as in the data format.
-    dependencies, restoration, observations, status_updates, temperature : DataFrame, optional
+    dependencies, restoration, observations, status_updates, temperature, blackouts : DataFrame, optional
         Optional tables.
 
     Returns
@@ -276,6 +283,7 @@ def scenario_from_frames(
         AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
         SERVICE_LINKS.name: service_links, STRIKES.name: strikes, RESTORATION.name: restoration,
         OBSERVATIONS.name: observations, STATUS_UPDATES.name: status_updates, TEMPERATURE.name: temperature,
+        BLACKOUTS.name: blackouts,
     }
     texts: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:

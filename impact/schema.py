@@ -278,9 +278,29 @@ TEMPERATURE = Table(
     ),
 )
 
+BLACKOUTS = Table(
+    "blackouts.csv", False,
+    "A published schedule of rolling power cuts (as grid operators publish them by queue): from `start` to "
+    "`end`, the grid customers of the area's leaves are split evenly into `queues` queues, and each queue is "
+    "switched off `hours_off_per_day` hours a day, the queues taking turns (queue q's cut starts each local "
+    "day at q x 24 / queues hours). People already without power because of strikes are not counted twice; "
+    "assets (pumping stations, boiler houses...) are not cut. See docs/method.md, section 4a.",
+    (
+        Column("area_id", "id", True, "Area whose leaf areas follow the schedule (any level)."),
+        Column("start", "time", True, "First moment of the schedule, ISO 8601 with a UTC offset."),
+        Column("end", "time", True, "End of the schedule (excluded), ISO 8601 with a UTC offset."),
+        Column("hours_off_per_day", "float", True, "Hours each queue is without power per day.", "hours",
+               minimum=0, maximum=24),
+        Column("queues", "int", False, "Number of queues taking turns.", "1", minimum=1, maximum=24,
+               nullable=True, default="6"),
+        _SOURCE,
+    ),
+)
+
 #: All tables, in documentation order.
 TABLES: tuple[Table, ...] = (
     AREAS, ASSETS, DEPENDENCIES, SERVICE_LINKS, STRIKES, RESTORATION, OBSERVATIONS, STATUS_UPDATES, TEMPERATURE,
+    BLACKOUTS,
 )
 
 #: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours).

@@ -151,6 +151,8 @@ def run_to_netcdf(
         step("outages")
         central_steps = outage_steps(model, model.central_durations())
         central_counts = central_steps.down_counts()
+        plain = compile_scenario(scenario, blackouts=False) if len(scenario.blackouts) else None
+        plain_steps = None if plain is None else outage_steps(plain, plain.central_durations())
         sampled_steps = sampled_counts = None
         if samples > 0:
             sampled_steps = outage_steps(model, model.sample_durations(samples, seed), mapper=mapper,
@@ -162,7 +164,10 @@ def run_to_netcdf(
                                          down_counts=central_counts)
             sampled = None if sampled_steps is None else compute_from_steps(
                 model, sampled_steps, quantile_array, mapper=mapper, areas=areas, down_counts=sampled_counts)
-            return build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=areas)
+            unscheduled = None if plain is None else compute_from_steps(plain, plain_steps, quantile_array,
+                                                                        mapper=mapper, areas=areas)
+            return build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=areas,
+                                 unscheduled=unscheduled)
 
         def writer(temporary: Path) -> None:
             observed = _observation_block(scenario, model, labelled_block)

@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                     "source"),
     "status_updates": ("time", "asset_id", "status", "source"),
     "observations": ("time", "area_id", "service", "value", "unit", "source"),
+    "blackouts": ("area_id", "start", "end", "hours_off_per_day", "queues", "source"),
 }
 
 #: Default tables: a region with two districts, a substation feeding a pumping station.
@@ -105,7 +106,7 @@ _DEFAULT = object()
 
 def make_scenario(
     *, areas=_DEFAULT, assets=_DEFAULT, dependencies=None, service_links=_DEFAULT, strikes=_DEFAULT,
-    restoration=None, status_updates=None, observations=None, **settings: object,
+    restoration=None, status_updates=None, observations=None, blackouts=None, **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
 
@@ -115,7 +116,7 @@ def make_scenario(
         Required tables; defaults: region R with districts R1 (1000 people) and R2 (500),
         substation SUB and pumping station PMP in R1, R1 power through SUB, half of R2's
         water through PMP, one moderate strike on SUB at 02:00 local.
-    dependencies, restoration, status_updates, observations : DataFrame or list of dict, optional
+    dependencies, restoration, status_updates, observations, blackouts : DataFrame or list of dict, optional
         Optional tables (absent by default).
     **settings
         ``scenario.toml`` keys (``horizon_hours=48``, ``step_minutes=60``, ``start``,
@@ -133,6 +134,7 @@ def make_scenario(
         restoration=_frame(restoration, "restoration"),
         status_updates=_frame(status_updates, "status_updates"),
         observations=_frame(observations, "observations"),
+        blackouts=_frame(blackouts, "blackouts"),
     )
 
 

@@ -79,6 +79,12 @@ def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]
                 group_lost = piece if group_lost is None else iv.intersect(group_lost, piece)
             if not iv.is_empty(group_lost):
                 lost = group_lost if iv.is_empty(lost) else iv.union(lost, group_lost)
+        scheduled = model.fixed_outage(asset)
+        if scheduled:
+            fixed = np.array(scheduled, dtype=np.float64)
+            pieces = iv.normalize(np.broadcast_to(fixed[:, 0], (samples, len(fixed))).copy(),
+                                  np.broadcast_to(fixed[:, 1], (samples, len(fixed))).copy())
+            lost = pieces if iv.is_empty(lost) else iv.union(lost, pieces)
         if asset in reports_of:
             effective[asset] = _reported_outage(model, durations, struck, lost, reports_of[asset], strikes)
             continue

@@ -65,6 +65,7 @@ def asset_outages(model: Model, durations: np.ndarray, sample: int) -> list[list
                 shortened = [(a + buffer, b) for a, b in effective[member] if a + buffer < b]
                 group_lost = shortened if group_lost is None else intersect(group_lost, shortened)
             lost += group_lost
+        lost += model.fixed_outage(asset)  # scheduled cuts (rolling blackouts), the same in every sample
         reports = [(r, report) for r, report in enumerate(model.reports) if report.asset == asset]
         for r, report in reports:
             if not report.down:

@@ -18,6 +18,8 @@ from impact.figures.base import (
     CURSOR_COLOUR,
     MEAN_COLOUR,
     OBSERVATION_COLOUR,
+    SCHEDULED_COLOUR,
+    SCHEDULED_FILL,
     SERVICE_COLOURS,
     add_strikes,
     area_name,
@@ -182,6 +184,22 @@ def timeline(
             )
         )
         ymax = max(ymax, float(np.nanmax(mean)))
+
+    if "people_without_scheduled_central" in ds:
+        scheduled = np.asarray(ds["people_without_scheduled_central"].sel(sel).values, dtype=float)
+        if np.nanmax(scheduled, initial=0.0) > 0:
+            fig.add_trace(
+                cls(
+                    x=x,
+                    y=scheduled,
+                    mode="lines",
+                    name="of which rolling power cuts (central)",
+                    line={"color": SCHEDULED_COLOUR, "width": 1.5, "shape": "hv"},
+                    fill="tozeroy",
+                    fillcolor=SCHEDULED_FILL,
+                    hovertemplate=f"{hover}<br>%{{y:,.0f}} people cut by the schedule<extra>rolling cuts</extra>",
+                )
+            )
 
     scenario = getattr(result, "scenario", None)
     if observations is None and scenario is not None and len(scenario.observations):
