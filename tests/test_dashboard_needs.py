@@ -105,7 +105,7 @@ def test_needs_downloads(built) -> None:
 
     sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_FULL_XLSX)
     workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
-    assert workbook.sheetnames == ["summary", "needs", "time_series", "assets", "strikes", "metadata"]
+    assert workbook.sheetnames == ["summary", "needs", "observations", "time_series", "assets", "strikes", "metadata"]
 
 
 # ------------------------------------------------------------------------------ in a browser
