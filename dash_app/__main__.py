@@ -1,4 +1,4 @@
-"""``python -m dash_app [SCENARIO] [--host H] [--port P] [--show-assets]``: the same as ``impact serve``."""
+"""``python -m dash_app [SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets]``: as ``impact serve``."""
 
 import sys
 

@@ -15,15 +15,15 @@ from dash_app.data import DashboardData
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(scenario=None, *, show_assets: bool = False, samples: int | None = None,
+def create_app(scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None,
                seed: int | None = None) -> dash.Dash:
     """Build the dashboard for one scenario; see :func:`build_app` for the parameters."""
-    return build_app(scenario, show_assets=show_assets, samples=samples, seed=seed)[0]
+    return build_app(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)[0]
 
 
-def build_app(scenario=None, *, show_assets: bool = False, samples: int | None = None,
+def build_app(scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None,
               seed: int | None = None) -> tuple[dash.Dash, DashboardData, SimpleNamespace | None]:
-    """Build the dashboard for one scenario.
+    """Build the dashboard for one scenario, optionally against a baseline scenario.
 
     Parameters
     ----------
@@ -31,6 +31,12 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
         Bundled scenario id, scenario folder or loaded scenario; default the bundled
         ``odesa-2025-12``. A scenario that fails validation gives a page listing its
         problems.
+    baseline : str, Path or Scenario, optional
+        Baseline scenario B (bundled id, folder or loaded scenario): the page then shows
+        ``scenario`` (A) against B, both run with A's samples and seed (common random
+        numbers): B's central line on the timeline, A - B on the KPI cards and a tab
+        comparing person-hours and peaks. A baseline that fails validation, or has no area
+        or time step in common with A, gives the problems page.
     show_assets : bool
         Send asset positions to the browser and draw them on the map. Off by default:
         only area-level results leave the server.
@@ -42,8 +48,9 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
     app : dash.Dash
         Serves every script, style sheet and font itself (no CDN, no map tiles).
     data : DashboardData
-        The scenario and its cached runs. Its baseline run has started in a background
-        thread (``data.result()`` waits for it; ``data.baseline_status()`` says where it is).
+        The scenario and its cached runs. Its baseline run (then B's) has started in a
+        background thread (``data.result()`` and ``data.reference_result()`` wait for them;
+        ``data.baseline_status()`` says where they are).
     callbacks : SimpleNamespace or None
         The page's callbacks as plain functions (None when the scenario did not load).
 
@@ -53,7 +60,7 @@ def build_app(scenario=None, *, show_assets: bool = False, samples: int | None =
     run is done gets the header and a progress panel at once, which fills in with the
     dashboard when the run ends; a later visit gets the dashboard straight away.
     """
-    data = DashboardData(scenario, show_assets=show_assets, samples=samples, seed=seed)
+    data = DashboardData(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)
     data.start_baseline()
     app = dash.Dash(
         __name__,

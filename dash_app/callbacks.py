@@ -29,8 +29,18 @@ from dash_app.compact import (
     top_of,
     without_strikes,
 )
+from dash_app.comparison import (
+    against_figures,
+    comparison_figure,
+    comparison_notes,
+    comparison_rows,
+    comparison_summary,
+    reference_line,
+    signed,
+)
 from dash_app.data import DashboardData
 from dash_app.layout import SERVICE_LABELS, body_for
+from dash_app.scores import observation_hover, observation_score, reported_counts, score_line, scored_observations
 from dash_app.views import (
     REST_AREA,
     Kpi,
@@ -48,6 +58,7 @@ from impact.export.excel import write_excel, write_needs_excel
 from impact.export.hxl_csv import write_needs_csv
 from impact.export.tidy import local_times, timezone_of
 from impact.figures import area_map, areas_timeline, asset_status, services_timeline, timeline
+from impact.figures.base import CENTRAL_COLOUR, offsets_label, scatter_class, wall_clock
 from impact.figures.timeline import cursor_shape
 from impact.observations import observations_in_people
 from impact.whatif import WhatIf, whatif_from_dict
@@ -79,7 +90,10 @@ class FigureParts:
     axis : tuple
         Wall-clock time axis (:func:`dash_app.compact.time_axis`).
     observations : pandas.DataFrame or None
-        The scenario's observations in people, drawn on the timeline.
+        The reported figures drawn on the timeline, in people: those the run scored
+        (:func:`dash_app.scores.scored_observations`), else the scenario's own.
+    scores : pandas.DataFrame or None
+        The run's scores of the reported figures (None when it has none).
     map_level : (int or None, str)
         Admin level the map draws and the note saying so (:func:`dash_app.views.map_level`).
     assets : (list of str or None, str)
@@ -92,16 +106,19 @@ class FigureParts:
     observations: pd.DataFrame | None
     map_level: tuple[int | None, str]
     assets: tuple[list[str] | None, str]
+    scores: pd.DataFrame | None = None
 
     @classmethod
     def of(cls, result: impact.Result) -> FigureParts:
         """Build the parts of ``result``."""
         ds = result.dataset
         scenario = result.scenario
-        observations = (observations_in_people(scenario.observations, scenario.config.persons_per_household)
-                        if len(scenario.observations) else None)
+        scores = scored_observations(ds)
+        observations = scores
+        if scores is None and "observation" not in ds.dims and len(scenario.observations):
+            observations = observations_in_people(scenario.observations, scenario.config.persons_per_household)
         return cls(bare=without_strikes(ds), marks=strike_marks(ds), axis=time_axis(ds), observations=observations,
-                   map_level=map_level(ds), assets=busiest_assets(ds))
+                   map_level=map_level(ds), assets=busiest_assets(ds), scores=scores)
 
 
 def _with_note(layout: dict, note: str) -> None:
@@ -125,11 +142,22 @@ def _range(low: float, high: float, unit: str = "") -> str:
     return f"5–95 %: {_number(low)}–{_number(high)}{unit}"
 
 
-def kpi_card(kpi: Kpi) -> dbc.Col:
-    """One KPI card."""
+def _against_line(kpi: Kpi) -> html.Div | str:
+    """The card's line on a baseline scenario B: B's figures and A - B, now and at peak."""
+    against = kpi.against
+    if against is None:
+        return ""
+    return html.Div([
+        html.Strong(f"B ({against.name}) "), f"{_number(against.now)} now, A − B {signed(against.now_difference)}",
+        html.Br(), f"peak {_number(against.peak)}, A − B {signed(against.peak_difference)}",
+    ], className="small mt-1 kpi-against", id=f"kpi-{kpi.service}-against")
+
+
+def kpi_card(kpi: Kpi, baseline_label: str = "baseline") -> dbc.Col:
+    """One KPI card; ``baseline_label`` names the run without the what-if (when one is on screen)."""
     baseline = ""
     if kpi.baseline_now is not None:
-        baseline = f"baseline: {_number(kpi.baseline_now)} now, {_number(kpi.baseline_peak)} at peak"
+        baseline = f"{baseline_label}: {_number(kpi.baseline_now)} now, {_number(kpi.baseline_peak)} at peak"
     restore = kpi.restored_by or "no outage"
     restore_range = _range(kpi.restore_hours_low, kpi.restore_hours_high, " h after peak")
     return dbc.Col(dbc.Card(dbc.CardBody([
@@ -143,6 +171,7 @@ def kpi_card(kpi: Kpi) -> dbc.Col:
         html.Div([html.Strong("90 % back "), restore, html.Br(), html.Span(restore_range, className="text-muted")],
                  className="small mt-1"),
         html.Div(baseline, className="small text-primary mt-1"),
+        _against_line(kpi),
     ]), className=f"h-100 border-top border-4 kpi-{kpi.service}"), md=4)
 
 
@@ -170,6 +199,37 @@ def needs_table(view: NeedsView) -> list:
     return [head, body]
 
 
+def compare_table(summary: pd.DataFrame) -> list:
+    """The comparison table's header and body: per service person-hours and peaks of A, B and A - B."""
+    headers = ["person-hours A", "person-hours B", "A − B", "peak A", "peak B", "A − B", "peak time A",
+               "peak time B"]
+    head = html.Thead(html.Tr([html.Th("service"), *[html.Th(h, className="text-end") for h in headers]]))
+
+    def peak(value: str, band: str) -> list:
+        return [html.Strong(value), html.Br(), html.Span(band, className="text-muted")] if band else [value]
+
+    body = html.Tbody([
+        html.Tr([html.Td(row["service"]), html.Td(row["hours_a"], className="text-end"),
+                 html.Td(row["hours_b"], className="text-end"),
+                 html.Td(row["hours_difference"], className="text-end fw-semibold"),
+                 html.Td(peak(row["peak_a"], row["peak_range_a"]), className="text-end"),
+                 html.Td(peak(row["peak_b"], row["peak_range_b"]), className="text-end"),
+                 html.Td(row["peak_difference"], className="text-end fw-semibold"),
+                 html.Td(row["peak_time_a"], className="text-end"), html.Td(row["peak_time_b"], className="text-end")])
+        for row in comparison_rows(summary)
+    ])
+    return [head, body]
+
+
+def _observation_hover(figure: dict, scores: pd.DataFrame, ds, service: str, area: str) -> None:
+    """Give the ``observed`` markers of a timeline figure dict what the model says at each report, in place."""
+    for trace in figure["data"]:
+        if trace.get("name") == "observed":
+            texts, template = observation_hover(scores, ds, service, area)  # the markers, in the same order
+            trace["customdata"] = texts
+            trace["hovertemplate"] = template
+
+
 def _window_range(ds, window) -> list:
     times = local_times(ds["time"].values, timezone_of(ds)).tz_localize(None)
     first, last = int(window[0]), int(window[1])
@@ -191,6 +251,15 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
 
     def parts(result) -> FigureParts:
         return data.derived(result, "figure parts", lambda: FigureParts.of(result))
+
+    def reference():
+        """The run of the baseline scenario B, or None without one."""
+        return data.reference_result() if data.has_reference else None
+
+    def summary_of(current, area):
+        """Person-hours and peaks of ``current`` (A) and B in ``area`` (computed once per run and area)."""
+        return data.derived(current, f"comparison {area}", lambda: comparison_summary(
+            current.dataset, reference().dataset, area, data.names))
 
     def needs_of(result):
         return data.derived(result, "needs", lambda: impact.needs(result))
@@ -214,11 +283,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             lines, areas, note = area_lines(pieces.bare, service, area)
             figure = areas_timeline(lines, service, areas)
         else:
-            figure = timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
-                              observations=pieces.observations,
-                              baseline=baseline.dataset if baseline is not None else None)
+            figure = _band_timeline(pieces, ds, service, area, band, baseline, reference())
         height = top_of(figure)
         drawn = figure.to_plotly_json()
+        if mode not in ("services", "areas") and pieces.scores is not None:
+            _observation_hover(drawn, pieces.scores, ds, service, area)
         add_strike_marks(drawn, pieces.marks, height * 1.05 if height > 0 else 1.0)
         layout = drawn["layout"]
         layout["shapes"] = [cursor_shape(ds, ds["time"].values[int(step)]), *layout["shapes"]]
@@ -243,11 +312,45 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         patch["layout"]["shapes"][0]["x1"] = moment
         return patch
 
+    def _band_timeline(pieces, ds, service, area, band, baseline, against):
+        """The timeline of one service with its band, observations, and the runs it is shown against.
+
+        Without a baseline scenario B, a what-if's baseline is the grey dotted line. With B,
+        B is the grey dotted line (as in :func:`impact.figures.compare_timeline`) and a
+        what-if's baseline (A without it) a light blue dotted one.
+        """
+        if against is None or area not in against.dataset.indexes["area"]:  # B lacks the area: A alone
+            return timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
+                            observations=pieces.observations,
+                            baseline=baseline.dataset if baseline is not None else None)
+        figure = timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
+                          observations=pieces.observations,
+                          baseline=reference_line(ds, against.dataset, service, area))
+        hover = "%{x|%Y-%m-%d %H:%M} " + offsets_label(ds).split(", ")[-1] + "<br>%{y:,.0f} people"
+        name_a, name_b = data.names
+        figure.update_traces(selector={"name": "baseline (central)"}, name=f"B: {name_b} (central)",
+                             hovertemplate=f"{hover}<extra>B: {name_b}</extra>")
+        figure.update_traces(selector={"name": "central estimate"}, name=f"A: {name_a} (central)",
+                             hovertemplate=f"{hover}<extra>A: {name_a}</extra>")
+        if baseline is not None:
+            x = wall_clock(ds["time"].values, timezone_of(ds))
+            y = baseline.dataset["people_without_central"].sel(service=service, area=area).values
+            figure.add_trace(scatter_class(len(x))(
+                x=x, y=np.asarray(y, dtype=float), mode="lines", name=f"A: {name_a} without the what-if (central)",
+                line={"color": CENTRAL_COLOUR, "width": 2, "dash": "dot", "shape": "hv"}, opacity=0.5,
+                hovertemplate=f"{hover}<extra>A without the what-if</extra>"))
+        return figure
+
     def cursor_views(service, area, step, store):
         current, baseline = results(store)
         ds = current.dataset
         step = int(step)
-        cards = [kpi_card(k) for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None)]
+        against = None
+        if data.has_reference:
+            against = against_figures(ds, reference().dataset, summary_of(current, area), area, step, data.names[1])
+        label = "without the what-if" if data.has_reference else "baseline"
+        cards = [kpi_card(k, label) for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None,
+                                                  against)]
         level, note = parts(current).map_level
         figure = area_map(current, service, ds["time"].values[step], level=level, assets=data.asset_positions())
         figure.update_layout(title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"}, uirevision=service,
@@ -298,8 +401,10 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         store = None if whatif.is_baseline else {
             "repair_time_factor": whatif.repair_time_factor, "extra_backup_hours": whatif.extra_backup_hours,
             "disabled_strikes": sorted(whatif.disabled_strikes)}
-        status = (f"Showing what-if: {whatif.describe()} (grey dotted line and 'baseline' figures: the baseline; "
-                  f"run in {seconds:.2f} s)" if store else "Showing the baseline.")
+        shown_as = ("light blue dotted line and 'without the what-if' figures: A without it" if data.has_reference
+                    else "grey dotted line and 'baseline' figures: the baseline")
+        status = (f"Showing what-if: {whatif.describe()} ({shown_as}; run in {seconds:.2f} s)" if store
+                  else "Showing the baseline.")
         return store, status, no_update, no_update, no_update
 
     def click_to_cursor(click):
@@ -350,6 +455,63 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             return no_update, html.Span(f"Not sent: {error}", className="text-danger")
         return dcc.send_bytes(content, filename=name), f"Sent {name} ({len(content) / 1e6:,.1f} MB)."
 
+    def observation_line(service, area, store):
+        """The line under the KPI cards: how the run on screen (and B's) compares with the reported figures."""
+        current = results(store)[0]
+        ds = current.dataset
+        scores = parts(current).scores
+        score = observation_score(scores, ds, service, area)
+        others = {s: n for s, n in reported_counts(scores).items() if s != service}
+        against = None
+        if data.has_reference and score is not None:
+            ref = reference()
+            against = observation_score(parts(ref).scores, ref.dataset, service)
+        name = str(ds["name"].sel(area=area).values) if area in ds.indexes["area"] else area
+        return score_line(score, others=others, area_name=name, reference=against, reference_name=data.names[1])
+
+    def compare_panel(service, area, window, store, tab):
+        """The comparison tab: title, table (person-hours and peaks of A, B, A - B), figure and notes.
+
+        Computed only while the tab is open (``tab == "compare"``); otherwise nothing is sent.
+        """
+        if tab != "compare" or not data.has_reference:
+            return no_update, no_update, no_update, no_update
+        current = results(store)[0]
+        against = reference()
+        ds = current.dataset
+        whatif = whatif_from_dict(store)
+        name_a, name_b = data.names
+        label_a = name_a if whatif.is_baseline else f"{name_a} with the what-if"
+        place = f"{ds['name'].sel(area=area).values} ({area})" if area in ds.indexes["area"] else area
+        summary = summary_of(current, area)
+        if summary is None:
+            return (f"{place}: not in baseline B ({name_b}), nothing to compare", [], {"data": [], "layout": {}},
+                    "Choose an area both scenarios have.")
+        title = (f"{place}: A ({label_a}) against baseline B ({name_b}), central estimates; "
+                 "A − B above 0: more people without service in A")
+        pieces = parts(current)
+        drawn = comparison_figure(pieces.bare, parts(against).bare, service, area, (label_a, name_b))
+        height = top_of(drawn)  # A - B never exceeds A: the top row's highest point
+        figure = drawn.to_plotly_json()
+        add_strike_marks(figure, pieces.marks, height * 1.05 if height > 0 else 1.0)
+        new_range = _window_range(ds, window)
+        merge(figure["layout"], {
+            "xaxis": {"range": new_range}, "xaxis2": {"range": new_range},
+            "margin": {"t": 70, "l": 60, "r": 10, "b": 40},
+            "title": {"text": f"People without {SERVICE_LABELS.get(service, service).lower()} over time: A and B "
+                              "(top), A − B (bottom)", "font": {"size": 14}, "y": 0.98},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 11}},
+            "uirevision": f"compare-{service}-{area}",
+        })
+        compact_time_axis(figure, pieces.axis)
+        notes = [f"Both run with {data.samples:,} samples and seed {data.seed} (common random numbers: each outage "
+                 "of the two scenarios gets the same random repair time, so A − B comes from what differs between "
+                 "them). Person-hours over the horizon; below each peak the 5–95 % range of the per-sample peak "
+                 "(a difference of quantiles is not a quantile of the difference). Every area: "
+                 f"`impact compare {data.source} {data.reference_source} --out FILE.xlsx`."]
+        notes += data.derived(current, "comparison notes", lambda: comparison_notes(ds, against.dataset))
+        return title, compare_table(summary), figure, " ".join(notes)
+
     def poll_progress(_n_intervals):
         """While the baseline run is under way: the progress panel; then the dashboard (or the error), polling off."""
         status = data.baseline_status()
@@ -359,6 +521,7 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
         assets_figure=assets_figure, apply_window=apply_window, run_whatif=run_whatif,
         click_to_cursor=click_to_cursor, download=download, poll_progress=poll_progress, needs_panel=needs_panel,
+        observation_line=observation_line, compare_panel=compare_panel,
     )
 
 
@@ -413,6 +576,17 @@ def register(app, data: DashboardData) -> SimpleNamespace:
         Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_WINDOW, "value"),
         Input(ids.STORE_WHATIF, "data"),
     )(cb.needs_panel)
+    app.callback(
+        Output(ids.OBSERVATION_SCORE, "children"),
+        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.STORE_WHATIF, "data"),
+    )(cb.observation_line)
+    if data.has_reference:
+        app.callback(
+            Output(ids.COMPARE_TITLE, "children"), Output(ids.COMPARE_TABLE, "children"),
+            Output(ids.COMPARE_GRAPH, "figure"), Output(ids.COMPARE_NOTE, "children"),
+            Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_WINDOW, "value"),
+            Input(ids.STORE_WHATIF, "data"), Input(ids.TABS, "value"),
+        )(cb.compare_panel)
     app.callback(
         Output(ids.PAGE_BODY, "children"), Output(ids.PROGRESS_INTERVAL, "disabled"),
         Input(ids.PROGRESS_INTERVAL, "n_intervals"), prevent_initial_call=True,

@@ -23,8 +23,9 @@ FILTER_BAND = "filter-band"
 CURSOR_SLIDER = "cursor-slider"
 CURSOR_LABEL = "cursor-label"
 
-# KPI cards
+# KPI cards, and under them the score of the reported figures
 KPI_ROW = "kpi-row"
+OBSERVATION_SCORE = "observation-score"
 
 # charts and tables
 TIMELINE_GRAPH = "timeline-graph"
@@ -38,6 +39,16 @@ NEEDS_PANEL = "needs-panel"
 NEEDS_TITLE = "needs-title"
 NEEDS_TABLE = "needs-table"
 NEEDS_NOTE = "needs-note"
+
+# comparison with a baseline scenario B (a tab; only with ``impact serve A --baseline B``)
+COMPARE_PANEL = "compare-panel"
+COMPARE_TITLE = "compare-title"
+COMPARE_TABLE = "compare-table"
+COMPARE_GRAPH = "compare-graph"
+COMPARE_NOTE = "compare-note"
+
+#: Ids on the page only when a baseline scenario B is given.
+BASELINE_ONLY = frozenset({COMPARE_PANEL, COMPARE_TITLE, COMPARE_TABLE, COMPARE_GRAPH, COMPARE_NOTE})
 
 # what-ifs
 WHATIF_REPAIR = "whatif-repair"

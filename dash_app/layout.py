@@ -35,13 +35,24 @@ SERVICE_LABELS = {"power": "Electricity", "water": "Water", "heat": "Heating"}
 
 
 def problems_page(data: DashboardData) -> html.Div:
-    """What the page shows for a scenario that failed validation."""
+    """What the page shows for a scenario (or baseline scenario B) that failed validation or cannot be compared.
+
+    Every problem is one item of the list ``PAGE_PROBLEMS``; those of B start with ``baseline``.
+    """
+    lines, items = [], [html.Li(html.Code(problem)) for problem in data.problems]
+    if data.problems:
+        lines.append(f"{data.source}: {len(data.problems)} problem(s).")
+    if data.reference_problems:
+        lines.append(f"Baseline {data.reference_source}: {len(data.reference_problems)} problem(s).")
+        items += [html.Li(html.Code(problem if problem.startswith("cannot compare") else f"baseline: {problem}"))
+                  for problem in data.reference_problems]
+    title = "Scenario could not be loaded" if data.problems else "Baseline scenario could not be used"
     return dbc.Container([
-        html.H1("Scenario could not be loaded", id=ids.HEADER_TITLE, className="h3 mt-3"),
+        html.H1(title, id=ids.HEADER_TITLE, className="h3 mt-3"),
         dbc.Alert([
-            html.P(f"{data.source}: {len(data.problems)} problem(s). Fix them and restart the dashboard; "
-                   "`impact validate` lists the same problems."),
-            html.Ul([html.Li(html.Code(problem)) for problem in data.problems], id=ids.PAGE_PROBLEMS),
+            html.P(" ".join(lines) + " Fix them and restart the dashboard; `impact validate` lists the same "
+                   "problems of a scenario folder."),
+            html.Ul(items, id=ids.PAGE_PROBLEMS),
         ], color="danger"),
     ], fluid=True)
 
@@ -213,17 +224,49 @@ def _needs_panel() -> html.Div:
 
 
 def _header(data: DashboardData) -> dbc.Navbar:
-    """Title, scenario id, samples, seed and time zone: all known before the run."""
+    """Title, scenario id, samples, seed and time zone (and the baseline scenario B): all known before the run."""
     config = data.scenario.config
+    against = []
+    if data.has_reference:
+        against = [html.Br(), html.Small(
+            f"A: {data.names[0]} · against baseline B: {data.names[1]} · both with the same samples and seed",
+            title=f"Baseline B: {data.reference.title} ({data.reference_source})", className="text-white-50")]
     return dbc.Navbar(dbc.Container([
         html.Span([
             html.H1(data.title, id=ids.HEADER_TITLE, className="h5 mb-0 text-white"),
             html.Small(f"scenario {data.scenario.id} · {data.samples} samples · seed {data.seed} · "
                        f"times {config.timezone}", className="text-white-50"),
+            *against,
         ]),
         dbc.Badge("illustrative data" if "ILLUSTRATIVE" in data.title.upper() else "", color="warning",
                   text_color="dark"),
     ], fluid=True), color="dark", dark=True, className="py-2")
+
+
+def _compare_panel() -> html.Div:
+    """The comparison tab (with a baseline scenario B): A, B and A - B in the selected area (filled by a callback)."""
+    return html.Div([
+        html.H3(id=ids.COMPARE_TITLE, className="h6 mt-3 mb-2"),
+        dbc.Table(id=ids.COMPARE_TABLE, bordered=False, striped=True, hover=True, size="sm", responsive=True,
+                  className="small"),
+        dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": "420px"}),
+        html.P(id=ids.COMPARE_NOTE, className="small text-muted"),
+    ], id=ids.COMPARE_PANEL, className="px-1")
+
+
+def _tabs(data: DashboardData) -> dcc.Tabs:
+    """The tabs under the charts; with a baseline scenario B the comparison comes first, and is open."""
+    tabs = [
+        dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table()),
+        dcc.Tab(label="Asset status (ports and logistics included)", value="assets",
+                children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"})),
+        dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
+    ]
+    if data.has_reference:
+        tabs.insert(0, dcc.Tab(label=f"A against baseline B ({data.names[1]})", value="compare",
+                               children=_compare_panel()))
+    return dcc.Tabs(id=ids.TABS, value="compare" if data.has_reference else "areas", children=tabs,
+                    className="mt-2")
 
 
 def dashboard_body(data: DashboardData, setup: PageSetup):
@@ -234,6 +277,7 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
             dbc.Col(_sidebar(setup), width=3, className="px-0"),
             dbc.Col([
                 dbc.Row(id=ids.KPI_ROW, className="g-2 my-2"),
+                html.Div(id=ids.OBSERVATION_SCORE, className="small mb-2", role="status"),
                 html.Div([
                     dbc.Label("Time cursor", html_for=ids.CURSOR_SLIDER, className="fw-semibold small mb-0 me-2"),
                     html.Span(setup.start_label, id=ids.CURSOR_LABEL, className="small", **{"aria-live": "polite"}),
@@ -245,12 +289,7 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
                             width=7),
                     dbc.Col(dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}), width=5),
                 ], className="g-2"),
-                dcc.Tabs(id=ids.TABS, value="areas", children=[
-                    dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table()),
-                    dcc.Tab(label="Asset status (ports and logistics included)", value="assets",
-                            children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"})),
-                    dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
-                ], className="mt-2"),
+                _tabs(data),
                 html.P(setup.caveats, className="small text-muted mt-2"),
             ], width=9),
         ]), fluid=True),
@@ -270,6 +309,9 @@ def progress_body(data: DashboardData, status: Status) -> dbc.Container:
     what = (f"{data.samples:,} Monte Carlo samples" if data.samples else "the central estimate") + (
         f" for {len(scenario.areas):,} areas, {len(scenario.assets):,} assets, {len(scenario.strikes):,} strikes "
         f"and {steps:,} time steps")
+    if data.has_reference:
+        what += (f", then the same for the baseline scenario {data.names[1]} ({len(data.reference.areas):,} areas, "
+                 f"{len(data.reference.strikes):,} strikes; same seed)")
     return dbc.Container(dbc.Card(dbc.CardBody([
         html.H2("Running the model for this scenario", className="h5"),
         html.P(f"The dashboard opens when the run is done: {what}. It runs once; later visits open at once.",

@@ -108,11 +108,11 @@ class RunProgress:
         with self._lock:
             self._state, self._ended = DONE, self._clock()
 
-    def fail(self, error: BaseException) -> None:
-        """Mark the run as failed with ``error`` (kept as ``"Type: message"``)."""
+    def fail(self, error: BaseException, context: str = "") -> None:
+        """Mark the run as failed with ``error`` (kept as ``"<context>Type: message"``)."""
         with self._lock:
             self._state, self._ended = FAILED, self._clock()
-            self._error = f"{type(error).__name__}: {error}"
+            self._error = f"{context}{type(error).__name__}: {error}"
 
     def snapshot(self) -> Status:
         """The current :class:`Status` (a consistent copy)."""

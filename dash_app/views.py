@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from dash_app.comparison import Against
 from impact.export.tidy import local_times, timezone_of
 from impact.figures import top_area
 
@@ -103,6 +104,7 @@ class Kpi:
     population: int
     baseline_now: float | None = None
     baseline_peak: float | None = None
+    against: Against | None = None
 
 
 def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
@@ -111,13 +113,17 @@ def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
     return pd.Timestamp(value).tz_localize("UTC").tz_convert(timezone_of(ds))
 
 
-def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None) -> list[Kpi]:
+def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None,
+         against: dict[str, Against] | None = None) -> list[Kpi]:
     """KPI figures per service for ``area`` at time step ``step``.
 
     ``now`` is the central estimate at the cursor with the lowest-highest quantile range;
     ``peak`` the central peak with the range of the per-sample peaks; ``restored_by`` the
     local time at which 90 % of the central peak is back (empty when not within the
     horizon), with the range of per-sample hours from peak to 90 % restored.
+    ``baseline`` (the run without the what-if on screen) adds its figures now and at peak;
+    ``against`` (per service, a baseline scenario B's figures and A - B, see
+    :func:`dash_app.comparison.against_figures`) adds those.
     """
     at = ds.sel(area=area)
     has_quantiles = ds.sizes["quantile"] > 0
@@ -150,6 +156,7 @@ def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = Non
                           if baseline is not None else None),
             baseline_peak=(float(baseline["peak_people_without_central"].sel(service=service, area=area))
                            if baseline is not None else None),
+            against=(against or {}).get(service),
         ))
     return cards
 

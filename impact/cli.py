@@ -251,11 +251,14 @@ def serve(
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8050,
     show_assets: Annotated[bool, typer.Option("--show-assets", help="Send asset positions to the browser.")] = False,
+    baseline: Annotated[str | None, typer.Option(
+        metavar="B", help="Baseline scenario (bundled id or folder): show SCENARIO against it, A - B; both run "
+                          "with SCENARIO's samples and seed.")] = None,
 ) -> None:
     """Open the dashboard (http://127.0.0.1:8050 by default)."""
     from dash_app.serve import serve as serve_dashboard
 
-    serve_dashboard(scenario, host=host, port=port, show_assets=show_assets)
+    serve_dashboard(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets)
 
 
 @app.command()
