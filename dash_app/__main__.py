@@ -1,4 +1,7 @@
-"""``python -m dash_app [SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets]``: as ``impact serve``."""
+"""``python -m dash_app [SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets] [--workers N]``.
+
+The same as ``impact serve``.
+"""
 
 import sys
 

@@ -11,6 +11,7 @@ from flask_compress import Compress
 
 from dash_app import callbacks, layout
 from dash_app.data import DashboardData
+from dash_app.security import add_security_headers
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -46,7 +47,9 @@ def build_app(scenario=None, *, baseline=None, show_assets: bool = False, sample
     Returns
     -------
     app : dash.Dash
-        Serves every script, style sheet and font itself (no CDN, no map tiles).
+        Serves every script, style sheet and font itself (no CDN, no map tiles); every
+        response carries the security headers of :func:`dash_app.security.add_security_headers`
+        (a strict Content-Security-Policy, no framing, no sniffing, no referrer).
     data : DashboardData
         The scenario and its cached runs. Its baseline run (then B's) has started in a
         background thread (``data.result()`` and ``data.reference_result()`` wait for them;
@@ -84,4 +87,5 @@ def build_app(scenario=None, *, baseline=None, show_assets: bool = False, sample
     else:
         app.layout = layout.page(data)
     registered = callbacks.register(app, data) if data.ok else None
+    add_security_headers(app)
     return app, data, registered

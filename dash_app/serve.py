@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 
 #: Address the dashboard listens on unless told otherwise: this machine only.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 
+#: Seconds a gunicorn worker may spend on one request (a what-if reruns the model).
+WORKER_TIMEOUT = 300
+#: Threads per gunicorn worker: the page polls while a callback runs.
+WORKER_THREADS = 4
+
+
+class ServeError(RuntimeError):
+    """The dashboard cannot be served as asked (e.g. gunicorn is not installed)."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost`` (reachable from this machine only).
+
+    Parameters
+    ----------
+    host : str
+        Host name or IP address, IPv6 with or without brackets.
+
+    Returns
+    -------
+    bool
+    """
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str:
+    """The warning printed when the dashboard listens on a non-loopback ``host``."""
+    return (f"warning: listening on {host}: anyone who can reach this machine on that interface can open the "
+            "dashboard and its data, which is sensitive (damage and outages of infrastructure). Keep the default "
+            "127.0.0.1 and put the dashboard behind a reverse proxy with TLS and authentication "
+            "(docs/dashboard.md, 'Serving to others').")
+
 
 def serve(scenario: str | None = None, *, baseline: str | None = None, host: str = DEFAULT_HOST,
-          port: int = DEFAULT_PORT, show_assets: bool = False) -> None:
-    """Build the app for ``scenario`` and serve it until interrupted (debug off).
+          port: int = DEFAULT_PORT, show_assets: bool = False, workers: int | None = None) -> None:
+    """Build the app for ``scenario`` and serve it until interrupted (debug always off).
 
     Parameters
     ----------
@@ -21,23 +59,93 @@ def serve(scenario: str | None = None, *, baseline: str | None = None, host: str
         Baseline scenario B (bundled id or folder): the page shows ``scenario`` against it.
     host : str
         Interface to listen on; anything but loopback makes the dashboard reachable from
-        other machines, which prints a warning.
+        other machines, which prints a warning on stderr.
     port : int
         TCP port.
     show_assets : bool
         Send asset positions to the browser (off by default).
+    workers : int, optional
+        Serve with gunicorn and this many worker processes (each builds the app and runs the
+        model itself); default Flask's development server in this process.
+
+    Raises
+    ------
+    ServeError
+        ``workers`` is given but gunicorn is not installed, or is below 1.
     """
+    if workers is not None:
+        _check_gunicorn(workers)
+    if not is_loopback(host):
+        print(exposure_warning(host), file=sys.stderr)
+    if workers is not None:
+        _serve_gunicorn(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets,
+                        workers=workers)
+        return
     from dash_app.app import build_app
 
     app, data, _ = build_app(scenario, baseline=baseline, show_assets=show_assets)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {host}: anyone who can reach this machine can open the dashboard",
-              file=sys.stderr)
     if data.problems:
         print(f"{data.source}: {len(data.problems)} problem(s); the page lists them", file=sys.stderr)
     if data.reference_problems:
         print(f"baseline {data.reference_source}: {len(data.reference_problems)} problem(s); the page lists them",
               file=sys.stderr)
     against = f" against the baseline {data.reference_source}" if data.has_reference else ""
-    print(f"dashboard for {data.source}{against} at http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    print(f"dashboard for {data.source}{against} at http://{_url_host(host)}:{port}/ (Ctrl+C to stop)",
+          file=sys.stderr)
+    # debug=False explicitly: DASH_DEBUG cannot turn it on (nor the dev tools or the reloader with it)
     app.run(host=host, port=port, debug=False)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _check_gunicorn(workers: int) -> None:
+    if workers < 1:
+        raise ServeError(f"--workers {workers}: give at least 1 worker process")
+    if sys.platform == "win32":
+        raise ServeError("--workers needs gunicorn, which does not run on Windows; leave --workers out")
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        raise ServeError("--workers needs gunicorn, which is not installed: "
+                         "pip install 'humanitarian-impact[serve]' (or pip install gunicorn)") from None
+
+
+def _serve_gunicorn(scenario: str | None, *, baseline: str | None, host: str, port: int, show_assets: bool,
+                    workers: int) -> None:
+    """Run gunicorn in this process (as its master) with ``workers`` workers, each building the app."""
+    from gunicorn.app.base import BaseApplication
+
+    class DashboardApplication(BaseApplication):
+        """gunicorn application whose workers each build the dashboard after the fork."""
+
+        def load_config(self):
+            options = {
+                "bind": f"{_url_host(host)}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": WORKER_THREADS,
+                "timeout": WORKER_TIMEOUT,
+                "graceful_timeout": 10,
+                "preload_app": False,
+                "proc_name": "impact-dashboard",
+                "accesslog": None,
+                "errorlog": "-",
+                # gunicorn >= 25: no control socket (it would listen under $HOME or $XDG_RUNTIME_DIR)
+                "control_socket_disable": True,
+            }
+            for name, value in options.items():
+                if name in self.cfg.settings:
+                    self.cfg.set(name, value)
+
+        def load(self):
+            from dash_app.wsgi import create_server
+
+            return create_server(scenario, baseline=baseline, show_assets=show_assets)
+
+    source = scenario or "odesa-2025-12"
+    against = f" against the baseline {baseline}" if baseline else ""
+    print(f"dashboard for {source}{against} at http://{_url_host(host)}:{port}/ with {workers} gunicorn "
+          "worker(s) (Ctrl+C to stop)", file=sys.stderr)
+    DashboardApplication().run()

@@ -110,6 +110,9 @@ REASONS: dict[str, str] = {
 #: Columns of :attr:`AcledImport.strikes` (those of ``strikes.csv`` that ACLED can fill).
 STRIKE_COLUMNS: tuple[str, ...] = ("strike_id", "time", "asset_id", "damage_state", "killed", "source", "notes")
 
+#: Columns of ``strikes.csv`` whose formula-like text is neutralised (text from the ACLED file).
+_NEUTRALISED_STRIKE_COLUMNS: tuple[str, ...] = ("strike_id", "source", "notes")
+
 #: Columns of :attr:`AcledImport.account`, one row per data row of the ACLED file.
 ACCOUNT_COLUMNS: tuple[str, ...] = (
     "line", "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
@@ -297,15 +300,36 @@ class AcledImport:
         return pd.DataFrame(records, columns=["reason_code", "description", "rows", "lines"])
 
     def strikes_csv(self) -> str:
-        """The strikes as the text of a ``strikes.csv`` file (times ISO 8601 with their UTC offset)."""
+        """The strikes as the text of a ``strikes.csv`` file (times ISO 8601 with their UTC offset).
+
+        Notes
+        -----
+        Text taken from the ACLED file (``strike_id``, ``source``, ``notes``) that a spreadsheet
+        would read as a formula (starting with ``= + - @``, tab or carriage return) is prefixed
+        with ``'`` (:func:`impact.export.tidy.neutralise`); the file stays a valid scenario table
+        because no other table refers to a strike id. ``asset_id`` is left exactly as in the
+        scenario's ``assets.csv`` (changing it would break the reference); ``time``,
+        ``damage_state`` and ``killed`` cannot start with those characters.
+        """
+        from impact.export.tidy import neutralise
+
         frame = self.strikes.copy()
+        for name in _NEUTRALISED_STRIKE_COLUMNS:
+            frame[name] = frame[name].map(neutralise)
         frame["time"] = [moment.isoformat() for moment in frame["time"]]
         frame["killed"] = ["" if pd.isna(value) else str(int(value)) for value in frame["killed"]]
         return frame.to_csv(index=False, lineterminator="\n")
 
     def account_csv(self) -> str:
-        """The per-row account as CSV text."""
-        return self.account.to_csv(index=False, lineterminator="\n")
+        """The per-row account as CSV text, with formula-like text neutralised.
+
+        Text cells starting with ``= + - @``, tab or carriage return are prefixed with ``'``
+        (:func:`impact.export.tidy.neutralise_frame`); numbers stay numbers, including the
+        coordinates kept as read (``-45.0``).
+        """
+        from impact.export.tidy import neutralise_frame
+
+        return neutralise_frame(self.account, keep_numbers=True).to_csv(index=False, lineterminator="\n")
 
     def write_strikes(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`strikes_csv` to ``path`` atomically (complete or not at all); return the path."""

@@ -1,12 +1,17 @@
 """The ``impact`` command line (DESIGN section 5).
 
 Bad input never gives a traceback: problems are printed as ``file:line: column: message``
-on standard error and the exit code is 2. Output files are written atomically.
+on standard error and the exit code is 2. Output files are written atomically: a failed
+write (a full disk included) exits with 2 and leaves no partial file, and SIGINT or SIGTERM
+stop the command with one line and exit code 130 or 143 (see :func:`main`).
 """
 
 from __future__ import annotations
 
+import errno
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +56,19 @@ def _stderr() -> Console:
 def _fail(message: str) -> typer.Exit:
     _stderr().print(message, markup=False)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _write_failed(out: Path | str, error: BaseException) -> typer.Exit:
+    """Print a one-line error for a failed write of ``out`` and return the exit to raise (code 2).
+
+    A full disk (``ENOSPC``) or exceeded quota (``EDQUOT``) is named plainly; the export
+    was atomic, so no partial file is left at ``out``.
+    """
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = "no space left on device; free some space or write to another folder"
+    else:
+        reason = str(getattr(error, "strerror", None) or error)
+    return _fail(f"error: could not write {str(out)!r}: {reason}; no partial file was left")
 
 
 def _load(scenario: str):
@@ -174,7 +192,7 @@ def run(
         try:
             written = export(result, out)
         except OSError as error:
-            raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
+            raise _write_failed(out, error) from None
         _stdout().print(f"wrote {written}", markup=False)
 
 
@@ -209,7 +227,7 @@ def _stream(loaded, console: Console, out: Path, block: int, samples, seed, quan
     except DaskUnavailable as error:
         raise _fail(f"error: {error}") from None
     except OSError as error:
-        raise _fail(f"error: could not write {str(out)!r}: {error.strerror or error}") from None
+        raise _write_failed(out, error) from None
     with xr.open_dataset(written) as dataset:
         _stdout().print(summary_table(Result(dataset, loaded)))
         _print_observation_scores(Result(dataset, loaded))
@@ -254,11 +272,23 @@ def serve(
     baseline: Annotated[str | None, typer.Option(
         metavar="B", help="Baseline scenario (bundled id or folder): show SCENARIO against it, A - B; both run "
                           "with SCENARIO's samples and seed.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, metavar="N", help="Serve with gunicorn and N worker processes (pip install "
+                                 "'humanitarian-impact[serve]'); default the single-process server.")] = None,
 ) -> None:
-    """Open the dashboard (http://127.0.0.1:8050 by default)."""
+    """Open the dashboard (http://127.0.0.1:8050 by default; debug always off).
+
+    A --host other than loopback prints a warning: put the dashboard behind a reverse proxy
+    with TLS and authentication instead.
+    """
+    from dash_app.serve import ServeError
     from dash_app.serve import serve as serve_dashboard
 
-    serve_dashboard(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets)
+    try:
+        serve_dashboard(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets,
+                        workers=workers)
+    except ServeError as error:
+        raise _fail(f"error: {error}") from None
 
 
 @app.command()
@@ -356,12 +386,14 @@ def import_acled_command(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except ValueError as error:
         raise _fail(f"error: {error}") from None
+    target = out
     try:
         written = [imported.write_strikes(out)]
         if report is not None:
+            target = report
             written.append(imported.write_account(report))
     except OSError as error:
-        raise _fail(f"error: could not write: {error.strerror or error}") from None
+        raise _write_failed(target, error) from None
     console = _stdout()
     rows, strikes = len(imported.account), len(imported.strikes)
     console.print(f"{loaded.id}: {strikes} strike{'' if strikes == 1 else 's'} from {rows} row"
@@ -466,7 +498,7 @@ def needs_command(
         try:
             written = writer(nd, out)
         except (OSError, ValueError) as error:
-            raise _fail(f"error: could not write {str(out)!r}: {getattr(error, 'strerror', None) or error}") from None
+            raise _write_failed(out, error) from None
         console.print(f"wrote {written}", markup=False)
 
 
@@ -562,8 +594,65 @@ def compare_command(
         try:
             written = comparison.export(out)
         except (OSError, ValueError) as error:
-            raise _fail(f"error: could not write {str(out)!r}: {getattr(error, 'strerror', None) or error}") from None
+            raise _write_failed(out, error) from None
         _stdout().print(f"wrote {written}", markup=False)
+
+
+class Signalled(BaseException):
+    """Raised by the CLI's signal handler on SIGINT or SIGTERM.
+
+    A ``BaseException`` (not ``KeyboardInterrupt``) so that neither click nor any
+    ``except Exception`` in the model swallows it: it unwinds through
+    :func:`impact.export.atomic.atomic_path`, which removes the temporary file.
+
+    Parameters
+    ----------
+    signum : int
+        The signal number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """``128 + signum``: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + self.signum
+
+    @property
+    def name(self) -> str:
+        """``"interrupted"`` (SIGINT) or ``"terminated"`` (SIGTERM)."""
+        return "interrupted" if self.signum == signal.SIGINT else "terminated"
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    # Further signals while the exception unwinds (and temporary files are removed) are ignored.
+    for number in _HANDLED_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    raise Signalled(signum)
+
+
+#: Signals turned into :class:`Signalled` by :func:`main`.
+_HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _install_signal_handlers(argv: list[str] | None) -> dict[int, object] | None:
+    """Route SIGINT and SIGTERM to :func:`_raise_signalled`; return the old handlers.
+
+    Nothing is changed (None is returned) off the main thread or for ``impact serve``, whose
+    web server handles its own signals.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    if command == "serve" or threading.current_thread() is not threading.main_thread():
+        return None
+    return {number: signal.signal(number, _raise_signalled) for number in _HANDLED_SIGNALS}
+
+
+def _restore_signal_handlers(old: dict[int, object] | None) -> None:
+    for number, handler in (old or {}).items():
+        signal.signal(number, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -571,14 +660,29 @@ def main(argv: list[str] | None = None) -> int:
 
     Usage errors (unknown command or option, bad option value) exit with 2 like every
     other kind of bad input.
+
+    Notes
+    -----
+    SIGINT (Ctrl-C) and SIGTERM stop the command cleanly: the file being written is
+    removed (exports are atomic, see :mod:`impact.export.atomic`), one line saying what
+    happened goes to standard error and the exit code is 130 (SIGINT) or 143 (SIGTERM),
+    as a shell reports a process killed by that signal. Signals arriving while the
+    command unwinds are ignored. ``impact serve`` keeps its web server's own handling.
     """
+    old = _install_signal_handlers(argv)
     try:
         app(args=argv, prog_name="impact", standalone_mode=True)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except Signalled as stop:
+        _stderr().print(f"{stop.name} ({signal.Signals(stop.signum).name}); stopped, no partial output file "
+                        "was left", markup=False)
+        return stop.exit_code
     except KeyboardInterrupt:
-        _stderr().print("interrupted; no output file was written", markup=False)
+        _stderr().print("interrupted (SIGINT); stopped, no partial output file was left", markup=False)
         return 130
+    finally:
+        _restore_signal_handlers(old)
     return 0
 
 

@@ -50,6 +50,7 @@ Monte Carlo quantile NN % (see :func:`quantile_label`).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -238,13 +239,27 @@ def _quantile_labels(quantiles: Sequence[float]) -> list[str]:
     return labels
 
 
-def neutralise(value: Any) -> Any:
+def _is_number_text(text: str) -> bool:
+    """True when ``text`` is a plain finite number such as ``-45.5`` (no spaces, no formula)."""
+    if text != text.strip():
+        return False
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def neutralise(value: Any, keep_numbers: bool = False) -> Any:
     """Neutralise a text cell that a spreadsheet would read as a formula.
 
     Parameters
     ----------
     value : Any
         A cell value. Only ``str`` values are changed; numbers stay numbers.
+    keep_numbers : bool, default False
+        Leave text that is a plain finite number (``"-45.5"``) unchanged: a spreadsheet reads
+        it as that number, not as a formula. Use it for columns holding numbers as read from
+        a file (e.g. ACLED coordinates); by default ``"-1"`` is treated as text.
 
     Returns
     -------
@@ -253,17 +268,34 @@ def neutralise(value: Any) -> Any:
         return; otherwise ``value`` unchanged.
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if keep_numbers and _is_number_text(value):
+            return value
         return "'" + value
     return value
 
 
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``df`` with every text cell passed through :func:`neutralise`."""
+def neutralise_frame(df: pd.DataFrame, keep_numbers: bool = False) -> pd.DataFrame:
+    """Return a copy of ``df`` with every text cell passed through :func:`neutralise`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; numeric and boolean columns are left alone.
+    keep_numbers : bool, default False
+        Passed to :func:`neutralise`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The neutralised copy (categorical text columns become plain object columns).
+    """
     out = df.copy()
     for name in out.columns:
         col = out[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype(object)
         if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
-            out[name] = col.map(neutralise)
+            out[name] = col.map(lambda v: neutralise(v, keep_numbers))
     return out
 
 

@@ -1,0 +1,154 @@
+"""Nothing lost (issue 6): signals and a full disk leave no partial output file.
+
+``impact run`` is killed with a real SIGINT or SIGTERM while it writes a NetCDF file block by
+block: the CLI prints one line, exits with 130 or 143 and leaves neither the file nor its
+temporary file. A full disk (``OSError(ENOSPC)`` raised half-way through the write) gives a
+one-line error naming the file and exit code 2, again with no partial file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from impact.cli import main
+from impact.synth import write_synthetic
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic scenario taking several seconds to stream into NetCDF two areas at a time."""
+    return write_synthetic(tmp_path_factory.mktemp("faults") / "big", areas=60, assets=200, strikes=40, days=30,
+                           samples=200)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synthetic(tmp_path_factory.mktemp("faults") / "small", areas=27, assets=50, strikes=5, days=2,
+                           samples=5)
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
+                                                        (signal.SIGINT, 130, "interrupted")])
+def test_signal_during_run_leaves_nothing(big: Path, tmp_path: Path, signum: int, code: int, word: str) -> None:
+    out = tmp_path / "x.nc"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "impact", "run", str(big), "--out", str(out),
+                                "--area-block", "1"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _temp_files(tmp_path):  # wait until the atomic writer has started
+            assert process.poll() is None, f"impact run ended before writing: {process.communicate()}"
+            assert time.monotonic() < deadline, "no temporary file appeared"
+            time.sleep(0.02)
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == code, (stdout, stderr)
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
+    lines = [line for line in stderr.splitlines() if line.strip() and word in line]
+    assert lines, stderr
+    assert f"{word} ({signal.Signals(signum).name})" in lines[-1]
+    assert "Traceback" not in stderr
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    return code, capsys.readouterr().err
+
+
+def _half_then_full(original):
+    """A replacement for ``Path.write_bytes`` that writes half the data, then fails with ENOSPC."""
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        original(self, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    return write_bytes
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_full_disk_csv_excel(small: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"x{suffix}"
+    monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
+    code, err = _run(["run", str(small), "--samples", "3", "--out", str(out)], capsys)
+    assert code == 2
+    assert f"could not write {str(out)!r}: no space left on device" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
+
+
+def test_full_disk_needs_and_compare(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
+    for argv, out in ((["needs", str(small), "--samples", "3"], tmp_path / "n.xlsx"),
+                      (["compare", str(small), str(small), "--samples", "3"], tmp_path / "c.csv")):
+        code, err = _run([*argv, "--out", str(out)], capsys)
+        assert code == 2, err
+        assert "no space left on device" in err and str(out) in err
+        assert not out.exists()
+    assert _temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+def test_full_disk_netcdf(small: Path, tmp_path: Path, stream: bool, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.nc"
+    original = xr.Dataset.to_netcdf
+
+    def to_netcdf(self: xr.Dataset, path=None, *args, **kwargs):
+        original(self, path, *args, **kwargs)
+        with open(path, "r+b") as handle:  # a partly written file, then the disk is full
+            handle.truncate(os.path.getsize(path) // 2)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", to_netcdf)
+    argv = ["run", str(small), "--samples", "3", "--out", str(out)] + (["--area-block", "5"] if stream else [])
+    code, err = _run(argv, capsys)
+    assert code == 2, err
+    assert f"could not write {str(out)!r}: no space left on device" in err
+    assert len([line for line in err.splitlines() if "error" in line]) == 1
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
+
+
+def test_full_disk_import_acled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    acled = tmp_path / "acled.csv"
+    acled.write_text("event_id_cnty,event_date,event_type,sub_event_type,location,latitude,longitude,notes,"
+                     "fatalities\nUKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,Odesa,46.4775,"
+                     "30.7326,Russian drones struck an electrical substation in Odesa.,0\n", encoding="utf-8")
+    original = Path.write_text
+
+    def write_text(self: Path, data: str, *args, **kwargs) -> int:
+        original(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    out = tmp_path / "strikes.csv"
+    monkeypatch.setattr(Path, "write_text", write_text)
+    code, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out)], capsys)
+    assert code == 2, err
+    assert f"could not write {str(out)!r}: no space left on device" in err
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
