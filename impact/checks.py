@@ -267,8 +267,19 @@ def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], ar
         children.setdefault(up, []).append(area)
 
     def leaves(area: str) -> list[str]:
-        below = children.get(area, [])
-        return [area] if not below else [leaf for child in below for leaf in leaves(child)]
+        # Depth-first and cycle-safe (a cycle in the area hierarchy is reported by the area checks).
+        found: list[str] = []
+        seen, stack = {area}, [area]
+        while stack:
+            node = stack.pop()
+            below = children.get(node, [])
+            if not below:
+                found.append(node)
+            for child in reversed(below):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return found
 
     windows: dict[str, list[tuple[object, object, int]]] = {}
     rows = zip(blackouts["area_id"], blackouts["start"], blackouts["end"], blackouts[LINE], strict=True)

@@ -26,7 +26,7 @@ VALID = CORPUS / "_valid"
 REPO = Path(__file__).resolve().parents[1]
 TABLE_FILES = (
     "areas.csv", "assets.csv", "dependencies.csv", "service_links.csv", "strikes.csv",
-    "restoration.csv", "observations.csv", "status_updates.csv",
+    "restoration.csv", "observations.csv", "status_updates.csv", "temperature.csv", "blackouts.csv",
 )
 REQUIRED_FILES = ("scenario.toml", "areas.csv", "assets.csv", "service_links.csv", "strikes.csv")
 LINE_FORMAT = re.compile(r"[a-z_]+\.(csv|toml):\d+: [^ ]+: \S.*")
