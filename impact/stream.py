@@ -153,17 +153,19 @@ def run_to_netcdf(
         central_counts = central_steps.down_counts()
         plain = compile_scenario(scenario, blackouts=False) if len(scenario.blackouts) else None
         plain_steps = None if plain is None else outage_steps(plain, plain.central_durations())
-        sampled_steps = sampled_counts = None
+        sampled_steps = sampled_counts = sampled_per_sample = None
         if samples > 0:
             sampled_steps = outage_steps(model, model.sample_durations(samples, seed), mapper=mapper,
                                          sample_blocks=options.get("sample_blocks", 1))
             sampled_counts = sampled_steps.down_counts()
+            sampled_per_sample = sampled_steps.down_steps()
 
         def labelled_block(areas: np.ndarray) -> xr.Dataset:
             central = compute_from_steps(model, central_steps, quantile_array, mapper=mapper, areas=areas,
                                          down_counts=central_counts)
             sampled = None if sampled_steps is None else compute_from_steps(
-                model, sampled_steps, quantile_array, mapper=mapper, areas=areas, down_counts=sampled_counts)
+                model, sampled_steps, quantile_array, mapper=mapper, areas=areas, down_counts=sampled_counts,
+                down_steps=sampled_per_sample)
             unscheduled = None if plain is None else compute_from_steps(plain, plain_steps, quantile_array,
                                                                         mapper=mapper, areas=areas)
             return build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=areas,

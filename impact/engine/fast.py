@@ -365,10 +365,6 @@ def serial_mapper(function: Callable, shared: object, items: Sequence) -> list:
 serial_mapper.in_process = True
 
 
-def _steps_of_block(model: Model, durations: np.ndarray) -> AssetSteps:
-    return asset_steps(model, durations)
-
-
 def outage_steps(model: Model, durations: np.ndarray, *, mapper: Mapper | None = None,
                  sample_blocks: int = 1) -> AssetSteps:
     """The assets' down ranges (stage 1), optionally in blocks of samples on a mapper.
@@ -391,7 +387,7 @@ def outage_steps(model: Model, durations: np.ndarray, *, mapper: Mapper | None =
     samples = durations.shape[0]
     bounds = np.linspace(0, samples, max(1, min(sample_blocks, samples)) + 1).astype(int)
     blocks = [durations[lo:hi] for lo, hi in itertools.pairwise(bounds)]
-    return AssetSteps.concatenate(list((mapper or serial_mapper)(_steps_of_block, model, blocks)))
+    return AssetSteps.concatenate(list((mapper or serial_mapper)(asset_steps, model, blocks)))
 
 
 def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | None = None, *,
@@ -432,11 +428,12 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
 
 def compute_from_steps(model: Model, down: AssetSteps, quantiles, level_limit: int | None = None, *,
                        mapper: Mapper | None = None, areas: Sequence[int] | None = None,
-                       down_counts: np.ndarray | None = None) -> EngineOutput:
+                       down_counts: np.ndarray | None = None, down_steps: np.ndarray | None = None) -> EngineOutput:
     """Statistics of some or all areas from the assets' down ranges (see :func:`compute`).
 
-    ``down_counts`` (:meth:`AssetSteps.down_counts`) may be passed when already known, as
-    when a large scenario is computed in blocks of areas.
+    ``down_counts`` (:meth:`AssetSteps.down_counts`) and ``down_steps``
+    (:meth:`AssetSteps.down_steps`) may be passed when already known, as when a large
+    scenario is computed in blocks of areas.
     """
     quantiles = np.asarray(quantiles, dtype=np.float64)
     samples, steps = down.samples, model.steps
@@ -465,7 +462,7 @@ def compute_from_steps(model: Model, down: AssetSteps, quantiles, level_limit: i
 
     jobs = [LinearTask(service, tuple(selected.tolist())) for service in range(services)]
     jobs += plan_tasks(model, down, level_limit, areas=selected)
-    shared = TaskInput(model, down, quantiles, down_counts, down.down_steps())
+    shared = TaskInput(model, down, quantiles, down_counts, down.down_steps() if down_steps is None else down_steps)
     if getattr(mapper, "in_process", False):  # threads: each places its own result, in parallel
         mapper(lambda shared_input, job: place(run_task(shared_input, job)), shared, jobs)
     else:
