@@ -46,7 +46,6 @@ in A's time zone.
 from __future__ import annotations
 
 import html
-import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -757,6 +756,8 @@ class Comparison:
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
+        from impact.export.excel import fixed_timestamp, reproducible_bytes
+
         bold, italic = Font(bold=True), Font(italic=True, color="666666")
         ds = self.dataset
         tables = [("comparison", self.table, comparison_columns(ds))]
@@ -800,11 +801,8 @@ class Comparison:
         for row in meta.iter_rows(min_row=2):
             for cell in row:
                 cell.value = neutralise(cell.value)
-        workbook.properties.creator = f"impact {__version__}"
         workbook.properties.title = str(ds.attrs["title"])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return reproducible_bytes(workbook, fixed_timestamp(ds))
 
 
 def _cell(value: Any) -> Any:

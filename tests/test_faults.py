@@ -4,6 +4,10 @@
 block: the CLI prints one line, exits with 130 or 143 and leaves neither the file nor its
 temporary file. A full disk (``OSError(ENOSPC)`` raised half-way through the write) gives a
 one-line error naming the file and exit code 2, again with no partial file.
+
+Invariants under fault (issue 6, part 6): after each fault the same command is run again, to
+the end, and must write exactly the bytes an undisturbed run writes (same seed, same bytes);
+the file read back keeps the result invariants of ``invariants.check_result``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
+from invariants import check_result
 
 from impact.cli import main
 from impact.synth import write_synthetic
@@ -42,13 +47,46 @@ def _temp_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(".*.tmp"))
 
 
+class CleanRuns:
+    """Bytes written by undisturbed runs, one per command, made on first use (the oracle for re-runs)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.found: dict[tuple[str, ...], bytes] = {}
+
+    def bytes_of(self, argv: list[str], name: str) -> bytes:
+        """What ``impact *argv --out <name>`` writes when nothing goes wrong."""
+        key = (*argv, name)
+        if key not in self.found:
+            out = self.folder / f"{len(self.found)}-{name}"
+            assert main([*argv, "--out", str(out)]) == 0
+            self.found[key] = out.read_bytes()
+        return self.found[key]
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanRuns:
+    return CleanRuns(tmp_path_factory.mktemp("clean"))
+
+
+def assert_rerun_matches(argv: list[str], out: Path, clean: CleanRuns) -> None:
+    """Run ``argv`` again to the end: the same bytes as an undisturbed run, and sound numbers."""
+    assert main([*argv, "--out", str(out)]) == 0
+    assert out.read_bytes() == clean.bytes_of(argv, out.name), f"{out.name}: a re-run after a fault differs"
+    assert _temp_files(out.parent) == []
+    if out.suffix == ".nc" and argv[0] == "run":
+        with xr.open_dataset(out) as written:
+            check_result(written.load())
+
+
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
                                                         (signal.SIGINT, 130, "interrupted")])
-def test_signal_during_run_leaves_nothing(big: Path, tmp_path: Path, signum: int, code: int, word: str) -> None:
+def test_signal_during_run_leaves_nothing(big: Path, tmp_path: Path, clean: CleanRuns, signum: int, code: int,
+                                          word: str) -> None:
     out = tmp_path / "x.nc"
+    argv = ["run", str(big), "--area-block", "1"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "impact", "run", str(big), "--out", str(out),
-                                "--area-block", "1"], cwd=tmp_path, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "impact", *argv, "--out", str(out)], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -69,6 +107,7 @@ def test_signal_during_run_leaves_nothing(big: Path, tmp_path: Path, signum: int
     assert lines, stderr
     assert f"{word} ({signal.Signals(signum).name})" in lines[-1]
     assert "Traceback" not in stderr
+    assert_rerun_matches(argv, out, clean)
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -88,32 +127,39 @@ def _half_then_full(original):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_full_disk_csv_excel(small: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+                             capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
     out = tmp_path / f"x{suffix}"
+    argv = ["run", str(small), "--samples", "3"]
     monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
-    code, err = _run(["run", str(small), "--samples", "3", "--out", str(out)], capsys)
+    code, err = _run([*argv, "--out", str(out)], capsys)
     assert code == 2
     assert f"could not write {str(out)!r}: no space left on device" in err
     assert "Traceback" not in err
     assert not out.exists()
     assert _temp_files(tmp_path) == []
+    monkeypatch.undo()  # space again
+    assert_rerun_matches(argv, out, clean)
 
 
 def test_full_disk_needs_and_compare(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                     capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
     monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
-    for argv, out in ((["needs", str(small), "--samples", "3"], tmp_path / "n.xlsx"),
-                      (["compare", str(small), str(small), "--samples", "3"], tmp_path / "c.csv")):
+    commands = ((["needs", str(small), "--samples", "3"], tmp_path / "n.xlsx"),
+                (["compare", str(small), str(small), "--samples", "3"], tmp_path / "c.csv"))
+    for argv, out in commands:
         code, err = _run([*argv, "--out", str(out)], capsys)
         assert code == 2, err
         assert "no space left on device" in err and str(out) in err
         assert not out.exists()
     assert _temp_files(tmp_path) == []
+    monkeypatch.undo()
+    for argv, out in commands:
+        assert_rerun_matches(argv, out, clean)
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
 def test_full_disk_netcdf(small: Path, tmp_path: Path, stream: bool, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+                          capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
     out = tmp_path / "x.nc"
     original = xr.Dataset.to_netcdf
 
@@ -124,17 +170,19 @@ def test_full_disk_netcdf(small: Path, tmp_path: Path, stream: bool, monkeypatch
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
     monkeypatch.setattr(xr.Dataset, "to_netcdf", to_netcdf)
-    argv = ["run", str(small), "--samples", "3", "--out", str(out)] + (["--area-block", "5"] if stream else [])
-    code, err = _run(argv, capsys)
+    argv = ["run", str(small), "--samples", "3"] + (["--area-block", "5"] if stream else [])
+    code, err = _run([*argv, "--out", str(out)], capsys)
     assert code == 2, err
     assert f"could not write {str(out)!r}: no space left on device" in err
     assert len([line for line in err.splitlines() if "error" in line]) == 1
     assert not out.exists()
     assert _temp_files(tmp_path) == []
+    monkeypatch.undo()
+    assert_rerun_matches(argv, out, clean)
 
 
 def test_full_disk_import_acled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+                                capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
     acled = tmp_path / "acled.csv"
     acled.write_text("event_id_cnty,event_date,event_type,sub_event_type,location,latitude,longitude,notes,"
                      "fatalities\nUKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,Odesa,46.4775,"
@@ -147,8 +195,11 @@ def test_full_disk_import_acled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
     out = tmp_path / "strikes.csv"
     monkeypatch.setattr(Path, "write_text", write_text)
-    code, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out)], capsys)
+    argv = ["import-acled", str(acled), "--scenario", "odesa-2025-12"]
+    code, err = _run([*argv, "--out", str(out)], capsys)
     assert code == 2, err
     assert f"could not write {str(out)!r}: no space left on device" in err
     assert not out.exists()
     assert _temp_files(tmp_path) == []
+    monkeypatch.undo()
+    assert_rerun_matches(argv, out, clean)

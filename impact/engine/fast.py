@@ -19,8 +19,10 @@ Head counts are whole numbers throughout, so results equal the reference engine'
 
 from __future__ import annotations
 
+import concurrent.futures.thread
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -350,11 +352,24 @@ def thread_mapper(threads: int | None = None) -> Mapper:
     def mapper(function: Callable, shared: object, items: Sequence) -> list:
         if count <= 1 or len(items) <= 1:
             return [function(shared, item) for item in items]
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            return list(pool.map(lambda item: function(shared, item), items))
+        try:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                return list(pool.map(lambda item: function(shared, item), items))
+        except RuntimeError:
+            # Python refuses new pool threads once the interpreter shuts down (a daemon thread,
+            # such as the dashboard's background run, may still be computing): finish serially.
+            # Tasks are pure, so any that ran on the pool are simply computed again.
+            if not _pool_closed():
+                raise
+            return [function(shared, item) for item in items]
 
     mapper.in_process = True  # results may be placed by the threads themselves
     return mapper
+
+
+def _pool_closed() -> bool:
+    """Whether thread pools refuse new work because the interpreter is shutting down."""
+    return sys.is_finalizing() or bool(getattr(concurrent.futures.thread, "_shutdown", False))
 
 
 def serial_mapper(function: Callable, shared: object, items: Sequence) -> list:

@@ -370,13 +370,36 @@ def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject:
         meta.append(row)
 
     props = wb.properties
-    props.creator = f"impact {__version__}"
     props.title = str(ds.attrs.get("scenario_title", "") or ds.attrs.get("scenario_id", ""))
     props.subject = subject
     props.identifier = str(ds.attrs.get("scenario_id", ""))
+    return reproducible_bytes(wb, stamp)
+
+
+def reproducible_bytes(workbook: Workbook, stamp: dt.datetime) -> bytes:
+    """Save ``workbook`` as xlsx bytes that do not depend on the wall clock.
+
+    openpyxl stamps the time of saving into the document properties and the zip entries;
+    here both get ``stamp`` instead (e.g. :func:`fixed_timestamp`), so the same workbook
+    always gives the same bytes.
+
+    Parameters
+    ----------
+    workbook : openpyxl.Workbook
+        The workbook to save; its creator is set to this package and version.
+    stamp : datetime.datetime
+        Naive UTC time written as created, modified and zip entry time (not before 1980).
+
+    Returns
+    -------
+    bytes
+        The xlsx file.
+    """
+    props = workbook.properties
+    props.creator = f"impact {__version__}"
     props.created = stamp
     buffer = io.BytesIO()
-    wb.save(buffer)  # stamps the wall clock into "modified": replaced below
+    workbook.save(buffer)  # stamps the wall clock into "modified": replaced below
     props.modified = stamp
     core_xml = tostring(props.to_tree())
     return _reproducible_zip(buffer.getvalue(), core_xml, stamp)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,13 @@ from impact.export.atomic import atomic_write
 from impact.export.tidy import as_dataset, check_dataset
 
 __all__ = ["cf_dataset", "write_netcdf"]
+
+#: Held around every NetCDF file operation of this package. The netCDF-C and HDF5 libraries
+#: are not safe to call from several threads at once (two downloads written at the same time
+#: by the dashboard's threads crashed the process with "NetCDF: HDF error" or a bus error);
+#: xarray's own locks cover data reads and writes but not creating, defining and closing a
+#: file. Re-entrant, so a writer may call another.
+NETCDF_LOCK = threading.RLock()
 
 #: Result units → CF (UDUNITS) units.
 CF_UNITS: dict[str, str] = {
@@ -246,6 +254,7 @@ def write_netcdf(ds: Any, path: str | os.PathLike[str]) -> Path:
     cf = cf_dataset(ds)
 
     def writer(tmp: Path) -> None:
-        cf.to_netcdf(tmp, mode="w", format="NETCDF4", engine="netcdf4")
+        with NETCDF_LOCK:
+            cf.to_netcdf(tmp, mode="w", format="NETCDF4", engine="netcdf4")
 
     return atomic_write(path, writer)
