@@ -9,6 +9,12 @@ round also goes through ``impact validate`` / ``impact import-acled`` (exit code
 traceback). Prints how many examples ran per target and every failure found (the shrunk
 example and its traceback); exits 1 if any.
 
+Fuzzed-but-valid input (``tests/test_fuzz_valid.py``, issue 6 part 6) runs in the same rounds:
+the bundled scenario and random scenarios rewritten in other valid forms (rows and columns in
+another order, CRLF, byte order mark, quoting, other UTC offsets, other exact number forms)
+must give a result identical to the canonical form's and keep every invariant; small random
+scenarios must also give fast engine = reference engine.
+
     python benchmarks/fuzz_loaders.py [--seconds 300] [--round 50] [--seed N]
 """
 
@@ -28,6 +34,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import test_fuzz as fuzz
+import test_fuzz_valid as valid
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
          lambda case: fuzz.check_load(workspace, *case)),
         ("acled: mutated or random file", st.tuples(fuzz.acled_cases(), st.booleans()),
          lambda case: fuzz.check_acled(workspace, *case)),
+        ("valid: odesa written another way", valid.forms(), lambda form: valid.check_form("odesa", form)),
+        ("valid: random scenario another way", st.tuples(st.integers(0, 10**6), valid.forms()),
+         lambda case: valid.check_form(str(case[0]), case[1])),
     ]
     cli_targets = [
         ("cli: validate", fuzz.scenario_cases(fuzz.FILES), lambda case: _cli_validate(workspace, case)),
@@ -81,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, strategy, check in chosen:
                 if time.monotonic() - start >= args.seconds:
                     break
-                fuzz_round(name, strategy, check, max(1, args.round // 5) if name.startswith("cli") else args.round)
+                slow = name.startswith(("cli", "valid"))  # a process or a model run per example
+                fuzz_round(name, strategy, check, max(1, args.round // 5) if slow else args.round)
     finally:
         workspace.close()
     elapsed = time.monotonic() - start

@@ -231,7 +231,10 @@ def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asse
         if len(earlier) == 0:
             notes.append(f"{where}: {asset_id} reported down, but no strike on it at or before then; not used")
             continue
-        strike = int(earlier[np.lexsort((earlier, strike_hours[earlier]))[-1]])  # latest; last in file on ties
+        # the latest; on a tie the greatest strike id (not the row order: the same file with its rows
+        # in another order must give the same result)
+        ids = np.array([strike_ids[i] for i in earlier])
+        strike = int(earlier[np.lexsort((ids, strike_hours[earlier]))[-1]])
         if last_up.get(asset, -np.inf) >= strike_hours[strike]:
             notes.append(f"{where}: {asset_id} reported down after an up report with no strike in between; "
                          "not used")
@@ -282,9 +285,12 @@ def add_blackouts(scenario: Scenario, asset_ids: list[str], groups: list[list[li
     """
     config = scenario.config
     through: dict[tuple[int, int, int], int] = {}
-    rows = zip(scenario.blackouts["area_id"], scenario.blackouts["start"], scenario.blackouts["end"],
-               scenario.blackouts["hours_off_per_day"], scenario.blackouts["queues"], scenario.blackouts["__line__"],
-               strict=True)
+    # Schedules in a fixed order (start, end, area...), not the row order: nested schedules split
+    # links that earlier ones split, and the rounding must not depend on how the rows are listed.
+    table = scenario.blackouts.sort_values(["start", "end", "area_id", "hours_off_per_day", "queues", "__line__"],
+                                           kind="stable")
+    rows = zip(table["area_id"], table["start"], table["end"], table["hours_off_per_day"], table["queues"],
+               table["__line__"], strict=True)
     for area_id, start, end, hours_off, queues, line in rows:
         count = 6 if pd.isna(queues) else int(queues)
         queue_assets = []
@@ -378,7 +384,11 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
     links: list[list[list[tuple[int, int]]]] = [[[] for _ in area_ids] for _ in SERVICES]
     service_index = {service: v for v, service in enumerate(SERVICES)}
     cumulative_share: dict[tuple[int, int], float] = {}
-    for row in scenario.service_links.itertuples(index=False):
+    # Running totals in a fixed order (by asset id within an area and service), not the row
+    # order: rounding on the running total would otherwise move a person between links, and
+    # float sums would differ in the last bit, when the same rows come in another order.
+    ordered_links = scenario.service_links.sort_values(["area_id", "service", "asset_id"], kind="stable")
+    for row in ordered_links.itertuples(index=False):
         a, v = area_index[row.area_id], service_index[row.service]
         before = cumulative_share.get((v, a), 0.0)
         after = before + float(row.share)

@@ -19,6 +19,7 @@ from impact.figures.base import top_area
 from impact.model import Model, compile_scenario
 from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario
+from impact.schema import DAMAGE_STATES
 
 CAVEATS = (
     "Model estimates, not observations. Restoration curves are seismic (HAZUS) or stated "
@@ -112,12 +113,16 @@ class Result:
 
 
 def _sources(scenario: Scenario) -> str:
+    """The sources of the curves used and of the areas and strikes, one per line, in an order
+    that does not depend on the order of rows in the files."""
     classes = set(asset_classes(scenario.assets).values())
     used = scenario.restoration[scenario.restoration["restoration_class"].isin(classes)]
-    lines = [f"restoration {row.restoration_class}/{row.damage_state}: {row.source}"
-             for row in used.itertuples(index=False) if row.source]
+    state_rank = {state: k for k, state in enumerate(DAMAGE_STATES)}
+    curves = sorted(used.itertuples(index=False), key=lambda row: (row.restoration_class,
+                                                                    state_rank.get(row.damage_state, 0)))
+    lines = [f"restoration {row.restoration_class}/{row.damage_state}: {row.source}" for row in curves if row.source]
     for table, frame in (("areas", scenario.areas), ("strikes", scenario.strikes)):
-        lines += [f"{table}: {s}" for s in dict.fromkeys(frame["source"]) if s]
+        lines += [f"{table}: {s}" for s in sorted({str(s) for s in frame["source"] if isinstance(s, str) and s})]
     return "\n".join(dict.fromkeys(lines))
 
 
