@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from impact.problems import Problem
+from impact.problems import Problem, did_you_mean
 from impact.schema import KIND_DEFAULT_CLASS, Table
 from impact.tables import LINE
 
@@ -23,6 +23,33 @@ SHARE_TOLERANCE = 1e-9
 def _choices(values: list[str], limit: int = 12) -> str:
     shown = ", ".join(values[:limit])
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def written_cells(text: pd.DataFrame | None, columns: tuple[str, ...]) -> dict[tuple[int, str], str]:
+    """The cells of ``columns`` as written in the file, by (line, column).
+
+    Typed tables hold times in UTC; messages quote the text the user wrote instead.
+
+    Parameters
+    ----------
+    text : DataFrame or None
+        A text frame (:func:`impact.tables.read_text_table`) with ``__line__``.
+    columns : tuple of str
+        Columns wanted (those absent from the frame are skipped).
+
+    Returns
+    -------
+    dict
+        ``{(line, column): cell text}``; empty when ``text`` is None.
+    """
+    if text is None:
+        return {}
+    cells: dict[tuple[int, str], str] = {}
+    for column in columns:
+        if column in text.columns:
+            for line, value in zip(text[LINE], text[column], strict=True):
+                cells[(int(line), column)] = str(value)
+    return cells
 
 
 def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
@@ -66,6 +93,9 @@ def check_references(
 def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = frozenset()) -> list[Problem]:
     """Parent links, hierarchy cycles, levels and populations of ``areas.csv``.
 
+    Every walk over the hierarchy is iterative and linear in the number of areas, so a
+    hierarchy of any depth is checked without recursion.
+
     Parameters
     ----------
     areas : DataFrame
@@ -75,30 +105,36 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
         are skipped.
     """
     problems: list[Problem] = []
+    has_top = bool((areas["parent_id"] == "").any())
+    areas = areas[areas["area_id"] != ""]  # an area whose id cell failed its own check is left out
     ids = set(areas["area_id"])
     problems += check_references(areas, "areas.csv", "parent_id", ids, "areas.csv (area_id)")
     parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
     line = dict(zip(areas["area_id"], areas[LINE], strict=True))
     level = dict(zip(areas["area_id"], areas["admin_level"], strict=True))
-    if not any(p == "" for p in parent.values()) and not any((ln, "parent_id") in bad_cells for ln in line.values()):
+    own_parent = [area_id for area_id, parent_id in parent.items() if parent_id == area_id]
+    for area_id in own_parent:
+        problems.append(Problem("areas.csv", line[area_id], "parent_id",
+                                f"{area_id!r} is its own parent; leave parent_id empty for the top area"))
+    if not own_parent and not has_top and not any((ln, "parent_id") in bad_cells for ln in line.values()):
         problems.append(Problem("areas.csv", 0, "parent_id", "no top area: one area must have an empty parent_id"))
-    in_cycle: set[str] = set()
-    for area_id in areas["area_id"]:
-        seen = [area_id]
-        current = parent.get(area_id, "")
-        while current and current in parent:
-            if current in seen:
-                cycle = seen[seen.index(current):]
-                if not in_cycle.intersection(cycle):
-                    in_cycle.update(cycle)
-                    first = min(cycle, key=lambda a: line[a])
-                    start = cycle.index(first)
-                    path = " -> ".join([*cycle[start:], *cycle[:start], first])
-                    problems.append(Problem("areas.csv", line[first], "parent_id",
-                                            f"area hierarchy has a cycle: {path}"))
-                break
-            seen.append(current)
+    in_cycle: set[str] = set(own_parent)
+    walked: dict[str, int] = {}  # area -> number of the walk up the hierarchy that first reached it
+    for walk, area_id in enumerate(areas["area_id"]):
+        path: list[str] = []
+        current = area_id
+        while current and current in parent and current not in walked:
+            walked[current] = walk
+            path.append(current)
             current = parent[current]
+        if not (current and walked.get(current) == walk) or current in in_cycle:
+            continue  # reached the top, an unknown parent, an earlier walk, or a self-parent
+        cycle = path[path.index(current):]
+        in_cycle.update(cycle)
+        first = min(cycle, key=lambda a: line[a])
+        start = cycle.index(first)
+        shown = " -> ".join([*cycle[start:], *cycle[:start], first])
+        problems.append(Problem("areas.csv", line[first], "parent_id", f"area hierarchy has a cycle: {shown}"))
     for area_id, parent_id in parent.items():
         if area_id in in_cycle or parent_id not in level:
             continue
@@ -113,11 +149,7 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
         if parent_id:
             children.setdefault(parent_id, []).append(area_id)
     stated = dict(zip(areas["area_id"], areas["population"], strict=True))
-
-    def leaves(area_id: str) -> list[str]:
-        if area_id not in children:
-            return [area_id]
-        return [leaf for child in children[area_id] for leaf in leaves(child)]
+    summed, complete = _leaf_population_sums(parent, children, stated)
 
     for area_id in areas["area_id"]:
         value = stated[area_id]
@@ -128,15 +160,43 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
                 problems.append(Problem("areas.csv", line[area_id], "population",
                                         "is empty; population is required on leaf areas"))
             continue
-        below = leaves(area_id)
-        if pd.isna(value) or any(pd.isna(stated[leaf]) for leaf in below):
+        if pd.isna(value) or not complete[area_id]:
             continue
-        summed = float(sum(int(stated[leaf]) for leaf in below))
-        if abs(float(value) - summed) > POPULATION_TOLERANCE * max(summed, 1.0):
+        total = float(summed[area_id])
+        if abs(float(value) - total) > POPULATION_TOLERANCE * max(total, 1.0):
             problems.append(Problem(
                 "areas.csv", line[area_id], "population",
-                f"{int(value):,} differs from the sum of its children {summed:,.0f} by more than 0.5 %"))
+                f"{int(value):,} differs from the sum of its children {total:,.0f} by more than 0.5 %"))
     return problems
+
+
+def _leaf_population_sums(
+    parent: dict[str, str], children: dict[str, list[str]], stated: dict[str, object]
+) -> tuple[dict[str, int], dict[str, bool]]:
+    """Sum of the stated populations of the leaves below each area, and whether all are stated.
+
+    Iterative (children before parents) and linear in the number of areas; the hierarchy must
+    have no cycle, so that every area lies below exactly one top (an area whose parent is
+    empty or unknown).
+    """
+    order: list[str] = []
+    stack = [area_id for area_id, parent_id in parent.items() if parent_id not in parent]  # the tops
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(children.get(node, []))
+    summed: dict[str, int] = {}
+    complete: dict[str, bool] = {}
+    for node in reversed(order):  # every child was appended after its parent
+        below = children.get(node)
+        if below is None:
+            value = stated.get(node)
+            complete[node] = value is not None and not pd.isna(value)
+            summed[node] = int(value) if complete[node] else 0
+        else:
+            summed[node] = sum(summed[child] for child in below)
+            complete[node] = all(complete[child] for child in below)
+    return summed, complete
 
 
 def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem]:
@@ -144,8 +204,9 @@ def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem
     problems = []
     for value, line in zip(assets["restoration_class"], assets[LINE], strict=True):
         if value and value not in classes:
+            hint = did_you_mean(value, classes)
             problems.append(Problem("assets.csv", line, "restoration_class",
-                                    f"{value!r} is not a restoration class; choose one of "
+                                    f"{value!r} is not a restoration class{hint}; choose one of "
                                     f"{_choices(sorted(classes))} or add rows to restoration.csv"))
     return problems
 
@@ -164,7 +225,7 @@ def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curve
     problems = []
     known = {klass for klass, _state in have}
     for asset_id, state, line in zip(strikes["asset_id"], strikes["damage_state"], strikes[LINE], strict=True):
-        if state in ("none", "") or asset_id not in classes_of:
+        if state in ("none", "") or asset_id == "" or asset_id not in classes_of:
             continue
         klass = classes_of[asset_id]
         if klass not in known:  # an unknown class is reported on assets.csv (or the kind is bad)
@@ -204,28 +265,37 @@ def check_dependencies(dependencies: pd.DataFrame) -> list[Problem]:
             continue
         needs.setdefault(asset_id, []).append(supplier)
         line.setdefault((asset_id, supplier), row_line)
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1 while on the current path, 2 once every supplier below is done
+    depth: dict[str, int] = {}  # place on the current path
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = 1
-        path.append(node)
-        for supplier in needs.get(node, []):
+    for root in sorted(needs):
+        if root in state:
+            continue
+        # Depth-first without recursion: the path and, per node on it, the next supplier to look at.
+        state[root], depth[root] = 1, 0
+        path: list[str] = [root]
+        position: list[int] = [0]
+        while path:
+            node = path[-1]
+            suppliers = needs.get(node, [])
+            if position[-1] == len(suppliers):
+                state[node] = 2
+                path.pop()
+                position.pop()
+                continue
+            supplier = suppliers[position[-1]]
+            position[-1] += 1
             if state.get(supplier) == 1:
-                cycle = [*path[path.index(supplier):], supplier]
+                cycle = [*path[depth[supplier]:], supplier]
                 members = frozenset(cycle)
                 if members not in reported:
                     reported.add(members)
                     problems.append(Problem("dependencies.csv", line[(node, supplier)], "depends_on",
                                             "dependency cycle: " + " -> ".join(cycle)))
             elif state.get(supplier) is None:
-                visit(supplier, path)
-        path.pop()
-        state[node] = 2
-
-    for node in sorted(needs):
-        if node not in state:
-            visit(node, [])
+                state[supplier], depth[supplier] = 1, len(path)
+                path.append(supplier)
+                position.append(0)
     return problems
 
 
@@ -246,7 +316,8 @@ def check_links(links: pd.DataFrame, leaves: set[str], areas: set[str]) -> list[
     return problems
 
 
-def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], areas: pd.DataFrame) -> list[Problem]:
+def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], areas: pd.DataFrame,
+                    text: pd.DataFrame | None = None) -> list[Problem]:
     """Schedules that end before they start, and schedules of one leaf area that overlap in time.
 
     Parameters
@@ -257,6 +328,9 @@ def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], ar
         Cells already reported.
     areas : DataFrame
         Typed ``areas.csv``.
+    text : DataFrame, optional
+        The table as read (text cells with ``__line__``), so that messages show times as
+        written in the file; without it they are shown in UTC.
     """
     problems: list[Problem] = []
     if blackouts is None or len(blackouts) == 0:
@@ -281,6 +355,7 @@ def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], ar
                     stack.append(child)
         return found
 
+    written = written_cells(text, ("start", "end"))
     windows: dict[str, list[tuple[object, object, int]]] = {}
     rows = zip(blackouts["area_id"], blackouts["start"], blackouts["end"], blackouts[LINE], strict=True)
     for area, begin, finish, line in rows:
@@ -290,8 +365,9 @@ def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], ar
         if pd.isna(begin) or pd.isna(finish):
             continue
         if finish <= begin:
-            problems.append(Problem("blackouts.csv", line, "end",
-                                    f"{finish.isoformat()} is not after start {begin.isoformat()}"))
+            shown_end = written.get((line, "end")) or finish.isoformat()
+            shown_start = written.get((line, "start")) or begin.isoformat()
+            problems.append(Problem("blackouts.csv", line, "end", f"{shown_end} is not after start {shown_start}"))
             continue
         clash = next(((leaf, other) for leaf in leaves(area) for start, end, other in windows.get(leaf, [])
                       if begin < end and start < finish), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -12,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from impact.problems import Problem
+from impact.problems import Problem, did_you_mean
 from impact.schema import KINDS, NEEDS_DEFAULTS, SCENARIO_KEYS
 from impact.tables import parse_time
 
@@ -126,15 +125,51 @@ class ScenarioConfig:
         return self.step_minutes / 60
 
 
-def _line_of(text: str, section: str, key: str) -> int:
-    """Best-effort 1-based line of ``key`` in ``section`` of a TOML text (0 if absent)."""
+_TOML_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_TOML_HEADER = re.compile(r"^\[\[?\s*(" + _TOML_KEY_PART + r"(?:\s*\.\s*" + _TOML_KEY_PART + r")*)\s*\]\]?")
+_TOML_KEY = re.compile(r"^(" + _TOML_KEY_PART + r"(?:\s*\.\s*" + _TOML_KEY_PART + r")*)\s*=")
+
+
+def _dotted(keys: str) -> str:
+    """``a . "b c"`` -> ``a.b c``: a TOML dotted key with its quotes and spaces removed."""
+    return ".".join(part.strip("\"'") for part in re.findall(_TOML_KEY_PART, keys))
+
+
+def _toml_paths(text: str) -> list[tuple[int, str]]:
+    """(1-based line, full dotted path) of every table header and key/value line of a TOML text.
+
+    Best effort, without a full parser: lines inside multi-line strings are skipped.
+    """
+    paths: list[tuple[int, str]] = []
     current = ""
+    in_string = False
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        header = re.match(r"^\[([^\]]+)\]", stripped)
+        quotes = stripped.count('"""') + stripped.count("'''")
+        if in_string:
+            in_string = quotes % 2 == 0
+            continue
+        header = _TOML_HEADER.match(stripped)
+        key = None if header else _TOML_KEY.match(stripped)
         if header:
-            current = header.group(1).strip()
-        elif current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            current = _dotted(header.group(1))
+            paths.append((number, current))
+        elif key:
+            path = _dotted(key.group(1))
+            paths.append((number, f"{current}.{path}" if current else path))
+        in_string = quotes % 2 == 1
+    return paths
+
+
+def _line_of(text: str, section: str, key: str = "") -> int:
+    """1-based line where ``key`` of ``section`` is written in a TOML text (0 if it is not).
+
+    ``section`` "" means a top-level key; ``key`` "" means the section itself (its
+    ``[section]`` header, or the first line that writes a key of it).
+    """
+    wanted = ".".join(part for part in (section, key) if part)
+    for number, path in _toml_paths(text):
+        if path == wanted or path.startswith(wanted + "."):
             return number
     return 0
 
@@ -157,7 +192,7 @@ def check_kinds(values: object) -> str | None:
         return f"must be a list of asset kinds, e.g. {NEEDS_DEFAULTS['critical_kinds']!r}"
     for value in values:
         if value not in KINDS:
-            return f"{value!r} is not a valid asset kind; choose from {', '.join(KINDS)}"
+            return f"{value!r} is not a valid asset kind{did_you_mean(value, KINDS)}; choose one of {', '.join(KINDS)}"
     if len(set(values)) != len(values):
         return "must not repeat a kind"
     return None
@@ -192,7 +227,8 @@ def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        return None, [Problem(FILE, int(match.group(1)) if match else 0, "-", f"not valid TOML: {error}")]
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))  # "at end of document"
+        return None, [Problem(FILE, line, "-", f"not valid TOML: {error}")]
     return config_from_dict(document, text)
 
 
@@ -215,19 +251,30 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
     values: dict[str, object] = {}
 
     def problem(section: str, key: str, message: str) -> None:
-        problems.append(Problem(FILE, _line_of(text, section, key), f"{section}.{key}", message))
+        # A key that is missing (or not found in the text) is located at its section's header.
+        line = _line_of(text, section, key) or _line_of(text, section)
+        problems.append(Problem(FILE, line, f"{section}.{key}", message))
 
+    for name, value in document.items():
+        if name in SECTIONS:
+            if not isinstance(value, dict):
+                problems.append(Problem(FILE, _line_of(text, "", name), name, f"[{name}] must be a table"))
+            continue
+        owner = next((section for section, key in SCENARIO_KEYS if key == name), None)
+        if owner and not isinstance(value, dict):
+            message = f"key outside any section; move it below the [{owner}] header"
+        else:
+            message = (f"unknown {'section' if isinstance(value, dict) else 'top-level key'}"
+                       f"{did_you_mean(name, SECTIONS)}; valid sections: {', '.join(SECTIONS)}")
+        problems.append(Problem(FILE, _line_of(text, "", str(name)), str(name), message))
     for section in SECTIONS:
-        if section in document and not isinstance(document[section], dict):
-            problems.append(Problem(FILE, 0, section, f"[{section}] must be a table"))
-    needs_table = document.get("needs", {})
-    if isinstance(needs_table, dict):
-        known = [key for section, key in SCENARIO_KEYS if section == "needs"]
-        for key in needs_table:
+        table = document.get(section, {})
+        if not isinstance(table, dict):
+            continue
+        known = [key for owner, key in SCENARIO_KEYS if owner == section]
+        for key in table:
             if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-                problem("needs", str(key), f"unknown key; {hint}")
+                problem(section, str(key), f"unknown key{did_you_mean(key, known)}; valid keys: {', '.join(known)}")
     if "scenario" not in document:
         problems.append(Problem(FILE, 0, "scenario", "the [scenario] section is missing"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -29,6 +31,26 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """A hint naming the choice closest to a misspelt ``value``, or "" when none is close.
+
+    Parameters
+    ----------
+    value : object
+        What was written (compared as lower-case text).
+    choices : iterable of str
+        The valid values.
+
+    Returns
+    -------
+    str
+        `` (did you mean 'x'?)`` (with a leading space, ready to follow the quoted value),
+        or "" when no choice is close enough (:func:`difflib.get_close_matches`, cutoff 0.6).
+    """
+    close = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class ScenarioError(ValueError):

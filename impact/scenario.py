@@ -155,7 +155,8 @@ def _validate(
         problems += checks.check_references(temperature, TEMPERATURE.name, "area_id", area_ids, "areas.csv")
         problems += checks.check_references(blackouts, BLACKOUTS.name, "area_id", area_ids, "areas.csv")
         if links is not None:
-            parents = set(areas["parent_id"])
+            # An area that names itself as parent has no child (that is reported on areas.csv).
+            parents = {p for a, p in zip(areas["area_id"], areas["parent_id"], strict=True) if p != a}
             problems += checks.check_links(links, area_ids - parents, area_ids)
     if asset_ids is not None:
         for frame, name, column in (
@@ -166,9 +167,9 @@ def _validate(
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
     if deps is not None:
         problems += checks.check_dependencies(deps)
-    problems += _check_temperature(temperature, bad_cells[TEMPERATURE.name])
+    problems += _check_temperature(temperature, bad_cells[TEMPERATURE.name], texts.get(TEMPERATURE.name))
     if areas is not None:
-        problems += checks.check_blackouts(blackouts, bad_cells[BLACKOUTS.name], areas)
+        problems += checks.check_blackouts(blackouts, bad_cells[BLACKOUTS.name], areas, texts.get(BLACKOUTS.name))
     problems += checks.check_curve_rows(curves)
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
@@ -186,9 +187,21 @@ def _validate(
     )
 
 
-def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]]) -> list[Problem]:
-    """Readings of one area (or of every area) at the same time, after the first."""
+def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]],
+                       text: pd.DataFrame | None = None) -> list[Problem]:
+    """Readings of one area (or of every area) at the same time, after the first.
+
+    Parameters
+    ----------
+    temperature : DataFrame
+        Typed ``temperature.csv``.
+    bad_cells : set of (line, column)
+        Cells already reported.
+    text : DataFrame, optional
+        The table as read, so that messages show the time as written (else in UTC).
+    """
     problems = []
+    written = checks.written_cells(text, ("time",))
     first: dict[tuple, int] = {}
     for time, area, line in zip(temperature["time"], temperature["area_id"], temperature[LINE], strict=True):
         if (line, "time") in bad_cells or (line, "area_id") in bad_cells or pd.isna(time):
@@ -197,7 +210,8 @@ def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]
         if key in first:
             where = f"area {area!r}" if area else "every area"
             problems.append(Problem(TEMPERATURE.name, int(line), "time",
-                                    f"a second reading for {where} at {time.isoformat()}; first on line "
+                                    f"a second reading for {where} at "
+                                    f"{written.get((int(line), 'time')) or time.isoformat()}; first on line "
                                     f"{first[key]}"))
         else:
             first[key] = int(line)

@@ -48,6 +48,15 @@ KIND_DEFAULT_CLASS: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(KIND_DEFAULT_CLASS)
 
 
+#: First characters an id must not have: a spreadsheet reads a cell starting with one of
+#: them as a formula (the same characters :mod:`impact.export.tidy` neutralises in outputs).
+ID_FORBIDDEN_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+#: The rule on ids, in words, for messages and docs/data-format.md.
+ID_START_RULE = ("ids must not start with =, +, -, @, a tab or a carriage return "
+                 "(spreadsheets would read them as formulas)")
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a scenario table.
@@ -106,6 +115,10 @@ class Table:
         The declared columns; others are kept but ignored.
     key : tuple of str
         Columns whose combination must be unique.
+    safe_ids : bool
+        Whether cells of ``id`` columns must not start like a spreadsheet formula
+        (:data:`ID_FORBIDDEN_STARTS`). True for every scenario table; foreign inputs (an ACLED
+        export) leave it False and neutralise such text when they write it.
     """
 
     name: str
@@ -113,6 +126,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
+    safe_ids: bool = False
 
     def column(self, name: str) -> Column:
         """Return the declared column called ``name``."""
@@ -153,6 +167,7 @@ AREAS = Table(
         _LAT, _LON, _SOURCE,
     ),
     key=("area_id",),
+    safe_ids=True,
 )
 
 ASSETS = Table(
@@ -170,6 +185,7 @@ ASSETS = Table(
         _SOURCE, _NOTES,
     ),
     key=("asset_id",),
+    safe_ids=True,
 )
 
 DEPENDENCIES = Table(
@@ -188,6 +204,7 @@ DEPENDENCIES = Table(
         _NOTES,
     ),
     key=("asset_id", "depends_on"),
+    safe_ids=True,
 )
 
 SERVICE_LINKS = Table(
@@ -203,6 +220,7 @@ SERVICE_LINKS = Table(
         _NOTES,
     ),
     key=("area_id", "service", "asset_id"),
+    safe_ids=True,
 )
 
 STRIKES = Table(
@@ -218,6 +236,7 @@ STRIKES = Table(
         _SOURCE, _NOTES,
     ),
     key=("strike_id",),
+    safe_ids=True,
 )
 
 RESTORATION = Table(
@@ -237,6 +256,7 @@ RESTORATION = Table(
         _SOURCE,
     ),
     key=("restoration_class", "damage_state"),
+    safe_ids=True,
 )
 
 OBSERVATIONS = Table(
@@ -250,6 +270,7 @@ OBSERVATIONS = Table(
         Column("unit", "choice", True, "Unit of value.", choices=OBSERVATION_UNITS),
         _SOURCE,
     ),
+    safe_ids=True,
 )
 
 STATUS_UPDATES = Table(
@@ -261,6 +282,7 @@ STATUS_UPDATES = Table(
         Column("status", "choice", True, "up or down.", choices=STATUSES),
         _SOURCE,
     ),
+    safe_ids=True,
 )
 
 TEMPERATURE = Table(
@@ -276,6 +298,7 @@ TEMPERATURE = Table(
                "their own); empty for every area.", nullable=True, default="every area"),
         _SOURCE,
     ),
+    safe_ids=True,
 )
 
 BLACKOUTS = Table(
@@ -295,6 +318,7 @@ BLACKOUTS = Table(
                nullable=True, default="6"),
         _SOURCE,
     ),
+    safe_ids=True,
 )
 
 #: All tables, in documentation order.

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from impact.problems import Problem
-from impact.schema import Column, Table
+from impact.problems import Problem, did_you_mean
+from impact.schema import ID_FORBIDDEN_STARTS, ID_START_RULE, Column, Table
 
 #: Name of the hidden column holding each row's line number in its file.
 LINE = "__line__"
@@ -258,6 +258,15 @@ def _is_time(text: str) -> bool:
     return True
 
 
+def _id_characters_ok(text: str) -> bool:
+    return not any(ch in text for ch in ",;\n\t")
+
+
+def _id_start_ok(text: str) -> bool:
+    # A cell already reported for its characters is not reported again for its start.
+    return not text.startswith(ID_FORBIDDEN_STARTS) or not _id_characters_ok(text)
+
+
 def _in_range(column: Column) -> Callable[[str], bool]:
     def check(text: str) -> bool:
         if not _is_float(text):
@@ -277,8 +286,15 @@ def _range_text(column: Column) -> str:
     return " and ".join(part for part in (low, high) if part)
 
 
-def _cell_checks(column: Column) -> list[tuple[Callable[[str], bool], str]]:
-    """(predicate on a non-empty cell, message template) pairs for one column."""
+def _cell_checks(column: Column, safe_ids: bool = True) -> list[tuple[Callable[[str], bool], str]]:
+    """(predicate on a non-empty cell, message template) pairs for one column.
+
+    With ``safe_ids`` (the table's :attr:`~impact.schema.Table.safe_ids`), an ``id`` cell must
+    not start like a spreadsheet formula.
+
+    Templates may use ``{value}`` (the cell), ``{first}`` (its first character) and ``{hint}``
+    (a did-you-mean hint among the column's choices); :func:`failing_cells` fills them in.
+    """
     checks: list[tuple[Callable[[str], bool], str]] = []
     if column.dtype == "int":
         checks.append((_is_int, "{value!r} is not a whole number"))
@@ -291,10 +307,12 @@ def _cell_checks(column: Column) -> list[tuple[Callable[[str], bool], str]]:
     elif column.dtype == "choice":
         allowed = ", ".join(column.choices)
         checks.append((lambda v, c=column.choices: v in c,
-                       f"{{value!r}} is not a valid {column.name}; choose one of {allowed}"))
+                       f"{{value!r}} is not a valid {column.name}{{hint}}; choose one of {allowed}"))
     elif column.dtype == "id":
-        checks.append((lambda v: not any(ch in v for ch in ",;\n\t"),
+        checks.append((_id_characters_ok,
                        "{value!r} is not a valid id (no commas, semicolons, tabs or line breaks)"))
+        if safe_ids:
+            checks.append((_id_start_ok, f"{{value!r}} starts with {{first!r}}; {ID_START_RULE}"))
     if column.dtype in ("int", "float") and (column.minimum is not None or column.maximum is not None):
         checks.append((_in_range(column), f"{{value!r}} is out of range; must be {_range_text(column)}"))
     return checks
@@ -309,7 +327,7 @@ def _pandera_schema(table: Table) -> pa.DataFrameSchema:
         if not column.nullable:
             checks.append(pa.Check(lambda v: v != "", element_wise=True,
                                    error="is empty; a value is required"))
-        for predicate, message in _cell_checks(column):
+        for predicate, message in _cell_checks(column, table.safe_ids):
             checks.append(pa.Check(lambda v, p=predicate: v == "" or p(v), element_wise=True, error=message))
         columns[column.name] = pa.Column(object, checks=checks, required=False, nullable=False, coerce=False)
     return pa.DataFrameSchema(columns, strict=False)
@@ -352,8 +370,10 @@ def failing_cells(frame: pd.DataFrame, table: Table) -> list[tuple[Problem, bool
             failures.append((Problem(table.name, 1, str(case.column), str(case.check)), False))
             continue
         message = str(case.check)
-        if "{value" in message:
-            message = message.format(value=case.failure_case)
+        if "{" in message:
+            value = str(case.failure_case)
+            hint = did_you_mean(value, table.column(str(case.column)).choices) if "{hint}" in message else ""
+            message = message.format(value=value, first=value[:1], hint=hint)
         row = int(case.index)
         failures.append((Problem(table.name, int(lines[row]), str(case.column), message), bool(broken[row])))
     return failures

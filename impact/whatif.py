@@ -87,7 +87,7 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
     """
     unknown = sorted(set(whatif.disabled_strikes) - set(scenario.strikes["strike_id"]))
     if unknown:
-        raise ValueError(f"{', '.join(unknown)} not in the scenario's strikes; choose from "
+        raise ValueError(f"{', '.join(unknown)} not in the scenario's strikes; choose one of "
                          f"{', '.join(scenario.strikes['strike_id'])}")
     if whatif.is_baseline:
         return scenario

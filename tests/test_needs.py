@@ -258,11 +258,12 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
         f"scenario.toml:{base + 4}: needs.truck_capacity_litres: 'big' must be a number > 0",
         f"scenario.toml:{base + 5}: needs.heating_after_hours: -24 must be a number > 0",
         f"scenario.toml:{base + 6}: needs.heating_below_celsius: 'cold' must be a number",
-        f"scenario.toml:{base + 7}: needs.critical_kinds: 'hospital' is not a valid asset kind; choose from "
+        f"scenario.toml:{base + 7}: needs.critical_kinds: 'hospital' is not a valid asset kind; choose one of "
         "power_plant, chp_plant, substation, power_line, water_intake, water_treatment, pumping_station, "
         "reservoir, well, boiler_house, gas_node, port, logistics_hub",
-        f"scenario.toml:{base + 8}: needs.water_liters_per_person_day: unknown key; did you mean "
-        "'water_litres_per_person_day'?",
+        f"scenario.toml:{base + 8}: needs.water_liters_per_person_day: unknown key (did you mean "
+        "'water_litres_per_person_day'?); valid keys: water_litres_per_person_day, truck_capacity_litres, "
+        "heating_after_hours, heating_below_celsius, critical_kinds",
     ]
 
 
@@ -280,7 +281,7 @@ def test_more_bad_needs_values(tmp_path: Path, text: str, message: str) -> None:
 def test_needs_must_be_a_table(tmp_path: Path) -> None:
     (tmp_path / FILE).write_text("needs = 3\n" + (BUNDLED / FILE).read_text(encoding="utf-8"), encoding="utf-8")
     _config, problems = read_config(tmp_path)
-    assert [str(p) for p in problems] == ["scenario.toml:0: needs: [needs] must be a table"]
+    assert [str(p) for p in problems] == ["scenario.toml:1: needs: [needs] must be a table"]
 
 
 def test_needs_settings_check_their_values() -> None:
@@ -304,7 +305,7 @@ def test_temperature_table_problems_name_file_line_and_column(tmp_path: Path) ->
     with pytest.raises(ScenarioError) as error:
         impact.load_scenario(folder)
     assert [str(p) for p in error.value.problems] == [
-        "temperature.csv:3: time: a second reading for every area at 2025-12-18T22:00:00+00:00; first on line 2",
+        "temperature.csv:3: time: a second reading for every area at 2025-12-19T00:00:00+02:00; first on line 2",
         "temperature.csv:4: temperature_c: 'cold' is not a number",
         "temperature.csv:5: temperature_c: '99' is out of range; must be >= -90 and <= 60",
         "temperature.csv:6: time: '2025-12-19T06:00:00' is not an ISO 8601 time with a UTC offset "

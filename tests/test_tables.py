@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from impact.problems import Problem
-from impact.schema import AREAS, RESTORATION, SERVICE_LINKS, STRIKES
+from impact.schema import AREAS, RESTORATION, SERVICE_LINKS, STRIKES, TABLES
 from impact.tables import (
     BROKEN,
     LINE,
@@ -291,9 +291,40 @@ def test_choice_time_id_and_empty_messages() -> None:
         "strikes.csv:3: asset_id: is empty; a value is required",
         "strikes.csv:3: killed: 'x' is not a whole number",
         "strikes.csv:4: strike_id: is empty; a value is required",
-        "strikes.csv:4: damage_state: 'None' is not a valid damage_state; "
+        "strikes.csv:4: damage_state: 'None' is not a valid damage_state (did you mean 'none'?); "
         "choose one of none, slight, moderate, extensive, complete",
     ])
+
+
+FORMULA_RULE = ("ids must not start with =, +, -, @, a tab or a carriage return "
+                "(spreadsheets would read them as formulas)")
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@"])
+def test_ids_starting_like_a_formula_are_rejected(first: str) -> None:
+    assert cells(STRIKES, STRIKES_HEADER, f"{first}S1,{T},{first}SUB,none", f"S2,{T},SUB,none") == [
+        f"strikes.csv:2: asset_id: '{first}SUB' starts with '{first}'; {FORMULA_RULE}",
+        f"strikes.csv:2: strike_id: '{first}S1' starts with '{first}'; {FORMULA_RULE}",
+    ]
+
+
+def test_every_id_column_rejects_formula_starts_after_surrounding_whitespace_is_stripped() -> None:
+    for table in TABLES:
+        ids = [column.name for column in table.columns if column.dtype == "id"]
+        frame = frame_to_text(pd.DataFrame({name: ["\t=X", "\r\n@Y", " +Z", "-1"] for name in ids}))
+        found = sorted((p.line, p.column, p.message) for p in check_cells(frame, table))
+        assert found == sorted((line, name, f"{value!r} starts with {value[0]!r}; {FORMULA_RULE}")
+                               for name in ids for line, value in ((2, "=X"), (3, "@Y"), (4, "+Z"), (5, "-1"))), table
+
+
+def test_ids_may_hold_formula_characters_elsewhere_and_neutralised_ids_load() -> None:
+    assert cells(STRIKES, STRIKES_HEADER, f"S=1,{T},SUB-2+,none", f"'=S2,{T},a@b,none") == []
+
+
+def test_an_id_with_a_comma_and_a_formula_start_is_reported_once() -> None:
+    assert cells(STRIKES, STRIKES_HEADER, f'"=S1,b",{T},SUB,none') == [
+        "strikes.csv:2: strike_id: '=S1,b' is not a valid id (no commas, semicolons, tabs or line breaks)",
+    ]
 
 
 def test_restoration_damage_state_excludes_none() -> None:

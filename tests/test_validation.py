@@ -194,6 +194,144 @@ def test_unknown_scenario_is_a_file_not_found_error(tmp_path: Path) -> None:
         impact.load_scenario(tmp_path / "nowhere")
 
 
+# --- scenario.toml: lines and keys -----------------------------------------------------------
+
+def _toml_problems(folder: Path, text: str) -> list[str]:
+    (folder / "scenario.toml").write_text(text, encoding="utf-8")
+    return problem_lines(folder)
+
+
+def test_toml_lines_skip_multiline_strings_and_follow_quoted_and_dotted_keys(tmp_path: Path) -> None:
+    folder = tmp_path / "toml-lines"
+    shutil.copytree(VALID, folder)
+    valid = (VALID / "scenario.toml").read_text(encoding="utf-8")
+    text = valid.replace("seed = 1\n", "seed = -1\n").replace("samples = 10", "'samples' = 1.5")
+    text = text.replace('title = "Minimal test scenario"\n',  # a multi-line string holding key-like lines
+                        '"title" = "Minimal test scenario"\ndescription = """\nseed = -1\n[run]\n"""\n')
+    lines = text.splitlines()
+    samples, seed = lines.index("'samples' = 1.5") + 1, len(lines) - lines[::-1].index("seed = -1")
+    assert seed > samples
+    assert _toml_problems(folder, text) == [
+        f"scenario.toml:{samples}: run.samples: 1.5 must be a whole number >= 0",
+        f"scenario.toml:{seed}: run.seed: -1 must be a whole number >= 0",
+    ]
+    dotted = "run.seed = -1\n" + valid.replace("[run]\nsamples = 10\nseed = 1\n", "")
+    assert _toml_problems(folder, dotted) == ["scenario.toml:1: run.seed: -1 must be a whole number >= 0"]
+
+
+def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "toml-keys"
+    shutil.copytree(VALID, folder)
+    text = ("seed = 3\n"
+            + (VALID / "scenario.toml").read_text(encoding="utf-8").replace("[run]\n", "Title = 'x'\n\n[run]\n")
+            + "quantile = [0.5]\n\n[need]\ntruck_capacity_litres = 8000\n\n[output]\nformat = 'csv'\n")
+    lines = text.splitlines()
+    at = {line: number for number, line in enumerate(lines, start=1)}
+    title = at["Title = 'x'"]
+    assert _toml_problems(folder, text) == [
+        "scenario.toml:1: seed: key outside any section; move it below the [run] header",
+        f"scenario.toml:{title}: scenario.Title: unknown key (did you mean 'title'?); "
+        "valid keys: id, title, timezone, start, horizon_hours, step_minutes, persons_per_household, description",
+        f"scenario.toml:{at['quantile = [0.5]']}: run.quantile: unknown key (did you mean 'quantiles'?); "
+        "valid keys: samples, seed, quantiles",
+        f"scenario.toml:{at['[need]']}: need: unknown section (did you mean 'needs'?); "
+        "valid sections: scenario, run, needs",
+        f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs",
+    ]
+
+
+def test_toml_keys_the_project_writes_and_documents_are_known(tmp_path: Path) -> None:
+    """The bundled scenarios, the corpus base, ``impact synth`` and the documented keys all validate."""
+    from impact.schema import SCENARIO_KEYS
+    from impact.synth import write_synthetic
+
+    for folder in [VALID, *sorted((REPO / "datasets").glob("*/"))]:
+        if (folder / "scenario.toml").is_file():
+            impact.load_scenario(folder)
+    impact.load_scenario(write_synthetic(tmp_path / "synth", areas=30, assets=60, strikes=5, days=2, seed=3,
+                                         samples=5))
+    documented = (REPO / "docs" / "data-format.md").read_text(encoding="utf-8")
+    for section, key in SCENARIO_KEYS:
+        assert f"`{section}.{key}`" in documented
+
+
+def test_frames_settings_with_unknown_keys() -> None:
+    settings = _settings(VALID)
+    settings["run"]["sampels"] = 3
+    settings["output"] = {"format": "csv"}
+    assert _frame_problems(settings, dict(_frames(VALID))) == [
+        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs",
+        "scenario.toml:0: run.sampels: unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles",
+    ]
+
+
+# --- deep hierarchies and chains (no recursion over user data) --------------------------------
+
+def _depth() -> int:
+    """At least 3,000, and deeper than the recursion limit (pytest's plugins may raise it)."""
+    return max(3_000, sys.getrecursionlimit() + 500)
+
+
+def test_area_hierarchy_deeper_than_the_recursion_limit_is_checked() -> None:
+    """A 3,000-deep chain of areas: every check walks it without recursion (levels stop at 9)."""
+    depth = _depth()
+    frames = dict(_frames(VALID))
+    ids = [f"A{i:05d}" for i in range(depth)]
+    frames["areas"] = pd.DataFrame({
+        "area_id": ids, "name": ids, "admin_level": [min(i, 9) for i in range(depth)],
+        "parent_id": ["", *ids[:-1]], "population": [2000] + [None] * (depth - 2) + [1000],
+    })
+    frames["assets"] = frames["assets"].assign(area_id=ids[-1])
+    frames["service_links"] = frames["service_links"].assign(area_id=ids[-1])
+    frames["observations"] = frames["observations"].assign(area_id=ids[0])
+    frames["blackouts"] = pd.DataFrame({"area_id": [ids[0], ids[depth // 2]],
+                                        "start": ["2025-12-19T00:00:00+02:00", "2025-12-19T06:00:00+02:00"],
+                                        "end": ["2025-12-20T00:00:00+02:00", "2025-12-19T12:00:00+02:00"],
+                                        "hours_off_per_day": [4, 4]})
+    problems = _frame_problems(_settings(VALID), frames)
+    levels = [p for p in problems if ": admin_level: admin_level 9 must be greater than that of its parent" in p]
+    assert len(levels) == depth - 10
+    assert [p for p in problems if p not in levels] == [
+        "areas.csv:2: population: 2,000 differs from the sum of its children 1,000 by more than 0.5 %",
+        f"blackouts.csv:3: start: the schedule overlaps the one on line 2 for area '{ids[-1]}'",
+    ]
+
+
+def _chain_frames(length: int, cycle: bool = False) -> dict[str, pd.DataFrame]:
+    """The corpus base with a chain of ``length`` substations, each supplied by the next."""
+    frames = dict(_frames(VALID))
+    ids = [f"C{i:05d}" for i in range(length)]
+    frames["assets"] = pd.concat([frames["assets"], pd.DataFrame(
+        {"asset_id": ids, "name": ids, "kind": "substation", "area_id": "UA5101"})], ignore_index=True)
+    suppliers = ids[1:] + ([ids[0]] if cycle else [])
+    frames["dependencies"] = pd.concat([frames["dependencies"], pd.DataFrame(
+        {"asset_id": ids[:len(suppliers)], "depends_on": suppliers})], ignore_index=True)
+    links = frames["service_links"]
+    frames["service_links"] = links.assign(asset_id=links["asset_id"].where(links["service"] != "power", ids[0]))
+    frames["strikes"] = frames["strikes"].assign(asset_id=[ids[-1], "BLR-1"])
+    return frames
+
+
+def test_dependency_chain_deeper_than_the_recursion_limit_validates_and_runs() -> None:
+    depth = _depth()
+    scenario = impact.scenario_from_frames(_settings(VALID), **_chain_frames(depth))
+    assert len(scenario.dependencies) == 3 + depth - 1
+    result = impact.run(scenario, samples=5)
+    # The strike at 03:00 (step 3) on the chain's last asset cuts UA5101's power through the whole chain.
+    central = result.dataset["people_without_central"].sel(service="power", area="UA5101").values
+    assert central[2] == 0 and central[3] == 1000
+
+
+def test_dependency_cycle_longer_than_the_recursion_limit_is_reported_once() -> None:
+    depth = _depth()
+    problems = _frame_problems(_settings(VALID), _chain_frames(depth, cycle=True))
+    assert len(problems) == 1
+    # Located on the row that closes the cycle: the last of the 3 + depth rows.
+    assert problems[0].startswith(f"dependencies.csv:{depth + 4}: depends_on: dependency cycle: C00000 -> C00001 -> ")
+    assert problems[0].endswith(f" -> C{depth - 1:05d} -> C00000")
+    assert problems[0].count(" -> ") == depth
+
+
 # --- DataFrames ------------------------------------------------------------------------------
 
 def _settings(folder: Path) -> dict:
