@@ -214,11 +214,13 @@ def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asse
         return [], []
     start = scenario.config.start
     lines = updates["__line__"] if "__line__" in updates.columns else pd.Series(range(2, len(updates) + 2))
-    rows = sorted(zip(updates["time"], lines, updates["asset_id"], updates["status"], strict=True))
+    # In time order; reports of one time by asset and status (``down`` before ``up``), not by
+    # line, so that the rows' order in the file does not change the result.
+    rows = sorted(zip(updates["time"], updates["asset_id"], updates["status"], lines, strict=True))
     reports: list[Report] = []
     notes: list[str] = []
     last_up: dict[int, float] = {}
-    for time, line, asset_id, status in rows:
+    for time, asset_id, status, line in rows:
         asset = asset_index[asset_id]
         hours = (time - start).total_seconds() / 3600.0
         key = f"{asset_id}|{status}|{time.isoformat()}"

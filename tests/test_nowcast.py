@@ -12,7 +12,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_factory import at, fixed_curves, make_scenario, random_scenario, strike
+from scenario_factory import at, fixed_curve, fixed_curves, make_scenario, random_scenario, strike
 from test_engine_random import assert_same
 
 import impact
@@ -171,3 +171,27 @@ def test_fast_equals_reference_with_status_updates(seed):
     for durations in (model.sample_durations(25, seed), model.central_durations()):
         assert durations.shape[1] == len(model.strike_ids) + len(model.reports)
         assert_same(fast.compute(model, durations, quantiles), reference.compute(model, durations, quantiles))
+
+
+def _curves_by_state(hours: dict[str, float]) -> list[dict]:
+    return [fixed_curve("c", value, state) for state, value in hours.items()]
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["as listed", "rows reversed"])
+def test_a_down_report_on_two_strikes_at_one_time_conditions_the_greater_strike_id(order):
+    # S1 (slight, 5 h) and S2 (complete, 20 h) both at hour 2: down 2..21. Reported down at 25,
+    # 23 h after the strikes: S2 (the greater id) restarts, 23 + 20 = 43 h, down 2..44.
+    # Conditioning S1 instead would give 23 + 5 = 28 h, down 2..29 -- whatever the row order.
+    curves = _curves_by_state({"slight": 5, "moderate": 10, "extensive": 15, "complete": 20})
+    strikes = [strike("S1", "SUB", 2.0, "slight"), strike("S2", "SUB", 2.0, "complete")][::order]
+    central, _, _ = power_series([update(25, "down")], curves, strikes=strikes)
+    assert down_steps(central) == list(range(2, 45))
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["down listed first", "up listed first"])
+def test_down_and_up_at_one_time_apply_down_then_up(order):
+    # Fixed 10 h from hour 2 (down 2..11); down and up both at hour 6: up wins, down 2..5, and
+    # both are used (were up applied first, the down report would be set aside as disagreeing).
+    central, ds, _ = power_series([update(6, "down"), update(6, "up")][::order], fixed_curves("c", 10))
+    assert down_steps(central) == [2, 3, 4, 5]
+    assert ds.attrs["status_updates"] == "2 status updates used to condition the forecast (DESIGN 3.4)"
