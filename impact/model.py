@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -181,10 +182,10 @@ def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -
         for supplier in suppliers:
             users[supplier].append(asset)
     waiting = [len(suppliers) for suppliers in needs]
-    ready = [asset for asset in range(count) if waiting[asset] == 0]
+    ready = deque(asset for asset in range(count) if waiting[asset] == 0)
     order: list[int] = []
     while ready:
-        asset = ready.pop(0)
+        asset = ready.popleft()
         order.append(asset)
         for user in users[asset]:
             waiting[user] -= 1
