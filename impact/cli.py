@@ -9,6 +9,7 @@ stop the command with one line and exit code 130 or 143 (see :func:`main`).
 from __future__ import annotations
 
 import errno
+import gc
 import signal
 import sys
 import threading
@@ -71,6 +72,18 @@ def _write_failed(out: Path | str, error: BaseException) -> typer.Exit:
     return _fail(f"error: could not write {str(out)!r}: {reason}; no partial file was left")
 
 
+def _compare_names(loaded_a, loaded_b, a: str, b: str) -> tuple[str, str]:
+    """Labels of A and B in a comparison: the scenario ids, else the folder names, else A and B.
+
+    Never the paths as typed, which would write absolute paths into the files and make the
+    same comparison give other bytes when a scenario is named another way.
+    """
+    for names in ((loaded_a.id, loaded_b.id), (Path(a).name, Path(b).name)):
+        if all(names) and names[0] != names[1]:
+            return names
+    return ("A", "B")
+
+
 def _load(scenario: str):
     from impact.scenario import load_scenario
 
@@ -82,7 +95,7 @@ def _load(scenario: str):
             console.print(str(problem), markup=False)
         console.print(f"{scenario}: {len(error.problems)} problem(s); nothing was run", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
+    except OSError as error:  # missing, not a folder, unreadable...
         raise _fail(f"error: {error}") from None
 
 
@@ -191,7 +204,7 @@ def run(
     if out is not None:
         try:
             written = export(result, out)
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: e.g. more rows than an Excel sheet holds
             raise _write_failed(out, error) from None
         _stdout().print(f"wrote {written}", markup=False)
 
@@ -584,7 +597,7 @@ def compare_command(
             raise _fail(f"error: not enough memory for {settings[0]} samples x {loaded.config.steps} steps; "
                         "use fewer --samples or a shorter horizon") from None
     try:
-        comparison = compare_results(*results, names=(a, b))
+        comparison = compare_results(*results, names=_compare_names(loaded_a, loaded_b, a, b))
     except CompareError as error:
         raise _fail(f"error: cannot compare {a} with {b}: {error}") from None
     for note in comparison.notes:
@@ -670,20 +683,37 @@ def main(argv: list[str] | None = None) -> int:
     command unwinds are ignored. ``impact serve`` keeps its web server's own handling.
     """
     old = _install_signal_handlers(argv)
+    unraisable = sys.unraisablehook
     try:
-        app(args=argv, prog_name="impact", standalone_mode=True)
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    except Signalled as stop:
-        _stderr().print(f"{stop.name} ({signal.Signals(stop.signum).name}); stopped, no partial output file "
-                        "was left", markup=False)
-        return stop.exit_code
-    except KeyboardInterrupt:
-        _stderr().print("interrupted (SIGINT); stopped, no partial output file was left", markup=False)
-        return 130
+        stopped: tuple[str, int, int] | None = None
+        try:
+            app(args=argv, prog_name="impact", standalone_mode=True)
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        except Signalled as stop:
+            sys.unraisablehook = _ignore_unraisable  # see below
+            stopped = (stop.name, stop.signum, stop.exit_code)
+        except KeyboardInterrupt:
+            sys.unraisablehook = _ignore_unraisable
+            stopped = ("interrupted", signal.SIGINT, 130)
+        if stopped is None:
+            return 0
+        # The interrupted command's frames are freed as the exception is dropped: a writer cut
+        # off mid-file (openpyxl's write-only sheet generators) then complains "Exception
+        # ignored in ...". That is expected after a stop, so it is silenced until they are gone.
+        gc.collect()
+        sys.unraisablehook = unraisable
+        name, signum, code = stopped
+        _stderr().print(f"{name} ({signal.Signals(signum).name}); stopped, no partial output file was left",
+                        markup=False)
+        return code
     finally:
+        sys.unraisablehook = unraisable
         _restore_signal_handlers(old)
-    return 0
+
+
+def _ignore_unraisable(_unraisable) -> None:
+    """An unraisable-exception hook that prints nothing (used only while a stopped command unwinds)."""
 
 
 def entry_point() -> None:

@@ -31,7 +31,7 @@ import xarray as xr
 
 from impact.engine.fast import compute_from_steps, outage_steps, thread_mapper
 from impact.export.atomic import atomic_write
-from impact.export.netcdf import NETCDF_LOCK, cf_dataset
+from impact.export.netcdf import NETCDF_LOCK, cf_dataset, library_errors
 from impact.model import compile_scenario
 from impact.observations import observation_variables, score_observations
 from impact.result import build_dataset, engine_options, run_settings
@@ -70,13 +70,13 @@ def _first_block(cf: xr.Dataset, path: Path, block: int) -> None:
     for name, variable in cf.variables.items():
         if "area" in variable.dims and name != "area" and variable.dtype.kind != "O":
             variable.encoding = {**variable.encoding, "chunksizes": _chunk_sizes(variable, block)}
-    with NETCDF_LOCK:
+    with NETCDF_LOCK, library_errors(path):
         cf.to_netcdf(path, mode="w", format="NETCDF4", engine="netcdf4", unlimited_dims=["area"])
 
 
 def _append_block(cf: xr.Dataset, path: Path, start: int) -> None:
     """Write a later block's area variables at areas ``start:start + len(block)``."""
-    with NETCDF_LOCK, netCDF4.Dataset(path, "a") as nc:
+    with NETCDF_LOCK, library_errors(path), netCDF4.Dataset(path, "a") as nc:
         for name, variable in cf.variables.items():
             if "area" not in variable.dims:
                 continue

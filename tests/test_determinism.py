@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -194,3 +195,19 @@ def test_the_invariant_check_catches_broken_results(corrupt: str) -> None:
         ds["people_without"][0, 0, 0, 0] = np.nan
     with pytest.raises(AssertionError):
         check_result(ds)
+
+
+def test_a_comparison_names_its_scenarios_not_the_paths_typed(tmp_path: Path) -> None:
+    """The same comparison named by absolute and by relative paths gives the same bytes, and no path."""
+    from impact.cli import main
+
+    folder = write_synthetic(tmp_path / "variant", areas=27, assets=50, strikes=4, days=2, samples=5)
+    outputs = []
+    for k, spelling in enumerate((str(folder), os.path.relpath(folder))):
+        out = tmp_path / f"c{k}.xlsx"
+        assert main(["compare", spelling, spelling, "--samples", "3", "--out", str(out)]) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    with zipfile.ZipFile(tmp_path / "c0.xlsx") as book:
+        text = b"".join(book.read(name) for name in book.namelist())
+    assert str(tmp_path).encode() not in text and b"variant" not in text  # same id and folder: "A" and "B"

@@ -203,3 +203,77 @@ def test_full_disk_import_acled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert _temp_files(tmp_path) == []
     monkeypatch.undo()
     assert_rerun_matches(argv, out, clean)
+
+
+def _file_size_limit(limit: int):
+    """``preexec_fn`` for a child whose files may not grow past ``limit`` bytes: a real write failure (EFBIG)."""
+
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.parametrize(("command", "name"), [
+    ("run", "x.csv"), ("run", "x.xlsx"), ("run", "x.nc"), ("run streamed", "x.nc"), ("run", "x.parquet"),
+    ("needs", "n.xlsx"), ("compare", "c.xlsx"),
+])
+def test_a_real_write_failure_in_any_library_is_one_line(small: Path, tmp_path: Path, command: str,
+                                                         name: str) -> None:
+    """The libraries themselves fail to write (file size limit): netCDF-C/HDF5, lxml, pyarrow, Python."""
+    out = tmp_path / name
+    argv = {"run": ["run", str(small)], "run streamed": ["run", str(small), "--area-block", "5"],
+            "needs": ["needs", str(small)], "compare": ["compare", str(small), str(small)]}[command]
+    done = subprocess.run([sys.executable, "-m", "impact", *argv, "--samples", "3", "--out", str(out)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          preexec_fn=_file_size_limit(30_000))
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and f"could not write {str(out)!r}" in errors[0], done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_while_building_a_workbook_prints_one_line(big: Path, tmp_path: Path, signum: int) -> None:
+    """Stopped while openpyxl writes its sheets: one line, no "Exception ignored" from its generators."""
+    out = tmp_path / "x.xlsx"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "impact", "run", str(big), "--out", str(out)], cwd=tmp_path,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        printed = ""
+        while "people without service" not in printed:  # the summary: the export comes next
+            line = process.stdout.readline()
+            assert line, f"impact run ended early: {process.communicate()}"
+            printed += line
+        time.sleep(1.0)
+        assert process.poll() is None, "the workbook was written before the signal"
+        process.send_signal(signum)
+        _stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.strip().splitlines() == [f"{'terminated' if signum == signal.SIGTERM else 'interrupted'} "
+                                           f"({signal.Signals(signum).name}); stopped, no partial output file "
+                                           "was left"], stderr
+    assert not out.exists()
+    assert _temp_files(tmp_path) == []
+
+
+def test_a_result_too_big_for_excel_is_one_line(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import impact.export.excel as excel
+
+    monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 100)
+    out = tmp_path / "x.xlsx"
+    code, err = _run(["run", str(small), "--samples", "3", "--out", str(out)], capsys)
+    assert code == 2
+    assert f"could not write {str(out)!r}: the summary sheet" in err or "Excel holds at most 100 rows" in err, err
+    assert not out.exists()

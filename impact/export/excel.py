@@ -42,12 +42,18 @@ scenario start (UTC) and every zip entry gets that timestamp.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import gc
 import io
 import math
 import os
+import sys
+import tempfile
+import traceback
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +106,14 @@ _CORE_XML = "docProps/core.xml"
 _EPOCH = dt.datetime(2000, 1, 1)
 _BOLD = Font(bold=True)
 _ITALIC = Font(italic=True, color="666666")
+
+
+try:  # openpyxl serialises with lxml when it is installed; its I/O errors are not OSErrors
+    from lxml.etree import LxmlError
+
+    _XML_ERRORS: tuple[type[BaseException], ...] = (LxmlError,)
+except ImportError:  # pragma: no cover - without lxml, openpyxl's writes raise OSError themselves
+    _XML_ERRORS = ()
 
 
 def fixed_timestamp(ds: xr.Dataset) -> dt.datetime:
@@ -346,7 +360,69 @@ def needs_workbook_bytes(result: Any) -> bytes:
 
 
 def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
-    """Write ``tables`` [(title, frame, columns)] and a metadata sheet of ``ds``; reproducible bytes."""
+    """Write ``tables`` [(title, frame, columns)] and a metadata sheet of ``ds``; reproducible bytes.
+
+    Raises
+    ------
+    OSError
+        If a sheet could not be written: openpyxl's write-only sheets go through temporary
+        files (in :func:`tempfile.gettempdir`), and lxml reports a full disk or a file size
+        limit there as its own ``SerialisationError``.
+    """
+    wb = Workbook(write_only=True)
+    try:
+        with xml_failures_as_os_errors():
+            return _build_workbook(wb, ds, tables, extra_metadata, subject)
+    except BaseException:
+        _close_sheet_streams(wb)
+        raise
+
+
+@contextlib.contextmanager
+def xml_failures_as_os_errors() -> Iterator[None]:
+    """Report a failed write inside openpyxl/lxml as an :class:`OSError`, quietly.
+
+    openpyxl writes each sheet through a temporary file (in :func:`tempfile.gettempdir`);
+    lxml reports a full disk or a file size limit there as ``SerialisationError("IO_ENOSPC")``,
+    which callers would not recognise as a write failure. The half-written sheet streams of
+    the failed save are finalised here, with their own complaints silenced, so that nothing
+    is printed later as "Exception ignored".
+
+    Raises
+    ------
+    OSError
+        ``ENOSPC``, ``EFBIG`` or ``EIO`` after the library's error.
+    """
+    try:
+        yield
+    except _XML_ERRORS as error:
+        text = str(error)
+        code = errno.ENOSPC if "ENOSPC" in text else errno.EFBIG if "EFBIG" in text else errno.EIO
+        failure = OSError(code, f"{os.strerror(code)} while building the workbook ({text}); openpyxl writes "
+                                f"each sheet to a temporary file in {tempfile.gettempdir()} first")
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _unraisable: None
+        try:
+            traceback.clear_frames(error.__traceback__)
+            error.__traceback__ = None
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise failure from None
+
+
+def _close_sheet_streams(wb: Workbook) -> None:
+    """Close the write-only sheets' half-written streams now, so that their failures are not
+    reported later as "Exception ignored" when they are garbage-collected."""
+    for sheet in wb.worksheets:
+        stream = getattr(getattr(sheet, "_writer", None), "xf", None)
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+def _build_workbook(wb: Workbook, ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
+    """The body of :func:`_workbook`, filling the empty write-only workbook ``wb``."""
     stamp = fixed_timestamp(ds)
     for title, df, columns in tables:
         if len(df) + 2 > EXCEL_MAX_ROWS or len(columns) > EXCEL_MAX_COLUMNS:
@@ -355,7 +431,6 @@ def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject:
                 f"columns; Excel holds at most {EXCEL_MAX_ROWS:,} rows and "
                 f"{EXCEL_MAX_COLUMNS:,} columns. Export to .csv or .parquet instead"
             )
-    wb = Workbook(write_only=True)
     for title, df, columns in tables:
         _write_table(wb, title, df, columns)
     meta = wb.create_sheet("metadata")
@@ -399,7 +474,8 @@ def reproducible_bytes(workbook: Workbook, stamp: dt.datetime) -> bytes:
     props.creator = f"impact {__version__}"
     props.created = stamp
     buffer = io.BytesIO()
-    workbook.save(buffer)  # stamps the wall clock into "modified": replaced below
+    with xml_failures_as_os_errors():
+        workbook.save(buffer)  # stamps the wall clock into "modified": replaced below
     props.modified = stamp
     core_xml = tostring(props.to_tree())
     return _reproducible_zip(buffer.getvalue(), core_xml, stamp)

@@ -26,9 +26,13 @@ Read back with ``xarray.open_dataset(path)``.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,38 @@ __all__ = ["cf_dataset", "write_netcdf"]
 #: xarray's own locks cover data reads and writes but not creating, defining and closing a
 #: file. Re-entrant, so a writer may call another.
 NETCDF_LOCK = threading.RLock()
+
+#: Free space [bytes] below which a failure of the NetCDF library is taken for a full disk.
+FULL_DISK_BYTES = 64 * 2**20
+
+
+@contextlib.contextmanager
+def library_errors(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn a failure inside the netCDF-C / HDF5 libraries into an :class:`OSError`.
+
+    Those libraries report a full disk, a file size limit or an I/O error as a
+    ``RuntimeError("NetCDF: HDF error")``; callers (the CLI, the dashboard) handle write
+    failures as ``OSError``. With little space left in the file's folder the error is
+    ``ENOSPC``, otherwise ``EIO`` with the library's message.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file being written (named in the error).
+    """
+    try:
+        yield
+    except RuntimeError as error:
+        folder = Path(path).parent
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+        if free is not None and free < FULL_DISK_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from error
+        raise OSError(errno.EIO, f"the NetCDF library could not write the file ({error}): is the disk full, or "
+                                 "the file larger than the file system or a limit allows?", str(path)) from error
+
 
 #: Result units → CF (UDUNITS) units.
 CF_UNITS: dict[str, str] = {
@@ -254,7 +290,7 @@ def write_netcdf(ds: Any, path: str | os.PathLike[str]) -> Path:
     cf = cf_dataset(ds)
 
     def writer(tmp: Path) -> None:
-        with NETCDF_LOCK:
+        with NETCDF_LOCK, library_errors(path):
             cf.to_netcdf(tmp, mode="w", format="NETCDF4", engine="netcdf4")
 
     return atomic_write(path, writer)
