@@ -14,6 +14,10 @@ within 15 % of the figure half-way through, while what-ifs keep adding runs: the
 is bounded (16 runs), so memory grows while it fills and the allocator's per-thread arenas
 warm up, then stays level.
 
+Ends with two verdicts, PASS or FAIL: zero errors, and memory flat. Exits 1 if either
+fails (any error, or memory not flat), else 0, so that a script or CI job can rely on
+the exit code.
+
     python benchmarks/bench_load.py [--scenario odesa-2025-12] [--clients 50] [--seconds 60]
                                     [--whatif-every 8] [--samples 200]
 
@@ -95,15 +99,26 @@ def planner_loop(number: int, url: str, builder: Client, planner: Planner, stop:
             recorder.add("what-if run" if output == WHATIF else output, time.perf_counter() - begin, error)
 
 
-def main() -> None:
-    """Run the load test and print its figures."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test and print its figures.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments (default: the process's).
+
+    Returns
+    -------
+    int
+        0 when both verdicts pass, 1 when any fails (errors, or memory not flat).
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="odesa-2025-12")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--whatif-every", type=int, default=8, help="one action in N is a what-if run (0: none)")
     parser.add_argument("--samples", type=int, default=200, help="Monte Carlo samples of the dashboard's runs")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     app, data, _callbacks = build_app(args.scenario, samples=args.samples)
@@ -157,10 +172,32 @@ def main() -> None:
     series = ", ".join(f"{mib:,.0f}" for at, mib in memory if int(at) % 10 == 0 or at == memory[-1][0])
     print(f"resident memory [MiB] every 10 s: {series}; peak {peak:,.0f}")
     flat = memory[-1][1] <= 1.15 * half[0]
-    print(f"{'PASS' if not recorder.errors else 'FAIL'}  zero errors")
-    print(f"{'PASS' if flat else 'FAIL'}  memory flat: the end ({memory[-1][1]:,.0f} MiB) within 15 % of the "
-          f"half-way figure ({half[0]:,.0f} MiB), while what-ifs keep adding runs")
+    verdicts = {"zero errors": not recorder.errors,
+                f"memory flat: the end ({memory[-1][1]:,.0f} MiB) within 15 % of the half-way figure "
+                f"({half[0]:,.0f} MiB), while what-ifs keep adding runs": flat}
+    return report(verdicts)
+
+
+def report(verdicts: dict[str, bool]) -> int:
+    """Print one ``PASS``/``FAIL`` line per verdict; return the exit code.
+
+    Parameters
+    ----------
+    verdicts : dict of str to bool
+        What was checked -> whether it held.
+
+    Returns
+    -------
+    int
+        0 when every verdict passed, 1 when any failed.
+    """
+    for text, passed in verdicts.items():
+        print(f"{'PASS' if passed else 'FAIL'}  {text}")
+    failed = [text for text, passed in verdicts.items() if not passed]
+    if failed:
+        print(f"{len(failed)} verdict(s) failed; exit code 1")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,9 +5,11 @@ copies of every file of a valid scenario (the bundled ``odesa-2025-12`` plus sta
 temperature readings, blackouts and a ``[needs]`` section), and random or mutated ACLED exports --
 in rounds until ``--seconds`` have passed. The only allowed outcomes are a valid scenario / import
 or ``impact.ScenarioError`` (``impact.acled.AcledError`` for the importer); every ``--cli-every``-th
-round also goes through ``impact validate`` / ``impact import-acled`` (exit code 0 or 2, no
-traceback). Prints how many examples ran per target and every failure found (the shrunk
-example and its traceback); exits 1 if any.
+round also goes through ``impact validate`` / ``impact import-acled`` and through ``impact run
+--samples 5 --out`` to a CSV, Excel, NetCDF or Parquet file, so that scenarios which load are
+also run and exported (exit code 0 or 2, no traceback; with 0 the export exists). Prints how
+many examples ran per target and every failure found (the shrunk example and its traceback);
+exits 1 if any.
 
 Fuzzed-but-valid input (``tests/test_fuzz_valid.py``, issue 6 part 6) runs in the same rounds:
 the bundled scenario and random scenarios rewritten in other valid forms (rows and columns in
@@ -82,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     cli_targets = [
         ("cli: validate", fuzz.scenario_cases(fuzz.FILES), lambda case: _cli_validate(workspace, case)),
         ("cli: import-acled", fuzz.acled_cases(), lambda content: _cli_acled(workspace, content)),
+        ("cli: run and export", st.tuples(fuzz.run_cases(fuzz.FILES), st.sampled_from(fuzz.EXPORT_SUFFIXES)),
+         lambda case: fuzz.check_run_export(workspace, *case[0], case[1])),
     ]
     rounds = 0
     try:

@@ -25,6 +25,7 @@ from impact.bundled import bundled_table
 from impact.distributed import DaskUnavailable
 from impact.figures.base import top_area
 from impact.problems import ScenarioError
+from impact.schema import MAX_SEED
 
 #: Exit code for bad input (scenario, options or output path).
 EXIT_BAD_INPUT = 2
@@ -159,7 +160,7 @@ def _short_time(iso: str) -> str:
 def run(
     scenario: Annotated[str, typer.Argument(help="Bundled scenario id (see `impact datasets`) or folder.")],
     samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the random generator.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed of the random generator.")] = None,
     quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write results to FILE (.csv, .xlsx, .nc, .parquet).")] = None,
     workers: Annotated[int | None, typer.Option(
@@ -467,7 +468,7 @@ def needs_command(
         help="Write the needs of every area and day to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,
     area: Annotated[str | None, typer.Option(help="Area whose needs are printed (default: the top area).")] = None,
     samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed of the random generator.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed of the random generator.")] = None,
     quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
 ) -> None:
     """Run a scenario and print its needs per day (water, truck trips, heating places, generator hours).
@@ -556,7 +557,8 @@ def compare_command(
         min=0, help="Monte Carlo samples of both runs (default: A's scenario.toml); 0 = central estimates only.")]
     = None,
     seed: Annotated[int | None, typer.Option(
-        min=0, help="Seed of both runs (default: A's scenario.toml), so common random numbers apply.")] = None,
+        min=0, max=MAX_SEED,
+        help="Seed of both runs (default: A's scenario.toml), so common random numbers apply.")] = None,
     area: Annotated[str | None, typer.Option(help="Area of the printed table (default: the top area).")] = None,
     out: Annotated[Path | None, typer.Option(
         help="Write every area and service to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,

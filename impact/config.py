@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from impact.problems import Problem, did_you_mean
-from impact.schema import KINDS, NEEDS_DEFAULTS, SCENARIO_KEYS
-from impact.tables import parse_time
+from impact.schema import KINDS, MAX_SEED, NEEDS_DEFAULTS, SCENARIO_KEYS
+from impact.tables import not_a_file, parse_time, unreadable
 
 FILE = "scenario.toml"
 
@@ -211,11 +211,19 @@ def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
     config : ScenarioConfig or None
         None when any problem was found.
     problems : list of Problem
+        A file that is missing, a folder or not a regular file, or that cannot be read is
+        a problem on line 0, never an exception.
     """
     path = folder / FILE
-    if not path.exists():
-        return None, [Problem(FILE, 0, "-", "required file is missing from the scenario folder")]
-    raw = path.read_bytes()
+    try:
+        if not path.exists():
+            return None, [Problem(FILE, 0, "-", "required file is missing from the scenario folder")]
+        problem = not_a_file(path, FILE, "a TOML file")
+        if problem:
+            return None, [problem]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [unreadable(FILE, error)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -293,6 +301,9 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             problem(section, key, f"{value!r} must be text")
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             problem(section, key, f"{value!r} must be a whole number >= 0")
+        elif (section, key) == ("run", "seed") and value > MAX_SEED:
+            problem(section, key, f"{value} is too large; the seed must be a whole number from 0 to 2**63 - 1 "
+                                  f"({MAX_SEED:,})")
         elif kind == "float" and (isinstance(value, bool) or not isinstance(value, int | float)
                                   or not math.isfinite(value) or value <= 0):
             problem(section, key, f"{value!r} must be a number > 0")

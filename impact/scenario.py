@@ -178,13 +178,26 @@ def _validate(
 
     if problems or config is None:
         raise ScenarioError(problems, source)
-    readme_path = path / "README.md" if path else None
     return Scenario(
         config=config, areas=areas, assets=assets, dependencies=deps, service_links=links, strikes=strikes,
         restoration=merged, observations=observations, status_updates=updates, path=path,
-        readme=readme_path.read_text(encoding="utf-8", errors="replace") if readme_path and readme_path.exists()
-        else "", temperature=temperature, blackouts=blackouts,
+        readme=_readme(path), temperature=temperature, blackouts=blackouts,
     )
+
+
+def _readme(path: Path | None) -> str:
+    """The text of the scenario folder's ``README.md``; "" when there is none or it cannot be read.
+
+    The README is documentation, not data: a folder or an unreadable file in its place is
+    not a problem of the scenario.
+    """
+    readme = path / "README.md" if path else None
+    try:
+        if readme is None or not readme.is_file():
+            return ""
+        return readme.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]],

@@ -339,6 +339,9 @@ NEEDS_DEFAULTS: dict[str, object] = {
     "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
 }
 
+#: Largest ``[run] seed``: the seed is stored as a signed 64-bit attribute of NetCDF exports.
+MAX_SEED = 2**63 - 1
+
 #: Keys of ``scenario.toml``: (section, key) -> (type, required, default, description).
 SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
     ("scenario", "id"): ("text", True, None, "Scenario id (letters, digits, '-', '_')."),
@@ -351,7 +354,7 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "float", False, 2.6, "Converts households and consumers in observations to people [persons]."),
     ("scenario", "description"): ("text", False, "", "Longer description."),
     ("run", "samples"): ("int", False, 500, "Monte Carlo samples."),
-    ("run", "seed"): ("int", False, 0, "Seed of the random generator."),
+    ("run", "seed"): ("int", False, 0, "Seed of the random generator, from 0 to 2**63 - 1."),
     ("run", "quantiles"): ("list", False, [0.05, 0.5, 0.95], "Quantiles reported, each in [0, 1]."),
     ("needs", "water_litres_per_person_day"): (
         "float", False, NEEDS_DEFAULTS["water_litres_per_person_day"],

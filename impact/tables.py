@@ -52,15 +52,73 @@ def read_text_table(folder: Path, table: Table) -> tuple[pd.DataFrame | None, li
         One string column per header cell plus ``__line__`` (1-based line of the row in
         the file); None if the file is missing or unreadable.
     problems : list of Problem
-        Problems with the file as a whole or its shape.
+        Problems with the file as a whole or its shape. A file that is missing (when
+        required), a folder or not a regular file, or that cannot be read (permission
+        denied, I/O error...) is a problem on line 0, never an exception.
     """
     path = folder / table.name
-    if not path.exists():
-        if table.required:
-            return None, [Problem(table.name, 0, "-", "required file is missing from the scenario folder")]
-        return None, []
-    raw = path.read_bytes()
+    try:
+        if not path.exists():
+            if table.required:
+                return None, [Problem(table.name, 0, "-", "required file is missing from the scenario folder")]
+            return None, []
+        problem = not_a_file(path, table.name, "a CSV file")
+        if problem:
+            return None, [problem]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [unreadable(table.name, error)]
     return parse_csv_bytes(raw, table)
+
+
+def not_a_file(path: Path, name: str, expected: str) -> Problem | None:
+    """A whole-file problem when ``path`` exists but is not a regular file, else None.
+
+    Parameters
+    ----------
+    path : Path
+        An existing path of the scenario folder.
+    name : str
+        File name used in the problem (``areas.csv``, ``scenario.toml``).
+    expected : str
+        What the file should be, for the message (``a CSV file``).
+
+    Returns
+    -------
+    Problem or None
+        ``name:0: -: is a folder, not a file; ...`` for a folder, a similar problem for a
+        pipe, socket or device (which could block or never end when read), None for a
+        regular file (or a link to one).
+
+    Raises
+    ------
+    OSError
+        If ``path`` cannot be examined (e.g. a folder on its way that cannot be searched).
+    """
+    if path.is_dir():
+        return Problem(name, 0, "-", f"is a folder, not a file; replace it with {expected}")
+    if not path.is_file():
+        return Problem(name, 0, "-", f"is not a regular file (a pipe, socket or device); replace it with {expected}")
+    return None
+
+
+def unreadable(name: str, error: OSError) -> Problem:
+    """The whole-file problem for a file of the scenario folder that cannot be read.
+
+    Parameters
+    ----------
+    name : str
+        File name used in the problem.
+    error : OSError
+        The error raised when reading it (permission denied, I/O error...).
+
+    Returns
+    -------
+    Problem
+        ``name:0: -: cannot be read: <reason>``, the reason without the absolute path.
+    """
+    reason = error.strerror or type(error).__name__
+    return Problem(name, 0, "-", f"cannot be read: {reason}; check that the file is readable")
 
 
 def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -6,10 +6,11 @@ replaced by random bytes or by a mutated copy of the valid file (cells, lines an
 deleted or duplicated, the encoding or line endings changed, the file truncated...). The only allowed
 outcomes are a valid :class:`impact.Scenario` (or ACLED import) or :class:`impact.ScenarioError`
 (:class:`impact.acled.AcledError` for the importer): never any other exception. Through the CLI, the exit
-code must be 0 or 2 and no traceback printed.
+code must be 0 or 2 and no traceback printed; ``impact run`` must also export whatever scenario loads
+(to CSV, Excel, NetCDF or Parquet) without a traceback.
 
-The runs here are short (100 or 150 examples per test, about 30 s in all); ``benchmarks/fuzz_loaders.py`` runs the same
-strategies for minutes.
+The runs here are short (100 or 150 examples per test, 10 per CLI test, about 35 s in all);
+``benchmarks/fuzz_loaders.py`` runs the same strategies for minutes.
 """
 
 from __future__ import annotations
@@ -235,6 +236,37 @@ def check_cli(argv: list[str]) -> int:
     return code
 
 
+#: Suffixes of ``impact run --out``: every export format.
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".nc", ".parquet")
+
+
+def check_run_export(workspace: Workspace, name: str, content: bytes | None, suffix: str) -> int:
+    """``impact run --samples 5 --out run<suffix>`` on the scenario with ``name`` replaced.
+
+    The exit code must be 0 or 2 without a traceback (:func:`check_cli`); with 0 the export
+    exists and is not empty, with 2 no file is left. Scenarios that load are thereby run and
+    exported, so that crashes at export time (values the loader accepts but a format cannot
+    store) are found too.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
+    out = workspace.root / f"run{suffix}"
+    out.unlink(missing_ok=True)
+    with workspace.replaced(name, content) as folder:
+        code = check_cli(["run", str(folder), "--samples", "5", "--out", str(out)])
+    try:
+        if code == 0:
+            assert out.is_file() and out.stat().st_size > 0, (name, suffix)
+        else:
+            assert not out.exists(), (name, suffix)
+    finally:
+        out.unlink(missing_ok=True)
+    return code
+
+
 # --- tests ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -304,6 +336,18 @@ def test_acled_import_gives_an_import_or_an_acled_error(workspace: Workspace, co
 def test_cli_validate_exits_0_or_2_without_a_traceback(workspace: Workspace, case: tuple[str, bytes | None]) -> None:
     with workspace.replaced(*case) as folder:
         check_cli(["validate", str(folder)])
+
+
+def run_cases(files: dict[str, bytes]) -> st.SearchStrategy[tuple[str, bytes | None]]:
+    """:func:`scenario_cases`, or now and then the valid base unchanged, so that some examples run and export."""
+    return st.one_of(scenario_cases(files), st.just(("scenario.toml", files["scenario.toml"])))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=run_cases(FILES), suffix=st.sampled_from(EXPORT_SUFFIXES))
+def test_cli_run_and_export_exits_0_or_2_without_a_traceback(workspace: Workspace, case: tuple[str, bytes | None],
+                                                             suffix: str) -> None:
+    check_run_export(workspace, *case, suffix)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -234,6 +237,34 @@ def test_read_text_table_missing_files(tmp_path) -> None:
     frame, problems = read_text_table(tmp_path, STRIKES)
     assert problems == []
     assert frame[LINE].tolist() == [2]
+
+
+def test_read_text_table_folder_pipe_and_unreadable_file_are_problems(tmp_path, monkeypatch) -> None:
+    (tmp_path / "strikes.csv").mkdir()
+    (tmp_path / "restoration.csv").mkdir()  # an optional table too: present, but not a file
+    assert read_text_table(tmp_path, STRIKES) == (
+        None, [Problem("strikes.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")])
+    assert read_text_table(tmp_path, RESTORATION) == (
+        None, [Problem("restoration.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")])
+    if hasattr(os, "mkfifo"):  # reading a pipe would block until something writes to it
+        os.mkfifo(tmp_path / "areas.csv")
+        assert read_text_table(tmp_path, AREAS) == (None, [Problem(
+            "areas.csv", 0, "-", "is not a regular file (a pipe, socket or device); replace it with a CSV file")])
+    (tmp_path / "service_links.csv").write_text("area_id,service,asset_id,share\n", encoding="utf-8")
+    for error, reason in ((PermissionError(13, "Permission denied"), "Permission denied"),
+                          (OSError(5, "Input/output error"), "Input/output error"),
+                          (OSError("no errno"), "OSError")):
+        monkeypatch.setattr(Path, "read_bytes", _raising(error))  # chmod 000 does not stop root
+        assert read_text_table(tmp_path, SERVICE_LINKS) == (None, [Problem(
+            "service_links.csv", 0, "-", f"cannot be read: {reason}; check that the file is readable")])
+
+
+def _raising(error: OSError):
+    """A stand-in for :meth:`Path.read_bytes` that raises ``error`` (its path added)."""
+    def read_bytes(path: Path) -> bytes:
+        raise type(error)(*error.args, str(path)) if error.errno else error
+
+    return read_bytes
 
 
 # --- check_cells -----------------------------------------------------------------------------

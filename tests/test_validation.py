@@ -69,14 +69,36 @@ def problem_lines(source: str | Path) -> list[str]:
 
 # --- the corpus ------------------------------------------------------------------------------
 
+def _slug(name: str) -> str:
+    """``scenario.toml`` -> ``scenario-toml``: a file name as it appears in case names."""
+    return name.replace(".", "-").replace("_", "-")
+
+
 def test_corpus_has_enough_complete_cases() -> None:
-    assert len(CASES) >= 24
+    assert len(CASES) >= 60
     for case in CASES:
         folder = CORPUS / case
         assert expected_lines(folder), case
         for name in REQUIRED_FILES:
-            missing_on_purpose = case == f"missing-file-{name.replace('.', '-').replace('_', '-')}"
-            assert (folder / name).is_file() != missing_on_purpose, (case, name)
+            missing_on_purpose = case == f"missing-file-{_slug(name)}"
+            folder_on_purpose = case == f"folder-instead-of-{_slug(name)}"
+            assert (folder / name).is_file() != (missing_on_purpose or folder_on_purpose), (case, name)
+            assert (folder / name).is_dir() == folder_on_purpose, (case, name)
+
+
+def test_corpus_has_a_case_for_every_file() -> None:
+    """Every table file and ``scenario.toml`` is the subject of at least one case."""
+    subjects = {line.split(":", 1)[0] for case in CASES for line in expected_lines(CORPUS / case)}
+    assert {"scenario.toml", *TABLE_FILES} <= subjects, sorted({"scenario.toml", *TABLE_FILES} - subjects)
+
+
+def test_folder_cases_keep_their_folder_in_git() -> None:
+    """A folder in place of a file holds a placeholder, as git does not keep empty folders."""
+    folders = [case for case in CASES if case.startswith("folder-instead-of-")]
+    assert {"folder-instead-of-areas-csv", "folder-instead-of-scenario-toml"} <= set(folders)
+    for case in folders:
+        name = next(n for n in ("scenario.toml", *TABLE_FILES) if case == f"folder-instead-of-{_slug(n)}")
+        assert [p.name for p in (CORPUS / case / name).iterdir()] == ["README"], case
 
 
 def test_expected_lines_have_the_documented_format() -> None:
@@ -180,6 +202,42 @@ def test_parent_population_within_half_a_percent_is_accepted(tmp_path: Path) -> 
     assert impact.load_scenario(folder).areas["population"].iloc[0] == 3014
 
 
+# --- files that are not files ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["scenario.toml", *TABLE_FILES])
+def test_a_folder_in_place_of_any_file_is_a_problem(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "folder-instead"
+    shutil.copytree(VALID, folder)
+    (folder / name).unlink(missing_ok=True)
+    (folder / name).mkdir()
+    (folder / name / "README").write_text("not a table\n", encoding="utf-8")
+    expected = "a TOML file" if name.endswith(".toml") else "a CSV file"
+    assert problem_lines(folder) == [f"{name}:0: -: is a folder, not a file; replace it with {expected}"]
+
+
+@pytest.mark.parametrize("name", ["scenario.toml", "areas.csv"])
+def test_a_file_that_cannot_be_read_is_a_problem(tmp_path: Path, name: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "unreadable"
+    shutil.copytree(VALID, folder)
+    read_bytes = Path.read_bytes
+
+    def denied(path: Path) -> bytes:  # chmod 000 does not stop root, so the error is injected
+        if path.name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert problem_lines(folder) == [f"{name}:0: -: cannot be read: Permission denied; check that the file is readable"]
+
+
+def test_a_folder_in_place_of_the_readme_is_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "readme-folder"
+    shutil.copytree(VALID, folder)
+    (folder / "README.md").mkdir()
+    assert impact.load_scenario(folder).readme == ""
+
+
 # --- bundled scenario ------------------------------------------------------------------------
 
 def test_bundled_scenario_loads_cleanly() -> None:
@@ -217,6 +275,42 @@ def test_toml_lines_skip_multiline_strings_and_follow_quoted_and_dotted_keys(tmp
     ]
     dotted = "run.seed = -1\n" + valid.replace("[run]\nsamples = 10\nseed = 1\n", "")
     assert _toml_problems(folder, dotted) == ["scenario.toml:1: run.seed: -1 must be a whole number >= 0"]
+
+
+@pytest.mark.parametrize(("seed", "valid"), [(0, True), (2**63 - 1, True), (2**63, False), (2**64, False),
+                                             (-1, False), (-(2**63) - 1, False)])
+def test_toml_seed_must_fit_in_a_signed_64_bit_integer(tmp_path: Path, seed: int, valid: bool) -> None:
+    folder = tmp_path / "seed"
+    shutil.copytree(VALID, folder)
+    _edit(folder / "scenario.toml", "seed = 1\n", f"seed = {seed}\n")
+    line = (folder / "scenario.toml").read_text(encoding="utf-8").splitlines().index(f"seed = {seed}") + 1
+    if valid:
+        assert impact.load_scenario(folder).config.seed == seed
+    elif seed < 0:
+        assert problem_lines(folder) == [f"scenario.toml:{line}: run.seed: {seed} must be a whole number >= 0"]
+    else:
+        assert problem_lines(folder) == [
+            f"scenario.toml:{line}: run.seed: {seed} is too large; the seed must be a whole number from 0 to "
+            "2**63 - 1 (9,223,372,036,854,775,807)"]
+
+
+def test_largest_seed_runs_and_exports_to_netcdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bound is the NetCDF export's: 2**63 - 1 is written as the file's ``seed`` attribute."""
+    cli = pytest.importorskip("impact.cli")
+    xarray = pytest.importorskip("xarray")
+    folder = tmp_path / "largest-seed"
+    shutil.copytree(VALID, folder)
+    _edit(folder / "scenario.toml", "seed = 1\n", f"seed = {2**63 - 1}\n")
+    out = tmp_path / "run.nc"
+    assert cli.main(["run", str(folder), "--samples", "5", "--out", str(out)]) == 0, capsys.readouterr().err
+    with xarray.open_dataset(out) as dataset:
+        assert int(dataset.attrs["seed"]) == 2**63 - 1
+
+
+def test_frames_settings_with_a_seed_too_large() -> None:
+    assert _frame_problems({**_settings(VALID), "run": {"seed": 2**63}}, dict(_frames(VALID))) == [
+        "scenario.toml:0: run.seed: 9223372036854775808 is too large; the seed must be a whole number from 0 to "
+        "2**63 - 1 (9,223,372,036,854,775,807)"]
 
 
 def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_path: Path) -> None:
