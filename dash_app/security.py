@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import dash
 
+#: Largest request body the server accepts [bytes]; larger ones get 413. The page's callback
+#: requests carry filter values, a what-if's settings and click data: a few kB (tens of kB
+#: with hundreds of strikes). The dashboard takes no uploads.
+MAX_REQUEST_BYTES = 2 * 2**20
+
 #: Headers added to every response besides the Content-Security-Policy.
 STATIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -54,9 +59,11 @@ def add_security_headers(app: dash.Dash) -> None:
 
     Notes
     -----
-    Headers a response already carries are kept (``setdefault``).
+    Headers a response already carries are kept (``setdefault``). Request bodies are also
+    limited to :data:`MAX_REQUEST_BYTES` (Flask answers 413, with these headers).
     """
     headers = {"Content-Security-Policy": content_security_policy(app), **STATIC_HEADERS}
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     @app.server.after_request
     def _security_headers(response):

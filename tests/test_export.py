@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import os
 from pathlib import Path
 
@@ -399,6 +400,32 @@ def test_atomic_write_failure_leaves_nothing(tmp_path: Path, error: BaseExceptio
     with pytest.raises(type(error)):
         atomic_write(tmp_path / "x.csv", writer)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("code", "fails"), [(errno.ENOSPC, True), (errno.EIO, True), (errno.EINVAL, False)])
+def test_atomic_write_fsync_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int,
+                                    fails: bool) -> None:
+    """A full disk or an I/O error reported only at fsync (network file systems) fails the write and
+    leaves the earlier file; a file system that cannot fsync (EINVAL) does not."""
+    target = tmp_path / "x.csv"
+    target.write_text("old")
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):  # the folder, after the rename
+            return real_fsync(fd)
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    if fails:
+        with pytest.raises(OSError) as raised:
+            atomic_write(target, lambda tmp: Path(tmp).write_text("new"))
+        assert raised.value.errno == code
+        assert target.read_text() == "old"
+    else:
+        atomic_write(target, lambda tmp: Path(tmp).write_text("new"))
+        assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
 def test_atomic_write_failure_keeps_previous_file(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from dash_app import build_app
-from dash_app.security import STATIC_HEADERS
+from dash_app.security import MAX_REQUEST_BYTES, STATIC_HEADERS
 from dash_app.serve import is_loopback
 
 ODESA = Path(__file__).resolve().parents[1] / "datasets" / "odesa-2025-12"
@@ -77,6 +77,15 @@ def test_every_route_carries_the_security_headers(client):
     _check_headers(update.headers, f"_dash-update-component ({update.status_code})")
     garbled = client.post("/_dash-update-component", data="not json", content_type="application/json")
     _check_headers(garbled.headers, f"garbled update ({garbled.status_code})")
+
+
+def test_request_bodies_are_limited(client):
+    """A callback request larger than MAX_REQUEST_BYTES is refused (413) before any callback runs."""
+    body = json.dumps({"output": "x", "outputs": [], "inputs": [{"id": "x", "property": "value",
+                                                                 "value": "a" * (MAX_REQUEST_BYTES + 1)}]})
+    refused = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert refused.status_code == 413
+    _check_headers(refused.headers, "413")
 
 
 def test_the_policy_allows_the_renderers_inline_script_by_hash(client):

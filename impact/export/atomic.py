@@ -9,6 +9,7 @@ destination is untouched: no partial file, and an existing file at the path is k
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -45,9 +46,30 @@ def _new_temp(path: Path) -> Path:
     raise FileExistsError(f"could not create a temporary file next to {path}")
 
 
+#: fsync errors meaning "this file system does not sync files", not a failed write.
+_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.EROFS, getattr(errno, "ENOTSUP", errno.EINVAL),
+                      getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
+
+
 def _fsync(path: Path) -> None:
-    with contextlib.suppress(OSError), open(path, "rb") as fh:
-        os.fsync(fh.fileno())
+    """Flush ``path`` to disk. A full disk or an I/O error that only shows now (network file
+    systems report them at fsync) fails the write; a file system without fsync does not."""
+    with open(path, "rb") as fh:
+        try:
+            os.fsync(fh.fileno())
+        except OSError as error:
+            if error.errno not in _FSYNC_UNSUPPORTED:
+                raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush the rename into ``folder`` to disk (best effort: not every system can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -85,6 +107,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         _fsync(tmp)
         os.replace(tmp, dest)
+        _fsync_folder(dest.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
