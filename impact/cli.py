@@ -704,7 +704,6 @@ def main(argv: list[str] | None = None) -> int:
         # off mid-file (openpyxl's write-only sheet generators) then complains "Exception
         # ignored in ...". That is expected after a stop, so it is silenced until they are gone.
         gc.collect()
-        sys.unraisablehook = unraisable
         name, signum, code = stopped
         _stderr().print(f"{name} ({signal.Signals(signum).name}); stopped, no partial output file was left",
                         markup=False)

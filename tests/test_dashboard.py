@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from component_tree import components as _components
 from dash import html
 
 from dash_app import ids
@@ -26,17 +27,6 @@ FULL_WINDOW = [0, 719]
 @pytest.fixture(scope="module")
 def built():
     return build_app(samples=100, seed=3)
-
-
-def _components(component) -> list:
-    found = [component]
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            found += _components(child)
-    elif children is not None and not isinstance(children, str | int | float):
-        found += _components(children)
-    return found
 
 
 def test_layout_has_every_component_id(built) -> None:

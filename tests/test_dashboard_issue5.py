@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from component_tree import components as _components
+from component_tree import text as _text
 from dash import html
 
 import impact
@@ -68,29 +70,6 @@ def against(baseline_folder):
     app, data, cb = build_app(baseline=baseline_folder, samples=50, seed=3)
     assert data.wait_for_baseline(60).state == "done"
     return app, data, cb
-
-
-def _text(component) -> str:
-    """All text inside a component tree; table cells end in '|'."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(child) for child in component)
-    inner = _text(getattr(component, "children", None))
-    return inner + ("|" if isinstance(component, html.Td | html.Th) else "")
-
-
-def _components(component) -> list:
-    found = [component]
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            found += _components(child)
-    elif children is not None and not isinstance(children, str | int | float):
-        found += _components(children)
-    return found
 
 
 def _values(array) -> np.ndarray:

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from dash import html
+from component_tree import text as _text
 
 import impact
 from dash_app import ids
@@ -25,18 +25,6 @@ def built():
     app, data, cb = build_app(samples=50, seed=3)
     assert data.wait_for_baseline(60).state == "done"
     return app, data, cb
-
-
-def _text(component) -> str:
-    """All text inside a component tree, cells separated by '|'."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(child) for child in component)
-    inner = _text(getattr(component, "children", None))
-    return inner + ("|" if isinstance(component, html.Td | html.Th) else "")
 
 
 def _rows(table: list) -> list[str]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from component_tree import components as _components
 
 import impact
 from dash_app import ids
@@ -27,17 +28,6 @@ from dash_app.views import REST_AREA, area_lines, busiest_assets, map_level
 from impact.synth import write_synthetic
 
 REAL_RUN = impact.run
-
-
-def _components(component) -> list:
-    found = [component]
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            found += _components(child)
-    elif children is not None and not isinstance(children, str | int | float):
-        found += _components(children)
-    return found
 
 
 def _ids(component) -> set:

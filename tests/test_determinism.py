@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures.thread
+import json
 import os
 import subprocess
 import sys
@@ -61,8 +62,6 @@ WRITER = textwrap.dedent("""
 
 def write_all(folder: Path, scenario: str, seed: int, hash_seed: str) -> dict[str, bytes]:
     """Write every output of :data:`OUTPUTS` in a fresh Python process working in ``folder``."""
-    import json
-
     folder.mkdir(parents=True)
     commands = {name: [part.format(scenario=scenario, seed=seed) for part in argv] for name, argv in OUTPUTS.items()}
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}

@@ -17,7 +17,7 @@ putting areas, assets and strikes in the same order), keep ``invariants.check_re
 for the small random scenarios -- the fast engine must equal the reference engine on it.
 
 Bases: the bundled ``odesa-2025-12`` (with status updates, temperature readings and rolling
-blackouts added, as in ``test_fuzz.py``) and random scenarios of ``scenario_factory``.
+blackouts of ``test_fuzz.EXTRA_TABLES`` added) and random scenarios of ``scenario_factory``.
 ``benchmarks/fuzz_loaders.py --valid`` runs the same strategies for minutes.
 """
 
@@ -40,24 +40,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import check_result
 from scenario_factory import random_scenario
+from test_fuzz import EXTRA_TABLES
 
 import impact
 from impact.bundled import find_bundled
 from impact.engine import fast, reference
 from impact.model import compile_scenario
-
-#: Valid optional tables added to the bundled scenario (its ids), as in ``test_fuzz.py``.
-ODESA_EXTRA = {
-    "status_updates.csv": "time,asset_id,status,source\n"
-                          "2025-12-19T06:00:00+02:00,SUB-BB-1,down,operator\n"
-                          "2025-12-20T06:00:00+02:00,SUB-BB-1,up,operator\n",
-    "temperature.csv": "time,temperature_c,area_id,source\n"
-                       "2025-12-19T00:00:00+02:00,-3,UA51,forecast\n"
-                       "2025-12-20T00:00:00+02:00,-5.5,,forecast\n",
-    "blackouts.csv": "area_id,start,end,hours_off_per_day,queues,source\n"
-                     "UA51,2025-12-19T00:00:00+02:00,2025-12-22T00:00:00+02:00,4,6,oblenergo\n"
-                     "UA5102,2025-12-23T00:00:00+02:00,2025-12-24T00:00:00+02:00,8,,oblenergo\n",
-}
 
 #: Columns holding times (ISO 8601 with a UTC offset), by file.
 TIME_COLUMNS = {"strikes.csv": ("time",), "status_updates.csv": ("time",), "observations.csv": ("time",),
@@ -129,7 +117,7 @@ def _toml_value(value: object) -> str:
 @cache
 def odesa_text() -> tuple[dict[str, dict[str, str]], Tables]:
     toml, tables = _read_folder(find_bundled("odesa-2025-12"))
-    for name, text in ODESA_EXTRA.items():
+    for name, text in EXTRA_TABLES.items():
         tables[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     toml["run"]["samples"] = "30"
     return toml, tables
