@@ -129,7 +129,7 @@ def _sources(scenario: Scenario) -> str:
 def _status_note(model: Model) -> str:
     """How many status updates condition the forecast, and why any others do not."""
     used = len(model.reports)
-    lines = [f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (DESIGN 3.4)"]
+    lines = [f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (docs/method.md, section 3a)"]
     return "\n".join(lines + model.report_notes)
 
 

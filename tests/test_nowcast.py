@@ -194,4 +194,4 @@ def test_down_and_up_at_one_time_apply_down_then_up(order):
     # both are used (were up applied first, the down report would be set aside as disagreeing).
     central, ds, _ = power_series([update(6, "down"), update(6, "up")][::order], fixed_curves("c", 10))
     assert down_steps(central) == [2, 3, 4, 5]
-    assert ds.attrs["status_updates"] == "2 status updates used to condition the forecast (DESIGN 3.4)"
+    assert ds.attrs["status_updates"] == "2 status updates used to condition the forecast (docs/method.md, section 3a)"
