@@ -131,11 +131,11 @@ def _kb(size: float) -> str:
 
 # --- the HTTP path -----------------------------------------------------------------------
 
+
 def _outputs(output: str):
     """The ``outputs`` member of the request body, from the callback's output string."""
     if output.startswith("..") and output.endswith(".."):
-        return [dict(zip(("id", "property"), part.split(".", 1), strict=True))
-                for part in output[2:-2].split("...")]
+        return [dict(zip(("id", "property"), part.split(".", 1), strict=True)) for part in output[2:-2].split("...")]
     component, prop = output.split(".", 1)
     return {"id": component, "property": prop}
 
@@ -156,7 +156,8 @@ class Client:
         """The JSON body of ``/_dash-update-component`` for the callback whose first output is ``output``."""
         spec = self.specs[output]
         return {
-            "output": spec["output"], "outputs": _outputs(spec["output"]),
+            "output": spec["output"],
+            "outputs": _outputs(spec["output"]),
             "inputs": [dict(item, value=values.get(item["id"])) for item in spec["inputs"]],
             "state": [dict(item, value=values.get(item["id"])) for item in spec["state"]],
             "changedPropIds": changed,
@@ -204,10 +205,19 @@ class Planner:
         last = self.steps - 1
         self.windows = [[0, last], [0, 167], [24, 71], [0, 47], [96, 263], [last - 167, last], [12, 300]]
         self.state = {
-            ids.FILTER_SERVICE: "power", ids.FILTER_AREA: self.named[0], ids.FILTER_MODE: "band",
-            ids.FILTER_BAND: ["band"], ids.FILTER_WINDOW: [0, last], ids.STORE_WHATIF: None,
-            ids.CURSOR_SLIDER: 40, ids.WHATIF_REPAIR: 1, ids.WHATIF_BACKUP: 0, ids.WHATIF_STRIKES: list(strikes),
-            ids.WHATIF_RUN: None, ids.WHATIF_RESET: None, **{button: None for button in DOWNLOADS},
+            ids.FILTER_SERVICE: "power",
+            ids.FILTER_AREA: self.named[0],
+            ids.FILTER_MODE: "band",
+            ids.FILTER_BAND: ["band"],
+            ids.FILTER_WINDOW: [0, last],
+            ids.STORE_WHATIF: None,
+            ids.CURSOR_SLIDER: 40,
+            ids.WHATIF_REPAIR: 1,
+            ids.WHATIF_BACKUP: 0,
+            ids.WHATIF_STRIKES: list(strikes),
+            ids.WHATIF_RUN: None,
+            ids.WHATIF_RESET: None,
+            **{button: None for button in DOWNLOADS},
         }
         self._seen_whatifs: set = set()
 
@@ -219,8 +229,7 @@ class Planner:
         """The page state after the planner changes ``what`` for the ``k``-th time."""
         s = self.state
         if what == "service":
-            s[ids.FILTER_SERVICE] = self.services[(self.services.index(s[ids.FILTER_SERVICE]) + 1)
-                                                  % len(self.services)]
+            s[ids.FILTER_SERVICE] = self.services[(self.services.index(s[ids.FILTER_SERVICE]) + 1) % len(self.services)]
         elif what == "area":
             s[ids.FILTER_AREA] = self.area(k)
         elif what == "mode":
@@ -238,8 +247,11 @@ class Planner:
             s[ids.CURSOR_SLIDER] = min(max(step, 0), self.steps - 1)
         elif what == "click":
             step = self.random.randrange(self.steps)
-            s["click"] = {"points": [{"curveNumber": 0, "pointNumber": step, "pointIndex": step,
-                                      "x": self.labels[step], "y": 1000.0}]}
+            s["click"] = {
+                "points": [
+                    {"curveNumber": 0, "pointNumber": step, "pointIndex": step, "x": self.labels[step], "y": 1000.0}
+                ]
+            }
         return dict(s)
 
     def whatif(self) -> tuple[float, float, list[str]]:
@@ -266,16 +278,28 @@ ACTIONS = {
     "cursor": ("cursor", ["patch", CURSOR_VIEWS]),
 }
 
-CHANGED = {"service": f"{ids.FILTER_SERVICE}.value", "area": f"{ids.FILTER_AREA}.value",
-           "mode": f"{ids.FILTER_MODE}.value", "band": f"{ids.FILTER_BAND}.value",
-           "window": f"{ids.FILTER_WINDOW}.value", "cursor": f"{ids.CURSOR_SLIDER}.value"}
+CHANGED = {
+    "service": f"{ids.FILTER_SERVICE}.value",
+    "area": f"{ids.FILTER_AREA}.value",
+    "mode": f"{ids.FILTER_MODE}.value",
+    "band": f"{ids.FILTER_BAND}.value",
+    "window": f"{ids.FILTER_WINDOW}.value",
+    "cursor": f"{ids.CURSOR_SLIDER}.value",
+}
 
 
 def _direct(cb, output: str, s: dict):
     """The plain-function call the HTTP request for ``output`` ends in."""
     if output == TIMELINE:
-        return cb.timeline_figure(s[ids.FILTER_SERVICE], s[ids.FILTER_AREA], s[ids.FILTER_MODE], s[ids.FILTER_BAND],
-                                  s[ids.FILTER_WINDOW], s[ids.STORE_WHATIF], s[ids.CURSOR_SLIDER])
+        return cb.timeline_figure(
+            s[ids.FILTER_SERVICE],
+            s[ids.FILTER_AREA],
+            s[ids.FILTER_MODE],
+            s[ids.FILTER_BAND],
+            s[ids.FILTER_WINDOW],
+            s[ids.STORE_WHATIF],
+            s[ids.CURSOR_SLIDER],
+        )
     if output == "patch":
         return cb.move_cursor(s[ids.CURSOR_SLIDER], s[ids.STORE_WHATIF])
     if output == CURSOR_VIEWS:
@@ -293,8 +317,14 @@ def _http(client: Client, output: str, s: dict, changed: list[str]) -> tuple[flo
 
 
 def _label(output: str) -> str:
-    return {TIMELINE: "timeline_figure", "patch": "move_cursor (Patch)", CURSOR_VIEWS: "cursor_views",
-            ASSETS: "assets_figure", CLICK: "click_to_cursor", WHATIF: "run_whatif"}[output]
+    return {
+        TIMELINE: "timeline_figure",
+        "patch": "move_cursor (Patch)",
+        CURSOR_VIEWS: "cursor_views",
+        ASSETS: "assets_figure",
+        CLICK: "click_to_cursor",
+        WHATIF: "run_whatif",
+    }[output]
 
 
 def _record(figures: Figures, direct: float | None, http: float | None, body: bytes | None) -> None:
@@ -336,13 +366,15 @@ def first_load(data, client: Client) -> FirstLoad:
     while not finished:
         time.sleep(POLL_MS / 1000)
         polls += 1
-        seconds, body = client.post(ids.PAGE_BODY, {ids.PROGRESS_INTERVAL: polls},
-                                    [f"{ids.PROGRESS_INTERVAL}.n_intervals"])
+        seconds, body = client.post(
+            ids.PAGE_BODY, {ids.PROGRESS_INTERVAL: polls}, [f"{ids.PROGRESS_INTERVAL}.n_intervals"]
+        )
         finished = json.loads(body)["response"][ids.PROGRESS_INTERVAL]["disabled"]
         _record(swap if finished else running, None, seconds, body)
     status = data.baseline_status()
-    return FirstLoad([f for f in (layout, running, swap) if f.http], layout_s, under_way, status.state,
-                     status.elapsed_s, polls)
+    return FirstLoad(
+        [f for f in (layout, running, swap) if f.http], layout_s, under_way, status.state, status.elapsed_s, polls
+    )
 
 
 def page_load(app, cb, planner: Planner, client: Client, calls: int) -> list[Figures]:
@@ -386,8 +418,12 @@ def view_changes(cb, planner: Planner, client: Client, calls: int, whatif_store:
                 _record(figures, direct, seconds, body)
                 if output == TIMELINE:
                     mode = s[ids.FILTER_MODE]
-                    _record(by_mode.setdefault(mode, Figures(group, f"  timeline_figure, mode '{mode}'")),
-                            direct, seconds, body)
+                    _record(
+                        by_mode.setdefault(mode, Figures(group, f"  timeline_figure, mode '{mode}'")),
+                        direct,
+                        seconds,
+                        body,
+                    )
                 sum_direct += direct
                 sum_http += seconds
                 biggest = max(biggest, body, key=len)
@@ -410,8 +446,9 @@ def whatif_reruns(cb, planner: Planner, client: Client, calls: int, samples: int
     alone = Figures(group, "run_whatif")
     chain = Figures(group, "= action: run what-if (run_whatif + 3 views)")
     outputs = (TIMELINE, CURSOR_VIEWS, ASSETS)
-    view = dict(planner.state, **{ids.FILTER_AREA: planner.named[0], ids.FILTER_MODE: "band",
-                                  ids.FILTER_BAND: ["band"]})
+    view = dict(
+        planner.state, **{ids.FILTER_AREA: planner.named[0], ids.FILTER_MODE: "band", ids.FILTER_BAND: ["band"]}
+    )
     # warm-up: the first what-if pays for imports and compilation
     cb.run_whatif(1, None, *planner.whatif(), trigger=ids.WHATIF_RUN)
     for k in range(calls):
@@ -421,8 +458,10 @@ def whatif_reruns(cb, planner: Planner, client: Client, calls: int, samples: int
         direct = time.perf_counter() - begin
 
         repair, backup, active = planner.whatif()
-        values = dict(view, **{ids.WHATIF_RUN: k + 1, ids.WHATIF_REPAIR: repair, ids.WHATIF_BACKUP: backup,
-                               ids.WHATIF_STRIKES: active})
+        values = dict(
+            view,
+            **{ids.WHATIF_RUN: k + 1, ids.WHATIF_REPAIR: repair, ids.WHATIF_BACKUP: backup, ids.WHATIF_STRIKES: active},
+        )
         seconds, body = client.post(WHATIF, values, [f"{ids.WHATIF_RUN}.n_clicks"])
         _record(alone, direct, seconds, body)
         store = json.loads(body)["response"][ids.STORE_WHATIF]["data"]
@@ -472,31 +511,43 @@ def downloads(cb, planner: Planner, client: Client, calls: int) -> tuple[list[Fi
 
 # --- reporting ---------------------------------------------------------------------------
 
+
 def _table(rows: list[Figures], files: dict[str, list[int]]) -> None:
-    header = (f"{'group':<34} {'callback / action':<46} {'n':>3} {'direct p50':>10} {'p95':>7} "
-              f"{'HTTP p50':>9} {'p95':>7} {'sent kB p50':>11} {'max':>8} {'gzip max':>8}")
+    header = (
+        f"{'group':<34} {'callback / action':<46} {'n':>3} {'direct p50':>10} {'p95':>7} "
+        f"{'HTTP p50':>9} {'p95':>7} {'sent kB p50':>11} {'max':>8} {'gzip max':>8}"
+    )
     print(header)
     print("-" * len(header))
     group = None
     for f in rows:
         n = max(len(f.direct), len(f.http))
-        print(f"{f.group if f.group != group else '':<34} {f.name:<46} {n:>3} "
-              f"{_ms(_percentile(f.direct, 50)):>10} {_ms(_percentile(f.direct, 95)):>7} "
-              f"{_ms(_percentile(f.http, 50)):>9} {_ms(_percentile(f.http, 95)):>7} "
-              f"{_kb(_percentile(f.sent, 50)):>11} {_kb(max(f.sent, default=np.nan)):>8} "
-              f"{_kb(max(f.gzipped, default=np.nan)):>8}")
+        print(
+            f"{f.group if f.group != group else '':<34} {f.name:<46} {n:>3} "
+            f"{_ms(_percentile(f.direct, 50)):>10} {_ms(_percentile(f.direct, 95)):>7} "
+            f"{_ms(_percentile(f.http, 50)):>9} {_ms(_percentile(f.http, 95)):>7} "
+            f"{_kb(_percentile(f.sent, 50)):>11} {_kb(max(f.sent, default=np.nan)):>8} "
+            f"{_kb(max(f.gzipped, default=np.nan)):>8}"
+        )
         group = f.group
-    print("times in ms (direct: the plain function; HTTP: POST /_dash-update-component through the Flask test "
-          "client, dispatch and JSON included); sent: response body [kB = 1000 bytes]; gzip: the same body "
-          "gzipped, which is what travels: the app is built with compress=True)")
+    print(
+        "times in ms (direct: the plain function; HTTP: POST /_dash-update-component through the Flask test "
+        "client, dispatch and JSON included); sent: response body [kB = 1000 bytes]; gzip: the same body "
+        "gzipped, which is what travels: the app is built with compress=True)"
+    )
     if files:
-        print("download file sizes [kB, median / max]: " + ", ".join(
-            f"{name} {_kb(statistics.median(sizes)) if sizes else 'none sent'} / {_kb(max(sizes, default=np.nan))}"
-            for name, sizes in files.items()))
+        print(
+            "download file sizes [kB, median / max]: "
+            + ", ".join(
+                f"{name} {_kb(statistics.median(sizes)) if sizes else 'none sent'} / {_kb(max(sizes, default=np.nan))}"
+                for name, sizes in files.items()
+            )
+        )
 
 
 def _where_the_bytes_go(rows: list[Figures]) -> None:
     """For the largest response of each figure callback: the share of x arrays, y arrays and the layout."""
+
     def size(value) -> int:
         return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
@@ -512,12 +563,16 @@ def _where_the_bytes_go(rows: list[Figures]) -> None:
             for trace in figure["data"]:
                 for key in ("x", "y"):
                     parts[key] += size(trace.get(key, []))
-            example = next((trace["x"][0] for trace in figure["data"] if isinstance(trace.get("x"), list)
-                            and trace["x"]), "base64 typed array")
+            example = next(
+                (trace["x"][0] for trace in figure["data"] if isinstance(trace.get("x"), list) and trace["x"]),
+                "base64 typed array",
+            )
             layout = size(figure.get("layout", {}))
-            print(f"  {f.name.strip()} ({component}): {len(f.largest) / 1000:,.1f} kB, {len(figure['data'])} traces; "
-                  f"x arrays {100 * parts['x'] / len(f.largest):.0f} % (e.g. {example!r}), y arrays "
-                  f"{100 * parts['y'] / len(f.largest):.0f} %, layout {100 * layout / len(f.largest):.0f} %")
+            print(
+                f"  {f.name.strip()} ({component}): {len(f.largest) / 1000:,.1f} kB, {len(figure['data'])} traces; "
+                f"x arrays {100 * parts['x'] / len(f.largest):.0f} % (e.g. {example!r}), y arrays "
+                f"{100 * parts['y'] / len(f.largest):.0f} %, layout {100 * layout / len(f.largest):.0f} %"
+            )
 
 
 def _verdict(ok: bool) -> str:
@@ -531,30 +586,40 @@ def _targets(rows: list[Figures], whatif_samples: int | None, targets: Targets) 
     for f in view:
         p95 = _percentile(f.http, 95)
         reading = " (sum of the callbacks it sets off, served one after another)" if f.name.startswith("=") else ""
-        print(f"  {_verdict(p95 <= targets.view_p95_s)}  view change p95 <= {_ms(targets.view_p95_s)} ms: "
-              f"{f.group}: {f.name}: {_ms(p95)} ms{reading}")
+        print(
+            f"  {_verdict(p95 <= targets.view_p95_s)}  view change p95 <= {_ms(targets.view_p95_s)} ms: "
+            f"{f.group}: {f.name}: {_ms(p95)} ms{reading}"
+        )
     for f in (f for f in rows if f.group.startswith("what-if re-run")):
         p95 = _percentile(f.http, 95)
         if targets.whatif_p95_s is None:
             print(f"  info  {f.group}: {f.name}: p95 {p95:.2f} s (no target in {targets.issue})")
         elif f.group == f"what-if re-run, {whatif_samples} samples":
-            print(f"  {_verdict(p95 <= targets.whatif_p95_s)}  what-if re-run p95 <= {targets.whatif_p95_s} s at "
-                  f"{whatif_samples} samples: {f.name}: {p95:.2f} s")
+            print(
+                f"  {_verdict(p95 <= targets.whatif_p95_s)}  what-if re-run p95 <= {targets.whatif_p95_s} s at "
+                f"{whatif_samples} samples: {f.name}: {p95:.2f} s"
+            )
     updates = [f for f in rows if f.group != "downloads" and not f.name.startswith("=")]
     biggest = max(updates, key=lambda f: max(f.sent, default=0))
     size = max(biggest.sent, default=0)
-    print(f"  {_verdict(size <= limit)}  <= 1 MB per update (largest: {biggest.group}: {biggest.name}, "
-          f"{size / 1e6:.3f} MB)")
+    print(
+        f"  {_verdict(size <= limit)}  <= 1 MB per update (largest: {biggest.group}: {biggest.name}, "
+        f"{size / 1e6:.3f} MB)"
+    )
     biggest_wire = max(updates, key=lambda f: max(f.gzipped, default=0))
-    print(f"  {_verdict(max(biggest_wire.gzipped, default=0) <= limit)}  <= 1 MB per update on the wire "
-          f"(gzip, as the app serves it; largest: {biggest_wire.name}, {max(biggest_wire.gzipped) / 1e6:.3f} MB)")
+    print(
+        f"  {_verdict(max(biggest_wire.gzipped, default=0) <= limit)}  <= 1 MB per update on the wire "
+        f"(gzip, as the app serves it; largest: {biggest_wire.name}, {max(biggest_wire.gzipped) / 1e6:.3f} MB)"
+    )
     files = [f for f in rows if f.group == "downloads"]
     if files:
         largest = max(files, key=lambda f: max(f.gzipped, default=0))
         size = max(largest.gzipped, default=0)
-        print(f"  {_verdict(size <= limit)}  <= 1 MB per update counting downloads, on the wire (the file "
-              f"goes base64 inside the gzipped callback response; largest: {largest.name}, {size / 1e6:.3f} MB; "
-              f"uncompressed {max(largest.sent) / 1e6:.3f} MB)")
+        print(
+            f"  {_verdict(size <= limit)}  <= 1 MB per update counting downloads, on the wire (the file "
+            f"goes base64 inside the gzipped callback response; largest: {largest.name}, {size / 1e6:.3f} MB; "
+            f"uncompressed {max(largest.sent) / 1e6:.3f} MB)"
+        )
 
 
 def _profile(label: str, function, repeats: int = 10) -> None:
@@ -575,11 +640,20 @@ def main() -> None:
     parser.add_argument("--scenario", default="odesa-2025-12")
     parser.add_argument("--calls", type=int, default=50, help="calls per callback (default 50)")
     parser.add_argument("--download-calls", type=int, default=10, help="calls per download button (default 10)")
-    parser.add_argument("--whatif-samples", type=int, nargs="*", default=None,
-                        help="sample counts for the what-if re-runs (default: the scenario's and 200)")
-    parser.add_argument("--whatif-calls", type=int, default=None,
-                        help="what-if re-runs per sample count (default: --calls on the Odesa scenario, at most 3 "
-                             "on any other, where one run takes seconds)")
+    parser.add_argument(
+        "--whatif-samples",
+        type=int,
+        nargs="*",
+        default=None,
+        help="sample counts for the what-if re-runs (default: the scenario's and 200)",
+    )
+    parser.add_argument(
+        "--whatif-calls",
+        type=int,
+        default=None,
+        help="what-if re-runs per sample count (default: --calls on the Odesa scenario, at most 3 "
+        "on any other, where one run takes seconds)",
+    )
     parser.add_argument("--profile", action="store_true", help="add cProfile summaries")
     args = parser.parse_args()
 
@@ -595,11 +669,15 @@ def main() -> None:
     ds = data.result().dataset
     strikes = list(data.scenario.strikes["strike_id"])
     planner = Planner(ds, strikes)
-    sample_counts = args.whatif_samples if args.whatif_samples is not None else sorted({data.samples, 200},
-                                                                                         reverse=True)
+    sample_counts = (
+        args.whatif_samples if args.whatif_samples is not None else sorted({data.samples, 200}, reverse=True)
+    )
     targets = targets_for(data.scenario.id)
-    whatif_calls = args.whatif_calls if args.whatif_calls is not None else (
-        args.calls if targets is ISSUE_3 else min(args.calls, 3))
+    whatif_calls = (
+        args.whatif_calls
+        if args.whatif_calls is not None
+        else (args.calls if targets is ISSUE_3 else min(args.calls, 3))
+    )
 
     # warm imports and caches
     for output in (TIMELINE, CURSOR_VIEWS, ASSETS):
@@ -621,25 +699,35 @@ def main() -> None:
     download_rows, files, refused = downloads(cb, planner, client, args.download_calls)
     rows += download_rows
 
-    print(f"scenario {data.scenario.id}: {ds.sizes['area']} areas, {len(data.scenario.assets)} assets, "
-          f"{len(strikes)} strikes, {ds.sizes['time']} steps, {data.samples} samples; app built in {built:.2f} s "
-          f"(the baseline run in the background)")
-    print(f"first load: the page answered in {1000 * fresh.layout_s:,.0f} ms with "
-          f"{'the progress panel' if fresh.run_under_way else 'the dashboard (run already done)'}; the run was done "
-          f"after {fresh.run_s:.1f} s and {fresh.polls} polls every {POLL_MS} ms")
-    print(f"{args.calls} calls per callback ({args.download_calls} per download button), inputs varied: services "
-          f"{', '.join(planner.services)}; areas {', '.join(planner.named)} and the rest of the hierarchy; "
-          f"{len(planner.windows)} time windows; cursor drags and jumps; timeline modes band / services / areas\n")
+    print(
+        f"scenario {data.scenario.id}: {ds.sizes['area']} areas, {len(data.scenario.assets)} assets, "
+        f"{len(strikes)} strikes, {ds.sizes['time']} steps, {data.samples} samples; app built in {built:.2f} s "
+        f"(the baseline run in the background)"
+    )
+    print(
+        f"first load: the page answered in {1000 * fresh.layout_s:,.0f} ms with "
+        f"{'the progress panel' if fresh.run_under_way else 'the dashboard (run already done)'}; the run was done "
+        f"after {fresh.run_s:.1f} s and {fresh.polls} polls every {POLL_MS} ms"
+    )
+    print(
+        f"{args.calls} calls per callback ({args.download_calls} per download button), inputs varied: services "
+        f"{', '.join(planner.services)}; areas {', '.join(planner.named)} and the rest of the hierarchy; "
+        f"{len(planner.windows)} time windows; cursor drags and jumps; timeline modes band / services / areas\n"
+    )
     _table(rows, files)
     if refused:
-        print(f"{refused} download(s) refused with a message on the page (a table of more rows than "
-              f"{', '.join(f'{most:,} as {suffix[1:].upper()}' for suffix, most in MOST_TABLE_ROWS.items())}, "
-              "or the exporter's own refusal)")
+        print(
+            f"{refused} download(s) refused with a message on the page (a table of more rows than "
+            f"{', '.join(f'{most:,} as {suffix[1:].upper()}' for suffix, most in MOST_TABLE_ROWS.items())}, "
+            "or the exporter's own refusal)"
+        )
     _where_the_bytes_go(rows)
     _targets(rows, 200 if 200 in sample_counts else None, targets)
-    print(f"  {_verdict(fresh.layout_s <= targets.view_p95_s)}  first load: the page answers within "
-          f"{_ms(targets.view_p95_s)} ms without waiting for the run ({_ms(fresh.layout_s)} ms"
-          f"{', run under way' if fresh.run_under_way else ''})")
+    print(
+        f"  {_verdict(fresh.layout_s <= targets.view_p95_s)}  first load: the page answers within "
+        f"{_ms(targets.view_p95_s)} ms without waiting for the run ({_ms(fresh.layout_s)} ms"
+        f"{', run under way' if fresh.run_under_way else ''})"
+    )
 
     if args.profile:
         view = [f for f in rows if f.group == "view changes" and not f.name.startswith("=")]
@@ -647,8 +735,11 @@ def main() -> None:
         output = {_label(o): o for o in (TIMELINE, "patch", CURSOR_VIEWS, ASSETS, CLICK)}[slowest.name]
         what = {TIMELINE: "mode", "patch": "cursor", CURSOR_VIEWS: "area", ASSETS: "window", CLICK: "click"}[output]
         _profile(f"view change {slowest.name}", lambda k: _direct(cb, output, planner.change(what, k)))
-        _profile("what-if re-run (run_whatif)",
-                 lambda k: cb.run_whatif(k + 1, None, *planner.whatif(), trigger=ids.WHATIF_RUN), repeats=5)
+        _profile(
+            "what-if re-run (run_whatif)",
+            lambda k: cb.run_whatif(k + 1, None, *planner.whatif(), trigger=ids.WHATIF_RUN),
+            repeats=5,
+        )
 
 
 if __name__ == "__main__":

@@ -69,8 +69,15 @@ class Recorder:
                 self.errors.append(f"{label}: {error}")
 
 
-def planner_loop(number: int, url: str, builder: Client, planner: Planner, stop: threading.Event,
-                 recorder: Recorder, whatif_every: int) -> None:
+def planner_loop(
+    number: int,
+    url: str,
+    builder: Client,
+    planner: Planner,
+    stop: threading.Event,
+    recorder: Recorder,
+    whatif_every: int,
+) -> None:
     """One planner: actions one after another until ``stop`` is set."""
     session = requests.Session()
     actions = list(ACTIONS.values())
@@ -79,8 +86,10 @@ def planner_loop(number: int, url: str, builder: Client, planner: Planner, stop:
         k += 1
         if whatif_every and k % whatif_every == 0:
             repair, backup, active = planner.whatif()
-            state = dict(planner.state, **{ids.WHATIF_RUN: k, ids.WHATIF_REPAIR: repair, ids.WHATIF_BACKUP: backup,
-                                           ids.WHATIF_STRIKES: active})
+            state = dict(
+                planner.state,
+                **{ids.WHATIF_RUN: k, ids.WHATIF_REPAIR: repair, ids.WHATIF_BACKUP: backup, ids.WHATIF_STRIKES: active},
+            )
             calls = [(WHATIF, [f"{ids.WHATIF_RUN}.n_clicks"])]
         else:
             what, outputs = actions[(k + number) % len(actions)]
@@ -132,10 +141,14 @@ def main(argv: list[str] | None = None) -> int:
 
     recorder, stop = Recorder(), threading.Event()
     memory: list[tuple[float, float]] = []
-    clients = [threading.Thread(target=planner_loop, daemon=True,
-                                args=(n, url, builder, Planner(dataset, strikes, seed=n + 1), stop, recorder,
-                                      args.whatif_every))
-               for n in range(args.clients)]
+    clients = [
+        threading.Thread(
+            target=planner_loop,
+            daemon=True,
+            args=(n, url, builder, Planner(dataset, strikes, seed=n + 1), stop, recorder, args.whatif_every),
+        )
+        for n in range(args.clients)
+    ]
     begin = time.perf_counter()
     memory.append((0.0, resident_mib()))
     for thread in clients:
@@ -157,24 +170,32 @@ def main(argv: list[str] | None = None) -> int:
         values = sorted(values)
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
 
-    print(f"scenario {data.scenario.id}, {args.samples} samples; {args.clients} concurrent clients for "
-          f"{args.seconds:.0f} s on 127.0.0.1 (threaded werkzeug server, one process, 2 cores)")
+    print(
+        f"scenario {data.scenario.id}, {args.samples} samples; {args.clients} concurrent clients for "
+        f"{args.seconds:.0f} s on 127.0.0.1 (threaded werkzeug server, one process, 2 cores)"
+    )
     print(f"requests: {count:,} ({count / elapsed:,.1f} per second); errors: {len(recorder.errors)}")
     for error in recorder.errors[:10]:
         print(f"  {error}")
-    print(f"latency, all requests: p50 {pct(ordered, 0.5):,.0f} ms, p95 {pct(ordered, 0.95):,.0f} ms, "
-          f"max {ordered[-1] * 1000 if ordered else float('nan'):,.0f} ms")
+    print(
+        f"latency, all requests: p50 {pct(ordered, 0.5):,.0f} ms, p95 {pct(ordered, 0.95):,.0f} ms, "
+        f"max {ordered[-1] * 1000 if ordered else float('nan'):,.0f} ms"
+    )
     for label, values in sorted(recorder.latency.items()):
-        print(f"  {label:<24} {len(values):>6,} requests  p50 {pct(values, 0.5):>7,.0f} ms  "
-              f"p95 {pct(values, 0.95):>7,.0f} ms")
+        print(
+            f"  {label:<24} {len(values):>6,} requests  p50 {pct(values, 0.5):>7,.0f} ms  "
+            f"p95 {pct(values, 0.95):>7,.0f} ms"
+        )
     half = [mib for at, mib in memory if at >= args.seconds / 2] or [memory[-1][1]]
     peak = max(mib for _at, mib in memory)
     series = ", ".join(f"{mib:,.0f}" for at, mib in memory if int(at) % 10 == 0 or at == memory[-1][0])
     print(f"resident memory [MiB] every 10 s: {series}; peak {peak:,.0f}")
     flat = memory[-1][1] <= 1.15 * half[0]
-    verdicts = {"zero errors": not recorder.errors,
-                f"memory flat: the end ({memory[-1][1]:,.0f} MiB) within 15 % of the half-way figure "
-                f"({half[0]:,.0f} MiB), while what-ifs keep adding runs": flat}
+    verdicts = {
+        "zero errors": not recorder.errors,
+        f"memory flat: the end ({memory[-1][1]:,.0f} MiB) within 15 % of the half-way figure "
+        f"({half[0]:,.0f} MiB), while what-ifs keep adding runs": flat,
+    }
     return report(verdicts)
 
 

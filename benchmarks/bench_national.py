@@ -44,8 +44,9 @@ print(json.dumps({"seconds": first, "again": time.perf_counter() - begin,
 
 
 def _run_in_child(folder: Path, samples: int) -> dict:
-    output = subprocess.run([sys.executable, "-c", _CHILD, str(folder), str(samples)], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(samples)], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -66,8 +67,9 @@ def main() -> None:
     from impact.synth import write_synthetic
 
     with tempfile.TemporaryDirectory(prefix="impact-national-") as tmp:
-        folder = args.scenario or write_synthetic(Path(tmp) / "ua1469", areas=1469, assets=2000, strikes=300,
-                                                  days=90, seed=1)
+        folder = args.scenario or write_synthetic(
+            Path(tmp) / "ua1469", areas=1469, assets=2000, strikes=300, days=90, seed=1
+        )
         scenario = impact.load_scenario(folder)
         runs = [_run_in_child(folder, args.samples) for _ in range(args.repeats)]
         seconds = [r["seconds"] for r in runs]
@@ -83,21 +85,30 @@ def main() -> None:
         begin = time.perf_counter()
         oracle = reference.compute(model, subset, quantiles)
         reference_seconds = time.perf_counter() - begin
-        exact = (np.array_equal(fast_subset.people_quantiles, oracle.people_quantiles)
-                 and np.array_equal(fast_subset.people_mean, oracle.people_mean))
+        exact = np.array_equal(fast_subset.people_quantiles, oracle.people_quantiles) and np.array_equal(
+            fast_subset.people_mean, oracle.people_mean
+        )
 
-    print(f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
-          f"{len(scenario.strikes)} strikes, {scenario.config.steps} steps, {args.samples} samples")
-    print(f"impact.run wall time: median {statistics.median(seconds):.2f} s (min {min(seconds):.2f}, "
-          f"max {max(seconds):.2f}, {args.repeats} runs, each in a fresh process)")
+    print(
+        f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
+        f"{len(scenario.strikes)} strikes, {scenario.config.steps} steps, {args.samples} samples"
+    )
+    print(
+        f"impact.run wall time: median {statistics.median(seconds):.2f} s (min {min(seconds):.2f}, "
+        f"max {max(seconds):.2f}, {args.repeats} runs, each in a fresh process)"
+    )
     print(f"second impact.run in the same process: median {statistics.median(again):.2f} s")
     print(f"peak resident memory (both runs): median {statistics.median(peaks):.0f} MiB")
     scaled = reference_seconds * args.samples / args.reference_samples
-    print(f"reference engine on {args.reference_samples} samples: {reference_seconds:.1f} s, scaled linearly to "
-          f"{args.samples} samples: {scaled:.0f} s; ratio to impact.run's median: "
-          f"{scaled / statistics.median(seconds):.1f}x")
-    print(f"on the same {args.reference_samples} samples: fast {fast_seconds:.2f} s, reference "
-          f"{reference_seconds:.1f} s, ratio {reference_seconds / fast_seconds:.1f}x, results identical: {exact}")
+    print(
+        f"reference engine on {args.reference_samples} samples: {reference_seconds:.1f} s, scaled linearly to "
+        f"{args.samples} samples: {scaled:.0f} s; ratio to impact.run's median: "
+        f"{scaled / statistics.median(seconds):.1f}x"
+    )
+    print(
+        f"on the same {args.reference_samples} samples: fast {fast_seconds:.2f} s, reference "
+        f"{reference_seconds:.1f} s, ratio {reference_seconds / fast_seconds:.1f}x, results identical: {exact}"
+    )
     print("targets (issue 4): <= 3 s wall, <= 2048 MiB, >= 25x the reference")
 
 

@@ -64,17 +64,23 @@ def main() -> None:
     )
 
     config = scenario.config
-    print(f"scenario {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
-          f"{len(scenario.strikes)} strikes, {config.steps} steps, {args.samples} samples")
-    print(f"impact.run wall time: median {statistics.median(run_times):.3f} s "
-          f"(min {min(run_times):.3f}, max {max(run_times):.3f}, {args.repeats} runs)")
+    print(
+        f"scenario {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
+        f"{len(scenario.strikes)} strikes, {config.steps} steps, {args.samples} samples"
+    )
+    print(
+        f"impact.run wall time: median {statistics.median(run_times):.3f} s "
+        f"(min {min(run_times):.3f}, max {max(run_times):.3f}, {args.repeats} runs)"
+    )
     print(f"impact.run peak Python memory (tracemalloc): {peak_python / 2**20:.1f} MiB")
     print(f"process peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     fast_median = statistics.median(fast_times)
     reference_median = statistics.median(reference_times)
-    print(f"engine on the same draws: fast median {fast_median:.3f} s, reference median "
-          f"{reference_median:.3f} s, ratio reference/fast {reference_median / fast_median:.1f}x "
-          f"(results identical: {exact})")
+    print(
+        f"engine on the same draws: fast median {fast_median:.3f} s, reference median "
+        f"{reference_median:.3f} s, ratio reference/fast {reference_median / fast_median:.1f}x "
+        f"(results identical: {exact})"
+    )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ def _run_in_child(folder: Path, samples: int) -> dict:
     dict
         ``seconds``, ``peak_mib``, and the scenario's ``areas`` (all levels) and ``strikes``.
     """
-    process = subprocess.run([sys.executable, "-c", _CHILD, str(folder), str(samples)], capture_output=True,
-                             text=True)
+    process = subprocess.run([sys.executable, "-c", _CHILD, str(folder), str(samples)], capture_output=True, text=True)
     if process.returncode != 0:
         raise RuntimeError(f"measured run failed ({process.returncode}):\n{process.stderr[-4000:]}")
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -75,8 +74,12 @@ def _run_in_child(folder: Path, samples: int) -> dict:
 def main() -> None:
     """Print the scaling table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", type=Path, default=None,
-                        help="existing national scenario folder (areas 1469, strikes 300) for the samples sweep")
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        help="existing national scenario folder (areas 1469, strikes 300) for the samples sweep",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--samples", type=int, nargs="+", default=[125, 250, 500])
     parser.add_argument("--areas", type=int, nargs="+", default=[367, 734, 1469], help="leaf areas")
@@ -94,37 +97,51 @@ def main() -> None:
                 if args.scenario is not None and (areas, strikes) == (NATIONAL["areas"], NATIONAL["strikes"]):
                     folders[areas, strikes] = args.scenario
                 else:
-                    folders[areas, strikes] = write_synthetic(Path(tmp) / f"ua{areas}-{strikes}", areas=areas,
-                                                              assets=2000, strikes=strikes, days=90, seed=1)
+                    folders[areas, strikes] = write_synthetic(
+                        Path(tmp) / f"ua{areas}-{strikes}", areas=areas, assets=2000, strikes=strikes, days=90, seed=1
+                    )
             return folders[areas, strikes]
 
-        points = [("samples", value, scenario(NATIONAL["areas"], NATIONAL["strikes"]), value)
-                  for value in sorted(args.samples)]
-        points += [("areas", value, scenario(value, NATIONAL["strikes"]), NATIONAL["samples"])
-                   for value in sorted(args.areas)]
-        points += [("strikes", value, scenario(NATIONAL["areas"], value), NATIONAL["samples"])
-                   for value in sorted(args.strikes)]
+        points = [
+            ("samples", value, scenario(NATIONAL["areas"], NATIONAL["strikes"]), value)
+            for value in sorted(args.samples)
+        ]
+        points += [
+            ("areas", value, scenario(value, NATIONAL["strikes"]), NATIONAL["samples"]) for value in sorted(args.areas)
+        ]
+        points += [
+            ("strikes", value, scenario(NATIONAL["areas"], value), NATIONAL["samples"])
+            for value in sorted(args.strikes)
+        ]
         runs: dict[tuple[str, int], list[dict]] = {(name, value): [] for name, value, _folder, _samples in points}
         for _ in range(args.repeats):
             for name, value, folder, samples in points:
                 runs[name, value].append(_run_in_child(folder, samples))
 
-    print(f"impact.run scaling around the national case (areas {NATIONAL['areas']}, assets 2000, strikes "
-          f"{NATIONAL['strikes']}, days 90, samples {NATIONAL['samples']}); {args.repeats} runs per point, "
-          f"each in a fresh process")
-    print(f"{'parameter':<9} {'value':>6} {'all areas':>9} {'median s':>9} {'min s':>7} {'max s':>7} "
-          f"{'peak MiB':>9} {'x time':>7} {'x value':>8}")
+    print(
+        f"impact.run scaling around the national case (areas {NATIONAL['areas']}, assets 2000, strikes "
+        f"{NATIONAL['strikes']}, days 90, samples {NATIONAL['samples']}); {args.repeats} runs per point, "
+        f"each in a fresh process"
+    )
+    print(
+        f"{'parameter':<9} {'value':>6} {'all areas':>9} {'median s':>9} {'min s':>7} {'max s':>7} "
+        f"{'peak MiB':>9} {'x time':>7} {'x value':>8}"
+    )
     smallest: dict[str, tuple[int, float]] = {}
     for name, value, _folder, _samples in points:
         measured = runs[name, value]
         seconds = [r["seconds"] for r in measured]
         median = statistics.median(seconds)
         smallest_value, smallest_median = smallest.setdefault(name, (value, median))
-        print(f"{name:<9} {value:>6} {measured[0]['areas']:>9} {median:>9.2f} {min(seconds):>7.2f} "
-              f"{max(seconds):>7.2f} {statistics.median(r['peak_mib'] for r in measured):>9.0f} "
-              f"{median / smallest_median:>7.2f} {value / smallest_value:>8.2f}")
-    print("x time: median time / the sweep's smallest point's; x value: value / the smallest value (linear growth); "
-          "all areas: every admin level, leaves are the value for the areas sweep")
+        print(
+            f"{name:<9} {value:>6} {measured[0]['areas']:>9} {median:>9.2f} {min(seconds):>7.2f} "
+            f"{max(seconds):>7.2f} {statistics.median(r['peak_mib'] for r in measured):>9.0f} "
+            f"{median / smallest_median:>7.2f} {value / smallest_value:>8.2f}"
+        )
+    print(
+        "x time: median time / the sweep's smallest point's; x value: value / the smallest value (linear growth); "
+        "all areas: every admin level, leaves are the value for the areas sweep"
+    )
 
 
 if __name__ == "__main__":

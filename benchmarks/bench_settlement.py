@@ -69,8 +69,11 @@ def _run_in_child(folder: Path, path: Path, samples: int, area_block: int) -> di
         The child's figures: ``load_seconds``, ``seconds``, ``loaded_mib``, ``peak_mib``,
         ``bytes`` and ``stages`` (label, seconds since the run started).
     """
-    process = subprocess.run([sys.executable, "-c", _CHILD, str(folder), str(path), str(samples), str(area_block)],
-                             capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(path), str(samples), str(area_block)],
+        capture_output=True,
+        text=True,
+    )
     if process.returncode != 0:
         raise RuntimeError(f"measured run failed ({process.returncode}):\n{process.stderr[-4000:]}")
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -92,8 +95,10 @@ def _stage_seconds(stages: list[list]) -> dict[str, float | list[float]]:
     """
     marks = [seconds for label, seconds in stages if label.startswith("areas ")]
     ends = [*marks[1:], stages[-1][1]]
-    return {"before_blocks": marks[0] if marks else stages[-1][1],
-            "blocks": [end - start for start, end in zip(marks, ends, strict=True)]}
+    return {
+        "before_blocks": marks[0] if marks else stages[-1][1],
+        "blocks": [end - start for start, end in zip(marks, ends, strict=True)],
+    }
 
 
 def _read_back(path: Path) -> list[str]:
@@ -148,8 +153,9 @@ def main() -> None:
     from impact.synth import write_synthetic
 
     with tempfile.TemporaryDirectory(prefix="impact-settlement-") as tmp:
-        folder = args.scenario or write_synthetic(Path(tmp) / f"ua{args.areas}", areas=args.areas, assets=2000,
-                                                  strikes=300, days=90, seed=1)
+        folder = args.scenario or write_synthetic(
+            Path(tmp) / f"ua{args.areas}", areas=args.areas, assets=2000, strikes=300, days=90, seed=1
+        )
         scenario = impact.load_scenario(folder)
         path = Path(tmp) / "result.nc"
         runs = [_run_in_child(folder, path, args.samples, args.area_block) for _ in range(args.repeats)]
@@ -163,22 +169,33 @@ def main() -> None:
     blocks = [block for stage in stages for block in stage["blocks"][1:]] or firsts
     config = scenario.config
     leaves = int((~scenario.areas["area_id"].isin(scenario.areas["parent_id"].dropna())).sum())
-    print(f"settlement case {scenario.id}: {len(scenario.areas)} areas ({leaves} leaves), {len(scenario.assets)} "
-          f"assets, {len(scenario.strikes)} strikes, {config.steps} steps, {args.samples} samples, "
-          f"area block {args.area_block}")
-    print(f"whole result in memory would be {result_bytes(scenario) / 2**30:.1f} GiB "
-          f"(services x areas x steps x (quantiles + 2) x float64)")
-    print(f"impact.load_scenario: median {statistics.median(loads):.2f} s (min {min(loads):.2f}, "
-          f"max {max(loads):.2f}); peak resident memory after loading: "
-          f"median {statistics.median(r['loaded_mib'] for r in runs):.0f} MiB")
-    print(f"impact.run_to_netcdf wall time: median {statistics.median(seconds):.1f} s (min {min(seconds):.1f}, "
-          f"max {max(seconds):.1f}, {args.repeats} runs, each in a fresh process)")
-    print(f"  before the first block (compiling, outage stage): median "
-          f"{statistics.median(s['before_blocks'] for s in stages):.1f} s; {len(stages[0]['blocks'])} blocks of "
-          f"areas: the first (creates the file) median {statistics.median(firsts):.1f} s, the others median "
-          f"{statistics.median(blocks):.1f} s per block (min {min(blocks):.1f}, max {max(blocks):.1f})")
-    print(f"peak resident memory (loading and run): median {statistics.median(peaks):.0f} MiB "
-          f"(max {max(peaks):.0f} MiB)")
+    print(
+        f"settlement case {scenario.id}: {len(scenario.areas)} areas ({leaves} leaves), {len(scenario.assets)} "
+        f"assets, {len(scenario.strikes)} strikes, {config.steps} steps, {args.samples} samples, "
+        f"area block {args.area_block}"
+    )
+    print(
+        f"whole result in memory would be {result_bytes(scenario) / 2**30:.1f} GiB "
+        f"(services x areas x steps x (quantiles + 2) x float64)"
+    )
+    print(
+        f"impact.load_scenario: median {statistics.median(loads):.2f} s (min {min(loads):.2f}, "
+        f"max {max(loads):.2f}); peak resident memory after loading: "
+        f"median {statistics.median(r['loaded_mib'] for r in runs):.0f} MiB"
+    )
+    print(
+        f"impact.run_to_netcdf wall time: median {statistics.median(seconds):.1f} s (min {min(seconds):.1f}, "
+        f"max {max(seconds):.1f}, {args.repeats} runs, each in a fresh process)"
+    )
+    print(
+        f"  before the first block (compiling, outage stage): median "
+        f"{statistics.median(s['before_blocks'] for s in stages):.1f} s; {len(stages[0]['blocks'])} blocks of "
+        f"areas: the first (creates the file) median {statistics.median(firsts):.1f} s, the others median "
+        f"{statistics.median(blocks):.1f} s per block (min {min(blocks):.1f}, max {max(blocks):.1f})"
+    )
+    print(
+        f"peak resident memory (loading and run): median {statistics.median(peaks):.0f} MiB (max {max(peaks):.0f} MiB)"
+    )
     print(f"file size: {runs[-1]['bytes'] / 2**20:.1f} MiB")
     for line in read_back:
         print(line)

@@ -114,8 +114,9 @@ def _run_in_child(child: Path, folder: Path, way: str, workers: int, samples: in
         ``worker_peaks_mib``, ``cluster_seconds`` (its start-up, not in ``seconds``) and ``again``
         (a second run on the same cluster, its workers warm).
     """
-    process = subprocess.run([sys.executable, str(child), str(folder), way, str(workers), str(samples)],
-                             capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, str(child), str(folder), way, str(workers), str(samples)], capture_output=True, text=True
+    )
     if process.returncode != 0:
         raise RuntimeError(f"measured run {way} ({workers}) failed ({process.returncode}):\n{process.stderr[-4000:]}")
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -139,8 +140,9 @@ def main() -> None:
         ways.append((f"running cluster, {workers} worker{'s' if workers > 1 else ''}", "running", workers))
 
     with tempfile.TemporaryDirectory(prefix="impact-workers-") as tmp:
-        folder = args.scenario or write_synthetic(Path(tmp) / "ua1469", areas=1469, assets=2000, strikes=300,
-                                                  days=90, seed=1)
+        folder = args.scenario or write_synthetic(
+            Path(tmp) / "ua1469", areas=1469, assets=2000, strikes=300, days=90, seed=1
+        )
         scenario = impact.load_scenario(folder)
         child = Path(tmp) / "bench_workers_child.py"
         child.write_text(_CHILD)
@@ -149,17 +151,21 @@ def main() -> None:
             for name, way, workers in ways:
                 runs[name].append(_run_in_child(child, folder, way, workers, args.samples))
 
-    print(f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
-          f"{len(scenario.strikes)} strikes, {scenario.config.steps} steps, {args.samples} samples; "
-          f"{args.repeats} runs per way, each in a fresh process")
+    print(
+        f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
+        f"{len(scenario.strikes)} strikes, {scenario.config.steps} steps, {args.samples} samples; "
+        f"{args.repeats} runs per way, each in a fresh process"
+    )
     baseline = statistics.median(r["seconds"] for r in runs[ways[0][0]])
     width = max(len(name) for name, _way, _workers in ways)
     for name, _way, _workers in ways:
         seconds = [r["seconds"] for r in runs[name]]
         median = statistics.median(seconds)
-        line = (f"{name:<{width}}  wall median {median:6.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f}), "
-                f"{median / baseline:4.2f}x in-process; peak RSS median "
-                f"{statistics.median(r['peak_mib'] for r in runs[name]):5.0f} MiB")
+        line = (
+            f"{name:<{width}}  wall median {median:6.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f}), "
+            f"{median / baseline:4.2f}x in-process; peak RSS median "
+            f"{statistics.median(r['peak_mib'] for r in runs[name]):5.0f} MiB"
+        )
         worker_peaks = [peak for r in runs[name] for peak in (r["worker_peaks_mib"] or [])]
         if worker_peaks:
             line += f" (+ each worker: median {statistics.median(worker_peaks):.0f} MiB)"
@@ -169,8 +175,10 @@ def main() -> None:
         starts = [r["cluster_seconds"] for r in runs[name] if r["cluster_seconds"] is not None]
         if starts:
             again = [r["again"] for r in runs[name]]
-            print(f"{'':<{width}}  (LocalCluster start-up before the clock: median {statistics.median(starts):.2f} s; "
-                  f"a second run on the same cluster, workers warm: median {statistics.median(again):.2f} s)")
+            print(
+                f"{'':<{width}}  (LocalCluster start-up before the clock: median {statistics.median(starts):.2f} s; "
+                f"a second run on the same cluster, workers warm: median {statistics.median(again):.2f} s)"
+            )
 
 
 if __name__ == "__main__":

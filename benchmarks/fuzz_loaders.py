@@ -55,8 +55,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def fuzz_round(name: str, strategy: st.SearchStrategy, check, examples: int) -> None:
         @seed(rng.getrandbits(64))
-        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=health,
-                  derandomize=False, print_blob=True)
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=health,
+            derandomize=False,
+            print_blob=True,
+        )
         @given(case=strategy)
         def run(case) -> None:
             if time.monotonic() - start >= args.seconds:
@@ -71,21 +77,36 @@ def main(argv: list[str] | None = None) -> int:
             print(failures[-1], flush=True)
 
     targets = [
-        ("scenario: mutated or random file", fuzz.scenario_cases(fuzz.FILES),
-         lambda case: fuzz.check_load(workspace, *case)),
-        ("scenario: random bytes", st.tuples(st.sampled_from(sorted(fuzz.FILES)), st.binary(max_size=2000)),
-         lambda case: fuzz.check_load(workspace, *case)),
-        ("acled: mutated or random file", st.tuples(fuzz.acled_cases(), st.booleans()),
-         lambda case: fuzz.check_acled(workspace, *case)),
+        (
+            "scenario: mutated or random file",
+            fuzz.scenario_cases(fuzz.FILES),
+            lambda case: fuzz.check_load(workspace, *case),
+        ),
+        (
+            "scenario: random bytes",
+            st.tuples(st.sampled_from(sorted(fuzz.FILES)), st.binary(max_size=2000)),
+            lambda case: fuzz.check_load(workspace, *case),
+        ),
+        (
+            "acled: mutated or random file",
+            st.tuples(fuzz.acled_cases(), st.booleans()),
+            lambda case: fuzz.check_acled(workspace, *case),
+        ),
         ("valid: odesa written another way", valid.forms(), lambda form: valid.check_form("odesa", form)),
-        ("valid: random scenario another way", st.tuples(st.integers(0, 10**6), valid.forms()),
-         lambda case: valid.check_form(str(case[0]), case[1])),
+        (
+            "valid: random scenario another way",
+            st.tuples(st.integers(0, 10**6), valid.forms()),
+            lambda case: valid.check_form(str(case[0]), case[1]),
+        ),
     ]
     cli_targets = [
         ("cli: validate", fuzz.scenario_cases(fuzz.FILES), lambda case: _cli_validate(workspace, case)),
         ("cli: import-acled", fuzz.acled_cases(), lambda content: _cli_acled(workspace, content)),
-        ("cli: run and export", st.tuples(fuzz.run_cases(fuzz.FILES), st.sampled_from(fuzz.EXPORT_SUFFIXES)),
-         lambda case: fuzz.check_run_export(workspace, *case[0], case[1])),
+        (
+            "cli: run and export",
+            st.tuples(fuzz.run_cases(fuzz.FILES), st.sampled_from(fuzz.EXPORT_SUFFIXES)),
+            lambda case: fuzz.check_run_export(workspace, *case[0], case[1]),
+        ),
     ]
     rounds = 0
     try:
@@ -114,8 +135,17 @@ def _cli_validate(workspace: fuzz.Workspace, case: tuple[str, bytes | None]) -> 
 
 def _cli_acled(workspace: fuzz.Workspace, content: bytes) -> None:
     workspace.acled.write_bytes(content)
-    fuzz.check_cli(["import-acled", str(workspace.acled), "--scenario", str(workspace.folder),
-                    "--out", str(workspace.root / "strikes-out.csv"), "--skip-bad-rows"])
+    fuzz.check_cli(
+        [
+            "import-acled",
+            str(workspace.acled),
+            "--scenario",
+            str(workspace.folder),
+            "--out",
+            str(workspace.root / "strikes-out.csv"),
+            "--skip-bad-rows",
+        ]
+    )
 
 
 if __name__ == "__main__":

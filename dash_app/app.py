@@ -16,14 +16,16 @@ from dash_app.security import add_security_headers
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None,
-               seed: int | None = None) -> dash.Dash:
+def create_app(
+    scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None, seed: int | None = None
+) -> dash.Dash:
     """Build the dashboard for one scenario; see :func:`build_app` for the parameters."""
     return build_app(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)[0]
 
 
-def build_app(scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None,
-              seed: int | None = None) -> tuple[dash.Dash, DashboardData, SimpleNamespace | None]:
+def build_app(
+    scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None, seed: int | None = None
+) -> tuple[dash.Dash, DashboardData, SimpleNamespace | None]:
     """Build the dashboard for one scenario, optionally against a baseline scenario.
 
     Parameters

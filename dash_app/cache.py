@@ -30,8 +30,9 @@ class BoundedCache(Generic[Value]):
         ``weigh(value) -> int``, the memory a value holds [bytes]; needed with ``max_bytes``.
     """
 
-    def __init__(self, size: int = 16, *, max_bytes: int | None = None,
-                 weigh: Callable[[Value], int] | None = None) -> None:
+    def __init__(
+        self, size: int = 16, *, max_bytes: int | None = None, weigh: Callable[[Value], int] | None = None
+    ) -> None:
         if size < 1:
             raise ValueError(f"size must be >= 1, not {size}")
         if max_bytes is not None and (max_bytes < 1 or weigh is None):
@@ -98,7 +99,9 @@ class BoundedCache(Generic[Value]):
         self._entries.move_to_end(key)
         if self._weigh is not None:
             self._weights[key] = int(self._weigh(value))
-        while len(self._entries) > 1 and (len(self._entries) > self.size or (
-                self.max_bytes is not None and sum(self._weights.values()) > self.max_bytes)):
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.size
+            or (self.max_bytes is not None and sum(self._weights.values()) > self.max_bytes)
+        ):
             oldest, _ = self._entries.popitem(last=False)
             self._weights.pop(oldest, None)

@@ -65,10 +65,14 @@ from impact.whatif import WhatIf, whatif_from_dict
 
 #: Download buttons: id -> (which data, file suffix).
 DOWNLOADS = {
-    ids.DOWNLOAD_VIEW_CSV: ("view", ".csv"), ids.DOWNLOAD_VIEW_XLSX: ("view", ".xlsx"),
-    ids.DOWNLOAD_VIEW_NC: ("view", ".nc"), ids.DOWNLOAD_FULL_CSV: ("full", ".csv"),
-    ids.DOWNLOAD_FULL_XLSX: ("full", ".xlsx"), ids.DOWNLOAD_FULL_NC: ("full", ".nc"),
-    ids.DOWNLOAD_NEEDS_CSV: ("needs", ".csv"), ids.DOWNLOAD_NEEDS_XLSX: ("needs", ".xlsx"),
+    ids.DOWNLOAD_VIEW_CSV: ("view", ".csv"),
+    ids.DOWNLOAD_VIEW_XLSX: ("view", ".xlsx"),
+    ids.DOWNLOAD_VIEW_NC: ("view", ".nc"),
+    ids.DOWNLOAD_FULL_CSV: ("full", ".csv"),
+    ids.DOWNLOAD_FULL_XLSX: ("full", ".xlsx"),
+    ids.DOWNLOAD_FULL_NC: ("full", ".nc"),
+    ids.DOWNLOAD_NEEDS_CSV: ("needs", ".csv"),
+    ids.DOWNLOAD_NEEDS_XLSX: ("needs", ".xlsx"),
 }
 
 #: Most rows (service x area x time step) a CSV or Excel download from the page may hold, by suffix. The
@@ -117,15 +121,27 @@ class FigureParts:
         observations = scores
         if scores is None and "observation" not in ds.dims and len(scenario.observations):
             observations = observations_in_people(scenario.observations, scenario.config.persons_per_household)
-        return cls(bare=without_strikes(ds), marks=strike_marks(ds), axis=time_axis(ds), observations=observations,
-                   map_level=map_level(ds), assets=busiest_assets(ds), scores=scores)
+        return cls(
+            bare=without_strikes(ds),
+            marks=strike_marks(ds),
+            axis=time_axis(ds),
+            observations=observations,
+            map_level=map_level(ds),
+            assets=busiest_assets(ds),
+            scores=scores,
+        )
 
 
 def _with_note(layout: dict, note: str) -> None:
     """Add ``note`` (what a chart leaves out or sums) under its title, and room for it."""
     if note:
-        merge(layout, {"title": {"subtitle": {"text": note, "font": {"size": 11}}},
-                       "margin": {"t": layout.get("margin", {}).get("t", 40) + 16}})
+        merge(
+            layout,
+            {
+                "title": {"subtitle": {"text": note, "font": {"size": 11}}},
+                "margin": {"t": layout.get("margin", {}).get("t", 40) + 16},
+            },
+        )
 
 
 def _number(value: float) -> str:
@@ -147,10 +163,16 @@ def _against_line(kpi: Kpi) -> html.Div | str:
     against = kpi.against
     if against is None:
         return ""
-    return html.Div([
-        html.Strong(f"B ({against.name}) "), f"{_number(against.now)} now, A − B {signed(against.now_difference)}",
-        html.Br(), f"peak {_number(against.peak)}, A − B {signed(against.peak_difference)}",
-    ], className="small mt-1 kpi-against", id=f"kpi-{kpi.service}-against")
+    return html.Div(
+        [
+            html.Strong(f"B ({against.name}) "),
+            f"{_number(against.now)} now, A − B {signed(against.now_difference)}",
+            html.Br(),
+            f"peak {_number(against.peak)}, A − B {signed(against.peak_difference)}",
+        ],
+        className="small mt-1 kpi-against",
+        id=f"kpi-{kpi.service}-against",
+    )
 
 
 def kpi_card(kpi: Kpi, baseline_label: str = "baseline") -> dbc.Col:
@@ -160,19 +182,46 @@ def kpi_card(kpi: Kpi, baseline_label: str = "baseline") -> dbc.Col:
         baseline = f"{baseline_label}: {_number(kpi.baseline_now)} now, {_number(kpi.baseline_peak)} at peak"
     restore = kpi.restored_by or "no outage"
     restore_range = _range(kpi.restore_hours_low, kpi.restore_hours_high, " h after peak")
-    return dbc.Col(dbc.Card(dbc.CardBody([
-        html.H3(f"Without {SERVICE_LABELS.get(kpi.service, kpi.service).lower()}", className="h6 mb-1"),
-        html.Div(_number(kpi.now), className="fs-4 fw-bold", id=f"kpi-{kpi.service}-now"),
-        html.Div([f"at the cursor · {100 * kpi.now / max(kpi.population, 1):.0f} % of population",
-                  html.Br(), _range(kpi.now_low, kpi.now_high)], className="small text-muted"),
-        html.Div([html.Strong("Peak "), f"{_number(kpi.peak)} on {kpi.peak_time}" if kpi.peak_time else "none",
-                  html.Br(), html.Span(_range(kpi.peak_low, kpi.peak_high), className="text-muted")],
-                 className="small mt-1"),
-        html.Div([html.Strong("90 % back "), restore, html.Br(), html.Span(restore_range, className="text-muted")],
-                 className="small mt-1"),
-        html.Div(baseline, className="small text-primary mt-1"),
-        _against_line(kpi),
-    ]), className=f"h-100 border-top border-4 kpi-{kpi.service}"), md=4)
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.H3(f"Without {SERVICE_LABELS.get(kpi.service, kpi.service).lower()}", className="h6 mb-1"),
+                    html.Div(_number(kpi.now), className="fs-4 fw-bold", id=f"kpi-{kpi.service}-now"),
+                    html.Div(
+                        [
+                            f"at the cursor · {100 * kpi.now / max(kpi.population, 1):.0f} % of population",
+                            html.Br(),
+                            _range(kpi.now_low, kpi.now_high),
+                        ],
+                        className="small text-muted",
+                    ),
+                    html.Div(
+                        [
+                            html.Strong("Peak "),
+                            f"{_number(kpi.peak)} on {kpi.peak_time}" if kpi.peak_time else "none",
+                            html.Br(),
+                            html.Span(_range(kpi.peak_low, kpi.peak_high), className="text-muted"),
+                        ],
+                        className="small mt-1",
+                    ),
+                    html.Div(
+                        [
+                            html.Strong("90 % back "),
+                            restore,
+                            html.Br(),
+                            html.Span(restore_range, className="text-muted"),
+                        ],
+                        className="small mt-1",
+                    ),
+                    html.Div(baseline, className="small text-primary mt-1"),
+                    _against_line(kpi),
+                ]
+            ),
+            className=f"h-100 border-top border-4 kpi-{kpi.service}",
+        ),
+        md=4,
+    )
 
 
 def _needs_cell(row: dict, prefix: str, band: str, digits: str = ",.0f") -> list:
@@ -181,43 +230,66 @@ def _needs_cell(row: dict, prefix: str, band: str, digits: str = ",.0f") -> list
     cell: list = [html.Strong("–" if central is None else format(central, digits))]
     low, high = row[f"{prefix}_low"], row[f"{prefix}_high"]
     if low is not None and high is not None:
-        cell += [html.Br(), html.Span(f"{band}: {format(low, digits)}–{format(high, digits)}",
-                                      className="text-muted")]
+        cell += [html.Br(), html.Span(f"{band}: {format(low, digits)}–{format(high, digits)}", className="text-muted")]
     return cell
 
 
 def needs_table(view: NeedsView) -> list:
     """The needs table's header and body for a :class:`~dash_app.views.NeedsView`."""
-    head = html.Thead(html.Tr([html.Th("day"), html.Th("hours", className="text-end"),
-                               *[html.Th(header, className="text-end") for _prefix, header in view.columns]]))
-    body = html.Tbody([
-        html.Tr([html.Td(row["day"]), html.Td(f"{row['hours']:g}", className="text-end"),
-                 *[html.Td(_needs_cell(row, prefix, view.band), className="text-end")
-                   for prefix, _header in view.columns]])
-        for row in view.rows
-    ] or [html.Tr(html.Td("No day in the time window.", colSpan=2 + len(view.columns)))])
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("day"),
+                html.Th("hours", className="text-end"),
+                *[html.Th(header, className="text-end") for _prefix, header in view.columns],
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(row["day"]),
+                    html.Td(f"{row['hours']:g}", className="text-end"),
+                    *[
+                        html.Td(_needs_cell(row, prefix, view.band), className="text-end")
+                        for prefix, _header in view.columns
+                    ],
+                ]
+            )
+            for row in view.rows
+        ]
+        or [html.Tr(html.Td("No day in the time window.", colSpan=2 + len(view.columns)))]
+    )
     return [head, body]
 
 
 def compare_table(summary: pd.DataFrame) -> list:
     """The comparison table's header and body: per service person-hours and peaks of A, B and A - B."""
-    headers = ["person-hours A", "person-hours B", "A − B", "peak A", "peak B", "A − B", "peak time A",
-               "peak time B"]
+    headers = ["person-hours A", "person-hours B", "A − B", "peak A", "peak B", "A − B", "peak time A", "peak time B"]
     head = html.Thead(html.Tr([html.Th("service"), *[html.Th(h, className="text-end") for h in headers]]))
 
     def peak(value: str, band: str) -> list:
         return [html.Strong(value), html.Br(), html.Span(band, className="text-muted")] if band else [value]
 
-    body = html.Tbody([
-        html.Tr([html.Td(row["service"]), html.Td(row["hours_a"], className="text-end"),
-                 html.Td(row["hours_b"], className="text-end"),
-                 html.Td(row["hours_difference"], className="text-end fw-semibold"),
-                 html.Td(peak(row["peak_a"], row["peak_range_a"]), className="text-end"),
-                 html.Td(peak(row["peak_b"], row["peak_range_b"]), className="text-end"),
-                 html.Td(row["peak_difference"], className="text-end fw-semibold"),
-                 html.Td(row["peak_time_a"], className="text-end"), html.Td(row["peak_time_b"], className="text-end")])
-        for row in comparison_rows(summary)
-    ])
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(row["service"]),
+                    html.Td(row["hours_a"], className="text-end"),
+                    html.Td(row["hours_b"], className="text-end"),
+                    html.Td(row["hours_difference"], className="text-end fw-semibold"),
+                    html.Td(peak(row["peak_a"], row["peak_range_a"]), className="text-end"),
+                    html.Td(peak(row["peak_b"], row["peak_range_b"]), className="text-end"),
+                    html.Td(row["peak_difference"], className="text-end fw-semibold"),
+                    html.Td(row["peak_time_a"], className="text-end"),
+                    html.Td(row["peak_time_b"], className="text-end"),
+                ]
+            )
+            for row in comparison_rows(summary)
+        ]
+    )
     return [head, body]
 
 
@@ -258,8 +330,11 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
 
     def summary_of(current, area):
         """Person-hours and peaks of ``current`` (A) and B in ``area`` (computed once per run and area)."""
-        return data.derived(current, f"comparison {area}", lambda: comparison_summary(
-            current.dataset, reference().dataset, area, data.names))
+        return data.derived(
+            current,
+            f"comparison {area}",
+            lambda: comparison_summary(current.dataset, reference().dataset, area, data.names),
+        )
 
     def needs_of(result):
         return data.derived(result, "needs", lambda: impact.needs(result))
@@ -291,12 +366,16 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         add_strike_marks(drawn, pieces.marks, height * 1.05 if height > 0 else 1.0)
         layout = drawn["layout"]
         layout["shapes"] = [cursor_shape(ds, ds["time"].values[int(step)]), *layout["shapes"]]
-        merge(layout, {
-            "xaxis": {"range": _window_range(ds, window), "title": None},
-            "margin": {"t": 40, "l": 60, "r": 10, "b": 40}, "title": {"font": {"size": 14}, "y": 0.98},
-            "uirevision": f"{service}-{area}-{mode}",
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "font": {"size": 11}},
-        })
+        merge(
+            layout,
+            {
+                "xaxis": {"range": _window_range(ds, window), "title": None},
+                "margin": {"t": 40, "l": 60, "r": 10, "b": 40},
+                "title": {"font": {"size": 14}, "y": 0.98},
+                "uirevision": f"{service}-{area}-{mode}",
+                "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "font": {"size": 11}},
+            },
+        )
         if note:
             rest = next(trace for trace in drawn["data"] if str(trace.get("name", "")).endswith(f"({REST_AREA})"))
             rest["name"] = rest["name"][: -len(f" ({REST_AREA})")]
@@ -320,25 +399,48 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         what-if's baseline (A without it) a light blue dotted one.
         """
         if against is None or area not in against.dataset.indexes["area"]:  # B lacks the area: A alone
-            return timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
-                            observations=pieces.observations,
-                            baseline=baseline.dataset if baseline is not None else None)
-        figure = timeline(pieces.bare, service=service, area=area, show_band="band" in (band or []),
-                          observations=pieces.observations,
-                          baseline=reference_line(ds, against.dataset, service, area))
+            return timeline(
+                pieces.bare,
+                service=service,
+                area=area,
+                show_band="band" in (band or []),
+                observations=pieces.observations,
+                baseline=baseline.dataset if baseline is not None else None,
+            )
+        figure = timeline(
+            pieces.bare,
+            service=service,
+            area=area,
+            show_band="band" in (band or []),
+            observations=pieces.observations,
+            baseline=reference_line(ds, against.dataset, service, area),
+        )
         hover = "%{x|%Y-%m-%d %H:%M} " + offsets_label(ds).split(", ")[-1] + "<br>%{y:,.0f} people"
         name_a, name_b = data.names
-        figure.update_traces(selector={"name": "baseline (central)"}, name=f"B: {name_b} (central)",
-                             hovertemplate=f"{hover}<extra>B: {name_b}</extra>")
-        figure.update_traces(selector={"name": "central estimate"}, name=f"A: {name_a} (central)",
-                             hovertemplate=f"{hover}<extra>A: {name_a}</extra>")
+        figure.update_traces(
+            selector={"name": "baseline (central)"},
+            name=f"B: {name_b} (central)",
+            hovertemplate=f"{hover}<extra>B: {name_b}</extra>",
+        )
+        figure.update_traces(
+            selector={"name": "central estimate"},
+            name=f"A: {name_a} (central)",
+            hovertemplate=f"{hover}<extra>A: {name_a}</extra>",
+        )
         if baseline is not None:
             x = wall_clock(ds["time"].values, timezone_of(ds))
             y = baseline.dataset["people_without_central"].sel(service=service, area=area).values
-            figure.add_trace(scatter_class(len(x))(
-                x=x, y=np.asarray(y, dtype=float), mode="lines", name=f"A: {name_a} without the what-if (central)",
-                line={"color": CENTRAL_COLOUR, "width": 2, "dash": "dot", "shape": "hv"}, opacity=0.5,
-                hovertemplate=f"{hover}<extra>A without the what-if</extra>"))
+            figure.add_trace(
+                scatter_class(len(x))(
+                    x=x,
+                    y=np.asarray(y, dtype=float),
+                    mode="lines",
+                    name=f"A: {name_a} without the what-if (central)",
+                    line={"color": CENTRAL_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
+                    opacity=0.5,
+                    hovertemplate=f"{hover}<extra>A without the what-if</extra>",
+                )
+            )
         return figure
 
     def cursor_views(service, area, step, store):
@@ -349,12 +451,18 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         if data.has_reference:
             against = against_figures(ds, reference().dataset, summary_of(current, area), area, step, data.names[1])
         label = "without the what-if" if data.has_reference else "baseline"
-        cards = [kpi_card(k, label) for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None,
-                                                  against)]
+        cards = [
+            kpi_card(k, label)
+            for k in kpis(ds, area, step, baseline.dataset if baseline is not None else None, against)
+        ]
         level, note = parts(current).map_level
         figure = area_map(current, service, ds["time"].values[step], level=level, assets=data.asset_positions())
-        figure.update_layout(title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"}, uirevision=service,
-                             margin={"t": 60}, legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+        figure.update_layout(
+            title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
+            uirevision=service,
+            margin={"t": 60},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        )
         if note:
             figure.update_layout(title_subtitle={"text": note, "font": {"size": 11}}, margin={"t": 76})
         return cards, figure, ranked_areas(ds, service, step, area), local_label(ds, step)
@@ -368,10 +476,15 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         if chosen:
             add_strike_marks(drawn, pieces.marks, 1.05)
         # one legend entry per asset, long names: a column on the right keeps the plot its height
-        merge(drawn["layout"], {"xaxis": {"range": _window_range(current.dataset, window)},
-                                "legend": {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top",
-                                           "font": {"size": 10}},
-                                "margin": {"t": 50, "r": 10}, "title": {"font": {"size": 14}, "y": 0.98}})
+        merge(
+            drawn["layout"],
+            {
+                "xaxis": {"range": _window_range(current.dataset, window)},
+                "legend": {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "font": {"size": 10}},
+                "margin": {"t": 50, "r": 10},
+                "title": {"font": {"size": 14}, "y": 0.98},
+            },
+        )
         _with_note(drawn["layout"], note)
         compact_time_axis(drawn, pieces.axis)
         return drawn
@@ -391,20 +504,35 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
             return None, "Showing the baseline.", 1, 0, list(data.scenario.strikes["strike_id"])
         every = list(data.scenario.strikes["strike_id"])
         try:
-            whatif = WhatIf(repair_time_factor=float(repair or 1), extra_backup_hours=float(backup or 0),
-                            disabled_strikes=frozenset(set(every) - set(active or [])))
+            whatif = WhatIf(
+                repair_time_factor=float(repair or 1),
+                extra_backup_hours=float(backup or 0),
+                disabled_strikes=frozenset(set(every) - set(active or [])),
+            )
         except ValueError as error:
             return no_update, f"What-if not run: {error}", no_update, no_update, no_update
         begin = time.perf_counter()
         data.result(whatif)
         seconds = time.perf_counter() - begin
-        store = None if whatif.is_baseline else {
-            "repair_time_factor": whatif.repair_time_factor, "extra_backup_hours": whatif.extra_backup_hours,
-            "disabled_strikes": sorted(whatif.disabled_strikes)}
-        shown_as = ("light blue dotted line and 'without the what-if' figures: A without it" if data.has_reference
-                    else "grey dotted line and 'baseline' figures: the baseline")
-        status = (f"Showing what-if: {whatif.describe()} ({shown_as}; run in {seconds:.2f} s)" if store
-                  else "Showing the baseline.")
+        store = (
+            None
+            if whatif.is_baseline
+            else {
+                "repair_time_factor": whatif.repair_time_factor,
+                "extra_backup_hours": whatif.extra_backup_hours,
+                "disabled_strikes": sorted(whatif.disabled_strikes),
+            }
+        )
+        shown_as = (
+            "light blue dotted line and 'without the what-if' figures: A without it"
+            if data.has_reference
+            else "grey dotted line and 'baseline' figures: the baseline"
+        )
+        status = (
+            f"Showing what-if: {whatif.describe()} ({shown_as}; run in {seconds:.2f} s)"
+            if store
+            else "Showing the baseline."
+        )
         return store, status, no_update, no_update, no_update
 
     def click_to_cursor(click):
@@ -433,7 +561,8 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
                 f"Not sent: the {what} as a table has {rows:,} rows (service × area × time step), more than the "
                 f"{most:,} a {suffix[1:].upper()} download from the page holds. Narrow the area or the time "
                 f"window, take NetCDF, or write the file with `impact run {data.source} --out FILE.parquet`.",
-                className="text-danger")
+                className="text-danger",
+            )
         whatif = whatif_from_dict(store)
         name = f"{ds.attrs['scenario_id']}_{which}{'' if whatif.is_baseline else '_whatif'}{suffix}"
         if not whatif.is_baseline:
@@ -485,30 +614,46 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         place = f"{ds['name'].sel(area=area).values} ({area})" if area in ds.indexes["area"] else area
         summary = summary_of(current, area)
         if summary is None:
-            return (f"{place}: not in baseline B ({name_b}), nothing to compare", [], {"data": [], "layout": {}},
-                    "Choose an area both scenarios have.")
-        title = (f"{place}: A ({label_a}) against baseline B ({name_b}), central estimates; "
-                 "A − B above 0: more people without service in A")
+            return (
+                f"{place}: not in baseline B ({name_b}), nothing to compare",
+                [],
+                {"data": [], "layout": {}},
+                "Choose an area both scenarios have.",
+            )
+        title = (
+            f"{place}: A ({label_a}) against baseline B ({name_b}), central estimates; "
+            "A − B above 0: more people without service in A"
+        )
         pieces = parts(current)
         drawn = comparison_figure(pieces.bare, parts(against).bare, service, area, (label_a, name_b))
         height = top_of(drawn)  # A - B never exceeds A: the top row's highest point
         figure = drawn.to_plotly_json()
         add_strike_marks(figure, pieces.marks, height * 1.05 if height > 0 else 1.0)
         new_range = _window_range(ds, window)
-        merge(figure["layout"], {
-            "xaxis": {"range": new_range}, "xaxis2": {"range": new_range},
-            "margin": {"t": 70, "l": 60, "r": 10, "b": 40},
-            "title": {"text": f"People without {SERVICE_LABELS.get(service, service).lower()} over time: A and B "
-                              "(top), A − B (bottom)", "font": {"size": 14}, "y": 0.98},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 11}},
-            "uirevision": f"compare-{service}-{area}",
-        })
+        merge(
+            figure["layout"],
+            {
+                "xaxis": {"range": new_range},
+                "xaxis2": {"range": new_range},
+                "margin": {"t": 70, "l": 60, "r": 10, "b": 40},
+                "title": {
+                    "text": f"People without {SERVICE_LABELS.get(service, service).lower()} over time: A and B "
+                    "(top), A − B (bottom)",
+                    "font": {"size": 14},
+                    "y": 0.98,
+                },
+                "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 11}},
+                "uirevision": f"compare-{service}-{area}",
+            },
+        )
         compact_time_axis(figure, pieces.axis)
-        notes = [f"Both run with {data.samples:,} samples and seed {data.seed} (common random numbers: each outage "
-                 "of the two scenarios gets the same random repair time, so A − B comes from what differs between "
-                 "them). Person-hours over the horizon; below each peak the 5–95 % range of the per-sample peak "
-                 "(a difference of quantiles is not a quantile of the difference). Every area: "
-                 f"`impact compare {data.source} {data.reference_source} --out FILE.xlsx`."]
+        notes = [
+            f"Both run with {data.samples:,} samples and seed {data.seed} (common random numbers: each outage "
+            "of the two scenarios gets the same random repair time, so A − B comes from what differs between "
+            "them). Person-hours over the horizon; below each peak the 5–95 % range of the per-sample peak "
+            "(a difference of quantiles is not a quantile of the difference). Every area: "
+            f"`impact compare {data.source} {data.reference_source} --out FILE.xlsx`."
+        ]
         notes += data.derived(current, "comparison notes", lambda: comparison_notes(ds, against.dataset))
         return title, compare_table(summary), figure, " ".join(notes)
 
@@ -518,10 +663,18 @@ def make_callbacks(data: DashboardData) -> SimpleNamespace:
         return body_for(data, status), status.finished
 
     return SimpleNamespace(
-        timeline_figure=timeline_figure, move_cursor=move_cursor, cursor_views=cursor_views,
-        assets_figure=assets_figure, apply_window=apply_window, run_whatif=run_whatif,
-        click_to_cursor=click_to_cursor, download=download, poll_progress=poll_progress, needs_panel=needs_panel,
-        observation_line=observation_line, compare_panel=compare_panel,
+        timeline_figure=timeline_figure,
+        move_cursor=move_cursor,
+        cursor_views=cursor_views,
+        assets_figure=assets_figure,
+        apply_window=apply_window,
+        run_whatif=run_whatif,
+        click_to_cursor=click_to_cursor,
+        download=download,
+        poll_progress=poll_progress,
+        needs_panel=needs_panel,
+        observation_line=observation_line,
+        compare_panel=compare_panel,
     )
 
 
@@ -530,65 +683,101 @@ def register(app, data: DashboardData) -> SimpleNamespace:
     cb = make_callbacks(data)
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure"),
-        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_MODE, "value"),
-        Input(ids.FILTER_BAND, "value"), State(ids.FILTER_WINDOW, "value"), Input(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_SERVICE, "value"),
+        Input(ids.FILTER_AREA, "value"),
+        Input(ids.FILTER_MODE, "value"),
+        Input(ids.FILTER_BAND, "value"),
+        State(ids.FILTER_WINDOW, "value"),
+        Input(ids.STORE_WHATIF, "data"),
         State(ids.CURSOR_SLIDER, "value"),
     )(cb.timeline_figure)
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
         Output(ids.ASSETS_GRAPH, "figure", allow_duplicate=True),
-        Input(ids.FILTER_WINDOW, "value"), State(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_WINDOW, "value"),
+        State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
     )(cb.apply_window)
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
-        Input(ids.CURSOR_SLIDER, "value"), State(ids.STORE_WHATIF, "data"),
+        Input(ids.CURSOR_SLIDER, "value"),
+        State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
     )(cb.move_cursor)
     app.callback(
-        Output(ids.KPI_ROW, "children"), Output(ids.MAP_GRAPH, "figure"), Output(ids.TABLE_AREAS, "rowData"),
+        Output(ids.KPI_ROW, "children"),
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.TABLE_AREAS, "rowData"),
         Output(ids.CURSOR_LABEL, "children"),
-        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.CURSOR_SLIDER, "value"),
+        Input(ids.FILTER_SERVICE, "value"),
+        Input(ids.FILTER_AREA, "value"),
+        Input(ids.CURSOR_SLIDER, "value"),
         Input(ids.STORE_WHATIF, "data"),
     )(cb.cursor_views)
     app.callback(
-        Output(ids.ASSETS_GRAPH, "figure"), Input(ids.STORE_WHATIF, "data"), State(ids.FILTER_WINDOW, "value"),
+        Output(ids.ASSETS_GRAPH, "figure"),
+        Input(ids.STORE_WHATIF, "data"),
+        State(ids.FILTER_WINDOW, "value"),
     )(cb.assets_figure)
     app.callback(
-        Output(ids.STORE_WHATIF, "data"), Output(ids.WHATIF_STATUS, "children"),
-        Output(ids.WHATIF_REPAIR, "value"), Output(ids.WHATIF_BACKUP, "value"), Output(ids.WHATIF_STRIKES, "value"),
-        Input(ids.WHATIF_RUN, "n_clicks"), Input(ids.WHATIF_RESET, "n_clicks"),
-        State(ids.WHATIF_REPAIR, "value"), State(ids.WHATIF_BACKUP, "value"), State(ids.WHATIF_STRIKES, "value"),
+        Output(ids.STORE_WHATIF, "data"),
+        Output(ids.WHATIF_STATUS, "children"),
+        Output(ids.WHATIF_REPAIR, "value"),
+        Output(ids.WHATIF_BACKUP, "value"),
+        Output(ids.WHATIF_STRIKES, "value"),
+        Input(ids.WHATIF_RUN, "n_clicks"),
+        Input(ids.WHATIF_RESET, "n_clicks"),
+        State(ids.WHATIF_REPAIR, "value"),
+        State(ids.WHATIF_BACKUP, "value"),
+        State(ids.WHATIF_STRIKES, "value"),
         prevent_initial_call=True,
     )(lambda *args: cb.run_whatif(*args, trigger=ctx.triggered_id))
     app.callback(
-        Output(ids.CURSOR_SLIDER, "value"), Input(ids.TIMELINE_GRAPH, "clickData"), prevent_initial_call=True,
+        Output(ids.CURSOR_SLIDER, "value"),
+        Input(ids.TIMELINE_GRAPH, "clickData"),
+        prevent_initial_call=True,
     )(cb.click_to_cursor)
     app.callback(
-        Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children"),
+        Output(ids.DOWNLOAD, "data"),
+        Output(ids.DOWNLOAD_STATUS, "children"),
         *[Input(button, "n_clicks") for button in DOWNLOADS],
-        State(ids.FILTER_SERVICE, "value"), State(ids.FILTER_AREA, "value"), State(ids.FILTER_WINDOW, "value"),
+        State(ids.FILTER_SERVICE, "value"),
+        State(ids.FILTER_AREA, "value"),
+        State(ids.FILTER_WINDOW, "value"),
         State(ids.STORE_WHATIF, "data"),
         prevent_initial_call=True,
     )(lambda *args: cb.download(*args, trigger=ctx.triggered_id))
     app.callback(
-        Output(ids.NEEDS_TITLE, "children"), Output(ids.NEEDS_TABLE, "children"), Output(ids.NEEDS_NOTE, "children"),
-        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_WINDOW, "value"),
+        Output(ids.NEEDS_TITLE, "children"),
+        Output(ids.NEEDS_TABLE, "children"),
+        Output(ids.NEEDS_NOTE, "children"),
+        Input(ids.FILTER_SERVICE, "value"),
+        Input(ids.FILTER_AREA, "value"),
+        Input(ids.FILTER_WINDOW, "value"),
         Input(ids.STORE_WHATIF, "data"),
     )(cb.needs_panel)
     app.callback(
         Output(ids.OBSERVATION_SCORE, "children"),
-        Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_SERVICE, "value"),
+        Input(ids.FILTER_AREA, "value"),
+        Input(ids.STORE_WHATIF, "data"),
     )(cb.observation_line)
     if data.has_reference:
         app.callback(
-            Output(ids.COMPARE_TITLE, "children"), Output(ids.COMPARE_TABLE, "children"),
-            Output(ids.COMPARE_GRAPH, "figure"), Output(ids.COMPARE_NOTE, "children"),
-            Input(ids.FILTER_SERVICE, "value"), Input(ids.FILTER_AREA, "value"), Input(ids.FILTER_WINDOW, "value"),
-            Input(ids.STORE_WHATIF, "data"), Input(ids.TABS, "value"),
+            Output(ids.COMPARE_TITLE, "children"),
+            Output(ids.COMPARE_TABLE, "children"),
+            Output(ids.COMPARE_GRAPH, "figure"),
+            Output(ids.COMPARE_NOTE, "children"),
+            Input(ids.FILTER_SERVICE, "value"),
+            Input(ids.FILTER_AREA, "value"),
+            Input(ids.FILTER_WINDOW, "value"),
+            Input(ids.STORE_WHATIF, "data"),
+            Input(ids.TABS, "value"),
         )(cb.compare_panel)
     app.callback(
-        Output(ids.PAGE_BODY, "children"), Output(ids.PROGRESS_INTERVAL, "disabled"),
-        Input(ids.PROGRESS_INTERVAL, "n_intervals"), prevent_initial_call=True,
+        Output(ids.PAGE_BODY, "children"),
+        Output(ids.PROGRESS_INTERVAL, "disabled"),
+        Input(ids.PROGRESS_INTERVAL, "n_intervals"),
+        prevent_initial_call=True,
     )(cb.poll_progress)
     return cb

@@ -38,8 +38,7 @@ def reference_line(ds_a: xr.Dataset, ds_b: xr.Dataset, service: str, area: str) 
     return xr.Dataset({"people_without_central": central})
 
 
-def comparison_summary(ds_a: xr.Dataset, ds_b: xr.Dataset, area: str,
-                       names: tuple[str, str]) -> pd.DataFrame | None:
+def comparison_summary(ds_a: xr.Dataset, ds_b: xr.Dataset, area: str, names: tuple[str, str]) -> pd.DataFrame | None:
     """Person-hours and peaks of A and B in ``area``, per service; None when B does not have the area.
 
     Returns
@@ -81,8 +80,9 @@ class Against:
     peak_difference: float
 
 
-def against_figures(ds_a: xr.Dataset, ds_b: xr.Dataset, summary: pd.DataFrame | None, area: str, step: int,
-                    name: str) -> dict[str, Against]:
+def against_figures(
+    ds_a: xr.Dataset, ds_b: xr.Dataset, summary: pd.DataFrame | None, area: str, step: int, name: str
+) -> dict[str, Against]:
     """Per service: B's figures and A - B for the KPI cards of ``area`` at A's time step ``step``.
 
     Parameters
@@ -109,12 +109,19 @@ def against_figures(ds_a: xr.Dataset, ds_b: xr.Dataset, summary: pd.DataFrame | 
     figures = {}
     for service in summary.index:
         a_now = float(ds_a["people_without_central"].sel(service=service, area=area).isel(time=int(step)))
-        b_now = (float(ds_b["people_without_central"].sel(service=service, area=area, time=moment))
-                 if moment in b_times else np.nan)
+        b_now = (
+            float(ds_b["people_without_central"].sel(service=service, area=area, time=moment))
+            if moment in b_times
+            else np.nan
+        )
         row = summary.loc[service]
-        figures[str(service)] = Against(name=name, now=b_now, now_difference=a_now - b_now,
-                                        peak=float(row["peak_central_b"]),
-                                        peak_difference=float(row["peak_central_difference"]))
+        figures[str(service)] = Against(
+            name=name,
+            now=b_now,
+            now_difference=a_now - b_now,
+            peak=float(row["peak_central_b"]),
+            peak_difference=float(row["peak_central_difference"]),
+        )
     return figures
 
 
@@ -152,24 +159,36 @@ def comparison_rows(summary: pd.DataFrame) -> list[dict[str, str]]:
         ranges = {}
         for side in ("a", "b"):
             low, high = float(row[f"peak_low_{side}"]), float(row[f"peak_high_{side}"])
-            ranges[side] = ("" if not (np.isfinite(low) and np.isfinite(high)) else f"5–95 %: {low:,.0f} (no spread)"
-                            if low == high else f"5–95 %: {low:,.0f}–{high:,.0f}")
-        rows.append({
-            "service": SERVICE_WORDS.get(str(service), str(service)),
-            "hours_a": _count(row["person_hours_central_a"]), "hours_b": _count(row["person_hours_central_b"]),
-            "hours_difference": signed(row["person_hours_central_difference"],
-                                       row["person_hours_central_relative_difference"]),
-            "peak_a": _count(row["peak_central_a"]), "peak_b": _count(row["peak_central_b"]),
-            "peak_difference": signed(row["peak_central_difference"], row["peak_central_relative_difference"]),
-            "peak_range_a": ranges["a"], "peak_range_b": ranges["b"],
-            "peak_time_a": _short_time(str(row["peak_time_a"] or "")),
-            "peak_time_b": _short_time(str(row["peak_time_b"] or "")),
-        })
+            ranges[side] = (
+                ""
+                if not (np.isfinite(low) and np.isfinite(high))
+                else f"5–95 %: {low:,.0f} (no spread)"
+                if low == high
+                else f"5–95 %: {low:,.0f}–{high:,.0f}"
+            )
+        rows.append(
+            {
+                "service": SERVICE_WORDS.get(str(service), str(service)),
+                "hours_a": _count(row["person_hours_central_a"]),
+                "hours_b": _count(row["person_hours_central_b"]),
+                "hours_difference": signed(
+                    row["person_hours_central_difference"], row["person_hours_central_relative_difference"]
+                ),
+                "peak_a": _count(row["peak_central_a"]),
+                "peak_b": _count(row["peak_central_b"]),
+                "peak_difference": signed(row["peak_central_difference"], row["peak_central_relative_difference"]),
+                "peak_range_a": ranges["a"],
+                "peak_range_b": ranges["b"],
+                "peak_time_a": _short_time(str(row["peak_time_a"] or "")),
+                "peak_time_b": _short_time(str(row["peak_time_b"] or "")),
+            }
+        )
     return rows
 
 
-def comparison_figure(bare_a: xr.Dataset, bare_b: xr.Dataset, service: str, area: str,
-                      names: tuple[str, str]) -> go.Figure:
+def comparison_figure(
+    bare_a: xr.Dataset, bare_b: xr.Dataset, service: str, area: str, names: tuple[str, str]
+) -> go.Figure:
     """A and B over time in ``area`` (top) and A - B (bottom), without strikes.
 
     ``bare_a`` / ``bare_b`` are the runs without their strikes (the page adds A's strike marks

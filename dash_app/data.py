@@ -73,8 +73,17 @@ class DashboardData:
         its size, and the baseline is always kept besides).
     """
 
-    def __init__(self, scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None,
-                 seed: int | None = None, cache_size: int = 16, cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+    def __init__(
+        self,
+        scenario=None,
+        *,
+        baseline=None,
+        show_assets: bool = False,
+        samples: int | None = None,
+        seed: int | None = None,
+        cache_size: int = 16,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+    ) -> None:
         self.source = str(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.show_assets = show_assets
         self.scenario, self.problems = _load(scenario if scenario is not None else DEFAULT_SCENARIO)
@@ -100,7 +109,8 @@ class DashboardData:
             if self.names[0] == self.names[1]:
                 self.names = ("A", "B")
         self._runs: BoundedCache[impact.Result] = BoundedCache(
-            cache_size, max_bytes=cache_bytes, weigh=lambda result: int(result.dataset.nbytes))
+            cache_size, max_bytes=cache_bytes, weigh=lambda result: int(result.dataset.nbytes)
+        )
         self._stages = 4 if self.samples else 3
         #: Progress of the baseline run, and then of B's (stages as :func:`impact.run` reports them).
         self.progress = RunProgress(self._stages * (2 if self.has_reference else 1))
@@ -122,8 +132,14 @@ class DashboardData:
         return self.reference is not None and not self.reference_problems
 
     def _key(self, whatif: WhatIf) -> tuple:
-        return (self.source, self.samples, self.seed, whatif.repair_time_factor, whatif.extra_backup_hours,
-                tuple(sorted(whatif.disabled_strikes)))
+        return (
+            self.source,
+            self.samples,
+            self.seed,
+            whatif.repair_time_factor,
+            whatif.extra_backup_hours,
+            tuple(sorted(whatif.disabled_strikes)),
+        )
 
     def result(self, whatif: WhatIf | None = None) -> impact.Result:
         """The run of the scenario (with ``whatif`` applied), from the cache when possible.
@@ -142,8 +158,10 @@ class DashboardData:
             if self._baseline is not None:
                 return self._baseline
             return self._runs.get(self._key(whatif), self._run_baseline)
-        return self._runs.get(self._key(whatif), lambda: impact.run(apply_whatif(self.scenario, whatif),
-                                                                    samples=self.samples, seed=self.seed))
+        return self._runs.get(
+            self._key(whatif),
+            lambda: impact.run(apply_whatif(self.scenario, whatif), samples=self.samples, seed=self.seed),
+        )
 
     def _run_baseline(self) -> impact.Result:
         """Run the baseline, reporting its stages to :attr:`progress` (called once, by the cache)."""
@@ -181,9 +199,13 @@ class DashboardData:
         """Run B, reporting its stages after A's to :attr:`progress` (called once, by its cache)."""
         label = f"baseline {self.names[1]}: "
         try:
-            result = impact.run(self.reference, samples=self.samples, seed=self.seed,
-                                quantiles=self.scenario.config.quantiles,
-                                progress=lambda stage: self.progress.advance(label + str(stage)))
+            result = impact.run(
+                self.reference,
+                samples=self.samples,
+                seed=self.seed,
+                quantiles=self.scenario.config.quantiles,
+                progress=lambda stage: self.progress.advance(label + str(stage)),
+            )
         except Exception as error:
             self.progress.fail(error, context=f"the run of the baseline scenario {self.reference_source}: ")
             raise
@@ -196,8 +218,7 @@ class DashboardData:
         with self._lock:
             if self._thread is not None or self.scenario is None or self._baseline is not None:
                 return
-            self._thread = threading.Thread(target=self._background, name=f"baseline run of {self.source}",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._background, name=f"baseline run of {self.source}", daemon=True)
             self._thread.start()
 
     def _background(self) -> None:
@@ -238,7 +259,8 @@ class DashboardData:
         if not self.show_assets or self.scenario is None:
             return None
         return self.scenario.assets[["asset_id", "name", "kind", "latitude", "longitude"]].dropna(
-            subset=["latitude", "longitude"])
+            subset=["latitude", "longitude"]
+        )
 
     @property
     def title(self) -> str:

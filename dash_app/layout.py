@@ -26,9 +26,20 @@ POLL_MS = 500
 
 #: Plotly options of every graph: no logo, no link to the plotly cloud, a short tool bar.
 GRAPH_CONFIG = {
-    "displaylogo": False, "showLink": False, "responsive": True, "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
-                               "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"],
+    "displaylogo": False,
+    "showLink": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
 }
 
 SERVICE_LABELS = {"power": "Electricity", "water": "Water", "heat": "Heating"}
@@ -44,22 +55,33 @@ def problems_page(data: DashboardData) -> html.Div:
         lines.append(f"{data.source}: {len(data.problems)} problem(s).")
     if data.reference_problems:
         lines.append(f"Baseline {data.reference_source}: {len(data.reference_problems)} problem(s).")
-        items += [html.Li(html.Code(problem if problem.startswith("cannot compare") else f"baseline: {problem}"))
-                  for problem in data.reference_problems]
+        items += [
+            html.Li(html.Code(problem if problem.startswith("cannot compare") else f"baseline: {problem}"))
+            for problem in data.reference_problems
+        ]
     title = "Scenario could not be loaded" if data.problems else "Baseline scenario could not be used"
-    return dbc.Container([
-        html.H1(title, id=ids.HEADER_TITLE, className="h3 mt-3"),
-        dbc.Alert([
-            html.P(" ".join(lines) + " Fix them and restart the dashboard; `impact validate` lists the same "
-                   "problems of a scenario folder."),
-            html.Ul(items, id=ids.PAGE_PROBLEMS),
-        ], color="danger"),
-    ], fluid=True)
+    return dbc.Container(
+        [
+            html.H1(title, id=ids.HEADER_TITLE, className="h3 mt-3"),
+            dbc.Alert(
+                [
+                    html.P(
+                        " ".join(lines) + " Fix them and restart the dashboard; `impact validate` lists the same "
+                        "problems of a scenario folder."
+                    ),
+                    html.Ul(items, id=ids.PAGE_PROBLEMS),
+                ],
+                color="danger",
+            ),
+        ],
+        fluid=True,
+    )
 
 
 def _labelled(label: str, control, control_id: str) -> html.Div:
-    return html.Div([dbc.Label(label, html_for=control_id, className="fw-semibold small mb-1"), control],
-                    className="mb-3")
+    return html.Div(
+        [dbc.Label(label, html_for=control_id, className="fw-semibold small mb-1"), control], className="mb-3"
+    )
 
 
 @dataclass(frozen=True)
@@ -105,13 +127,20 @@ class PageSetup:
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
         """The setup of the page once the baseline run ``ds`` of ``data`` is done."""
         power_peak = ds["peak_time_central"].sel(service="power", area=top_area(ds)).values
-        start_step = (int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0])
-                      if str(power_peak) != "NaT" else 0)
+        start_step = (
+            int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0]) if str(power_peak) != "NaT" else 0
+        )
         strikes = strike_labels(data.scenario)
         return cls(
-            services=[str(s) for s in ds["service"].values], area_options=area_options(ds), top_area=top_area(ds),
-            steps=ds.sizes["time"], marks=time_marks(ds), window_marks=time_marks(ds, 4),
-            window=default_window(ds), start_step=start_step, start_label=local_label(ds, start_step),
+            services=[str(s) for s in ds["service"].values],
+            area_options=area_options(ds),
+            top_area=top_area(ds),
+            steps=ds.sizes["time"],
+            marks=time_marks(ds),
+            window_marks=time_marks(ds, 4),
+            window=default_window(ds),
+            start_step=start_step,
+            start_label=local_label(ds, start_step),
             caveats=ds.attrs.get("caveats", ""),
             strikes=list(zip(strikes["strike_id"], strikes["label"], strict=True)),
         )
@@ -119,73 +148,161 @@ class PageSetup:
     @classmethod
     def placeholder(cls) -> PageSetup:
         """Empty controls: the page's structure without a run (Dash's validation layout)."""
-        return cls(services=[], area_options=[], top_area="", steps=1, marks={}, window_marks={}, window=(0, 0),
-                   start_step=0, start_label="", caveats="")
+        return cls(
+            services=[],
+            area_options=[],
+            top_area="",
+            steps=1,
+            marks={},
+            window_marks={},
+            window=(0, 0),
+            start_step=0,
+            start_label="",
+            caveats="",
+        )
 
 
 def _sidebar(setup: PageSetup) -> html.Div:
-    return html.Div([
-        html.H2("Filters", className="h6 text-uppercase text-muted"),
-        _labelled("Service", dbc.RadioItems(
-            id=ids.FILTER_SERVICE, value="power", inline=True,
-            options=[{"label": SERVICE_LABELS.get(s, s), "value": s} for s in setup.services],
-        ), ids.FILTER_SERVICE),
-        _labelled("Area", dcc.Dropdown(id=ids.FILTER_AREA, options=setup.area_options, value=setup.top_area,
-                                       clearable=False, optionHeight=32), ids.FILTER_AREA),
-        _labelled("Time window", dcc.RangeSlider(
-            id=ids.FILTER_WINDOW, min=0, max=setup.steps - 1, step=1, value=list(setup.window),
-            marks=setup.window_marks, allowCross=False, updatemode="mouseup", allow_direct_input=False),
-            ids.FILTER_WINDOW),
-        _labelled("Timeline shows", dbc.RadioItems(id=ids.FILTER_MODE, value="band", options=[
-            {"label": "selected service with uncertainty", "value": "band"},
-            {"label": "one line per service", "value": "services"},
-            {"label": "one line per area below", "value": "areas"},
-        ]), ids.FILTER_MODE),
-        dbc.Checklist(id=ids.FILTER_BAND, value=["band"], switch=True,
-                      options=[{"label": "5–95 % band", "value": "band"}], className="mb-3"),
-        html.Hr(),
-        html.H2("What-if", className="h6 text-uppercase text-muted"),
-        _labelled("Repair time × (1 = as assumed, 0.5 = twice as fast)", dcc.Slider(
-            id=ids.WHATIF_REPAIR, min=0.25, max=3, step=0.25, value=1,
-            marks={0.25: "¼", 0.5: "½", 1: "1", 2: "2", 3: "3"}), ids.WHATIF_REPAIR),
-        _labelled("Extra backup at pumping stations and boiler houses [hours]", dbc.Input(
-            id=ids.WHATIF_BACKUP, type="number", min=0, max=720, step=1, value=0), ids.WHATIF_BACKUP),
-        _labelled("Strikes (untick to switch off)", dbc.Checklist(
-            id=ids.WHATIF_STRIKES, value=[sid for sid, _label in setup.strikes],
-            options=[{"label": label, "value": sid} for sid, label in setup.strikes],
-            className="small", style={"maxHeight": "10rem", "overflowY": "auto"}), ids.WHATIF_STRIKES),
-        dbc.ButtonGroup([
-            dbc.Button("Run what-if", id=ids.WHATIF_RUN, color="primary", size="sm"),
-            dbc.Button("Back to baseline", id=ids.WHATIF_RESET, color="secondary", outline=True, size="sm"),
-        ], className="mb-2"),
-        html.Div("Showing the baseline.", id=ids.WHATIF_STATUS, className="small text-muted mb-3", role="status"),
-        html.Hr(),
-        html.H2("Download", className="h6 text-uppercase text-muted"),
-        html.Div("Current view (service, area and below, time window):", className="small"),
-        dbc.ButtonGroup([
-            dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_VIEW_CSV, size="sm", outline=True, color="dark"),
-            dbc.Button("Excel", id=ids.DOWNLOAD_VIEW_XLSX, size="sm", outline=True, color="dark"),
-            dbc.Button("NetCDF", id=ids.DOWNLOAD_VIEW_NC, size="sm", outline=True, color="dark"),
-        ], className="mb-2"),
-        html.Div("Full run:", className="small"),
-        dbc.ButtonGroup([
-            dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_FULL_CSV, size="sm", outline=True, color="dark"),
-            dbc.Button("Excel", id=ids.DOWNLOAD_FULL_XLSX, size="sm", outline=True, color="dark"),
-            dbc.Button("NetCDF", id=ids.DOWNLOAD_FULL_NC, size="sm", outline=True, color="dark"),
-        ], className="mb-2"),
-        html.Div("Needs per area and day (water, trucks, heating places, generators):", className="small"),
-        dbc.ButtonGroup([
-            dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_NEEDS_CSV, size="sm", outline=True, color="dark"),
-            dbc.Button("Excel", id=ids.DOWNLOAD_NEEDS_XLSX, size="sm", outline=True, color="dark"),
-        ]),
-        html.Div(id=ids.DOWNLOAD_STATUS, className="small mt-2", role="status"),
-        dcc.Download(id=ids.DOWNLOAD),
-    ], className="p-3 bg-light border-end h-100")
+    return html.Div(
+        [
+            html.H2("Filters", className="h6 text-uppercase text-muted"),
+            _labelled(
+                "Service",
+                dbc.RadioItems(
+                    id=ids.FILTER_SERVICE,
+                    value="power",
+                    inline=True,
+                    options=[{"label": SERVICE_LABELS.get(s, s), "value": s} for s in setup.services],
+                ),
+                ids.FILTER_SERVICE,
+            ),
+            _labelled(
+                "Area",
+                dcc.Dropdown(
+                    id=ids.FILTER_AREA,
+                    options=setup.area_options,
+                    value=setup.top_area,
+                    clearable=False,
+                    optionHeight=32,
+                ),
+                ids.FILTER_AREA,
+            ),
+            _labelled(
+                "Time window",
+                dcc.RangeSlider(
+                    id=ids.FILTER_WINDOW,
+                    min=0,
+                    max=setup.steps - 1,
+                    step=1,
+                    value=list(setup.window),
+                    marks=setup.window_marks,
+                    allowCross=False,
+                    updatemode="mouseup",
+                    allow_direct_input=False,
+                ),
+                ids.FILTER_WINDOW,
+            ),
+            _labelled(
+                "Timeline shows",
+                dbc.RadioItems(
+                    id=ids.FILTER_MODE,
+                    value="band",
+                    options=[
+                        {"label": "selected service with uncertainty", "value": "band"},
+                        {"label": "one line per service", "value": "services"},
+                        {"label": "one line per area below", "value": "areas"},
+                    ],
+                ),
+                ids.FILTER_MODE,
+            ),
+            dbc.Checklist(
+                id=ids.FILTER_BAND,
+                value=["band"],
+                switch=True,
+                options=[{"label": "5–95 % band", "value": "band"}],
+                className="mb-3",
+            ),
+            html.Hr(),
+            html.H2("What-if", className="h6 text-uppercase text-muted"),
+            _labelled(
+                "Repair time × (1 = as assumed, 0.5 = twice as fast)",
+                dcc.Slider(
+                    id=ids.WHATIF_REPAIR,
+                    min=0.25,
+                    max=3,
+                    step=0.25,
+                    value=1,
+                    marks={0.25: "¼", 0.5: "½", 1: "1", 2: "2", 3: "3"},
+                ),
+                ids.WHATIF_REPAIR,
+            ),
+            _labelled(
+                "Extra backup at pumping stations and boiler houses [hours]",
+                dbc.Input(id=ids.WHATIF_BACKUP, type="number", min=0, max=720, step=1, value=0),
+                ids.WHATIF_BACKUP,
+            ),
+            _labelled(
+                "Strikes (untick to switch off)",
+                dbc.Checklist(
+                    id=ids.WHATIF_STRIKES,
+                    value=[sid for sid, _label in setup.strikes],
+                    options=[{"label": label, "value": sid} for sid, label in setup.strikes],
+                    className="small",
+                    style={"maxHeight": "10rem", "overflowY": "auto"},
+                ),
+                ids.WHATIF_STRIKES,
+            ),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button("Run what-if", id=ids.WHATIF_RUN, color="primary", size="sm"),
+                    dbc.Button("Back to baseline", id=ids.WHATIF_RESET, color="secondary", outline=True, size="sm"),
+                ],
+                className="mb-2",
+            ),
+            html.Div("Showing the baseline.", id=ids.WHATIF_STATUS, className="small text-muted mb-3", role="status"),
+            html.Hr(),
+            html.H2("Download", className="h6 text-uppercase text-muted"),
+            html.Div("Current view (service, area and below, time window):", className="small"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_VIEW_CSV, size="sm", outline=True, color="dark"),
+                    dbc.Button("Excel", id=ids.DOWNLOAD_VIEW_XLSX, size="sm", outline=True, color="dark"),
+                    dbc.Button("NetCDF", id=ids.DOWNLOAD_VIEW_NC, size="sm", outline=True, color="dark"),
+                ],
+                className="mb-2",
+            ),
+            html.Div("Full run:", className="small"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_FULL_CSV, size="sm", outline=True, color="dark"),
+                    dbc.Button("Excel", id=ids.DOWNLOAD_FULL_XLSX, size="sm", outline=True, color="dark"),
+                    dbc.Button("NetCDF", id=ids.DOWNLOAD_FULL_NC, size="sm", outline=True, color="dark"),
+                ],
+                className="mb-2",
+            ),
+            html.Div("Needs per area and day (water, trucks, heating places, generators):", className="small"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button("CSV (HXL)", id=ids.DOWNLOAD_NEEDS_CSV, size="sm", outline=True, color="dark"),
+                    dbc.Button("Excel", id=ids.DOWNLOAD_NEEDS_XLSX, size="sm", outline=True, color="dark"),
+                ]
+            ),
+            html.Div(id=ids.DOWNLOAD_STATUS, className="small mt-2", role="status"),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        className="p-3 bg-light border-end h-100",
+    )
 
 
 def _number_column(field: str, header: str, width: int = 110, specifier: str = ",.0f") -> dict:
-    return {"field": field, "headerName": header, "type": "numericColumn", "minWidth": width, "flex": 1,
-            "valueFormatter": {"function": f"params.value == null ? '' : d3.format('{specifier}')(params.value)"}}
+    return {
+        "field": field,
+        "headerName": header,
+        "type": "numericColumn",
+        "minWidth": width,
+        "flex": 1,
+        "valueFormatter": {"function": f"params.value == null ? '' : d3.format('{specifier}')(params.value)"},
+    }
 
 
 def _table() -> dag.AgGrid:
@@ -197,30 +314,39 @@ def _table() -> dag.AgGrid:
             {"field": "area_id", "headerName": "P-code", "minWidth": 105, "flex": 1, "tooltipField": "area_id"},
             {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 70},
             _number_column("people_without", "without (central)", 125),
-            _number_column("low", "5 %", 85), _number_column("high", "95 %", 85),
+            _number_column("low", "5 %", 85),
+            _number_column("high", "95 %", 85),
             _number_column("population", "population", 95),
             _number_column("share", "share [%]", 85, ".1f"),
         ],
         rowData=[],
         defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 15,
-                         "animateRows": False},
+        dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 15, "animateRows": False},
         getRowId="params.data.area_id",
         className="ag-theme-alpine",
         style={"width": "100%"},
     )
 
 
-
-
 def _needs_panel() -> html.Div:
     """The needs tab: per-day needs of the selected area and service in the time window (filled by a callback)."""
-    return html.Div([
-        html.H3(id=ids.NEEDS_TITLE, className="h6 mt-3 mb-2"),
-        dbc.Table(id=ids.NEEDS_TABLE, bordered=False, striped=True, hover=True, size="sm", responsive=True,
-                  className="small"),
-        html.P(id=ids.NEEDS_NOTE, className="small text-muted"),
-    ], id=ids.NEEDS_PANEL, className="px-1")
+    return html.Div(
+        [
+            html.H3(id=ids.NEEDS_TITLE, className="h6 mt-3 mb-2"),
+            dbc.Table(
+                id=ids.NEEDS_TABLE,
+                bordered=False,
+                striped=True,
+                hover=True,
+                size="sm",
+                responsive=True,
+                className="small",
+            ),
+            html.P(id=ids.NEEDS_NOTE, className="small text-muted"),
+        ],
+        id=ids.NEEDS_PANEL,
+        className="px-1",
+    )
 
 
 def _header(data: DashboardData) -> dbc.Navbar:
@@ -228,72 +354,147 @@ def _header(data: DashboardData) -> dbc.Navbar:
     config = data.scenario.config
     against = []
     if data.has_reference:
-        against = [html.Br(), html.Small(
-            f"A: {data.names[0]} · against baseline B: {data.names[1]} · both with the same samples and seed",
-            title=f"Baseline B: {data.reference.title} ({data.reference_source})", className="text-white-50")]
-    return dbc.Navbar(dbc.Container([
-        html.Span([
-            html.H1(data.title, id=ids.HEADER_TITLE, className="h5 mb-0 text-white"),
-            html.Small(f"scenario {data.scenario.id} · {data.samples} samples · seed {data.seed} · "
-                       f"times {config.timezone}", className="text-white-50"),
-            *against,
-        ]),
-        dbc.Badge("illustrative data" if "ILLUSTRATIVE" in data.title.upper() else "", color="warning",
-                  text_color="dark"),
-    ], fluid=True), color="dark", dark=True, className="py-2")
+        against = [
+            html.Br(),
+            html.Small(
+                f"A: {data.names[0]} · against baseline B: {data.names[1]} · both with the same samples and seed",
+                title=f"Baseline B: {data.reference.title} ({data.reference_source})",
+                className="text-white-50",
+            ),
+        ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.Span(
+                    [
+                        html.H1(data.title, id=ids.HEADER_TITLE, className="h5 mb-0 text-white"),
+                        html.Small(
+                            f"scenario {data.scenario.id} · {data.samples} samples · seed {data.seed} · "
+                            f"times {config.timezone}",
+                            className="text-white-50",
+                        ),
+                        *against,
+                    ]
+                ),
+                dbc.Badge(
+                    "illustrative data" if "ILLUSTRATIVE" in data.title.upper() else "",
+                    color="warning",
+                    text_color="dark",
+                ),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="py-2",
+    )
 
 
 def _compare_panel() -> html.Div:
     """The comparison tab (with a baseline scenario B): A, B and A - B in the selected area (filled by a callback)."""
-    return html.Div([
-        html.H3(id=ids.COMPARE_TITLE, className="h6 mt-3 mb-2"),
-        dbc.Table(id=ids.COMPARE_TABLE, bordered=False, striped=True, hover=True, size="sm", responsive=True,
-                  className="small"),
-        dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": "420px"}),
-        html.P(id=ids.COMPARE_NOTE, className="small text-muted"),
-    ], id=ids.COMPARE_PANEL, className="px-1")
+    return html.Div(
+        [
+            html.H3(id=ids.COMPARE_TITLE, className="h6 mt-3 mb-2"),
+            dbc.Table(
+                id=ids.COMPARE_TABLE,
+                bordered=False,
+                striped=True,
+                hover=True,
+                size="sm",
+                responsive=True,
+                className="small",
+            ),
+            dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": "420px"}),
+            html.P(id=ids.COMPARE_NOTE, className="small text-muted"),
+        ],
+        id=ids.COMPARE_PANEL,
+        className="px-1",
+    )
 
 
 def _tabs(data: DashboardData) -> dcc.Tabs:
     """The tabs under the charts; with a baseline scenario B the comparison comes first, and is open."""
     tabs = [
         dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table()),
-        dcc.Tab(label="Asset status (ports and logistics included)", value="assets",
-                children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"})),
+        dcc.Tab(
+            label="Asset status (ports and logistics included)",
+            value="assets",
+            children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"}),
+        ),
         dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
     ]
     if data.has_reference:
-        tabs.insert(0, dcc.Tab(label=f"A against baseline B ({data.names[1]})", value="compare",
-                               children=_compare_panel()))
-    return dcc.Tabs(id=ids.TABS, value="compare" if data.has_reference else "areas", children=tabs,
-                    className="mt-2")
+        tabs.insert(
+            0, dcc.Tab(label=f"A against baseline B ({data.names[1]})", value="compare", children=_compare_panel())
+        )
+    return dcc.Tabs(id=ids.TABS, value="compare" if data.has_reference else "areas", children=tabs, className="mt-2")
 
 
 def dashboard_body(data: DashboardData, setup: PageSetup):
     """Filters, what-ifs, KPI cards, cursor, charts and tables, starting as ``setup`` says."""
-    return html.Div([
-        dcc.Store(id=ids.STORE_WHATIF, data=None),
-        dbc.Container(dbc.Row([
-            dbc.Col(_sidebar(setup), width=3, className="px-0"),
-            dbc.Col([
-                dbc.Row(id=ids.KPI_ROW, className="g-2 my-2"),
-                html.Div(id=ids.OBSERVATION_SCORE, className="small mb-2", role="status"),
-                html.Div([
-                    dbc.Label("Time cursor", html_for=ids.CURSOR_SLIDER, className="fw-semibold small mb-0 me-2"),
-                    html.Span(setup.start_label, id=ids.CURSOR_LABEL, className="small", **{"aria-live": "polite"}),
-                    dcc.Slider(id=ids.CURSOR_SLIDER, min=0, max=setup.steps - 1, step=1, value=setup.start_step,
-                               marks=setup.marks, updatemode="mouseup", allow_direct_input=False),
-                ], className="mb-2"),
-                dbc.Row([
-                    dbc.Col(dcc.Graph(id=ids.TIMELINE_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),
-                            width=7),
-                    dbc.Col(dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}), width=5),
-                ], className="g-2"),
-                _tabs(data),
-                html.P(setup.caveats, className="small text-muted mt-2"),
-            ], width=9),
-        ]), fluid=True),
-    ])
+    return html.Div(
+        [
+            dcc.Store(id=ids.STORE_WHATIF, data=None),
+            dbc.Container(
+                dbc.Row(
+                    [
+                        dbc.Col(_sidebar(setup), width=3, className="px-0"),
+                        dbc.Col(
+                            [
+                                dbc.Row(id=ids.KPI_ROW, className="g-2 my-2"),
+                                html.Div(id=ids.OBSERVATION_SCORE, className="small mb-2", role="status"),
+                                html.Div(
+                                    [
+                                        dbc.Label(
+                                            "Time cursor",
+                                            html_for=ids.CURSOR_SLIDER,
+                                            className="fw-semibold small mb-0 me-2",
+                                        ),
+                                        html.Span(
+                                            setup.start_label,
+                                            id=ids.CURSOR_LABEL,
+                                            className="small",
+                                            **{"aria-live": "polite"},
+                                        ),
+                                        dcc.Slider(
+                                            id=ids.CURSOR_SLIDER,
+                                            min=0,
+                                            max=setup.steps - 1,
+                                            step=1,
+                                            value=setup.start_step,
+                                            marks=setup.marks,
+                                            updatemode="mouseup",
+                                            allow_direct_input=False,
+                                        ),
+                                    ],
+                                    className="mb-2",
+                                ),
+                                dbc.Row(
+                                    [
+                                        dbc.Col(
+                                            dcc.Graph(
+                                                id=ids.TIMELINE_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}
+                                            ),
+                                            width=7,
+                                        ),
+                                        dbc.Col(
+                                            dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),
+                                            width=5,
+                                        ),
+                                    ],
+                                    className="g-2",
+                                ),
+                                _tabs(data),
+                                html.P(setup.caveats, className="small text-muted mt-2"),
+                            ],
+                            width=9,
+                        ),
+                    ]
+                ),
+                fluid=True,
+            ),
+        ]
+    )
 
 
 def ready_body(data: DashboardData):
@@ -308,31 +509,66 @@ def progress_body(data: DashboardData, status: Status) -> dbc.Container:
     steps = round(scenario.config.horizon_hours * 60 / scenario.config.step_minutes)
     what = (f"{data.samples:,} Monte Carlo samples" if data.samples else "the central estimate") + (
         f" for {len(scenario.areas):,} areas, {len(scenario.assets):,} assets, {len(scenario.strikes):,} strikes "
-        f"and {steps:,} time steps")
+        f"and {steps:,} time steps"
+    )
     if data.has_reference:
-        what += (f", then the same for the baseline scenario {data.names[1]} ({len(data.reference.areas):,} areas, "
-                 f"{len(data.reference.strikes):,} strikes; same seed)")
-    return dbc.Container(dbc.Card(dbc.CardBody([
-        html.H2("Running the model for this scenario", className="h5"),
-        html.P(f"The dashboard opens when the run is done: {what}. It runs once; later visits open at once.",
-               className="small text-muted"),
-        dbc.Progress(id=ids.PROGRESS_BAR, value=max(status.percent, 5), striped=True, animated=True,
-                     label=f"{status.stage_number} of {status.stages}" if status.stage_number else "",
-                     className="mb-2", style={"height": "1.25rem"}),
-        html.Div(status.describe(), id=ids.PROGRESS_LABEL, className="small", role="status",
-                 **{"aria-live": "polite"}),
-    ]), className="mt-4"), fluid=True, style={"maxWidth": "48rem"})
+        what += (
+            f", then the same for the baseline scenario {data.names[1]} ({len(data.reference.areas):,} areas, "
+            f"{len(data.reference.strikes):,} strikes; same seed)"
+        )
+    return dbc.Container(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.H2("Running the model for this scenario", className="h5"),
+                    html.P(
+                        f"The dashboard opens when the run is done: {what}. It runs once; later visits open at once.",
+                        className="small text-muted",
+                    ),
+                    dbc.Progress(
+                        id=ids.PROGRESS_BAR,
+                        value=max(status.percent, 5),
+                        striped=True,
+                        animated=True,
+                        label=f"{status.stage_number} of {status.stages}" if status.stage_number else "",
+                        className="mb-2",
+                        style={"height": "1.25rem"},
+                    ),
+                    html.Div(
+                        status.describe(),
+                        id=ids.PROGRESS_LABEL,
+                        className="small",
+                        role="status",
+                        **{"aria-live": "polite"},
+                    ),
+                ]
+            ),
+            className="mt-4",
+        ),
+        fluid=True,
+        style={"maxWidth": "48rem"},
+    )
 
 
 def failed_body(data: DashboardData, status: Status) -> dbc.Container:
     """What the page shows when the baseline run failed: the error, and where to look."""
-    return dbc.Container(dbc.Alert([
-        html.H2("The model run failed", className="h5"),
-        html.P(html.Code(status.error, id=ids.PROGRESS_ERROR)),
-        html.P(f"Scenario {data.source}, {data.samples} samples, seed {data.seed}, after {status.elapsed_s:.0f} s. "
-               "The server's log holds the traceback; fix the cause and restart the dashboard.",
-               className="small mb-0"),
-    ], color="danger", className="mt-4"), fluid=True, style={"maxWidth": "48rem"})
+    return dbc.Container(
+        dbc.Alert(
+            [
+                html.H2("The model run failed", className="h5"),
+                html.P(html.Code(status.error, id=ids.PROGRESS_ERROR)),
+                html.P(
+                    f"Scenario {data.source}, {data.samples} samples, seed {data.seed}, after {status.elapsed_s:.0f} s. "
+                    "The server's log holds the traceback; fix the cause and restart the dashboard.",
+                    className="small mb-0",
+                ),
+            ],
+            color="danger",
+            className="mt-4",
+        ),
+        fluid=True,
+        style={"maxWidth": "48rem"},
+    )
 
 
 def body_for(data: DashboardData, status: Status):
@@ -355,17 +591,22 @@ def page(data: DashboardData) -> html.Div:
         return html.Div(problems_page(data), lang="en")
     data.start_baseline()
     status = data.baseline_status()
-    return html.Div([
-        dcc.Interval(id=ids.PROGRESS_INTERVAL, interval=POLL_MS, disabled=status.finished),
-        _header(data),
-        html.Div(body_for(data, status), id=ids.PAGE_BODY),
-    ], lang="en")
+    return html.Div(
+        [
+            dcc.Interval(id=ids.PROGRESS_INTERVAL, interval=POLL_MS, disabled=status.finished),
+            _header(data),
+            html.Div(body_for(data, status), id=ids.PAGE_BODY),
+        ],
+        lang="en",
+    )
 
 
 def validation_layout(data: DashboardData) -> html.Div:
     """Every component a callback names, without data: what Dash checks the callbacks against."""
-    return html.Div([
-        dcc.Interval(id=ids.PROGRESS_INTERVAL, disabled=True),
-        _header(data),
-        html.Div(dashboard_body(data, PageSetup.placeholder()), id=ids.PAGE_BODY),
-    ])
+    return html.Div(
+        [
+            dcc.Interval(id=ids.PROGRESS_INTERVAL, disabled=True),
+            _header(data),
+            html.Div(dashboard_body(data, PageSetup.placeholder()), id=ids.PAGE_BODY),
+        ]
+    )

@@ -48,19 +48,21 @@ def scored_observations(ds: xr.Dataset) -> pd.DataFrame | None:
     error = np.asarray(ds["observation_error"].values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(people != 0, error / np.where(people != 0, people, 1.0), np.nan)
-    return pd.DataFrame({
-        "time": pd.DatetimeIndex(ds["observation_time"].values).tz_localize("UTC"),
-        "area_id": ds["observation_area"].values.astype(str),
-        "service": ds["observation_service"].values.astype(str),
-        "value_people": people,
-        "source": ds["observation_source"].values.astype(str),
-        "central": np.asarray(ds["observation_central"].values, dtype=float),
-        "low": np.asarray(ds["observation_low"].values, dtype=float),
-        "high": np.asarray(ds["observation_high"].values, dtype=float),
-        "inside_band": ds["observation_inside_band"].values.astype(bool),
-        "error": error,
-        "relative_error": relative,
-    })
+    return pd.DataFrame(
+        {
+            "time": pd.DatetimeIndex(ds["observation_time"].values).tz_localize("UTC"),
+            "area_id": ds["observation_area"].values.astype(str),
+            "service": ds["observation_service"].values.astype(str),
+            "value_people": people,
+            "source": ds["observation_source"].values.astype(str),
+            "central": np.asarray(ds["observation_central"].values, dtype=float),
+            "low": np.asarray(ds["observation_low"].values, dtype=float),
+            "high": np.asarray(ds["observation_high"].values, dtype=float),
+            "inside_band": ds["observation_inside_band"].values.astype(bool),
+            "error": error,
+            "relative_error": relative,
+        }
+    )
 
 
 def band_label(ds: xr.Dataset) -> str:
@@ -128,21 +130,28 @@ class ObservationScore:
         """One sentence, e.g. ``1 reported figure, 1 inside the 5–95 % band; central estimate 127,229 above the
         report (+6 %)``."""
         n = self.observations
-        band = (f"{self.inside:,} inside the {self.band} band" if self.band
-                else "no band to check them against (central estimate only, no Monte Carlo samples)")
+        band = (
+            f"{self.inside:,} inside the {self.band} band"
+            if self.band
+            else "no band to check them against (central estimate only, no Monte Carlo samples)"
+        )
         parts = [f"{_figures(n)}, {band}"]
         error = _error_words(self.mean_error, self.median_relative_error, n)
         if error and n > 1:
-            error += (f" (mean absolute error {self.mean_absolute_error:,.0f}; median relative error "
-                      f"{percent(self.median_relative_error)})" if np.isfinite(self.median_relative_error)
-                      else f" (mean absolute error {self.mean_absolute_error:,.0f})")
+            error += (
+                f" (mean absolute error {self.mean_absolute_error:,.0f}; median relative error "
+                f"{percent(self.median_relative_error)})"
+                if np.isfinite(self.median_relative_error)
+                else f" (mean absolute error {self.mean_absolute_error:,.0f})"
+            )
         if error:
             parts.append(error)
         return "; ".join(parts)
 
 
-def observation_score(scores: pd.DataFrame | None, ds: xr.Dataset, service: str,
-                      area: str | None = None) -> ObservationScore | None:
+def observation_score(
+    scores: pd.DataFrame | None, ds: xr.Dataset, service: str, area: str | None = None
+) -> ObservationScore | None:
     """The score of the run ``ds`` against the reported figures of ``service``; None without any.
 
     Parameters
@@ -170,16 +179,25 @@ def observation_score(scores: pd.DataFrame | None, ds: xr.Dataset, service: str,
     row = summarise_scores(own).iloc[0]
     band = band_label(ds)
     return ObservationScore(
-        service=service, observations=int(row["observations"]),
+        service=service,
+        observations=int(row["observations"]),
         inside=int(own["inside_band"].sum()) if band else 0,
         in_area=int((own["area_id"] == area).sum()) if area is not None else 0,
-        band=band, mean_error=float(row["mean_error"]), mean_absolute_error=float(row["mean_absolute_error"]),
+        band=band,
+        mean_error=float(row["mean_error"]),
+        mean_absolute_error=float(row["mean_absolute_error"]),
         median_relative_error=float(row["median_relative_error"]),
     )
 
 
-def score_line(score: ObservationScore | None, *, others: dict[str, int] | None = None,
-               area_name: str = "", reference: ObservationScore | None = None, reference_name: str = "") -> str:
+def score_line(
+    score: ObservationScore | None,
+    *,
+    others: dict[str, int] | None = None,
+    area_name: str = "",
+    reference: ObservationScore | None = None,
+    reference_name: str = "",
+) -> str:
     """The line the page shows under the KPI cards for the selected service; empty when nothing was reported.
 
     Parameters
@@ -250,6 +268,8 @@ def observation_hover(scores: pd.DataFrame, ds: xr.Dataset, service: str, area: 
         error = _error_words(row.error, row.relative_error, 1)
         texts.append(f"{text}<br>{error}" if error else text)
     offset = offsets_label(ds).split(", ")[-1] if timezone_of(ds) else ""
-    template = (f"%{{x|%Y-%m-%d %H:%M}} {offset}<br>%{{y:,.0f}} people reported<br>%{{customdata}}"
-                "<br>%{hovertext}<extra>observed</extra>")
+    template = (
+        f"%{{x|%Y-%m-%d %H:%M}} {offset}<br>%{{y:,.0f}} people reported<br>%{{customdata}}"
+        "<br>%{hovertext}<extra>observed</extra>"
+    )
     return texts, template

@@ -41,14 +41,23 @@ def is_loopback(host: str) -> bool:
 
 def exposure_warning(host: str) -> str:
     """The warning printed when the dashboard listens on a non-loopback ``host``."""
-    return (f"warning: listening on {host}: anyone who can reach this machine on that interface can open the "
-            "dashboard and its data, which is sensitive (damage and outages of infrastructure). Keep the default "
-            "127.0.0.1 and put the dashboard behind a reverse proxy with TLS and authentication "
-            "(docs/dashboard.md, 'Serving to others').")
+    return (
+        f"warning: listening on {host}: anyone who can reach this machine on that interface can open the "
+        "dashboard and its data, which is sensitive (damage and outages of infrastructure). Keep the default "
+        "127.0.0.1 and put the dashboard behind a reverse proxy with TLS and authentication "
+        "(docs/dashboard.md, 'Serving to others')."
+    )
 
 
-def serve(scenario: str | None = None, *, baseline: str | None = None, host: str = DEFAULT_HOST,
-          port: int = DEFAULT_PORT, show_assets: bool = False, workers: int | None = None) -> None:
+def serve(
+    scenario: str | None = None,
+    *,
+    baseline: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    show_assets: bool = False,
+    workers: int | None = None,
+) -> None:
     """Build the app for ``scenario`` and serve it until interrupted (debug always off).
 
     Parameters
@@ -78,8 +87,7 @@ def serve(scenario: str | None = None, *, baseline: str | None = None, host: str
     if not is_loopback(host):
         print(exposure_warning(host), file=sys.stderr)
     if workers is not None:
-        _serve_gunicorn(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets,
-                        workers=workers)
+        _serve_gunicorn(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets, workers=workers)
         return
     from dash_app.app import build_app
 
@@ -87,11 +95,12 @@ def serve(scenario: str | None = None, *, baseline: str | None = None, host: str
     if data.problems:
         print(f"{data.source}: {len(data.problems)} problem(s); the page lists them", file=sys.stderr)
     if data.reference_problems:
-        print(f"baseline {data.reference_source}: {len(data.reference_problems)} problem(s); the page lists them",
-              file=sys.stderr)
+        print(
+            f"baseline {data.reference_source}: {len(data.reference_problems)} problem(s); the page lists them",
+            file=sys.stderr,
+        )
     against = f" against the baseline {data.reference_source}" if data.has_reference else ""
-    print(f"dashboard for {data.source}{against} at http://{_url_host(host)}:{port}/ (Ctrl+C to stop)",
-          file=sys.stderr)
+    print(f"dashboard for {data.source}{against} at http://{_url_host(host)}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     # debug=False explicitly: DASH_DEBUG cannot turn it on (nor the dev tools or the reloader with it)
     app.run(host=host, port=port, debug=False)
 
@@ -108,12 +117,15 @@ def _check_gunicorn(workers: int) -> None:
     try:
         import gunicorn  # noqa: F401
     except ImportError:
-        raise ServeError("--workers needs gunicorn, which is not installed: "
-                         "pip install 'humanitarian-impact[serve]' (or pip install gunicorn)") from None
+        raise ServeError(
+            "--workers needs gunicorn, which is not installed: "
+            "pip install 'humanitarian-impact[serve]' (or pip install gunicorn)"
+        ) from None
 
 
-def _serve_gunicorn(scenario: str | None, *, baseline: str | None, host: str, port: int, show_assets: bool,
-                    workers: int) -> None:
+def _serve_gunicorn(
+    scenario: str | None, *, baseline: str | None, host: str, port: int, show_assets: bool, workers: int
+) -> None:
     """Run gunicorn in this process (as its master) with ``workers`` workers, each building the app."""
     from gunicorn.app.base import BaseApplication
 
@@ -146,6 +158,9 @@ def _serve_gunicorn(scenario: str | None, *, baseline: str | None, host: str, po
 
     source = scenario or "odesa-2025-12"
     against = f" against the baseline {baseline}" if baseline else ""
-    print(f"dashboard for {source}{against} at http://{_url_host(host)}:{port}/ with {workers} gunicorn "
-          "worker(s) (Ctrl+C to stop)", file=sys.stderr)
+    print(
+        f"dashboard for {source}{against} at http://{_url_host(host)}:{port}/ with {workers} gunicorn "
+        "worker(s) (Ctrl+C to stop)",
+        file=sys.stderr,
+    )
     DashboardApplication().run()

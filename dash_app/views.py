@@ -63,7 +63,7 @@ def local_labels(ds: xr.Dataset) -> list[str]:
 
 def local_label(ds: xr.Dataset, step: int) -> str:
     """Local time of one step, ``2025-12-19 04:00 +02:00``."""
-    moment = local_times(ds["time"].values[step: step + 1], timezone_of(ds))[0]
+    moment = local_times(ds["time"].values[step : step + 1], timezone_of(ds))[0]
     return f"{moment:%Y-%m-%d %H:%M} {moment.isoformat()[-6:]}"
 
 
@@ -113,8 +113,9 @@ def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
     return pd.Timestamp(value).tz_localize("UTC").tz_convert(timezone_of(ds))
 
 
-def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None,
-         against: dict[str, Against] | None = None) -> list[Kpi]:
+def kpis(
+    ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None, against: dict[str, Against] | None = None
+) -> list[Kpi]:
     """KPI figures per service for ``area`` at time step ``step``.
 
     ``now`` is the central estimate at the cursor with the lowest-highest quantile range;
@@ -139,25 +140,33 @@ def kpis(ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = Non
             restored = f"{back:%d %b %H:%M}"
         elif peak_time is not None:
             restored = "not within horizon"
-        cards.append(Kpi(
-            service=service,
-            now=float(s["people_without_central"].isel(time=step)),
-            now_low=float(quantile.isel(quantile=0)) if has_quantiles else np.nan,
-            now_high=float(quantile.isel(quantile=-1)) if has_quantiles else np.nan,
-            peak=float(s["peak_people_without_central"]),
-            peak_low=float(s["peak_people_without"].isel(quantile=0)) if has_quantiles else np.nan,
-            peak_high=float(s["peak_people_without"].isel(quantile=-1)) if has_quantiles else np.nan,
-            peak_time=f"{peak_time:%d %b %H:%M}" if peak_time is not None else "",
-            restored_by=restored,
-            restore_hours_low=float(s["restore_90_hours"].isel(quantile=0)) if has_quantiles else np.nan,
-            restore_hours_high=float(s["restore_90_hours"].isel(quantile=-1)) if has_quantiles else np.nan,
-            population=int(at["population"]),
-            baseline_now=(float(baseline["people_without_central"].sel(service=service, area=area).isel(time=step))
-                          if baseline is not None else None),
-            baseline_peak=(float(baseline["peak_people_without_central"].sel(service=service, area=area))
-                           if baseline is not None else None),
-            against=(against or {}).get(service),
-        ))
+        cards.append(
+            Kpi(
+                service=service,
+                now=float(s["people_without_central"].isel(time=step)),
+                now_low=float(quantile.isel(quantile=0)) if has_quantiles else np.nan,
+                now_high=float(quantile.isel(quantile=-1)) if has_quantiles else np.nan,
+                peak=float(s["peak_people_without_central"]),
+                peak_low=float(s["peak_people_without"].isel(quantile=0)) if has_quantiles else np.nan,
+                peak_high=float(s["peak_people_without"].isel(quantile=-1)) if has_quantiles else np.nan,
+                peak_time=f"{peak_time:%d %b %H:%M}" if peak_time is not None else "",
+                restored_by=restored,
+                restore_hours_low=float(s["restore_90_hours"].isel(quantile=0)) if has_quantiles else np.nan,
+                restore_hours_high=float(s["restore_90_hours"].isel(quantile=-1)) if has_quantiles else np.nan,
+                population=int(at["population"]),
+                baseline_now=(
+                    float(baseline["people_without_central"].sel(service=service, area=area).isel(time=step))
+                    if baseline is not None
+                    else None
+                ),
+                baseline_peak=(
+                    float(baseline["peak_people_without_central"].sel(service=service, area=area))
+                    if baseline is not None
+                    else None
+                ),
+                against=(against or {}).get(service),
+            )
+        )
     return cards
 
 
@@ -177,21 +186,29 @@ def ranked_areas(ds: xr.Dataset, service: str, step: int, area: str | None = Non
     high = at["people_without"].isel(quantile=-1).values if has_quantiles else np.full(len(ids), np.nan)
     rows = [
         {
-            "area_id": a, "name": str(n), "admin_level": int(lv), "people_without": float(c),
-            "low": None if np.isnan(lo) else float(lo), "high": None if np.isnan(hi) else float(hi),
-            "population": int(p), "share": round(float(100.0 * c / p), 1) if p > 0 else 0.0,
+            "area_id": a,
+            "name": str(n),
+            "admin_level": int(lv),
+            "people_without": float(c),
+            "low": None if np.isnan(lo) else float(lo),
+            "high": None if np.isnan(hi) else float(hi),
+            "population": int(p),
+            "share": round(float(100.0 * c / p), 1) if p > 0 else 0.0,
         }
-        for a, n, lv, c, lo, hi, p in zip(ids, at["name"].values, at["admin_level"].values, central, low, high,
-                                          population, strict=True)
+        for a, n, lv, c, lo, hi, p in zip(
+            ids, at["name"].values, at["admin_level"].values, central, low, high, population, strict=True
+        )
     ]
     return sorted(rows, key=lambda row: (-row["people_without"], row["area_id"]))
 
 
 #: Needs the needs panel shows per service: (variable prefix, column header, whether it has quantiles).
 NEEDS_BY_SERVICE: dict[str, tuple[tuple[str, str, bool], ...]] = {
-    "water": (("water_people", "people without water (mean over the day)", True),
-              ("water_litres", "water to deliver [litres]", True),
-              ("water_truck_trips", "water-truck trips", True)),
+    "water": (
+        ("water_people", "people without water (mean over the day)", True),
+        ("water_litres", "water to deliver [litres]", True),
+        ("water_truck_trips", "water-truck trips", True),
+    ),
     "heat": (("heating_places", "heating-point places (most at once)", True),),
     "power": (("generator_hours", "generator hours at critical sites (central estimate)", False),),
 }
@@ -250,7 +267,7 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
     NeedsView
     """
     first, last = int(window[0]), int(window[1])
-    days_in_window = set(local_times(ds["time"].values[first: last + 1], timezone_of(ds)).strftime("%Y-%m-%d"))
+    days_in_window = set(local_times(ds["time"].values[first : last + 1], timezone_of(ds)).strftime("%Y-%m-%d"))
     at = nd.sel(area=area)
     quantiles = [float(q) for q in nd["quantile"].values]
     sampled = bool(quantiles) and bool(np.isfinite(at["water_litres"].values).any())
@@ -271,12 +288,19 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
         rows.append(row)
     name = str(at["name"].values) if "name" in at.coords else area
     shown = "no day" if not rows else rows[0]["day"] if len(rows) == 1 else f"{rows[0]['day']} to {rows[-1]['day']}"
-    note = (f"Water {nd.attrs['water_litres_per_person_day']:g} L per person per day (Sphere), trucks of "
-            f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating-point places for heat outages of "
-            f"{nd.attrs['heating_after_hours']:g} h or more; generator hours: critical sites without grid power "
-            f"(central estimate). {nd.attrs['temperature']}. Definitions and sources: docs/needs.md.")
-    return NeedsView(title=f"Needs per day in {name} ({area}), {shown}",
-                     columns=[(prefix, header) for prefix, header, _ in needs], rows=rows, band=band, note=note)
+    note = (
+        f"Water {nd.attrs['water_litres_per_person_day']:g} L per person per day (Sphere), trucks of "
+        f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating-point places for heat outages of "
+        f"{nd.attrs['heating_after_hours']:g} h or more; generator hours: critical sites without grid power "
+        f"(central estimate). {nd.attrs['temperature']}. Definitions and sources: docs/needs.md."
+    )
+    return NeedsView(
+        title=f"Needs per day in {name} ({area}), {shown}",
+        columns=[(prefix, header) for prefix, header, _ in needs],
+        rows=rows,
+        band=band,
+        note=note,
+    )
 
 
 def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int]) -> xr.Dataset:
@@ -306,9 +330,12 @@ def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int
         at = ds.sel(area=node)
         ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), parent.get(node, "")]
         node = parent.get(node, "")
-    view.attrs = dict(ds.attrs, view=f"service {service}, area {area} and below, steps {first}-{last}",
-                      view_note="summaries (peaks, person-hours, restoration) are those of the full run",
-                      ancestors=json.dumps(ancestors, sort_keys=True))
+    view.attrs = dict(
+        ds.attrs,
+        view=f"service {service}, area {area} and below, steps {first}-{last}",
+        view_note="summaries (peaks, person-hours, restoration) are those of the full run",
+        ancestors=json.dumps(ancestors, sort_keys=True),
+    )
     return view
 
 
@@ -332,8 +359,9 @@ def children(ds: xr.Dataset, area: str) -> list[str]:
     return [str(a) for a, p in zip(ds["area"].values, ds["parent_id"].values, strict=True) if str(p) == area]
 
 
-def area_lines(ds: xr.Dataset, service: str, area: str,
-               most: int = MOST_AREA_LINES) -> tuple[xr.Dataset, list[str], str]:
+def area_lines(
+    ds: xr.Dataset, service: str, area: str, most: int = MOST_AREA_LINES
+) -> tuple[xr.Dataset, list[str], str]:
     """What the "one line per area below" timeline draws: ``area``'s children, at most ``most`` one by one.
 
     With more than ``most + 1`` children, the ``most`` with the highest central peak of
@@ -372,8 +400,10 @@ def area_lines(ds: xr.Dataset, service: str, area: str,
     lines = xr.Dataset({"people_without_central": xr.concat([shown, summed], dim="area")}, attrs=ds.attrs)
     lines = lines.assign_coords(name=("area", names))
     parent = str(ds["name"].sel(area=area).values)
-    note = (f"the {most} of {len(below)} areas below {parent} with the highest peak; "
-            f"the other {len(rest)} summed in one line")
+    note = (
+        f"the {most} of {len(below)} areas below {parent} with the highest peak; "
+        f"the other {len(rest)} summed in one line"
+    )
     return lines, [*drawn, REST_AREA], note
 
 
@@ -396,8 +426,10 @@ def map_level(ds: xr.Dataset, most: int = MOST_MAP_AREAS) -> tuple[int | None, s
     fitting = sorted(level for level, count in counts.items() if count <= most)
     level = int(fitting[-1]) if fitting else int(counts.index.min())
     drawn = int(counts[level])
-    return level, (f"admin level {level} ({drawn:,} area{'' if drawn == 1 else 's'}): the {leaves:,} smallest "
-                   "areas are too many to draw")
+    return level, (
+        f"admin level {level} ({drawn:,} area{'' if drawn == 1 else 's'}): the {leaves:,} smallest "
+        "areas are too many to draw"
+    )
 
 
 def busiest_assets(ds: xr.Dataset, most: int = MOST_ASSET_LINES) -> tuple[list[str] | None, str]:
@@ -428,4 +460,5 @@ def busiest_assets(ds: xr.Dataset, most: int = MOST_ASSET_LINES) -> tuple[list[s
     order = sorted(range(len(struck)), key=lambda k: (-np.nan_to_num(down[k], nan=-1.0), k))
     keep = set(order[:most])
     return [a for k, a in enumerate(struck) if k in keep], (
-        f"the {most} of {len(struck)} struck assets with the most expected hours down")
+        f"the {most} of {len(struck)} struck assets with the most expected hours down"
+    )

@@ -22,8 +22,9 @@ from flask import Flask
 TRUE = ("1", "true", "yes", "on")
 
 
-def create_server(scenario: str | None = None, *, baseline: str | None = None,
-                  show_assets: bool | None = None) -> Flask:
+def create_server(
+    scenario: str | None = None, *, baseline: str | None = None, show_assets: bool | None = None
+) -> Flask:
     """Build the dashboard and return its Flask (WSGI) application.
 
     Parameters

@@ -115,9 +115,27 @@ _NEUTRALISED_STRIKE_COLUMNS: tuple[str, ...] = ("strike_id", "source", "notes")
 
 #: Columns of :attr:`AcledImport.account`, one row per data row of the ACLED file.
 ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "line", "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
-    "status", "reason_code", "reason", "strike_id", "time", "asset_id", "kind", "keyword", "distance_km",
-    "damage_state", "damage_keyword", "alternatives", "date_note",
+    "line",
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "latitude",
+    "longitude",
+    "status",
+    "reason_code",
+    "reason",
+    "strike_id",
+    "time",
+    "asset_id",
+    "kind",
+    "keyword",
+    "distance_km",
+    "damage_state",
+    "damage_keyword",
+    "alternatives",
+    "date_note",
 )
 
 _ACLED_COLUMNS = (
@@ -139,8 +157,22 @@ ACLED_TABLE = Table("acled.csv", True, "An ACLED event.", _ACLED_COLUMNS)
 _MONTHS = {
     name: number
     for number, month in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-         "november", "december"), start=1)
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
     for name in (month, month[:3], month[:4])
 }
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -295,8 +327,14 @@ class AcledImport:
         for code, description in REASONS.items():
             lines = self.account.loc[self.account["reason_code"] == code, "line"].tolist()
             if lines:
-                records.append({"reason_code": code, "description": description, "rows": len(lines),
-                                "lines": line_ranges(lines, max_ranges)})
+                records.append(
+                    {
+                        "reason_code": code,
+                        "description": description,
+                        "rows": len(lines),
+                        "lines": line_ranges(lines, max_ranges),
+                    }
+                )
         return pd.DataFrame(records, columns=["reason_code", "description", "rows", "lines"])
 
     def strikes_csv(self) -> str:
@@ -445,8 +483,11 @@ def import_acled(
     ValueError
         If ``radius_km``, ``time_of_day`` or ``default_damage_state`` is invalid.
     """
-    if not isinstance(radius_km, int | float) or isinstance(radius_km, bool) or not (
-            math.isfinite(radius_km) and radius_km > 0):
+    if (
+        not isinstance(radius_km, int | float)
+        or isinstance(radius_km, bool)
+        or not (math.isfinite(radius_km) and radius_km > 0)
+    ):
         raise ValueError(f"radius_km must be a number of kilometres > 0, not {radius_km!r}")
     clock = parse_time_of_day(time_of_day)
     if default_damage_state not in DAMAGE_STATES:
@@ -456,15 +497,29 @@ def import_acled(
     source = os.fspath(path)
     frame, bad = _read_events(source, skip_bad_rows)
     rows = frame.to_dict("records")
-    matcher = _Matcher(loaded, float(radius_km), clock, default_damage_state, rules,
-                       tuple(KIND_KEYWORDS if kind_keywords is None else kind_keywords), _kept_lines(rows, bad))
+    matcher = _Matcher(
+        loaded,
+        float(radius_km),
+        clock,
+        default_damage_state,
+        rules,
+        tuple(KIND_KEYWORDS if kind_keywords is None else kind_keywords),
+        _kept_lines(rows, bad),
+    )
     records = [matcher.account(row, bad) for row in rows]
     account = pd.DataFrame(records, columns=list(ACCOUNT_COLUMNS))
     account["line"] = account["line"].astype("int64")
     account["distance_km"] = account["distance_km"].astype("float64")
     strikes = _strikes_frame(matcher.strikes, loaded.config.timezone)
-    return AcledImport(strikes=strikes, account=account, source=source, scenario=loaded, radius_km=float(radius_km),
-                       time_of_day=clock, default_damage_state=default_damage_state)
+    return AcledImport(
+        strikes=strikes,
+        account=account,
+        source=source,
+        scenario=loaded,
+        radius_km=float(radius_km),
+        time_of_day=clock,
+        default_damage_state=default_damage_state,
+    )
 
 
 def _damage_rules(rules: str | os.PathLike[str] | Sequence[DamageRule] | None) -> tuple[DamageRule, ...]:
@@ -489,8 +544,9 @@ def _read_events(source: str, skip_bad_rows: bool) -> tuple[pd.DataFrame, dict[i
     except FileNotFoundError:
         raise AcledError([Problem(source, 0, "-", "file not found")], source) from None
     except OSError as error:
-        raise AcledError([Problem(source, 0, "-", f"cannot read the file: {error.strerror or error}")],
-                         source) from None
+        raise AcledError(
+            [Problem(source, 0, "-", f"cannot read the file: {error.strerror or error}")], source
+        ) from None
     frame, problems = parse_csv_bytes(raw, table)
     problems = [_acled_hint(problem) for problem in problems]
     if frame is None:
@@ -553,8 +609,16 @@ def _strikes_frame(records: list[dict], timezone: str) -> pd.DataFrame:
 class _Matcher:
     """Scenario geometry, time window and rules; decides the fate of one ACLED row at a time."""
 
-    def __init__(self, scenario: Scenario, radius_km: float, clock: time, default_state: str,
-                 rules: tuple[DamageRule, ...], keywords: tuple[KindKeyword, ...], kept_lines: dict[str, int]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        radius_km: float,
+        clock: time,
+        default_state: str,
+        rules: tuple[DamageRule, ...],
+        keywords: tuple[KindKeyword, ...],
+        kept_lines: dict[str, int],
+    ) -> None:
         self.radius_km = radius_km
         self.clock = clock
         self.default_state = default_state
@@ -578,8 +642,9 @@ class _Matcher:
         self.reference_lon = np.concatenate([areas.loc[centred, "longitude"].to_numpy(float), self.asset_lon])
         self.kinds_present = set(self.asset_kinds)
         self.classes = asset_classes(assets)
-        self.curves = set(zip(scenario.restoration["restoration_class"], scenario.restoration["damage_state"],
-                              strict=True))
+        self.curves = set(
+            zip(scenario.restoration["restoration_class"], scenario.restoration["damage_state"], strict=True)
+        )
         self.kept_lines = kept_lines
         self.strikes: list[dict] = []
 
@@ -589,11 +654,24 @@ class _Matcher:
         """The account record of one ACLED row; appends to :attr:`strikes` when it is imported."""
         line = int(row[LINE])
         record = {column: "" for column in ACCOUNT_COLUMNS}
-        record.update({
-            "line": line, "distance_km": np.nan,
-            **{column: row.get(column, "") for column in (
-                "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude", "longitude")},
-        })
+        record.update(
+            {
+                "line": line,
+                "distance_km": np.nan,
+                **{
+                    column: row.get(column, "")
+                    for column in (
+                        "event_id_cnty",
+                        "event_date",
+                        "event_type",
+                        "sub_event_type",
+                        "location",
+                        "latitude",
+                        "longitude",
+                    )
+                },
+            }
+        )
         reason = self._skip_reason(row, line, bad)
         if reason is not None:
             code, text = reason
@@ -602,8 +680,10 @@ class _Matcher:
         day = parse_event_date(row["event_date"])
         precision = str(row.get("time_precision", "")).strip()
         if precision and float(precision) != 1:
-            record["date_note"] = (f"ACLED time_precision {precision}: the date is less certain than the day; "
-                                   "checked against the window as given")
+            record["date_note"] = (
+                f"ACLED time_precision {precision}: the date is less certain than the day; "
+                "checked against the window as given"
+            )
         window = self._window_reason(day)
         if window is not None:
             record.update(status="skipped", reason_code="outside_time_window", reason=window)
@@ -616,8 +696,11 @@ class _Matcher:
         notes = str(row.get("notes", ""))
         mentions = kind_mentions(notes, self.keywords)
         if not mentions:
-            record.update(status="skipped", reason_code="no_kind_in_notes",
-                          reason="no asset kind named in the notes (see the keyword table in docs/user-guide.md)")
+            record.update(
+                status="skipped",
+                reason_code="no_kind_in_notes",
+                reason="no asset kind named in the notes (see the keyword table in docs/user-guide.md)",
+            )
             return record
         choice = self._nearest(latitude, longitude, mentions)
         if isinstance(choice, str):
@@ -629,26 +712,45 @@ class _Matcher:
         state = rule.damage_state if rule else self.default_state
         klass = self.classes.get(asset_id, "")
         if state != "none" and (klass, state) not in self.curves:
-            record.update(status="skipped", reason_code="no_restoration_curve", asset_id=asset_id, kind=kind,
-                          damage_state=state,
-                          reason=f"asset {asset_id} (class {klass!r}) has no restoration curve at {state!r}; "
-                                 "add a row to the scenario's restoration.csv")
+            record.update(
+                status="skipped",
+                reason_code="no_restoration_curve",
+                asset_id=asset_id,
+                kind=kind,
+                damage_state=state,
+                reason=f"asset {asset_id} (class {klass!r}) has no restoration curve at {state!r}; "
+                "add a row to the scenario's restoration.csv",
+            )
             return record
         moment = self._strike_time(day)
         event_id = str(row["event_id_cnty"])
         damage_text = f"the phrase '{rule.keyword}'" if rule else "default (no damage phrase in the notes)"
         fatalities = str(row.get("fatalities", "")).strip()
-        self.strikes.append({
-            "strike_id": event_id, "time": moment, "asset_id": asset_id, "damage_state": state,
-            "killed": int(float(fatalities)) if fatalities else pd.NA, "source": event_id,
-            "notes": _strike_notes(notes, keyword, distance, damage_text, state, self.clock), LINE: line,
-        })
+        self.strikes.append(
+            {
+                "strike_id": event_id,
+                "time": moment,
+                "asset_id": asset_id,
+                "damage_state": state,
+                "killed": int(float(fatalities)) if fatalities else pd.NA,
+                "source": event_id,
+                "notes": _strike_notes(notes, keyword, distance, damage_text, state, self.clock),
+                LINE: line,
+            }
+        )
         record.update(
-            status="imported", reason_code="imported",
+            status="imported",
+            reason_code="imported",
             reason=f"{kind} {asset_id} named by '{keyword}', {distance:.1f} km away; damage {state}",
-            strike_id=event_id, time=moment.isoformat(), asset_id=asset_id, kind=kind, keyword=keyword,
-            distance_km=round(distance, 3), damage_state=state,
-            damage_keyword=rule.keyword if rule else "", alternatives=alternatives,
+            strike_id=event_id,
+            time=moment.isoformat(),
+            asset_id=asset_id,
+            kind=kind,
+            keyword=keyword,
+            distance_km=round(distance, 3),
+            damage_state=state,
+            damage_keyword=rule.keyword if rule else "",
+            alternatives=alternatives,
         )
         return record
 
@@ -659,13 +761,17 @@ class _Matcher:
         event_id = str(row["event_id_cnty"])
         kept = self.kept_lines.get(event_id, line)
         if kept != line:
-            return "duplicate_event", (f"same event_id_cnty {event_id} as line {kept}, the row considered instead "
-                                       "(the latest ACLED timestamp, else the first row)")
+            return "duplicate_event", (
+                f"same event_id_cnty {event_id} as line {kept}, the row considered instead "
+                "(the latest ACLED timestamp, else the first row)"
+            )
         if row["event_type"] != STRIKE_EVENT_TYPE:
             return "not_a_strike", f"event type {row['event_type']!r} is not a strike"
         if row["sub_event_type"] not in STRIKE_SUB_EVENT_TYPES:
-            return "not_a_strike", (f"sub-event type {row['sub_event_type']!r} is not a strike "
-                                    f"(strikes are {' and '.join(repr(s) for s in STRIKE_SUB_EVENT_TYPES)})")
+            return "not_a_strike", (
+                f"sub-event type {row['sub_event_type']!r} is not a strike "
+                f"(strikes are {' and '.join(repr(s) for s in STRIKE_SUB_EVENT_TYPES)})"
+            )
         return None
 
     def _midnight(self, day: date) -> pd.Timestamp:
@@ -679,8 +785,10 @@ class _Matcher:
             return f"outside the time window: {day} is before the scenario's first day {self.first_day}"
         if self._midnight(day) >= self.end:
             end = self.end.tz_convert(self.timezone)
-            return (f"outside the time window: {day} starts at or after the end of the horizon "
-                    f"({end.strftime('%Y-%m-%d %H:%M')} {_offset(end)})")
+            return (
+                f"outside the time window: {day} starts at or after the end of the horizon "
+                f"({end.strftime('%Y-%m-%d %H:%M')} {_offset(end)})"
+            )
         return None
 
     def _outside_reason(self, latitude: float, longitude: float) -> str | None:
@@ -690,8 +798,10 @@ class _Matcher:
         nearest = float(np.nanmin(distances))
         if nearest <= self.radius_km:
             return None
-        return (f"outside the scenario's areas: no area centroid or asset within {self.radius_km:g} km "
-                f"(nearest {nearest:.1f} km)")
+        return (
+            f"outside the scenario's areas: no area centroid or asset within {self.radius_km:g} km "
+            f"(nearest {nearest:.1f} km)"
+        )
 
     def _nearest(self, latitude: float, longitude: float, mentions) -> tuple[int, float, str, str] | str:
         """Nearest asset of the named kinds in range, tier by tier; else why there is none."""
@@ -706,7 +816,7 @@ class _Matcher:
             candidates = order[usable]
             ranked = candidates[np.lexsort((candidates, kind_rank[usable], np.round(distances[usable], 6)))]
             best = int(ranked[0])
-            others = [f"{self.asset_ids[i]} ({distances[i]:.1f} km)" for i in ranked[1:MAX_ALTERNATIVES + 1]]
+            others = [f"{self.asset_ids[i]} ({distances[i]:.1f} km)" for i in ranked[1 : MAX_ALTERNATIVES + 1]]
             if len(ranked) > MAX_ALTERNATIVES + 1:
                 others.append(f"... ({len(ranked) - 1 - MAX_ALTERNATIVES} more)")
             keyword = mention.keywords[str(self.asset_kinds[best])]
@@ -722,8 +832,10 @@ class _Matcher:
         if not of_kind.any():
             return f"no asset of a kind named in the notes ({named}) has a position (latitude/longitude)"
         nearest = int(np.flatnonzero(of_kind)[np.argmin(distances[of_kind])])
-        return (f"no asset of a kind named in the notes ({named}) within {self.radius_km:g} km "
-                f"(nearest {self.asset_ids[nearest]}, {distances[nearest]:.1f} km)")
+        return (
+            f"no asset of a kind named in the notes ({named}) within {self.radius_km:g} km "
+            f"(nearest {self.asset_ids[nearest]}, {distances[nearest]:.1f} km)"
+        )
 
 
 def _local(moment: datetime, timezone: str) -> pd.Timestamp:
@@ -742,6 +854,8 @@ def _offset(moment: pd.Timestamp) -> str:
 
 def _strike_notes(notes: str, keyword: str, distance: float, damage: str, state: str, clock: time) -> str:
     """ACLED notes followed by how the import read them."""
-    tag = (f"[impact import-acled: asset named by '{keyword}', {distance:.1f} km from the event; damage {state} "
-           f"by {damage}; ACLED gives the day only, time of day {clock:%H:%M} assumed]")
+    tag = (
+        f"[impact import-acled: asset named by '{keyword}', {distance:.1f} km from the event; damage {state} "
+        f"by {damage}; ACLED gives the day only, time of day {clock:%H:%M} assumed]"
+    )
     return f"{notes} {tag}" if notes else tag

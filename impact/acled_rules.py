@@ -141,8 +141,17 @@ KIND_KEYWORDS: tuple[KindKeyword, ...] = (
     *_specific(("pumping_station",), "pumping", "pump station", "water station"),
     *_specific(("reservoir",), "reservoir", "water tower", "water tank"),
     *_specific(("well",), "water well", "well field", "borehole"),
-    *_specific(("gas_node",), "gas pipeline", "gas distribution", "gas infrastructure", "gas facility",
-               "gas compressor", "gas production", "gas storage", "gas transmission"),
+    *_specific(
+        ("gas_node",),
+        "gas pipeline",
+        "gas distribution",
+        "gas infrastructure",
+        "gas facility",
+        "gas compressor",
+        "gas production",
+        "gas storage",
+        "gas transmission",
+    ),
     *_specific(("port",), "port", "seaport", "harbour", "harbor", "berth", "pier"),
     *_specific(("port", "logistics_hub"), "grain"),
     *_specific(("logistics_hub",), "warehouse", "logistics"),
@@ -156,14 +165,41 @@ KIND_KEYWORDS: tuple[KindKeyword, ...] = (
 DAMAGE_RULES: tuple[DamageRule, ...] = tuple(
     DamageRule(keyword, state)
     for state, keywords in (
-        ("complete", ("completely destroyed", "totally destroyed", "fully destroyed", "destroyed completely",
-                      "razed")),
-        ("extensive", ("destroyed", "heavily damaged", "severely damaged", "badly damaged", "seriously damaged",
-                       "heavy damage", "severe damage", "serious damage", "extensive damage", "significant damage",
-                       "caught fire", "fire broke out", "set on fire", "on fire", "blaze", "burned", "burnt",
-                       "burning")),
-        ("slight", ("minor damage", "slightly damaged", "slight damage", "light damage", "lightly damaged",
-                    "superficial damage")),
+        ("complete", ("completely destroyed", "totally destroyed", "fully destroyed", "destroyed completely", "razed")),
+        (
+            "extensive",
+            (
+                "destroyed",
+                "heavily damaged",
+                "severely damaged",
+                "badly damaged",
+                "seriously damaged",
+                "heavy damage",
+                "severe damage",
+                "serious damage",
+                "extensive damage",
+                "significant damage",
+                "caught fire",
+                "fire broke out",
+                "set on fire",
+                "on fire",
+                "blaze",
+                "burned",
+                "burnt",
+                "burning",
+            ),
+        ),
+        (
+            "slight",
+            (
+                "minor damage",
+                "slightly damaged",
+                "slight damage",
+                "light damage",
+                "lightly damaged",
+                "superficial damage",
+            ),
+        ),
         ("none", ("no damage", "not damaged", "undamaged", "without damage")),
         ("moderate", ("damaged", "damage")),
     )
@@ -235,7 +271,8 @@ def kind_mentions(notes: str, keywords: Iterable[KindKeyword]) -> list[KindMenti
 
 #: Declaration of a damage-rules CSV file (one rule per row, first match wins).
 DAMAGE_RULES_TABLE = Table(
-    "damage_rules.csv", False,
+    "damage_rules.csv",
+    False,
     "A phrase of ACLED notes and the damage state it sets; rows are tried top to bottom.",
     (
         Column("keyword", "text", True, "Word or phrase, matched as whole words, case-insensitive."),
@@ -278,8 +315,14 @@ def read_damage_rules(path: str | Path) -> tuple[list[DamageRule], list[Problem]
             continue
         key = " ".join(keyword.lower().split())
         if key in first_line:
-            problems.append(Problem(name, int(line), "keyword",
-                                    f"{keyword!r} repeats line {first_line[key]}; this row would never apply"))
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "keyword",
+                    f"{keyword!r} repeats line {first_line[key]}; this row would never apply",
+                )
+            )
             continue
         first_line[key] = int(line)
         rules.append(DamageRule(keyword, state))

@@ -64,16 +64,15 @@ def check_unique(frame: pd.DataFrame, table: Table) -> list[Problem]:
             continue
         if key in first:
             shown = ", ".join(f"{k}={v!r}" for k, v in zip(table.key, key, strict=True))
-            problems.append(Problem(table.name, line, table.key[-1],
-                                    f"duplicate row ({shown}); first on line {first[key]}"))
+            problems.append(
+                Problem(table.name, line, table.key[-1], f"duplicate row ({shown}); first on line {first[key]}")
+            )
         else:
             first[key] = line
     return problems
 
 
-def check_references(
-    frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str
-) -> list[Problem]:
+def check_references(frame: pd.DataFrame | None, file: str, column: str, known: set[str], target: str) -> list[Problem]:
     """Cells of ``column`` that name an id missing from ``target``.
 
     Empty cells are skipped: either the column allows them or the cell failed its own check
@@ -114,8 +113,14 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
     level = dict(zip(areas["area_id"], areas["admin_level"], strict=True))
     own_parent = [area_id for area_id, parent_id in parent.items() if parent_id == area_id]
     for area_id in own_parent:
-        problems.append(Problem("areas.csv", line[area_id], "parent_id",
-                                f"{area_id!r} is its own parent; leave parent_id empty for the top area"))
+        problems.append(
+            Problem(
+                "areas.csv",
+                line[area_id],
+                "parent_id",
+                f"{area_id!r} is its own parent; leave parent_id empty for the top area",
+            )
+        )
     if not own_parent and not has_top and not any((ln, "parent_id") in bad_cells for ln in line.values()):
         problems.append(Problem("areas.csv", 0, "parent_id", "no top area: one area must have an empty parent_id"))
     in_cycle: set[str] = set(own_parent)
@@ -129,7 +134,7 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
             current = parent[current]
         if not (current and walked.get(current) == walk) or current in in_cycle:
             continue  # reached the top, an unknown parent, an earlier walk, or a self-parent
-        cycle = path[path.index(current):]
+        cycle = path[path.index(current) :]
         in_cycle.update(cycle)
         first = min(cycle, key=lambda a: line[a])
         start = cycle.index(first)
@@ -139,9 +144,15 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
         if area_id in in_cycle or parent_id not in level:
             continue
         if not pd.isna(level[area_id]) and not pd.isna(level[parent_id]) and level[area_id] <= level[parent_id]:
-            problems.append(Problem("areas.csv", line[area_id], "admin_level",
-                                    f"admin_level {level[area_id]} must be greater than that of its "
-                                    f"parent {parent_id!r} ({level[parent_id]})"))
+            problems.append(
+                Problem(
+                    "areas.csv",
+                    line[area_id],
+                    "admin_level",
+                    f"admin_level {level[area_id]} must be greater than that of its "
+                    f"parent {parent_id!r} ({level[parent_id]})",
+                )
+            )
     if in_cycle:
         return problems
     children: dict[str, list[str]] = {}
@@ -157,16 +168,22 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
             continue
         if area_id not in children:
             if pd.isna(value):
-                problems.append(Problem("areas.csv", line[area_id], "population",
-                                        "is empty; population is required on leaf areas"))
+                problems.append(
+                    Problem("areas.csv", line[area_id], "population", "is empty; population is required on leaf areas")
+                )
             continue
         if pd.isna(value) or not complete[area_id]:
             continue
         total = float(summed[area_id])
         if abs(float(value) - total) > POPULATION_TOLERANCE * max(total, 1.0):
-            problems.append(Problem(
-                "areas.csv", line[area_id], "population",
-                f"{int(value):,} differs from the sum of its children {total:,.0f} by more than 0.5 %"))
+            problems.append(
+                Problem(
+                    "areas.csv",
+                    line[area_id],
+                    "population",
+                    f"{int(value):,} differs from the sum of its children {total:,.0f} by more than 0.5 %",
+                )
+            )
     return problems
 
 
@@ -205,9 +222,15 @@ def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem
     for value, line in zip(assets["restoration_class"], assets[LINE], strict=True):
         if value and value not in classes:
             hint = did_you_mean(value, classes)
-            problems.append(Problem("assets.csv", line, "restoration_class",
-                                    f"{value!r} is not a restoration class{hint}; choose one of "
-                                    f"{_choices(sorted(classes))} or add rows to restoration.csv"))
+            problems.append(
+                Problem(
+                    "assets.csv",
+                    line,
+                    "restoration_class",
+                    f"{value!r} is not a restoration class{hint}; choose one of "
+                    f"{_choices(sorted(classes))} or add rows to restoration.csv",
+                )
+            )
     return problems
 
 
@@ -231,9 +254,14 @@ def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curve
         if klass not in known:  # an unknown class is reported on assets.csv (or the kind is bad)
             continue
         if (klass, state) not in have:
-            problems.append(Problem("strikes.csv", line, "damage_state",
-                                    f"no restoration curve for class {klass!r} at {state!r}; "
-                                    "add a row to restoration.csv"))
+            problems.append(
+                Problem(
+                    "strikes.csv",
+                    line,
+                    "damage_state",
+                    f"no restoration curve for class {klass!r} at {state!r}; add a row to restoration.csv",
+                )
+            )
     return problems
 
 
@@ -242,11 +270,20 @@ def check_curve_rows(curves: pd.DataFrame) -> list[Problem]:
     problems = []
     for row in curves[["distribution", "dispersion", LINE]].itertuples(index=False):
         if row.distribution in ("normal", "lognormal") and pd.isna(row.dispersion):
-            problems.append(Problem("restoration.csv", row[2], "dispersion",
-                                    f"is empty; a {row.distribution} curve needs a dispersion"))
+            problems.append(
+                Problem(
+                    "restoration.csv", row[2], "dispersion", f"is empty; a {row.distribution} curve needs a dispersion"
+                )
+            )
         elif row.distribution == "fixed" and not pd.isna(row.dispersion) and row.dispersion != 0:
-            problems.append(Problem("restoration.csv", row[2], "dispersion",
-                                    f"{row.dispersion:g} given for a fixed curve; leave it empty"))
+            problems.append(
+                Problem(
+                    "restoration.csv",
+                    row[2],
+                    "dispersion",
+                    f"{row.dispersion:g} given for a fixed curve; leave it empty",
+                )
+            )
     return problems
 
 
@@ -255,13 +292,13 @@ def check_dependencies(dependencies: pd.DataFrame) -> list[Problem]:
     problems = []
     needs: dict[str, list[str]] = {}
     line: dict[tuple[str, str], int] = {}
-    for asset_id, supplier, row_line in zip(dependencies["asset_id"], dependencies["depends_on"],
-                                            dependencies[LINE], strict=True):
+    for asset_id, supplier, row_line in zip(
+        dependencies["asset_id"], dependencies["depends_on"], dependencies[LINE], strict=True
+    ):
         if "" in (asset_id, supplier):
             continue
         if asset_id == supplier:
-            problems.append(Problem("dependencies.csv", row_line, "depends_on",
-                                    f"{asset_id!r} depends on itself"))
+            problems.append(Problem("dependencies.csv", row_line, "depends_on", f"{asset_id!r} depends on itself"))
             continue
         needs.setdefault(asset_id, []).append(supplier)
         line.setdefault((asset_id, supplier), row_line)
@@ -286,12 +323,18 @@ def check_dependencies(dependencies: pd.DataFrame) -> list[Problem]:
             supplier = suppliers[position[-1]]
             position[-1] += 1
             if state.get(supplier) == 1:
-                cycle = [*path[depth[supplier]:], supplier]
+                cycle = [*path[depth[supplier] :], supplier]
                 members = frozenset(cycle)
                 if members not in reported:
                     reported.add(members)
-                    problems.append(Problem("dependencies.csv", line[(node, supplier)], "depends_on",
-                                            "dependency cycle: " + " -> ".join(cycle)))
+                    problems.append(
+                        Problem(
+                            "dependencies.csv",
+                            line[(node, supplier)],
+                            "depends_on",
+                            "dependency cycle: " + " -> ".join(cycle),
+                        )
+                    )
             elif state.get(supplier) is None:
                 state[supplier], depth[supplier] = 1, len(path)
                 path.append(supplier)
@@ -304,20 +347,33 @@ def check_links(links: pd.DataFrame, leaves: set[str], areas: set[str]) -> list[
     problems = []
     for area_id, line in zip(links["area_id"], links[LINE], strict=True):
         if area_id in areas and area_id not in leaves:
-            problems.append(Problem("service_links.csv", line, "area_id",
-                                    f"{area_id!r} has child areas; service links must point at leaf areas"))
+            problems.append(
+                Problem(
+                    "service_links.csv",
+                    line,
+                    "area_id",
+                    f"{area_id!r} has child areas; service links must point at leaf areas",
+                )
+            )
     valid = links[links["share"].notna()]
     for (area_id, service), group in valid.groupby(["area_id", "service"], sort=False):
         total = float(group["share"].sum())
         if total > 1 + SHARE_TOLERANCE:
-            problems.append(Problem("service_links.csv", int(group[LINE].max()), "share",
-                                    f"shares of ({area_id}, {service}) sum to {total:.6g}, more than 1 "
-                                    f"(lines {', '.join(map(str, group[LINE]))})"))
+            problems.append(
+                Problem(
+                    "service_links.csv",
+                    int(group[LINE].max()),
+                    "share",
+                    f"shares of ({area_id}, {service}) sum to {total:.6g}, more than 1 "
+                    f"(lines {', '.join(map(str, group[LINE]))})",
+                )
+            )
     return problems
 
 
-def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], areas: pd.DataFrame,
-                    text: pd.DataFrame | None = None) -> list[Problem]:
+def check_blackouts(
+    blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], areas: pd.DataFrame, text: pd.DataFrame | None = None
+) -> list[Problem]:
     """Schedules that end before they start, and schedules of one leaf area that overlap in time.
 
     Parameters
@@ -369,11 +425,24 @@ def check_blackouts(blackouts: pd.DataFrame, bad_cells: set[tuple[int, str]], ar
             shown_start = written.get((line, "start")) or begin.isoformat()
             problems.append(Problem("blackouts.csv", line, "end", f"{shown_end} is not after start {shown_start}"))
             continue
-        clash = next(((leaf, other) for leaf in leaves(area) for start, end, other in windows.get(leaf, [])
-                      if begin < end and start < finish), None)
+        clash = next(
+            (
+                (leaf, other)
+                for leaf in leaves(area)
+                for start, end, other in windows.get(leaf, [])
+                if begin < end and start < finish
+            ),
+            None,
+        )
         if clash:
-            problems.append(Problem("blackouts.csv", line, "start",
-                                    f"the schedule overlaps the one on line {clash[1]} for area {clash[0]!r}"))
+            problems.append(
+                Problem(
+                    "blackouts.csv",
+                    line,
+                    "start",
+                    f"the schedule overlaps the one on line {clash[1]} for area {clash[0]!r}",
+                )
+            )
             continue
         for leaf in leaves(area):
             windows.setdefault(leaf, []).append((begin, finish, line))

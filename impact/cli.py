@@ -123,18 +123,29 @@ def summary_table(result) -> Table:
     low = f"{quantiles[0] * 100:g}" if len(quantiles) else "-"
     high = f"{quantiles[-1] * 100:g}" if len(quantiles) else "-"
     area = top_area(dataset)
-    table = Table(title=f"{dataset.attrs['scenario_title']}\npeople without service in {area} "
-                        f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})")
-    for header in ("service", "peak (central)", f"peak {low}-{high} %", "peak time (local)",
-                   "person-days", "hours to 90 % restored"):
+    table = Table(
+        title=f"{dataset.attrs['scenario_title']}\npeople without service in {area} "
+        f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})"
+    )
+    for header in (
+        "service",
+        "peak (central)",
+        f"peak {low}-{high} %",
+        "peak time (local)",
+        "person-days",
+        "hours to 90 % restored",
+    ):
         table.add_column(header, justify="left" if header == "service" else "right")
     for service, row in frame.iterrows():
-        spread = ("-" if row["peak_low"] != row["peak_low"]
-                  else f"{row['peak_low']:,.0f} - {row['peak_high']:,.0f}")
+        spread = "-" if row["peak_low"] != row["peak_low"] else f"{row['peak_low']:,.0f} - {row['peak_high']:,.0f}"
         restore = row["restore_90_hours_central"]
         table.add_row(
-            str(service), f"{row['peak_central']:,.0f}", spread, _short_time(row["peak_time"]),
-            f"{row['person_days_central']:,.0f}", "not within horizon" if restore != restore else f"{restore:g}",
+            str(service),
+            f"{row['peak_central']:,.0f}",
+            spread,
+            _short_time(row["peak_time"]),
+            f"{row['person_days_central']:,.0f}",
+            "not within horizon" if restore != restore else f"{restore:g}",
         )
     return table
 
@@ -146,7 +157,9 @@ def _print_observation_scores(result) -> None:
         _stdout().print(
             f"observations, {service}: {int(row.observations)} reported, {row.share_inside_band:.0%} inside the "
             f"5-95 % band; central estimate minus reported: mean {row.mean_error:+,.0f} persons "
-            f"(mean absolute {row.mean_absolute_error:,.0f})", markup=False)
+            f"(mean absolute {row.mean_absolute_error:,.0f})",
+            markup=False,
+        )
 
 
 def _short_time(iso: str) -> str:
@@ -163,13 +176,21 @@ def run(
     seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed of the random generator.")] = None,
     quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write results to FILE (.csv, .xlsx, .nc, .parquet).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Run on a local dask cluster of N worker processes (extra [dask]).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Run on an existing dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (extra [dask]).")] = None,
-    area_block: Annotated[int | None, typer.Option(
-        min=1, help="Compute and write N areas at a time into a .nc --out (streaming; automatic when the "
-                    "result would exceed 2 GB).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Run on a local dask cluster of N worker processes (extra [dask]).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run on an existing dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (extra [dask])."),
+    ] = None,
+    area_block: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Compute and write N areas at a time into a .nc --out (streaming; automatic when the "
+            "result would exceed 2 GB).",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario, print the summary and optionally write FILE."""
     from impact.export import SUFFIXES, export
@@ -177,8 +198,10 @@ def run(
     quantile_values = _parse_quantiles(quantiles)
     if out is not None:
         if out.suffix.lower() not in SUFFIXES:
-            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
-                        f"choose one of {', '.join(SUFFIXES)}")
+            raise _fail(
+                f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                f"choose one of {', '.join(SUFFIXES)}"
+            )
         if not out.parent.resolve().is_dir():
             raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     if workers is not None and scheduler is not None:
@@ -196,8 +219,10 @@ def run(
         raise _fail(f"error: {error}") from None
     except MemoryError:
         count = samples if samples is not None else loaded.config.samples
-        raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
-                    "use fewer --samples or a shorter horizon") from None
+        raise _fail(
+            f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
+            "use fewer --samples or a shorter horizon"
+        ) from None
     for note in result.dataset.attrs.get("status_updates", "").splitlines()[1:]:
         console.print(f"note: {note}", markup=False)
     _stdout().print(summary_table(result))
@@ -233,11 +258,25 @@ def _stream(loaded, console: Console, out: Path, block: int, samples, seed, quan
 
     console.print(f"writing {out} in blocks of {block} areas", markup=False)
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                      transient=True, disable=not console.is_terminal) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        ) as bar:
             task = bar.add_task("starting")
-            written = run_to_netcdf(loaded, out, samples, seed, quantiles, area_block=block,
-                                    progress=lambda label: bar.update(task, description=label), **cluster)
+            written = run_to_netcdf(
+                loaded,
+                out,
+                samples,
+                seed,
+                quantiles,
+                area_block=block,
+                progress=lambda label: bar.update(task, description=label),
+                **cluster,
+            )
     except DaskUnavailable as error:
         raise _fail(f"error: {error}") from None
     except OSError as error:
@@ -254,8 +293,15 @@ def _run_with_progress(loaded, console: Console, samples, seed, quantiles, clust
 
     if not console.is_terminal:
         return run_scenario(loaded, samples=samples, seed=seed, quantiles=quantiles, **cluster)
-    with Progress(SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting", total=RUN_STAGES)
 
         def advance(label: str) -> None:
@@ -277,18 +323,31 @@ def validate(
 
 @app.command()
 def serve(
-    scenario: Annotated[str | None, typer.Argument(help="Bundled scenario id or folder (default odesa-2025-12).")]
-    = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on; 127.0.0.1 keeps it on this machine.")]
-    = "127.0.0.1",
+    scenario: Annotated[
+        str | None, typer.Argument(help="Bundled scenario id or folder (default odesa-2025-12).")
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8050,
     show_assets: Annotated[bool, typer.Option("--show-assets", help="Send asset positions to the browser.")] = False,
-    baseline: Annotated[str | None, typer.Option(
-        metavar="B", help="Baseline scenario (bundled id or folder): show SCENARIO against it, A - B; both run "
-                          "with SCENARIO's samples and seed.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="Serve with gunicorn and N worker processes (pip install "
-                                 "'humanitarian-impact[serve]'); default the single-process server.")] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="B",
+            help="Baseline scenario (bundled id or folder): show SCENARIO against it, A - B; both run "
+            "with SCENARIO's samples and seed.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Serve with gunicorn and N worker processes (pip install "
+            "'humanitarian-impact[serve]'); default the single-process server.",
+        ),
+    ] = None,
 ) -> None:
     """Open the dashboard (http://127.0.0.1:8050 by default; debug always off).
 
@@ -299,8 +358,7 @@ def serve(
     from dash_app.serve import serve as serve_dashboard
 
     try:
-        serve_dashboard(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets,
-                        workers=workers)
+        serve_dashboard(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets, workers=workers)
     except ServeError as error:
         raise _fail(f"error: {error}") from None
 
@@ -319,8 +377,9 @@ def synth(
     from impact.synth import write_synthetic
 
     try:
-        written = write_synthetic(out, areas=areas, assets=assets, strikes=strikes, days=days, seed=seed,
-                                  samples=samples)
+        written = write_synthetic(
+            out, areas=areas, assets=assets, strikes=strikes, days=days, seed=seed, samples=samples
+        )
     except (ValueError, OSError) as error:
         raise _fail(f"error: {error}") from None
     _stdout().print(f"wrote {written}", markup=False)
@@ -339,27 +398,46 @@ def datasets() -> None:
 
 # --- command import-acled (issue 5) ---
 
+
 @app.command("import-acled")
 def import_acled_command(
     file: Annotated[Path, typer.Argument(help="ACLED-format CSV export (UTF-8, comma-separated, header row).")],
     scenario: Annotated[str, typer.Option(help="Bundled scenario id or folder whose assets events are matched to.")],
     out: Annotated[Path, typer.Option(help="strikes.csv to write (atomically; an existing file is replaced).")],
-    report: Annotated[Path | None, typer.Option(
-        help="Also write a CSV with one row per input row: imported, or the reason it was not.")] = None,
-    radius_km: Annotated[float, typer.Option(
-        help="Search radius in km: the event within it of an area centroid or asset, the struck asset within "
-             "it of the event.")] = 25.0,
-    time_of_day: Annotated[str, typer.Option(
-        help="Local time HH:MM given to each event day (ACLED dates are days).")] = "00:00",
-    damage_state: Annotated[str, typer.Option(
-        help="Damage state when the notes contain no damage phrase: none, slight, moderate, extensive or "
-             "complete.")] = "moderate",
-    damage_rules: Annotated[Path | None, typer.Option(
-        help="CSV with columns keyword,damage_state replacing the built-in damage phrases (first match wins).")]
-    = None,
-    skip_bad_rows: Annotated[bool, typer.Option(
-        "--skip-bad-rows", help="Skip unreadable rows (bad date, coordinates, fatalities) and list them in the "
-                                "report instead of stopping.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Also write a CSV with one row per input row: imported, or the reason it was not."),
+    ] = None,
+    radius_km: Annotated[
+        float,
+        typer.Option(
+            help="Search radius in km: the event within it of an area centroid or asset, the struck asset within "
+            "it of the event."
+        ),
+    ] = 25.0,
+    time_of_day: Annotated[
+        str, typer.Option(help="Local time HH:MM given to each event day (ACLED dates are days).")
+    ] = "00:00",
+    damage_state: Annotated[
+        str,
+        typer.Option(
+            help="Damage state when the notes contain no damage phrase: none, slight, moderate, extensive or complete."
+        ),
+    ] = "moderate",
+    damage_rules: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV with columns keyword,damage_state replacing the built-in damage phrases (first match wins)."
+        ),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Skip unreadable rows (bad date, coordinates, fatalities) and list them in the "
+            "report instead of stopping.",
+        ),
+    ] = False,
 ) -> None:
     """Write strikes.csv rows for a scenario from ACLED events (strikes on its assets, in its time window)."""
     from impact.acled import AcledError, import_acled, parse_time_of_day
@@ -372,8 +450,9 @@ def import_acled_command(
     except ValueError as error:
         raise _fail(f"error: --time-of-day {error}") from None
     if damage_state not in DAMAGE_STATES:
-        raise _fail(f"error: --damage-state {damage_state!r} is not a damage state; "
-                    f"choose one of {', '.join(DAMAGE_STATES)}")
+        raise _fail(
+            f"error: --damage-state {damage_state!r} is not a damage state; choose one of {', '.join(DAMAGE_STATES)}"
+        )
     outputs = {"--out": out, "--report": report}
     for option, path in outputs.items():
         if path is None:
@@ -388,9 +467,15 @@ def import_acled_command(
         raise _fail("error: --out and --report name the same file")
     loaded = _load(scenario)
     try:
-        imported = import_acled(file, loaded, radius_km=radius_km, time_of_day=time_of_day,
-                                default_damage_state=damage_state, damage_rules=damage_rules,
-                                skip_bad_rows=skip_bad_rows)
+        imported = import_acled(
+            file,
+            loaded,
+            radius_km=radius_km,
+            time_of_day=time_of_day,
+            default_damage_state=damage_state,
+            damage_rules=damage_rules,
+            skip_bad_rows=skip_bad_rows,
+        )
     except AcledError as error:
         console = _stderr()
         for problem in error.problems:
@@ -410,9 +495,12 @@ def import_acled_command(
         raise _write_failed(target, error) from None
     console = _stdout()
     rows, strikes = len(imported.account), len(imported.strikes)
-    console.print(f"{loaded.id}: {strikes} strike{'' if strikes == 1 else 's'} from {rows} row"
-                  f"{'' if rows == 1 else 's'} of {file} (event day at {imported.time_of_day:%H:%M} "
-                  f"{loaded.config.timezone}, precise to a day; radius {imported.radius_km:g} km)", markup=False)
+    console.print(
+        f"{loaded.id}: {strikes} strike{'' if strikes == 1 else 's'} from {rows} row"
+        f"{'' if rows == 1 else 's'} of {file} (event day at {imported.time_of_day:%H:%M} "
+        f"{loaded.config.timezone}, precise to a day; radius {imported.radius_km:g} km)",
+        markup=False,
+    )
     table = Table(title="rows of the ACLED file")
     for header in ("reason", "rows", "lines"):
         table.add_column(header, justify="right" if header == "rows" else "left")
@@ -423,7 +511,6 @@ def import_acled_command(
         console.print(f"wrote {path}", markup=False)
     if report is None:
         console.print("the reason for every row: add --report FILE", markup=False)
-
 
 
 # --- command needs (issue 5) ---
@@ -437,11 +524,11 @@ def needs_table_for(nd, area: str) -> Table:
     at = nd.sel(area=area)
     quantiles = nd["quantile"].values
     band = f"{quantiles[0] * 100:g}-{quantiles[-1] * 100:g} %" if len(quantiles) else ""
-    table = Table(title=f"needs per day in {area} ({at['name'].item() if 'name' in at.coords else area}); "
-                        f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}; central"
-                        + (f" and {band}" if band else ""))
-    headers = ("day", "hours", "people without water", "water [L]", "truck trips", "heating places",
-               "generator hours")
+    table = Table(
+        title=f"needs per day in {area} ({at['name'].item() if 'name' in at.coords else area}); "
+        f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}; central" + (f" and {band}" if band else "")
+    )
+    headers = ("day", "hours", "people without water", "water [L]", "truck trips", "heating places", "generator hours")
     for header in headers:
         table.add_column(header, justify="left" if header == "day" else "right")
 
@@ -455,17 +542,25 @@ def needs_table_for(nd, area: str) -> Table:
         return text
 
     for d, day in enumerate(nd["day"].values):
-        table.add_row(str(day), f"{float(nd['hours'].values[d]):g}", cell("water_people", d),
-                      cell("water_litres", d), cell("water_truck_trips", d), cell("heating_places", d),
-                      f"{float(at['generator_hours_central'].values[d]):,.0f}")
+        table.add_row(
+            str(day),
+            f"{float(nd['hours'].values[d]):g}",
+            cell("water_people", d),
+            cell("water_litres", d),
+            cell("water_truck_trips", d),
+            cell("heating_places", d),
+            f"{float(at['generator_hours_central'].values[d]):,.0f}",
+        )
     return table
 
 
 @app.command("needs")
 def needs_command(
     scenario: Annotated[str, typer.Argument(help="Bundled scenario id (see `impact datasets`) or folder.")],
-    out: Annotated[Path | None, typer.Option(
-        help="Write the needs of every area and day to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the needs of every area and day to FILE: .csv (HXL hashtag row as line 2) or .xlsx."),
+    ] = None,
     area: Annotated[str | None, typer.Option(help="Area whose needs are printed (default: the top area).")] = None,
     samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
     seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed of the random generator.")] = None,
@@ -484,29 +579,39 @@ def needs_command(
     quantile_values = _parse_quantiles(quantiles)
     if out is not None:
         if out.suffix.lower() not in NEEDS_SUFFIXES:
-            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
-                        f"choose one of {', '.join(NEEDS_SUFFIXES)}")
+            raise _fail(
+                f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                f"choose one of {', '.join(NEEDS_SUFFIXES)}"
+            )
         if not out.parent.resolve().is_dir():
             raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     loaded = _load(scenario)
     if area is not None and area not in set(loaded.areas["area_id"]):
-        raise _fail(f"error: --area {area!r} is not an area of {loaded.id}; choose one of "
-                    f"{', '.join(list(loaded.areas['area_id'])[:20])}")
+        raise _fail(
+            f"error: --area {area!r} is not an area of {loaded.id}; choose one of "
+            f"{', '.join(list(loaded.areas['area_id'])[:20])}"
+        )
     try:
-        result = _run_with_progress(loaded, _stderr(), samples, seed, quantile_values,
-                                    {"workers": None, "scheduler": None})
+        result = _run_with_progress(
+            loaded, _stderr(), samples, seed, quantile_values, {"workers": None, "scheduler": None}
+        )
     except MemoryError:
         count = samples if samples is not None else loaded.config.samples
-        raise _fail(f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
-                    "use fewer --samples or a shorter horizon") from None
+        raise _fail(
+            f"error: not enough memory for {count} samples x {loaded.config.steps} steps; "
+            "use fewer --samples or a shorter horizon"
+        ) from None
     for note in result.dataset.attrs.get("status_updates", "").splitlines()[1:]:
         _stderr().print(f"note: {note}", markup=False)
     nd = compute_needs(result)
     console = _stdout()
     console.print(needs_table_for(nd, area or top_area(result.dataset)))
-    console.print(f"water {nd.attrs['water_litres_per_person_day']:g} L per person per day; trucks of "
-                  f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating places after "
-                  f"{nd.attrs['heating_after_hours']:g} h without heat; {nd.attrs['temperature']}", markup=False)
+    console.print(
+        f"water {nd.attrs['water_litres_per_person_day']:g} L per person per day; trucks of "
+        f"{nd.attrs['truck_capacity_litres']:,.0f} L; heating places after "
+        f"{nd.attrs['heating_after_hours']:g} h without heat; {nd.attrs['temperature']}",
+        markup=False,
+    )
     if out is not None:
         writer = write_needs_csv if out.suffix.lower() == ".csv" else write_needs_excel
         try:
@@ -528,11 +633,23 @@ def comparison_table(comparison, area: str) -> Table:
     ds = comparison.dataset
     name_a, name_b = comparison.names
     place = str(ds["name"].sel(area=area).item()) if "name" in ds.coords else area
-    table = Table(title=f"{name_a} (A) against {name_b} (B)\npeople without service in {area} ({place}); "
-                        f"difference = A - B, positive: A is worse\ncentral estimates; {ds.attrs['samples_a']} "
-                        f"samples, seed {ds.attrs['seed_a']}", show_edge=False)
-    for header in ("service", "person-days A", "person-days B", "A - B (change)", "peak A", "peak B",
-                   "A - B (change) ", "peak time A (local)", "peak time B (local)"):
+    table = Table(
+        title=f"{name_a} (A) against {name_b} (B)\npeople without service in {area} ({place}); "
+        f"difference = A - B, positive: A is worse\ncentral estimates; {ds.attrs['samples_a']} "
+        f"samples, seed {ds.attrs['seed_a']}",
+        show_edge=False,
+    )
+    for header in (
+        "service",
+        "person-days A",
+        "person-days B",
+        "A - B (change)",
+        "peak A",
+        "peak B",
+        "A - B (change) ",
+        "peak time A (local)",
+        "peak time B (local)",
+    ):
         table.add_column(header, justify="left" if header == "service" else "right")
 
     def difference(value: float, relative: float) -> str:
@@ -540,11 +657,15 @@ def comparison_table(comparison, area: str) -> Table:
 
     for service, row in frame.iterrows():
         table.add_row(
-            str(service), f"{row['person_hours_central_a'] / 24:,.0f}", f"{row['person_hours_central_b'] / 24:,.0f}",
+            str(service),
+            f"{row['person_hours_central_a'] / 24:,.0f}",
+            f"{row['person_hours_central_b'] / 24:,.0f}",
             difference(row["person_hours_central_difference"] / 24, row["person_hours_central_relative_difference"]),
-            f"{row['peak_central_a']:,.0f}", f"{row['peak_central_b']:,.0f}",
+            f"{row['peak_central_a']:,.0f}",
+            f"{row['peak_central_b']:,.0f}",
             difference(row["peak_central_difference"], row["peak_central_relative_difference"]),
-            _short_time(row["peak_time_a"]), _short_time(row["peak_time_b"]),
+            _short_time(row["peak_time_a"]),
+            _short_time(row["peak_time_b"]),
         )
     return table
 
@@ -553,15 +674,23 @@ def comparison_table(comparison, area: str) -> Table:
 def compare_command(
     a: Annotated[str, typer.Argument(metavar="A", help="Scenario assessed: bundled scenario id or folder.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Baseline: bundled scenario id or folder.")],
-    samples: Annotated[int | None, typer.Option(
-        min=0, help="Monte Carlo samples of both runs (default: A's scenario.toml); 0 = central estimates only.")]
-    = None,
-    seed: Annotated[int | None, typer.Option(
-        min=0, max=MAX_SEED,
-        help="Seed of both runs (default: A's scenario.toml), so common random numbers apply.")] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Monte Carlo samples of both runs (default: A's scenario.toml); 0 = central estimates only."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=MAX_SEED, help="Seed of both runs (default: A's scenario.toml), so common random numbers apply."
+        ),
+    ] = None,
     area: Annotated[str | None, typer.Option(help="Area of the printed table (default: the top area).")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Write every area and service to FILE: .csv (HXL hashtag row as line 2) or .xlsx.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write every area and service to FILE: .csv (HXL hashtag row as line 2) or .xlsx."),
+    ] = None,
 ) -> None:
     """Run scenarios A and B with the same seed and print A minus B per service (positive: A is worse).
 
@@ -573,8 +702,10 @@ def compare_command(
 
     if out is not None:
         if out.suffix.lower() not in COMPARE_SUFFIXES:
-            raise _fail(f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
-                        f"choose one of {', '.join(COMPARE_SUFFIXES)}")
+            raise _fail(
+                f"error: --out {str(out)!r}: {out.suffix or 'no suffix'} is not a valid output type; "
+                f"choose one of {', '.join(COMPARE_SUFFIXES)}"
+            )
         if not out.parent.resolve().is_dir():
             raise _fail(f"error: --out {str(out)!r}: folder {str(out.parent)!r} does not exist")
     loaded_a, loaded_b = _load(a), _load(b)
@@ -586,18 +717,27 @@ def compare_command(
     except ValueError as error:
         raise _fail(f"error: {error}") from None
     if area is not None and area not in window.areas:
-        where = ("it is only in A" if area in window.areas_only_in_a else "it is only in B"
-                 if area in window.areas_only_in_b else "it is in neither")
-        raise _fail(f"error: --area {area!r} is not an area of both scenarios ({where}); choose one of "
-                    f"{', '.join(window.areas[:20])}")
+        where = (
+            "it is only in A"
+            if area in window.areas_only_in_a
+            else "it is only in B"
+            if area in window.areas_only_in_b
+            else "it is in neither"
+        )
+        raise _fail(
+            f"error: --area {area!r} is not an area of both scenarios ({where}); choose one of "
+            f"{', '.join(window.areas[:20])}"
+        )
     console = _stderr()
     results = []
     for loaded in (loaded_a, loaded_b):
         try:
             results.append(_run_with_progress(loaded, console, *settings, {"workers": None, "scheduler": None}))
         except MemoryError:
-            raise _fail(f"error: not enough memory for {settings[0]} samples x {loaded.config.steps} steps; "
-                        "use fewer --samples or a shorter horizon") from None
+            raise _fail(
+                f"error: not enough memory for {settings[0]} samples x {loaded.config.steps} steps; "
+                "use fewer --samples or a shorter horizon"
+            ) from None
     try:
         comparison = compare_results(*results, names=_compare_names(loaded_a, loaded_b, a, b))
     except CompareError as error:
@@ -705,8 +845,9 @@ def main(argv: list[str] | None = None) -> int:
         # ignored in ...". That is expected after a stop, so it is silenced until they are gone.
         gc.collect()
         name, signum, code = stopped
-        _stderr().print(f"{name} ({signal.Signals(signum).name}); stopped, no partial output file was left",
-                        markup=False)
+        _stderr().print(
+            f"{name} ({signal.Signals(signum).name}); stopped, no partial output file was left", markup=False
+        )
         return code
     finally:
         sys.unraisablehook = unraisable

@@ -79,8 +79,10 @@ __all__ = [
 SIDES: tuple[str, ...] = ("a", "b", "difference", "relative_difference")
 
 #: The sign convention, as written into every output.
-SIGN_CONVENTION = ("difference = A - B, relative_difference = (A - B) / B; positive: more people without "
-                   "service in A than in B (A is worse)")
+SIGN_CONVENTION = (
+    "difference = A - B, relative_difference = (A - B) / B; positive: more people without "
+    "service in A than in B (A is worse)"
+)
 
 #: Output file types of :meth:`Comparison.export`.
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
@@ -88,15 +90,23 @@ SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 #: Per (service, area) statistics compared: (variable, HXL base, HXL base of the relative difference, unit,
 #: description).
 _STATS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("person_hours_without", "#indicator+num+person_hours", "#indicator+num+person_hours", "person hours",
-     "Person-hours without the service over the compared window"),
-    ("peak_people_without", "#affected+ind+peak", "#indicator+num+peak", "persons",
-     "Peak people without the service"),
+    (
+        "person_hours_without",
+        "#indicator+num+person_hours",
+        "#indicator+num+person_hours",
+        "person hours",
+        "Person-hours without the service over the compared window",
+    ),
+    ("peak_people_without", "#affected+ind+peak", "#indicator+num+peak", "persons", "Peak people without the service"),
 )
 
 #: HXL attribute of each side.
-_SIDE_HXL = {"a": "+scenario", "b": "+baseline", "difference": "+difference",
-             "relative_difference": "+relative_difference"}
+_SIDE_HXL = {
+    "a": "+scenario",
+    "b": "+baseline",
+    "difference": "+difference",
+    "relative_difference": "+relative_difference",
+}
 
 #: Excel's sheet limit [rows], header and hashtag rows included.
 _EXCEL_MAX_ROWS = 1_048_576
@@ -166,7 +176,8 @@ def _common_areas(areas_a: list[str], areas_b: list[str]) -> tuple[list[str], li
     if not common:
         raise CompareError(
             f"A and B have no area in common: A has {_listing(areas_a)} ({len(areas_a)} areas), B has "
-            f"{_listing(areas_b)} ({len(areas_b)} areas); compare results of the same region")
+            f"{_listing(areas_b)} ({len(areas_b)} areas); compare results of the same region"
+        )
     notes = []
     if only_a:
         notes.append(f"{len(only_a)} area(s) only in A, not compared: {_listing(only_a)}")
@@ -175,13 +186,15 @@ def _common_areas(areas_a: list[str], areas_b: list[str]) -> tuple[list[str], li
     return common, only_a, only_b, notes
 
 
-def _common_times(times_a: np.ndarray, times_b: np.ndarray, step_a: float, step_b: float,
-                  tz: str) -> tuple[np.ndarray, bool, list[str]]:
+def _common_times(
+    times_a: np.ndarray, times_b: np.ndarray, step_a: float, step_b: float, tz: str
+) -> tuple[np.ndarray, bool, list[str]]:
     """Common time steps (UTC), whether they are both full axes, and notes; ``step_*`` in minutes."""
     if not np.isclose(step_a, step_b):
         raise CompareError(
             f"the time steps differ: A steps {step_a:g} minutes, B {step_b:g} minutes; compare results with the "
-            "same step_minutes (scenario.toml)")
+            "same step_minutes (scenario.toml)"
+        )
     times_a = np.asarray(times_a, dtype="datetime64[ns]")
     times_b = np.asarray(times_b, dtype="datetime64[ns]")
     if not len(times_a) or not len(times_b):
@@ -189,17 +202,23 @@ def _common_times(times_a: np.ndarray, times_b: np.ndarray, step_a: float, step_
     common = np.intersect1d(times_a, times_b)
     if not len(common):
         overlap = times_a.min() <= times_b.max() and times_b.min() <= times_a.max()
-        why = (" (the windows overlap but the time steps fall at different minutes: align the start times)"
-               if overlap else "")
-        raise CompareError(f"A and B have no time step in common: A covers {_span(np.sort(times_a), tz)}, "
-                           f"B covers {_span(np.sort(times_b), tz)}{why}")
+        why = (
+            " (the windows overlap but the time steps fall at different minutes: align the start times)"
+            if overlap
+            else ""
+        )
+        raise CompareError(
+            f"A and B have no time step in common: A covers {_span(np.sort(times_a), tz)}, "
+            f"B covers {_span(np.sort(times_b), tz)}{why}"
+        )
     full = len(common) == len(times_a) == len(times_b)
     notes = []
     if not full:
         notes.append(
             f"the time axes differ (A {_span(np.sort(times_a), tz)}, B {_span(np.sort(times_b), tz)}): compared "
             f"over the common window {_span(common, tz)}; person-hours and peaks are over that window, and the "
-            "Monte Carlo quantiles and mean peak (which need each run's full horizon) are left out")
+            "Monte Carlo quantiles and mean peak (which need each run's full horizon) are left out"
+        )
     return common, full, notes
 
 
@@ -208,8 +227,7 @@ def _step_minutes(ds: xr.Dataset) -> float:
         return float(ds.attrs["step_minutes"])
     times = np.sort(np.asarray(ds["time"].values, dtype="datetime64[ns]"))
     if len(times) < 2:
-        raise CompareError("cannot tell the time step of a result with one time step and no 'step_minutes' "
-                           "attribute")
+        raise CompareError("cannot tell the time step of a result with one time step and no 'step_minutes' attribute")
     return float((times[1] - times[0]) / np.timedelta64(1, "m"))
 
 
@@ -248,36 +266,42 @@ def align(a: Any, b: Any) -> Window:
     services_b = set(_ids(ds_b["service"].values))
     services = [s for s in _ids(ds_a["service"].values) if s in services_b]
     if not services:
-        raise CompareError(f"A and B have no service in common (A: {_listing(_ids(ds_a['service'].values))}; "
-                           f"B: {_listing(_ids(ds_b['service'].values))})")
+        raise CompareError(
+            f"A and B have no service in common (A: {_listing(_ids(ds_a['service'].values))}; "
+            f"B: {_listing(_ids(ds_b['service'].values))})"
+        )
     left_out = sorted(set(_ids(ds_a["service"].values)) ^ services_b)
     if left_out:
         notes.append(f"service(s) in one result only, not compared: {', '.join(left_out)}")
     areas, only_a, only_b, area_notes = _common_areas(_ids(ds_a["area"].values), _ids(ds_b["area"].values))
     notes += area_notes
     step = _step_minutes(ds_a)
-    times, full, time_notes = _common_times(ds_a["time"].values, ds_b["time"].values, step, _step_minutes(ds_b),
-                                            tz)
+    times, full, time_notes = _common_times(ds_a["time"].values, ds_b["time"].values, step, _step_minutes(ds_b), tz)
     notes += time_notes
 
     samples_a, samples_b = _samples(ds_a), _samples(ds_b)
     without = [side for side, samples in (("A", samples_a), ("B", samples_b)) if samples == 0]
     if without:
-        notes.append(f"{' and '.join(without)} {'have' if len(without) == 2 else 'has'} no Monte Carlo samples "
-                     "(central estimates only): mean columns are empty and quantiles are not compared")
+        notes.append(
+            f"{' and '.join(without)} {'have' if len(without) == 2 else 'has'} no Monte Carlo samples "
+            "(central estimates only): mean columns are empty and quantiles are not compared"
+        )
     quantiles = np.empty(0)
     if samples_a and samples_b and full:
         qa, qb = _quantiles(ds_a), _quantiles(ds_b)
         quantiles = np.asarray([q for q in qa if np.isclose(qb, q, rtol=0, atol=1e-12).any()], dtype=np.float64)
         differ = [f"{q:g}" for q in qa if q not in quantiles] + [
-            f"{q:g}" for q in qb if not np.isclose(quantiles, q, rtol=0, atol=1e-12).any()]
+            f"{q:g}" for q in qb if not np.isclose(quantiles, q, rtol=0, atol=1e-12).any()
+        ]
         if differ:
             notes.append(f"quantile(s) in one result only, not compared: {', '.join(differ)}")
 
     seed_a, seed_b = ds_a.attrs.get("seed"), ds_b.attrs.get("seed")
     if samples_a and samples_b and seed_a is not None and seed_b is not None and int(seed_a) != int(seed_b):
-        notes.append(f"A and B were run with different seeds ({seed_a}, {seed_b}): the mean and quantile "
-                     "differences include Monte Carlo noise; run both with the same seed")
+        notes.append(
+            f"A and B were run with different seeds ({seed_a}, {seed_b}): the mean and quantile "
+            "differences include Monte Carlo noise; run both with the same seed"
+        )
     if samples_a and samples_b and samples_a != samples_b:
         notes.append(f"A and B were run with different numbers of samples ({samples_a}, {samples_b})")
     tz_b = timezone_of(ds_b)
@@ -288,10 +312,21 @@ def align(a: Any, b: Any) -> Window:
     differs = np.flatnonzero(~np.isclose(pop_a, pop_b, rtol=0, atol=0.5))
     if len(differs):
         i = int(differs[0])
-        notes.append(f"population differs in {len(differs)} area(s) (e.g. {areas[i]}: {pop_a[i]:,.0f} in A, "
-                     f"{pop_b[i]:,.0f} in B)")
-    return Window(services=services, areas=areas, times=times, quantiles=quantiles, full=full,
-                  step_hours=step / 60.0, areas_only_in_a=only_a, areas_only_in_b=only_b, notes=notes)
+        notes.append(
+            f"population differs in {len(differs)} area(s) (e.g. {areas[i]}: {pop_a[i]:,.0f} in A, "
+            f"{pop_b[i]:,.0f} in B)"
+        )
+    return Window(
+        services=services,
+        areas=areas,
+        times=times,
+        quantiles=quantiles,
+        full=full,
+        step_hours=step / 60.0,
+        areas_only_in_a=only_a,
+        areas_only_in_b=only_b,
+        notes=notes,
+    )
 
 
 def check_scenarios(a: Any, b: Any) -> Window:
@@ -316,16 +351,25 @@ def check_scenarios(a: Any, b: Any) -> Window:
     from impact.schema import SERVICES
 
     tz = a.config.timezone
-    areas, only_a, only_b, notes = _common_areas(list(a.areas["area_id"].astype(str)),
-                                                 list(b.areas["area_id"].astype(str)))
+    areas, only_a, only_b, notes = _common_areas(
+        list(a.areas["area_id"].astype(str)), list(b.areas["area_id"].astype(str))
+    )
 
     def utc(scenario: Any) -> np.ndarray:
         return scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns").values
 
     times, full, time_notes = _common_times(utc(a), utc(b), a.config.step_minutes, b.config.step_minutes, tz)
-    return Window(services=list(SERVICES), areas=areas, times=times, quantiles=np.empty(0), full=full,
-                  step_hours=a.config.step_minutes / 60.0, areas_only_in_a=only_a, areas_only_in_b=only_b,
-                  notes=notes + time_notes)
+    return Window(
+        services=list(SERVICES),
+        areas=areas,
+        times=times,
+        quantiles=np.empty(0),
+        full=full,
+        step_hours=a.config.step_minutes / 60.0,
+        areas_only_in_a=only_a,
+        areas_only_in_b=only_b,
+        notes=notes + time_notes,
+    )
 
 
 # --------------------------------------------------------------------------- computing
@@ -366,10 +410,15 @@ def _side_statistics(ds: xr.Dataset, window: Window) -> dict[str, xr.DataArray]:
     at = {"service": window.services, "area": window.areas}
     dims = ("service", "area")
     central = ds["people_without_central"].sel(at).sel(time=window.times).transpose(*dims, "time")
-    mean = (ds["people_without_mean"].sel(at).sel(time=window.times).transpose(*dims, "time")
-            if "people_without_mean" in ds else xr.full_like(central, np.nan))
-    out = {"people_without_central": central.drop_vars([c for c in central.coords if c not in central.dims]),
-           "people_without_mean": mean.drop_vars([c for c in mean.coords if c not in mean.dims])}
+    mean = (
+        ds["people_without_mean"].sel(at).sel(time=window.times).transpose(*dims, "time")
+        if "people_without_mean" in ds
+        else xr.full_like(central, np.nan)
+    )
+    out = {
+        "people_without_central": central.drop_vars([c for c in central.coords if c not in central.dims]),
+        "people_without_mean": mean.drop_vars([c for c in mean.coords if c not in mean.dims]),
+    }
 
     def stored(name: str, quantile: bool = False) -> xr.DataArray:
         if name not in ds:
@@ -406,14 +455,19 @@ def _name(ds: xr.Dataset, side: str) -> str:
 def _build(ds_a: xr.Dataset, ds_b: xr.Dataset, window: Window, names: tuple[str, str]) -> xr.Dataset:
     stats_a, stats_b = _side_statistics(ds_a, window), _side_statistics(ds_b, window)
     data: dict[str, xr.DataArray] = {}
-    which = {"a": f"A ({names[0]})", "b": f"B ({names[1]})", "difference": "A minus B",
-             "relative_difference": "(A minus B) / B"}
+    which = {
+        "a": f"A ({names[0]})",
+        "b": f"B ({names[1]})",
+        "difference": "A minus B",
+        "relative_difference": "(A minus B) / B",
+    }
     for series in ("people_without_central", "people_without_mean"):
         what = "central estimate" if series.endswith("central") else "Monte Carlo mean"
         data[f"{series}_a"] = _with(stats_a[series], "persons", f"people without service, {what}, {which['a']}")
         data[f"{series}_b"] = _with(stats_b[series], "persons", f"people without service, {what}, {which['b']}")
-        data[f"{series}_difference"] = _with(stats_a[series] - stats_b[series], "persons",
-                                             f"people without service, {what}, A minus B")
+        data[f"{series}_difference"] = _with(
+            stats_a[series] - stats_b[series], "persons", f"people without service, {what}, A minus B"
+        )
     for stat, _hxl, _relative_hxl, unit, description in _STATS:
         for kind in ("central", "mean", None):
             name = f"{stat}_{kind}" if kind else stat
@@ -422,46 +476,63 @@ def _build(ds_a: xr.Dataset, ds_b: xr.Dataset, window: Window, names: tuple[str,
             what = {"central": "central estimate", "mean": "Monte Carlo mean", None: "Monte Carlo quantile"}[kind]
             difference, relative = _sides(stats_a[name], stats_b[name])
             for side, array in zip(SIDES, (stats_a[name], stats_b[name], difference, relative), strict=True):
-                data[f"{name}_{side}"] = _with(array, "1" if side == "relative_difference" else unit,
-                                               f"{description.lower()}, {what}, {which[side]}")
+                data[f"{name}_{side}"] = _with(
+                    array,
+                    "1" if side == "relative_difference" else unit,
+                    f"{description.lower()}, {what}, {which[side]}",
+                )
     for side, stats in (("a", stats_a), ("b", stats_b)):
         data[f"peak_time_central_{side}"] = stats["peak_time_central"]
-        data[f"peak_time_central_{side}"].attrs = {"long_name": f"first time of the central peak, {which[side]} "
-                                                                "(UTC)"}
+        data[f"peak_time_central_{side}"].attrs = {"long_name": f"first time of the central peak, {which[side]} (UTC)"}
     shift = (stats_a["peak_time_central"] - stats_b["peak_time_central"]) / np.timedelta64(1, "h")
-    data["peak_time_shift_hours"] = _with(shift, "hours", "time of the central peak, A minus B (positive: A peaks "
-                                                          "later; NaN where either has no outage)")
+    data["peak_time_shift_hours"] = _with(
+        shift, "hours", "time of the central peak, A minus B (positive: A peaks later; NaN where either has no outage)"
+    )
     for side, ds in (("a", ds_a), ("b", ds_b)):
         population = ds["population"].sel(area=window.areas).copy()
         population.attrs = {"units": "persons", "long_name": f"population, {which[side]}"}
         data[f"population_{side}"] = population
     for array in data.values():
         array.encoding = {}
-    coords = {"service": window.services, "area": window.areas, "time": window.times,
-              "quantile": np.asarray(window.quantiles, dtype=np.float64)}
+    coords = {
+        "service": window.services,
+        "area": window.areas,
+        "time": window.times,
+        "quantile": np.asarray(window.quantiles, dtype=np.float64),
+    }
     for name in ("name", "admin_level", "parent_id"):
         if name in ds_a.coords and ds_a[name].dims == ("area",):
             coords[name] = ("area", ds_a[name].sel(area=window.areas).values)
-    dataset = xr.Dataset({k: v.drop_vars([c for c in v.coords if c not in v.dims]) for k, v in data.items()},
-                         coords=coords)
+    dataset = xr.Dataset(
+        {k: v.drop_vars([c for c in v.coords if c not in v.dims]) for k, v in data.items()}, coords=coords
+    )
     dataset["time"].attrs.update(standard_name="time", long_name="time (UTC)")
     tz = timezone_of(ds_a)
     first, last = iso_local(window.times[[0, -1]], tz)
     dataset.attrs.update(
         title=f"Comparison: {names[0]} (A) against {names[1]} (B)",
         sign_convention=SIGN_CONVENTION,
-        name_a=names[0], name_b=names[1],
-        scenario_id_a=str(ds_a.attrs.get("scenario_id", "")), scenario_id_b=str(ds_b.attrs.get("scenario_id", "")),
+        name_a=names[0],
+        name_b=names[1],
+        scenario_id_a=str(ds_a.attrs.get("scenario_id", "")),
+        scenario_id_b=str(ds_b.attrs.get("scenario_id", "")),
         scenario_title_a=str(ds_a.attrs.get("scenario_title", "")),
         scenario_title_b=str(ds_b.attrs.get("scenario_title", "")),
-        samples_a=_samples(ds_a), samples_b=_samples(ds_b),
-        seed_a=int(ds_a.attrs.get("seed", -1)), seed_b=int(ds_b.attrs.get("seed", -1)),
-        timezone=tz, window_start=first, window_end=last, step_minutes=window.step_hours * 60,
+        samples_a=_samples(ds_a),
+        samples_b=_samples(ds_b),
+        seed_a=int(ds_a.attrs.get("seed", -1)),
+        seed_b=int(ds_b.attrs.get("seed", -1)),
+        timezone=tz,
+        window_start=first,
+        window_end=last,
+        step_minutes=window.step_hours * 60,
         full_window=int(window.full),
-        areas_only_in_a=", ".join(window.areas_only_in_a), areas_only_in_b=", ".join(window.areas_only_in_b),
-        notes="\n".join(window.notes), model_version=__version__,
+        areas_only_in_a=", ".join(window.areas_only_in_a),
+        areas_only_in_b=", ".join(window.areas_only_in_b),
+        notes="\n".join(window.notes),
+        model_version=__version__,
         units="people counts in persons; person-hours in person hours; relative differences as fractions [1]; "
-              "time in UTC (local time zone in 'timezone')",
+        "time in UTC (local time zone in 'timezone')",
     )
     return dataset
 
@@ -483,8 +554,12 @@ def comparison_columns(dataset: xr.Dataset) -> list[Column]:
     """
     tz = timezone_of(dataset)
     a, b = dataset.attrs.get("name_a", "A"), dataset.attrs.get("name_b", "B")
-    side_text = {"a": f"A ({a})", "b": f"B ({b})", "difference": "A minus B",
-                 "relative_difference": "(A minus B) / B, a fraction; empty where B is 0 and A is not"}
+    side_text = {
+        "a": f"A ({a})",
+        "b": f"B ({b})",
+        "difference": "A minus B",
+        "relative_difference": "(A minus B) / B, a fraction; empty where B is 0 and A is not",
+    }
     columns = [
         Column("area_id", "#x_area+code", "", "Area identifier (OCHA COD P-code where one exists)."),
         Column("area_name", "#x_area+name", "", "Area name."),
@@ -497,21 +572,41 @@ def comparison_columns(dataset: xr.Dataset) -> list[Column]:
     labels = [quantile_label(q) for q in dataset["quantile"].values]
     for stat, hxl, relative_hxl, unit, description in _STATS:
         kinds = [("central", "+central", "central estimate"), ("mean", "+mean", "Monte Carlo mean")]
-        kinds += [(label, f"+{label}", f"Monte Carlo quantile {q:g} (each side's quantile)")
-                  for label, q in zip(labels, dataset["quantile"].values, strict=True)]
+        kinds += [
+            (label, f"+{label}", f"Monte Carlo quantile {q:g} (each side's quantile)")
+            for label, q in zip(labels, dataset["quantile"].values, strict=True)
+        ]
         for kind, kind_hxl, kind_text in kinds:
             for side in SIDES:
                 relative = side == "relative_difference"
                 base = relative_hxl if relative else hxl
-                columns.append(Column(f"{stat}_{kind}_{side}", base + kind_hxl + _SIDE_HXL[side],
-                                      "1" if relative else unit, f"{description}, {kind_text}, {side_text[side]}."))
+                columns.append(
+                    Column(
+                        f"{stat}_{kind}_{side}",
+                        base + kind_hxl + _SIDE_HXL[side],
+                        "1" if relative else unit,
+                        f"{description}, {kind_text}, {side_text[side]}.",
+                    )
+                )
     columns += [
-        Column("peak_time_local_central_a", "#date+peak+central+scenario", "",
-               f"Time of the central peak in A, local time ({tz}); empty if no outage."),
-        Column("peak_time_local_central_b", "#date+peak+central+baseline", "",
-               f"Time of the central peak in B, local time ({tz}); empty if no outage."),
-        Column("peak_time_shift_hours", "#indicator+num+peak_shift_hours+central", "hours",
-               "Time of the central peak, A minus B (positive: A peaks later); empty if either has no outage."),
+        Column(
+            "peak_time_local_central_a",
+            "#date+peak+central+scenario",
+            "",
+            f"Time of the central peak in A, local time ({tz}); empty if no outage.",
+        ),
+        Column(
+            "peak_time_local_central_b",
+            "#date+peak+central+baseline",
+            "",
+            f"Time of the central peak in B, local time ({tz}); empty if no outage.",
+        ),
+        Column(
+            "peak_time_shift_hours",
+            "#indicator+num+peak_shift_hours+central",
+            "hours",
+            "Time of the central peak, A minus B (positive: A peaks later); empty if either has no outage.",
+        ),
     ]
     return columns
 
@@ -540,8 +635,9 @@ def _table(dataset: xr.Dataset) -> pd.DataFrame:
     for stat, *_ in _STATS:
         for side in SIDES:
             for kind in ("central", "mean"):
-                data[f"{stat}_{kind}_{side}"] = dataset[f"{stat}_{kind}_{side}"].transpose(
-                    "service", "area").values.reshape(-1)
+                data[f"{stat}_{kind}_{side}"] = (
+                    dataset[f"{stat}_{kind}_{side}"].transpose("service", "area").values.reshape(-1)
+                )
             if labels:
                 values = dataset[f"{stat}_{side}"].transpose("service", "area", "quantile").values
                 for j, label in enumerate(labels):
@@ -549,7 +645,8 @@ def _table(dataset: xr.Dataset) -> pd.DataFrame:
     tz = timezone_of(dataset)
     for side in ("a", "b"):
         data[f"peak_time_local_central_{side}"] = iso_local(
-            dataset[f"peak_time_central_{side}"].transpose("service", "area").values.reshape(-1), tz)
+            dataset[f"peak_time_central_{side}"].transpose("service", "area").values.reshape(-1), tz
+        )
     data["peak_time_shift_hours"] = dataset["peak_time_shift_hours"].transpose("service", "area").values.reshape(-1)
     columns = comparison_columns(dataset)
     return pd.DataFrame({c.name: data[c.name] for c in columns})
@@ -560,8 +657,9 @@ def _time_series_table(dataset: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]
     services, areas = _ids(dataset["service"].values), _ids(dataset["area"].values)
     n_s, n_a, n_t = len(services), len(areas), dataset.sizes["time"]
     area_index = np.tile(np.repeat(np.arange(n_a), n_t), n_s)
-    names = (np.asarray(dataset["name"].values, dtype=object) if "name" in dataset.coords
-             else np.full(n_a, "", dtype=object))
+    names = (
+        np.asarray(dataset["name"].values, dtype=object) if "name" in dataset.coords else np.full(n_a, "", dtype=object)
+    )
     tz = timezone_of(dataset)
     data: dict[str, Any] = {
         "area_id": np.asarray(areas, dtype=object)[area_index],
@@ -577,12 +675,21 @@ def _time_series_table(dataset: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]
     ]
     for series, text in (("people_without_central", "central estimate"), ("people_without_mean", "Monte Carlo mean")):
         kind = series.rsplit("_", 1)[1]
-        for side, hxl, side_text in (("a", "+scenario", "A"), ("b", "+baseline", "B"),
-                                     ("difference", "+difference", "A minus B")):
+        for side, hxl, side_text in (
+            ("a", "+scenario", "A"),
+            ("b", "+baseline", "B"),
+            ("difference", "+difference", "A minus B"),
+        ):
             name = f"{series}_{side}"
             data[name] = dataset[name].transpose("service", "area", "time").values.reshape(-1)
-            columns.append(Column(name, f"#affected+ind+{kind}{hxl}", "persons",
-                                  f"People without the service at this time, {text}, {side_text}."))
+            columns.append(
+                Column(
+                    name,
+                    f"#affected+ind+{kind}{hxl}",
+                    "persons",
+                    f"People without the service at this time, {text}, {side_text}.",
+                )
+            )
     return pd.DataFrame({c.name: data[c.name] for c in columns}), columns
 
 
@@ -624,16 +731,21 @@ class Comparison:
 
     def __repr__(self) -> str:
         ds = self.dataset
-        return (f"<Comparison {self.names[0]} (A) - {self.names[1]} (B): areas={ds.sizes['area']} "
-                f"steps={ds.sizes['time']} quantiles={ds.sizes['quantile']} notes={len(self.notes)}>")
+        return (
+            f"<Comparison {self.names[0]} (A) - {self.names[1]} (B): areas={ds.sizes['area']} "
+            f"steps={ds.sizes['time']} quantiles={ds.sizes['quantile']} notes={len(self.notes)}>"
+        )
 
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
         area = top_area(self.dataset)
         name_a, name_b = (html.escape(name) for name in self.names)
-        return (f"<p><b>{name_a}</b> (A) against <b>{name_b}</b> (B), area {html.escape(area)}; "
-                f"{SIGN_CONVENTION}.</p>" + self.summary().to_html(float_format=lambda v: f"{v:,.4g}")
-                + (f"<ul>{notes}</ul>" if notes else ""))
+        return (
+            f"<p><b>{name_a}</b> (A) against <b>{name_b}</b> (B), area {html.escape(area)}; "
+            f"{SIGN_CONVENTION}.</p>"
+            + self.summary().to_html(float_format=lambda v: f"{v:,.4g}")
+            + (f"<ul>{notes}</ul>" if notes else "")
+        )
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -696,8 +808,13 @@ class Comparison:
 
     def _area_message(self, area: str) -> str:
         areas = _ids(self.dataset["area"].values)
-        where = ("it is only in A; " if area in self.areas_only_in_a
-                 else "it is only in B; " if area in self.areas_only_in_b else "")
+        where = (
+            "it is only in A; "
+            if area in self.areas_only_in_a
+            else "it is only in B; "
+            if area in self.areas_only_in_b
+            else ""
+        )
         return f"{area!r} is not an area of both results; {where}choose one of {_listing(areas, 20)}"
 
     def timeseries(self, statistic: str = "central") -> xr.DataArray:
@@ -749,8 +866,9 @@ class Comparison:
         if suffix == ".xlsx":
             data = self._workbook()
             return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-        raise ValueError(f"{str(path)!r}: {suffix or 'no suffix'} is not a valid output type; choose one of "
-                         f"{', '.join(SUFFIXES)}")
+        raise ValueError(
+            f"{str(path)!r}: {suffix or 'no suffix'} is not a valid output type; choose one of {', '.join(SUFFIXES)}"
+        )
 
     def _workbook(self) -> bytes:
         from openpyxl import Workbook
@@ -766,8 +884,15 @@ class Comparison:
         if n_series + 2 <= _EXCEL_MAX_ROWS:
             tables.append(("time_series", *_time_series_table(ds)))
         else:
-            extra.append(["note", "time_series", f"left out: {n_series:,} rows exceed Excel's limit; use "
-                                                 "Comparison.dataset in Python", "", ""])
+            extra.append(
+                [
+                    "note",
+                    "time_series",
+                    f"left out: {n_series:,} rows exceed Excel's limit; use Comparison.dataset in Python",
+                    "",
+                    "",
+                ]
+            )
         workbook = Workbook()
         workbook.remove(workbook.active)
         for title, frame, columns in tables:
@@ -786,10 +911,28 @@ class Comparison:
         meta.append(["section", "key", "value", "unit", "description"])
         for cell in meta[1]:
             cell.font = bold
-        for key in ("title", "sign_convention", "name_a", "name_b", "scenario_id_a", "scenario_id_b",
-                    "scenario_title_a", "scenario_title_b", "samples_a", "samples_b", "seed_a", "seed_b",
-                    "timezone", "window_start", "window_end", "step_minutes", "areas_only_in_a", "areas_only_in_b",
-                    "model_version", "units"):
+        for key in (
+            "title",
+            "sign_convention",
+            "name_a",
+            "name_b",
+            "scenario_id_a",
+            "scenario_id_b",
+            "scenario_title_a",
+            "scenario_title_b",
+            "samples_a",
+            "samples_b",
+            "seed_a",
+            "seed_b",
+            "timezone",
+            "window_start",
+            "window_end",
+            "step_minutes",
+            "areas_only_in_a",
+            "areas_only_in_b",
+            "model_version",
+            "units",
+        ):
             meta.append(["parameter", key, _cell(ds.attrs.get(key, "")), "", ""])
         for number, note in enumerate(self.notes, start=1):
             meta.append(["note", number, note, "", ""])

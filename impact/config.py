@@ -62,8 +62,9 @@ class NeedsSettings:
         value = self.heating_below_celsius
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise ValueError(f"heating_below_celsius must be a number, not {value!r}")
-        reason = check_kinds(list(self.critical_kinds) if isinstance(self.critical_kinds, list | tuple)
-                             else self.critical_kinds)
+        reason = check_kinds(
+            list(self.critical_kinds) if isinstance(self.critical_kinds, list | tuple) else self.critical_kinds
+        )
         if reason:
             raise ValueError(f"critical_kinds {reason}")
         object.__setattr__(self, "critical_kinds", tuple(self.critical_kinds))
@@ -272,8 +273,10 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         if owner and not isinstance(value, dict):
             message = f"key outside any section; move it below the [{owner}] header"
         else:
-            message = (f"unknown {'section' if isinstance(value, dict) else 'top-level key'}"
-                       f"{did_you_mean(name, SECTIONS)}; valid sections: {', '.join(SECTIONS)}")
+            message = (
+                f"unknown {'section' if isinstance(value, dict) else 'top-level key'}"
+                f"{did_you_mean(name, SECTIONS)}; valid sections: {', '.join(SECTIONS)}"
+            )
         problems.append(Problem(FILE, _line_of(text, "", str(name)), str(name), message))
     for section in SECTIONS:
         table = document.get(section, {})
@@ -302,13 +305,18 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             problem(section, key, f"{value!r} must be a whole number >= 0")
         elif (section, key) == ("run", "seed") and value > MAX_SEED:
-            problem(section, key, f"{value} is too large; the seed must be a whole number from 0 to 2**63 - 1 "
-                                  f"({MAX_SEED:,})")
-        elif kind == "float" and (isinstance(value, bool) or not isinstance(value, int | float)
-                                  or not math.isfinite(value) or value <= 0):
+            problem(
+                section,
+                key,
+                f"{value} is too large; the seed must be a whole number from 0 to 2**63 - 1 ({MAX_SEED:,})",
+            )
+        elif kind == "float" and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
+        ):
             problem(section, key, f"{value!r} must be a number > 0")
-        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)
-                                   or not math.isfinite(value)):
+        elif kind == "number" and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+        ):
             problem(section, key, f"{value!r} must be a number")
         elif kind == "kinds":
             reason = check_kinds(value)
@@ -321,8 +329,13 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             try:
                 values[key] = parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value))
             except ValueError as error:
-                problem(section, key, f"{error}" if "offset" in str(error)
-                        else f"{str(value)!r} is not an ISO 8601 time with a UTC offset")
+                problem(
+                    section,
+                    key,
+                    f"{error}"
+                    if "offset" in str(error)
+                    else f"{str(value)!r} is not an ISO 8601 time with a UTC offset",
+                )
             continue
         elif kind == "list":
             reason = check_quantiles(value)
@@ -347,19 +360,32 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
     if isinstance(horizon, int | float) and isinstance(step, int | float) and step > 0:
         steps = horizon * 60 / step
         if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
-            problem("scenario", "horizon_hours",
-                    f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps")
+            problem(
+                "scenario",
+                "horizon_hours",
+                f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps",
+            )
         elif round(steps) > MAX_STEPS:
-            problem("scenario", "horizon_hours",
-                    f"horizon of {horizon:g} h is {round(steps):,} steps of {step:g} minutes; at most {MAX_STEPS:,} "
-                    "are supported (lengthen the step or shorten the horizon)")
+            problem(
+                "scenario",
+                "horizon_hours",
+                f"horizon of {horizon:g} h is {round(steps):,} steps of {step:g} minutes; at most {MAX_STEPS:,} "
+                "are supported (lengthen the step or shorten the horizon)",
+            )
     if problems:
         return None, problems
     config = ScenarioConfig(
-        id=values["id"], title=values["title"], timezone=values["timezone"], start=values["start"],
-        horizon_hours=float(values["horizon_hours"]), step_minutes=float(values["step_minutes"]),
-        persons_per_household=float(values["persons_per_household"]), samples=int(values["samples"]),
-        seed=int(values["seed"]), quantiles=tuple(values["quantiles"]), description=values["description"],
+        id=values["id"],
+        title=values["title"],
+        timezone=values["timezone"],
+        start=values["start"],
+        horizon_hours=float(values["horizon_hours"]),
+        step_minutes=float(values["step_minutes"]),
+        persons_per_household=float(values["persons_per_household"]),
+        samples=int(values["samples"]),
+        seed=int(values["seed"]),
+        quantiles=tuple(values["quantiles"]),
+        description=values["description"],
         needs=NeedsSettings(
             water_litres_per_person_day=float(values["water_litres_per_person_day"]),
             truck_capacity_litres=float(values["truck_capacity_litres"]),

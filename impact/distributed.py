@@ -65,8 +65,9 @@ def dask_mapper(client) -> Mapper:
 
 
 @contextmanager
-def cluster_mapper(workers: int | None = None, scheduler: str | None = None,
-                   threads_per_worker: int = 1) -> Iterator[tuple[Mapper, int]]:
+def cluster_mapper(
+    workers: int | None = None, scheduler: str | None = None, threads_per_worker: int = 1
+) -> Iterator[tuple[Mapper, int]]:
     """Connect to a dask.distributed cluster, or start a local one, for the engine.
 
     Parameters
@@ -100,8 +101,13 @@ def cluster_mapper(workers: int | None = None, scheduler: str | None = None,
     cluster = None
     try:
         if workers is not None:
-            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
-                                               processes=True, host="127.0.0.1", dashboard_address=":0")
+            cluster = distributed.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=threads_per_worker,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=":0",
+            )
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(scheduler, timeout="20s")

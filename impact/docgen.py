@@ -18,8 +18,13 @@ TARGET = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
 def _type(column: Column) -> str:
     if column.dtype == "choice":
         return "one of " + ", ".join(f"`{c}`" for c in column.choices)
-    names = {"id": "id (text)", "text": "text", "int": "whole number", "float": "number",
-             "time": "ISO 8601 time with UTC offset"}
+    names = {
+        "id": "id (text)",
+        "text": "text",
+        "int": "whole number",
+        "float": "number",
+        "time": "ISO 8601 time with UTC offset",
+    }
     text = names[column.dtype]
     bounds = []
     if column.minimum is not None:
@@ -44,7 +49,7 @@ def render() -> str:
         "`scenario.toml`. Columns not listed here are kept but ignored, except a header that",
         "looks like a misspelt or capitalised declared column (`buffer_hour`, `Asset_ID`), which",
         "is reported with the name meant. Empty cells mean",
-        "\"not given\". Every problem is reported at once as `file:line: column: message`,",
+        '"not given". Every problem is reported at once as `file:line: column: message`,',
         "where line 1 is the header row and line 0 the file as a whole.",
         "",
         "Ids (every column of type *id*: `area_id`, `parent_id`, `asset_id`, `depends_on`, `group`,",
@@ -124,8 +129,10 @@ def render() -> str:
     ]
     for row in default_curves().itertuples(index=False):
         dispersion = "" if row.dispersion != row.dispersion else f"{row.dispersion:g}"
-        lines.append(f"| `{row.restoration_class}` | {row.damage_state} | {row.distribution} | "
-                     f"{row.median_days:g} | {dispersion} | {_cell(row.source)} |")
+        lines.append(
+            f"| `{row.restoration_class}` | {row.damage_state} | {row.distribution} | "
+            f"{row.median_days:g} | {dispersion} | {_cell(row.source)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -111,10 +111,15 @@ class Model:
     def sample_durations(self, samples: int, seed: int) -> np.ndarray:
         """Seeded Monte Carlo draws of every strike's repair time, then of each report's
         conditioned repair time (see :class:`Report`), shape (samples, S + R) [hours]."""
-        drawn = sample_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion,
-                             samples, seed, keys=self.strike_ids)
-        columns = [self._conditioned(report, conditional_draws(samples, seed, report.key))
-                   for report in self.reports]
+        drawn = sample_hours(
+            self.strike_distribution,
+            self.strike_median_days,
+            self.strike_dispersion,
+            samples,
+            seed,
+            keys=self.strike_ids,
+        )
+        columns = [self._conditioned(report, conditional_draws(samples, seed, report.key)) for report in self.reports]
         return np.column_stack([drawn, *columns]) if columns else drawn
 
     def _conditioned(self, report: Report, probabilities: np.ndarray) -> np.ndarray:
@@ -122,9 +127,14 @@ class Model:
         if not report.down:
             return np.zeros(len(probabilities))
         i = report.strike
-        return conditional_hours(int(self.strike_distribution[i]), float(self.strike_median_days[i]),
-                                 float(self.strike_dispersion[i]), report.hours - float(self.strike_hours[i]),
-                                 self.step_hours, probabilities)
+        return conditional_hours(
+            int(self.strike_distribution[i]),
+            float(self.strike_median_days[i]),
+            float(self.strike_dispersion[i]),
+            report.hours - float(self.strike_hours[i]),
+            self.step_hours,
+            probabilities,
+        )
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,7 @@ def link_weight(population: int, share_before: float, share_after: float) -> int
     share_before, share_after : float
         Running total of shares before and after this link [1].
     """
+
     def rounded(share: float) -> int:
         return min(int(np.rint(population * share)), population)
 
@@ -196,8 +207,13 @@ def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -
     return order
 
 
-def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asset: np.ndarray,
-                    strike_hours: np.ndarray, strike_ids: list[str]) -> tuple[list[Report], list[str]]:
+def compile_reports(
+    scenario: Scenario,
+    asset_index: dict[str, int],
+    strike_asset: np.ndarray,
+    strike_hours: np.ndarray,
+    strike_ids: list[str],
+) -> tuple[list[Report], list[str]]:
     """The status updates that condition the forecast, in time order, and those that cannot.
 
     A down report conditions the asset's latest strike at or before it. It is not used when
@@ -239,15 +255,15 @@ def compile_reports(scenario: Scenario, asset_index: dict[str, int], strike_asse
         ids = np.array([strike_ids[i] for i in earlier])
         strike = int(earlier[np.lexsort((ids, strike_hours[earlier]))[-1]])
         if last_up.get(asset, -np.inf) >= strike_hours[strike]:
-            notes.append(f"{where}: {asset_id} reported down after an up report with no strike in between; "
-                         "not used")
+            notes.append(f"{where}: {asset_id} reported down after an up report with no strike in between; not used")
             continue
         reports.append(Report(asset, hours, True, strike, f"{strike_ids[strike]}|{key}"))
     return reports, notes
 
 
-def schedule_intervals(start: pd.Timestamp, end: pd.Timestamp, hours_off: float, queues: int,
-                       origin: pd.Timestamp, timezone: str) -> list[list[tuple[float, float]]]:
+def schedule_intervals(
+    start: pd.Timestamp, end: pd.Timestamp, hours_off: float, queues: int, origin: pd.Timestamp, timezone: str
+) -> list[list[tuple[float, float]]]:
     """Each queue's cuts of one schedule row [hours since ``origin``].
 
     Queue q (0-based) is off each local day from ``q x 24 / queues`` hours after local
@@ -269,14 +285,21 @@ def schedule_intervals(start: pd.Timestamp, end: pd.Timestamp, hours_off: float,
             cut_end = cut_start + pd.Timedelta(hours=hours_off)
             begin, finish = max(cut_start, start), min(cut_end, end)
             if begin < finish:
-                per_queue[queue].append(((begin - origin).total_seconds() / 3600.0,
-                                         (finish - origin).total_seconds() / 3600.0))
+                per_queue[queue].append(
+                    ((begin - origin).total_seconds() / 3600.0, (finish - origin).total_seconds() / 3600.0)
+                )
     return per_queue
 
 
-def add_blackouts(scenario: Scenario, asset_ids: list[str], groups: list[list[list[tuple[int, float]]]],
-                  fixed_outages: list[list[tuple[float, float]]], power_links: list[list[tuple[int, int]]],
-                  area_leaves: list[list[int]], area_index: dict[str, int]) -> None:
+def add_blackouts(
+    scenario: Scenario,
+    asset_ids: list[str],
+    groups: list[list[list[tuple[int, float]]]],
+    fixed_outages: list[list[tuple[float, float]]],
+    power_links: list[list[tuple[int, int]]],
+    area_leaves: list[list[int]],
+    area_index: dict[str, int],
+) -> None:
     """Add the rolling power cuts of ``blackouts.csv`` to the model's assets and power links (in place).
 
     For each schedule row and queue a helper asset is down during the queue's cuts
@@ -290,15 +313,24 @@ def add_blackouts(scenario: Scenario, asset_ids: list[str], groups: list[list[li
     through: dict[tuple[int, int, int], int] = {}
     # Schedules in a fixed order (start, end, area...), not the row order: nested schedules split
     # links that earlier ones split, and the rounding must not depend on how the rows are listed.
-    table = scenario.blackouts.sort_values(["start", "end", "area_id", "hours_off_per_day", "queues", "__line__"],
-                                           kind="stable")
-    rows = zip(table["area_id"], table["start"], table["end"], table["hours_off_per_day"], table["queues"],
-               table["__line__"], strict=True)
+    table = scenario.blackouts.sort_values(
+        ["start", "end", "area_id", "hours_off_per_day", "queues", "__line__"], kind="stable"
+    )
+    rows = zip(
+        table["area_id"],
+        table["start"],
+        table["end"],
+        table["hours_off_per_day"],
+        table["queues"],
+        table["__line__"],
+        strict=True,
+    )
     for area_id, start, end, hours_off, queues, line in rows:
         count = 6 if pd.isna(queues) else int(queues)
         queue_assets = []
-        for queue, intervals in enumerate(schedule_intervals(start, end, float(hours_off), count, config.start,
-                                                             config.timezone)):
+        for queue, intervals in enumerate(
+            schedule_intervals(start, end, float(hours_off), count, config.start, config.timezone)
+        ):
             asset_ids.append(f"~blackouts.csv:{line}:queue{queue + 1}")
             groups.append([])
             fixed_outages.append(intervals)
@@ -347,10 +379,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
 
     classes = asset_classes(scenario.assets)
-    curves = {
-        (row.restoration_class, row.damage_state): row
-        for row in scenario.restoration.itertuples(index=False)
-    }
+    curves = {(row.restoration_class, row.damage_state): row for row in scenario.restoration.itertuples(index=False)}
     strikes = scenario.strikes
     distribution, median, dispersion = [], [], []
     for asset_id, state in zip(strikes["asset_id"], strikes["damage_state"], strict=True):
@@ -364,7 +393,8 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
         median.append(float(curve.median_days))
         dispersion.append(0.0 if pd.isna(curve.dispersion) else float(curve.dispersion))
     strike_hours = np.array(
-        [(moment - config.start).total_seconds() / 3600.0 for moment in strikes["time"]], dtype=np.float64)
+        [(moment - config.start).total_seconds() / 3600.0 for moment in strikes["time"]], dtype=np.float64
+    )
 
     strike_ids = [str(i) for i in strikes["strike_id"]]
     strike_asset = np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64)
@@ -401,17 +431,37 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
     real_assets = len(asset_ids)
     fixed_outages: list[list[tuple[float, float]]] = [[] for _ in asset_ids]
     if blackouts and len(scenario.blackouts):
-        add_blackouts(scenario, asset_ids, group_lists, fixed_outages, links[service_index["power"]],
-                      [model_leaves for model_leaves in leaves], area_index)
+        add_blackouts(
+            scenario,
+            asset_ids,
+            group_lists,
+            fixed_outages,
+            links[service_index["power"]],
+            [model_leaves for model_leaves in leaves],
+            area_index,
+        )
 
     return Model(
-        time_hours=time_hours, step_hours=config.step_hours, asset_ids=asset_ids,
-        topo_order=topological_order(len(asset_ids), group_lists), groups=group_lists,
-        strike_ids=strike_ids, strike_asset=strike_asset,
-        strike_hours=strike_hours, strike_distribution=np.array(distribution, dtype=np.int64),
-        strike_median_days=np.array(median, dtype=np.float64), strike_dispersion=np.array(dispersion),
-        area_ids=area_ids, area_parent=parent, area_is_leaf=is_leaf,
+        time_hours=time_hours,
+        step_hours=config.step_hours,
+        asset_ids=asset_ids,
+        topo_order=topological_order(len(asset_ids), group_lists),
+        groups=group_lists,
+        strike_ids=strike_ids,
+        strike_asset=strike_asset,
+        strike_hours=strike_hours,
+        strike_distribution=np.array(distribution, dtype=np.int64),
+        strike_median_days=np.array(median, dtype=np.float64),
+        strike_dispersion=np.array(dispersion),
+        area_ids=area_ids,
+        area_parent=parent,
+        area_is_leaf=is_leaf,
         area_leaves=[np.array(sorted(group), dtype=np.int64) for group in leaves],
-        population=population, services=SERVICES, links=links,
-        reports=reports, report_notes=report_notes, real_assets=real_assets, fixed_outages=fixed_outages,
+        population=population,
+        services=SERVICES,
+        links=links,
+        reports=reports,
+        report_notes=report_notes,
+        real_assets=real_assets,
+        fixed_outages=fixed_outages,
     )

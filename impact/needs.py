@@ -183,7 +183,7 @@ def heating_places_series(series: np.ndarray, window_steps: int, cold: np.ndarra
     while 2 * width <= window:
         minima = np.minimum(minima[..., :-width], minima[..., width:])
         width *= 2
-    places = np.minimum(minima[..., :steps], minima[..., window - width: window - width + steps])
+    places = np.minimum(minima[..., :steps], minima[..., window - width : window - width + steps])
     if cold is not None:
         places = np.where(cold, series, places)
     return places
@@ -212,7 +212,7 @@ class _Tree:
     @classmethod
     def of(cls, ds: xr.Dataset) -> _Tree:
         ids = [str(a) for a in ds["area"].values]
-        parents = ([str(p) for p in ds["parent_id"].values] if "parent_id" in ds.coords else [""] * len(ids))
+        parents = [str(p) for p in ds["parent_id"].values] if "parent_id" in ds.coords else [""] * len(ids)
         parent_of = dict(zip(ids, parents, strict=True))
         for area, (_name, _level, parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
             parent_of.setdefault(str(area), str(parent))
@@ -302,18 +302,23 @@ def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
     groups: dict[str, dict[str, list[str]]] = {}
     deps = scenario.dependencies
     if deps is not None and len(deps):
-        for asset, supplier, group, line in zip(deps["asset_id"], deps["depends_on"], deps["group"], deps[LINE],
-                                                strict=True):
+        for asset, supplier, group, line in zip(
+            deps["asset_id"], deps["depends_on"], deps["group"], deps[LINE], strict=True
+        ):
             if kind_of.get(supplier) not in POWER_KINDS:
                 continue
             key = group if group else f"line {line}"
             groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
     sites = assets[assets["kind"].isin(list(kinds))]
-    return pd.DataFrame({
-        "asset_id": list(sites["asset_id"]), "name": list(sites["name"]), "kind": list(sites["kind"]),
-        "area_id": list(sites["area_id"]),
-        "power_groups": [list(groups.get(site, {}).values()) for site in sites["asset_id"]],
-    })
+    return pd.DataFrame(
+        {
+            "asset_id": list(sites["asset_id"]),
+            "name": list(sites["name"]),
+            "kind": list(sites["kind"]),
+            "area_id": list(sites["area_id"]),
+            "power_groups": [list(groups.get(site, {}).values()) for site in sites["asset_id"]],
+        }
+    )
 
 
 def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
@@ -338,8 +343,10 @@ def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
         for members in groups:
             missing = [m for m in members if m not in index]
             if missing:
-                raise ValueError(f"asset {missing[0]!r} of the scenario is not in the result; pass the scenario "
-                                 "the result was run from")
+                raise ValueError(
+                    f"asset {missing[0]!r} of the scenario is not in the result; pass the scenario "
+                    "the result was run from"
+                )
             lost[s] |= np.logical_and.reduce([down[index[m]] for m in members])
     return lost
 
@@ -355,8 +362,9 @@ def _trips(litres: np.ndarray, capacity: float) -> np.ndarray:
 
 
 def _sources() -> str:
-    return "\n".join(f"needs.{key}: {doc}" for (section, key), (*_rest, doc) in SCENARIO_KEYS.items()
-                     if section == "needs")
+    return "\n".join(
+        f"needs.{key}: {doc}" for (section, key), (*_rest, doc) in SCENARIO_KEYS.items() if section == "needs"
+    )
 
 
 def needs(
@@ -402,13 +410,16 @@ def needs(
     check_dataset(ds)
     scenario = scenario if scenario is not None else getattr(result, "scenario", None)
     if scenario is None:
-        raise TypeError("needs() takes a result of impact.run, or a result dataset with scenario=...: the "
-                        "[needs] settings, temperature.csv and dependencies come from the scenario")
+        raise TypeError(
+            "needs() takes a result of impact.run, or a result dataset with scenario=...: the "
+            "[needs] settings, temperature.csv and dependencies come from the scenario"
+        )
     scenario = load_scenario(scenario)
     run_id = ds.attrs.get("scenario_id")
     if run_id is not None and str(run_id) != scenario.id:
-        raise ValueError(f"the result is of scenario {run_id!r}, not {scenario.id!r}; pass the scenario it was "
-                         "run from")
+        raise ValueError(
+            f"the result is of scenario {run_id!r}, not {scenario.id!r}; pass the scenario it was run from"
+        )
     settings = settings if settings is not None else scenario.config.needs
     if ds.sizes["time"] > 1 and not ds.indexes["time"].is_monotonic_increasing:
         ds = ds.sortby("time")
@@ -423,8 +434,12 @@ def needs(
         unit, what = NEEDS[name]
         data[f"{name}_central"] = _with(central, ("area", "day"), unit, f"{what}, central estimate")
         data[f"{name}_mean"] = _with(mean, ("area", "day"), unit, f"{what}, from the Monte Carlo mean series")
-        data[name] = _with(np.moveaxis(quantiles, 1, 2), ("area", "day", "quantile"), unit,
-                           f"{what}, from each quantile's per-step series")
+        data[name] = _with(
+            np.moveaxis(quantiles, 1, 2),
+            ("area", "day", "quantile"),
+            unit,
+            f"{what}, from each quantile's per-step series",
+        )
 
     nan2, nan3 = np.full((n_a, n_d), np.nan), np.full((n_a, n_q, n_d), np.nan)
     water = _series(ds, "water")
@@ -445,10 +460,12 @@ def needs(
         window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
         cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
         central, mean, quantiles = heat
-        add("heating_places",
+        add(
+            "heating_places",
             days.max(tree.sum_leaves(heating_places_series(central, window, cold))),
             days.max(tree.sum_leaves(heating_places_series(mean, window, cold))),
-            days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])))
+            days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])),
+        )
 
     sites = critical_sites(scenario, settings.critical_kinds)
     site_hours = days.sum(power_lost(ds, sites).astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
@@ -463,12 +480,17 @@ def needs(
                 generator[area_index[node]] += site_hours[s]
             node = parent_of.get(node, "")
     data["generator_hours_central"] = _with(
-        generator, ("area", "day"), "hours",
-        "hours critical sites in the area are without grid power, summed over the sites, central estimate")
+        generator,
+        ("area", "day"),
+        "hours",
+        "hours critical sites in the area are without grid power, summed over the sites, central estimate",
+    )
     data["site_generator_hours_central"] = _with(
-        site_hours, ("site", "day"), "hours", "hours the critical site is without grid power, central estimate")
-    data["population"] = _with(np.asarray(ds["population"].transpose("area").values), ("area",), "persons",
-                               "population")
+        site_hours, ("site", "day"), "hours", "hours the critical site is without grid power, central estimate"
+    )
+    data["population"] = _with(
+        np.asarray(ds["population"].transpose("area").values), ("area",), "persons", "population"
+    )
 
     coords: dict[str, Any] = {
         "area": tree.ids,
@@ -502,17 +524,21 @@ def needs(
         heating_after_hours=settings.heating_after_hours,
         heating_below_celsius=settings.heating_below_celsius,
         critical_kinds=", ".join(settings.critical_kinds),
-        temperature=(f"{len(temperature)} temperature readings (temperature.csv): below "
-                     f"{settings.heating_below_celsius:g} °C everyone without heat needs a place at once"
-                     if len(temperature) else "No temperature.csv: heating places follow the outage-duration rule "
-                     "alone"),
-        method=("Per local day. water_people: mean over the day's steps of people without water; water_litres: "
-                "litres per person per day x person-days without water; water_truck_trips: litres / truck "
-                "capacity, rounded up; heating_places: daily peak of people whose heat outage has lasted at "
-                "least heating_after_hours (minimum of the per-step series over that window), or of everyone "
-                "without heat while colder than heating_below_celsius; generator_hours: hours critical sites "
-                "are without grid power (central). Central and mean heating places are computed on leaf areas "
-                "and summed; quantiles apply each rule to that quantile's per-step series. See docs/needs.md."),
+        temperature=(
+            f"{len(temperature)} temperature readings (temperature.csv): below "
+            f"{settings.heating_below_celsius:g} °C everyone without heat needs a place at once"
+            if len(temperature)
+            else "No temperature.csv: heating places follow the outage-duration rule alone"
+        ),
+        method=(
+            "Per local day. water_people: mean over the day's steps of people without water; water_litres: "
+            "litres per person per day x person-days without water; water_truck_trips: litres / truck "
+            "capacity, rounded up; heating_places: daily peak of people whose heat outage has lasted at "
+            "least heating_after_hours (minimum of the per-step series over that window), or of everyone "
+            "without heat while colder than heating_below_celsius; generator_hours: hours critical sites "
+            "are without grid power (central). Central and mean heating places are computed on leaf areas "
+            "and summed; quantiles apply each rule to that quantile's per-step series. See docs/needs.md."
+        ),
         sources=_sources(),
         caveats=CAVEATS,
         ancestors=str(ds.attrs.get("ancestors", "{}") or "{}"),
@@ -540,22 +566,49 @@ def needs_columns(nd: xr.Dataset) -> list[Column]:
     return [
         *_AREA_COLUMNS,
         Column("date", "#date", "", f"Local calendar day ({tz})."),
-        Column("hours", "#indicator+num+hours", "hours",
-               "Hours of the day on the time axis (24 but on the first and last day and at clock changes)."),
+        Column(
+            "hours",
+            "#indicator+num+hours",
+            "hours",
+            "Hours of the day on the time axis (24 but on the first and last day and at clock changes).",
+        ),
         _POPULATION,
-        *_stat_columns("water_people", "#inneed+ind+water", "persons",
-                       "People without water, mean over the day's time steps", quantiles),
-        *_stat_columns("water_litres", "#indicator+num+water_litres", "litres",
-                       f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
-                       quantiles),
-        *_stat_columns("water_truck_trips", "#indicator+num+water_truck_trips", "trips",
-                       f"Water-truck trips of {capacity:g} L to deliver that water, rounded up", quantiles),
-        *_stat_columns("heating_places", "#inneed+ind+heating", "persons",
-                       f"Most people at once needing a heating-point place that day (heat outage of at least "
-                       f"{after:g} h, or any outage while colder than the threshold)", quantiles),
-        Column("generator_hours_central", "#indicator+num+generator_hours+central", "hours",
-               "Hours critical sites in the area are without grid power that day, summed over the sites, "
-               "central estimate (size generator fuel with it)."),
+        *_stat_columns(
+            "water_people",
+            "#inneed+ind+water",
+            "persons",
+            "People without water, mean over the day's time steps",
+            quantiles,
+        ),
+        *_stat_columns(
+            "water_litres",
+            "#indicator+num+water_litres",
+            "litres",
+            f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
+            quantiles,
+        ),
+        *_stat_columns(
+            "water_truck_trips",
+            "#indicator+num+water_truck_trips",
+            "trips",
+            f"Water-truck trips of {capacity:g} L to deliver that water, rounded up",
+            quantiles,
+        ),
+        *_stat_columns(
+            "heating_places",
+            "#inneed+ind+heating",
+            "persons",
+            f"Most people at once needing a heating-point place that day (heat outage of at least "
+            f"{after:g} h, or any outage while colder than the threshold)",
+            quantiles,
+        ),
+        Column(
+            "generator_hours_central",
+            "#indicator+num+generator_hours+central",
+            "hours",
+            "Hours critical sites in the area are without grid power that day, summed over the sites, "
+            "central estimate (size generator fuel with it).",
+        ),
     ]
 
 
@@ -592,6 +645,7 @@ def needs_table(nd: Any) -> pd.DataFrame:
         values = np.asarray(nd[name].transpose("area", "day", "quantile").values).reshape(n_a * n_d, -1)
         for j, label in enumerate(labels):
             data[f"{name}_{label}"] = values[:, j]
-    data["generator_hours_central"] = np.asarray(
-        nd["generator_hours_central"].transpose("area", "day").values).reshape(-1)
+    data["generator_hours_central"] = np.asarray(nd["generator_hours_central"].transpose("area", "day").values).reshape(
+        -1
+    )
     return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})

@@ -29,20 +29,32 @@ def observations_in_people(observations: pd.DataFrame, persons_per_household: fl
         ``unit`` (as reported), ``source``.
     """
     factor = observations["unit"].map(lambda unit: _PER_UNIT.get(unit, persons_per_household))
-    return pd.DataFrame({
-        "time": observations["time"],
-        "area_id": observations["area_id"],
-        "service": observations["service"],
-        "value_people": observations["value"].astype(float) * factor.astype(float),
-        "unit": observations["unit"],
-        "source": observations["source"],
-    })
+    return pd.DataFrame(
+        {
+            "time": observations["time"],
+            "area_id": observations["area_id"],
+            "service": observations["service"],
+            "value_people": observations["value"].astype(float) * factor.astype(float),
+            "unit": observations["unit"],
+            "source": observations["source"],
+        }
+    )
 
 
 #: Columns of :func:`score_observations`.
 SCORE_COLUMNS: tuple[str, ...] = (
-    "time", "area_id", "service", "value_people", "source", "model_time", "central", "low", "high",
-    "inside_band", "error", "relative_error",
+    "time",
+    "area_id",
+    "service",
+    "value_people",
+    "source",
+    "model_time",
+    "central",
+    "low",
+    "high",
+    "inside_band",
+    "error",
+    "relative_error",
 )
 
 
@@ -98,12 +110,22 @@ def score_observations(ds: xr.Dataset, observations: pd.DataFrame, persons_per_h
         low = float(at["people_without"].sel(quantile=low_q))
         high = float(at["people_without"].sel(quantile=high_q))
         error = central - row.value_people
-        rows.append({
-            "time": row.time, "area_id": row.area_id, "service": row.service, "value_people": row.value_people,
-            "source": row.source, "model_time": times[int(index)], "central": central, "low": low, "high": high,
-            "inside_band": bool(low <= row.value_people <= high),
-            "error": error, "relative_error": error / row.value_people if row.value_people else np.nan,
-        })
+        rows.append(
+            {
+                "time": row.time,
+                "area_id": row.area_id,
+                "service": row.service,
+                "value_people": row.value_people,
+                "source": row.source,
+                "model_time": times[int(index)],
+                "central": central,
+                "low": low,
+                "high": high,
+                "inside_band": bool(low <= row.value_people <= high),
+                "error": error,
+                "relative_error": error / row.value_people if row.value_people else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
 
 
@@ -122,13 +144,15 @@ def summarise_scores(scores: pd.DataFrame) -> pd.DataFrame:
     if len(scores) == 0:
         return pd.DataFrame(columns=columns).rename_axis("service")
     grouped = scores.groupby("service", sort=True)
-    return pd.DataFrame({
-        "observations": grouped.size(),
-        "share_inside_band": grouped["inside_band"].mean(),
-        "mean_error": grouped["error"].mean(),
-        "mean_absolute_error": grouped["error"].apply(lambda errors: errors.abs().mean()),
-        "median_relative_error": grouped["relative_error"].median(),
-    })[columns]
+    return pd.DataFrame(
+        {
+            "observations": grouped.size(),
+            "share_inside_band": grouped["inside_band"].mean(),
+            "mean_error": grouped["error"].mean(),
+            "mean_absolute_error": grouped["error"].apply(lambda errors: errors.abs().mean()),
+            "median_relative_error": grouped["relative_error"].median(),
+        }
+    )[columns]
 
 
 def observation_variables(scores: pd.DataFrame) -> xr.Dataset:
@@ -152,26 +176,35 @@ def observation_variables(scores: pd.DataFrame) -> xr.Dataset:
     times = pd.DatetimeIndex(scores["time"]).tz_convert("UTC").tz_localize(None) if len(scores) else []
 
     def people(column: str, long_name: str) -> xr.DataArray:
-        return xr.DataArray(scores[column].to_numpy(dtype=np.float64), dims=dims,
-                            attrs={"units": "persons", "long_name": long_name})
+        return xr.DataArray(
+            scores[column].to_numpy(dtype=np.float64), dims=dims, attrs={"units": "persons", "long_name": long_name}
+        )
 
     def text(column: str) -> tuple:
         return dims, scores[column].fillna("").astype(str).to_numpy(dtype=object)
 
     coords = {
-        "observation_time": (dims, np.asarray(times, dtype="datetime64[ns]"),
-                             {"long_name": "time of the reported figure (UTC)"}),
+        "observation_time": (
+            dims,
+            np.asarray(times, dtype="datetime64[ns]"),
+            {"long_name": "time of the reported figure (UTC)"},
+        ),
         "observation_area": (*text("area_id"), {"long_name": "area of the reported figure"}),
         "observation_service": (*text("service"), {"long_name": "service of the reported figure"}),
         "observation_source": (*text("source"), {"long_name": "source of the reported figure"}),
     }
-    return xr.Dataset({
-        "observation_people": people("value_people", "reported people without service"),
-        "observation_central": people("central", "central estimate at the reported time step"),
-        "observation_low": people("low", "lower bound of the model band (quantile 0.05) at the reported step"),
-        "observation_high": people("high", "upper bound of the model band (quantile 0.95) at the reported step"),
-        "observation_error": people("error", "central estimate minus reported figure"),
-        "observation_inside_band": xr.DataArray(
-            scores["inside_band"].to_numpy(dtype=bool), dims=dims,
-            attrs={"units": "1", "long_name": "reported figure within the model band (1 yes, 0 no)"}),
-    }, coords=coords)
+    return xr.Dataset(
+        {
+            "observation_people": people("value_people", "reported people without service"),
+            "observation_central": people("central", "central estimate at the reported time step"),
+            "observation_low": people("low", "lower bound of the model band (quantile 0.05) at the reported step"),
+            "observation_high": people("high", "upper bound of the model band (quantile 0.95) at the reported step"),
+            "observation_error": people("error", "central estimate minus reported figure"),
+            "observation_inside_band": xr.DataArray(
+                scores["inside_band"].to_numpy(dtype=bool),
+                dims=dims,
+                attrs={"units": "1", "long_name": "reported figure within the model band (1 yes, 0 no)"},
+            ),
+        },
+        coords=coords,
+    )

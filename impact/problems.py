@@ -74,8 +74,15 @@ class ScenarioError(ValueError):
 
 
 _FILE_ORDER = (
-    "scenario.toml", "areas.csv", "assets.csv", "dependencies.csv", "service_links.csv",
-    "strikes.csv", "restoration.csv", "observations.csv", "status_updates.csv",
+    "scenario.toml",
+    "areas.csv",
+    "assets.csv",
+    "dependencies.csv",
+    "service_links.csv",
+    "strikes.csv",
+    "restoration.csv",
+    "observations.csv",
+    "status_updates.csv",
 )
 
 

@@ -183,8 +183,11 @@ def conditional_hours(
     median = max(float(median_days), 0.0)
     spread = 0.0 if dispersion is None or np.isnan(dispersion) else float(dispersion)
     probabilities = np.asarray(probabilities, dtype=np.float64)
-    degenerate = (distribution == DISTRIBUTION_CODES["fixed"] or spread <= 0
-                  or (distribution == DISTRIBUTION_CODES["lognormal"] and median <= 0))
+    degenerate = (
+        distribution == DISTRIBUTION_CODES["fixed"]
+        or spread <= 0
+        or (distribution == DISTRIBUTION_CODES["lognormal"] and median <= 0)
+    )
     if degenerate:
         hours = median * 24.0 if median * 24.0 > elapsed_hours else elapsed_hours + (median * 24.0 or step_hours)
         return np.full(probabilities.shape, hours)

@@ -46,8 +46,10 @@ class Result:
 
     def __repr__(self) -> str:
         attrs = self.dataset.attrs
-        return (f"<Result {attrs['scenario_id']}: samples={attrs['samples']} seed={attrs['seed']} "
-                f"areas={self.dataset.sizes['area']} steps={self.dataset.sizes['time']}>")
+        return (
+            f"<Result {attrs['scenario_id']}: samples={attrs['samples']} seed={attrs['seed']} "
+            f"areas={self.dataset.sizes['area']} steps={self.dataset.sizes['time']}>"
+        )
 
     def to_dataframe(self) -> pd.DataFrame:
         """Tidy long table: one row per (service, area, time), local times; see :mod:`impact.export.tidy`."""
@@ -58,8 +60,7 @@ class Result:
     def observation_scores(self) -> pd.DataFrame:
         """Each reported figure of ``observations.csv`` against the model (see
         :func:`impact.observations.score_observations`)."""
-        return score_observations(self.dataset, self.scenario.observations,
-                                  self.scenario.config.persons_per_household)
+        return score_observations(self.dataset, self.scenario.observations, self.scenario.config.persons_per_household)
 
     def observation_summary(self) -> pd.DataFrame:
         """Per service: share of reported figures inside the 5-95 % band and the error of the
@@ -85,24 +86,28 @@ class Result:
         ds = self.dataset
         area = area or top_area(ds)
         if area not in ds.indexes["area"]:
-            raise ValueError(f"{area!r} is not an area of this result; choose one of "
-                             f"{', '.join(map(str, ds['area'].values[:20]))}")
+            raise ValueError(
+                f"{area!r} is not an area of this result; choose one of {', '.join(map(str, ds['area'].values[:20]))}"
+            )
         at = ds.sel(area=area)
         timezone = ds.attrs["timezone"]
         rows = []
         for service in ds["service"].values:
             s = at.sel(service=service)
             peak_time = pd.Timestamp(s["peak_time_central"].values)
-            rows.append({
-                "service": str(service),
-                "peak_central": float(s["peak_people_without_central"]),
-                "peak_low": float(s["peak_people_without"].isel(quantile=0)) if ds.sizes["quantile"] else np.nan,
-                "peak_high": float(s["peak_people_without"].isel(quantile=-1)) if ds.sizes["quantile"] else np.nan,
-                "peak_time": (peak_time.tz_localize("UTC").tz_convert(timezone).isoformat()
-                              if not pd.isna(peak_time) else ""),
-                "person_days_central": float(s["person_hours_without_central"]) / 24.0,
-                "restore_90_hours_central": float(s["restore_90_hours_central"]),
-            })
+            rows.append(
+                {
+                    "service": str(service),
+                    "peak_central": float(s["peak_people_without_central"]),
+                    "peak_low": float(s["peak_people_without"].isel(quantile=0)) if ds.sizes["quantile"] else np.nan,
+                    "peak_high": float(s["peak_people_without"].isel(quantile=-1)) if ds.sizes["quantile"] else np.nan,
+                    "peak_time": (
+                        peak_time.tz_localize("UTC").tz_convert(timezone).isoformat() if not pd.isna(peak_time) else ""
+                    ),
+                    "person_days_central": float(s["person_hours_without_central"]) / 24.0,
+                    "restore_90_hours_central": float(s["restore_90_hours_central"]),
+                }
+            )
         return pd.DataFrame(rows).set_index("service")
 
     def export(self, path: str | Path) -> Path:
@@ -118,8 +123,9 @@ def _sources(scenario: Scenario) -> str:
     classes = set(asset_classes(scenario.assets).values())
     used = scenario.restoration[scenario.restoration["restoration_class"].isin(classes)]
     state_rank = {state: k for k, state in enumerate(DAMAGE_STATES)}
-    curves = sorted(used.itertuples(index=False), key=lambda row: (row.restoration_class,
-                                                                    state_rank.get(row.damage_state, 0)))
+    curves = sorted(
+        used.itertuples(index=False), key=lambda row: (row.restoration_class, state_rank.get(row.damage_state, 0))
+    )
     lines = [f"restoration {row.restoration_class}/{row.damage_state}: {row.source}" for row in curves if row.source]
     for table, frame in (("areas", scenario.areas), ("strikes", scenario.strikes)):
         lines += [f"{table}: {s}" for s in sorted({str(s) for s in frame["source"] if isinstance(s, str) and s})]
@@ -129,7 +135,9 @@ def _sources(scenario: Scenario) -> str:
 def _status_note(model: Model) -> str:
     """How many status updates condition the forecast, and why any others do not."""
     used = len(model.reports)
-    lines = [f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (docs/method.md, section 3a)"]
+    lines = [
+        f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (docs/method.md, section 3a)"
+    ]
     return "\n".join(lines + model.report_notes)
 
 
@@ -139,8 +147,14 @@ def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray
 
 
 def build_dataset(
-    scenario: Scenario, model: Model, central: EngineOutput, monte_carlo: EngineOutput | None,
-    quantiles: np.ndarray, samples: int, seed: int, areas: np.ndarray | None = None,
+    scenario: Scenario,
+    model: Model,
+    central: EngineOutput,
+    monte_carlo: EngineOutput | None,
+    quantiles: np.ndarray,
+    samples: int,
+    seed: int,
+    areas: np.ndarray | None = None,
     unscheduled: EngineOutput | None = None,
 ) -> xr.Dataset:
     """Label engine outputs as the result Dataset of DESIGN section 4.
@@ -164,12 +178,11 @@ def build_dataset(
         people_q = np.full((*shape_vat, len(quantiles)), np.nan)
         people_mean = np.full(shape_vat, np.nan)
         probability = np.full((model.assets_shown, len(times)), np.nan)
-        stat_q = {name: np.full((len(services), len(area_ids), len(quantiles)), np.nan)
-                  for name in central.stat_means}
+        stat_q = {name: np.full((len(services), len(area_ids), len(quantiles)), np.nan) for name in central.stat_means}
         stat_mean = {name: np.full((len(services), len(area_ids)), np.nan) for name in central.stat_means}
     else:
         people_q, people_mean = monte_carlo.people_quantiles, monte_carlo.people_mean
-        probability = monte_carlo.asset_down_count[:model.assets_shown] / monte_carlo.samples
+        probability = monte_carlo.asset_down_count[: model.assets_shown] / monte_carlo.samples
         stat_q, stat_mean = monte_carlo.stat_quantiles, monte_carlo.stat_means
 
     central_people = central.people_mean
@@ -182,43 +195,73 @@ def build_dataset(
 
     vsa, vsaq = ("service", "area"), ("service", "area", "quantile")
     data = {
-        "people_without": _with_units(xr.DataArray(people_q, dims=(*vsa, "time", "quantile")), "persons",
-                                      "people without service, quantile over Monte Carlo samples"),
-        "people_without_mean": _with_units(xr.DataArray(people_mean, dims=(*vsa, "time")), "persons",
-                                           "people without service, mean over Monte Carlo samples"),
-        "people_without_central": _with_units(xr.DataArray(central_people, dims=(*vsa, "time")), "persons",
-                                              "people without service, central estimate (median repair times)"),
+        "people_without": _with_units(
+            xr.DataArray(people_q, dims=(*vsa, "time", "quantile")),
+            "persons",
+            "people without service, quantile over Monte Carlo samples",
+        ),
+        "people_without_mean": _with_units(
+            xr.DataArray(people_mean, dims=(*vsa, "time")),
+            "persons",
+            "people without service, mean over Monte Carlo samples",
+        ),
+        "people_without_central": _with_units(
+            xr.DataArray(central_people, dims=(*vsa, "time")),
+            "persons",
+            "people without service, central estimate (median repair times)",
+        ),
         "population": _with_units(xr.DataArray(model.population[selected], dims=("area",)), "persons", "population"),
-        "asset_down_probability": _with_units(xr.DataArray(probability, dims=("asset", "time")), "1",
-                                              "probability that the asset is down"),
+        "asset_down_probability": _with_units(
+            xr.DataArray(probability, dims=("asset", "time")), "1", "probability that the asset is down"
+        ),
         "asset_down_central": _with_units(
-            xr.DataArray(central.asset_down_count[:model.assets_shown].astype(np.int8), dims=("asset", "time")), "1",
-            "asset down in the central estimate (1 down, 0 up)"),
-        "peak_people_without_central": _with_units(xr.DataArray(peak_value, dims=vsa), "persons",
-                                                   "peak people without service, central estimate"),
-        "peak_time_central": xr.DataArray(peak_time.astype("datetime64[ns]"), dims=vsa,
-                                          attrs={"long_name": "first time of the central peak (UTC)"}),
+            xr.DataArray(central.asset_down_count[: model.assets_shown].astype(np.int8), dims=("asset", "time")),
+            "1",
+            "asset down in the central estimate (1 down, 0 up)",
+        ),
+        "peak_people_without_central": _with_units(
+            xr.DataArray(peak_value, dims=vsa), "persons", "peak people without service, central estimate"
+        ),
+        "peak_time_central": xr.DataArray(
+            peak_time.astype("datetime64[ns]"), dims=vsa, attrs={"long_name": "first time of the central peak (UTC)"}
+        ),
         "person_hours_without_central": _with_units(
-            xr.DataArray(central.stat_means["person_steps"] * step, dims=vsa), "person hours",
-            "person-hours without service over the horizon, central estimate"),
+            xr.DataArray(central.stat_means["person_steps"] * step, dims=vsa),
+            "person hours",
+            "person-hours without service over the horizon, central estimate",
+        ),
         "restore_90_hours_central": _with_units(
-            xr.DataArray(hours(central.stat_means["restore_steps"]), dims=vsa), "hours",
+            xr.DataArray(hours(central.stat_means["restore_steps"]), dims=vsa),
+            "hours",
             "hours from the central peak until at most 10 % of the peak are without service (NaN: not "
-            "within the horizon)"),
-        "peak_people_without": _with_units(xr.DataArray(stat_q["peak"], dims=vsaq), "persons",
-                                           "quantile over samples of each sample's peak"),
-        "peak_people_without_mean": _with_units(xr.DataArray(stat_mean["peak"], dims=vsa), "persons",
-                                                "mean over samples of each sample's peak"),
-        "person_hours_without": _with_units(xr.DataArray(stat_q["person_steps"] * step, dims=vsaq),
-                                            "person hours", "quantile over samples of person-hours without"),
-        "person_hours_without_mean": _with_units(xr.DataArray(stat_mean["person_steps"] * step, dims=vsa),
-                                                 "person hours", "mean over samples of person-hours without"),
+            "within the horizon)",
+        ),
+        "peak_people_without": _with_units(
+            xr.DataArray(stat_q["peak"], dims=vsaq), "persons", "quantile over samples of each sample's peak"
+        ),
+        "peak_people_without_mean": _with_units(
+            xr.DataArray(stat_mean["peak"], dims=vsa), "persons", "mean over samples of each sample's peak"
+        ),
+        "person_hours_without": _with_units(
+            xr.DataArray(stat_q["person_steps"] * step, dims=vsaq),
+            "person hours",
+            "quantile over samples of person-hours without",
+        ),
+        "person_hours_without_mean": _with_units(
+            xr.DataArray(stat_mean["person_steps"] * step, dims=vsa),
+            "person hours",
+            "mean over samples of person-hours without",
+        ),
         "restore_90_hours": _with_units(
-            xr.DataArray(hours(stat_q["restore_steps"]), dims=vsaq), "hours",
-            "quantile over samples of hours from the peak to 90 % restored (NaN: not within the horizon)"),
+            xr.DataArray(hours(stat_q["restore_steps"]), dims=vsaq),
+            "hours",
+            "quantile over samples of hours from the peak to 90 % restored (NaN: not within the horizon)",
+        ),
         "restore_90_hours_mean": _with_units(
-            xr.DataArray(hours(stat_mean["restore_steps"]), dims=vsa), "hours",
-            "mean over samples of hours from the peak to 90 % restored (NaN if any sample is not restored)"),
+            xr.DataArray(hours(stat_mean["restore_steps"]), dims=vsa),
+            "hours",
+            "mean over samples of hours from the peak to 90 % restored (NaN if any sample is not restored)",
+        ),
     }
     coords = {
         "service": services,
@@ -230,13 +273,15 @@ def build_dataset(
         "longitude": ("area", areas["longitude"].to_numpy(dtype=np.float64)),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
-        "asset": list(model.asset_ids[:model.assets_shown]),
+        "asset": list(model.asset_ids[: model.assets_shown]),
         "asset_name": ("asset", list(asset_table["name"])),
         "asset_kind": ("asset", list(asset_table["kind"])),
         "asset_area": ("asset", list(asset_table["area_id"])),
         "strike": list(strikes["strike_id"]),
-        "strike_time": ("strike", strikes["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
-            dtype="datetime64[ns]")),
+        "strike_time": (
+            "strike",
+            strikes["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
+        ),
         "strike_asset": ("strike", list(strikes["asset_id"])),
         "damage_state": ("strike", list(strikes["damage_state"])),
         "killed": ("strike", strikes["killed"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
@@ -244,19 +289,24 @@ def build_dataset(
     }
     if unscheduled is not None:
         data["people_without_scheduled_central"] = _with_units(
-            xr.DataArray(central_people - unscheduled.people_mean, dims=(*vsa, "time")), "persons",
+            xr.DataArray(central_people - unscheduled.people_mean, dims=(*vsa, "time")),
+            "persons",
             "of the people without service, those cut by the rolling power-cut schedule (blackouts.csv) and not "
-            "by strikes, central estimate")
+            "by strikes, central estimate",
+        )
     config = scenario.config
     dataset = xr.Dataset(data, coords=coords)
     if every_area:  # a block of areas (streaming) gets them from impact.stream
-        dataset = dataset.merge(observation_variables(
-            score_observations(dataset, scenario.observations, config.persons_per_household)))
+        dataset = dataset.merge(
+            observation_variables(score_observations(dataset, scenario.observations, config.persons_per_household))
+        )
     dataset["time"].attrs.update(standard_name="time", long_name="time (UTC)")
-    dataset["latitude"].attrs.update(standard_name="latitude", units="degrees_north",
-                                     long_name="area centroid latitude (coarse)")
-    dataset["longitude"].attrs.update(standard_name="longitude", units="degrees_east",
-                                      long_name="area centroid longitude (coarse)")
+    dataset["latitude"].attrs.update(
+        standard_name="latitude", units="degrees_north", long_name="area centroid latitude (coarse)"
+    )
+    dataset["longitude"].attrs.update(
+        standard_name="longitude", units="degrees_east", long_name="area centroid longitude (coarse)"
+    )
     dataset.attrs.update(
         title=f"People without power, water and heat: {config.title}",
         scenario_id=config.id,
@@ -278,8 +328,9 @@ def build_dataset(
     return dataset
 
 
-def run_settings(scenario: Scenario, samples: int | None, seed: int | None,
-                 quantiles: Sequence[float] | None) -> tuple[int, int, np.ndarray]:
+def run_settings(
+    scenario: Scenario, samples: int | None, seed: int | None, quantiles: Sequence[float] | None
+) -> tuple[int, int, np.ndarray]:
     """Samples, seed and sorted quantiles of a run: the arguments, else ``scenario.toml``'s.
 
     Raises
@@ -363,12 +414,15 @@ def run(
         monte_carlo = None
         if samples > 0:
             step(f"{samples} samples")
-            monte_carlo = engine.compute(model, model.sample_durations(int(samples), int(seed)), quantile_array,
-                                         engine_name, **options)
+            monte_carlo = engine.compute(
+                model, model.sample_durations(int(samples), int(seed)), quantile_array, engine_name, **options
+            )
         unscheduled = None
         if len(scenario.blackouts):
             plain = compile_scenario(scenario, blackouts=False)
             unscheduled = engine.compute(plain, plain.central_durations(), quantile_array, engine_name, **options)
     step("labelling")
-    return Result(build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed,
-                                unscheduled=unscheduled), scenario)
+    return Result(
+        build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed, unscheduled=unscheduled),
+        scenario,
+    )

@@ -90,15 +90,19 @@ class Scenario:
 
     def counts(self) -> str:
         """One line counting what was read."""
+
         def count(number: int, noun: str) -> str:
             return f"{number} {noun}" + ("" if number == 1 else "s")
 
         parts = [
-            count(len(self.areas), "area"), count(len(self.assets), "asset"),
+            count(len(self.areas), "area"),
+            count(len(self.assets), "asset"),
             f"{len(self.dependencies)} {'dependency' if len(self.dependencies) == 1 else 'dependencies'}",
-            count(len(self.service_links), "service link"), count(len(self.strikes), "strike"),
+            count(len(self.service_links), "service link"),
+            count(len(self.strikes), "strike"),
             count(int((self.restoration["origin"] == "scenario").sum()), "restoration curve"),
-            count(len(self.observations), "observation"), count(len(self.status_updates), "status update"),
+            count(len(self.observations), "observation"),
+            count(len(self.status_updates), "status update"),
         ]
         if len(self.temperature):
             parts.append(count(len(self.temperature), "temperature reading"))
@@ -160,8 +164,10 @@ def _validate(
             problems += checks.check_links(links, area_ids - parents, area_ids)
     if asset_ids is not None:
         for frame, name, column in (
-            (deps, "dependencies.csv", "asset_id"), (deps, "dependencies.csv", "depends_on"),
-            (links, "service_links.csv", "asset_id"), (strikes, "strikes.csv", "asset_id"),
+            (deps, "dependencies.csv", "asset_id"),
+            (deps, "dependencies.csv", "depends_on"),
+            (links, "service_links.csv", "asset_id"),
+            (strikes, "strikes.csv", "asset_id"),
             (updates, "status_updates.csv", "asset_id"),
         ):
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
@@ -179,9 +185,19 @@ def _validate(
     if problems or config is None:
         raise ScenarioError(problems, source)
     return Scenario(
-        config=config, areas=areas, assets=assets, dependencies=deps, service_links=links, strikes=strikes,
-        restoration=merged, observations=observations, status_updates=updates, path=path,
-        readme=_readme(path), temperature=temperature, blackouts=blackouts,
+        config=config,
+        areas=areas,
+        assets=assets,
+        dependencies=deps,
+        service_links=links,
+        strikes=strikes,
+        restoration=merged,
+        observations=observations,
+        status_updates=updates,
+        path=path,
+        readme=_readme(path),
+        temperature=temperature,
+        blackouts=blackouts,
     )
 
 
@@ -200,8 +216,9 @@ def _readme(path: Path | None) -> str:
         return ""
 
 
-def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]],
-                       text: pd.DataFrame | None = None) -> list[Problem]:
+def _check_temperature(
+    temperature: pd.DataFrame, bad_cells: set[tuple[int, str]], text: pd.DataFrame | None = None
+) -> list[Problem]:
     """Readings of one area (or of every area) at the same time, after the first.
 
     Parameters
@@ -222,10 +239,16 @@ def _check_temperature(temperature: pd.DataFrame, bad_cells: set[tuple[int, str]
         key = (time, area)
         if key in first:
             where = f"area {area!r}" if area else "every area"
-            problems.append(Problem(TEMPERATURE.name, int(line), "time",
-                                    f"a second reading for {where} at "
-                                    f"{written.get((int(line), 'time')) or time.isoformat()}; first on line "
-                                    f"{first[key]}"))
+            problems.append(
+                Problem(
+                    TEMPERATURE.name,
+                    int(line),
+                    "time",
+                    f"a second reading for {where} at "
+                    f"{written.get((int(line), 'time')) or time.isoformat()}; first on line "
+                    f"{first[key]}",
+                )
+            )
         else:
             first[key] = int(line)
     return problems
@@ -261,7 +284,8 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
 
             raise FileNotFoundError(
                 f"{str(scenario)!r} is neither a scenario folder nor a bundled scenario; "
-                f"bundled: {', '.join(bundled_ids()) or 'none'}")
+                f"bundled: {', '.join(bundled_ids()) or 'none'}"
+            )
         folder = bundled
     config, problems = read_config(folder)
     texts: dict[str, pd.DataFrame | None] = {}
@@ -303,13 +327,20 @@ def scenario_from_frames(
         Line numbers in messages are those the rows would have in a CSV file.
     """
     if not isinstance(settings, dict):
-        raise TypeError("settings must be a dict like {'scenario': {...}, 'run': {...}}, "
-                        f"not {type(settings).__name__}")
+        raise TypeError(
+            f"settings must be a dict like {{'scenario': {{...}}, 'run': {{...}}}}, not {type(settings).__name__}"
+        )
     config, problems = config_from_dict(settings)
     given = {
-        AREAS.name: areas, ASSETS.name: assets, DEPENDENCIES.name: dependencies,
-        SERVICE_LINKS.name: service_links, STRIKES.name: strikes, RESTORATION.name: restoration,
-        OBSERVATIONS.name: observations, STATUS_UPDATES.name: status_updates, TEMPERATURE.name: temperature,
+        AREAS.name: areas,
+        ASSETS.name: assets,
+        DEPENDENCIES.name: dependencies,
+        SERVICE_LINKS.name: service_links,
+        STRIKES.name: strikes,
+        RESTORATION.name: restoration,
+        OBSERVATIONS.name: observations,
+        STATUS_UPDATES.name: status_updates,
+        TEMPERATURE.name: temperature,
         BLACKOUTS.name: blackouts,
     }
     texts: dict[str, pd.DataFrame | None] = {}

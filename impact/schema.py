@@ -53,8 +53,9 @@ KINDS: tuple[str, ...] = tuple(KIND_DEFAULT_CLASS)
 ID_FORBIDDEN_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 #: The rule on ids, in words, for messages and docs/data-format.md.
-ID_START_RULE = ("ids must not start with =, +, -, @, a tab or a carriage return "
-                 "(spreadsheets would read them as formulas)")
+ID_START_RULE = (
+    "ids must not start with =, +, -, @, a tab or a carriage return (spreadsheets would read them as formulas)"
+)
 
 
 @dataclass(frozen=True)
@@ -139,67 +140,114 @@ class Table:
 _SOURCE = Column("source", "text", False, "Where the row comes from (citation or 'assumption').", nullable=True)
 _NOTES = Column("notes", "text", False, "Free text.", nullable=True)
 _LAT = Column(
-    "latitude", "float", False,
-    "Coarse latitude (area centroid, never a precise site).", "degrees_north",
-    minimum=-90, maximum=90, nullable=True,
+    "latitude",
+    "float",
+    False,
+    "Coarse latitude (area centroid, never a precise site).",
+    "degrees_north",
+    minimum=-90,
+    maximum=90,
+    nullable=True,
 )
 _LON = Column(
-    "longitude", "float", False,
-    "Coarse longitude (area centroid, never a precise site).", "degrees_east",
-    minimum=-180, maximum=180, nullable=True,
+    "longitude",
+    "float",
+    False,
+    "Coarse longitude (area centroid, never a precise site).",
+    "degrees_east",
+    minimum=-180,
+    maximum=180,
+    nullable=True,
 )
 
 AREAS = Table(
-    "areas.csv", True,
+    "areas.csv",
+    True,
     "An administrative area: OCHA COD P-code where the area is a COD unit.",
     (
-        Column("area_id", "id", True,
-               "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
+        Column("area_id", "id", True, "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
         Column("name", "text", True, "Area name (English)."),
-        Column("admin_level", "int", True,
-               "Administrative level: 0 country, 1 oblast, 2 raion, 3 hromada, 4 settlement.", minimum=0, maximum=9),
+        Column(
+            "admin_level",
+            "int",
+            True,
+            "Administrative level: 0 country, 1 oblast, 2 raion, 3 hromada, 4 settlement.",
+            minimum=0,
+            maximum=9,
+        ),
         Column("parent_id", "id", True, "Parent area; empty for the top of the hierarchy.", nullable=True),
-        Column("population", "int", True,
-               "Residents. Required on leaf areas; on a parent it is optional and must agree with the sum "
-               "of its children within 0.5 %.", "persons", minimum=0, nullable=True,
-               default="sum of the children"),
+        Column(
+            "population",
+            "int",
+            True,
+            "Residents. Required on leaf areas; on a parent it is optional and must agree with the sum "
+            "of its children within 0.5 %.",
+            "persons",
+            minimum=0,
+            nullable=True,
+            default="sum of the children",
+        ),
         Column("households", "float", False, "Households, where known.", "households", minimum=0, nullable=True),
-        _LAT, _LON, _SOURCE,
+        _LAT,
+        _LON,
+        _SOURCE,
     ),
     key=("area_id",),
     safe_ids=True,
 )
 
 ASSETS = Table(
-    "assets.csv", True,
+    "assets.csv",
+    True,
     "A piece of infrastructure that can be struck or can lose its supplies.",
     (
         Column("asset_id", "id", True, "Asset id, unique in the scenario."),
         Column("name", "text", True, "Generic name (never the exact name of a live site)."),
         Column("kind", "choice", True, "Kind of asset; sets the default restoration class.", choices=KINDS),
         Column("area_id", "id", True, "Area the asset lies in (any level)."),
-        _LAT, _LON,
-        Column("restoration_class", "id", False,
-               "Restoration curve class; must exist in the defaults or in restoration.csv.",
-               nullable=True, default="the kind's default class"),
-        _SOURCE, _NOTES,
+        _LAT,
+        _LON,
+        Column(
+            "restoration_class",
+            "id",
+            False,
+            "Restoration curve class; must exist in the defaults or in restoration.csv.",
+            nullable=True,
+            default="the kind's default class",
+        ),
+        _SOURCE,
+        _NOTES,
     ),
     key=("asset_id",),
     safe_ids=True,
 )
 
 DEPENDENCIES = Table(
-    "dependencies.csv", False,
+    "dependencies.csv",
+    False,
     "The asset needs a supply from another asset. Rows of one asset sharing a group are "
     "alternatives (any one suffices); distinct groups are all needed.",
     (
         Column("asset_id", "id", True, "The dependent asset."),
         Column("depends_on", "id", True, "The asset it is supplied by."),
-        Column("group", "id", False, "OR-group name; rows without a group are groups of their own.",
-               nullable=True, default="a group of its own"),
-        Column("buffer_hours", "float", False,
-               "How long the asset keeps working after this supply is lost (fuel, storage).",
-               "hours", minimum=0, nullable=True, default="0"),
+        Column(
+            "group",
+            "id",
+            False,
+            "OR-group name; rows without a group are groups of their own.",
+            nullable=True,
+            default="a group of its own",
+        ),
+        Column(
+            "buffer_hours",
+            "float",
+            False,
+            "How long the asset keeps working after this supply is lost (fuel, storage).",
+            "hours",
+            minimum=0,
+            nullable=True,
+            default="0",
+        ),
         Column("kind", "text", False, "Kind of supply (power, water, gas, heat...), for reading only.", nullable=True),
         _NOTES,
     ),
@@ -208,15 +256,23 @@ DEPENDENCIES = Table(
 )
 
 SERVICE_LINKS = Table(
-    "service_links.csv", True,
+    "service_links.csv",
+    True,
     "A share of a leaf area's population gets a service through an asset.",
     (
         Column("area_id", "id", True, "Leaf area served."),
         Column("service", "choice", True, "Service delivered.", choices=SERVICES),
         Column("asset_id", "id", True, "Asset the service flows through."),
-        Column("share", "float", True,
-               "Share of the area's population served through this asset; shares of one "
-               "(area, service) sum to at most 1.", "1", minimum=0, maximum=1, exclusive_minimum=True),
+        Column(
+            "share",
+            "float",
+            True,
+            "Share of the area's population served through this asset; shares of one (area, service) sum to at most 1.",
+            "1",
+            minimum=0,
+            maximum=1,
+            exclusive_minimum=True,
+        ),
         _NOTES,
     ),
     key=("area_id", "service", "asset_id"),
@@ -224,7 +280,8 @@ SERVICE_LINKS = Table(
 )
 
 STRIKES = Table(
-    "strikes.csv", True,
+    "strikes.csv",
+    True,
     "A strike that damaged an asset.",
     (
         Column("strike_id", "id", True, "Strike id, unique in the scenario."),
@@ -233,26 +290,39 @@ STRIKES = Table(
         Column("damage_state", "choice", True, "Damage state (HAZUS vocabulary).", choices=DAMAGE_STATES),
         Column("killed", "int", False, "People killed, as reported.", "persons", minimum=0, nullable=True),
         Column("injured", "int", False, "People injured, as reported.", "persons", minimum=0, nullable=True),
-        _SOURCE, _NOTES,
+        _SOURCE,
+        _NOTES,
     ),
     key=("strike_id",),
     safe_ids=True,
 )
 
 RESTORATION = Table(
-    "restoration.csv", False,
+    "restoration.csv",
+    False,
     "A restoration curve: repair time of one class of asset in one damage state. Rows override "
     "the package defaults and may add classes.",
     (
         Column("restoration_class", "id", True, "Restoration class."),
         Column("damage_state", "choice", True, "Damage state.", choices=DAMAGE_STATES[1:]),
-        Column("distribution", "choice", True,
-               "normal (median = mean, dispersion = standard deviation, draws below 0 become 0), "
-               "lognormal (dispersion = standard deviation of the log) or fixed.", choices=DISTRIBUTIONS),
+        Column(
+            "distribution",
+            "choice",
+            True,
+            "normal (median = mean, dispersion = standard deviation, draws below 0 become 0), "
+            "lognormal (dispersion = standard deviation of the log) or fixed.",
+            choices=DISTRIBUTIONS,
+        ),
         Column("median_days", "float", True, "Median repair time.", "days", minimum=0),
-        Column("dispersion", "float", True,
-               "Standard deviation (days) for normal, of the log for lognormal; empty for fixed.",
-               "days or 1", minimum=0, nullable=True),
+        Column(
+            "dispersion",
+            "float",
+            True,
+            "Standard deviation (days) for normal, of the log for lognormal; empty for fixed.",
+            "days or 1",
+            minimum=0,
+            nullable=True,
+        ),
         _SOURCE,
     ),
     key=("restoration_class", "damage_state"),
@@ -260,7 +330,8 @@ RESTORATION = Table(
 )
 
 OBSERVATIONS = Table(
-    "observations.csv", False,
+    "observations.csv",
+    False,
     "A reported figure of people (or households, consumers) without a service.",
     (
         Column("time", "time", True, "Time of the report, ISO 8601 with a UTC offset."),
@@ -274,7 +345,8 @@ OBSERVATIONS = Table(
 )
 
 STATUS_UPDATES = Table(
-    "status_updates.csv", False,
+    "status_updates.csv",
+    False,
     "An operator's report that an asset was up or down at a time.",
     (
         Column("time", "time", True, "Time of the report, ISO 8601 with a UTC offset."),
@@ -286,23 +358,35 @@ STATUS_UPDATES = Table(
 )
 
 TEMPERATURE = Table(
-    "temperature.csv", False,
+    "temperature.csv",
+    False,
     "An outdoor air temperature reading. Used by the heating need only (see docs/needs.md): while it is "
     "below `needs.heating_below_celsius`, everyone without heat needs a heating-point place at once.",
     (
-        Column("time", "time", True,
-               "Time of the reading, ISO 8601 with a UTC offset; the reading holds until the area's next one."),
+        Column(
+            "time",
+            "time",
+            True,
+            "Time of the reading, ISO 8601 with a UTC offset; the reading holds until the area's next one.",
+        ),
         Column("temperature_c", "float", True, "Outdoor air temperature.", "°C", minimum=-90, maximum=60),
-        Column("area_id", "id", False,
-               "Area the reading is for (any level; it also covers the areas below it that have no readings of "
-               "their own); empty for every area.", nullable=True, default="every area"),
+        Column(
+            "area_id",
+            "id",
+            False,
+            "Area the reading is for (any level; it also covers the areas below it that have no readings of "
+            "their own); empty for every area.",
+            nullable=True,
+            default="every area",
+        ),
         _SOURCE,
     ),
     safe_ids=True,
 )
 
 BLACKOUTS = Table(
-    "blackouts.csv", False,
+    "blackouts.csv",
+    False,
     "A published schedule of rolling power cuts (as grid operators publish them by queue): from `start` to "
     "`end`, the grid customers of the area's leaves are split evenly into `queues` queues, and each queue is "
     "switched off `hours_off_per_day` hours a day, the queues taking turns (queue q's cut starts each local "
@@ -312,10 +396,26 @@ BLACKOUTS = Table(
         Column("area_id", "id", True, "Area whose leaf areas follow the schedule (any level)."),
         Column("start", "time", True, "First moment of the schedule, ISO 8601 with a UTC offset."),
         Column("end", "time", True, "End of the schedule (excluded), ISO 8601 with a UTC offset."),
-        Column("hours_off_per_day", "float", True, "Hours each queue is without power per day.", "hours",
-               minimum=0, maximum=24),
-        Column("queues", "int", False, "Number of queues taking turns.", "1", minimum=1, maximum=24,
-               nullable=True, default="6"),
+        Column(
+            "hours_off_per_day",
+            "float",
+            True,
+            "Hours each queue is without power per day.",
+            "hours",
+            minimum=0,
+            maximum=24,
+        ),
+        Column(
+            "queues",
+            "int",
+            False,
+            "Number of queues taking turns.",
+            "1",
+            minimum=1,
+            maximum=24,
+            nullable=True,
+            default="6",
+        ),
         _SOURCE,
     ),
     safe_ids=True,
@@ -323,7 +423,15 @@ BLACKOUTS = Table(
 
 #: All tables, in documentation order.
 TABLES: tuple[Table, ...] = (
-    AREAS, ASSETS, DEPENDENCIES, SERVICE_LINKS, STRIKES, RESTORATION, OBSERVATIONS, STATUS_UPDATES, TEMPERATURE,
+    AREAS,
+    ASSETS,
+    DEPENDENCIES,
+    SERVICE_LINKS,
+    STRIKES,
+    RESTORATION,
+    OBSERVATIONS,
+    STATUS_UPDATES,
+    TEMPERATURE,
     BLACKOUTS,
 )
 
@@ -351,31 +459,50 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
     ("scenario", "horizon_hours"): ("float", True, None, "Length of the time axis [hours]."),
     ("scenario", "step_minutes"): ("float", False, 60, "Time step [minutes]."),
     ("scenario", "persons_per_household"): (
-        "float", False, 2.6, "Converts households and consumers in observations to people [persons]."),
+        "float",
+        False,
+        2.6,
+        "Converts households and consumers in observations to people [persons].",
+    ),
     ("scenario", "description"): ("text", False, "", "Longer description."),
     ("run", "samples"): ("int", False, 500, "Monte Carlo samples."),
     ("run", "seed"): ("int", False, 0, "Seed of the random generator, from 0 to 2**63 - 1."),
     ("run", "quantiles"): ("list", False, [0.05, 0.5, 0.95], "Quantiles reported, each in [0, 1]."),
     ("needs", "water_litres_per_person_day"): (
-        "float", False, NEEDS_DEFAULTS["water_litres_per_person_day"],
+        "float",
+        False,
+        NEEDS_DEFAULTS["water_litres_per_person_day"],
         "Water to deliver per person without piped water [litres per person per day]. Source: Sphere Handbook "
         "(2018), water supply standard 2.1: at least 15 L per person per day for drinking, cooking and hygiene; "
-        "WHO/WEDC technical note 9 puts basic needs at 7.5-15 L."),
+        "WHO/WEDC technical note 9 puts basic needs at 7.5-15 L.",
+    ),
     ("needs", "truck_capacity_litres"): (
-        "float", False, NEEDS_DEFAULTS["truck_capacity_litres"],
-        "Water one truck delivers per trip [litres]. Assumption: a common tanker size; set your fleet's."),
+        "float",
+        False,
+        NEEDS_DEFAULTS["truck_capacity_litres"],
+        "Water one truck delivers per trip [litres]. Assumption: a common tanker size; set your fleet's.",
+    ),
     ("needs", "heating_after_hours"): (
-        "float", False, NEEDS_DEFAULTS["heating_after_hours"],
+        "float",
+        False,
+        NEEDS_DEFAULTS["heating_after_hours"],
         "People whose heat outage has lasted this long need heating-point places [hours]. Source: Government of "
         "Ukraine and State Emergency Service, Invincibility Points (November 2022), meant for outages of more "
-        "than 24 hours."),
+        "than 24 hours.",
+    ),
     ("needs", "heating_below_celsius"): (
-        "number", False, NEEDS_DEFAULTS["heating_below_celsius"],
+        "number",
+        False,
+        NEEDS_DEFAULTS["heating_below_celsius"],
         "With temperature.csv: while the outdoor temperature is below this, everyone without heat needs a "
         "place at once [°C]. Assumption: in frost an unheated home soon falls below the 18 °C the WHO Housing "
-        "and Health Guidelines (2018) recommend indoors in the cold season."),
+        "and Health Guidelines (2018) recommend indoors in the cold season.",
+    ),
     ("needs", "critical_kinds"): (
-        "kinds", False, NEEDS_DEFAULTS["critical_kinds"],
+        "kinds",
+        False,
+        NEEDS_DEFAULTS["critical_kinds"],
         "Asset kinds counted as critical sites: their generator hours are the hours their grid power supply is "
-        "lost (central estimate). Assumption: the sites that keep water and heat flowing. A list of asset kinds."),
+        "lost (central estimate). Assumption: the sites that keep water and heat flowing. A list of asset kinds.",
+    ),
 }

@@ -61,8 +61,10 @@ def _chunk_sizes(variable: xr.Variable, block: int) -> tuple[int, ...]:
         if dim not in ("area", "service"):
             per_area *= size
     areas = max(1, min(block, CHUNK_BYTES // max(per_area, 1)))
-    return tuple(areas if dim == "area" else 1 if dim == "service" else max(size, 1)
-                 for dim, size in zip(variable.dims, variable.shape, strict=True))
+    return tuple(
+        areas if dim == "area" else 1 if dim == "service" else max(size, 1)
+        for dim, size in zip(variable.dims, variable.shape, strict=True)
+    )
 
 
 def _first_block(cf: xr.Dataset, path: Path, block: int) -> None:
@@ -84,8 +86,10 @@ def _append_block(cf: xr.Dataset, path: Path, start: int) -> None:
             values = np.asarray(encoded.values)
             target = nc.variables[name]
             target.set_auto_maskandscale(False)
-            index = tuple(slice(start, start + values.shape[axis]) if dim == "area" else slice(None)
-                          for axis, dim in enumerate(variable.dims))
+            index = tuple(
+                slice(start, start + values.shape[axis]) if dim == "area" else slice(None)
+                for axis, dim in enumerate(variable.dims)
+            )
             if values.dtype.kind in "OU":
                 target.set_auto_chartostring(False)
                 for offset in range(values.shape[0]):
@@ -101,8 +105,7 @@ def _observation_block(scenario: Scenario, model, labelled_block) -> xr.Dataset:
         return observation_variables(score_observations(None, observations, 1.0))
     index = {area_id: a for a, area_id in enumerate(model.area_ids)}
     observed = labelled_block(np.array(sorted({index[area] for area in observations["area_id"]}), dtype=np.int64))
-    return observation_variables(score_observations(observed, observations,
-                                                    scenario.config.persons_per_household))
+    return observation_variables(score_observations(observed, observations, scenario.config.persons_per_household))
 
 
 def run_to_netcdf(
@@ -156,21 +159,40 @@ def run_to_netcdf(
         plain_steps = None if plain is None else outage_steps(plain, plain.central_durations())
         sampled_steps = sampled_counts = sampled_per_sample = None
         if samples > 0:
-            sampled_steps = outage_steps(model, model.sample_durations(samples, seed), mapper=mapper,
-                                         sample_blocks=options.get("sample_blocks", 1))
+            sampled_steps = outage_steps(
+                model,
+                model.sample_durations(samples, seed),
+                mapper=mapper,
+                sample_blocks=options.get("sample_blocks", 1),
+            )
             sampled_counts = sampled_steps.down_counts()
             sampled_per_sample = sampled_steps.down_steps()
 
         def labelled_block(areas: np.ndarray) -> xr.Dataset:
-            central = compute_from_steps(model, central_steps, quantile_array, mapper=mapper, areas=areas,
-                                         down_counts=central_counts)
-            sampled = None if sampled_steps is None else compute_from_steps(
-                model, sampled_steps, quantile_array, mapper=mapper, areas=areas, down_counts=sampled_counts,
-                down_steps=sampled_per_sample)
-            unscheduled = None if plain is None else compute_from_steps(plain, plain_steps, quantile_array,
-                                                                        mapper=mapper, areas=areas)
-            return build_dataset(scenario, model, central, sampled, quantile_array, samples, seed, areas=areas,
-                                 unscheduled=unscheduled)
+            central = compute_from_steps(
+                model, central_steps, quantile_array, mapper=mapper, areas=areas, down_counts=central_counts
+            )
+            sampled = (
+                None
+                if sampled_steps is None
+                else compute_from_steps(
+                    model,
+                    sampled_steps,
+                    quantile_array,
+                    mapper=mapper,
+                    areas=areas,
+                    down_counts=sampled_counts,
+                    down_steps=sampled_per_sample,
+                )
+            )
+            unscheduled = (
+                None
+                if plain is None
+                else compute_from_steps(plain, plain_steps, quantile_array, mapper=mapper, areas=areas)
+            )
+            return build_dataset(
+                scenario, model, central, sampled, quantile_array, samples, seed, areas=areas, unscheduled=unscheduled
+            )
 
         def writer(temporary: Path) -> None:
             observed = _observation_block(scenario, model, labelled_block)

@@ -102,9 +102,15 @@ _EAST = frozenset({"UA14", "UA44", "UA63", "UA23", "UA65", "UA12", "UA59", "UA48
 
 # Shares of all assets by role; distribution substations take the rest.
 _FRACTIONS = {
-    "transmission": (132 / 2000, 3), "power_plant": (0.006, 1), "chp_plant": (0.006, 1),
-    "gas_node": (0.03, 2), "water_intake": (0.02, 1), "water_treatment": (0.02, 1),
-    "pumping_station": (0.12, 3), "reservoir": (0.04, 1), "boiler_house": (0.10, 2),
+    "transmission": (132 / 2000, 3),
+    "power_plant": (0.006, 1),
+    "chp_plant": (0.006, 1),
+    "gas_node": (0.03, 2),
+    "water_intake": (0.02, 1),
+    "water_treatment": (0.02, 1),
+    "pumping_station": (0.12, 3),
+    "reservoir": (0.04, 1),
+    "boiler_house": (0.10, 2),
 }
 # role -> kind, restoration class, id prefix, generic name
 _ROLES = {
@@ -122,16 +128,31 @@ _ROLES = {
 }
 _ROLE_ORDER = tuple(_ROLES)
 _ROLE_NAMES = {
-    "transmission": "transmission substations", "distribution": "distribution substations",
-    "power_plant": "power plants", "chp_plant": "CHP plants", "gas_node": "gas nodes", "water_intake": "water intakes",
-    "water_treatment": "water treatment plants", "reservoir": "reservoirs", "pumping_station": "pumping stations",
-    "boiler_house": "boiler houses", "port": "ports",
+    "transmission": "transmission substations",
+    "distribution": "distribution substations",
+    "power_plant": "power plants",
+    "chp_plant": "CHP plants",
+    "gas_node": "gas nodes",
+    "water_intake": "water intakes",
+    "water_treatment": "water treatment plants",
+    "reservoir": "reservoirs",
+    "pumping_station": "pumping stations",
+    "boiler_house": "boiler houses",
+    "port": "ports",
 }
 # Strike targets: role -> weight.
 _TARGETS = {
-    "transmission": 0.40, "distribution": 0.22, "power_plant": 0.04, "chp_plant": 0.05, "gas_node": 0.05,
-    "pumping_station": 0.06, "water_treatment": 0.02, "water_intake": 0.02, "reservoir": 0.01,
-    "boiler_house": 0.08, "port": 0.05,
+    "transmission": 0.40,
+    "distribution": 0.22,
+    "power_plant": 0.04,
+    "chp_plant": 0.05,
+    "gas_node": 0.05,
+    "pumping_station": 0.06,
+    "water_treatment": 0.02,
+    "water_intake": 0.02,
+    "reservoir": 0.01,
+    "boiler_house": 0.08,
+    "port": 0.05,
 }
 _DAMAGE = ("none", "slight", "moderate", "extensive", "complete")
 _DAMAGE_P = (0.05, 0.12, 0.38, 0.33, 0.12)
@@ -209,11 +230,16 @@ def _build_areas(rng: np.random.Generator, areas: int) -> _Areas:
 
     # hromadas per oblast: city units get one, the others share the rest by their real counts
     hromadas_per = np.ones(n_oblasts, dtype=np.int64)
-    hromadas_per[~cities] = _apportion(hromadas - int(cities.sum()),
-                                       np.array([o[4] for o in _OBLASTS])[~cities], minimum=1)
+    hromadas_per[~cities] = _apportion(
+        hromadas - int(cities.sum()), np.array([o[4] for o in _OBLASTS])[~cities], minimum=1
+    )
     scale = (raions_total - int(cities.sum())) / (RAIONS - int(cities.sum()))
-    raions_per = np.array([1 if city else min(int(h), max(1, round(o[3] * scale)))
-                           for o, city, h in zip(_OBLASTS, cities, hromadas_per, strict=True)])
+    raions_per = np.array(
+        [
+            1 if city else min(int(h), max(1, round(o[3] * scale)))
+            for o, city, h in zip(_OBLASTS, cities, hromadas_per, strict=True)
+        ]
+    )
 
     # oblast populations (exact total), centre and lognormal hromada sizes
     oblast_pop = _apportion(POPULATION, np.array([o[2] for o in _OBLASTS], dtype=np.float64))
@@ -246,8 +272,9 @@ def _build_areas(rng: np.random.Generator, areas: int) -> _Areas:
         k = 0
         for r in range(n_r):
             raion = f"{code}{2 * (r + 1):02d}"
-            raion_rows.append([raion, f"Raion {raion} (synthetic)", "2", code, "", _fmt(r_lat[r], 3),
-                               _fmt(r_lon[r], 3), _SOURCE])
+            raion_rows.append(
+                [raion, f"Raion {raion} (synthetic)", "2", code, "", _fmt(r_lat[r], 3), _fmt(r_lon[r], 3), _SOURCE]
+            )
             m = int(per_raion[r])
             lats, lons = _scatter(rng, np.full(m, r_lat[r]), np.full(m, r_lon[r]), np.full(m, spread / 3))
             for i in range(m):
@@ -269,15 +296,24 @@ def _build_areas(rng: np.random.Generator, areas: int) -> _Areas:
         for row, pop in zip(hromada_rows, h_pop, strict=True):
             row[4] = str(pop)
         rows += hromada_rows
-        return _Areas(rows, h_ids, np.array(h_oblast), np.array(h_lat), np.array(h_lon),
-                      np.array(h_pop, dtype=np.int64), 3, counts)
+        return _Areas(
+            rows,
+            h_ids,
+            np.array(h_oblast),
+            np.array(h_lat),
+            np.array(h_lon),
+            np.array(h_pop, dtype=np.int64),
+            3,
+            counts,
+        )
 
     # settlement scale: hromadas stay as parents (population empty), settlements are the leaves
     rows += hromada_rows
     single = np.array([codes[o] in _CITIES for o in h_oblast])
     per_hromada = np.ones(len(h_ids), dtype=np.int64)
-    per_hromada[~single] = _apportion(areas - int(single.sum()), rng.lognormal(0.0, 0.6, int((~single).sum())),
-                                      minimum=1)
+    per_hromada[~single] = _apportion(
+        areas - int(single.sum()), rng.lognormal(0.0, 0.6, int((~single).sum())), minimum=1
+    )
     if per_hromada.max() > 999:
         raise ValueError(f"areas={areas} needs more than 999 settlements in one hromada; use fewer areas")
     s_ids, s_oblast, s_pop = [], [], []
@@ -298,16 +334,34 @@ def _build_areas(rng: np.random.Generator, areas: int) -> _Areas:
         lats[0], lons[0] = h_lat[j], h_lon[j]
         for i in range(m):
             settlement = f"{hromada}{i + 1:03d}"
-            rows.append([settlement, f"Settlement {settlement} (synthetic)", "4", hromada, str(int(pops[i])),
-                         _fmt(lats[i], 3), _fmt(lons[i], 3), _SOURCE])
+            rows.append(
+                [
+                    settlement,
+                    f"Settlement {settlement} (synthetic)",
+                    "4",
+                    hromada,
+                    str(int(pops[i])),
+                    _fmt(lats[i], 3),
+                    _fmt(lons[i], 3),
+                    _SOURCE,
+                ]
+            )
             s_ids.append(settlement)
             s_oblast.append(h_oblast[j])
             s_pop.append(int(pops[i]))
             s_lat_list.append(float(lats[i]))
             s_lon_list.append(float(lons[i]))
     counts["settlements"] = len(s_ids)
-    return _Areas(rows, s_ids, np.array(s_oblast), np.array(s_lat_list), np.array(s_lon_list),
-                  np.array(s_pop, dtype=np.int64), 4, counts)
+    return _Areas(
+        rows,
+        s_ids,
+        np.array(s_oblast),
+        np.array(s_lat_list),
+        np.array(s_lon_list),
+        np.array(s_pop, dtype=np.int64),
+        4,
+        counts,
+    )
 
 
 # --------------------------------------------------------------------------- geometry
@@ -336,8 +390,9 @@ def _nearest(src_lat, src_lon, src_oblast, dst_lat, dst_lon, dst_oblast, k: int,
             order = np.lexsort((part, cand_d), axis=1)
             result[rows] = np.take_along_axis(part, order, axis=1)[:, :k]
         else:
-            result[rows] = np.lexsort((np.broadcast_to(np.arange(distance.shape[1]), distance.shape), distance),
-                                      axis=1)[:, :k]
+            result[rows] = np.lexsort(
+                (np.broadcast_to(np.arange(distance.shape[1]), distance.shape), distance), axis=1
+            )[:, :k]
     return result
 
 
@@ -351,8 +406,9 @@ def _role_counts(assets: int, ports: int) -> dict[str, int]:
     return counts
 
 
-def _place(rng, count: int, tree: _Areas, leaf_weight: np.ndarray, oblast_weight: np.ndarray,
-           minimum_per_oblast: int = 0) -> np.ndarray:
+def _place(
+    rng, count: int, tree: _Areas, leaf_weight: np.ndarray, oblast_weight: np.ndarray, minimum_per_oblast: int = 0
+) -> np.ndarray:
     """Home leaves of ``count`` assets: oblasts by ``oblast_weight``, leaves within by ``leaf_weight``."""
     n_oblasts = len(_OBLASTS)
     if count >= n_oblasts * minimum_per_oblast and minimum_per_oblast:
@@ -383,21 +439,27 @@ def _build_assets(rng: np.random.Generator, tree: _Areas, assets: int) -> tuple[
     even = np.ones(n_oblasts)
 
     homes: dict[str, np.ndarray] = {}
-    homes["transmission"] = _place(rng, counts["transmission"], tree, np.ones(len(pop)),
-                                   0.5 * oblast_pop / oblast_pop.sum() + 0.5 * even / n_oblasts, 1)
-    homes["distribution"] = _place(rng, counts["distribution"], tree, pop ** 0.8, oblast_pop, 1)
+    homes["transmission"] = _place(
+        rng,
+        counts["transmission"],
+        tree,
+        np.ones(len(pop)),
+        0.5 * oblast_pop / oblast_pop.sum() + 0.5 * even / n_oblasts,
+        1,
+    )
+    homes["distribution"] = _place(rng, counts["distribution"], tree, pop**0.8, oblast_pop, 1)
     homes["power_plant"] = _place(rng, counts["power_plant"], tree, np.ones(len(pop)), even)
     biggest = np.argsort(-pop, kind="stable")
     chp = counts["chp_plant"]
     homes["chp_plant"] = np.sort(biggest[np.arange(chp) % len(pop)])
-    homes["gas_node"] = _place(rng, counts["gas_node"], tree, pop ** 0.5, oblast_pop)
+    homes["gas_node"] = _place(rng, counts["gas_node"], tree, pop**0.5, oblast_pop)
     homes["water_intake"] = _place(rng, counts["water_intake"], tree, pop, oblast_pop)
     homes["water_treatment"] = _place(rng, counts["water_treatment"], tree, pop, oblast_pop)
     homes["reservoir"] = _place(rng, counts["reservoir"], tree, pop, oblast_pop)
-    homes["pumping_station"] = _place(rng, counts["pumping_station"], tree, pop ** 0.8,
-                                      oblast_pop, 1)
-    homes["boiler_house"] = _place(rng, counts["boiler_house"], tree,
-                                   np.where(urban, pop, 0.0) if urban.any() else pop, oblast_pop)
+    homes["pumping_station"] = _place(rng, counts["pumping_station"], tree, pop**0.8, oblast_pop, 1)
+    homes["boiler_house"] = _place(
+        rng, counts["boiler_house"], tree, np.where(urban, pop, 0.0) if urban.any() else pop, oblast_pop
+    )
     port_homes = []
     for p in range(ports):
         o = codes.index(_PORT_OBLASTS[p % len(_PORT_OBLASTS)])
@@ -419,8 +481,18 @@ def _build_assets(rng: np.random.Generator, tree: _Areas, assets: int) -> tuple[
             table.ids.append(asset_id)
             table.role.append(role)
             table.leaf.append(int(leaf))
-            rows.append([asset_id, f"{label} {oblast}-{number} (synthetic)", kind, tree.leaf_ids[leaf],
-                         _fmt(tree.leaf_lat[leaf], 3), _fmt(tree.leaf_lon[leaf], 3), klass, _SOURCE])
+            rows.append(
+                [
+                    asset_id,
+                    f"{label} {oblast}-{number} (synthetic)",
+                    kind,
+                    tree.leaf_ids[leaf],
+                    _fmt(tree.leaf_lat[leaf], 3),
+                    _fmt(tree.leaf_lon[leaf], 3),
+                    klass,
+                    _SOURCE,
+                ]
+            )
         table.by_role[role] = np.arange(start, len(table.ids))
     return table, rows
 
@@ -455,8 +527,14 @@ def _build_dependencies(rng: np.random.Generator, tree: _Areas, assets: _Assets)
         # CHP plants: gas from one or two nodes, reserve fuel oil for 1-3 days
         near = suppliers(role["chp_plant"], role["gas_node"], 2)
         for i, user in enumerate(role["chp_plant"]):
-            add(int(user), near[i, : int(rng.integers(1, 3))], "gas", int(rng.integers(24, 73)), "gas",
-                "reserve fuel oil")
+            add(
+                int(user),
+                near[i, : int(rng.integers(1, 3))],
+                "gas",
+                int(rng.integers(24, 73)),
+                "gas",
+                "reserve fuel oil",
+            )
     # transmission substations: any of their 2-3 nearest plants (the grid is meshed)
     near = suppliers(role["transmission"], generation, 3, penalty=0.0)
     for i, user in enumerate(role["transmission"]):
@@ -470,8 +548,14 @@ def _build_dependencies(rng: np.random.Generator, tree: _Areas, assets: _Assets)
         near = suppliers(users, role["distribution"], most)
         for i, user in enumerate(users):
             buffer = int(rng.integers(low, high + 1)) if rng.random() < generator_share else 0
-            add(int(user), near[i, : int(rng.integers(1, most + 1))], "power", buffer, "power",
-                f"generator about {buffer} h" if buffer else "")
+            add(
+                int(user),
+                near[i, : int(rng.integers(1, most + 1))],
+                "power",
+                buffer,
+                "power",
+                f"generator about {buffer} h" if buffer else "",
+            )
 
     powered(role["water_intake"], 2, 0.3, 2, 4)
     powered(role["water_treatment"], 2, 0.6, 2, 12)
@@ -497,8 +581,7 @@ def _build_dependencies(rng: np.random.Generator, tree: _Areas, assets: _Assets)
     near_water = suppliers(role["boiler_house"], role["pumping_station"], 1)
     for i, user in enumerate(role["boiler_house"]):
         buffer = int(rng.integers(6, 13)) if rng.random() < 0.3 else 0
-        add(int(user), near_gas[i, : int(rng.integers(1, 3))], "gas", buffer, "gas",
-            "reserve fuel" if buffer else "")
+        add(int(user), near_gas[i, : int(rng.integers(1, 3))], "gas", buffer, "gas", "reserve fuel" if buffer else "")
         add(int(user), near_water[i], "make_up", int(rng.integers(24, 49)), "water", "make-up water")
     return rows
 
@@ -519,8 +602,9 @@ def _build_links(rng: np.random.Generator, tree: _Areas, assets: _Assets) -> lis
     role = assets.by_role
 
     def nearest(pool: np.ndarray) -> np.ndarray:
-        found = _nearest(tree.leaf_lat, tree.leaf_lon, tree.leaf_oblast, a_lat[pool], a_lon[pool], a_oblast[pool],
-                         MAX_LINKS)
+        found = _nearest(
+            tree.leaf_lat, tree.leaf_lon, tree.leaf_oblast, a_lat[pool], a_lon[pool], a_oblast[pool], MAX_LINKS
+        )
         return pool[found]
 
     def how_many(low: int, high: int, people_per_link: int, available: int) -> np.ndarray:
@@ -532,12 +616,24 @@ def _build_links(rng: np.random.Generator, tree: _Areas, assets: _Assets) -> lis
     water_pool = role["pumping_station"]
     heat_pool = np.concatenate([role["chp_plant"], role["boiler_house"]])
     plans = [
-        ("power", nearest(power_pool), how_many(1, 4, 250_000, len(power_pool)),
-         np.where(rng.random(n) < 0.9, rng.uniform(0.9, 1.0, n), rng.uniform(0.6, 0.9, n))),
-        ("water", nearest(water_pool), how_many(1, 3, 300_000, len(water_pool)),
-         np.where(pop >= URBAN_PEOPLE, rng.uniform(0.7, 0.95, n), rng.uniform(0.3, 0.7, n))),
-        ("heat", nearest(heat_pool), how_many(1, 4, 250_000, len(heat_pool)),
-         np.clip(0.2 + 0.25 * (np.log10(np.maximum(pop, 1)) - 4) + rng.normal(0, 0.08, n), 0.15, 0.9)),
+        (
+            "power",
+            nearest(power_pool),
+            how_many(1, 4, 250_000, len(power_pool)),
+            np.where(rng.random(n) < 0.9, rng.uniform(0.9, 1.0, n), rng.uniform(0.6, 0.9, n)),
+        ),
+        (
+            "water",
+            nearest(water_pool),
+            how_many(1, 3, 300_000, len(water_pool)),
+            np.where(pop >= URBAN_PEOPLE, rng.uniform(0.7, 0.95, n), rng.uniform(0.3, 0.7, n)),
+        ),
+        (
+            "heat",
+            nearest(heat_pool),
+            how_many(1, 4, 250_000, len(heat_pool)),
+            np.clip(0.2 + 0.25 * (np.log10(np.maximum(pop, 1)) - 4) + rng.normal(0, 0.08, n), 0.15, 0.9),
+        ),
     ]
     urban = pop >= URBAN_PEOPLE
     if not urban.any():
@@ -558,16 +654,22 @@ def _build_links(rng: np.random.Generator, tree: _Areas, assets: _Assets) -> lis
 # --------------------------------------------------------------------------- strikes
 
 
-def _build_strikes(rng: np.random.Generator, tree: _Areas, assets: _Assets, strikes: int, days: int,
-                   start: datetime) -> list[list[str]]:
+def _build_strikes(
+    rng: np.random.Generator, tree: _Areas, assets: _Assets, strikes: int, days: int, start: datetime
+) -> list[list[str]]:
     """Night-time waves of strikes, times written in UTC (+00:00)."""
     if strikes == 0:
         return []
     codes = [o[0] for o in _OBLASTS]
     zone = ZoneInfo(TIMEZONE)
     waves = min(max(6, min(10, round(days / 10))), days, strikes)
-    later = rng.choice(np.arange(1, max(2, int(days * 0.85))), size=min(waves - 1, max(0, int(days * 0.85) - 1)),
-                       replace=False) if waves > 1 else np.zeros(0, dtype=np.int64)
+    later = (
+        rng.choice(
+            np.arange(1, max(2, int(days * 0.85))), size=min(waves - 1, max(0, int(days * 0.85) - 1)), replace=False
+        )
+        if waves > 1
+        else np.zeros(0, dtype=np.int64)
+    )
     wave_days = np.concatenate([[0], np.sort(later)]).astype(np.int64)
     sizes = _apportion(strikes, rng.dirichlet(np.full(len(wave_days), 3.0)), minimum=1)
 
@@ -603,15 +705,16 @@ def _build_strikes(rng: np.random.Generator, tree: _Areas, assets: _Assets, stri
             rows.append((moment, assets.ids[target], state, f"wave {w + 1}"))
     rows.sort(key=lambda row: row[0])
     width = max(4, len(str(len(rows))))
-    return [[f"S{i + 1:0{width}d}", moment.strftime("%Y-%m-%dT%H:%M:00+00:00"), asset_id, state, "", "", _SOURCE,
-             note] for i, (moment, asset_id, state, note) in enumerate(rows)]
+    return [
+        [f"S{i + 1:0{width}d}", moment.strftime("%Y-%m-%dT%H:%M:00+00:00"), asset_id, state, "", "", _SOURCE, note]
+        for i, (moment, asset_id, state, note) in enumerate(rows)
+    ]
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def _toml(scenario_id: str, title: str, description: str, start: datetime, days: int, samples: int,
-          seed: int) -> str:
+def _toml(scenario_id: str, title: str, description: str, start: datetime, days: int, samples: int, seed: int) -> str:
     return (
         "[scenario]\n"
         f'id = "{scenario_id}"\n'
@@ -629,8 +732,9 @@ def _toml(scenario_id: str, title: str, description: str, start: datetime, days:
     )
 
 
-def _readme(scenario_id: str, arguments: dict[str, int], tree: _Areas, asset_counts: dict[str, int],
-            counts: dict[str, int]) -> str:
+def _readme(
+    scenario_id: str, arguments: dict[str, int], tree: _Areas, asset_counts: dict[str, int], counts: dict[str, int]
+) -> str:
     args = " ".join(f"--{k} {v}" for k, v in arguments.items() if k != "samples")
     py_args = ", ".join(f"{k}={v}" for k, v in arguments.items())
     level = "hromadas (admin level 3)" if tree.level == 3 else "settlements (admin level 4)"
@@ -675,11 +779,18 @@ def _readme(scenario_id: str, arguments: dict[str, int], tree: _Areas, asset_cou
     return "\n".join(lines)
 
 
-def build_synthetic(*, areas: int = HROMADAS, assets: int = 2000, strikes: int = 300, days: int = 90,
-                    seed: int = 1, samples: int = 500) -> dict[str, str]:
+def build_synthetic(
+    *, areas: int = HROMADAS, assets: int = 2000, strikes: int = 300, days: int = 90, seed: int = 1, samples: int = 500
+) -> dict[str, str]:
     """The files of a synthetic scenario, as ``{file name: text}`` (see :func:`write_synthetic`)."""
-    for name, value, low in (("areas", areas, MIN_AREAS), ("assets", assets, MIN_ASSETS), ("strikes", strikes, 0),
-                             ("days", days, 1), ("seed", seed, 0), ("samples", samples, 0)):
+    for name, value, low in (
+        ("areas", areas, MIN_AREAS),
+        ("assets", assets, MIN_ASSETS),
+        ("strikes", strikes, 0),
+        ("days", days, 1),
+        ("seed", seed, 0),
+        ("samples", samples, 0),
+    ):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
             raise ValueError(f"{name} must be a whole number >= {low}, not {value!r}")
     rng = np.random.default_rng(np.random.SeedSequence([seed, 20251115]))
@@ -692,15 +803,15 @@ def build_synthetic(*, areas: int = HROMADAS, assets: int = 2000, strikes: int =
 
     scenario_id = f"synthetic-ua-{areas}-{seed}"
     scale = "hromada" if tree.level == 3 else "settlement"
-    title = (f"SYNTHETIC Ukraine, {areas:,} {scale}s, {assets:,} assets, {strikes:,} strikes "
-             "(generated, not real data)")
-    description = (f"Synthetic scenario written by impact.synth (seed {seed}): random raions, {scale}s, "
-                   "assets, links and strikes with real oblast P-codes only. For benchmarks and tests; "
-                   "not a map of real infrastructure. See README.md.")
+    title = f"SYNTHETIC Ukraine, {areas:,} {scale}s, {assets:,} assets, {strikes:,} strikes (generated, not real data)"
+    description = (
+        f"Synthetic scenario written by impact.synth (seed {seed}): random raions, {scale}s, "
+        "assets, links and strikes with real oblast P-codes only. For benchmarks and tests; "
+        "not a map of real infrastructure. See README.md."
+    )
     asset_counts = {_ROLE_NAMES[role]: len(table.by_role[role]) for role in _ROLE_ORDER}
     counts = {"dependencies": len(dependency_rows), "links": len(link_rows), "strikes": len(strike_rows)}
-    arguments = {"areas": areas, "assets": assets, "strikes": strikes, "days": days, "seed": seed,
-                 "samples": samples}
+    arguments = {"areas": areas, "assets": assets, "strikes": strikes, "days": days, "seed": seed, "samples": samples}
 
     files: dict[str, str] = {}
 
@@ -716,19 +827,31 @@ def build_synthetic(*, areas: int = HROMADAS, assets: int = 2000, strikes: int =
     files["scenario.toml"] = _toml(scenario_id, title, description, start, days, samples, seed)
     files["README.md"] = _readme(scenario_id, arguments, tree, asset_counts, counts)
     files["areas.csv"] = table_text(
-        ["area_id", "name", "admin_level", "parent_id", "population", "latitude", "longitude", "source"], tree.rows)
+        ["area_id", "name", "admin_level", "parent_id", "population", "latitude", "longitude", "source"], tree.rows
+    )
     files["assets.csv"] = table_text(
-        ["asset_id", "name", "kind", "area_id", "latitude", "longitude", "restoration_class", "source"], asset_rows)
+        ["asset_id", "name", "kind", "area_id", "latitude", "longitude", "restoration_class", "source"], asset_rows
+    )
     files["dependencies.csv"] = table_text(
-        ["asset_id", "depends_on", "group", "buffer_hours", "kind", "notes"], dependency_rows)
+        ["asset_id", "depends_on", "group", "buffer_hours", "kind", "notes"], dependency_rows
+    )
     files["service_links.csv"] = table_text(["area_id", "service", "asset_id", "share", "notes"], link_rows)
     files["strikes.csv"] = table_text(
-        ["strike_id", "time", "asset_id", "damage_state", "killed", "injured", "source", "notes"], strike_rows)
+        ["strike_id", "time", "asset_id", "damage_state", "killed", "injured", "source", "notes"], strike_rows
+    )
     return files
 
 
-def write_synthetic(out: Path, *, areas: int = HROMADAS, assets: int = 2000, strikes: int = 300, days: int = 90,
-                    seed: int = 1, samples: int = 500) -> Path:
+def write_synthetic(
+    out: Path,
+    *,
+    areas: int = HROMADAS,
+    assets: int = 2000,
+    strikes: int = 300,
+    days: int = 90,
+    seed: int = 1,
+    samples: int = 500,
+) -> Path:
     """Write a synthetic Ukraine-scale scenario folder.
 
     Parameters
@@ -763,8 +886,9 @@ def write_synthetic(out: Path, *, areas: int = HROMADAS, assets: int = 2000, str
     """
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(f"{str(out)!r} already exists and is not an empty folder; "
-                         "choose a new folder (nothing was overwritten)")
+        raise ValueError(
+            f"{str(out)!r} already exists and is not an empty folder; choose a new folder (nothing was overwritten)"
+        )
     files = build_synthetic(areas=areas, assets=assets, strikes=strikes, days=days, seed=seed, samples=samples)
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))

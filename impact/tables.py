@@ -146,8 +146,9 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1].hex()
-        return None, [Problem(name, line, "-",
-                              f"not valid UTF-8 (byte 0x{byte} at offset {error.start}); save the file as UTF-8")]
+        return None, [
+            Problem(name, line, "-", f"not valid UTF-8 (byte 0x{byte} at offset {error.start}); save the file as UTF-8")
+        ]
     if not text.strip():
         expected = ", ".join(c.name for c in table.columns if c.required)
         return None, [Problem(name, 0, "-", f"file is empty; expected a header row with columns {expected}")]
@@ -174,8 +175,9 @@ def parse_csv_bytes(raw: bytes, table: Table) -> tuple[pd.DataFrame | None, list
             else:
                 cells = [cell.strip() for cell in row]
                 if len(cells) != len(header):
-                    problems.append(Problem(name, row_start, "-",
-                                            f"row has {len(cells)} fields but the header has {len(header)}"))
+                    problems.append(
+                        Problem(name, row_start, "-", f"row has {len(cells)} fields but the header has {len(header)}")
+                    )
                     cells = (cells + [""] * len(header))[: len(header)]
                 rows.append(cells)
                 lines.append(row_start)
@@ -219,8 +221,14 @@ def _header_hints(name: str, line: int, header: list[str], table: Table) -> list
     if len(header) == 1 and header[0] not in declared:
         for separator, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
             if separator in header[0]:
-                return [Problem(name, line, "-", f"the header is separated by {label}, not commas; "
-                                                 "save the file as comma-separated CSV")]
+                return [
+                    Problem(
+                        name,
+                        line,
+                        "-",
+                        f"the header is separated by {label}, not commas; save the file as comma-separated CSV",
+                    )
+                ]
     problems = []
     for cell in header:
         if not cell or cell in declared:
@@ -228,8 +236,15 @@ def _header_hints(name: str, line: int, header: list[str], table: Table) -> list
         lowered = [d for d in declared if d.lower() == cell.lower().replace(" ", "_")]
         close = lowered or difflib.get_close_matches(cell.lower(), declared, n=1, cutoff=0.8)
         if close and close[0] not in header:
-            problems.append(Problem(name, line, cell, f"unknown column; did you mean {close[0]!r}? "
-                                                      "(column names are lower case, as in docs/data-format.md)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    cell,
+                    f"unknown column; did you mean {close[0]!r}? "
+                    "(column names are lower case, as in docs/data-format.md)",
+                )
+            )
     return problems
 
 
@@ -271,6 +286,7 @@ def _cell_text(value: object) -> str:
 
 
 # --- cell checks -------------------------------------------------------------------------
+
 
 def parse_time(text: str) -> pd.Timestamp:
     """Parse an ISO 8601 time that carries a UTC offset; return it in UTC.
@@ -360,15 +376,19 @@ def _cell_checks(column: Column, safe_ids: bool = True) -> list[tuple[Callable[[
     elif column.dtype == "float":
         checks.append((_is_float, "{value!r} is not a number"))
     elif column.dtype == "time":
-        checks.append((_is_time, "{value!r} is not an ISO 8601 time with a UTC offset "
-                                 "(e.g. 2025-12-19T19:00:00+02:00)"))
+        checks.append(
+            (_is_time, "{value!r} is not an ISO 8601 time with a UTC offset (e.g. 2025-12-19T19:00:00+02:00)")
+        )
     elif column.dtype == "choice":
         allowed = ", ".join(column.choices)
-        checks.append((lambda v, c=column.choices: v in c,
-                       f"{{value!r}} is not a valid {column.name}{{hint}}; choose one of {allowed}"))
+        checks.append(
+            (
+                lambda v, c=column.choices: v in c,
+                f"{{value!r}} is not a valid {column.name}{{hint}}; choose one of {allowed}",
+            )
+        )
     elif column.dtype == "id":
-        checks.append((_id_characters_ok,
-                       "{value!r} is not a valid id (no commas, semicolons, tabs or line breaks)"))
+        checks.append((_id_characters_ok, "{value!r} is not a valid id (no commas, semicolons, tabs or line breaks)"))
         if safe_ids:
             checks.append((_id_start_ok, f"{{value!r}} starts with {{first!r}}; {ID_START_RULE}"))
     if column.dtype in ("int", "float") and (column.minimum is not None or column.maximum is not None):
@@ -383,8 +403,7 @@ def _pandera_schema(table: Table) -> pa.DataFrameSchema:
     for column in table.columns:
         checks = []
         if not column.nullable:
-            checks.append(pa.Check(lambda v: v != "", element_wise=True,
-                                   error="is empty; a value is required"))
+            checks.append(pa.Check(lambda v: v != "", element_wise=True, error="is empty; a value is required"))
         for predicate, message in _cell_checks(column, table.safe_ids):
             checks.append(pa.Check(lambda v, p=predicate: v == "" or p(v), element_wise=True, error=message))
         columns[column.name] = pa.Column(object, checks=checks, required=False, nullable=False, coerce=False)
@@ -473,13 +492,11 @@ def to_typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         cells = frame[column.name] if column.name in frame.columns else pd.Series("", index=frame.index)
         cells = cells.astype(str)
         if column.dtype == "int":
-            typed[column.name] = pd.array(
-                [int(float(v)) if v != "" else pd.NA for v in cells], dtype="Int64")
+            typed[column.name] = pd.array([int(float(v)) if v != "" else pd.NA for v in cells], dtype="Int64")
         elif column.dtype == "float":
             typed[column.name] = np.array([float(v) if v != "" else np.nan for v in cells], dtype=np.float64)
         elif column.dtype == "time":
-            typed[column.name] = pd.to_datetime(
-                [parse_time(v) if v != "" else pd.NaT for v in cells], utc=True)
+            typed[column.name] = pd.to_datetime([parse_time(v) if v != "" else pd.NaT for v in cells], utc=True)
         else:
             typed[column.name] = cells.to_numpy(dtype=object)
     typed[LINE] = frame[LINE].to_numpy()

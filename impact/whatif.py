@@ -87,8 +87,10 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
     """
     unknown = sorted(set(whatif.disabled_strikes) - set(scenario.strikes["strike_id"]))
     if unknown:
-        raise ValueError(f"{', '.join(unknown)} not in the scenario's strikes; choose one of "
-                         f"{', '.join(scenario.strikes['strike_id'])}")
+        raise ValueError(
+            f"{', '.join(unknown)} not in the scenario's strikes; choose one of "
+            f"{', '.join(scenario.strikes['strike_id'])}"
+        )
     if whatif.is_baseline:
         return scenario
 
@@ -100,8 +102,10 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
     dependencies = scenario.dependencies.copy()
     if whatif.extra_backup_hours:
         kind = dict(zip(scenario.assets["asset_id"], scenario.assets["kind"], strict=True))
-        backed = [kind[a] in BACKUP_KINDS and kind[s] in POWER_KINDS
-                  for a, s in zip(dependencies["asset_id"], dependencies["depends_on"], strict=True)]
+        backed = [
+            kind[a] in BACKUP_KINDS and kind[s] in POWER_KINDS
+            for a, s in zip(dependencies["asset_id"], dependencies["depends_on"], strict=True)
+        ]
         buffers = dependencies["buffer_hours"].fillna(0.0)
         dependencies["buffer_hours"] = np.where(backed, buffers + whatif.extra_backup_hours, buffers)
 
@@ -109,8 +113,7 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
     off = strikes["strike_id"].isin(whatif.disabled_strikes)
     strikes.loc[off, "damage_state"] = "none"
 
-    return replace(scenario, restoration=restoration, dependencies=dependencies,
-                   strikes=strikes.reset_index(drop=True))
+    return replace(scenario, restoration=restoration, dependencies=dependencies, strikes=strikes.reset_index(drop=True))
 
 
 def whatif_from_dict(values: dict | None) -> WhatIf:
@@ -130,7 +133,12 @@ def strike_labels(scenario: Scenario) -> pd.DataFrame:
     local = scenario.strikes["time"].dt.tz_convert(scenario.config.timezone)
     labels = [
         f"{sid} {moment:%d %b %H:%M} {names.get(asset, asset)} ({state})"
-        for sid, moment, asset, state in zip(scenario.strikes["strike_id"], local, scenario.strikes["asset_id"],
-                                             scenario.strikes["damage_state"], strict=True)
+        for sid, moment, asset, state in zip(
+            scenario.strikes["strike_id"],
+            local,
+            scenario.strikes["asset_id"],
+            scenario.strikes["damage_state"],
+            strict=True,
+        )
     ]
     return pd.DataFrame({"strike_id": scenario.strikes["strike_id"], "label": labels})

@@ -35,10 +35,21 @@ SHOTS = (("dashboard.png", 1366, 768), ("dashboard-full.png", 1366, 1400))
 
 #: Chromium flags: headless, no sandbox (containers run as root), no request beyond loopback.
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-    "--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-    "--metrics-recording-only", "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 
@@ -51,7 +62,7 @@ def free_port() -> int:
 
 
 def find_chromium(given: str | None) -> str:
-    for candidate in ([given] if given else ["chromium", "chromium-browser", "google-chrome"]):
+    for candidate in [given] if given else ["chromium", "chromium-browser", "google-chrome"]:
         path = shutil.which(candidate) or (candidate if candidate and Path(candidate).is_file() else None)
         if path:
             return path
@@ -76,8 +87,15 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 120.0) -> None
 
 def shoot(chromium: str, url: str, path: Path, width: int, height: int) -> None:
     with tempfile.TemporaryDirectory(prefix="impact-screenshot-") as profile:
-        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-                   "--virtual-time-budget=20000", f"--screenshot={path}", url]
+        command = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=20000",
+            f"--screenshot={path}",
+            url,
+        ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0 or not path.is_file():
         sys.exit(f"screenshot: Chromium failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -95,8 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "dash_app", *([args.scenario] if args.scenario else []),
-               "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "dash_app",
+        *([args.scenario] if args.scenario else []),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with tempfile.TemporaryFile(mode="w+") as log:  # the server logs every request: not into a pipe
         server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:

@@ -14,10 +14,20 @@ import pytest
 
 #: Chromium flags: headless, no sandbox (CI runs as root), and nothing that talks to Google.
 CHROME_ARGUMENTS = (
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768",
-    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
-    "--no-default-browser-check", "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--window-size=1366,768",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
 )
 
 
@@ -37,8 +47,10 @@ def browser_missing() -> str | None:
     if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
         missing.insert(0, "chromium")
     if missing:
-        return (f"{' and '.join(missing)} not on PATH (apt-get install chromium chromium-driver); "
-                "browser tests run whenever CI=true")
+        return (
+            f"{' and '.join(missing)} not on PATH (apt-get install chromium chromium-driver); "
+            "browser tests run whenever CI=true"
+        )
     return None
 
 

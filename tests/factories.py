@@ -119,9 +119,7 @@ def make_result_dataset(
     """
     t0 = pd.Timestamp(start).tz_convert("UTC").tz_localize(None)
     n_t = int(hours * 60 // step_minutes)
-    times = pd.date_range(t0, periods=n_t, freq=f"{step_minutes}min").values.astype(
-        "datetime64[ns]"
-    )
+    times = pd.date_range(t0, periods=n_t, freq=f"{step_minutes}min").values.astype("datetime64[ns]")
     step_hours = step_minutes / 60.0
     hours_axis = np.arange(n_t) * step_hours
 
@@ -142,15 +140,10 @@ def make_result_dataset(
                 node = parent[node]
         return out
 
-    population = np.array(
-        [sum(leaf_pop[x] for x in descendants_leaves(a)) for a in area_ids], dtype=np.int64
-    )
+    population = np.array([sum(leaf_pop[x] for x in descendants_leaves(a)) for a in area_ids], dtype=np.int64)
 
     strike_h = np.array(
-        [
-            (pd.Timestamp(s[1]).tz_convert("UTC").tz_localize(None) - t0) / pd.Timedelta("1h")
-            for s in STRIKES
-        ]
+        [(pd.Timestamp(s[1]).tz_convert("UTC").tz_localize(None) - t0) / pd.Timedelta("1h") for s in STRIKES]
     )
     medians = np.array([s[4] for s in STRIKES])
     rng = np.random.default_rng(seed)
@@ -226,26 +219,16 @@ def make_result_dataset(
         return xr.Variable(dims, values, {"units": units, "long_name": long_name})
 
     data_vars = {
-        "people_without": var(
-            ("service", "area", "time", "quantile"), q, "persons", "people without service"
-        ),
-        "people_without_mean": var(
-            ("service", "area", "time"), mean, "persons", "people without service, mean"
-        ),
+        "people_without": var(("service", "area", "time", "quantile"), q, "persons", "people without service"),
+        "people_without_mean": var(("service", "area", "time"), mean, "persons", "people without service, mean"),
         "people_without_central": var(
             ("service", "area", "time"), central, "persons", "people without service, central"
         ),
         "population": var(("area",), population, "persons", "population"),
-        "asset_down_probability": var(
-            ("asset", "time"), prob, "1", "probability that the asset is down"
-        ),
-        "asset_down_central": var(
-            ("asset", "time"), central_down.astype(np.int8), "1", "asset down, central"
-        ),
+        "asset_down_probability": var(("asset", "time"), prob, "1", "probability that the asset is down"),
+        "asset_down_central": var(("asset", "time"), central_down.astype(np.int8), "1", "asset down, central"),
         "peak_people_without_central": var(sa, c_peak, "persons", "peak people without"),
-        "peak_time_central": xr.Variable(
-            sa, c_time.astype("datetime64[ns]"), {"long_name": "time of the peak (UTC)"}
-        ),
+        "peak_time_central": xr.Variable(sa, c_time.astype("datetime64[ns]"), {"long_name": "time of the peak (UTC)"}),
         "person_hours_without_central": var(sa, c_ph, "person hours", "person-hours without"),
         "restore_90_hours_central": var(sa, c_rest, "hours", "hours to restore 90 %"),
     }

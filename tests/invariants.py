@@ -40,8 +40,13 @@ def check_result(ds: xr.Dataset) -> None:
         ``Result.dataset`` of any run.
     """
     population = ds["population"]
-    monte_carlo = ("people_without", "people_without_mean", "asset_down_probability", "peak_people_without",
-                   "person_hours_without")
+    monte_carlo = (
+        "people_without",
+        "people_without_mean",
+        "asset_down_probability",
+        "peak_people_without",
+        "person_hours_without",
+    )
     if not ds.attrs["samples"]:  # the central estimate alone: the Monte Carlo variables are NaN (method.md)
         for name in monte_carlo:
             assert bool(np.isnan(ds[name]).all()), f"{name} is not NaN without samples"
@@ -68,8 +73,9 @@ def check_result(ds: xr.Dataset) -> None:
         assert bool((ds[name] >= 0).all()), f"{name} has negative values"
     assert np.array_equal(ds["peak_people_without_central"].values, central.max("time").values)
     step_hours = float(ds.attrs["step_minutes"]) / 60
-    np.testing.assert_allclose(ds["person_hours_without_central"].values, central.sum("time").values * step_hours,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ds["person_hours_without_central"].values, central.sum("time").values * step_hours, rtol=1e-12
+    )
 
 
 def _check_monte_carlo(ds: xr.Dataset) -> None:

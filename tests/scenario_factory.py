@@ -28,8 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "dependencies": ("asset_id", "depends_on", "group", "buffer_hours"),
     "service_links": ("area_id", "service", "asset_id", "share"),
     "strikes": ("strike_id", "time", "asset_id", "damage_state"),
-    "restoration": ("restoration_class", "damage_state", "distribution", "median_days", "dispersion",
-                    "source"),
+    "restoration": ("restoration_class", "damage_state", "distribution", "median_days", "dispersion", "source"),
     "status_updates": ("time", "asset_id", "status", "source"),
     "observations": ("time", "area_id", "service", "value", "unit", "source"),
     "blackouts": ("area_id", "start", "end", "hours_off_per_day", "queues", "source"),
@@ -57,18 +56,23 @@ def at(hours: float = 0.0, minutes: float = 0.0, start: str = START) -> str:
     return moment.isoformat()
 
 
-def strike(strike_id: str, asset_id: str, hours: float = 0.0, damage_state: str = "moderate",
-           minutes: float = 0.0) -> dict:
+def strike(
+    strike_id: str, asset_id: str, hours: float = 0.0, damage_state: str = "moderate", minutes: float = 0.0
+) -> dict:
     """One strikes.csv row at ``hours`` (+ ``minutes``) after the default start."""
-    return {"strike_id": strike_id, "time": at(hours, minutes), "asset_id": asset_id,
-            "damage_state": damage_state}
+    return {"strike_id": strike_id, "time": at(hours, minutes), "asset_id": asset_id, "damage_state": damage_state}
 
 
 def fixed_curve(restoration_class: str, hours: float, damage_state: str = "moderate") -> dict:
     """A restoration.csv row: always ``hours`` of repair."""
-    return {"restoration_class": restoration_class, "damage_state": damage_state,
-            "distribution": "fixed", "median_days": hours / 24, "dispersion": None,
-            "source": "test"}
+    return {
+        "restoration_class": restoration_class,
+        "damage_state": damage_state,
+        "distribution": "fixed",
+        "median_days": hours / 24,
+        "dispersion": None,
+        "source": "test",
+    }
 
 
 def fixed_curves(restoration_class: str, hours: float) -> list[dict]:
@@ -89,14 +93,29 @@ def _frame(rows: pd.DataFrame | Iterable[Mapping] | None, table: str) -> pd.Data
 
 
 def make_settings(
-    *, id: str = "test", title: str = "Test scenario", timezone: str = "Europe/Kyiv",
-    start: str = START, horizon_hours: float = 48, step_minutes: float = 60, samples: int = 20,
-    seed: int = 1, quantiles: Iterable[float] = (0.05, 0.5, 0.95), **scenario_keys: object,
+    *,
+    id: str = "test",
+    title: str = "Test scenario",
+    timezone: str = "Europe/Kyiv",
+    start: str = START,
+    horizon_hours: float = 48,
+    step_minutes: float = 60,
+    samples: int = 20,
+    seed: int = 1,
+    quantiles: Iterable[float] = (0.05, 0.5, 0.95),
+    **scenario_keys: object,
 ) -> dict:
     """``scenario.toml`` settings as a dict."""
     return {
-        "scenario": {"id": id, "title": title, "timezone": timezone, "start": start,
-                     "horizon_hours": horizon_hours, "step_minutes": step_minutes, **scenario_keys},
+        "scenario": {
+            "id": id,
+            "title": title,
+            "timezone": timezone,
+            "start": start,
+            "horizon_hours": horizon_hours,
+            "step_minutes": step_minutes,
+            **scenario_keys,
+        },
         "run": {"samples": samples, "seed": seed, "quantiles": list(quantiles)},
     }
 
@@ -105,8 +124,17 @@ _DEFAULT = object()
 
 
 def make_scenario(
-    *, areas=_DEFAULT, assets=_DEFAULT, dependencies=None, service_links=_DEFAULT, strikes=_DEFAULT,
-    restoration=None, status_updates=None, observations=None, blackouts=None, **settings: object,
+    *,
+    areas=_DEFAULT,
+    assets=_DEFAULT,
+    dependencies=None,
+    service_links=_DEFAULT,
+    strikes=_DEFAULT,
+    restoration=None,
+    status_updates=None,
+    observations=None,
+    blackouts=None,
+    **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
 
@@ -155,22 +183,31 @@ def _area_tree(rng: np.random.Generator) -> list[dict]:
                 continue  # an uneven tree: this node stays a leaf
             for c in range(int(rng.integers(1, 4))):
                 area_id = f"{parent}{c}"
-                rows.append({"area_id": area_id, "name": f"Area {area_id}", "admin_level": level,
-                             "parent_id": parent, "population": None})
+                rows.append(
+                    {
+                        "area_id": area_id,
+                        "name": f"Area {area_id}",
+                        "admin_level": level,
+                        "parent_id": parent,
+                        "population": None,
+                    }
+                )
                 next_frontier.append(area_id)
         frontier = next_frontier
     parents = {row["parent_id"] for row in rows}
     for row in rows:
         if row["area_id"] not in parents:
-            row["population"] = int(rng.choice([0, 1, 3, 7, 120, 999, 25_000, 1_000_003]) if rng.random() < 0.3
-                                    else rng.integers(0, 200_000))
+            row["population"] = int(
+                rng.choice([0, 1, 3, 7, 120, 999, 25_000, 1_000_003])
+                if rng.random() < 0.3
+                else rng.integers(0, 200_000)
+            )
     return rows
 
 
 def _curves(rng: np.random.Generator, step_hours: float) -> list[dict]:
     """Own restoration classes with medians of hours, some on the step grid, some not."""
-    hours_pool = [0.0, step_hours, 2 * step_hours, 3 * step_hours, 0.5, 1.0, 1.75, 2.5, 4.0, 7.25,
-                  12.0, 24.0, 40.0]
+    hours_pool = [0.0, step_hours, 2 * step_hours, 3 * step_hours, 0.5, 1.0, 1.75, 2.5, 4.0, 7.25, 12.0, 24.0, 40.0]
     rows = []
     for klass in range(int(rng.integers(1, 5))):
         kind = rng.choice(["fixed", "normal", "normal_wide", "lognormal"])
@@ -184,9 +221,16 @@ def _curves(rng: np.random.Generator, step_hours: float) -> list[dict]:
                 distribution, dispersion = "normal", float(rng.choice([0.5, 1.0, 3.0]))
             else:
                 distribution, dispersion = "lognormal", float(rng.choice([0.0, 0.2, 0.6, 1.5]))
-            rows.append({"restoration_class": f"cls{klass}", "damage_state": state,
-                         "distribution": distribution, "median_days": hours / 24,
-                         "dispersion": dispersion, "source": "test assumption"})
+            rows.append(
+                {
+                    "restoration_class": f"cls{klass}",
+                    "damage_state": state,
+                    "distribution": distribution,
+                    "median_days": hours / 24,
+                    "dispersion": dispersion,
+                    "source": "test assumption",
+                }
+            )
     return rows
 
 
@@ -222,8 +266,15 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
     for j in range(count):
         kind = str(rng.choice(KINDS))
         klass = str(rng.choice(classes)) if rng.random() < 0.8 else ""
-        assets.append({"asset_id": f"X{j}", "name": f"Asset {j}", "kind": kind,
-                       "area_id": str(rng.choice(all_areas)), "restoration_class": klass})
+        assets.append(
+            {
+                "asset_id": f"X{j}",
+                "name": f"Asset {j}",
+                "kind": kind,
+                "area_id": str(rng.choice(all_areas)),
+                "restoration_class": klass,
+            }
+        )
     asset_ids = [row["asset_id"] for row in assets]
 
     # Dependency DAG over a random order: an asset only needs assets earlier in the order.
@@ -236,8 +287,14 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
         used: set[str] = set()
         if chain:  # a deep chain through every asset
             used.add(order[position - 1])
-            dependencies.append({"asset_id": asset, "depends_on": order[position - 1], "group": "",
-                                 "buffer_hours": buffers[int(rng.integers(len(buffers)))]})
+            dependencies.append(
+                {
+                    "asset_id": asset,
+                    "depends_on": order[position - 1],
+                    "group": "",
+                    "buffer_hours": buffers[int(rng.integers(len(buffers)))],
+                }
+            )
         if rng.random() < 0.5:
             continue
         for g in range(int(rng.integers(1, 3))):
@@ -245,9 +302,14 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
             named = len(members) > 1 or rng.random() < 0.5
             for member in members:
                 used.add(str(member))
-                dependencies.append({"asset_id": asset, "depends_on": str(member),
-                                     "group": f"g{g}" if named else "",
-                                     "buffer_hours": buffers[int(rng.integers(len(buffers)))]})
+                dependencies.append(
+                    {
+                        "asset_id": asset,
+                        "depends_on": str(member),
+                        "group": f"g{g}" if named else "",
+                        "buffer_hours": buffers[int(rng.integers(len(buffers)))],
+                    }
+                )
 
     links = []
     for leaf in leaves:
@@ -261,8 +323,9 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
             weights = rng.uniform(0.01, 1.0, size=k)
             shares = total * weights / weights.sum()
             for asset, share in zip(chosen, shares, strict=True):
-                links.append({"area_id": leaf, "service": service, "asset_id": str(asset),
-                              "share": float(min(share, 1.0))})
+                links.append(
+                    {"area_id": leaf, "service": service, "asset_id": str(asset), "share": float(min(share, 1.0))}
+                )
     if not links:
         links.append({"area_id": leaves[0], "service": "power", "asset_id": asset_ids[0], "share": 1.0})
 
@@ -280,18 +343,34 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
         else:  # after the horizon
             minutes = float(horizon_minutes + rng.integers(0, 600))
         state = str(rng.choice(DAMAGE_STATES, p=[0.1, 0.25, 0.25, 0.2, 0.2]))
-        strikes.append({"strike_id": f"S{len(strikes)}", "time": at(minutes=minutes),
-                        "asset_id": asset, "damage_state": state})
+        strikes.append(
+            {"strike_id": f"S{len(strikes)}", "time": at(minutes=minutes), "asset_id": asset, "damage_state": state}
+        )
         if rng.random() < 0.3:  # strike the same asset again: overlapping or touching
             again = minutes + float(rng.choice([0, 30, 60, 90, step_minutes, 24 * 60]))
             klass = assets[asset_ids.index(asset)]["restoration_class"]
             if klass and state != "none" and rng.random() < 0.5:  # starts where the first ends
                 again = minutes + 60 * 24 * median_days[(klass, state)]
-            strikes.append({"strike_id": f"S{len(strikes)}", "time": at(minutes=again),
-                            "asset_id": asset, "damage_state": str(rng.choice(DAMAGE_STATES[1:]))})
+            strikes.append(
+                {
+                    "strike_id": f"S{len(strikes)}",
+                    "time": at(minutes=again),
+                    "asset_id": asset,
+                    "damage_state": str(rng.choice(DAMAGE_STATES[1:])),
+                }
+            )
 
     return make_scenario(
-        areas=areas, assets=assets, dependencies=dependencies or None, service_links=links,
-        strikes=strikes, restoration=curves, id=f"random-{seed}", step_minutes=step_minutes,
-        horizon_hours=horizon_hours, samples=samples, seed=seed, quantiles=RANDOM_QUANTILES,
+        areas=areas,
+        assets=assets,
+        dependencies=dependencies or None,
+        service_links=links,
+        strikes=strikes,
+        restoration=curves,
+        id=f"random-{seed}",
+        step_minutes=step_minutes,
+        horizon_hours=horizon_hours,
+        samples=samples,
+        seed=seed,
+        quantiles=RANDOM_QUANTILES,
     )

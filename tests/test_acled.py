@@ -35,10 +35,37 @@ from impact.cli import main
 
 #: The columns of an ACLED export, in ACLED's order.
 HEADER = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 
 ODESA = {"location": "Odesa", "latitude": "46.4775", "longitude": "30.7326", "admin2": "Odeskyi"}
@@ -52,12 +79,29 @@ MISSILE = {"event_type": "Explosions/Remote violence", "sub_event_type": "Shelli
 def event(event_id: str, notes: str, place: dict | None = None, kind: dict | None = None, **cells: str) -> dict:
     """One ACLED row: a drone strike in Odesa on 19 December 2025 unless told otherwise."""
     row = {
-        "event_id_cnty": event_id, "event_date": "2025-12-19", "year": "2025", "time_precision": "1",
-        "disorder_type": "Political violence", "actor1": "Military Forces of Russia (2000-)",
-        "inter1": "State forces", "actor2": "Civilians (Ukraine)", "inter2": "Civilians",
-        "interaction": "State forces-Civilians", "civilian_targeting": "", "iso": "804", "region": "Europe",
-        "country": "Ukraine", "admin1": "Odesa", "admin3": "", "geo_precision": "1", "source": "Suspilne",
-        "source_scale": "National", "notes": notes, "fatalities": "0", "tags": "", "timestamp": "1766500000",
+        "event_id_cnty": event_id,
+        "event_date": "2025-12-19",
+        "year": "2025",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "actor1": "Military Forces of Russia (2000-)",
+        "inter1": "State forces",
+        "actor2": "Civilians (Ukraine)",
+        "inter2": "Civilians",
+        "interaction": "State forces-Civilians",
+        "civilian_targeting": "",
+        "iso": "804",
+        "region": "Europe",
+        "country": "Ukraine",
+        "admin1": "Odesa",
+        "admin3": "",
+        "geo_precision": "1",
+        "source": "Suspilne",
+        "source_scale": "National",
+        "notes": notes,
+        "fatalities": "0",
+        "tags": "",
+        "timestamp": "1766500000",
     }
     row.update(ODESA if place is None else place)
     row.update(DRONE if kind is None else kind)
@@ -95,14 +139,28 @@ def account_of(result) -> list[tuple[int, str, str, str]]:
 
 MIXED_ROWS = [
     event("UKR1001", "Russian drones struck an electrical substation in Odesa; minor damage.", fatalities="0"),
-    event("UKR1002", "A missile hit a water reservoir in Odesa. The reservoir was completely destroyed.",
-          kind=MISSILE, event_date="20-12-2025", fatalities="2"),
-    event("UKR1003", "Drones struck the port of Izmail; grain storage facilities caught fire.", IZMAIL,
-          event_date="21 December 2025", fatalities=""),
-    event("UKR1004", "Armed clash near the front line.",
-          kind={"event_type": "Battles", "sub_event_type": "Armed clash"}),
-    event("UKR1005", "A landmine exploded near a substation.",
-          kind={"event_type": "Explosions/Remote violence", "sub_event_type": "Remote explosive/landmine/IED"}),
+    event(
+        "UKR1002",
+        "A missile hit a water reservoir in Odesa. The reservoir was completely destroyed.",
+        kind=MISSILE,
+        event_date="20-12-2025",
+        fatalities="2",
+    ),
+    event(
+        "UKR1003",
+        "Drones struck the port of Izmail; grain storage facilities caught fire.",
+        IZMAIL,
+        event_date="21 December 2025",
+        fatalities="",
+    ),
+    event(
+        "UKR1004", "Armed clash near the front line.", kind={"event_type": "Battles", "sub_event_type": "Armed clash"}
+    ),
+    event(
+        "UKR1005",
+        "A landmine exploded near a substation.",
+        kind={"event_type": "Explosions/Remote violence", "sub_event_type": "Remote explosive/landmine/IED"},
+    ),
     event("UKR1006", "Drone strike on a substation.", event_date="2025-12-18"),
     event("UKR1007", "Drone strike on a substation.", KYIV),
     event("UKR1008", "Shelling damaged a residential building and cars.", kind=MISSILE),
@@ -135,16 +193,21 @@ def test_every_row_is_imported_or_skipped_with_its_reason(tmp_path: Path, odesa)
     assert reasons[7] == "outside the time window: 2025-12-18 is before the scenario's first day 2025-12-19"
     assert reasons[8].startswith("outside the scenario's areas: no area centroid or asset within 25 km (nearest ")
     assert reasons[9].startswith("no asset kind named in the notes")
-    assert reasons[10] == ("no asset of a kind named in the notes (port ('port')) within 25 km "
-                           "(nearest PORT-ODE, 167.5 km)")
-    assert reasons[12] == ("outside the time window: 2026-01-18 starts at or after the end of the horizon "
-                           "(2026-01-18 00:00 +02:00)")
-    assert reasons[13] == ("same event_id_cnty UKR1001 as line 2, the row considered instead (the latest ACLED "
-                           "timestamp, else the first row)")
+    assert reasons[10] == (
+        "no asset of a kind named in the notes (port ('port')) within 25 km (nearest PORT-ODE, 167.5 km)"
+    )
+    assert reasons[12] == (
+        "outside the time window: 2026-01-18 starts at or after the end of the horizon (2026-01-18 00:00 +02:00)"
+    )
+    assert reasons[13] == (
+        "same event_id_cnty UKR1001 as line 2, the row considered instead (the latest ACLED "
+        "timestamp, else the first row)"
+    )
     assert list(result.account.columns) == list(ACCOUNT_COLUMNS)
     assert set(result.account["reason_code"]) <= set(REASONS)
-    assert (result.account["status"] == np.where(result.account["reason_code"] == "imported",
-                                                 "imported", "skipped")).all()
+    assert (
+        result.account["status"] == np.where(result.account["reason_code"] == "imported", "imported", "skipped")
+    ).all()
 
 
 def test_strikes_carry_ids_times_fatalities_and_sources(tmp_path: Path, odesa) -> None:
@@ -154,8 +217,11 @@ def test_strikes_carry_ids_times_fatalities_and_sources(tmp_path: Path, odesa) -
     assert strikes["strike_id"].tolist() == ["UKR1001", "UKR1002", "UKR1003", "UKR1010"]  # by time
     assert strikes["source"].tolist() == strikes["strike_id"].tolist()
     assert [t.isoformat() for t in strikes["time"]] == [
-        "2025-12-19T00:00:00+02:00", "2025-12-20T00:00:00+02:00", "2025-12-21T00:00:00+02:00",
-        "2026-01-17T00:00:00+02:00"]
+        "2025-12-19T00:00:00+02:00",
+        "2025-12-20T00:00:00+02:00",
+        "2025-12-21T00:00:00+02:00",
+        "2026-01-17T00:00:00+02:00",
+    ]
     assert strikes["killed"].tolist()[:2] == [0, 2]
     assert pd.isna(strikes["killed"].iloc[2])
     assert strikes["notes"].iloc[0].startswith("Russian drones struck an electrical substation in Odesa; minor damage.")
@@ -179,8 +245,12 @@ def test_imported_row_explains_its_match(tmp_path: Path, odesa) -> None:
 def test_summary_counts_rows_per_reason(tmp_path: Path, odesa) -> None:
     summary = import_acled(write_acled(tmp_path / "acled.csv", MIXED_ROWS), odesa).summary()
     assert summary[["reason_code", "rows", "lines"]].values.tolist() == [
-        ["imported", 4, "2-4, 11"], ["duplicate_event", 1, "13"], ["not_a_strike", 2, "5-6"],
-        ["outside_time_window", 2, "7, 12"], ["outside_areas", 1, "8"], ["no_kind_in_notes", 1, "9"],
+        ["imported", 4, "2-4, 11"],
+        ["duplicate_event", 1, "13"],
+        ["not_a_strike", 2, "5-6"],
+        ["outside_time_window", 2, "7, 12"],
+        ["outside_areas", 1, "8"],
+        ["no_kind_in_notes", 1, "9"],
         ["no_asset_in_range", 1, "10"],
     ]
 
@@ -202,8 +272,9 @@ def test_summary_counts_rows_per_reason(tmp_path: Path, odesa) -> None:
         ("Missile strike on a power-plant.", ODESA, "CHP-1", "power-plant"),
     ],
 )
-def test_kind_keywords_choose_the_asset(tmp_path: Path, odesa, notes: str, place: dict, asset_id: str,
-                                        keyword: str) -> None:
+def test_kind_keywords_choose_the_asset(
+    tmp_path: Path, odesa, notes: str, place: dict, asset_id: str, keyword: str
+) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", [event("UKR1", notes, place)]), odesa)
     row = result.account.iloc[0]
     assert (row["reason_code"], row["asset_id"], row["keyword"]) == ("imported", asset_id, keyword)
@@ -216,7 +287,8 @@ def test_radius_option_limits_the_search(tmp_path: Path, odesa) -> None:
     assert wide.account["distance_km"].iloc[0] == pytest.approx(23.08, abs=0.01)
     narrow = import_acled(path, odesa, radius_km=10)
     assert narrow.account["reason"].tolist() == [
-        "no asset of a kind named in the notes (well ('well field')) within 10 km (nearest WELL-1, 23.1 km)"]
+        "no asset of a kind named in the notes (well ('well field')) within 10 km (nearest WELL-1, 23.1 km)"
+    ]
     assert narrow.strikes.empty
 
 
@@ -225,31 +297,44 @@ def test_kind_absent_from_the_scenario(tmp_path: Path, odesa) -> None:
     scenario = dataclasses.replace(odesa, assets=assets.reset_index(drop=True))  # matching reads assets only
     result = import_acled(write_acled(tmp_path / "acled.csv", [event("UKR1", "Strike on a well field.")]), scenario)
     assert result.account["reason"].tolist() == [
-        "no asset of a kind named in the notes: the scenario has no well ('well field')"]
+        "no asset of a kind named in the notes: the scenario has no well ('well field')"
+    ]
 
 
 def test_missing_restoration_curve_is_a_reason(tmp_path: Path) -> None:
     folder = copy_bundled(tmp_path / "scenario")
     assets = (folder / "assets.csv").read_text(encoding="utf-8")
-    (folder / "assets.csv").write_text(assets.replace("PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,,",
-                                                      "PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,test_only,"),
-                                       encoding="utf-8")
+    (folder / "assets.csv").write_text(
+        assets.replace(
+            "PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,,",
+            "PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,test_only,",
+        ),
+        encoding="utf-8",
+    )
     with (folder / "restoration.csv").open("a", encoding="utf-8") as handle:
         handle.write("test_only,moderate,fixed,3,,assumption: test\n")
-    path = write_acled(tmp_path / "acled.csv", [
-        event("UKR1", "The port of Izmail was destroyed.", IZMAIL),
-        event("UKR2", "The port of Izmail was hit.", IZMAIL),
-    ])
+    path = write_acled(
+        tmp_path / "acled.csv",
+        [
+            event("UKR1", "The port of Izmail was destroyed.", IZMAIL),
+            event("UKR2", "The port of Izmail was hit.", IZMAIL),
+        ],
+    )
     result = import_acled(path, folder)
-    assert account_of(result) == [(2, "no_restoration_curve", "PORT-IZM", "extensive"),
-                                  (3, "imported", "PORT-IZM", "moderate")]
-    assert result.account["reason"].iloc[0] == ("asset PORT-IZM (class 'test_only') has no restoration curve at "
-                                                "'extensive'; add a row to the scenario's restoration.csv")
+    assert account_of(result) == [
+        (2, "no_restoration_curve", "PORT-IZM", "extensive"),
+        (3, "imported", "PORT-IZM", "moderate"),
+    ]
+    assert result.account["reason"].iloc[0] == (
+        "asset PORT-IZM (class 'test_only') has no restoration curve at "
+        "'extensive'; add a row to the scenario's restoration.csv"
+    )
 
 
 def test_time_precision_above_one_is_noted(tmp_path: Path, odesa) -> None:
-    path = write_acled(tmp_path / "acled.csv", [event("UKR1", "substation hit", time_precision="2"),
-                                                event("UKR2", "substation hit")])
+    path = write_acled(
+        tmp_path / "acled.csv", [event("UKR1", "substation hit", time_precision="2"), event("UKR2", "substation hit")]
+    )
     notes = import_acled(path, odesa).account["date_note"].tolist()
     assert notes[0].startswith("ACLED time_precision 2: the date is less certain than the day")
     assert notes[1] == ""
@@ -263,23 +348,32 @@ def test_only_the_needed_columns_are_required(tmp_path: Path, odesa) -> None:
 
 
 def test_the_latest_version_of_an_event_is_considered(tmp_path: Path, odesa) -> None:
-    path = write_acled(tmp_path / "acled.csv", [
-        event("UKR1", "A drone hit the substation.", timestamp="1766500000", fatalities="1"),
-        event("UKR1", "A drone hit the substation; it was destroyed.", timestamp="1766900000", fatalities="3"),
-        event("UKR2", "Strike on a boiler house.", timestamp="1766900000"),
-        event("UKR2", "Strike on a boiler house, an older copy.", timestamp="1766500000"),
-    ])
+    path = write_acled(
+        tmp_path / "acled.csv",
+        [
+            event("UKR1", "A drone hit the substation.", timestamp="1766500000", fatalities="1"),
+            event("UKR1", "A drone hit the substation; it was destroyed.", timestamp="1766900000", fatalities="3"),
+            event("UKR2", "Strike on a boiler house.", timestamp="1766900000"),
+            event("UKR2", "Strike on a boiler house, an older copy.", timestamp="1766500000"),
+        ],
+    )
     result = import_acled(path, odesa)
-    assert account_of(result) == [(2, "duplicate_event", "", ""), (3, "imported", "SUB-ODE-1", "extensive"),
-                                  (4, "imported", "BH-A", "moderate"), (5, "duplicate_event", "", "")]
+    assert account_of(result) == [
+        (2, "duplicate_event", "", ""),
+        (3, "imported", "SUB-ODE-1", "extensive"),
+        (4, "imported", "BH-A", "moderate"),
+        (5, "duplicate_event", "", ""),
+    ]
     assert result.account["reason"].iloc[0].startswith("same event_id_cnty UKR1 as line 3, the row considered")
     assert result.strikes["killed"].tolist() == [3, 0]
 
 
 # --- dates and times --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["2025-12-20", "20-12-2025", "20 December 2025", "20-Dec-2025", "20 Sept 2025",
-                                  " 2025-12-20 "])
+
+@pytest.mark.parametrize(
+    "text", ["2025-12-20", "20-12-2025", "20 December 2025", "20-Dec-2025", "20 Sept 2025", " 2025-12-20 "]
+)
 def test_event_date_formats(text: str) -> None:
     expected = date(2025, 9, 20) if "Sep" in text else date(2025, 12, 20)
     assert parse_event_date(text) == expected
@@ -308,13 +402,23 @@ def test_both_date_formats_give_the_same_strike(tmp_path: Path, odesa, date_text
 
 def test_time_window_is_first_day_to_end_of_horizon(tmp_path: Path, odesa) -> None:
     days = ["2025-12-18", "2025-12-19", "2026-01-17", "2026-01-18"]
-    path = write_acled(tmp_path / "acled.csv", [event(f"UKR{i}", "substation hit", event_date=day)
-                                                for i, day in enumerate(days)])
+    path = write_acled(
+        tmp_path / "acled.csv", [event(f"UKR{i}", "substation hit", event_date=day) for i, day in enumerate(days)]
+    )
     assert import_acled(path, odesa).account["reason_code"].tolist() == [
-        "outside_time_window", "imported", "imported", "outside_time_window"]
+        "outside_time_window",
+        "imported",
+        "imported",
+        "outside_time_window",
+    ]
     short = odesa.with_config(horizon_hours=36)  # ends 2025-12-20 12:00: that day starts before the end
-    path = write_acled(tmp_path / "short.csv", [event("UKR1", "substation hit", event_date="2025-12-20"),
-                                                event("UKR2", "substation hit", event_date="2025-12-21")])
+    path = write_acled(
+        tmp_path / "short.csv",
+        [
+            event("UKR1", "substation hit", event_date="2025-12-20"),
+            event("UKR2", "substation hit", event_date="2025-12-21"),
+        ],
+    )
     assert import_acled(path, short).account["reason_code"].tolist() == ["imported", "outside_time_window"]
 
 
@@ -324,14 +428,20 @@ def test_time_of_day_and_daylight_saving(tmp_path: Path) -> None:
     toml = toml.replace('start = "2025-12-19T00:00:00+02:00"', 'start = "2025-03-29T00:00:00+02:00"')
     (folder / "scenario.toml").write_text(toml.replace("horizon_hours = 720", "horizon_hours = 96"), encoding="utf-8")
     (folder / "strikes.csv").write_text("strike_id,time,asset_id,damage_state\n", encoding="utf-8")
-    path = write_acled(tmp_path / "acled.csv", [
-        event("UKR1", "substation hit", event_date="2025-03-29"),
-        event("UKR2", "substation hit", event_date="2025-03-30"),  # clocks go forward at 03:00 that night
-        event("UKR3", "substation hit", event_date="2025-03-31"),
-    ])
+    path = write_acled(
+        tmp_path / "acled.csv",
+        [
+            event("UKR1", "substation hit", event_date="2025-03-29"),
+            event("UKR2", "substation hit", event_date="2025-03-30"),  # clocks go forward at 03:00 that night
+            event("UKR3", "substation hit", event_date="2025-03-31"),
+        ],
+    )
     noon = import_acled(path, folder, time_of_day="12:00").strikes["time"]
     assert [t.isoformat() for t in noon] == [
-        "2025-03-29T12:00:00+02:00", "2025-03-30T12:00:00+03:00", "2025-03-31T12:00:00+03:00"]
+        "2025-03-29T12:00:00+02:00",
+        "2025-03-30T12:00:00+03:00",
+        "2025-03-31T12:00:00+03:00",
+    ]
     skipped = import_acled(path, folder, time_of_day="03:30").strikes["time"]  # 03:30 does not exist on the 30th
     assert skipped.iloc[1].isoformat() == "2025-03-30T04:00:00+03:00"
 
@@ -345,6 +455,7 @@ def test_parse_time_of_day() -> None:
 
 
 # --- damage states ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("notes", "state"),
@@ -366,8 +477,10 @@ def test_default_damage_rules(tmp_path: Path, odesa, notes: str, state: str) -> 
 
 
 def test_default_damage_state_applies_only_without_a_damage_phrase(tmp_path: Path, odesa) -> None:
-    path = write_acled(tmp_path / "acled.csv", [event("UKR1", "A drone hit the substation."),
-                                                event("UKR2", "The substation was destroyed.")])
+    path = write_acled(
+        tmp_path / "acled.csv",
+        [event("UKR1", "A drone hit the substation."), event("UKR2", "The substation was destroyed.")],
+    )
     result = import_acled(path, odesa, default_damage_state="slight")
     assert result.strikes["damage_state"].tolist() == ["slight", "extensive"]
 
@@ -375,11 +488,14 @@ def test_default_damage_state_applies_only_without_a_damage_phrase(tmp_path: Pat
 def test_damage_rules_file_replaces_the_built_in_rules(tmp_path: Path, odesa) -> None:
     rules = tmp_path / "rules.csv"
     rules.write_text("keyword,damage_state\ntransformer,complete\nhit,slight\n", encoding="utf-8")
-    path = write_acled(tmp_path / "acled.csv", [
-        event("UKR1", "A drone hit the substation; a transformer burned."),
-        event("UKR2", "A drone hit the substation."),
-        event("UKR3", "The substation was destroyed."),  # 'destroyed' is no longer a rule
-    ])
+    path = write_acled(
+        tmp_path / "acled.csv",
+        [
+            event("UKR1", "A drone hit the substation; a transformer burned."),
+            event("UKR2", "A drone hit the substation."),
+            event("UKR3", "The substation was destroyed."),  # 'destroyed' is no longer a rule
+        ],
+    )
     result = import_acled(path, odesa, damage_rules=rules)
     assert result.strikes["damage_state"].tolist() == ["complete", "slight", "moderate"]
     as_objects = import_acled(path, odesa, damage_rules=[DamageRule("substation", "none")])
@@ -389,11 +505,15 @@ def test_damage_rules_file_replaces_the_built_in_rules(tmp_path: Path, odesa) ->
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("keyword,damage_state\nhit,severe\n",
-         "rules.csv:2: damage_state: 'severe' is not a valid damage_state; choose one of none, slight, moderate, "
-         "extensive, complete"),
-        ("keyword,damage_state\nhit,slight\nHit,moderate\n",
-         "rules.csv:3: keyword: 'Hit' repeats line 2; this row would never apply"),
+        (
+            "keyword,damage_state\nhit,severe\n",
+            "rules.csv:2: damage_state: 'severe' is not a valid damage_state; choose one of none, slight, moderate, "
+            "extensive, complete",
+        ),
+        (
+            "keyword,damage_state\nhit,slight\nHit,moderate\n",
+            "rules.csv:3: keyword: 'Hit' repeats line 2; this row would never apply",
+        ),
         ("keyword,damage_state\n,slight\n", "rules.csv:2: keyword: is empty; a value is required"),
         ("keyword,state\nhit,slight\n", "rules.csv:1: damage_state: required column is missing from the header"),
         ("", "rules.csv:0: -: file is empty; expected a header row with columns keyword, damage_state"),
@@ -416,6 +536,7 @@ def test_damage_rules_run_from_most_to_least_severe() -> None:
 
 # --- keyword matching -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("phrase", "text", "found"),
     [
@@ -435,22 +556,26 @@ def test_phrase_pattern_matches_whole_words(phrase: str, text: str, found: bool)
 
 def test_kind_mentions_put_specific_before_generic() -> None:
     tiers = kind_mentions("Energy facilities and a port were hit; grain burned.", KIND_KEYWORDS)
-    assert [tier.kinds for tier in tiers] == [("port", "logistics_hub"), tuple(
-        ["substation", "power_plant", "chp_plant", "power_line"])]
+    assert [tier.kinds for tier in tiers] == [
+        ("port", "logistics_hub"),
+        tuple(["substation", "power_plant", "chp_plant", "power_line"]),
+    ]
     assert tiers[0].keywords == {"port": "port", "logistics_hub": "grain"}
     assert kind_mentions("Shelling of a residential area.", KIND_KEYWORDS) == []
 
 
 def test_keyword_and_damage_tables_are_documented() -> None:
     guide = (Path(__file__).resolve().parents[1] / "docs" / "user-guide.md").read_text(encoding="utf-8")
-    section = guide[guide.index("## 6. Strikes from ACLED"):]
+    section = guide[guide.index("## 6. Strikes from ACLED") :]
     table_rows = {line for line in section.splitlines() if line.startswith("| ")}
     for rule in KIND_KEYWORDS:
         kinds = ", ".join(f"`{kind}`" for kind in rule.kinds)
         assert any(f" {rule.keyword}," in row.replace(" |", ",") and f"| {kinds} |" in row for row in table_rows), rule
     for rule in DAMAGE_RULES:
-        assert any(row.startswith(f"| `{rule.damage_state}` |") and f" {rule.keyword}," in row.replace(" |", ",")
-                   for row in table_rows), rule
+        assert any(
+            row.startswith(f"| `{rule.damage_state}` |") and f" {rule.keyword}," in row.replace(" |", ",")
+            for row in table_rows
+        ), rule
 
 
 def test_distance_and_line_ranges() -> None:
@@ -464,41 +589,84 @@ def test_distance_and_line_ranges() -> None:
 
 # --- bad input --------------------------------------------------------------------------------
 
+
 def _good_text() -> str:
-    return "event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes\n" \
-           "UKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,46.4775,30.7326,substation hit\n"
+    return (
+        "event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes\n"
+        "UKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,46.4775,30.7326,substation hit\n"
+    )
 
 
 #: (case, bytes of the file, the exact problem lines).
 MALFORMED = [
-    ("empty", b"", "{f}:0: -: file is empty; expected a header row with columns event_id_cnty, event_date, "
-                   "event_type, sub_event_type, latitude, longitude, notes"),
-    ("header-only", b"event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes\n",
-     "{f}:0: -: has a header row but no events"),
-    ("missing-column", _good_text().replace(",notes", "").replace(",substation hit", "").encode(),
-     "{f}:1: notes: required column is missing from the header"),
-    ("utf16", _good_text().encode("utf-16"),
-     "{f}:0: -: file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"),
-    ("latin1", _good_text().replace("substation hit", "café substation").encode("latin-1"),
-     "{f}:2: -: not valid UTF-8 (byte 0xe9 at offset 155); save the file as UTF-8"),
-    ("semicolons", _good_text().replace(",", ";").encode(),
-     "{f}:1: -: the header is separated by semicolons, not commas; save the file as comma-separated CSV"),
-    ("misspelt-column", _good_text().replace("event_date", "Event Date").encode(),
-     "{f}:1: Event Date: unknown column; did you mean 'event_date'? (column names are lower case, as in the "
-     "ACLED codebook)\n{f}:1: event_date: required column is missing from the header"),
-    ("bad-date", _good_text().replace("2025-12-19", "2025/12/19").encode(),
-     "{f}:2: event_date: '2025/12/19' is not a date; ACLED dates are YYYY-MM-DD, dd-mm-yyyy or like "
-     "'19 December 2025'"),
-    ("bad-latitude", _good_text().replace("46.4775", "46,4775").encode(),
-     "{f}:2: -: row has 8 fields but the header has 7"),
-    ("latitude-range", _good_text().replace("46.4775", "146.4775").encode(),
-     "{f}:2: latitude: '146.4775' is out of range; must be >= -90 and <= 90"),
-    ("empty-longitude", _good_text().replace(",30.7326,", ",,").encode(),
-     "{f}:2: longitude: is empty; a value is required"),
-    ("unbalanced-quote", _good_text().replace("substation hit", '"substation hit').encode(),
-     '{f}:2: -: a quoted field opened on this line is never closed (unbalanced ")'),
-    ("nul-byte", _good_text().replace("substation", "sub\x00station").encode(),
-     "{f}:2: -: contains a NUL byte; this is not a text CSV file"),
+    (
+        "empty",
+        b"",
+        "{f}:0: -: file is empty; expected a header row with columns event_id_cnty, event_date, "
+        "event_type, sub_event_type, latitude, longitude, notes",
+    ),
+    (
+        "header-only",
+        b"event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes\n",
+        "{f}:0: -: has a header row but no events",
+    ),
+    (
+        "missing-column",
+        _good_text().replace(",notes", "").replace(",substation hit", "").encode(),
+        "{f}:1: notes: required column is missing from the header",
+    ),
+    (
+        "utf16",
+        _good_text().encode("utf-16"),
+        "{f}:0: -: file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)",
+    ),
+    (
+        "latin1",
+        _good_text().replace("substation hit", "café substation").encode("latin-1"),
+        "{f}:2: -: not valid UTF-8 (byte 0xe9 at offset 155); save the file as UTF-8",
+    ),
+    (
+        "semicolons",
+        _good_text().replace(",", ";").encode(),
+        "{f}:1: -: the header is separated by semicolons, not commas; save the file as comma-separated CSV",
+    ),
+    (
+        "misspelt-column",
+        _good_text().replace("event_date", "Event Date").encode(),
+        "{f}:1: Event Date: unknown column; did you mean 'event_date'? (column names are lower case, as in the "
+        "ACLED codebook)\n{f}:1: event_date: required column is missing from the header",
+    ),
+    (
+        "bad-date",
+        _good_text().replace("2025-12-19", "2025/12/19").encode(),
+        "{f}:2: event_date: '2025/12/19' is not a date; ACLED dates are YYYY-MM-DD, dd-mm-yyyy or like "
+        "'19 December 2025'",
+    ),
+    (
+        "bad-latitude",
+        _good_text().replace("46.4775", "46,4775").encode(),
+        "{f}:2: -: row has 8 fields but the header has 7",
+    ),
+    (
+        "latitude-range",
+        _good_text().replace("46.4775", "146.4775").encode(),
+        "{f}:2: latitude: '146.4775' is out of range; must be >= -90 and <= 90",
+    ),
+    (
+        "empty-longitude",
+        _good_text().replace(",30.7326,", ",,").encode(),
+        "{f}:2: longitude: is empty; a value is required",
+    ),
+    (
+        "unbalanced-quote",
+        _good_text().replace("substation hit", '"substation hit').encode(),
+        '{f}:2: -: a quoted field opened on this line is never closed (unbalanced ")',
+    ),
+    (
+        "nul-byte",
+        _good_text().replace("substation", "sub\x00station").encode(),
+        "{f}:2: -: contains a NUL byte; this is not a text CSV file",
+    ),
 ]
 
 
@@ -512,8 +680,11 @@ def test_malformed_acled_file(tmp_path: Path, odesa, case: str, content: bytes, 
 
 
 def test_bad_fatalities_and_every_problem_at_once(tmp_path: Path, odesa) -> None:
-    rows = [event("UKR1", "substation hit", fatalities="-1"), event("UKR2", "substation hit", event_date="19.12.2025"),
-            event("", "substation hit")]
+    rows = [
+        event("UKR1", "substation hit", fatalities="-1"),
+        event("UKR2", "substation hit", event_date="19.12.2025"),
+        event("", "substation hit"),
+    ]
     path = write_acled(tmp_path / "acled.csv", rows)
     with pytest.raises(AcledError) as raised:
         import_acled(path, odesa)
@@ -527,8 +698,11 @@ def test_bad_fatalities_and_every_problem_at_once(tmp_path: Path, odesa) -> None
 
 
 def test_skip_bad_rows_lists_them_with_their_reason(tmp_path: Path, odesa) -> None:
-    rows = [event("UKR1", "substation hit", event_date="2025/12/19"), event("UKR2", "substation hit"),
-            event("UKR3", "substation hit", latitude="north")]
+    rows = [
+        event("UKR1", "substation hit", event_date="2025/12/19"),
+        event("UKR2", "substation hit"),
+        event("UKR3", "substation hit", latitude="north"),
+    ]
     result = import_acled(write_acled(tmp_path / "acled.csv", rows), odesa, skip_bad_rows=True)
     assert result.account["reason_code"].tolist() == ["bad_row", "imported", "bad_row"]
     assert result.account["reason"].iloc[0].startswith("bad event_date on line 2: '2025/12/19' is not a date")
@@ -567,6 +741,7 @@ def test_missing_file(tmp_path: Path, odesa) -> None:
 
 # --- the written strikes.csv validates and runs ---------------------------------------------
 
+
 def test_written_strikes_validate_and_run_with_the_bundled_scenario(tmp_path: Path, odesa, capsys) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", MIXED_ROWS), odesa)
     folder = copy_bundled(tmp_path / "scenario")
@@ -585,6 +760,7 @@ def test_written_strikes_validate_and_run_with_the_bundled_scenario(tmp_path: Pa
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def _run(args: list[str], capsys) -> tuple[int, str, str]:
     code = main(args)
     captured = capsys.readouterr()
@@ -594,8 +770,9 @@ def _run(args: list[str], capsys) -> tuple[int, str, str]:
 def test_cli_writes_strikes_and_report(tmp_path: Path, capsys) -> None:
     acled = write_acled(tmp_path / "acled.csv", MIXED_ROWS)
     out, report = tmp_path / "strikes.csv", tmp_path / "report.csv"
-    code, stdout, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out),
-                              "--report", str(report)], capsys)
+    code, stdout, err = _run(
+        ["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out), "--report", str(report)], capsys
+    )
     assert code == 0, err
     assert "odesa-2025-12: 4 strikes from 12 rows" in stdout
     assert "event day at 00:00 Europe/Kyiv, precise to a day; radius 25 km" in stdout
@@ -609,14 +786,31 @@ def test_cli_writes_strikes_and_report(tmp_path: Path, capsys) -> None:
 
 
 def test_cli_options_change_the_result(tmp_path: Path, capsys) -> None:
-    acled = write_acled(tmp_path / "acled.csv", [event("UKR1", "A drone hit the substation."),
-                                                 event("UKR2", "Strike on a well field.")])
+    acled = write_acled(
+        tmp_path / "acled.csv", [event("UKR1", "A drone hit the substation."), event("UKR2", "Strike on a well field.")]
+    )
     rules = tmp_path / "rules.csv"
     rules.write_text("keyword,damage_state\nwell field,complete\n", encoding="utf-8")
     out = tmp_path / "strikes.csv"
-    code, stdout, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out),
-                              "--radius-km", "30", "--time-of-day", "12:00", "--damage-state", "slight",
-                              "--damage-rules", str(rules)], capsys)
+    code, stdout, err = _run(
+        [
+            "import-acled",
+            str(acled),
+            "--scenario",
+            "odesa-2025-12",
+            "--out",
+            str(out),
+            "--radius-km",
+            "30",
+            "--time-of-day",
+            "12:00",
+            "--damage-state",
+            "slight",
+            "--damage-rules",
+            str(rules),
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert "the reason for every row: add --report FILE" in stdout
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -639,8 +833,15 @@ def test_cli_options_change_the_result(tmp_path: Path, capsys) -> None:
 )
 def test_cli_bad_options_exit_2_and_write_nothing(tmp_path: Path, capsys, extra: list[str], message: str) -> None:
     acled = write_acled(tmp_path / "acled.csv", [event("UKR1", "substation hit")])
-    args = ["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(tmp_path / "strikes.csv"),
-            *[part.replace("{tmp}", str(tmp_path)) for part in extra]]
+    args = [
+        "import-acled",
+        str(acled),
+        "--scenario",
+        "odesa-2025-12",
+        "--out",
+        str(tmp_path / "strikes.csv"),
+        *[part.replace("{tmp}", str(tmp_path)) for part in extra],
+    ]
     code, _out, err = _run(args, capsys)
     assert code == 2
     assert message.replace("{tmp}", str(tmp_path)) in err
@@ -658,8 +859,9 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize(("case", "content", "problem"), MALFORMED, ids=[case for case, _c, _p in MALFORMED])
-def test_cli_malformed_file_exits_2_and_keeps_the_old_output(tmp_path: Path, capsys, case: str, content: bytes,
-                                                             problem: str) -> None:
+def test_cli_malformed_file_exits_2_and_keeps_the_old_output(
+    tmp_path: Path, capsys, case: str, content: bytes, problem: str
+) -> None:
     path = tmp_path / f"{case}.csv"
     path.write_bytes(content)
     out = tmp_path / "strikes.csv"
@@ -674,8 +876,10 @@ def test_cli_malformed_file_exits_2_and_keeps_the_old_output(tmp_path: Path, cap
 
 
 def test_cli_bad_rows_suggest_skipping_them(tmp_path: Path, capsys) -> None:
-    acled = write_acled(tmp_path / "acled.csv", [event("UKR1", "substation hit", event_date="2025/12/19"),
-                                                 event("UKR2", "substation hit")])
+    acled = write_acled(
+        tmp_path / "acled.csv",
+        [event("UKR1", "substation hit", event_date="2025/12/19"), event("UKR2", "substation hit")],
+    )
     out = tmp_path / "strikes.csv"
     code, _out, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out)], capsys)
     assert code == 2
@@ -685,16 +889,19 @@ def test_cli_bad_rows_suggest_skipping_them(tmp_path: Path, capsys) -> None:
         f"{acled}: 1 problem(s); nothing was written; add --skip-bad-rows to import the other rows",
     ]
     assert not out.exists()
-    code, stdout, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out),
-                              "--skip-bad-rows"], capsys)
+    code, stdout, err = _run(
+        ["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out), "--skip-bad-rows"], capsys
+    )
     assert code == 0, err
     assert "bad_row" in stdout
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
 
 
 def test_cli_writes_a_header_only_file_when_nothing_matches(tmp_path: Path, capsys) -> None:
-    acled = write_acled(tmp_path / "acled.csv", [event("UKR1", "Clash", kind={"event_type": "Battles",
-                                                                              "sub_event_type": "Armed clash"})])
+    acled = write_acled(
+        tmp_path / "acled.csv",
+        [event("UKR1", "Clash", kind={"event_type": "Battles", "sub_event_type": "Armed clash"})],
+    )
     out = tmp_path / "strikes.csv"
     code, stdout, err = _run(["import-acled", str(acled), "--scenario", "odesa-2025-12", "--out", str(out)], capsys)
     assert code == 0, err

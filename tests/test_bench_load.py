@@ -29,8 +29,9 @@ def test_report_exits_1_when_any_verdict_fails(bench_load: ModuleType, capsys: p
     assert capsys.readouterr().out.splitlines()[-2:] == ["FAIL  memory flat", "1 verdict(s) failed; exit code 1"]
 
 
-def test_main_returns_1_when_memory_grows(bench_load: ModuleType, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_returns_1_when_memory_grows(
+    bench_load: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A short real run (one planner, 2 s) whose memory readings keep growing: not flat, exit code 1."""
     readings = itertools.count(100, 100)
     monkeypatch.setattr(bench_load, "resident_mib", lambda: float(next(readings)))

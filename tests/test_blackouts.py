@@ -26,14 +26,25 @@ POWER = [{"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0}]
 
 
 def schedule(area="R1", start=0.0, end=48.0, hours_off=12.0, queues=2) -> dict:
-    return {"area_id": area, "start": at(start), "end": at(end), "hours_off_per_day": hours_off,
-            "queues": queues, "source": "operator schedule (test)"}
+    return {
+        "area_id": area,
+        "start": at(start),
+        "end": at(end),
+        "hours_off_per_day": hours_off,
+        "queues": queues,
+        "source": "operator schedule (test)",
+    }
 
 
 def run(blackouts, strikes=None, samples=10):
     frames = pd.DataFrame(blackouts)
-    scenario = make_scenario(assets=SUB, service_links=POWER, restoration=fixed_curves("c", 5),
-                             strikes=strikes if strikes is not None else [], samples=samples)
+    scenario = make_scenario(
+        assets=SUB,
+        service_links=POWER,
+        restoration=fixed_curves("c", 5),
+        strikes=strikes if strikes is not None else [],
+        samples=samples,
+    )
     scenario = dataclasses.replace(scenario, blackouts=_typed(frames))
     return impact.run(scenario, samples=samples, seed=2).dataset.sel(service="power", area="R1")
 
@@ -81,8 +92,9 @@ def test_six_queues_four_hours_off_a_window_of_one_day():
 
 def test_schedule_intervals_by_hand():
     start = pd.Timestamp("2025-12-19T00:00:00+02:00")
-    per_queue = schedule_intervals(start + pd.Timedelta(hours=10), start + pd.Timedelta(hours=30), 16.0, 2, start,
-                                   "Europe/Kyiv")
+    per_queue = schedule_intervals(
+        start + pd.Timedelta(hours=10), start + pd.Timedelta(hours=30), 16.0, 2, start, "Europe/Kyiv"
+    )
     # Window [10, 30). Queue 1: 00:00-16:00 each day -> [10, 16) and [24, 30). Queue 2: 12:00 to
     # 04:00 the next day -> the cut of 18-19 December ends at hour 4, before the window; then [12, 28).
     assert per_queue[0] == [(10.0, 16.0), (24.0, 30.0)]
@@ -97,9 +109,18 @@ def test_assets_are_not_cut_and_helper_assets_stay_out_of_the_results():
 
 def test_bad_schedules_are_reported_with_their_line():
     with pytest.raises(ScenarioError) as error:
-        make_scenario(assets=SUB, service_links=POWER, restoration=fixed_curves("c", 5), strikes=[],
-                      blackouts=[schedule(start=10, end=5), schedule(area="R", start=0, end=20),
-                                 schedule(area="R1", start=10, end=30), schedule(area="NOPE")])
+        make_scenario(
+            assets=SUB,
+            service_links=POWER,
+            restoration=fixed_curves("c", 5),
+            strikes=[],
+            blackouts=[
+                schedule(start=10, end=5),
+                schedule(area="R", start=0, end=20),
+                schedule(area="R1", start=10, end=30),
+                schedule(area="NOPE"),
+            ],
+        )
     text = str(error.value)
     assert "blackouts.csv:2: end:" in text and "is not after start" in text
     assert "blackouts.csv:4: start: the schedule overlaps the one on line 3 for area 'R1'" in text
@@ -115,7 +136,9 @@ def test_a_blackouts_file_loads_and_runs(tmp_path):
     shutil.copytree(find_bundled("odesa-2025-12"), folder)
     (folder / "blackouts.csv").write_text(
         "area_id,start,end,hours_off_per_day,queues,source\n"
-        "UA5110,2025-12-21T00:00:00+02:00,2025-12-25T00:00:00+02:00,16,6,example schedule\n", encoding="utf-8")
+        "UA5110,2025-12-21T00:00:00+02:00,2025-12-25T00:00:00+02:00,16,6,example schedule\n",
+        encoding="utf-8",
+    )
     result = impact.run(impact.load_scenario(folder), samples=20)
     scheduled = result.dataset["people_without_scheduled_central"].sel(service="power", area="UA5110")
     assert float(scheduled.max()) > 0
@@ -130,11 +153,17 @@ def test_fast_equals_reference_with_schedules(seed):
     config = scenario.config
     rng = np.random.default_rng(seed + 900)
     areas = list(scenario.areas["area_id"])
-    rows = [{"area_id": str(rng.choice(areas)),
-             "start": config.start + pd.Timedelta(minutes=int(rng.integers(-120, 600))),
-             "end": config.start + pd.Timedelta(hours=float(config.horizon_hours) + 1),
-             "hours_off_per_day": float(rng.choice([0, 4, 8.5, 12, 16, 24])),
-             "queues": int(rng.integers(1, 7)), "source": "", "__line__": 2}]
+    rows = [
+        {
+            "area_id": str(rng.choice(areas)),
+            "start": config.start + pd.Timedelta(minutes=int(rng.integers(-120, 600))),
+            "end": config.start + pd.Timedelta(hours=float(config.horizon_hours) + 1),
+            "hours_off_per_day": float(rng.choice([0, 4, 8.5, 12, 16, 24])),
+            "queues": int(rng.integers(1, 7)),
+            "source": "",
+            "__line__": 2,
+        }
+    ]
     model = compile_scenario(dataclasses.replace(scenario, blackouts=pd.DataFrame(rows)))
     quantiles = np.array([0.05, 0.5, 0.95])
     for durations in (model.sample_durations(20, seed), model.central_durations()):
@@ -143,8 +172,9 @@ def test_fast_equals_reference_with_schedules(seed):
 
 def test_timeline_draws_the_rolling_cuts_as_their_own_component():
     frames = pd.DataFrame([schedule(hours_off=12, queues=2)])
-    scenario = make_scenario(assets=SUB, service_links=POWER, restoration=fixed_curves("c", 5),
-                             strikes=[strike("S1", "SUB", 2.0)], samples=5)
+    scenario = make_scenario(
+        assets=SUB, service_links=POWER, restoration=fixed_curves("c", 5), strikes=[strike("S1", "SUB", 2.0)], samples=5
+    )
     result = impact.run(dataclasses.replace(scenario, blackouts=_typed(frames)), samples=5)
     figure = impact.figures.timeline(result, service="power", area="R1")
     names = [trace.name for trace in figure.data]

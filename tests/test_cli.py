@@ -94,8 +94,9 @@ def test_datasets_lists_bundled(capsys) -> None:
 
 
 def test_python_dash_m_entry_point() -> None:
-    result = subprocess.run([sys.executable, "-m", "impact", "validate", "odesa-2025-12"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "impact", "validate", "odesa-2025-12"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: odesa-2025-12")
 

@@ -30,8 +30,13 @@ from impact.whatif import WhatIf, apply_whatif
 CURVES = [*fixed_curves("h10", 10), *fixed_curves("h5", 5)]
 ASSETS = [
     {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "h10"},
-    {"asset_id": "PMP", "name": "Pumping station", "kind": "pumping_station", "area_id": "R1",
-     "restoration_class": "h5"},
+    {
+        "asset_id": "PMP",
+        "name": "Pumping station",
+        "kind": "pumping_station",
+        "area_id": "R1",
+        "restoration_class": "h5",
+    },
 ]
 BASELINE_STRIKES = [strike("S1", "SUB", 2)]
 SCENARIO_STRIKES = [strike("S1", "SUB", 2), strike("S2", "SUB", 20), strike("S3", "PMP", 5)]
@@ -39,8 +44,14 @@ ODESA = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
 
 
 def small(strikes, *, areas=None, links=None, **settings):
-    return make_scenario(areas=areas or DEFAULT_AREAS, assets=ASSETS, service_links=links or DEFAULT_LINKS,
-                         strikes=strikes, restoration=CURVES, **settings)
+    return make_scenario(
+        areas=areas or DEFAULT_AREAS,
+        assets=ASSETS,
+        service_links=links or DEFAULT_LINKS,
+        strikes=strikes,
+        restoration=CURVES,
+        **settings,
+    )
 
 
 def run(scenario, samples: int = 20, seed: int = 1):
@@ -157,8 +168,10 @@ def test_different_horizons_compare_over_the_common_window() -> None:
     assert r["peak_time_local_central_a"] == "2025-12-19T02:00:00+02:00"
     assert np.isnan(r["peak_people_without_mean_a"])  # a mean peak needs the full horizon
     assert comparison.dataset.sizes["quantile"] == 0
-    assert any("common window 2025-12-19 00:00 +02:00 to 2025-12-19 23:00 +02:00 (24 steps)" in note
-               for note in comparison.notes)
+    assert any(
+        "common window 2025-12-19 00:00 +02:00 to 2025-12-19 23:00 +02:00 (24 steps)" in note
+        for note in comparison.notes
+    )
 
 
 def test_a_later_start_is_compared_where_both_run() -> None:
@@ -214,12 +227,13 @@ def test_areas_in_one_result_only_are_left_out_and_named() -> None:
 
 
 def test_no_area_in_common_is_refused() -> None:
-    areas = [{"area_id": "X", "name": "X", "admin_level": 1, "parent_id": "", "population": None},
-             {"area_id": "X1", "name": "X1", "admin_level": 2, "parent_id": "X", "population": 10}]
+    areas = [
+        {"area_id": "X", "name": "X", "admin_level": 1, "parent_id": "", "population": None},
+        {"area_id": "X1", "name": "X1", "admin_level": 2, "parent_id": "X", "population": 10},
+    ]
     assets = [{**asset, "area_id": "X1"} for asset in ASSETS]
     links = [{"area_id": "X1", "service": "power", "asset_id": "SUB", "share": 1.0}]
-    other = make_scenario(areas=areas, assets=assets, service_links=links, strikes=BASELINE_STRIKES,
-                          restoration=CURVES)
+    other = make_scenario(areas=areas, assets=assets, service_links=links, strikes=BASELINE_STRIKES, restoration=CURVES)
     with pytest.raises(CompareError, match=r"no area in common: A has R, R1, R2 \(3 areas\), B has X, X1"):
         compare(run(small(SCENARIO_STRIKES), samples=0), run(other, samples=0))
 
@@ -246,10 +260,15 @@ def test_faster_repairs_never_leave_more_people_without_service(odesa_whatif) ->
     assert comparison.notes == []
     assert ds.attrs["full_window"] == 1 and ds.sizes["time"] == 720 and ds.sizes["area"] == 12
     assert list(ds["quantile"].values) == [0.05, 0.5, 0.95]
-    for name in ("people_without_central_difference", "people_without_mean_difference",
-                 "person_hours_without_central_difference", "person_hours_without_mean_difference",
-                 "person_hours_without_difference", "peak_people_without_central_difference",
-                 "peak_people_without_difference"):
+    for name in (
+        "people_without_central_difference",
+        "people_without_mean_difference",
+        "person_hours_without_central_difference",
+        "person_hours_without_mean_difference",
+        "person_hours_without_difference",
+        "peak_people_without_central_difference",
+        "peak_people_without_difference",
+    ):
         assert float(ds[name].max()) <= 1e-6, name  # common random numbers: every sample repairs sooner
     summary = comparison.summary()
     assert (summary["person_hours_central_difference"] < 0).all()
@@ -262,8 +281,9 @@ def test_whatif_comparison_carries_both_results_unchanged(odesa_whatif) -> None:
     for side, result in (("a", faster), ("b", base)):
         for name in ("person_hours_without_central", "person_hours_without_mean", "peak_people_without_central"):
             np.testing.assert_array_equal(ds[f"{name}_{side}"].values, result.dataset[name].values)
-        np.testing.assert_array_equal(ds[f"person_hours_without_{side}"].values,
-                                      result.dataset["person_hours_without"].values)
+        np.testing.assert_array_equal(
+            ds[f"person_hours_without_{side}"].values, result.dataset["person_hours_without"].values
+        )
     expected = faster.dataset["people_without_central"] - base.dataset["people_without_central"]
     np.testing.assert_array_equal(ds["people_without_central_difference"].values, expected.values)
     summary = comparison.summary()
@@ -277,11 +297,20 @@ def test_compare_timeline_draws_a_b_and_the_difference(odesa_whatif) -> None:
     faster, base, _comparison = odesa_whatif
     fig = compare_timeline(faster, base, "water", names=("repairs x0.5", "baseline"))
     names = [trace.name for trace in fig.data]
-    assert names == ["A 5–95 % range (upper)", "A 5–95 % range", "A: repairs x0.5", "B: baseline",
-                     "A - B (central)", "strikes"]
+    assert names == [
+        "A 5–95 % range (upper)",
+        "A 5–95 % range",
+        "A: repairs x0.5",
+        "B: baseline",
+        "A - B (central)",
+        "strikes",
+    ]
     difference = np.asarray(fig.data[4].y)
-    expected = (faster.dataset["people_without_central"] - base.dataset["people_without_central"]).sel(
-        service="water", area="UA51").values
+    expected = (
+        (faster.dataset["people_without_central"] - base.dataset["people_without_central"])
+        .sel(service="water", area="UA51")
+        .values
+    )
     np.testing.assert_array_equal(difference, expected)
     assert fig.data[4].yaxis == "y2"
     assert "UA51" in fig.layout.title.text
@@ -325,7 +354,8 @@ def test_export_xlsx_has_comparison_time_series_and_metadata(hand, tmp_path: Pat
     meta = {(r[0], r[1]): r[2] for r in book["metadata"].iter_rows(min_row=2, values_only=True)}
     assert "A is worse" in meta[("parameter", "sign_convention")]
     assert meta[("column", "comparison.person_hours_without_central_difference")] == (
-        "#indicator+num+person_hours+central+difference")
+        "#indicator+num+person_hours+central+difference"
+    )
     book.close()
 
 
@@ -369,8 +399,9 @@ def _write_small(folder: Path, areas: list[dict], links: list[dict]) -> Path:
     leaf = next(a["area_id"] for a in areas if a["area_id"] not in {b["parent_id"] for b in areas})
     tables = {
         "areas": areas,
-        "assets": [{**asset, "area_id": asset["area_id"] if asset["area_id"] in area_ids else leaf}
-                   for asset in ASSETS],
+        "assets": [
+            {**asset, "area_id": asset["area_id"] if asset["area_id"] in area_ids else leaf} for asset in ASSETS
+        ],
         "service_links": links,
         "strikes": SCENARIO_STRIKES,
         "restoration": CURVES,
@@ -380,15 +411,18 @@ def _write_small(folder: Path, areas: list[dict], links: list[dict]) -> Path:
     (folder / "scenario.toml").write_text(
         f'[scenario]\nid = "{folder.name}"\ntitle = "Small {folder.name}"\ntimezone = "Europe/Kyiv"\n'
         f'start = "{START}"\nhorizon_hours = 48\nstep_minutes = 60\n\n[run]\nsamples = 10\nseed = 1\n'
-        "quantiles = [0.05, 0.5, 0.95]\n", encoding="utf-8")
+        "quantiles = [0.05, 0.5, 0.95]\n",
+        encoding="utf-8",
+    )
     return folder
 
 
 def test_cli_prints_the_top_area_and_writes_csv_matching_the_api(tmp_path: Path, capsys) -> None:
     fewer = _copy_odesa(tmp_path / "fewer", drop_strike="S02")
     out = tmp_path / "cmp.csv"
-    code, stdout, err = _run(["compare", "odesa-2025-12", str(fewer), "--samples", "20", "--seed", "3",
-                              "--out", str(out)], capsys)
+    code, stdout, err = _run(
+        ["compare", "odesa-2025-12", str(fewer), "--samples", "20", "--seed", "3", "--out", str(out)], capsys
+    )
     assert code == 0, err
     assert "Traceback" not in err
     assert "people without service in UA51 (Odeska oblast); difference = A - B, positive: A is worse" in stdout
@@ -399,16 +433,21 @@ def test_cli_prints_the_top_area_and_writes_csv_matching_the_api(tmp_path: Path,
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("#x_area+code,")
     back = pd.read_csv(out, skiprows=[1])
     assert len(back) == 3 * 12
-    for column in ("person_hours_without_central_difference", "peak_people_without_q95_difference",
-                   "person_hours_without_mean_relative_difference"):
+    for column in (
+        "person_hours_without_central_difference",
+        "peak_people_without_q95_difference",
+        "person_hours_without_mean_relative_difference",
+    ):
         np.testing.assert_allclose(back[column].to_numpy(), expected.table[column].to_numpy(dtype=float))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp.csv", "fewer"]
 
 
 def test_cli_runs_both_with_a_seed_and_writes_xlsx_for_an_area(tmp_path: Path, capsys) -> None:
     out = tmp_path / "cmp.xlsx"
-    code, stdout, err = _run(["compare", "odesa-2025-12", "odesa-2025-12", "--samples", "0", "--area", "UA5110027",
-                              "--out", str(out)], capsys)
+    code, stdout, err = _run(
+        ["compare", "odesa-2025-12", "odesa-2025-12", "--samples", "0", "--area", "UA5110027", "--out", str(out)],
+        capsys,
+    )
     assert code == 0, err
     assert "people without service in UA5110027" in stdout
     assert "0 samples, seed 20251219" in stdout  # A's seed, used for both

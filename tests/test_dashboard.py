@@ -149,17 +149,21 @@ def test_whatif_gives_faster_recovery_with_faster_repairs() -> None:
     assert 0 < int(off["asset_down_central"].sel(asset="HUB-ODE").sum()) < hub_hours  # still loses power
     backup = impact.run(apply_whatif(scenario, WhatIf(extra_backup_hours=48)), samples=0).dataset
     assert float(backup["person_hours_without_central"].sel(service="water", area="UA51")) <= float(
-        base["person_hours_without_central"].sel(service="water", area="UA51"))
+        base["person_hours_without_central"].sel(service="water", area="UA51")
+    )
     with pytest.raises(ValueError, match="not in the scenario's strikes"):
         apply_whatif(scenario, WhatIf(disabled_strikes={"NOPE"}))
 
 
 def test_view_download_holds_only_what_is_on_screen(built) -> None:
     _app, _data, cb = built
-    assert cb.download(1, None, None, None, None, None, "water", "UA5110", [24, 47], None) == (dash.no_update,
-                                                                                              dash.no_update)
-    sent, status = cb.download(1, None, None, None, None, None, "water", "UA5110", [24, 47], None,
-                               trigger=ids.DOWNLOAD_VIEW_CSV)
+    assert cb.download(1, None, None, None, None, None, "water", "UA5110", [24, 47], None) == (
+        dash.no_update,
+        dash.no_update,
+    )
+    sent, status = cb.download(
+        1, None, None, None, None, None, "water", "UA5110", [24, 47], None, trigger=ids.DOWNLOAD_VIEW_CSV
+    )
     assert status.startswith("Sent odesa-2025-12_view.csv")
     assert sent["filename"] == "odesa-2025-12_view.csv"
     import base64

@@ -32,8 +32,10 @@ try:
 except ImportError as error:  # dash[testing] not installed
     if in_ci():
         raise
-    pytest.skip(f"browser tests skipped outside CI: selenium is missing ({error}); pip install -e '.[test]'",
-                allow_module_level=True)
+    pytest.skip(
+        f"browser tests skipped outside CI: selenium is missing ({error}); pip install -e '.[test]'",
+        allow_module_level=True,
+    )
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +99,8 @@ def _settle(dash_duo, timeout: float = 20) -> None:
 
 def _figure(dash_duo, graph_id: str) -> dict:
     """What Plotly draws in a dcc.Graph: title, trace names, each trace's decoded x/y, shapes."""
-    return dash_duo.driver.execute_script("""
+    return dash_duo.driver.execute_script(
+        """
         const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
         const title = plot.layout.title;
         return {
@@ -108,7 +111,9 @@ def _figure(dash_duo, graph_id: str) -> dict:
             }),
             shapes: (plot.layout.shapes || []).map(function (s) { return {name: s.name, x0: s.x0}; }),
         };
-    """, graph_id)
+    """,
+        graph_id,
+    )
 
 
 def _kpi_texts(dash_duo) -> dict[str, str]:
@@ -122,7 +127,8 @@ def _expected_kpis(data, area: str, step: int, whatif: WhatIf | None = None) -> 
 
 def _table_rows(dash_duo) -> list[dict[str, str]]:
     """Rows of the areas table (AG Grid) as shown, in display order: {column id: cell text}."""
-    return dash_duo.driver.execute_script("""
+    return dash_duo.driver.execute_script(
+        """
         const rows = Array.from(document.querySelectorAll(
             '#' + arguments[0] + ' .ag-center-cols-container .ag-row'));
         rows.sort(function (a, b) { return +a.getAttribute('row-index') - +b.getAttribute('row-index'); });
@@ -131,7 +137,9 @@ def _table_rows(dash_duo) -> list[dict[str, str]]:
             row.querySelectorAll('.ag-cell').forEach(function (c) { cells[c.getAttribute('col-id')] = c.innerText; });
             return cells;
         });
-    """, ids.TABLE_AREAS)
+    """,
+        ids.TABLE_AREAS,
+    )
 
 
 def _wait(predicate, timeout: float = 15, message: str = "condition") -> None:
@@ -245,12 +253,16 @@ def test_switching_service_changes_map_title_and_table(dash_duo):
 
     _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='water']")
     _wait(lambda: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith("Without water, "), message="water map")
-    _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].startswith("People without water: "),
-          message="water timeline")
+    _wait(
+        lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].startswith("People without water: "),
+        message="water timeline",
+    )
     ranked = ranked_areas(ds, "water", step, OBLAST)
     expected = [(r["area_id"], _number(r["people_without"])) for r in ranked]
-    _wait(lambda: [(r["area_id"], r["people_without"]) for r in _table_rows(dash_duo)] == expected,
-          message=f"the table ranked for water: {expected}")
+    _wait(
+        lambda: [(r["area_id"], r["people_without"]) for r in _table_rows(dash_duo)] == expected,
+        message=f"the table ranked for water: {expected}",
+    )
     assert _table_rows(dash_duo) != power_rows
     assert _kpi_texts(dash_duo) == kpi_before  # the cards show every service whatever the filter
     _no_console_errors(dash_duo)
@@ -266,8 +278,10 @@ def test_switching_area_to_odesa_city_changes_the_kpis(dash_duo):
     assert expected != oblast
     _wait(lambda: _kpi_texts(dash_duo) == expected, message=f"Odesa city KPIs {expected}")
     _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].endswith(f"({CITY})"), message="city timeline")
-    _wait(lambda: [r["area_id"] for r in _table_rows(dash_duo)] == [CITY],  # nothing below the city
-          message="the table to show the city alone")
+    _wait(
+        lambda: [r["area_id"] for r in _table_rows(dash_duo)] == [CITY],  # nothing below the city
+        message="the table to show the city alone",
+    )
     _no_console_errors(dash_duo)
 
 
@@ -323,8 +337,10 @@ def test_whatif_shows_beside_the_baseline_and_resets(dash_duo):
     _click(dash_duo, f"#{ids.WHATIF_RUN}")
     _wait(lambda: status.text.startswith("Showing what-if"), timeout=60, message="the what-if status")
     assert "S02" in status.text
-    _wait(lambda: "baseline (central)" in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
-          message="a baseline trace in the timeline")
+    _wait(
+        lambda: "baseline (central)" in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
+        message="a baseline trace in the timeline",
+    )
     legend = [t.text for t in dash_duo.find_elements(f"#{ids.TIMELINE_GRAPH} .legendtext")]
     assert "baseline (central)" in legend
     _wait(lambda: "baseline:" in dash_duo.find_element(f"#{ids.KPI_ROW}").text, message="baseline figures on cards")
@@ -334,8 +350,10 @@ def test_whatif_shows_beside_the_baseline_and_resets(dash_duo):
 
     _click(dash_duo, f"#{ids.WHATIF_RESET}")
     _wait(lambda: status.text == "Showing the baseline.", message="the baseline status")
-    _wait(lambda: "baseline (central)" not in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
-          message="the baseline trace to go")
+    _wait(
+        lambda: "baseline (central)" not in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
+        message="the baseline trace to go",
+    )
     assert dash_duo.find_element(f"#{ids.WHATIF_STRIKES} input[value='S02']").is_selected()
     _no_console_errors(dash_duo)
 
@@ -353,9 +371,17 @@ def test_download_view_and_full_csv(dash_duo):
     thumbs[-1].click()
     for _ in range(last - week):  # the end of the window back to the first week, by keyboard
         thumbs[-1].send_keys(Keys.ARROW_LEFT)
-    _wait(lambda: dash_duo.driver.execute_script(
-        "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot').layout.xaxis.range[1];",
-        ids.TIMELINE_GRAPH).replace("T", " ").startswith(labels[week][:16]), message="the timeline cut to the window")
+    _wait(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot').layout.xaxis.range[1];",
+                ids.TIMELINE_GRAPH,
+            )
+            .replace("T", " ")
+            .startswith(labels[week][:16])
+        ),
+        message="the timeline cut to the window",
+    )
 
     view = _download(dash_duo, ids.DOWNLOAD_VIEW_CSV, ".csv")
     lines = view.read_text(encoding="utf-8").splitlines()
@@ -391,9 +417,13 @@ def test_view_download_of_a_raion_keeps_its_oblast_code(dash_duo):
 def test_no_request_leaves_the_machine(dash_duo):
     _start(dash_duo)
     _click(dash_duo, f"#{ids.TABS} .tab:nth-child(2)")  # the asset status graph
-    _wait(lambda: dash_duo.driver.execute_script(
-        "const p = document.querySelector('#' + arguments[0] + ' .js-plotly-plot'); return p && p.data.length > 0;",
-        ids.ASSETS_GRAPH), message="the asset status graph")
+    _wait(
+        lambda: dash_duo.driver.execute_script(
+            "const p = document.querySelector('#' + arguments[0] + ' .js-plotly-plot'); return p && p.data.length > 0;",
+            ids.ASSETS_GRAPH,
+        ),
+        message="the asset status graph",
+    )
     server = dash_duo.server_url.rstrip("/") + "/"
     names = dash_duo.driver.execute_script("""
         return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -436,8 +466,10 @@ def _start_recording(dash_duo, scenario, **kwargs):
     # show every view that draws positions: each service on the map, the asset tab
     for service in ("water", "heat"):
         _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='{service}']")
-        _wait(lambda s=service: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith(f"Without {s}, "),
-              message=f"the {service} map")
+        _wait(
+            lambda s=service: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith(f"Without {s}, "),
+            message=f"the {service} map",
+        )
     _click(dash_duo, f"#{ids.TABS} .tab:nth-child(2)")
     _settle(dash_duo)
     return app, data
@@ -465,8 +497,10 @@ def _numbers_and_strings(value, numbers: set, strings: set) -> None:
 def _sent_to_browser(dash_duo) -> tuple[set, str]:
     """Numbers (rounded to 6 decimals) and text of the layout, dependencies and every callback response."""
     url = dash_duo.server_url.rstrip("/")
-    bodies = [requests.get(f"{url}/_dash-layout", timeout=10).text,
-              requests.get(f"{url}/_dash-dependencies", timeout=10).text]
+    bodies = [
+        requests.get(f"{url}/_dash-layout", timeout=10).text,
+        requests.get(f"{url}/_dash-dependencies", timeout=10).text,
+    ]
     recorded = dash_duo.driver.execute_script("return window.__dashResponses || [];")
     assert len(recorded) >= 5, f"only {len(recorded)} responses recorded"
     numbers: set = set()

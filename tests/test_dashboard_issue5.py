@@ -36,8 +36,14 @@ PEAK_STEP = 4  # 19 Dec 04:00, the power peak
 B_NAME = "odesa-without-s02"
 
 
-def _copy(folder: Path, scenario_id: str, *, drop_strike: str | None = None, observations: bool = True,
-          step_minutes: int | None = None) -> Path:
+def _copy(
+    folder: Path,
+    scenario_id: str,
+    *,
+    drop_strike: str | None = None,
+    observations: bool = True,
+    step_minutes: int | None = None,
+) -> Path:
     shutil.copytree(ODESA, folder)
     toml = (folder / "scenario.toml").read_text(encoding="utf-8")
     toml = toml.replace('id = "odesa-2025-12"', f'id = "{scenario_id}"')
@@ -46,8 +52,9 @@ def _copy(folder: Path, scenario_id: str, *, drop_strike: str | None = None, obs
     (folder / "scenario.toml").write_text(toml, encoding="utf-8")
     if drop_strike:
         lines = (folder / "strikes.csv").read_text(encoding="utf-8").splitlines()
-        (folder / "strikes.csv").write_text("\n".join(li for li in lines if not li.startswith(f"{drop_strike},"))
-                                            + "\n", encoding="utf-8")
+        (folder / "strikes.csv").write_text(
+            "\n".join(li for li in lines if not li.startswith(f"{drop_strike},")) + "\n", encoding="utf-8"
+        )
     if not observations:
         (folder / "observations.csv").unlink()
     return folder
@@ -91,13 +98,16 @@ def test_score_line_for_the_bundled_report_matches_the_observation_summary(alone
     summary = data.result().observation_summary().loc["power"]
     inside = "1 inside" if summary["share_inside_band"] == 1 else "0 inside"
     line = cb.observation_line("power", OBLAST, None)
-    assert line.startswith(f"Reported figures of people without electricity: 1 reported figure, {inside} the "
-                           "5–95 % band; central estimate 127,229 above the report (+6 %).")
+    assert line.startswith(
+        f"Reported figures of people without electricity: 1 reported figure, {inside} the "
+        "5–95 % band; central estimate 127,229 above the report (+6 %)."
+    )
     assert summary["mean_error"] == 127_229
     assert "It is in Odeska oblast: the green cross on the timeline." in line
     assert cb.observation_line("power", RAION, None).endswith("None in Odeskyi raion.")
     assert cb.observation_line("water", OBLAST, None) == (
-        "No reported figure of people without this service; 1 of electricity.")
+        "No reported figure of people without this service; 1 of electricity."
+    )
 
 
 def test_nothing_is_shown_when_the_scenario_has_no_reported_figures(tmp_path) -> None:
@@ -116,29 +126,43 @@ def test_observed_markers_say_what_the_model_says(alone) -> None:
     observed = _trace(figure, "observed")
     low, high = float(ds["observation_low"][0]), float(ds["observation_high"][0])
     inside = "inside" if bool(ds["observation_inside_band"][0]) else "outside"
-    assert observed["customdata"] == [f"model: central 2,127,229, 5–95 % {low:,.0f}–{high:,.0f}: {inside} the band"
-                                      "<br>central estimate 127,229 above the report (+6 %)"]
+    assert observed["customdata"] == [
+        f"model: central 2,127,229, 5–95 % {low:,.0f}–{high:,.0f}: {inside} the band"
+        "<br>central estimate 127,229 above the report (+6 %)"
+    ]
     assert "%{customdata}" in observed["hovertemplate"] and "%{hovertext}" in observed["hovertemplate"]
     assert "news report" in observed["hovertext"][0]
 
 
 def test_several_reports_some_outside_the_band_and_no_band_without_samples() -> None:
-    scores = pd.DataFrame({
-        "time": pd.to_datetime(["2025-12-19T10:00Z", "2025-12-20T10:00Z", "2025-12-20T10:00Z"]),
-        "area_id": ["UA51", "UA5110", "UA51"], "service": ["water", "water", "power"],
-        "value_people": [1000.0, 500.0, 10.0], "source": ["a", "b", "c"],
-        "central": [1200.0, 300.0, 10.0], "low": [900.0, 400.0, 5.0], "high": [1300.0, 450.0, 20.0],
-        "inside_band": [True, False, True], "error": [200.0, -200.0, 0.0], "relative_error": [0.2, -0.4, 0.0],
-    })
+    scores = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2025-12-19T10:00Z", "2025-12-20T10:00Z", "2025-12-20T10:00Z"]),
+            "area_id": ["UA51", "UA5110", "UA51"],
+            "service": ["water", "water", "power"],
+            "value_people": [1000.0, 500.0, 10.0],
+            "source": ["a", "b", "c"],
+            "central": [1200.0, 300.0, 10.0],
+            "low": [900.0, 400.0, 5.0],
+            "high": [1300.0, 450.0, 20.0],
+            "inside_band": [True, False, True],
+            "error": [200.0, -200.0, 0.0],
+            "relative_error": [0.2, -0.4, 0.0],
+        }
+    )
     ds = xr.Dataset(coords={"quantile": [0.05, 0.5, 0.95]}, attrs={"samples": 100})
     score = observation_score(scores, ds, "water", "UA51")
     assert (score.observations, score.inside, score.in_area, score.band) == (2, 1, 1, "5–95 %")
-    assert score.text() == ("2 reported figures, 1 inside the 5–95 % band; central estimate on average equal to "
-                            "the reports (mean absolute error 200; median relative error −10 %)")
+    assert score.text() == (
+        "2 reported figures, 1 inside the 5–95 % band; central estimate on average equal to "
+        "the reports (mean absolute error 200; median relative error −10 %)"
+    )
     moved = scores.assign(error=[300.0, -100.0, 0.0], relative_error=[0.3, -0.2, 0.0])
     text = observation_score(moved, ds, "water").text()
-    assert text == ("2 reported figures, 1 inside the 5–95 % band; central estimate on average 100 above the reports "
-                    "(mean absolute error 200; median relative error +5 %)")
+    assert text == (
+        "2 reported figures, 1 inside the 5–95 % band; central estimate on average 100 above the reports "
+        "(mean absolute error 200; median relative error +5 %)"
+    )
     line = score_line(score, area_name="Odeska oblast")
     assert line.endswith("1 of them in Odeska oblast: the green crosses on the timeline.")
     central_only = xr.Dataset(coords={"quantile": np.empty(0)}, attrs={"samples": 0})
@@ -204,8 +228,10 @@ def test_kpi_cards_show_b_and_a_minus_b(against) -> None:
     peak_a = float(a["peak_people_without_central"].sel(service="power", area=OBLAST))
     assert now_a > now_b
     line = next(c for c in _components(html.Div(cards)) if getattr(c, "id", None) == "kpi-power-against")
-    assert _text(line) == (f"B ({B_NAME}) {now_b:,.0f} now, A − B {signed(now_a - now_b)}"
-                           f"peak {peak_b:,.0f}, A − B {signed(peak_a - peak_b)}")
+    assert _text(line) == (
+        f"B ({B_NAME}) {now_b:,.0f} now, A − B {signed(now_a - now_b)}"
+        f"peak {peak_b:,.0f}, A − B {signed(peak_a - peak_b)}"
+    )
     assert signed(now_a - now_b).startswith("+")
     summary = impact.compare(data.result(), data.reference_result()).summary(OBLAST)
     assert summary.loc["power", "peak_central_difference"] == peak_a - peak_b
@@ -220,8 +246,9 @@ def test_comparison_tab_holds_impact_compare_for_the_selected_area(against) -> N
     rows = [_text(row) for row in table[1].children]
     assert len(rows) == 3
     expected = comparison_rows(summary)
-    assert rows[0].startswith(f"electricity|{expected[0]['hours_a']}|{expected[0]['hours_b']}|"
-                              f"{expected[0]['hours_difference']}|")
+    assert rows[0].startswith(
+        f"electricity|{expected[0]['hours_a']}|{expected[0]['hours_b']}|{expected[0]['hours_difference']}|"
+    )
     power = summary.loc["power"]
     assert expected[0]["hours_a"] == f"{power['person_hours_central_a']:,.0f}"
     assert expected[0]["hours_difference"].startswith(f"+{power['person_hours_central_difference']:,.0f} (+")
@@ -239,8 +266,7 @@ def test_comparison_tab_holds_impact_compare_for_the_selected_area(against) -> N
 
 def test_whatif_against_a_baseline_keeps_b_and_names_a_without_the_whatif(against) -> None:
     _app, data, cb = against
-    store, status, *_ = cb.run_whatif(1, None, 0.5, 0, list(data.scenario.strikes["strike_id"]),
-                                      trigger=ids.WHATIF_RUN)
+    store, status, *_ = cb.run_whatif(1, None, 0.5, 0, list(data.scenario.strikes["strike_id"]), trigger=ids.WHATIF_RUN)
     assert "light blue dotted line" in status
     names = [t.get("name") for t in cb.timeline_figure("power", OBLAST, "band", ["band"], WINDOW, store, 40)["data"]]
     assert f"B: {B_NAME} (central)" in names and "A: odesa-2025-12 without the what-if (central)" in names
@@ -260,8 +286,9 @@ def test_an_area_that_b_does_not_have_shows_a_alone(tmp_path) -> None:
     assert data.wait_for_baseline(60).state == "done"
     names = [t.get("name") for t in cb.timeline_figure("power", "UA5110041", "band", ["band"], WINDOW, None, 4)["data"]]
     assert "central estimate" in names and not any(str(name).startswith("B: ") for name in names)
-    assert "kpi-power-against" not in {getattr(c, "id", None) for c in _components(html.Div(
-        cb.cursor_views("power", "UA5110041", 4, None)[0]))}
+    assert "kpi-power-against" not in {
+        getattr(c, "id", None) for c in _components(html.Div(cb.cursor_views("power", "UA5110041", 4, None)[0]))
+    }
     title, table, _figure, _note = cb.compare_panel("power", "UA5110041", WINDOW, None, "compare")
     assert title.endswith("(UA5110041): not in baseline B (renamed), nothing to compare") and table == []
     notes = cb.compare_panel("power", OBLAST, WINDOW, None, "compare")[3]
@@ -278,7 +305,8 @@ def test_a_baseline_that_fails_to_load_gives_the_problems_page(tmp_path) -> None
     page = app.layout
     problems = next(c for c in _components(page) if getattr(c, "id", None) == ids.PAGE_PROBLEMS)
     assert [_text(item) for item in problems.children] == [
-        "baseline: areas.csv:3: population: 'many' is not a whole number"]
+        "baseline: areas.csv:3: population: 'many' is not a whole number"
+    ]
     assert "Baseline scenario could not be used" in _text(page)
     assert f"Baseline {broken}: 1 problem(s)." in _text(page)
 
@@ -330,8 +358,9 @@ def test_impact_serve_passes_the_baseline(monkeypatch, baseline_folder, capsys) 
 
 def test_scores_dataclass_sentence_for_one_report_below() -> None:
     score = ObservationScore("heat", 1, 0, 1, "5–95 %", -2_000.0, 2_000.0, -0.25)
-    assert score.text() == ("1 reported figure, 0 inside the 5–95 % band; central estimate 2,000 below the report "
-                            "(−25 %)")
+    assert score.text() == (
+        "1 reported figure, 0 inside the 5–95 % band; central estimate 2,000 below the report (−25 %)"
+    )
 
 
 # ------------------------------------------------------------------------------- in a browser

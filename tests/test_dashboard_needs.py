@@ -38,8 +38,9 @@ def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
     title, table, note = cb.needs_panel("water", CITY, [0, 71], None)
     assert title.startswith(f"Needs per day in Odeska hromada (Odesa city) ({CITY}), 2025-12-19 to 2025-12-21")
     assert "5–95 % range" in title
-    assert _text(table[0]) == ("day|hours|people without water (mean over the day)|water to deliver [litres]|"
-                               "water-truck trips|")
+    assert _text(table[0]) == (
+        "day|hours|people without water (mean over the day)|water to deliver [litres]|water-truck trips|"
+    )
     rows = _rows(table)
     assert len(rows) == 3
     at = nd.sel(area=CITY, day="2025-12-20")
@@ -56,9 +57,11 @@ def test_needs_panel_follows_service_area_and_window(built) -> None:
     title, table, _note = cb.needs_panel("heat", OBLAST, [24, 47], None)
     assert title.startswith(f"Needs per day in Odeska oblast ({OBLAST}), 2025-12-20;")
     places = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-20"))
-    assert _rows(table) == [f"2025-12-20|24|{places:,.0f}5–95 %: "
-                            f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[0]):,.0f}–"
-                            f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[-1]):,.0f}|"]
+    assert _rows(table) == [
+        f"2025-12-20|24|{places:,.0f}5–95 %: "
+        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[0]):,.0f}–"
+        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[-1]):,.0f}|"
+    ]
     _title, table, _note = cb.needs_panel("power", OBLAST, [0, 23], None)
     hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-19"))
     assert hours > 0 and _rows(table) == [f"2025-12-19|24|{hours:,.0f}|"]  # central only: no range
@@ -110,15 +113,18 @@ def test_needs_tab_in_the_browser(dash_duo) -> None:
     tab.click()
     dash_duo.wait_for_element(f"#{ids.NEEDS_TABLE} tbody tr", timeout=20)
     hours = f"{float(nd['generator_hours_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
-    _wait(lambda: "generator hours" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} thead").text,
-          message="the power needs")
+    _wait(
+        lambda: "generator hours" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} thead").text, message="the power needs"
+    )
     first = dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
     assert first.startswith("2025-12-19") and hours in first
 
     _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='water']")
     litres = f"{float(nd['water_litres_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
-    _wait(lambda: litres in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text,
-          message=f"{litres} litres on the first day")
+    _wait(
+        lambda: litres in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text,
+        message=f"{litres} litres on the first day",
+    )
     assert "5–95 %" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
     assert "Sphere" in dash_duo.find_element(f"#{ids.NEEDS_NOTE}").text
     _no_console_errors(dash_duo)

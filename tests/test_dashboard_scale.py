@@ -63,8 +63,9 @@ class GatedRun:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
     """A small synthetic national scenario: 27 oblasts under the country, 60 hromadas, 4 days."""
-    return write_synthetic(tmp_path_factory.mktemp("synthetic") / "ua60", areas=60, assets=60, strikes=24, days=4,
-                           seed=3, samples=20)
+    return write_synthetic(
+        tmp_path_factory.mktemp("synthetic") / "ua60", areas=60, assets=60, strikes=24, days=4, seed=3, samples=20
+    )
 
 
 # ------------------------------------------------------------------------ progress of the run
@@ -275,8 +276,9 @@ def test_area_lines_draw_the_highest_peaks_and_sum_the_rest_exactly(synthetic) -
     summed = ds["people_without_central"].sel(service="power", area=rest).sum("area").values
     np.testing.assert_allclose(lines["people_without_central"].sel(service="power", area=REST_AREA).values, summed)
     assert str(lines["name"].sel(area=REST_AREA).values) == "19 other areas, summed"
-    assert note == ("the 8 of 27 areas below Ukraine (SYNTHETIC) with the highest peak; the other 19 summed in "
-                    "one line")
+    assert note == (
+        "the 8 of 27 areas below Ukraine (SYNTHETIC) with the highest peak; the other 19 summed in one line"
+    )
     same, few, nothing = area_lines(ds, "power", "UA", most=30)
     assert same is ds and few == below and nothing == ""
 
@@ -351,19 +353,22 @@ def test_downloads_too_big_for_the_page_are_refused_with_the_reason(monkeypatch)
 
     _app, _data, cb = build_app(samples=10, seed=2)
     monkeypatch.setitem(callbacks.MOST_TABLE_ROWS, ".csv", 100)
-    sent, status = cb.download(None, None, None, 1, None, None, "power", "UA51", [0, 719], None,
-                               trigger=ids.DOWNLOAD_FULL_CSV)
+    sent, status = cb.download(
+        None, None, None, 1, None, None, "power", "UA51", [0, 719], None, trigger=ids.DOWNLOAD_FULL_CSV
+    )
     assert sent is dash.no_update
     reason = str(status.children)
     assert "Not sent: the full run as a table has" in reason and "more than the 100 a CSV download" in reason
-    netcdf, fine = cb.download(None, None, None, None, None, 1, "power", "UA51", [0, 719], None,
-                               trigger=ids.DOWNLOAD_FULL_NC)
+    netcdf, fine = cb.download(
+        None, None, None, None, None, 1, "power", "UA51", [0, 719], None, trigger=ids.DOWNLOAD_FULL_NC
+    )
     assert netcdf["filename"] == "odesa-2025-12_full.nc" and fine.startswith("Sent odesa-2025-12_full.nc")
 
     def refuse(ds, path):
         raise ValueError("the time_series sheet would have too many rows")
 
     monkeypatch.setattr(impact.export, "export", refuse)
-    sent, status = cb.download(None, 1, None, None, None, None, "power", "UA51", [0, 719], None,
-                               trigger=ids.DOWNLOAD_VIEW_XLSX)
+    sent, status = cb.download(
+        None, 1, None, None, None, None, "power", "UA51", [0, 719], None, trigger=ids.DOWNLOAD_VIEW_XLSX
+    )
     assert sent is dash.no_update and str(status.children) == "Not sent: the time_series sheet would have too many rows"

@@ -24,8 +24,10 @@ try:
 except ImportError as error:  # dash[testing] not installed
     if in_ci():
         raise
-    pytest.skip(f"browser tests skipped outside CI: selenium is missing ({error}); pip install -e '.[test]'",
-                allow_module_level=True)
+    pytest.skip(
+        f"browser tests skipped outside CI: selenium is missing ({error}); pip install -e '.[test]'",
+        allow_module_level=True,
+    )
 
 pytestmark = pytest.mark.browser
 

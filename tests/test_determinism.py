@@ -65,8 +65,14 @@ def write_all(folder: Path, scenario: str, seed: int, hash_seed: str) -> dict[st
     folder.mkdir(parents=True)
     commands = {name: [part.format(scenario=scenario, seed=seed) for part in argv] for name, argv in OUTPUTS.items()}
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    done = subprocess.run([sys.executable, "-c", WRITER, json.dumps(commands)], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", WRITER, json.dumps(commands)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
@@ -91,8 +97,7 @@ def test_concurrent_runs_equal_runs_one_at_a_time() -> None:
     scenarios = {seed: random_scenario(seed) for seed in range(24)}
     alone = {seed: _run(scenario, seed) for seed, scenario in scenarios.items()}
     with ThreadPoolExecutor(max_workers=8) as pool:  # 8 runs at once, each on its own thread pool
-        together = dict(zip(scenarios, pool.map(lambda item: _run(item[1], item[0]), scenarios.items()),
-                            strict=True))
+        together = dict(zip(scenarios, pool.map(lambda item: _run(item[1], item[0]), scenarios.items()), strict=True))
     for seed, ds in together.items():
         xr.testing.assert_identical(ds, alone[seed])
         check_result(ds)
@@ -115,8 +120,11 @@ def dashboard():
 
 
 #: More what-ifs than the dashboard's run cache holds (16), so runs are evicted and recomputed.
-WHATIFS = [WhatIf(repair_time_factor=factor, extra_backup_hours=backup)
-           for factor in (0.5, 0.75, 1.5, 2.0, 3.0) for backup in (0, 6, 12, 48)]
+WHATIFS = [
+    WhatIf(repair_time_factor=factor, extra_backup_hours=backup)
+    for factor in (0.5, 0.75, 1.5, 2.0, 3.0)
+    for backup in (0, 6, 12, 48)
+]
 
 
 def test_dashboard_runs_under_concurrent_whatifs_equal_impact_run(dashboard) -> None:
@@ -142,8 +150,14 @@ def test_concurrent_dashboard_downloads_equal_one_download(dashboard) -> None:
     data.wait_for_baseline(120)
     triggers = (ids.DOWNLOAD_FULL_NC, ids.DOWNLOAD_FULL_CSV, ids.DOWNLOAD_VIEW_XLSX, ids.DOWNLOAD_NEEDS_CSV)
     whatif = WHATIFS[3]
-    stores = (None, {"repair_time_factor": whatif.repair_time_factor, "extra_backup_hours": whatif.extra_backup_hours,
-                     "disabled_strikes": []})
+    stores = (
+        None,
+        {
+            "repair_time_factor": whatif.repair_time_factor,
+            "extra_backup_hours": whatif.extra_backup_hours,
+            "disabled_strikes": [],
+        },
+    )
     alone = {(t, k): _download(cb, t, store) for t in triggers for k, store in enumerate(stores)}
     jobs = list(alone) * 3
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -152,11 +166,13 @@ def test_concurrent_dashboard_downloads_equal_one_download(dashboard) -> None:
         assert content == alone[job], job
 
 
-def test_engine_finishes_serially_when_the_interpreter_shuts_down(monkeypatch: pytest.MonkeyPatch,
-                                                                    tmp_path: Path) -> None:
+def test_engine_finishes_serially_when_the_interpreter_shuts_down(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A daemon thread's run at interpreter shutdown: pools refuse work, the engine goes on serially."""
-    scenario = impact.load_scenario(write_synthetic(tmp_path / "s", areas=40, assets=80, strikes=12, days=3,
-                                                    samples=10))
+    scenario = impact.load_scenario(
+        write_synthetic(tmp_path / "s", areas=40, assets=80, strikes=12, days=3, samples=10)
+    )
     expected = impact.run(scenario, samples=10).dataset
     monkeypatch.setattr(fast, "available_cpus", lambda: 2)  # the default mapper: a pool of 2 threads
     monkeypatch.setattr(concurrent.futures.thread, "_shutdown", True)
@@ -173,8 +189,9 @@ def test_a_pool_error_other_than_shutdown_still_raises() -> None:
         fast.thread_mapper(2)(broken, None, [1, 2, 3])
 
 
-@pytest.mark.parametrize("corrupt", ["negative", "above population", "parent not the sum", "quantiles crossed",
-                                     "probability above 1", "nan"])
+@pytest.mark.parametrize(
+    "corrupt", ["negative", "above population", "parent not the sum", "quantiles crossed", "probability above 1", "nan"]
+)
 def test_the_invariant_check_catches_broken_results(corrupt: str) -> None:
     """``check_result`` is not vacuous: each kind of broken result fails it."""
     ds = impact.run("odesa-2025-12", samples=20, seed=1).dataset.copy(deep=True)

@@ -26,16 +26,21 @@ QUANTILES = np.array([0.05, 0.5, 0.95])
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local, distributed.Client(local) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+        ) as local,
+        distributed.Client(local) as client,
+    ):
         yield local, client
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """A small national-shaped synthetic scenario (27 oblasts, raions, hromadas)."""
-    return write_synthetic(tmp_path_factory.mktemp("synth") / "s", areas=120, assets=150, strikes=60, days=10,
-                           seed=5, samples=80)
+    return write_synthetic(
+        tmp_path_factory.mktemp("synth") / "s", areas=120, assets=150, strikes=60, days=10, seed=5, samples=80
+    )
 
 
 def test_dask_mapper_equals_one_process_on_a_synthetic_scenario(cluster, synthetic):
@@ -57,8 +62,10 @@ def test_cli_scheduler_gives_the_same_file(cluster, synthetic, tmp_path):
     local, _client = cluster
     alone, remote = tmp_path / "alone.csv", tmp_path / "remote.csv"
     assert main(["run", str(synthetic), "--samples", "60", "--out", str(alone)]) == 0
-    assert main(["run", str(synthetic), "--samples", "60", "--out", str(remote),
-                 "--scheduler", local.scheduler_address]) == 0
+    assert (
+        main(["run", str(synthetic), "--samples", "60", "--out", str(remote), "--scheduler", local.scheduler_address])
+        == 0
+    )
     assert remote.read_bytes() == alone.read_bytes()
     assert len(pd.read_csv(remote, skiprows=[1])) > 0
 
@@ -71,7 +78,8 @@ def test_cli_refuses_workers_and_scheduler_together(capsys):
 def test_cli_without_dask_says_what_to_install(monkeypatch, capsys, tmp_path):
     def missing():
         raise impact_distributed.DaskUnavailable(
-            f"--workers and --scheduler need dask.distributed; {impact_distributed.INSTALL_HINT}")
+            f"--workers and --scheduler need dask.distributed; {impact_distributed.INSTALL_HINT}"
+        )
 
     monkeypatch.setattr(impact_distributed, "_import_distributed", missing)
     out = tmp_path / "r.csv"

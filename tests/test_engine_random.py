@@ -81,15 +81,23 @@ def test_dense_fallback_and_level_counting_agree(seed):
 
 def per_sample_values(model: Model, durations: np.ndarray) -> np.ndarray:
     """People without service of each sample, shape (N, V, A, T), one N=1 run per sample."""
-    return np.stack([compute(fast.compute, model, durations[[n]], [0.5]).people_mean
-                     for n in range(durations.shape[0])])
+    return np.stack(
+        [compute(fast.compute, model, durations[[n]], [0.5]).people_mean for n in range(durations.shape[0])]
+    )
 
 
 def linked_people(model: Model) -> np.ndarray:
     """Sum of the link head counts under each (service, area), shape (V, A) [persons]."""
-    return np.array([[sum(weight for leaf in model.area_leaves[a] for _, weight in model.links[v][leaf])
-                      for a in range(len(model.area_ids))] for v in range(len(model.services))],
-                    dtype=np.int64)
+    return np.array(
+        [
+            [
+                sum(weight for leaf in model.area_leaves[a] for _, weight in model.links[v][leaf])
+                for a in range(len(model.area_ids))
+            ]
+            for v in range(len(model.services))
+        ],
+        dtype=np.int64,
+    )
 
 
 def check_values(model: Model, values: np.ndarray) -> None:
@@ -170,8 +178,9 @@ def test_quantile_extremes_and_mean_match_each_sample(seed):
     check_values(model, values)
     assert np.array_equal(mc.people_quantiles[..., list(QUANTILES).index(0.0)], values.min(axis=0))
     assert np.array_equal(mc.people_quantiles[..., list(QUANTILES).index(1.0)], values.max(axis=0))
-    assert np.array_equal(mc.people_quantiles[..., list(QUANTILES).index(0.5)],
-                          np.quantile(values, 0.5, axis=0, method="linear"))
+    assert np.array_equal(
+        mc.people_quantiles[..., list(QUANTILES).index(0.5)], np.quantile(values, 0.5, axis=0, method="linear")
+    )
     assert np.array_equal(mc.people_mean, values.sum(axis=0) / len(values))
 
 

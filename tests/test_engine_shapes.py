@@ -30,17 +30,28 @@ def _restoration() -> list[dict]:
 def leaf_with_links(links: int, samples: int = 40):
     """One leaf fed by ``links`` assets in a chain (each needs the one before, 1 h buffer),
     plus a second leaf and a parent; the first asset is struck five times."""
-    assets = [{"asset_id": f"X{j}", "name": f"Asset {j}", "kind": "substation", "area_id": "R1",
-               "restoration_class": "cls"} for j in range(links)]
-    dependencies = [{"asset_id": f"X{j}", "depends_on": f"X{j - 1}", "group": "", "buffer_hours": 1.0}
-                    for j in range(1, links)]
-    service_links = [{"area_id": "R1", "service": "power", "asset_id": f"X{j}", "share": 1 / links}
-                     for j in range(links)]
+    assets = [
+        {"asset_id": f"X{j}", "name": f"Asset {j}", "kind": "substation", "area_id": "R1", "restoration_class": "cls"}
+        for j in range(links)
+    ]
+    dependencies = [
+        {"asset_id": f"X{j}", "depends_on": f"X{j - 1}", "group": "", "buffer_hours": 1.0} for j in range(1, links)
+    ]
+    service_links = [
+        {"area_id": "R1", "service": "power", "asset_id": f"X{j}", "share": 1 / links} for j in range(links)
+    ]
     service_links.append({"area_id": "R2", "service": "water", "asset_id": f"X{links - 1}", "share": 0.7})
     strikes = [strike(f"S{i}", "X0", 2.0 + 5 * i) for i in range(5)]
     strikes += [strike(f"T{j}", f"X{j}", 3.0 + j) for j in range(1, links, 2)]
-    scenario = make_scenario(assets=assets, dependencies=dependencies, service_links=service_links,
-                             strikes=strikes, restoration=_restoration(), horizon_hours=72, samples=samples)
+    scenario = make_scenario(
+        assets=assets,
+        dependencies=dependencies,
+        service_links=service_links,
+        strikes=strikes,
+        restoration=_restoration(),
+        horizon_hours=72,
+        samples=samples,
+    )
     model = compile_scenario(scenario)
     return model, model.sample_durations(samples, 7)
 

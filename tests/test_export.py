@@ -91,9 +91,7 @@ def test_long_dataframe_shape_order_and_columns(ds: xr.Dataset) -> None:
     # values line up with the dataset
     sel = {"service": "water", "area": "UA5110027"}
     rows = df[(df["service"] == "water") & (df["area_id"] == "UA5110027")]
-    np.testing.assert_array_equal(
-        rows["people_without_central"], ds["people_without_central"].sel(sel).values
-    )
+    np.testing.assert_array_equal(rows["people_without_central"], ds["people_without_central"].sel(sel).values)
     np.testing.assert_array_equal(
         rows["people_without_q95"], ds["people_without"].sel({**sel, "quantile": 0.95}).values
     )
@@ -186,9 +184,7 @@ def test_csv_round_trip(ds: xr.Dataset, tmp_path: Path) -> None:
     assert list(back.columns) == list(expected.columns)
     for col in expected.columns:
         if expected[col].dtype.kind in "if":
-            np.testing.assert_array_equal(
-                back[col].to_numpy(dtype=float), expected[col].to_numpy(dtype=float)
-            )
+            np.testing.assert_array_equal(back[col].to_numpy(dtype=float), expected[col].to_numpy(dtype=float))
         else:
             assert back[col].fillna("").astype(str).tolist() == expected[col].tolist(), col
     # plain numbers: no exponent notation, integers without ".0"
@@ -288,9 +284,7 @@ def test_excel_assets_without_samples(tmp_path: Path) -> None:
     assert column == ds["asset_down_central"].sel(asset="SUB-01").values.tolist()
 
 
-def test_excel_too_many_rows(
-    ds: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_excel_too_many_rows(ds: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from impact.export import excel
 
     monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 100)
@@ -403,8 +397,7 @@ def test_atomic_write_failure_leaves_nothing(tmp_path: Path, error: BaseExceptio
 
 
 @pytest.mark.parametrize(("code", "fails"), [(errno.ENOSPC, True), (errno.EIO, True), (errno.EINVAL, False)])
-def test_atomic_write_fsync_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int,
-                                    fails: bool) -> None:
+def test_atomic_write_fsync_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, fails: bool) -> None:
     """A full disk or an I/O error reported only at fsync (network file systems) fails the write and
     leaves the earlier file; a file system that cannot fsync (EINVAL) does not."""
     target = tmp_path / "x.csv"
@@ -455,9 +448,7 @@ def test_atomic_write_missing_folder(tmp_path: Path) -> None:
         atomic_write(tmp_path / "missing" / "x.txt", lambda tmp: None)
 
 
-def test_exporters_leave_nothing_on_failure(
-    ds: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_exporters_leave_nothing_on_failure(ds: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 

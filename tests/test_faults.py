@@ -33,14 +33,16 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic scenario taking several seconds to stream into NetCDF two areas at a time."""
-    return write_synthetic(tmp_path_factory.mktemp("faults") / "big", areas=60, assets=200, strikes=40, days=30,
-                           samples=200)
+    return write_synthetic(
+        tmp_path_factory.mktemp("faults") / "big", areas=60, assets=200, strikes=40, days=30, samples=200
+    )
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_synthetic(tmp_path_factory.mktemp("faults") / "small", areas=27, assets=50, strikes=5, days=2,
-                           samples=5)
+    return write_synthetic(
+        tmp_path_factory.mktemp("faults") / "small", areas=27, assets=50, strikes=5, days=2, samples=5
+    )
 
 
 def _temp_files(folder: Path) -> list[Path]:
@@ -79,15 +81,23 @@ def assert_rerun_matches(argv: list[str], out: Path, clean: CleanRuns) -> None:
             check_result(written.load())
 
 
-@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
-                                                        (signal.SIGINT, 130, "interrupted")])
-def test_signal_during_run_leaves_nothing(big: Path, tmp_path: Path, clean: CleanRuns, signum: int, code: int,
-                                          word: str) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")]
+)
+def test_signal_during_run_leaves_nothing(
+    big: Path, tmp_path: Path, clean: CleanRuns, signum: int, code: int, word: str
+) -> None:
     out = tmp_path / "x.nc"
     argv = ["run", str(big), "--area-block", "1"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "impact", *argv, "--out", str(out)], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "impact", *argv, "--out", str(out)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not _temp_files(tmp_path):  # wait until the atomic writer has started
@@ -126,8 +136,14 @@ def _half_then_full(original):
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_full_disk_csv_excel(small: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
+def test_full_disk_csv_excel(
+    small: Path,
+    tmp_path: Path,
+    suffix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clean: CleanRuns,
+) -> None:
     out = tmp_path / f"x{suffix}"
     argv = ["run", str(small), "--samples", "3"]
     monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
@@ -141,11 +157,14 @@ def test_full_disk_csv_excel(small: Path, tmp_path: Path, suffix: str, monkeypat
     assert_rerun_matches(argv, out, clean)
 
 
-def test_full_disk_needs_and_compare(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
+def test_full_disk_needs_and_compare(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clean: CleanRuns
+) -> None:
     monkeypatch.setattr(Path, "write_bytes", _half_then_full(Path.write_bytes))
-    commands = ((["needs", str(small), "--samples", "3"], tmp_path / "n.xlsx"),
-                (["compare", str(small), str(small), "--samples", "3"], tmp_path / "c.csv"))
+    commands = (
+        (["needs", str(small), "--samples", "3"], tmp_path / "n.xlsx"),
+        (["compare", str(small), str(small), "--samples", "3"], tmp_path / "c.csv"),
+    )
     for argv, out in commands:
         code, err = _run([*argv, "--out", str(out)], capsys)
         assert code == 2, err
@@ -158,8 +177,14 @@ def test_full_disk_needs_and_compare(small: Path, tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
-def test_full_disk_netcdf(small: Path, tmp_path: Path, stream: bool, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
+def test_full_disk_netcdf(
+    small: Path,
+    tmp_path: Path,
+    stream: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clean: CleanRuns,
+) -> None:
     out = tmp_path / "x.nc"
     original = xr.Dataset.to_netcdf
 
@@ -181,12 +206,16 @@ def test_full_disk_netcdf(small: Path, tmp_path: Path, stream: bool, monkeypatch
     assert_rerun_matches(argv, out, clean)
 
 
-def test_full_disk_import_acled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str], clean: CleanRuns) -> None:
+def test_full_disk_import_acled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clean: CleanRuns
+) -> None:
     acled = tmp_path / "acled.csv"
-    acled.write_text("event_id_cnty,event_date,event_type,sub_event_type,location,latitude,longitude,notes,"
-                     "fatalities\nUKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,Odesa,46.4775,"
-                     "30.7326,Russian drones struck an electrical substation in Odesa.,0\n", encoding="utf-8")
+    acled.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,location,latitude,longitude,notes,"
+        "fatalities\nUKR1,2025-12-19,Explosions/Remote violence,Air/drone strike,Odesa,46.4775,"
+        "30.7326,Russian drones struck an electrical substation in Odesa.,0\n",
+        encoding="utf-8",
+    )
     original = Path.write_text
 
     def write_text(self: Path, data: str, *args, **kwargs) -> int:
@@ -217,19 +246,35 @@ def _file_size_limit(limit: int):
     return apply
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    ("run", "x.csv"), ("run", "x.xlsx"), ("run", "x.nc"), ("run streamed", "x.nc"), ("run", "x.parquet"),
-    ("needs", "n.xlsx"), ("compare", "c.xlsx"),
-])
-def test_a_real_write_failure_in_any_library_is_one_line(small: Path, tmp_path: Path, command: str,
-                                                         name: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("run", "x.csv"),
+        ("run", "x.xlsx"),
+        ("run", "x.nc"),
+        ("run streamed", "x.nc"),
+        ("run", "x.parquet"),
+        ("needs", "n.xlsx"),
+        ("compare", "c.xlsx"),
+    ],
+)
+def test_a_real_write_failure_in_any_library_is_one_line(small: Path, tmp_path: Path, command: str, name: str) -> None:
     """The libraries themselves fail to write (file size limit): netCDF-C/HDF5, lxml, pyarrow, Python."""
     out = tmp_path / name
-    argv = {"run": ["run", str(small)], "run streamed": ["run", str(small), "--area-block", "5"],
-            "needs": ["needs", str(small)], "compare": ["compare", str(small), str(small)]}[command]
-    done = subprocess.run([sys.executable, "-m", "impact", *argv, "--samples", "3", "--out", str(out)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          preexec_fn=_file_size_limit(30_000))
+    argv = {
+        "run": ["run", str(small)],
+        "run streamed": ["run", str(small), "--area-block", "5"],
+        "needs": ["needs", str(small)],
+        "compare": ["compare", str(small), str(small)],
+    }[command]
+    done = subprocess.run(
+        [sys.executable, "-m", "impact", *argv, "--samples", "3", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_file_size_limit(30_000),
+    )
     assert done.returncode == 2, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1 and f"could not write {str(out)!r}" in errors[0], done.stderr
@@ -243,8 +288,14 @@ def test_signal_while_building_a_workbook_prints_one_line(big: Path, tmp_path: P
     """Stopped while openpyxl writes its sheets: one line, no "Exception ignored" from its generators."""
     out = tmp_path / "x.xlsx"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "impact", "run", str(big), "--out", str(out)], cwd=tmp_path,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "impact", "run", str(big), "--out", str(out)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         printed = ""
         while "people without service" not in printed:  # the summary: the export comes next
@@ -260,15 +311,18 @@ def test_signal_while_building_a_workbook_prints_one_line(big: Path, tmp_path: P
             process.kill()
             process.wait()
     assert process.returncode == 128 + signum, stderr
-    assert stderr.strip().splitlines() == [f"{'terminated' if signum == signal.SIGTERM else 'interrupted'} "
-                                           f"({signal.Signals(signum).name}); stopped, no partial output file "
-                                           "was left"], stderr
+    assert stderr.strip().splitlines() == [
+        f"{'terminated' if signum == signal.SIGTERM else 'interrupted'} "
+        f"({signal.Signals(signum).name}); stopped, no partial output file "
+        "was left"
+    ], stderr
     assert not out.exists()
     assert _temp_files(tmp_path) == []
 
 
-def test_a_result_too_big_for_excel_is_one_line(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_result_too_big_for_excel_is_one_line(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import impact.export.excel as excel
 
     monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 100)

@@ -39,9 +39,7 @@ def test_timeline_traces(ds: xr.Dataset) -> None:
     traces = _by_name(fig)
     assert all(isinstance(t, go.Scatter) for t in fig.data)  # short series: SVG
     central = traces["central estimate"]
-    np.testing.assert_array_equal(
-        central.y, ds["people_without_central"].sel(service="water", area="UA5110027").values
-    )
+    np.testing.assert_array_equal(central.y, ds["people_without_central"].sel(service="water", area="UA5110027").values)
     assert traces["Monte Carlo mean"].line.dash == "dash"
     lower, upper = traces["5–95 % range"], traces["5–95 % range (upper)"]
     assert lower.fill == "tonexty"
@@ -134,9 +132,7 @@ def test_asset_status_defaults_to_struck_assets(ds: xr.Dataset) -> None:
         "Substation 1 (SUB-01)",
         "Boiler house 1 (BLR-01)",
     ]
-    np.testing.assert_array_equal(
-        lines[1].y, ds["asset_down_probability"].sel(asset="SUB-01").values
-    )
+    np.testing.assert_array_equal(lines[1].y, ds["asset_down_probability"].sel(asset="SUB-01").values)
     assert tuple(fig.layout.yaxis.range) == (-0.02, 1.08)
 
 
@@ -171,10 +167,16 @@ def test_observations_in_people_converts_households_and_consumers() -> None:
 
     from impact.observations import observations_in_people
 
-    frame = pd.DataFrame({
-        "time": pd.to_datetime(["2025-12-20T10:00:00Z"] * 3), "area_id": ["A"] * 3, "service": ["power"] * 3,
-        "value": [100.0, 100.0, 100.0], "unit": ["people", "households", "consumers"], "source": ["x"] * 3,
-    })
+    frame = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2025-12-20T10:00:00Z"] * 3),
+            "area_id": ["A"] * 3,
+            "service": ["power"] * 3,
+            "value": [100.0, 100.0, 100.0],
+            "unit": ["people", "households", "consumers"],
+            "source": ["x"] * 3,
+        }
+    )
     assert observations_in_people(frame, 2.5)["value_people"].tolist() == [100.0, 250.0, 250.0]
 
 
@@ -182,8 +184,12 @@ def test_offsets_label_names_every_offset_of_the_horizon():
     from impact.figures.base import offsets_label
 
     times = pd.date_range("2026-03-28", periods=72, freq="h").values
-    assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "Europe/Kyiv"})) == \
-        "Europe/Kyiv, UTC+02:00/+03:00"
-    assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "America/St_Johns"})) == \
-        "America/St_Johns, UTC-02:30"  # Newfoundland daylight time since 8 March
+    assert (
+        offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "Europe/Kyiv"}))
+        == "Europe/Kyiv, UTC+02:00/+03:00"
+    )
+    assert (
+        offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "America/St_Johns"}))
+        == "America/St_Johns, UTC-02:30"
+    )  # Newfoundland daylight time since 8 March
     assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "UTC"})) == "UTC"

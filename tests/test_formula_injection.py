@@ -42,11 +42,15 @@ def _scenario(char: str, struck: bool = True) -> impact.Scenario:
     p = IDS.get(char, "")
     region, d1, d2, sub, pmp = f"R{p}", f"R{p}1", f"R{p}2", f"SUB{p}", f"PMP{p}"
     areas = [
-        {"area_id": region, "name": f"{char}HYPERLINK(\"http://x\")", "admin_level": 1, "parent_id": "",
-         "population": None},
+        {
+            "area_id": region,
+            "name": f'{char}HYPERLINK("http://x")',
+            "admin_level": 1,
+            "parent_id": "",
+            "population": None,
+        },
         {"area_id": d1, "name": f"{char}1+1", "admin_level": 2, "parent_id": region, "population": 1000},
-        {"area_id": d2, "name": f"{char}cmd|' /C calc'!A0", "admin_level": 2, "parent_id": region,
-         "population": 500},
+        {"area_id": d2, "name": f"{char}cmd|' /C calc'!A0", "admin_level": 2, "parent_id": region, "population": 500},
     ]
     assets = [
         {"asset_id": sub, "name": f"{char}Substation", "kind": "substation", "area_id": d1},
@@ -57,12 +61,28 @@ def _scenario(char: str, struck: bool = True) -> impact.Scenario:
         {"area_id": d2, "service": "water", "asset_id": pmp, "share": 0.5},
     ]
     strikes = [] if not struck else [{**strike(f"S{p}1", sub, 2.0), "source": f"{char}SUM(A1)", "notes": f"{char}note"}]
-    observations = [{"time": at(6), "area_id": d1, "service": "power", "value": 100.0, "unit": "people",
-                     "source": f"{char}observer"}]
+    observations = [
+        {
+            "time": at(6),
+            "area_id": d1,
+            "service": "power",
+            "value": 100.0,
+            "unit": "people",
+            "source": f"{char}observer",
+        }
+    ]
     updates = [{"time": at(20), "asset_id": sub, "status": "up", "source": f"{char}operator"}]
-    return make_scenario(areas=areas, assets=assets, service_links=links, strikes=strikes,
-                         observations=observations, status_updates=updates, samples=5,
-                         title=f"{char}Title", description=f"{char}description")
+    return make_scenario(
+        areas=areas,
+        assets=assets,
+        service_links=links,
+        strikes=strikes,
+        observations=observations,
+        status_updates=updates,
+        samples=5,
+        title=f"{char}Title",
+        description=f"{char}description",
+    )
 
 
 @pytest.fixture(scope="module", params=DANGEROUS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
@@ -102,7 +122,8 @@ def _assert_xlsx_safe(path: Path) -> None:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(FORMULA_PREFIXES), (
-                        f"{path.name} {sheet.title}!{cell.coordinate}: {cell.value!r} starts like a formula")
+                        f"{path.name} {sheet.title}!{cell.coordinate}: {cell.value!r} starts like a formula"
+                    )
 
 
 def _assert_numeric(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -168,8 +189,19 @@ def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
     assert any(isinstance(v, int | float) and v < 0 for v in values)
 
 
-ACLED_HEADER = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
-                "notes", "fatalities", "timestamp", "source")
+ACLED_HEADER = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "latitude",
+    "longitude",
+    "notes",
+    "fatalities",
+    "timestamp",
+    "source",
+)
 
 
 @pytest.mark.parametrize("char", ["=", "+", "-", "@"])
@@ -180,13 +212,36 @@ def test_acled_strikes_and_report(char: str, tmp_path: Path) -> None:
     with acled.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(ACLED_HEADER)
-        writer.writerow([f"{char}UKR1", "2025-12-19", "Explosions/Remote violence", "Air/drone strike",
-                         f"{char}Odesa", "46.4775", "30.7326",
-                         f"{char}Russian drones struck an electrical substation in Odesa; minor damage.", "0",
-                         "1766500000", f"{char}Suspilne"])
-        writer.writerow([f"{char}UKR2", "2025-12-19", "Explosions/Remote violence", "Air/drone strike",
-                         f"{char}Nowhere", "-45.0", "-30.0", f"{char}a drone hit a substation", "0", "1766500000",
-                         "x"])
+        writer.writerow(
+            [
+                f"{char}UKR1",
+                "2025-12-19",
+                "Explosions/Remote violence",
+                "Air/drone strike",
+                f"{char}Odesa",
+                "46.4775",
+                "30.7326",
+                f"{char}Russian drones struck an electrical substation in Odesa; minor damage.",
+                "0",
+                "1766500000",
+                f"{char}Suspilne",
+            ]
+        )
+        writer.writerow(
+            [
+                f"{char}UKR2",
+                "2025-12-19",
+                "Explosions/Remote violence",
+                "Air/drone strike",
+                f"{char}Nowhere",
+                "-45.0",
+                "-30.0",
+                f"{char}a drone hit a substation",
+                "0",
+                "1766500000",
+                "x",
+            ]
+        )
     imported = import_acled(acled, odesa)
     assert len(imported.strikes) == 1
     strikes = imported.write_strikes(tmp_path / "strikes.csv")

@@ -33,26 +33,43 @@ from impact.cli import main
 #: Valid contents of the optional tables the bundled scenario lacks (ids of the bundled scenario).
 EXTRA_TABLES = {
     "status_updates.csv": "time,asset_id,status,source\n"
-                          "2025-12-19T06:00:00+02:00,SUB-BB-1,down,operator\n"
-                          "2025-12-20T06:00:00+02:00,SUB-BB-1,up,operator\n",
+    "2025-12-19T06:00:00+02:00,SUB-BB-1,down,operator\n"
+    "2025-12-20T06:00:00+02:00,SUB-BB-1,up,operator\n",
     "temperature.csv": "time,temperature_c,area_id,source\n"
-                       "2025-12-19T00:00:00+02:00,-3,UA51,forecast\n"
-                       "2025-12-20T00:00:00+02:00,-5.5,,forecast\n",
+    "2025-12-19T00:00:00+02:00,-3,UA51,forecast\n"
+    "2025-12-20T00:00:00+02:00,-5.5,,forecast\n",
     "blackouts.csv": "area_id,start,end,hours_off_per_day,queues,source\n"
-                     "UA51,2025-12-19T00:00:00+02:00,2025-12-22T00:00:00+02:00,4,6,oblenergo\n"
-                     "UA5102,2025-12-23T00:00:00+02:00,2025-12-24T00:00:00+02:00,8,,oblenergo\n",
+    "UA51,2025-12-19T00:00:00+02:00,2025-12-22T00:00:00+02:00,4,6,oblenergo\n"
+    "UA5102,2025-12-23T00:00:00+02:00,2025-12-24T00:00:00+02:00,8,,oblenergo\n",
 }
-NEEDS = "\n[needs]\nwater_litres_per_person_day = 15\ntruck_capacity_litres = 10000\nheating_after_hours = 24\n" \
-        "heating_below_celsius = 0\ncritical_kinds = [\"pumping_station\", \"boiler_house\"]\n"
+NEEDS = (
+    "\n[needs]\nwater_litres_per_person_day = 15\ntruck_capacity_litres = 10000\nheating_after_hours = 24\n"
+    'heating_below_celsius = 0\ncritical_kinds = ["pumping_station", "boiler_house"]\n'
+)
 
 #: Header of an ACLED export and a few valid rows (events on the bundled scenario's assets).
-ACLED_HEADER = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-                "sub_event_type", "actor1", "admin1", "admin2", "location", "latitude", "longitude", "source",
-                "notes", "fatalities")
+ACLED_HEADER = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "notes",
+    "fatalities",
+)
 ACLED_ROWS = (
     "UKR1001,2025-12-19,2025,1,Political violence,Explosions/Remote violence,Air/drone strike,Military Forces of "
-    "Russia (2000-),Odesa,Odeskyi,Odesa,46.4775,30.7326,Suspilne,\"Russian drones struck an electrical substation "
-    "in Odesa; minor damage.\",0",
+    'Russia (2000-),Odesa,Odeskyi,Odesa,46.4775,30.7326,Suspilne,"Russian drones struck an electrical substation '
+    'in Odesa; minor damage.",0',
     "UKR1002,20-12-2025,2025,2,Political violence,Explosions/Remote violence,Shelling/artillery/missile attack,"
     "Military Forces of Russia (2000-),Odesa,Odeskyi,Odesa,46.4775,30.7326,Suspilne,A missile hit a water "
     "reservoir in Odesa. The reservoir was completely destroyed.,2",
@@ -111,12 +128,63 @@ class Workspace:
 
 #: Cell values likely to hit edge cases of the parsers.
 NASTY_CELLS = (
-    "", " ", "nan", "NaN", "None", "null", "inf", "-inf", "1e309", "-0", "0", "-1", "1", "2.5", "25", "1e-320",
-    "9" * 40, "0x10", "1_000", "１", "true", '"', '""', "'", "\\", ",", "\n", "\r", "\t", "\x00", "\ufeff", "é",
-    "2025-12-19T00:00:00+02:00", "2025-12-19T00:00:00", "2025-12-19", "2025-02-30T00:00:00+02:00",
-    "2025-12-19T24:00:00+02:00", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-12:00", "2025-12-19T00:00Z",
-    "UA51", "UA5102", "SUB-BB-1", "substation", "boiler_house", "extensive", "lognormal", "fixed", "power", "heat",
-    "up", "down", "people", "households", "S1", "=1+1", "a" * 300,
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "None",
+    "null",
+    "inf",
+    "-inf",
+    "1e309",
+    "-0",
+    "0",
+    "-1",
+    "1",
+    "2.5",
+    "25",
+    "1e-320",
+    "9" * 40,
+    "0x10",
+    "1_000",
+    "１",
+    "true",
+    '"',
+    '""',
+    "'",
+    "\\",
+    ",",
+    "\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "é",
+    "2025-12-19T00:00:00+02:00",
+    "2025-12-19T00:00:00",
+    "2025-12-19",
+    "2025-02-30T00:00:00+02:00",
+    "2025-12-19T24:00:00+02:00",
+    "9999-12-31T23:59:59+14:00",
+    "0001-01-01T00:00:00-12:00",
+    "2025-12-19T00:00Z",
+    "UA51",
+    "UA5102",
+    "SUB-BB-1",
+    "substation",
+    "boiler_house",
+    "extensive",
+    "lognormal",
+    "fixed",
+    "power",
+    "heat",
+    "up",
+    "down",
+    "people",
+    "households",
+    "S1",
+    "=1+1",
+    "a" * 300,
 )
 cells = st.one_of(st.sampled_from(NASTY_CELLS), st.text(max_size=20))
 
@@ -130,10 +198,25 @@ def mutated(draw: st.DrawFn, base: bytes) -> bytes:
     """``base`` (a valid file) with one to four random mutations."""
     data = base
     for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from((
-            "cell", "cell", "cell", "delete_line", "duplicate_line", "swap_lines", "insert_line", "header",
-            "truncate", "insert_bytes", "encoding", "line_endings", "delete_column",
-        )))
+        op = draw(
+            st.sampled_from(
+                (
+                    "cell",
+                    "cell",
+                    "cell",
+                    "delete_line",
+                    "duplicate_line",
+                    "swap_lines",
+                    "insert_line",
+                    "header",
+                    "truncate",
+                    "insert_bytes",
+                    "encoding",
+                    "line_endings",
+                    "delete_column",
+                )
+            )
+        )
         lines = _lines(data)
         if op == "cell" or op == "header":
             row = 0 if op == "header" else draw(st.integers(0, max(len(lines) - 1, 0)))
@@ -155,8 +238,10 @@ def mutated(draw: st.DrawFn, base: bytes) -> bytes:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "insert_line":
-            lines.insert(draw(st.integers(0, len(lines))), ",".join(draw(st.lists(cells, max_size=8))).encode(
-                "utf-8", "surrogatepass"))
+            lines.insert(
+                draw(st.integers(0, len(lines))),
+                ",".join(draw(st.lists(cells, max_size=8))).encode("utf-8", "surrogatepass"),
+            )
         elif op == "truncate":
             data = data[: draw(st.integers(0, len(data)))]
             continue
@@ -200,6 +285,7 @@ def acled_cases() -> st.SearchStrategy[bytes]:
 
 
 # --- checks shared with benchmarks/fuzz_loaders.py ------------------------------------------------
+
 
 def check_load(workspace: Workspace, name: str, content: bytes | None) -> None:
     """Loading the scenario with ``name`` replaced gives a Scenario or a ScenarioError, nothing else."""
@@ -269,6 +355,7 @@ def check_run_export(workspace: Workspace, name: str, content: bytes | None, suf
 
 # --- tests ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def workspace():
     space = Workspace()
@@ -295,10 +382,21 @@ FILES = _valid_files()
 
 
 def test_base_of_the_fuzzing_is_valid(workspace: Workspace) -> None:
-    assert sorted(workspace.files) == sorted([
-        "areas.csv", "assets.csv", "blackouts.csv", "dependencies.csv", "observations.csv", "restoration.csv",
-        "scenario.toml", "service_links.csv", "status_updates.csv", "strikes.csv", "temperature.csv",
-    ])
+    assert sorted(workspace.files) == sorted(
+        [
+            "areas.csv",
+            "assets.csv",
+            "blackouts.csv",
+            "dependencies.csv",
+            "observations.csv",
+            "restoration.csv",
+            "scenario.toml",
+            "service_links.csv",
+            "status_updates.csv",
+            "strikes.csv",
+            "temperature.csv",
+        ]
+    )
     counts = workspace.scenario.counts()
     assert "2 status updates" in counts and "2 temperature readings" in counts, counts
     assert len(workspace.scenario.blackouts) == 2
@@ -312,22 +410,23 @@ def _write(path: Path, content: bytes) -> Path:
 
 @FUZZ_LOADS
 @given(case=scenario_cases(FILES))
-def test_any_file_of_a_scenario_loads_or_is_a_scenario_error(workspace: Workspace,
-                                                             case: tuple[str, bytes | None]) -> None:
+def test_any_file_of_a_scenario_loads_or_is_a_scenario_error(
+    workspace: Workspace, case: tuple[str, bytes | None]
+) -> None:
     check_load(workspace, *case)
 
 
 @settings(FUZZ_LOADS, max_examples=100)
 @given(content=st.binary(max_size=500), name=st.sampled_from(sorted(FILES)))
-def test_random_bytes_as_any_file_load_or_are_a_scenario_error(workspace: Workspace, content: bytes,
-                                                               name: str) -> None:
+def test_random_bytes_as_any_file_load_or_are_a_scenario_error(workspace: Workspace, content: bytes, name: str) -> None:
     check_load(workspace, name, content)
 
 
 @FUZZ
 @given(content=acled_cases(), skip_bad_rows=st.booleans())
-def test_acled_import_gives_an_import_or_an_acled_error(workspace: Workspace, content: bytes,
-                                                        skip_bad_rows: bool) -> None:
+def test_acled_import_gives_an_import_or_an_acled_error(
+    workspace: Workspace, content: bytes, skip_bad_rows: bool
+) -> None:
     check_acled(workspace, content, skip_bad_rows)
 
 
@@ -345,8 +444,9 @@ def run_cases(files: dict[str, bytes]) -> st.SearchStrategy[tuple[str, bytes | N
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=run_cases(FILES), suffix=st.sampled_from(EXPORT_SUFFIXES))
-def test_cli_run_and_export_exits_0_or_2_without_a_traceback(workspace: Workspace, case: tuple[str, bytes | None],
-                                                             suffix: str) -> None:
+def test_cli_run_and_export_exits_0_or_2_without_a_traceback(
+    workspace: Workspace, case: tuple[str, bytes | None], suffix: str
+) -> None:
     check_run_export(workspace, *case, suffix)
 
 
@@ -354,18 +454,29 @@ def test_cli_run_and_export_exits_0_or_2_without_a_traceback(workspace: Workspac
 @given(content=acled_cases())
 def test_cli_import_acled_exits_0_or_2_without_a_traceback(workspace: Workspace, content: bytes) -> None:
     out = workspace.root / "strikes-out.csv"
-    check_cli(["import-acled", str(_write(workspace.acled, content)), "--scenario", str(workspace.folder),
-               "--out", str(out), "--skip-bad-rows"])
+    check_cli(
+        [
+            "import-acled",
+            str(_write(workspace.acled, content)),
+            "--scenario",
+            str(workspace.folder),
+            "--out",
+            str(out),
+            "--skip-bad-rows",
+        ]
+    )
 
 
 # --- regressions found by fuzzing ----------------------------------------------------------------
+
 
 def test_blackout_on_an_area_in_a_hierarchy_cycle_is_reported_not_a_recursion_error(workspace: Workspace) -> None:
     # Found by benchmarks/fuzz_loaders.py: check_blackouts walked the area tree without a guard
     # against cycles and raised RecursionError.
     areas = FILES["areas.csv"].decode("utf-8") + "UA5198,Loop A,3,UA5199,\nUA5199,Loop B,3,UA5198,\n"
-    blackouts = ("area_id,start,end,hours_off_per_day,queues\n"
-                 "UA5198,2025-12-19T00:00:00+02:00,2025-12-20T00:00:00+02:00,4,6\n")
+    blackouts = (
+        "area_id,start,end,hours_off_per_day,queues\nUA5198,2025-12-19T00:00:00+02:00,2025-12-20T00:00:00+02:00,4,6\n"
+    )
     with workspace.replaced("blackouts.csv", blackouts.encode()), workspace.replaced("areas.csv", areas.encode()):
         with pytest.raises(impact.ScenarioError) as caught:
             impact.load_scenario(workspace.folder)

@@ -48,15 +48,32 @@ from impact.engine import fast, reference
 from impact.model import compile_scenario
 
 #: Columns holding times (ISO 8601 with a UTC offset), by file.
-TIME_COLUMNS = {"strikes.csv": ("time",), "status_updates.csv": ("time",), "observations.csv": ("time",),
-                "temperature.csv": ("time",), "blackouts.csv": ("start", "end")}
+TIME_COLUMNS = {
+    "strikes.csv": ("time",),
+    "status_updates.csv": ("time",),
+    "observations.csv": ("time",),
+    "temperature.csv": ("time",),
+    "blackouts.csv": ("start", "end"),
+}
 #: Columns holding decimal numbers, by file (integers such as population stay as written).
-DECIMAL_COLUMNS = {"areas.csv": ("latitude", "longitude"), "assets.csv": ("latitude", "longitude"),
-                   "dependencies.csv": ("buffer_hours",), "service_links.csv": ("share",),
-                   "restoration.csv": ("median_days", "dispersion"), "observations.csv": ("value",),
-                   "temperature.csv": ("temperature_c",), "blackouts.csv": ("hours_off_per_day",)}
-OPTIONAL_TABLES = ("dependencies.csv", "restoration.csv", "status_updates.csv", "observations.csv",
-                   "temperature.csv", "blackouts.csv")
+DECIMAL_COLUMNS = {
+    "areas.csv": ("latitude", "longitude"),
+    "assets.csv": ("latitude", "longitude"),
+    "dependencies.csv": ("buffer_hours",),
+    "service_links.csv": ("share",),
+    "restoration.csv": ("median_days", "dispersion"),
+    "observations.csv": ("value",),
+    "temperature.csv": ("temperature_c",),
+    "blackouts.csv": ("hours_off_per_day",),
+}
+OPTIONAL_TABLES = (
+    "dependencies.csv",
+    "restoration.csv",
+    "status_updates.csv",
+    "observations.csv",
+    "temperature.csv",
+    "blackouts.csv",
+)
 OFFSETS = ("+02:00", "Z", "+00:00", "+05:30", "-03:00", "+14:00", "-11:00")
 
 #: A folder as text: scenario.toml's sections (key -> TOML value text) and each table as strings.
@@ -78,19 +95,36 @@ class Form:
     empty_tables: str  # "header" or "absent"
 
 
-CANONICAL = Form(seed=0, shuffle_rows=False, shuffle_columns=False, line_end="\n", bom=False, quote_all=False,
-                 offsets=("+02:00",), number_format="as written", empty_tables="absent")
+CANONICAL = Form(
+    seed=0,
+    shuffle_rows=False,
+    shuffle_columns=False,
+    line_end="\n",
+    bom=False,
+    quote_all=False,
+    offsets=("+02:00",),
+    number_format="as written",
+    empty_tables="absent",
+)
 
 
 def forms() -> st.SearchStrategy[Form]:
-    return st.builds(Form, seed=st.integers(0, 2**31), shuffle_rows=st.booleans(), shuffle_columns=st.booleans(),
-                     line_end=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), quote_all=st.booleans(),
-                     offsets=st.lists(st.sampled_from(OFFSETS), min_size=1, max_size=3).map(tuple),
-                     number_format=st.sampled_from(["as written", "repr", "%.17g", "%.17e"]),
-                     empty_tables=st.sampled_from(["header", "absent"]))
+    return st.builds(
+        Form,
+        seed=st.integers(0, 2**31),
+        shuffle_rows=st.booleans(),
+        shuffle_columns=st.booleans(),
+        line_end=st.sampled_from(["\n", "\r\n"]),
+        bom=st.booleans(),
+        quote_all=st.booleans(),
+        offsets=st.lists(st.sampled_from(OFFSETS), min_size=1, max_size=3).map(tuple),
+        number_format=st.sampled_from(["as written", "repr", "%.17g", "%.17e"]),
+        empty_tables=st.sampled_from(["header", "absent"]),
+    )
 
 
 # --- canonical text of a scenario ----------------------------------------------------------------
+
 
 def _read_folder(folder: Path) -> tuple[dict[str, dict[str, str]], Tables]:
     """scenario.toml (as TOML value text per key) and every table as strings, from a folder."""
@@ -138,12 +172,17 @@ def random_text(seed: int) -> tuple[dict[str, dict[str, str]], Tables]:
     """A random scenario of ``scenario_factory`` as canonical text."""
     scenario = random_scenario(seed)
     config = scenario.config
-    toml = {"scenario": {"id": _toml_value(config.id), "title": _toml_value(config.title),
-                         "timezone": _toml_value(config.timezone),
-                         "start": _toml_value(config.start.tz_convert(config.timezone).isoformat()),
-                         "horizon_hours": repr(float(config.horizon_hours)),
-                         "step_minutes": repr(float(config.step_minutes))},
-            "run": {"samples": "20", "seed": str(config.seed), "quantiles": _toml_value(list(config.quantiles))}}
+    toml = {
+        "scenario": {
+            "id": _toml_value(config.id),
+            "title": _toml_value(config.title),
+            "timezone": _toml_value(config.timezone),
+            "start": _toml_value(config.start.tz_convert(config.timezone).isoformat()),
+            "horizon_hours": repr(float(config.horizon_hours)),
+            "step_minutes": repr(float(config.step_minutes)),
+        },
+        "run": {"samples": "20", "seed": str(config.seed), "quantiles": _toml_value(list(config.quantiles))},
+    }
     tables = {}
     for name in ("areas", "assets", "dependencies", "service_links", "strikes", "restoration"):
         frame = getattr(scenario, name)
@@ -155,6 +194,7 @@ def random_text(seed: int) -> tuple[dict[str, dict[str, str]], Tables]:
 
 
 # --- writing a scenario in a given form -----------------------------------------------------------
+
 
 def _number(text: str, number_format: str) -> str:
     if not text or number_format == "as written":
@@ -202,20 +242,30 @@ def write_form(text: tuple[dict[str, dict[str, str]], Tables], form: Form, folde
         if form.shuffle_columns:
             frame = frame[rng.sample(list(frame.columns), frame.shape[1])]
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator=form.line_end,
-                     quoting=csv.QUOTE_ALL if form.quote_all else csv.QUOTE_MINIMAL)
+        frame.to_csv(
+            buffer,
+            index=False,
+            lineterminator=form.line_end,
+            quoting=csv.QUOTE_ALL if form.quote_all else csv.QUOTE_MINIMAL,
+        )
         (folder / name).write_text(buffer.getvalue(), encoding="utf-8-sig" if form.bom else "utf-8", newline="")
     return folder
 
 
 # --- the checks -----------------------------------------------------------------------------------
 
+
 def _aligned(ds: xr.Dataset) -> xr.Dataset:
     """``ds`` with areas, assets, strikes and observations in a fixed order (by id, then time)."""
     ds = ds.sortby("area").sortby("asset").sortby("strike")
     if ds.sizes.get("observation", 0) > 1:
-        order = np.lexsort((ds["observation_service"].values.astype(str), ds["observation_area"].values.astype(str),
-                            ds["observation_time"].values))
+        order = np.lexsort(
+            (
+                ds["observation_service"].values.astype(str),
+                ds["observation_area"].values.astype(str),
+                ds["observation_time"].values,
+            )
+        )
         ds = ds.isel(observation=order)
     return ds
 

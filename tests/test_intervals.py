@@ -16,6 +16,7 @@ INF = math.inf
 
 # --- the plain implementation -----------------------------------------------------------------
 
+
 def py_normalize(pairs: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Drop empty intervals, sort, merge overlapping or touching ones."""
     out: list[list[float]] = []
@@ -51,6 +52,7 @@ def py_to_steps(rows, time_hours):
 
 
 # --- conversions ------------------------------------------------------------------------------
+
 
 def to_arrays(rows: list[list[tuple[float, float]]], pad: tuple[float, float] = (INF, INF)) -> iv.Intervals:
     width = max([len(row) for row in rows] + [1])  # the engine never has zero slots
@@ -98,8 +100,10 @@ canonical_rows = raw_rows.map(lambda rows: [py_normalize(row) for row in rows])
 def two_sets(draw):
     """Two canonical sets with the same number of samples."""
     first = draw(canonical_rows)
-    second = [py_normalize(row) for row in draw(st.lists(st.lists(any_pair, max_size=7),
-                                                         min_size=len(first), max_size=len(first)))]
+    second = [
+        py_normalize(row)
+        for row in draw(st.lists(st.lists(any_pair, max_size=7), min_size=len(first), max_size=len(first)))
+    ]
     return first, second
 
 
@@ -131,8 +135,7 @@ def test_intersect(sets):
 
 
 @SETTINGS
-@given(canonical_rows, st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.25, 100.0]),
-                                  st.floats(0, 20, allow_nan=False)))
+@given(canonical_rows, st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.25, 100.0]), st.floats(0, 20, allow_nan=False)))
 def test_shorten(rows, buffer):
     result = iv.shorten(to_arrays(rows), buffer)
     assert from_arrays(result) == [py_shorten(row, buffer) for row in rows]
@@ -153,8 +156,13 @@ def test_from_strikes(data):
     count = data.draw(st.integers(0, 5))
     samples = data.draw(st.integers(1, 5))
     hours = data.draw(st.lists(bound, min_size=count, max_size=count))
-    durations = data.draw(st.lists(st.lists(st.one_of(st.integers(0, 12).map(float), st.floats(0, 20)),
-                                            min_size=count, max_size=count), min_size=samples, max_size=samples))
+    durations = data.draw(
+        st.lists(
+            st.lists(st.one_of(st.integers(0, 12).map(float), st.floats(0, 20)), min_size=count, max_size=count),
+            min_size=samples,
+            max_size=samples,
+        )
+    )
     strike_hours = np.array(hours, dtype=np.float64)
     duration_array = np.array(durations, dtype=np.float64).reshape(samples, count)
     result = iv.from_strikes(strike_hours, duration_array)
@@ -190,10 +198,14 @@ def test_large_random_batches(seed):
 
     a_start, a_length = draw((samples, slots)), np.abs(draw((samples, slots)))
     b_start, b_length = draw((samples, slots)), np.abs(draw((samples, slots)))
-    rows_a = [py_normalize(list(zip(s.tolist(), (s + d).tolist(), strict=True)))
-              for s, d in zip(a_start, a_length, strict=True)]
-    rows_b = [py_normalize(list(zip(s.tolist(), (s + d).tolist(), strict=True)))
-              for s, d in zip(b_start, b_length, strict=True)]
+    rows_a = [
+        py_normalize(list(zip(s.tolist(), (s + d).tolist(), strict=True)))
+        for s, d in zip(a_start, a_length, strict=True)
+    ]
+    rows_b = [
+        py_normalize(list(zip(s.tolist(), (s + d).tolist(), strict=True)))
+        for s, d in zip(b_start, b_length, strict=True)
+    ]
     first = iv.normalize(a_start, a_start + a_length)
     second = iv.normalize(b_start, b_start + b_length)
     assert from_arrays(first) == rows_a

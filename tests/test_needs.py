@@ -24,47 +24,86 @@ from impact.problems import ScenarioError
 
 BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
 
-AREAS = pd.DataFrame([
-    {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
-    {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
-    {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
-])
-ASSETS = pd.DataFrame([
-    {"asset_id": "SUB1", "name": "Substation 1", "kind": "substation", "area_id": "R1", "restoration_class": "fix30"},
-    {"asset_id": "SUB2", "name": "Substation 2", "kind": "substation", "area_id": "R1", "restoration_class": "fix5"},
-    {"asset_id": "PMP", "name": "Pumping station", "kind": "pumping_station", "area_id": "R1",
-     "restoration_class": ""},
-    {"asset_id": "BH", "name": "Boiler house", "kind": "boiler_house", "area_id": "R2", "restoration_class": ""},
-    {"asset_id": "PRT", "name": "Port", "kind": "port", "area_id": "R2", "restoration_class": ""},
-])
+AREAS = pd.DataFrame(
+    [
+        {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+        {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
+        {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
+    ]
+)
+ASSETS = pd.DataFrame(
+    [
+        {
+            "asset_id": "SUB1",
+            "name": "Substation 1",
+            "kind": "substation",
+            "area_id": "R1",
+            "restoration_class": "fix30",
+        },
+        {
+            "asset_id": "SUB2",
+            "name": "Substation 2",
+            "kind": "substation",
+            "area_id": "R1",
+            "restoration_class": "fix5",
+        },
+        {
+            "asset_id": "PMP",
+            "name": "Pumping station",
+            "kind": "pumping_station",
+            "area_id": "R1",
+            "restoration_class": "",
+        },
+        {"asset_id": "BH", "name": "Boiler house", "kind": "boiler_house", "area_id": "R2", "restoration_class": ""},
+        {"asset_id": "PRT", "name": "Port", "kind": "port", "area_id": "R2", "restoration_class": ""},
+    ]
+)
 #: PMP needs SUB1 (no alternative); BH needs SUB1 (4 h buffer); PRT (not critical) needs SUB1.
-DEPENDENCIES = pd.DataFrame([
-    {"asset_id": "PMP", "depends_on": "SUB1", "group": "", "buffer_hours": None},
-    {"asset_id": "BH", "depends_on": "SUB1", "group": "", "buffer_hours": 4},
-    {"asset_id": "PRT", "depends_on": "SUB1", "group": "", "buffer_hours": None},
-])
-LINKS = pd.DataFrame([
-    {"area_id": "R1", "service": "water", "asset_id": "PMP", "share": 1.0},
-    {"area_id": "R2", "service": "heat", "asset_id": "BH", "share": 1.0},
-    {"area_id": "R1", "service": "power", "asset_id": "SUB1", "share": 1.0},
-])
+DEPENDENCIES = pd.DataFrame(
+    [
+        {"asset_id": "PMP", "depends_on": "SUB1", "group": "", "buffer_hours": None},
+        {"asset_id": "BH", "depends_on": "SUB1", "group": "", "buffer_hours": 4},
+        {"asset_id": "PRT", "depends_on": "SUB1", "group": "", "buffer_hours": None},
+    ]
+)
+LINKS = pd.DataFrame(
+    [
+        {"area_id": "R1", "service": "water", "asset_id": "PMP", "share": 1.0},
+        {"area_id": "R2", "service": "heat", "asset_id": "BH", "share": 1.0},
+        {"area_id": "R1", "service": "power", "asset_id": "SUB1", "share": 1.0},
+    ]
+)
 #: SUB1 down 30 h from 02:00 on day 1 (steps 2-31); SUB2 down 5 h from 10:00 (steps 10-14).
-STRIKES = pd.DataFrame([
-    {"strike_id": "S1", "time": at(2), "asset_id": "SUB1", "damage_state": "moderate"},
-    {"strike_id": "S2", "time": at(10), "asset_id": "SUB2", "damage_state": "moderate"},
-])
+STRIKES = pd.DataFrame(
+    [
+        {"strike_id": "S1", "time": at(2), "asset_id": "SUB1", "damage_state": "moderate"},
+        {"strike_id": "S2", "time": at(10), "asset_id": "SUB2", "damage_state": "moderate"},
+    ]
+)
 RESTORATION = pd.DataFrame(fixed_curves("fix30", 30) + fixed_curves("fix5", 5))
 
 
-def hand_scenario(*, needs: dict | None = None, temperature: pd.DataFrame | None = None,
-                  dependencies: pd.DataFrame = DEPENDENCIES, samples: int = 4) -> impact.Scenario:
+def hand_scenario(
+    *,
+    needs: dict | None = None,
+    temperature: pd.DataFrame | None = None,
+    dependencies: pd.DataFrame = DEPENDENCIES,
+    samples: int = 4,
+) -> impact.Scenario:
     """Three local days (72 hourly steps from 2025-12-19 00:00 +02:00), every repair time fixed."""
     settings = make_settings(horizon_hours=72, samples=samples)
     if needs is not None:
         settings["needs"] = needs
-    return impact.scenario_from_frames(settings, areas=AREAS, assets=ASSETS, dependencies=dependencies,
-                                       service_links=LINKS, strikes=STRIKES, restoration=RESTORATION,
-                                       temperature=temperature)
+    return impact.scenario_from_frames(
+        settings,
+        areas=AREAS,
+        assets=ASSETS,
+        dependencies=dependencies,
+        service_links=LINKS,
+        strikes=STRIKES,
+        restoration=RESTORATION,
+        temperature=temperature,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +158,14 @@ def test_generator_hours_count_from_the_grid_loss_by_hand(hand: xr.Dataset) -> N
 
 
 def test_generator_hours_need_every_alternative_supply_down() -> None:
-    deps = pd.DataFrame([
-        {"asset_id": "PMP", "depends_on": "SUB1", "group": "grid", "buffer_hours": None},
-        {"asset_id": "PMP", "depends_on": "SUB2", "group": "grid", "buffer_hours": None},  # either suffices
-        {"asset_id": "BH", "depends_on": "SUB1", "group": "", "buffer_hours": None},
-        {"asset_id": "BH", "depends_on": "SUB2", "group": "", "buffer_hours": None},  # both needed
-    ])
+    deps = pd.DataFrame(
+        [
+            {"asset_id": "PMP", "depends_on": "SUB1", "group": "grid", "buffer_hours": None},
+            {"asset_id": "PMP", "depends_on": "SUB2", "group": "grid", "buffer_hours": None},  # either suffices
+            {"asset_id": "BH", "depends_on": "SUB1", "group": "", "buffer_hours": None},
+            {"asset_id": "BH", "depends_on": "SUB2", "group": "", "buffer_hours": None},  # both needed
+        ]
+    )
     nd = impact.needs(impact.run(hand_scenario(dependencies=deps, samples=0)))
     # PMP: both substations down at steps 10-14 only; BH: either down, steps 2-31
     assert nd["site_generator_hours_central"].sel(site="PMP").values.tolist() == [5, 0, 0]
@@ -133,34 +174,43 @@ def test_generator_hours_need_every_alternative_supply_down() -> None:
 
 def test_temperature_below_the_threshold_makes_the_need_immediate() -> None:
     # -3 °C from 20:00 on day 1 to 04:00 on day 2 (steps 20-27), +5 °C before and +2 °C after
-    temperature = pd.DataFrame([
-        {"time": at(0), "temperature_c": 5.0, "area_id": ""},
-        {"time": at(20), "temperature_c": -3.0, "area_id": ""},
-        {"time": at(28), "temperature_c": 2.0, "area_id": ""},
-    ])
+    temperature = pd.DataFrame(
+        [
+            {"time": at(0), "temperature_c": 5.0, "area_id": ""},
+            {"time": at(20), "temperature_c": -3.0, "area_id": ""},
+            {"time": at(28), "temperature_c": 2.0, "area_id": ""},
+        ]
+    )
     nd = impact.needs(impact.run(hand_scenario(temperature=temperature)))
     # day 1: steps 20-23 are cold and R2 has no heat since step 6, so all 500 need a place at once
     assert values(nd, "heating_places_central", "R2") == [500, 500, 0]
     assert nd["heating_places"].sel(area="R2", quantile=0.5).values.tolist() == [500, 500, 0]
     assert "3 temperature readings" in nd.attrs["temperature"]
     # a threshold below -3 °C leaves only the duration rule
-    colder = impact.needs(impact.run(hand_scenario(temperature=temperature)),
-                          settings=NeedsSettings(heating_below_celsius=-5))
+    colder = impact.needs(
+        impact.run(hand_scenario(temperature=temperature)), settings=NeedsSettings(heating_below_celsius=-5)
+    )
     assert values(colder, "heating_places_central", "R2") == [0, 500, 0]
 
 
 def test_an_area_takes_its_own_readings_before_those_for_every_area() -> None:
-    temperature = pd.DataFrame([
-        {"time": at(0), "temperature_c": -10.0, "area_id": ""},
-        {"time": at(0), "temperature_c": 3.0, "area_id": "R2"},
-    ])
+    temperature = pd.DataFrame(
+        [
+            {"time": at(0), "temperature_c": -10.0, "area_id": ""},
+            {"time": at(0), "temperature_c": 3.0, "area_id": "R2"},
+        ]
+    )
     nd = impact.needs(impact.run(hand_scenario(temperature=temperature)))
     assert values(nd, "heating_places_central", "R2") == [0, 500, 0]  # R2's own +3 °C: the duration rule
 
 
 def test_needs_settings_from_scenario_toml() -> None:
-    settings = {"water_litres_per_person_day": 20, "truck_capacity_litres": 5000, "heating_after_hours": 6,
-                "critical_kinds": ["boiler_house"]}
+    settings = {
+        "water_litres_per_person_day": 20,
+        "truck_capacity_litres": 5000,
+        "heating_after_hours": 6,
+        "critical_kinds": ["boiler_house"],
+    }
     nd = impact.needs(impact.run(hand_scenario(needs=settings)))
     # 20 x 22,000 / 24 = 18,333.3 L -> 4 trips of 5,000 L; 20 x 8,000 / 24 = 6,666.7 L -> 2 trips
     assert values(nd, "water_litres_central", "R1") == pytest.approx([20 * 22_000 / 24, 20 * 8_000 / 24, 0])
@@ -202,8 +252,9 @@ def test_quantile_columns_apply_the_rule_to_each_quantile_series() -> None:
     series = res.dataset["people_without"].sel(service="water", area="UA5110027").values  # (time, quantile)
     day1 = series[:24].sum(axis=0) * 15 / 24
     assert nd["water_litres"].sel(area="UA5110027").values[0] == pytest.approx(day1)
-    low, central, high = (nd[name].sel(area="UA51") for name in ("water_litres_mean", "water_litres_central",
-                                                                  "water_litres"))
+    low, central, high = (
+        nd[name].sel(area="UA51") for name in ("water_litres_mean", "water_litres_central", "water_litres")
+    )
     assert (high.isel(quantile=0) <= high.isel(quantile=-1)).all()
     assert np.isfinite(low).all() and np.isfinite(central).all()
 
@@ -218,8 +269,7 @@ def test_needs_want_the_scenario() -> None:
     res = impact.run(hand_scenario(), samples=0)
     with pytest.raises(TypeError, match="scenario"):
         impact.needs(res.dataset)
-    assert values(impact.needs(res.dataset, scenario=res.scenario), "water_litres_central", "R1") == [
-        13_750, 5_000, 0]
+    assert values(impact.needs(res.dataset, scenario=res.scenario), "water_litres_central", "R1") == [13_750, 5_000, 0]
     with pytest.raises(ValueError, match="not 'odesa-2025-12'"):
         impact.needs(res.dataset, scenario="odesa-2025-12")
 
@@ -236,23 +286,32 @@ def _config_problems(tmp_path: Path, needs_text: str) -> list[str]:
 
 
 def test_valid_needs_section_is_read(tmp_path: Path) -> None:
-    text = ("\n[needs]\nwater_litres_per_person_day = 7.5\ntruck_capacity_litres = 12000\n"
-            "heating_after_hours = 12\nheating_below_celsius = -5\ncritical_kinds = []\n")
+    text = (
+        "\n[needs]\nwater_litres_per_person_day = 7.5\ntruck_capacity_litres = 12000\n"
+        "heating_after_hours = 12\nheating_below_celsius = -5\ncritical_kinds = []\n"
+    )
     assert _config_problems(tmp_path, text) == []
     config, _ = read_config(tmp_path)
-    assert config.needs == NeedsSettings(water_litres_per_person_day=7.5, truck_capacity_litres=12_000,
-                                         heating_after_hours=12, heating_below_celsius=-5, critical_kinds=())
+    assert config.needs == NeedsSettings(
+        water_litres_per_person_day=7.5,
+        truck_capacity_litres=12_000,
+        heating_after_hours=12,
+        heating_below_celsius=-5,
+        critical_kinds=(),
+    )
 
 
 def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
     base = len((BUNDLED / FILE).read_text(encoding="utf-8").splitlines())
-    text = ("\n[needs]\n"                                    # base + 2
-            "water_litres_per_person_day = 0\n"              # base + 3
-            "truck_capacity_litres = \"big\"\n"              # base + 4
-            "heating_after_hours = -24\n"                    # base + 5
-            "heating_below_celsius = \"cold\"\n"             # base + 6
-            "critical_kinds = [\"pumping_station\", \"hospital\"]\n"  # base + 7
-            "water_liters_per_person_day = 15\n")            # base + 8
+    text = (
+        "\n[needs]\n"  # base + 2
+        "water_litres_per_person_day = 0\n"  # base + 3
+        'truck_capacity_litres = "big"\n'  # base + 4
+        "heating_after_hours = -24\n"  # base + 5
+        'heating_below_celsius = "cold"\n'  # base + 6
+        'critical_kinds = ["pumping_station", "hospital"]\n'  # base + 7
+        "water_liters_per_person_day = 15\n"
+    )  # base + 8
     assert _config_problems(tmp_path, text) == [
         f"scenario.toml:{base + 3}: needs.water_litres_per_person_day: 0 must be a number > 0",
         f"scenario.toml:{base + 4}: needs.truck_capacity_litres: 'big' must be a number > 0",
@@ -267,12 +326,15 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("\n[needs]\ncritical_kinds = \"boiler_house\"\n", "needs.critical_kinds: must be a list of asset kinds"),
-    ("\n[needs]\ncritical_kinds = [\"well\", \"well\"]\n", "needs.critical_kinds: must not repeat a kind"),
-    ("\n[needs]\ntruck_capacity_litres = true\n", "needs.truck_capacity_litres: True must be a number > 0"),
-    ("\n[needs]\nheating_below_celsius = nan\n", "needs.heating_below_celsius: nan must be a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('\n[needs]\ncritical_kinds = "boiler_house"\n', "needs.critical_kinds: must be a list of asset kinds"),
+        ('\n[needs]\ncritical_kinds = ["well", "well"]\n', "needs.critical_kinds: must not repeat a kind"),
+        ("\n[needs]\ntruck_capacity_litres = true\n", "needs.truck_capacity_litres: True must be a number > 0"),
+        ("\n[needs]\nheating_below_celsius = nan\n", "needs.heating_below_celsius: nan must be a number"),
+    ],
+)
 def test_more_bad_needs_values(tmp_path: Path, text: str, message: str) -> None:
     problems = _config_problems(tmp_path, text)
     assert len(problems) == 1 and message in problems[0] and not problems[0].startswith("scenario.toml:0:")
@@ -297,11 +359,13 @@ def test_temperature_table_problems_name_file_line_and_column(tmp_path: Path) ->
     (folder / "temperature.csv").write_text(
         "time,temperature_c,area_id\n"
         "2025-12-19T00:00:00+02:00,-4.5,\n"
-        "2025-12-19T00:00:00+02:00,-2,\n"         # a second reading for every area at that time
+        "2025-12-19T00:00:00+02:00,-2,\n"  # a second reading for every area at that time
         "2025-12-19T06:00:00+02:00,cold,UA51\n"
         "2025-12-19T07:00:00+02:00,99,UA51\n"
         "2025-12-19T06:00:00,1,UA51\n"
-        "2025-12-19T09:00:00+02:00,1,UA99\n", encoding="utf-8")
+        "2025-12-19T09:00:00+02:00,1,UA99\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ScenarioError) as error:
         impact.load_scenario(folder)
     assert [str(p) for p in error.value.problems] == [
@@ -317,8 +381,9 @@ def test_temperature_table_problems_name_file_line_and_column(tmp_path: Path) ->
 def test_temperature_table_loads_and_is_counted(tmp_path: Path) -> None:
     folder = tmp_path / "scenario"
     shutil.copytree(BUNDLED, folder)
-    (folder / "temperature.csv").write_text("time,temperature_c\n2025-12-19T00:00:00+02:00,-4.5\n"
-                                            "2025-12-20T00:00:00+02:00,1\n", encoding="utf-8")
+    (folder / "temperature.csv").write_text(
+        "time,temperature_c\n2025-12-19T00:00:00+02:00,-4.5\n2025-12-20T00:00:00+02:00,1\n", encoding="utf-8"
+    )
     scenario = impact.load_scenario(folder)
     assert scenario.temperature["temperature_c"].tolist() == [-4.5, 1.0]
     assert scenario.counts().endswith(", 2 temperature readings")
@@ -349,9 +414,11 @@ def test_needs_csv_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
     assert "#inneed+ind+water+central" in lines[1].split(",") and "#inneed+ind+heating+mean" in lines[1]
     back = pd.read_csv(path, skiprows=[1], dtype={"adm2_code": str, "adm3_code": str})
     expected = needs_table(hand)
-    pd.testing.assert_frame_equal(back[["area_id", "date", "water_litres_central", "heating_places_q50"]],
-                                  expected[["area_id", "date", "water_litres_central", "heating_places_q50"]],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back[["area_id", "date", "water_litres_central", "heating_places_q50"]],
+        expected[["area_id", "date", "water_litres_central", "heating_places_q50"]],
+        check_dtype=False,
+    )
 
 
 def test_needs_excel_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
@@ -369,8 +436,11 @@ def test_needs_excel_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
     meta = {(r[0], r[1]): r[2] for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("parameter", "water_litres_per_person_day")] == 15
     assert meta[("column", "needs.water_people_central")] == "#inneed+ind+water+central"
-    assert any(str(value).startswith("needs.water_litres_per_person_day: ") and "Sphere" in str(value)
-               for (section, _key), value in meta.items() if section == "source")
+    assert any(
+        str(value).startswith("needs.water_litres_per_person_day: ") and "Sphere" in str(value)
+        for (section, _key), value in meta.items()
+        if section == "source"
+    )
 
 
 def test_excel_export_of_a_result_has_a_needs_sheet(tmp_path: Path) -> None:
@@ -378,8 +448,9 @@ def test_excel_export_of_a_result_has_a_needs_sheet(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(write_excel(res, tmp_path / "result.xlsx"))
     assert wb.sheetnames == ["summary", "needs", "time_series", "assets", "strikes", "metadata"]
     frame = pd.read_excel(tmp_path / "result.xlsx", sheet_name="needs", skiprows=[1])
-    assert frame.loc[(frame["area_id"] == "R") & (frame["date"] == "2025-12-19"), "generator_hours_central"].item() \
-        == 44
+    assert (
+        frame.loc[(frame["area_id"] == "R") & (frame["date"] == "2025-12-19"), "generator_hours_central"].item() == 44
+    )
     meta = {(r[0], r[1]): r[2] for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("needs", "truck_capacity_litres")] == 10_000
     assert meta[("needs source", 1)].startswith("needs.water_litres_per_person_day")
@@ -399,8 +470,7 @@ def _cli(args: list[str], capsys) -> tuple[int, str, str]:
 
 def test_cli_needs_prints_the_top_area_and_writes_csv(tmp_path: Path, capsys) -> None:
     out = tmp_path / "needs.csv"
-    code, stdout, stderr = _cli(["needs", "odesa-2025-12", "--samples", "20", "--seed", "3", "--out", str(out)],
-                                capsys)
+    code, stdout, stderr = _cli(["needs", "odesa-2025-12", "--samples", "20", "--seed", "3", "--out", str(out)], capsys)
     assert code == 0, stderr
     assert "needs per day in UA51" in stdout and "2025-12-20" in stdout and f"wrote {out}" in stdout
     assert "15 L per person per day" in stdout
@@ -416,20 +486,24 @@ def test_cli_needs_prints_the_top_area_and_writes_csv(tmp_path: Path, capsys) ->
 
 def test_cli_needs_writes_excel_for_an_area(tmp_path: Path, capsys) -> None:
     out = tmp_path / "needs.xlsx"
-    code, stdout, stderr = _cli(["needs", "odesa-2025-12", "--samples", "0", "--area", "UA5110027", "--out",
-                                 str(out)], capsys)
+    code, stdout, stderr = _cli(
+        ["needs", "odesa-2025-12", "--samples", "0", "--area", "UA5110027", "--out", str(out)], capsys
+    )
     assert code == 0, stderr
     assert "needs per day in UA5110027" in stdout
     assert openpyxl.load_workbook(out).sheetnames == ["needs", "metadata"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["needs", "odesa-2025-12", "--out", "x.nc"], ".nc is not a valid output type; choose one of .csv, .xlsx"),
-    (["needs", "odesa-2025-12", "--out", "/no/such/folder/x.csv"], "does not exist"),
-    (["needs", "odesa-2025-12", "--area", "UA99"], "--area 'UA99' is not an area of odesa-2025-12"),
-    (["needs", "odesa-2025-12", "--quantiles", "2"], "--quantiles 2.0 is not a number in [0, 1]"),
-    (["needs", "no-such-scenario"], "neither a scenario folder nor a bundled scenario"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["needs", "odesa-2025-12", "--out", "x.nc"], ".nc is not a valid output type; choose one of .csv, .xlsx"),
+        (["needs", "odesa-2025-12", "--out", "/no/such/folder/x.csv"], "does not exist"),
+        (["needs", "odesa-2025-12", "--area", "UA99"], "--area 'UA99' is not an area of odesa-2025-12"),
+        (["needs", "odesa-2025-12", "--quantiles", "2"], "--quantiles 2.0 is not a number in [0, 1]"),
+        (["needs", "no-such-scenario"], "neither a scenario folder nor a bundled scenario"),
+    ],
+)
 def test_cli_needs_bad_input_exits_2(args: list[str], message: str, capsys) -> None:
     code, _out, err = _cli(args, capsys)
     assert code == 2 and message in err and "Traceback" not in err

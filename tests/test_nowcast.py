@@ -20,8 +20,7 @@ from impact.engine import fast, reference
 from impact.model import compile_scenario
 from impact.restoration import DISTRIBUTION_CODES, conditional_hours
 
-SUB = [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1",
-        "restoration_class": "c"}]
+SUB = [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "c"}]
 POWER = [{"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0}]
 
 
@@ -30,9 +29,14 @@ def update(hours: float, status: str, asset: str = "SUB") -> dict:
 
 
 def power_series(updates, restoration, strikes=None, samples: int = 20):
-    scenario = make_scenario(assets=SUB, service_links=POWER, restoration=restoration,
-                             strikes=strikes or [strike("S1", "SUB", 2.0)], status_updates=updates,
-                             samples=samples)
+    scenario = make_scenario(
+        assets=SUB,
+        service_links=POWER,
+        restoration=restoration,
+        strikes=strikes or [strike("S1", "SUB", 2.0)],
+        status_updates=updates,
+        samples=samples,
+    )
     result = impact.run(scenario, samples=samples, seed=3)
     ds = result.dataset.sel(service="power", area="R1")
     return ds["people_without_central"].values, ds, result
@@ -51,8 +55,9 @@ def test_up_report_ends_the_outage_at_its_time():
 
 def test_up_report_between_strikes_leaves_the_later_strike():
     # Strikes at 2 and 8, 10 h each: [2, 12) and [8, 18) merge; up at 6 cuts the first only.
-    central, _, _ = power_series([update(6, "up")], fixed_curves("c", 10),
-                                 strikes=[strike("S1", "SUB", 2.0), strike("S2", "SUB", 8.0)])
+    central, _, _ = power_series(
+        [update(6, "up")], fixed_curves("c", 10), strikes=[strike("S1", "SUB", 2.0), strike("S2", "SUB", 8.0)]
+    )
     assert down_steps(central) == [2, 3, 4, 5, *range(8, 18)]
 
 
@@ -69,17 +74,26 @@ def test_down_report_within_the_repair_changes_nothing():
 
 
 def lognormal(median_days: float, sigma: float) -> list[dict]:
-    return [{"restoration_class": "c", "damage_state": state, "distribution": "lognormal",
-             "median_days": median_days, "dispersion": sigma, "source": "test"}
-            for state in ("slight", "moderate", "extensive", "complete")]
+    return [
+        {
+            "restoration_class": "c",
+            "damage_state": state,
+            "distribution": "lognormal",
+            "median_days": median_days,
+            "dispersion": sigma,
+            "source": "test",
+        }
+        for state in ("slight", "moderate", "extensive", "complete")
+    ]
 
 
 def test_down_report_conditional_median_by_hand():
     # Lognormal, median 1 day, sigma 0.5; strike at hour 0; still down at hour 48 (2 days).
     # F(2 d) = Phi(ln 2 / 0.5) = Phi(1.3863) = 0.91718; the conditional median is at
     # 0.91718 + 0.5 x 0.08282 = 0.95859, z = 1.7346, D = exp(0.5 x 1.7346) d = 2.3806 d = 57.13 h.
-    central, ds, _ = power_series([update(48, "down")], lognormal(1.0, 0.5),
-                                  strikes=[strike("S1", "SUB", 0.0)], samples=200)
+    central, ds, _ = power_series(
+        [update(48, "down")], lognormal(1.0, 0.5), strikes=[strike("S1", "SUB", 0.0)], samples=200
+    )
     # The 48 h horizon ends first: down at every step.
     assert down_steps(central) == list(range(48))
     hours = conditional_hours(DISTRIBUTION_CODES["lognormal"], 1.0, 0.5, 48.0, 1.0, np.array([0.5]))[0]
@@ -91,8 +105,9 @@ def test_down_report_conditional_median_by_hand():
 
 
 def test_conditioned_draws_all_last_past_the_report_and_follow_the_curve():
-    draws = conditional_hours(DISTRIBUTION_CODES["lognormal"], 1.0, 0.5, 30.0, 1.0,
-                              np.random.default_rng(1).random(20_000))
+    draws = conditional_hours(
+        DISTRIBUTION_CODES["lognormal"], 1.0, 0.5, 30.0, 1.0, np.random.default_rng(1).random(20_000)
+    )
     assert (draws > 30.0).all()
     # P(D > 40 h | D > 30 h) = (1 - F(40 h)) / (1 - F(30 h)).
     cdf = NormalDist(0, 0.5).cdf
@@ -104,8 +119,14 @@ def test_conditioned_draws_all_last_past_the_report_and_follow_the_curve():
 
 def test_down_report_redraws_only_samples_that_ended_before_it():
     # Lognormal median 10 h: most samples end before hour 20, some do not.
-    scenario = make_scenario(assets=SUB, service_links=POWER, restoration=lognormal(10 / 24, 0.8),
-                             strikes=[strike("S1", "SUB", 0.0)], status_updates=[update(20, "down")], samples=300)
+    scenario = make_scenario(
+        assets=SUB,
+        service_links=POWER,
+        restoration=lognormal(10 / 24, 0.8),
+        strikes=[strike("S1", "SUB", 0.0)],
+        status_updates=[update(20, "down")],
+        samples=300,
+    )
     model = compile_scenario(scenario)
     durations = model.sample_durations(300, 5)
     plain = durations[:, 0]
@@ -123,22 +144,31 @@ def test_down_report_redraws_only_samples_that_ended_before_it():
 
 
 def test_up_report_on_a_dependent_asset_overrides_its_supply_loss():
-    assets = [*SUB, {"asset_id": "PMP", "name": "Pump", "kind": "pumping_station", "area_id": "R1",
-                     "restoration_class": "c"}]
+    assets = [
+        *SUB,
+        {"asset_id": "PMP", "name": "Pump", "kind": "pumping_station", "area_id": "R1", "restoration_class": "c"},
+    ]
     scenario = make_scenario(
-        assets=assets, dependencies=[{"asset_id": "PMP", "depends_on": "SUB", "group": "", "buffer_hours": 0}],
+        assets=assets,
+        dependencies=[{"asset_id": "PMP", "depends_on": "SUB", "group": "", "buffer_hours": 0}],
         service_links=[*POWER, {"area_id": "R2", "service": "water", "asset_id": "PMP", "share": 1.0}],
-        restoration=fixed_curves("c", 10), strikes=[strike("S1", "SUB", 2.0)],
-        status_updates=[update(5, "up", "PMP")])
+        restoration=fixed_curves("c", 10),
+        strikes=[strike("S1", "SUB", 2.0)],
+        status_updates=[update(5, "up", "PMP")],
+    )
     ds = impact.run(scenario, samples=5).dataset
     assert down_steps(ds["people_without_central"].sel(service="water", area="R2").values) == [2, 3, 4]
     assert down_steps(ds["people_without_central"].sel(service="power", area="R1").values) == list(range(2, 12))
 
 
 def test_reports_that_cannot_be_used_are_named():
-    scenario = make_scenario(assets=SUB, service_links=POWER, restoration=fixed_curves("c", 10),
-                             strikes=[strike("S1", "SUB", 5.0)],
-                             status_updates=[update(3, "down"), update(6, "up"), update(9, "down")])
+    scenario = make_scenario(
+        assets=SUB,
+        service_links=POWER,
+        restoration=fixed_curves("c", 10),
+        strikes=[strike("S1", "SUB", 5.0)],
+        status_updates=[update(3, "down"), update(6, "up"), update(9, "down")],
+    )
     model = compile_scenario(scenario)
     assert [report.down for report in model.reports] == [False]
     assert model.report_notes == [
@@ -158,8 +188,15 @@ def with_random_updates(seed: int):
     for _ in range(int(rng.integers(1, 6))):
         asset = str(rng.choice(struck)) if rng.random() < 0.8 else str(rng.choice(scenario.assets["asset_id"]))
         moment = config.start + pd.Timedelta(minutes=int(rng.integers(-60, int(config.horizon_hours * 60) + 60)))
-        rows.append({"time": moment, "asset_id": asset, "status": str(rng.choice(["up", "down"])),
-                     "source": "", "__line__": len(rows) + 2})
+        rows.append(
+            {
+                "time": moment,
+                "asset_id": asset,
+                "status": str(rng.choice(["up", "down"])),
+                "source": "",
+                "__line__": len(rows) + 2,
+            }
+        )
     updates = pd.DataFrame(rows)
     return dataclasses.replace(scenario, status_updates=updates)
 

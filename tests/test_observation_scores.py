@@ -20,13 +20,25 @@ POWER = [{"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0}]
 
 
 def observation(hours: float, value: float, unit: str = "people", area: str = "R1", service: str = "power") -> dict:
-    return {"time": at(hours), "area_id": area, "service": service, "value": value, "unit": unit,
-            "source": "test report"}
+    return {
+        "time": at(hours),
+        "area_id": area,
+        "service": service,
+        "value": value,
+        "unit": unit,
+        "source": "test report",
+    }
 
 
 def scenario_with(observations):
-    return make_scenario(assets=SUB, service_links=POWER, restoration=fixed_curves("c", 5),
-                         strikes=[strike("S1", "SUB", 2.0)], observations=observations, persons_per_household=2.5)
+    return make_scenario(
+        assets=SUB,
+        service_links=POWER,
+        restoration=fixed_curves("c", 5),
+        strikes=[strike("S1", "SUB", 2.0)],
+        observations=observations,
+        persons_per_household=2.5,
+    )
 
 
 def test_scores_by_hand():
@@ -60,8 +72,10 @@ def test_a_scenario_without_observations_scores_nothing():
     assert len(result.observation_summary()) == 0
 
 
-@pytest.mark.parametrize(("quantiles", "band"), [([0.05, 0.5, 0.95], (0.05, 0.95)), ([0.1, 0.9], (0.1, 0.9)),
-                                                  ([0.05, 0.25, 0.9], (0.05, 0.9))])
+@pytest.mark.parametrize(
+    ("quantiles", "band"),
+    [([0.05, 0.5, 0.95], (0.05, 0.95)), ([0.1, 0.9], (0.1, 0.9)), ([0.05, 0.25, 0.9], (0.05, 0.9))],
+)
 def test_band_quantiles(quantiles, band):
     assert band_quantiles(np.array(quantiles)) == band
 

@@ -17,9 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(wheels), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (wheel,) = wheels.glob("*.whl")
     environment = tmp_path / "env"
@@ -27,20 +39,42 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
     # the package itself only from the wheel, which shadows any editable install.
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(environment)
     python = environment / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", str(wheel)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run(
         [str(python), "-c", "import impact, impact.bundled as b; print(impact.__file__); print(b.bundled_root())"],
-        cwd=elsewhere, check=True, capture_output=True, text=True, env=env,
+        cwd=elsewhere,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     ).stdout.splitlines()
     assert str(environment) in where[0], where
     assert where[1].endswith("impact/_bundled_datasets"), where
     result = subprocess.run(
         [str(environment / "bin" / "impact"), "run", "odesa-2025-12", "--samples", "20", "--out", "out.csv"],
-        cwd=elsewhere, capture_output=True, text=True, env=env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "power" in result.stdout and "2,127,229" in result.stdout

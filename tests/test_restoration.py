@@ -20,8 +20,14 @@ def defaults() -> pd.DataFrame:
 
 
 def test_default_table_loads(defaults):
-    assert list(defaults.columns[:6]) == ["restoration_class", "damage_state", "distribution", "median_days",
-                                          "dispersion", "source"]
+    assert list(defaults.columns[:6]) == [
+        "restoration_class",
+        "damage_state",
+        "distribution",
+        "median_days",
+        "dispersion",
+        "source",
+    ]
     assert len(defaults) > 0
     assert not defaults.duplicated(["restoration_class", "damage_state"]).any()
     assert set(defaults["distribution"]) <= set(DISTRIBUTIONS)
@@ -42,8 +48,10 @@ def test_every_row_has_a_source(defaults):
     assert defaults["source"].map(lambda s: isinstance(s, str) and s.strip() != "").all()
 
 
-@pytest.mark.parametrize(("state", "median", "dispersion"), [
-    ("slight", 1, 0.5), ("moderate", 3, 1.5), ("extensive", 7, 3.5), ("complete", 30, 15)])
+@pytest.mark.parametrize(
+    ("state", "median", "dispersion"),
+    [("slight", 1, 0.5), ("moderate", 3, 1.5), ("extensive", 7, 3.5), ("complete", 30, 15)],
+)
 def test_hazus_electric_substation_rows(defaults, state, median, dispersion):
     """HAZUS-MH Technical Manual Table 8-28: electric substations, normal, mean/sd in days."""
     row = defaults[(defaults["restoration_class"] == "electric_substation") & (defaults["damage_state"] == state)]
@@ -66,9 +74,11 @@ def test_rows_not_confirmed_say_assumption(defaults):
 
 # --- sampling ---------------------------------------------------------------------------------
 
+
 def draw(distribution, median, dispersion, samples=20_000, seed=1):
-    return sample_hours(np.array([distribution]), np.array([median], dtype=float),
-                        np.array([dispersion], dtype=float), samples, seed)[:, 0]
+    return sample_hours(
+        np.array([distribution]), np.array([median], dtype=float), np.array([dispersion], dtype=float), samples, seed
+    )[:, 0]
 
 
 def test_sampling_is_deterministic_for_a_seed():
@@ -81,9 +91,18 @@ def test_sampling_is_deterministic_for_a_seed():
     assert not np.array_equal(first, sample_hours(codes, medians, spread, 300, 43))
 
 
-@pytest.mark.parametrize(("distribution", "median", "dispersion"), [
-    (NORMAL, 0.1, 5.0), (NORMAL, 0.0, 1.0), (NORMAL, 3.0, 1.5), (LOGNORMAL, 2.0, 1.2), (LOGNORMAL, 0.0, 0.5),
-    (FIXED, 0.0, np.nan), (FIXED, 4.0, np.nan)])
+@pytest.mark.parametrize(
+    ("distribution", "median", "dispersion"),
+    [
+        (NORMAL, 0.1, 5.0),
+        (NORMAL, 0.0, 1.0),
+        (NORMAL, 3.0, 1.5),
+        (LOGNORMAL, 2.0, 1.2),
+        (LOGNORMAL, 0.0, 0.5),
+        (FIXED, 0.0, np.nan),
+        (FIXED, 4.0, np.nan),
+    ],
+)
 def test_never_negative(distribution, median, dispersion):
     hours = draw(distribution, median, dispersion)
     assert np.all(hours >= 0) and np.all(np.isfinite(hours))
@@ -125,6 +144,7 @@ def test_median_hours_is_the_stated_median_for_every_distribution():
 
 # --- merging ----------------------------------------------------------------------------------
 
+
 def test_merge_without_overrides(defaults):
     merged = merge_curves(defaults, None)
     assert (merged["origin"] == "default").all()
@@ -132,12 +152,26 @@ def test_merge_without_overrides(defaults):
 
 
 def test_merge_overrides_rows_and_adds_classes(defaults):
-    overrides = pd.DataFrame([
-        {"restoration_class": "electric_substation", "damage_state": "moderate", "distribution": "fixed",
-         "median_days": 0.5, "dispersion": np.nan, "source": "operator"},
-        {"restoration_class": "field_kitchen", "damage_state": "complete", "distribution": "lognormal",
-         "median_days": 2.0, "dispersion": 0.4, "source": "assumption: test"},
-    ])
+    overrides = pd.DataFrame(
+        [
+            {
+                "restoration_class": "electric_substation",
+                "damage_state": "moderate",
+                "distribution": "fixed",
+                "median_days": 0.5,
+                "dispersion": np.nan,
+                "source": "operator",
+            },
+            {
+                "restoration_class": "field_kitchen",
+                "damage_state": "complete",
+                "distribution": "lognormal",
+                "median_days": 2.0,
+                "dispersion": 0.4,
+                "source": "assumption: test",
+            },
+        ]
+    )
     merged = merge_curves(defaults, overrides)
     assert len(merged) == len(defaults) + 1
     assert not merged.duplicated(["restoration_class", "damage_state"]).any()
@@ -155,12 +189,23 @@ def test_merge_overrides_rows_and_adds_classes(defaults):
 def test_scenario_curves_reach_the_model():
     """An overriding row changes the substation's moderate curve; a new class is usable."""
     sc = make_scenario(
-        assets=[{"asset_id": "SUB", "name": "S", "kind": "substation", "area_id": "R1"},
-                {"asset_id": "PMP", "name": "P", "kind": "pumping_station", "area_id": "R1",
-                 "restoration_class": "mobile_pump"}],
-        strikes=[strike("S1", "SUB", 2, "moderate"), strike("S2", "SUB", 3, "slight"),
-                 strike("S3", "PMP", 4, "complete")],
-        restoration=[fixed_curve("electric_substation", 6, "moderate"), fixed_curve("mobile_pump", 3, "complete")])
+        assets=[
+            {"asset_id": "SUB", "name": "S", "kind": "substation", "area_id": "R1"},
+            {
+                "asset_id": "PMP",
+                "name": "P",
+                "kind": "pumping_station",
+                "area_id": "R1",
+                "restoration_class": "mobile_pump",
+            },
+        ],
+        strikes=[
+            strike("S1", "SUB", 2, "moderate"),
+            strike("S2", "SUB", 3, "slight"),
+            strike("S3", "PMP", 4, "complete"),
+        ],
+        restoration=[fixed_curve("electric_substation", 6, "moderate"), fixed_curve("mobile_pump", 3, "complete")],
+    )
     model = compile_scenario(sc)
     assert model.central_durations()[0].tolist() == [6.0, 24.0, 3.0]  # slight stays HAZUS: 1 day
     assert model.strike_distribution.tolist() == [FIXED, NORMAL, FIXED]

@@ -69,10 +69,13 @@ def test_every_route_carries_the_security_headers(client):
     _check_headers(missing.headers, "404")
     # a component update: the first callback of the page, with the inputs it declares left empty
     dependency = client.get("/_dash-dependencies").get_json()[0]
-    body = {"output": dependency["output"], "outputs": dependency.get("outputs", dependency["output"]),
-            "inputs": [dict(i, value=None) for i in dependency["inputs"]],
-            "state": [dict(s, value=None) for s in dependency.get("state", [])],
-            "changedPropIds": []}
+    body = {
+        "output": dependency["output"],
+        "outputs": dependency.get("outputs", dependency["output"]),
+        "inputs": [dict(i, value=None) for i in dependency["inputs"]],
+        "state": [dict(s, value=None) for s in dependency.get("state", [])],
+        "changedPropIds": [],
+    }
     update = client.post("/_dash-update-component", json=body)
     _check_headers(update.headers, f"_dash-update-component ({update.status_code})")
     garbled = client.post("/_dash-update-component", data="not json", content_type="application/json")
@@ -81,8 +84,13 @@ def test_every_route_carries_the_security_headers(client):
 
 def test_request_bodies_are_limited(client):
     """A callback request larger than MAX_REQUEST_BYTES is refused (413) before any callback runs."""
-    body = json.dumps({"output": "x", "outputs": [], "inputs": [{"id": "x", "property": "value",
-                                                                 "value": "a" * (MAX_REQUEST_BYTES + 1)}]})
+    body = json.dumps(
+        {
+            "output": "x",
+            "outputs": [],
+            "inputs": [{"id": "x", "property": "value", "value": "a" * (MAX_REQUEST_BYTES + 1)}],
+        }
+    )
     refused = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert refused.status_code == 413
     _check_headers(refused.headers, "413")
@@ -108,6 +116,7 @@ def test_headers_already_set_are_kept():
 
 
 # ----------------------------------------------------------------------------------- impact serve
+
 
 @pytest.fixture
 def no_run(monkeypatch):
@@ -198,10 +207,24 @@ def test_impact_serve_with_gunicorn_workers(tmp_path):
 def _serve_and_stop(log, port: int) -> None:
     """Start ``impact serve --workers 2`` on ``port``, check two routes, stop it; all output to ``log``."""
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-c", "from impact.cli import entry_point; entry_point()",
-               "serve", "odesa-2025-12", "--workers", "2", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    command = [
+        sys.executable,
+        "-c",
+        "from impact.cli import entry_point; entry_point()",
+        "serve",
+        "odesa-2025-12",
+        "--workers",
+        "2",
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     try:
         end = time.monotonic() + 20
         page = None
@@ -260,6 +283,7 @@ def test_page_renders_under_the_policy_without_violations(dash_duo):
         def record(status, headers, *args):
             seen.append((environ["PATH_INFO"], Headers(headers)))
             return start_response(status, headers, *args)
+
         return inner(environ, record)
 
     app.server.wsgi_app = recording

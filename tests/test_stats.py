@@ -106,8 +106,11 @@ def test_dense_sample_stats(seed):
 
 
 def test_sample_stats_by_hand():
-    stats = dense_sample_stats(np.array([[0, 500, 950, 950, 500, 95, 0], [0, 0, 0, 0, 0, 0, 0],
-                                         [10, 10, 10, 2, 1, 0, 0], [0, 0, 7, 7, 7, 7, 7]]))
+    stats = dense_sample_stats(
+        np.array(
+            [[0, 500, 950, 950, 500, 95, 0], [0, 0, 0, 0, 0, 0, 0], [10, 10, 10, 2, 1, 0, 0], [0, 0, 7, 7, 7, 7, 7]]
+        )
+    )
     assert stats["peak"].tolist() == [950, 0, 10, 7]
     assert stats["person_steps"].tolist() == [2995, 0, 33, 35]
     assert stats["restore_steps"].tolist() == [3, 0, 4, np.inf]
@@ -133,5 +136,6 @@ def test_dense_quantiles_equal_numpy_bit_for_bit_int32_and_int64_paths() -> None
         small = rng.integers(0, 4 * 10**7, size=(samples, 40))  # fits int32: the fast path
         large = rng.integers(0, 2**40, size=(samples, 40))  # does not: sorted as int64
         for values in (small, large):
-            assert np.array_equal(dense_quantiles(values, quantiles),
-                                  np.quantile(values.astype(np.float64), quantiles, axis=0))
+            assert np.array_equal(
+                dense_quantiles(values, quantiles), np.quantile(values.astype(np.float64), quantiles, axis=0)
+            )

@@ -14,8 +14,9 @@ from impact.synth import write_synthetic
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    return write_synthetic(tmp_path_factory.mktemp("synth") / "s", areas=150, assets=120, strikes=40, days=7,
-                           seed=3, samples=50)
+    return write_synthetic(
+        tmp_path_factory.mktemp("synth") / "s", areas=150, assets=120, strikes=40, days=7, seed=3, samples=50
+    )
 
 
 def exported(scenario, path, **run_options):
@@ -34,8 +35,9 @@ def test_blocks_of_any_size_give_the_exported_file(tmp_path, block):
 def test_synthetic_national_shape_streams_identically(tmp_path, synthetic):
     expected = exported(synthetic, tmp_path / "full.nc", samples=40, seed=9)
     labels: list[str] = []
-    streamed = stream.run_to_netcdf(synthetic, tmp_path / "streamed.nc", samples=40, seed=9, area_block=37,
-                                    progress=labels.append)
+    streamed = stream.run_to_netcdf(
+        synthetic, tmp_path / "streamed.nc", samples=40, seed=9, area_block=37, progress=labels.append
+    )
     with xr.open_dataset(expected) as a, xr.open_dataset(streamed) as b:
         xr.testing.assert_identical(a, b)
         assert b["people_without"].encoding["chunksizes"][1] <= 37

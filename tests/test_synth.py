@@ -14,8 +14,15 @@ import impact
 from impact.synth import BBOX, POPULATION, write_synthetic
 
 SMALL = {"areas": 60, "assets": 120, "strikes": 30, "days": 10}
-FILES = ("README.md", "scenario.toml", "areas.csv", "assets.csv", "dependencies.csv", "service_links.csv",
-         "strikes.csv")
+FILES = (
+    "README.md",
+    "scenario.toml",
+    "areas.csv",
+    "assets.csv",
+    "dependencies.csv",
+    "service_links.csv",
+    "strikes.csv",
+)
 PCODE = {0: r"UA", 1: r"UA\d{2}", 2: r"UA\d{4}", 3: r"UA\d{7}", 4: r"UA\d{10}"}
 
 
@@ -88,8 +95,18 @@ def test_assets_links_dependencies_strikes(small_scenario):
     sc = small_scenario
     assets = sc.assets
     kinds = set(assets["kind"])
-    assert {"substation", "power_plant", "chp_plant", "gas_node", "water_intake", "water_treatment",
-            "pumping_station", "reservoir", "boiler_house", "port"} <= kinds
+    assert {
+        "substation",
+        "power_plant",
+        "chp_plant",
+        "gas_node",
+        "water_intake",
+        "water_treatment",
+        "pumping_station",
+        "reservoir",
+        "boiler_house",
+        "port",
+    } <= kinds
     transmission = assets[assets["asset_id"].str.startswith("TS-")]
     assert len(transmission) and (transmission["kind"] == "substation").all()
     assert (transmission["restoration_class"] == "electric_substation").all()

@@ -41,6 +41,7 @@ def cells(table, header: str, *rows: str) -> list[str]:
 
 # --- parse_csv_bytes -------------------------------------------------------------------------
 
+
 def test_plain_file_gives_text_cells_and_line_numbers() -> None:
     frame, problems = parse(f"{STRIKES_HEADER}\nS1,{T},A,none\nS2,{T},B,slight\n")
     assert problems == []
@@ -71,11 +72,11 @@ def test_blank_lines_are_skipped_and_later_rows_keep_their_lines() -> None:
 def test_quoted_fields_with_line_breaks_keep_line_numbers() -> None:
     text = (
         f"{STRIKES_HEADER},notes\n"
-        f'S1,{T},A,none,"two\nlines"\n'     # lines 2-3
-        "\n"                                 # line 4
-        f'S2,{T},B,none,"a\n\nb\n"\n'        # lines 5-8
-        f"S3,{T},C,none,\n"                  # line 9
-        f"S4,{T},D,none,x,extra\n"           # line 10
+        f'S1,{T},A,none,"two\nlines"\n'  # lines 2-3
+        "\n"  # line 4
+        f'S2,{T},B,none,"a\n\nb\n"\n'  # lines 5-8
+        f"S3,{T},C,none,\n"  # line 9
+        f"S4,{T},D,none,x,extra\n"  # line 10
     )
     frame, problems = parse(text)
     assert problems == ["strikes.csv:10: -: row has 6 fields but the header has 5"]
@@ -144,8 +145,9 @@ def test_missing_required_columns_are_each_reported() -> None:
 
 
 def test_missing_optional_columns_are_fine() -> None:
-    frame, problems = parse("restoration_class,damage_state,distribution,median_days,dispersion\n"
-                            "x,slight,fixed,1,\n", RESTORATION)
+    frame, problems = parse(
+        "restoration_class,damage_state,distribution,median_days,dispersion\nx,slight,fixed,1,\n", RESTORATION
+    )
     assert problems == []
     assert "source" not in frame.columns
 
@@ -162,8 +164,7 @@ def test_empty_file(raw: bytes) -> None:
     frame, problems = parse(raw)
     assert frame is None
     assert problems == [
-        "strikes.csv:0: -: file is empty; expected a header row with columns "
-        "strike_id, time, asset_id, damage_state",
+        "strikes.csv:0: -: file is empty; expected a header row with columns strike_id, time, asset_id, damage_state",
     ]
 
 
@@ -186,8 +187,9 @@ def test_other_separators_are_named() -> None:
         row = separator.join(["S1", T, "A", "none"])
         frame, problems = parse(f"{STRIKES_HEADER.replace(',', separator)}\n{row}\n")
         assert frame is None
-        assert problems == [f"strikes.csv:1: -: the header is separated by {label}, not commas; "
-                            "save the file as comma-separated CSV"]
+        assert problems == [
+            f"strikes.csv:1: -: the header is separated by {label}, not commas; save the file as comma-separated CSV"
+        ]
 
 
 def test_misspelt_or_capitalised_columns_get_a_suggestion() -> None:
@@ -231,7 +233,9 @@ def test_quote_inside_an_unquoted_cell_is_kept() -> None:
 
 def test_read_text_table_missing_files(tmp_path) -> None:
     assert read_text_table(tmp_path, STRIKES) == (
-        None, [Problem("strikes.csv", 0, "-", "required file is missing from the scenario folder")])
+        None,
+        [Problem("strikes.csv", 0, "-", "required file is missing from the scenario folder")],
+    )
     assert read_text_table(tmp_path, RESTORATION) == (None, [])
     (tmp_path / "strikes.csv").write_bytes(f"{STRIKES_HEADER}\nS1,{T},A,none\n".encode())
     frame, problems = read_text_table(tmp_path, STRIKES)
@@ -243,24 +247,39 @@ def test_read_text_table_folder_pipe_and_unreadable_file_are_problems(tmp_path, 
     (tmp_path / "strikes.csv").mkdir()
     (tmp_path / "restoration.csv").mkdir()  # an optional table too: present, but not a file
     assert read_text_table(tmp_path, STRIKES) == (
-        None, [Problem("strikes.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")])
+        None,
+        [Problem("strikes.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")],
+    )
     assert read_text_table(tmp_path, RESTORATION) == (
-        None, [Problem("restoration.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")])
+        None,
+        [Problem("restoration.csv", 0, "-", "is a folder, not a file; replace it with a CSV file")],
+    )
     if hasattr(os, "mkfifo"):  # reading a pipe would block until something writes to it
         os.mkfifo(tmp_path / "areas.csv")
-        assert read_text_table(tmp_path, AREAS) == (None, [Problem(
-            "areas.csv", 0, "-", "is not a regular file (a pipe, socket or device); replace it with a CSV file")])
+        assert read_text_table(tmp_path, AREAS) == (
+            None,
+            [
+                Problem(
+                    "areas.csv", 0, "-", "is not a regular file (a pipe, socket or device); replace it with a CSV file"
+                )
+            ],
+        )
     (tmp_path / "service_links.csv").write_text("area_id,service,asset_id,share\n", encoding="utf-8")
-    for error, reason in ((PermissionError(13, "Permission denied"), "Permission denied"),
-                          (OSError(5, "Input/output error"), "Input/output error"),
-                          (OSError("no errno"), "OSError")):
+    for error, reason in (
+        (PermissionError(13, "Permission denied"), "Permission denied"),
+        (OSError(5, "Input/output error"), "Input/output error"),
+        (OSError("no errno"), "OSError"),
+    ):
         monkeypatch.setattr(Path, "read_bytes", _raising(error))  # chmod 000 does not stop root
-        assert read_text_table(tmp_path, SERVICE_LINKS) == (None, [Problem(
-            "service_links.csv", 0, "-", f"cannot be read: {reason}; check that the file is readable")])
+        assert read_text_table(tmp_path, SERVICE_LINKS) == (
+            None,
+            [Problem("service_links.csv", 0, "-", f"cannot be read: {reason}; check that the file is readable")],
+        )
 
 
 def _raising(error: OSError):
     """A stand-in for :meth:`Path.read_bytes` that raises ``error`` (its path added)."""
+
     def read_bytes(path: Path) -> bytes:
         raise type(error)(*error.args, str(path)) if error.errno else error
 
@@ -273,26 +292,29 @@ AREAS_HEADER = "area_id,name,admin_level,parent_id,population,households,latitud
 
 
 def test_valid_cells_give_no_problem() -> None:
-    assert cells(AREAS, AREAS_HEADER, "UA51,Oblast,1,,,,", "UA5101,North,2,UA51,1e3,12.5,-90",
-                 "UA5102,South,2.0,UA51,0,0,90") == []
+    assert (
+        cells(
+            AREAS, AREAS_HEADER, "UA51,Oblast,1,,,,", "UA5101,North,2,UA51,1e3,12.5,-90", "UA5102,South,2.0,UA51,0,0,90"
+        )
+        == []
+    )
 
 
 def test_number_messages() -> None:
-    assert cells(AREAS, AREAS_HEADER,
-                 "A,x,1.5,,-1,abc,91",
-                 "B,y,10,A,inf,1e999,-90.5",
-                 "C,z,1,,2.5,nan,") == sorted([
-        "areas.csv:2: admin_level: '1.5' is not a whole number",
-        "areas.csv:2: population: '-1' is out of range; must be >= 0",
-        "areas.csv:2: households: 'abc' is not a number",
-        "areas.csv:2: latitude: '91' is out of range; must be >= -90 and <= 90",
-        "areas.csv:3: admin_level: '10' is out of range; must be >= 0 and <= 9",
-        "areas.csv:3: population: 'inf' is not a whole number",
-        "areas.csv:3: households: '1e999' is not a number",
-        "areas.csv:3: latitude: '-90.5' is out of range; must be >= -90 and <= 90",
-        "areas.csv:4: population: '2.5' is not a whole number",
-        "areas.csv:4: households: 'nan' is not a number",
-    ])
+    assert cells(AREAS, AREAS_HEADER, "A,x,1.5,,-1,abc,91", "B,y,10,A,inf,1e999,-90.5", "C,z,1,,2.5,nan,") == sorted(
+        [
+            "areas.csv:2: admin_level: '1.5' is not a whole number",
+            "areas.csv:2: population: '-1' is out of range; must be >= 0",
+            "areas.csv:2: households: 'abc' is not a number",
+            "areas.csv:2: latitude: '91' is out of range; must be >= -90 and <= 90",
+            "areas.csv:3: admin_level: '10' is out of range; must be >= 0 and <= 9",
+            "areas.csv:3: population: 'inf' is not a whole number",
+            "areas.csv:3: households: '1e999' is not a number",
+            "areas.csv:3: latitude: '-90.5' is out of range; must be >= -90 and <= 90",
+            "areas.csv:4: population: '2.5' is not a whole number",
+            "areas.csv:4: households: 'nan' is not a number",
+        ]
+    )
 
 
 def test_whole_number_too_large_for_int64_is_a_problem() -> None:
@@ -300,35 +322,42 @@ def test_whole_number_too_large_for_int64_is_a_problem() -> None:
 
 
 def test_exclusive_minimum_message() -> None:
-    assert cells(SERVICE_LINKS, "area_id,service,asset_id,share",
-                 "A,power,S,0", "A,water,S,1.0000001", "A,heat,S,1") == [
+    assert cells(
+        SERVICE_LINKS, "area_id,service,asset_id,share", "A,power,S,0", "A,water,S,1.0000001", "A,heat,S,1"
+    ) == [
         "service_links.csv:2: share: '0' is out of range; must be > 0 and <= 1",
         "service_links.csv:3: share: '1.0000001' is out of range; must be > 0 and <= 1",
     ]
 
 
 def test_choice_time_id_and_empty_messages() -> None:
-    assert cells(STRIKES, STRIKES_HEADER + ",killed",
-                 "S1,2025-12-19T03:00:00,A,destroyed,",
-                 "S;2,19.12.2025,,none,x",
-                 f",{T},A,None,0") == sorted([
-        "strikes.csv:2: time: '2025-12-19T03:00:00' is not an ISO 8601 time with a UTC offset "
-        "(e.g. 2025-12-19T19:00:00+02:00)",
-        "strikes.csv:2: damage_state: 'destroyed' is not a valid damage_state; "
-        "choose one of none, slight, moderate, extensive, complete",
-        "strikes.csv:3: strike_id: 'S;2' is not a valid id (no commas, semicolons, tabs or line breaks)",
-        "strikes.csv:3: time: '19.12.2025' is not an ISO 8601 time with a UTC offset "
-        "(e.g. 2025-12-19T19:00:00+02:00)",
-        "strikes.csv:3: asset_id: is empty; a value is required",
-        "strikes.csv:3: killed: 'x' is not a whole number",
-        "strikes.csv:4: strike_id: is empty; a value is required",
-        "strikes.csv:4: damage_state: 'None' is not a valid damage_state (did you mean 'none'?); "
-        "choose one of none, slight, moderate, extensive, complete",
-    ])
+    assert cells(
+        STRIKES,
+        STRIKES_HEADER + ",killed",
+        "S1,2025-12-19T03:00:00,A,destroyed,",
+        "S;2,19.12.2025,,none,x",
+        f",{T},A,None,0",
+    ) == sorted(
+        [
+            "strikes.csv:2: time: '2025-12-19T03:00:00' is not an ISO 8601 time with a UTC offset "
+            "(e.g. 2025-12-19T19:00:00+02:00)",
+            "strikes.csv:2: damage_state: 'destroyed' is not a valid damage_state; "
+            "choose one of none, slight, moderate, extensive, complete",
+            "strikes.csv:3: strike_id: 'S;2' is not a valid id (no commas, semicolons, tabs or line breaks)",
+            "strikes.csv:3: time: '19.12.2025' is not an ISO 8601 time with a UTC offset "
+            "(e.g. 2025-12-19T19:00:00+02:00)",
+            "strikes.csv:3: asset_id: is empty; a value is required",
+            "strikes.csv:3: killed: 'x' is not a whole number",
+            "strikes.csv:4: strike_id: is empty; a value is required",
+            "strikes.csv:4: damage_state: 'None' is not a valid damage_state (did you mean 'none'?); "
+            "choose one of none, slight, moderate, extensive, complete",
+        ]
+    )
 
 
-FORMULA_RULE = ("ids must not start with =, +, -, @, a tab or a carriage return "
-                "(spreadsheets would read them as formulas)")
+FORMULA_RULE = (
+    "ids must not start with =, +, -, @, a tab or a carriage return (spreadsheets would read them as formulas)"
+)
 
 
 @pytest.mark.parametrize("first", ["=", "+", "-", "@"])
@@ -344,8 +373,11 @@ def test_every_id_column_rejects_formula_starts_after_surrounding_whitespace_is_
         ids = [column.name for column in table.columns if column.dtype == "id"]
         frame = frame_to_text(pd.DataFrame({name: ["\t=X", "\r\n@Y", " +Z", "-1"] for name in ids}))
         found = sorted((p.line, p.column, p.message) for p in check_cells(frame, table))
-        assert found == sorted((line, name, f"{value!r} starts with {value[0]!r}; {FORMULA_RULE}")
-                               for name in ids for line, value in ((2, "=X"), (3, "@Y"), (4, "+Z"), (5, "-1"))), table
+        assert found == sorted(
+            (line, name, f"{value!r} starts with {value[0]!r}; {FORMULA_RULE}")
+            for name in ids
+            for line, value in ((2, "=X"), (3, "@Y"), (4, "+Z"), (5, "-1"))
+        ), table
 
 
 def test_ids_may_hold_formula_characters_elsewhere_and_neutralised_ids_load() -> None:
@@ -359,12 +391,15 @@ def test_an_id_with_a_comma_and_a_formula_start_is_reported_once() -> None:
 
 
 def test_restoration_damage_state_excludes_none() -> None:
-    assert cells(RESTORATION, "restoration_class,damage_state,distribution,median_days,dispersion",
-                 "x,none,fixed,1,", "x,slight,gamma,1,") == [
+    assert cells(
+        RESTORATION,
+        "restoration_class,damage_state,distribution,median_days,dispersion",
+        "x,none,fixed,1,",
+        "x,slight,gamma,1,",
+    ) == [
         "restoration.csv:2: damage_state: 'none' is not a valid damage_state; "
         "choose one of slight, moderate, extensive, complete",
-        "restoration.csv:3: distribution: 'gamma' is not a valid distribution; "
-        "choose one of normal, lognormal, fixed",
+        "restoration.csv:3: distribution: 'gamma' is not a valid distribution; choose one of normal, lognormal, fixed",
     ]
 
 
@@ -382,6 +417,7 @@ def test_check_cells_on_a_filtered_frame() -> None:
 
 
 # --- to_typed --------------------------------------------------------------------------------
+
 
 def test_to_typed_types() -> None:
     frame, _ = parse(f"{STRIKES_HEADER},killed,notes\nS1,{T},A,none,3,n\nS2,2025-12-19T01:00:00Z,B,slight,,\n")
@@ -427,12 +463,16 @@ def test_to_typed_empty_frame() -> None:
 
 # --- parse_time and frame_to_text ------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "utc"), [
-    ("2025-12-19T19:00:00+02:00", "2025-12-19T17:00:00Z"),
-    ("2025-12-19T19:00:00Z", "2025-12-19T19:00:00Z"),
-    ("2025-12-19 19:00+00:00", "2025-12-19T19:00:00Z"),
-    ("2025-12-19T19:00:00-05:30", "2025-12-20T00:30:00Z"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2025-12-19T19:00:00+02:00", "2025-12-19T17:00:00Z"),
+        ("2025-12-19T19:00:00Z", "2025-12-19T19:00:00Z"),
+        ("2025-12-19 19:00+00:00", "2025-12-19T19:00:00Z"),
+        ("2025-12-19T19:00:00-05:30", "2025-12-20T00:30:00Z"),
+    ],
+)
 def test_parse_time(text: str, utc: str) -> None:
     assert parse_time(text) == pd.Timestamp(utc)
     assert str(parse_time(text).tz) == "UTC"
@@ -445,13 +485,16 @@ def test_parse_time_rejects(text: str) -> None:
 
 
 def test_frame_to_text() -> None:
-    frame = pd.DataFrame({
-        "strike_id": ["S1", " S2 "],
-        "time": [pd.Timestamp("2025-12-19T03:00:00+02:00"), pd.NaT],
-        "killed": [3.0, np.nan],
-        "share": [0.25, 1.0],
-        "asset_id": ["A", None],
-    }, index=[7, 3])
+    frame = pd.DataFrame(
+        {
+            "strike_id": ["S1", " S2 "],
+            "time": [pd.Timestamp("2025-12-19T03:00:00+02:00"), pd.NaT],
+            "killed": [3.0, np.nan],
+            "share": [0.25, 1.0],
+            "asset_id": ["A", None],
+        },
+        index=[7, 3],
+    )
     text = frame_to_text(frame)
     assert text["strike_id"].tolist() == ["S1", "S2"]
     assert text["time"].tolist() == ["2025-12-19T03:00:00+02:00", ""]
@@ -462,8 +505,9 @@ def test_frame_to_text() -> None:
 
 
 def test_frame_to_text_nullable_missing_values() -> None:
-    frame = pd.DataFrame({"population": pd.array([1000, None], dtype="Int64"),
-                          "parent_id": pd.array([None, "UA51"], dtype="string")})
+    frame = pd.DataFrame(
+        {"population": pd.array([1000, None], dtype="Int64"), "parent_id": pd.array([None, "UA51"], dtype="string")}
+    )
     text = frame_to_text(frame)
     assert text["population"].tolist() == ["1000", ""]
     assert text["parent_id"].tolist() == ["", "UA51"]

@@ -25,8 +25,16 @@ CORPUS = Path(__file__).parent / "malformed"
 VALID = CORPUS / "_valid"
 REPO = Path(__file__).resolve().parents[1]
 TABLE_FILES = (
-    "areas.csv", "assets.csv", "dependencies.csv", "service_links.csv", "strikes.csv",
-    "restoration.csv", "observations.csv", "status_updates.csv", "temperature.csv", "blackouts.csv",
+    "areas.csv",
+    "assets.csv",
+    "dependencies.csv",
+    "service_links.csv",
+    "strikes.csv",
+    "restoration.csv",
+    "observations.csv",
+    "status_updates.csv",
+    "temperature.csv",
+    "blackouts.csv",
 )
 REQUIRED_FILES = ("scenario.toml", "areas.csv", "assets.csv", "service_links.csv", "strikes.csv")
 LINE_FORMAT = re.compile(r"[a-z_]+\.(csv|toml):\d+: [^ ]+: \S.*")
@@ -34,8 +42,13 @@ LINE_FORMAT = re.compile(r"[a-z_]+\.(csv|toml):\d+: [^ ]+: \S.*")
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 #: Cases whose fault is in the bytes of a file, so that DataFrames cannot carry it.
-FILE_LEVEL_CASES = {"nul-byte", "not-utf8-areas", "row-extra-field-strikes", "row-missing-field-assets",
-                    "unterminated-quote"}
+FILE_LEVEL_CASES = {
+    "nul-byte",
+    "not-utf8-areas",
+    "row-extra-field-strikes",
+    "row-missing-field-assets",
+    "unterminated-quote",
+}
 
 
 def _case(case: str) -> object:
@@ -68,6 +81,7 @@ def problem_lines(source: str | Path) -> list[str]:
 
 
 # --- the corpus ------------------------------------------------------------------------------
+
 
 def _slug(name: str) -> str:
     """``scenario.toml`` -> ``scenario-toml``: a file name as it appears in case names."""
@@ -141,6 +155,7 @@ def test_scenario_error_message_lists_every_problem() -> None:
 
 # --- several faults at once ------------------------------------------------------------------
 
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, (path.name, old)
@@ -204,6 +219,7 @@ def test_parent_population_within_half_a_percent_is_accepted(tmp_path: Path) -> 
 
 # --- files that are not files ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["scenario.toml", *TABLE_FILES])
 def test_a_folder_in_place_of_any_file_is_a_problem(tmp_path: Path, name: str) -> None:
     folder = tmp_path / "folder-instead"
@@ -216,8 +232,7 @@ def test_a_folder_in_place_of_any_file_is_a_problem(tmp_path: Path, name: str) -
 
 
 @pytest.mark.parametrize("name", ["scenario.toml", "areas.csv"])
-def test_a_file_that_cannot_be_read_is_a_problem(tmp_path: Path, name: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_cannot_be_read_is_a_problem(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "unreadable"
     shutil.copytree(VALID, folder)
     read_bytes = Path.read_bytes
@@ -240,6 +255,7 @@ def test_a_folder_in_place_of_the_readme_is_ignored(tmp_path: Path) -> None:
 
 # --- bundled scenario ------------------------------------------------------------------------
 
+
 def test_bundled_scenario_loads_cleanly() -> None:
     scenario = impact.load_scenario("odesa-2025-12")
     assert scenario.id == "odesa-2025-12"
@@ -254,6 +270,7 @@ def test_unknown_scenario_is_a_file_not_found_error(tmp_path: Path) -> None:
 
 # --- scenario.toml: lines and keys -----------------------------------------------------------
 
+
 def _toml_problems(folder: Path, text: str) -> list[str]:
     (folder / "scenario.toml").write_text(text, encoding="utf-8")
     return problem_lines(folder)
@@ -264,8 +281,10 @@ def test_toml_lines_skip_multiline_strings_and_follow_quoted_and_dotted_keys(tmp
     shutil.copytree(VALID, folder)
     valid = (VALID / "scenario.toml").read_text(encoding="utf-8")
     text = valid.replace("seed = 1\n", "seed = -1\n").replace("samples = 10", "'samples' = 1.5")
-    text = text.replace('title = "Minimal test scenario"\n',  # a multi-line string holding key-like lines
-                        '"title" = "Minimal test scenario"\ndescription = """\nseed = -1\n[run]\n"""\n')
+    text = text.replace(
+        'title = "Minimal test scenario"\n',  # a multi-line string holding key-like lines
+        '"title" = "Minimal test scenario"\ndescription = """\nseed = -1\n[run]\n"""\n',
+    )
     lines = text.splitlines()
     samples, seed = lines.index("'samples' = 1.5") + 1, len(lines) - lines[::-1].index("seed = -1")
     assert seed > samples
@@ -277,8 +296,10 @@ def test_toml_lines_skip_multiline_strings_and_follow_quoted_and_dotted_keys(tmp
     assert _toml_problems(folder, dotted) == ["scenario.toml:1: run.seed: -1 must be a whole number >= 0"]
 
 
-@pytest.mark.parametrize(("seed", "valid"), [(0, True), (2**63 - 1, True), (2**63, False), (2**64, False),
-                                             (-1, False), (-(2**63) - 1, False)])
+@pytest.mark.parametrize(
+    ("seed", "valid"),
+    [(0, True), (2**63 - 1, True), (2**63, False), (2**64, False), (-1, False), (-(2**63) - 1, False)],
+)
 def test_toml_seed_must_fit_in_a_signed_64_bit_integer(tmp_path: Path, seed: int, valid: bool) -> None:
     folder = tmp_path / "seed"
     shutil.copytree(VALID, folder)
@@ -291,7 +312,8 @@ def test_toml_seed_must_fit_in_a_signed_64_bit_integer(tmp_path: Path, seed: int
     else:
         assert problem_lines(folder) == [
             f"scenario.toml:{line}: run.seed: {seed} is too large; the seed must be a whole number from 0 to "
-            "2**63 - 1 (9,223,372,036,854,775,807)"]
+            "2**63 - 1 (9,223,372,036,854,775,807)"
+        ]
 
 
 def test_largest_seed_runs_and_exports_to_netcdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,15 +332,18 @@ def test_largest_seed_runs_and_exports_to_netcdf(tmp_path: Path, capsys: pytest.
 def test_frames_settings_with_a_seed_too_large() -> None:
     assert _frame_problems({**_settings(VALID), "run": {"seed": 2**63}}, dict(_frames(VALID))) == [
         "scenario.toml:0: run.seed: 9223372036854775808 is too large; the seed must be a whole number from 0 to "
-        "2**63 - 1 (9,223,372,036,854,775,807)"]
+        "2**63 - 1 (9,223,372,036,854,775,807)"
+    ]
 
 
 def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_path: Path) -> None:
     folder = tmp_path / "toml-keys"
     shutil.copytree(VALID, folder)
-    text = ("seed = 3\n"
-            + (VALID / "scenario.toml").read_text(encoding="utf-8").replace("[run]\n", "Title = 'x'\n\n[run]\n")
-            + "quantile = [0.5]\n\n[need]\ntruck_capacity_litres = 8000\n\n[output]\nformat = 'csv'\n")
+    text = (
+        "seed = 3\n"
+        + (VALID / "scenario.toml").read_text(encoding="utf-8").replace("[run]\n", "Title = 'x'\n\n[run]\n")
+        + "quantile = [0.5]\n\n[need]\ntruck_capacity_litres = 8000\n\n[output]\nformat = 'csv'\n"
+    )
     lines = text.splitlines()
     at = {line: number for number, line in enumerate(lines, start=1)}
     title = at["Title = 'x'"]
@@ -342,8 +367,7 @@ def test_toml_keys_the_project_writes_and_documents_are_known(tmp_path: Path) ->
     for folder in [VALID, *sorted((REPO / "datasets").glob("*/"))]:
         if (folder / "scenario.toml").is_file():
             impact.load_scenario(folder)
-    impact.load_scenario(write_synthetic(tmp_path / "synth", areas=30, assets=60, strikes=5, days=2, seed=3,
-                                         samples=5))
+    impact.load_scenario(write_synthetic(tmp_path / "synth", areas=30, assets=60, strikes=5, days=2, seed=3, samples=5))
     documented = (REPO / "docs" / "data-format.md").read_text(encoding="utf-8")
     for section, key in SCENARIO_KEYS:
         assert f"`{section}.{key}`" in documented
@@ -361,6 +385,7 @@ def test_frames_settings_with_unknown_keys() -> None:
 
 # --- deep hierarchies and chains (no recursion over user data) --------------------------------
 
+
 def _depth() -> int:
     """At least 3,000, and deeper than the recursion limit (pytest's plugins may raise it)."""
     return max(3_000, sys.getrecursionlimit() + 500)
@@ -371,17 +396,26 @@ def test_area_hierarchy_deeper_than_the_recursion_limit_is_checked() -> None:
     depth = _depth()
     frames = dict(_frames(VALID))
     ids = [f"A{i:05d}" for i in range(depth)]
-    frames["areas"] = pd.DataFrame({
-        "area_id": ids, "name": ids, "admin_level": [min(i, 9) for i in range(depth)],
-        "parent_id": ["", *ids[:-1]], "population": [2000] + [None] * (depth - 2) + [1000],
-    })
+    frames["areas"] = pd.DataFrame(
+        {
+            "area_id": ids,
+            "name": ids,
+            "admin_level": [min(i, 9) for i in range(depth)],
+            "parent_id": ["", *ids[:-1]],
+            "population": [2000] + [None] * (depth - 2) + [1000],
+        }
+    )
     frames["assets"] = frames["assets"].assign(area_id=ids[-1])
     frames["service_links"] = frames["service_links"].assign(area_id=ids[-1])
     frames["observations"] = frames["observations"].assign(area_id=ids[0])
-    frames["blackouts"] = pd.DataFrame({"area_id": [ids[0], ids[depth // 2]],
-                                        "start": ["2025-12-19T00:00:00+02:00", "2025-12-19T06:00:00+02:00"],
-                                        "end": ["2025-12-20T00:00:00+02:00", "2025-12-19T12:00:00+02:00"],
-                                        "hours_off_per_day": [4, 4]})
+    frames["blackouts"] = pd.DataFrame(
+        {
+            "area_id": [ids[0], ids[depth // 2]],
+            "start": ["2025-12-19T00:00:00+02:00", "2025-12-19T06:00:00+02:00"],
+            "end": ["2025-12-20T00:00:00+02:00", "2025-12-19T12:00:00+02:00"],
+            "hours_off_per_day": [4, 4],
+        }
+    )
     problems = _frame_problems(_settings(VALID), frames)
     levels = [p for p in problems if ": admin_level: admin_level 9 must be greater than that of its parent" in p]
     assert len(levels) == depth - 10
@@ -395,11 +429,15 @@ def _chain_frames(length: int, cycle: bool = False) -> dict[str, pd.DataFrame]:
     """The corpus base with a chain of ``length`` substations, each supplied by the next."""
     frames = dict(_frames(VALID))
     ids = [f"C{i:05d}" for i in range(length)]
-    frames["assets"] = pd.concat([frames["assets"], pd.DataFrame(
-        {"asset_id": ids, "name": ids, "kind": "substation", "area_id": "UA5101"})], ignore_index=True)
+    frames["assets"] = pd.concat(
+        [frames["assets"], pd.DataFrame({"asset_id": ids, "name": ids, "kind": "substation", "area_id": "UA5101"})],
+        ignore_index=True,
+    )
     suppliers = ids[1:] + ([ids[0]] if cycle else [])
-    frames["dependencies"] = pd.concat([frames["dependencies"], pd.DataFrame(
-        {"asset_id": ids[:len(suppliers)], "depends_on": suppliers})], ignore_index=True)
+    frames["dependencies"] = pd.concat(
+        [frames["dependencies"], pd.DataFrame({"asset_id": ids[: len(suppliers)], "depends_on": suppliers})],
+        ignore_index=True,
+    )
     links = frames["service_links"]
     frames["service_links"] = links.assign(asset_id=links["asset_id"].where(links["service"] != "power", ids[0]))
     frames["strikes"] = frames["strikes"].assign(asset_id=[ids[-1], "BLR-1"])
@@ -428,6 +466,7 @@ def test_dependency_cycle_longer_than_the_recursion_limit_is_reported_once() -> 
 
 # --- DataFrames ------------------------------------------------------------------------------
 
+
 def _settings(folder: Path) -> dict:
     return tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
 
@@ -435,7 +474,8 @@ def _settings(folder: Path) -> dict:
 def _frames(folder: Path, **read_csv: object) -> dict[str, pd.DataFrame]:
     return {
         name.removesuffix(".csv"): pd.read_csv(folder / name, **read_csv)
-        for name in TABLE_FILES if (folder / name).is_file()
+        for name in TABLE_FILES
+        if (folder / name).is_file()
     }
 
 
@@ -529,6 +569,7 @@ def test_frames_with_settings_section_not_a_table() -> None:
 
 # --- command line ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_cli_validate_prints_every_problem_and_exits_2(case: str, capsys: pytest.CaptureFixture[str]) -> None:
     cli = pytest.importorskip("impact.cli")
@@ -546,7 +587,11 @@ def test_cli_validate_prints_every_problem_and_exits_2(case: str, capsys: pytest
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     pytest.importorskip("impact.cli")
     return subprocess.run(
-        [sys.executable, "-m", "impact", *args], capture_output=True, text=True, cwd=REPO, timeout=120,
+        [sys.executable, "-m", "impact", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"},
         check=False,
     )

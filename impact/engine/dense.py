@@ -35,8 +35,11 @@ def dense_values(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndar
     link, sample, first, stop = gather(steps, link_asset)
     weight = np.asarray(link_weight, dtype=np.float64)[link]
     # Float sums of whole numbers below 2**53 are exact; the total weight bounds every partial sum.
-    change = np.bincount(np.concatenate([sample * width + first, sample * width + stop]),
-                         weights=np.concatenate([weight, -weight]), minlength=samples * width)
+    change = np.bincount(
+        np.concatenate([sample * width + first, sample * width + stop]),
+        weights=np.concatenate([weight, -weight]),
+        minlength=samples * width,
+    )
     total = int(np.sum(link_weight, dtype=np.int64))
     dtype = np.int32 if total <= np.iinfo(np.int32).max else np.int64
     values = np.cumsum(change.astype(dtype).reshape(samples, width), axis=1, dtype=dtype)

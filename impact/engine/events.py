@@ -73,30 +73,38 @@ class AssetSteps:
                 pieces["sample"].append(block.sample[rows] + base)
                 pieces["first"].append(block.first[rows])
                 pieces["stop"].append(block.stop[rows])
-        lengths = np.array([sum(int(b.offset[j + 1] - b.offset[j]) for b in blocks) for j in range(assets)],
-                           dtype=np.int64)
+        lengths = np.array(
+            [sum(int(b.offset[j + 1] - b.offset[j]) for b in blocks) for j in range(assets)], dtype=np.int64
+        )
         offset = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         empty = np.zeros(0, np.int64)
-        return cls(int(sample_base[-1]), blocks[0].steps, np.concatenate([empty, *pieces["sample"]]),
-                   np.concatenate([empty, *pieces["first"]]), np.concatenate([empty, *pieces["stop"]]), offset)
+        return cls(
+            int(sample_base[-1]),
+            blocks[0].steps,
+            np.concatenate([empty, *pieces["sample"]]),
+            np.concatenate([empty, *pieces["first"]]),
+            np.concatenate([empty, *pieces["stop"]]),
+            offset,
+        )
 
     def down_counts(self) -> np.ndarray:
         """Number of samples in which each asset is down at each step, shape (J, T)."""
         assets = len(self.offset) - 1
         asset = np.repeat(np.arange(assets), np.diff(self.offset))
         width = self.steps + 1
-        change = (np.bincount(asset * width + self.first, minlength=assets * width)
-                  - np.bincount(asset * width + self.stop, minlength=assets * width))
-        return np.cumsum(change.reshape(assets, width), axis=1)[:, :self.steps].astype(np.int64)
-
+        change = np.bincount(asset * width + self.first, minlength=assets * width) - np.bincount(
+            asset * width + self.stop, minlength=assets * width
+        )
+        return np.cumsum(change.reshape(assets, width), axis=1)[:, : self.steps].astype(np.int64)
 
     def down_steps(self) -> np.ndarray:
         """Number of steps each asset is down in each sample, shape (J, N)."""
         assets = len(self.offset) - 1
         asset = np.repeat(np.arange(assets), np.diff(self.offset))
         length = np.minimum(self.stop, self.steps) - self.first
-        flat = np.bincount(asset * self.samples + self.sample, weights=length.astype(np.float64),
-                           minlength=assets * self.samples)
+        flat = np.bincount(
+            asset * self.samples + self.sample, weights=length.astype(np.float64), minlength=assets * self.samples
+        )
         return np.rint(flat).astype(np.int64).reshape(assets, self.samples)
 
 

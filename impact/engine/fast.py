@@ -84,8 +84,10 @@ def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]
         scheduled = model.fixed_outage(asset)
         if scheduled:
             fixed = np.array(scheduled, dtype=np.float64)
-            pieces = iv.normalize(np.broadcast_to(fixed[:, 0], (samples, len(fixed))).copy(),
-                                  np.broadcast_to(fixed[:, 1], (samples, len(fixed))).copy())
+            pieces = iv.normalize(
+                np.broadcast_to(fixed[:, 0], (samples, len(fixed))).copy(),
+                np.broadcast_to(fixed[:, 1], (samples, len(fixed))).copy(),
+            )
             lost = pieces if iv.is_empty(lost) else iv.union(lost, pieces)
         if asset in reports_of:
             effective[asset] = _reported_outage(model, durations, struck, lost, reports_of[asset], strikes)
@@ -95,8 +97,9 @@ def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]
     return effective
 
 
-def _reported_outage(model: Model, durations: np.ndarray, struck: np.ndarray, lost: iv.Intervals,
-                     report_indices: list[int], strikes: int) -> iv.Intervals:
+def _reported_outage(
+    model: Model, durations: np.ndarray, struck: np.ndarray, lost: iv.Intervals, report_indices: list[int], strikes: int
+) -> iv.Intervals:
     """Effective outage of an asset with status reports (DESIGN 3.4), reports in time order.
 
     A down report at u replaces its strike's repair time by the conditioned one (column
@@ -267,8 +270,9 @@ def down_links(model: Model, service: int, area: int, ever_down: np.ndarray) -> 
     return asset, np.array([weights[j] for j in asset.tolist()], dtype=np.int64)
 
 
-def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
-               areas: Sequence[int] | None = None) -> list[AreaTask]:
+def plan_tasks(
+    model: Model, steps: AssetSteps, level_limit: int | None = None, areas: Sequence[int] | None = None
+) -> list[AreaTask]:
     """Split the (service, area) pairs with any asset ever down into independent tasks.
 
     Parameters
@@ -293,7 +297,7 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
     level_tasks: list[AreaTask] = []
     for service in range(len(model.services)):
         by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-        for area in (range(len(model.area_ids)) if areas is None else areas):
+        for area in range(len(model.area_ids)) if areas is None else areas:
             area = int(area)
             asset, weight = down_links(model, service, area, ever_down)
             count = len(asset)
@@ -310,9 +314,12 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
         for count, members in sorted(by_count.items()):
             block = max(1, LEVEL_CELLS // ((1 << count) * steps.steps))
             for begin in range(0, len(members), block):
-                part = members[begin:begin + block]
-                level_tasks.append(AreaTask(service, tuple(m[0] for m in part), tuple(m[1] for m in part),
-                                            tuple(m[2] for m in part), True))
+                part = members[begin : begin + block]
+                level_tasks.append(
+                    AreaTask(
+                        service, tuple(m[0] for m in part), tuple(m[1] for m in part), tuple(m[2] for m in part), True
+                    )
+                )
     dense.sort(key=lambda task: -len(task.link_asset[0]))
     return dense + level_tasks
 
@@ -320,16 +327,25 @@ def plan_tasks(model: Model, steps: AssetSteps, level_limit: int | None = None,
 def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | LinearResult:
     """Compute one task (see :class:`AreaTask` and :class:`LinearTask`)."""
     if isinstance(task, LinearTask):
-        return LinearResult(task, leaf_link_sums(shared.model, task.service, shared.down_counts, task.areas),
-                            leaf_link_sums(shared.model, task.service, shared.down_steps, task.areas))
+        return LinearResult(
+            task,
+            leaf_link_sums(shared.model, task.service, shared.down_counts, task.areas),
+            leaf_link_sums(shared.model, task.service, shared.down_steps, task.areas),
+        )
     if task.by_levels:
-        people_q, stats = level_block(shared.steps, np.stack(task.link_asset), np.stack(task.link_weight),
-                                      shared.quantiles)
+        people_q, stats = level_block(
+            shared.steps, np.stack(task.link_asset), np.stack(task.link_weight), shared.quantiles
+        )
         return TaskResult(task, people_q, stats)
-    parts = [dense_area(shared.steps, asset, weight, shared.quantiles)
-             for asset, weight in zip(task.link_asset, task.link_weight, strict=True)]
-    return TaskResult(task, np.stack([p[0] for p in parts]),
-                      {name: np.stack([p[1][name] for p in parts], axis=1) for name in SERIES_STATS})
+    parts = [
+        dense_area(shared.steps, asset, weight, shared.quantiles)
+        for asset, weight in zip(task.link_asset, task.link_weight, strict=True)
+    ]
+    return TaskResult(
+        task,
+        np.stack([p[0] for p in parts]),
+        {name: np.stack([p[1][name] for p in parts], axis=1) for name in SERIES_STATS},
+    )
 
 
 def available_cpus() -> int:
@@ -380,8 +396,9 @@ def serial_mapper(function: Callable, shared: object, items: Sequence) -> list:
 serial_mapper.in_process = True
 
 
-def outage_steps(model: Model, durations: np.ndarray, *, mapper: Mapper | None = None,
-                 sample_blocks: int = 1) -> AssetSteps:
+def outage_steps(
+    model: Model, durations: np.ndarray, *, mapper: Mapper | None = None, sample_blocks: int = 1
+) -> AssetSteps:
     """The assets' down ranges (stage 1), optionally in blocks of samples on a mapper.
 
     Parameters
@@ -405,8 +422,16 @@ def outage_steps(model: Model, durations: np.ndarray, *, mapper: Mapper | None =
     return AssetSteps.concatenate(list((mapper or serial_mapper)(asset_steps, model, blocks)))
 
 
-def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | None = None, *,
-            mapper: Mapper | None = None, sample_blocks: int = 1, areas: Sequence[int] | None = None) -> EngineOutput:
+def compute(
+    model: Model,
+    durations: np.ndarray,
+    quantiles,
+    level_limit: int | None = None,
+    *,
+    mapper: Mapper | None = None,
+    sample_blocks: int = 1,
+    areas: Sequence[int] | None = None,
+) -> EngineOutput:
     """Run the fast engine on given repair times.
 
     Parameters
@@ -441,9 +466,17 @@ def compute(model: Model, durations: np.ndarray, quantiles, level_limit: int | N
     return compute_from_steps(model, down, quantiles, level_limit, mapper=mapper, areas=areas)
 
 
-def compute_from_steps(model: Model, down: AssetSteps, quantiles, level_limit: int | None = None, *,
-                       mapper: Mapper | None = None, areas: Sequence[int] | None = None,
-                       down_counts: np.ndarray | None = None, down_steps: np.ndarray | None = None) -> EngineOutput:
+def compute_from_steps(
+    model: Model,
+    down: AssetSteps,
+    quantiles,
+    level_limit: int | None = None,
+    *,
+    mapper: Mapper | None = None,
+    areas: Sequence[int] | None = None,
+    down_counts: np.ndarray | None = None,
+    down_steps: np.ndarray | None = None,
+) -> EngineOutput:
     """Statistics of some or all areas from the assets' down ranges (see :func:`compute`).
 
     ``down_counts`` (:meth:`AssetSteps.down_counts`) and ``down_steps``
@@ -504,5 +537,6 @@ def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray, areas:
     stats["person_steps"] = flat.sum(axis=1)
     stat_means = {name: stats[name].reshape(services, -1) for name in SAMPLE_STATS}
     stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
-    return EngineOutput(np.broadcast_to(people[..., None], (*people.shape, len(quantiles))), people, down,
-                        stat_quantiles, stat_means, 1)
+    return EngineOutput(
+        np.broadcast_to(people[..., None], (*people.shape, len(quantiles))), people, down, stat_quantiles, stat_means, 1
+    )

@@ -49,8 +49,7 @@ def leaf_ranges(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(order, dtype=np.int64), begin, end
 
 
-def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray,
-                   areas: np.ndarray | None = None) -> np.ndarray:
+def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray, areas: np.ndarray | None = None) -> np.ndarray:
     """Sum over each area's links (through its leaves) of weight x a per-asset row.
 
     Leaves are summed first; an area's total is then the difference of two prefix sums over
@@ -75,13 +74,17 @@ def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray,
     areas = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
     needed = np.zeros(len(order), dtype=bool)
     for area in areas.tolist():
-        needed[begin[area]:end[area]] = True
+        needed[begin[area] : end[area]] = True
     positions = np.flatnonzero(needed)
     width = per_asset.shape[1]
     by_leaf = np.zeros((len(positions) + 1, width), dtype=np.int64)
     contributes = per_asset.any(axis=1)
-    linked = [(row, asset, weight) for row, leaf in enumerate(order[positions].tolist(), start=1)
-              for asset, weight in model.links[service][leaf] if contributes[asset]]
+    linked = [
+        (row, asset, weight)
+        for row, leaf in enumerate(order[positions].tolist(), start=1)
+        for asset, weight in model.links[service][leaf]
+        if contributes[asset]
+    ]
     if linked:
         row, asset, weight = (np.array(column, dtype=np.int64) for column in zip(*linked, strict=True))
         chunk = max(1, CHUNK_CELLS // max(width, 1))

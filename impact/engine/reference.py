@@ -41,8 +41,9 @@ def _strike_pieces(model: Model, repair: dict[int, float]) -> list[tuple[float, 
     return [(float(model.strike_hours[i]), float(model.strike_hours[i]) + d) for i, d in repair.items()]
 
 
-def _with_reports(strike_pieces: list[tuple[float, float]], lost: list[tuple[float, float]],
-                  up_times: list[float]) -> list[tuple[float, float]]:
+def _with_reports(
+    strike_pieces: list[tuple[float, float]], lost: list[tuple[float, float]], up_times: list[float]
+) -> list[tuple[float, float]]:
     """Outage from strike intervals and supply losses, cut at each up report in time order."""
     outage = merge(lost)
     remaining = list(strike_pieces)
@@ -74,8 +75,9 @@ def asset_outages(model: Model, durations: np.ndarray, sample: int) -> list[list
             now = _with_reports(_strike_pieces(model, repair), lost, ups_so_far)
             if not any(a <= report.hours < b for a, b in now):
                 repair[report.strike] = float(durations[sample, strikes + r])
-        effective[asset] = _with_reports(_strike_pieces(model, repair), lost,
-                                         [report.hours for _, report in reports if not report.down])
+        effective[asset] = _with_reports(
+            _strike_pieces(model, repair), lost, [report.hours for _, report in reports if not report.down]
+        )
     return [effective[asset] for asset in range(len(model.asset_ids))]
 
 
@@ -141,5 +143,4 @@ def compute(model: Model, durations: np.ndarray, quantiles) -> EngineOutput:
     }
     with np.errstate(invalid="ignore"):
         stat_means = {name: values.sum(axis=0) / samples for name, values in per_sample.items()}
-    return EngineOutput(people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles,
-                        stat_means, samples)
+    return EngineOutput(people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples)

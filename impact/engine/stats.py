@@ -101,8 +101,9 @@ def dense_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     ndarray of float, shape (Q, T)
     """
     samples = values.shape[0]
-    fits = values.size == 0 or (int(values.min()) >= np.iinfo(np.int32).min and
-                                int(values.max()) <= np.iinfo(np.int32).max)
+    fits = values.size == 0 or (
+        int(values.min()) >= np.iinfo(np.int32).min and int(values.max()) <= np.iinfo(np.int32).max
+    )
     by_step = np.ascontiguousarray(values.T, dtype=np.int32 if fits else values.dtype)
     by_step.sort(axis=1)
     below, above, gamma = order_statistic_quantiles(samples, quantiles)
@@ -157,8 +158,11 @@ def dense_sample_stats(values: np.ndarray) -> dict[str, np.ndarray]:
         :func:`peak_and_restore`.
     """
     stats = peak_and_restore(values)
-    return {"peak": stats["peak"], "person_steps": values.sum(axis=1, dtype=np.int64).astype(np.float64),
-            "restore_steps": stats["restore_steps"]}
+    return {
+        "peak": stats["peak"],
+        "person_steps": values.sum(axis=1, dtype=np.int64).astype(np.float64),
+        "restore_steps": stats["restore_steps"],
+    }
 
 
 def quantiles_allowing_inf(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:

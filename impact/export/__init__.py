@@ -88,9 +88,6 @@ def export(ds_or_result: Any, path: str | os.PathLike[str]) -> Path:
     writer = SUFFIXES.get(suffix)
     if writer is None:
         shown = suffix or "no suffix"
-        raise ValueError(
-            f"{path.name}: {shown!s} is not a valid export format; "
-            f"choose one of {', '.join(SUFFIXES)}"
-        )
+        raise ValueError(f"{path.name}: {shown!s} is not a valid export format; choose one of {', '.join(SUFFIXES)}")
     as_dataset(ds_or_result)  # a clear TypeError for anything that is not a result
     return writer(ds_or_result, path)  # a result (with its scenario) adds its needs to the Excel file

@@ -22,9 +22,7 @@ __all__ = ["atomic_path", "atomic_write"]
 def _check_destination(path: Path) -> None:
     parent = path.parent
     if not parent.is_dir():
-        raise FileNotFoundError(
-            f"cannot write {path}: the folder {parent} does not exist; create it first"
-        )
+        raise FileNotFoundError(f"cannot write {path}: the folder {parent} does not exist; create it first")
     if path.is_dir():
         raise IsADirectoryError(f"cannot write {path}: it is a folder; give a file name")
 
@@ -47,8 +45,12 @@ def _new_temp(path: Path) -> Path:
 
 
 #: fsync errors meaning "this file system does not sync files", not a failed write.
-_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.EROFS, getattr(errno, "ENOTSUP", errno.EINVAL),
-                      getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
+_FSYNC_UNSUPPORTED = {
+    errno.EINVAL,
+    errno.EROFS,
+    getattr(errno, "ENOTSUP", errno.EINVAL),
+    getattr(errno, "EOPNOTSUPP", errno.EINVAL),
+}
 
 
 def _fsync(path: Path) -> None:

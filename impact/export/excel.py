@@ -94,8 +94,13 @@ NEEDS_SHEETS: tuple[str, ...] = ("needs", "metadata")
 
 #: Attributes of a needs dataset listed in the ``metadata`` sheet (section ``needs``).
 _NEEDS_ATTRS: tuple[str, ...] = (
-    "water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours", "heating_below_celsius",
-    "critical_kinds", "temperature", "method",
+    "water_litres_per_person_day",
+    "truck_capacity_litres",
+    "heating_after_hours",
+    "heating_below_celsius",
+    "critical_kinds",
+    "temperature",
+    "method",
 )
 
 #: Excel's sheet limits (rows include the header and hashtag rows).
@@ -265,9 +270,7 @@ def assets_wide(ds: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]:
         if asset in data:
             raise ValueError(f"asset id {asset!r} clashes with another column of the assets sheet")
         data[asset] = values[i]
-        columns.append(
-            Column(asset, hxl, "1", f"{names[i]} ({kinds[i]}, area {areas[i]}): {what}.")
-        )
+        columns.append(Column(asset, hxl, "1", f"{names[i]} ({kinds[i]}, area {areas[i]}): {what}."))
     return pd.DataFrame(data), columns
 
 
@@ -299,8 +302,9 @@ def _needs_of(obj: Any) -> xr.Dataset | None:
 
 
 def _needs_metadata(nd: xr.Dataset) -> list[list]:
-    rows: list[list[Any]] = [["needs", key, _attr_text(nd.attrs[key]), "", ""] for key in _NEEDS_ATTRS
-                             if key in nd.attrs]
+    rows: list[list[Any]] = [
+        ["needs", key, _attr_text(nd.attrs[key]), "", ""] for key in _NEEDS_ATTRS if key in nd.attrs
+    ]
     for section, key in (("needs source", "sources"), ("needs caveat", "caveats")):
         lines = [line.strip() for line in str(nd.attrs.get(key, "")).splitlines() if line.strip()]
         rows += [[section, n, line, "", ""] for n, line in enumerate(lines, start=1)]
@@ -355,8 +359,12 @@ def needs_workbook_bytes(result: Any) -> bytes:
     from impact.needs import needs, needs_columns, needs_table
 
     nd = result if isinstance(result, xr.Dataset) and "water_litres_central" in result.variables else needs(result)
-    return _workbook(nd, [("needs", needs_table(nd), needs_columns(nd))], [],
-                     "Needs: water, water trucks, heating places, generator hours (model estimate)")
+    return _workbook(
+        nd,
+        [("needs", needs_table(nd), needs_columns(nd))],
+        [],
+        "Needs: water, water trucks, heating places, generator hours (model estimate)",
+    )
 
 
 def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
@@ -398,8 +406,11 @@ def xml_failures_as_os_errors() -> Iterator[None]:
     except _XML_ERRORS as error:
         text = str(error)
         code = errno.ENOSPC if "ENOSPC" in text else errno.EFBIG if "EFBIG" in text else errno.EIO
-        failure = OSError(code, f"{os.strerror(code)} while building the workbook ({text}); openpyxl writes "
-                                f"each sheet to a temporary file in {tempfile.gettempdir()} first")
+        failure = OSError(
+            code,
+            f"{os.strerror(code)} while building the workbook ({text}); openpyxl writes "
+            f"each sheet to a temporary file in {tempfile.gettempdir()} first",
+        )
         hook = sys.unraisablehook
         sys.unraisablehook = lambda _unraisable: None
         try:
@@ -438,9 +449,7 @@ def _build_workbook(wb: Workbook, ds: xr.Dataset, tables: list, extra_metadata: 
     meta.column_dimensions["B"].width = 36
     meta.column_dimensions["C"].width = 60
     meta.freeze_panes = "A2"
-    meta.append(
-        [_styled(meta, h, _BOLD) for h in ("section", "key", "value", "unit", "description")]
-    )
+    meta.append([_styled(meta, h, _BOLD) for h in ("section", "key", "value", "unit", "description")])
     for row in [*_metadata_rows(ds, [(t, c) for t, _, c in tables]), *extra_metadata]:
         meta.append(row)
 

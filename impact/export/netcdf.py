@@ -81,8 +81,12 @@ def library_errors(path: str | os.PathLike[str]) -> Iterator[None]:
             free = None
         if free is not None and free < FULL_DISK_BYTES:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from error
-        raise OSError(errno.EIO, f"the NetCDF library could not write the file ({error}): is the disk full, or "
-                                 "the file larger than the file system or a limit allows?", str(path)) from error
+        raise OSError(
+            errno.EIO,
+            f"the NetCDF library could not write the file ({error}): is the disk full, or "
+            "the file larger than the file system or a limit allows?",
+            str(path),
+        ) from error
 
 
 #: Result units → CF (UDUNITS) units.
@@ -245,12 +249,7 @@ def cf_dataset(ds: Any) -> xr.Dataset:
         {
             "Conventions": "CF-1.8",
             "featureType": "timeSeries",
-            "title": str(
-                src.get("title")
-                or src.get("scenario_title")
-                or src.get("scenario_id")
-                or "impact result"
-            ),
+            "title": str(src.get("title") or src.get("scenario_title") or src.get("scenario_id") or "impact result"),
             "institution": str(src.get("institution") or _INSTITUTION),
             "source": (
                 f"impact model {model_version}: strikes -> asset outages (restoration "

@@ -27,18 +27,20 @@ def to_observation_dataframe(ds: xr.Dataset) -> pd.DataFrame:
         Columns of :func:`observation_columns`.
     """
     moments = local_times(ds["observation_time"].values, timezone_of(ds))
-    return pd.DataFrame({
-        "time_local": [moment.isoformat(timespec="minutes") for moment in moments],
-        "area_id": ds["observation_area"].values.astype(str),
-        "service": ds["observation_service"].values.astype(str),
-        "reported_people": ds["observation_people"].values,
-        "model_central": ds["observation_central"].values,
-        "model_low": ds["observation_low"].values,
-        "model_high": ds["observation_high"].values,
-        "inside_band": ds["observation_inside_band"].values.astype(bool),
-        "central_minus_reported": ds["observation_error"].values,
-        "source": ds["observation_source"].values.astype(str),
-    })
+    return pd.DataFrame(
+        {
+            "time_local": [moment.isoformat(timespec="minutes") for moment in moments],
+            "area_id": ds["observation_area"].values.astype(str),
+            "service": ds["observation_service"].values.astype(str),
+            "reported_people": ds["observation_people"].values,
+            "model_central": ds["observation_central"].values,
+            "model_low": ds["observation_low"].values,
+            "model_high": ds["observation_high"].values,
+            "inside_band": ds["observation_inside_band"].values.astype(bool),
+            "central_minus_reported": ds["observation_error"].values,
+            "source": ds["observation_source"].values.astype(str),
+        }
+    )
 
 
 def observation_columns(ds: xr.Dataset) -> list[Column]:
@@ -48,8 +50,12 @@ def observation_columns(ds: xr.Dataset) -> list[Column]:
         Column("time_local", "#date+reported", "", f"Time of the reported figure, local time ({tz})."),
         Column("area_id", "#adm+code", "", "Area of the reported figure (P-code where one exists)."),
         Column("service", "#indicator+service", "", "power, water or heat."),
-        Column("reported_people", "#affected+ind+reported", "persons",
-               "Reported people without service (households and consumers converted)."),
+        Column(
+            "reported_people",
+            "#affected+ind+reported",
+            "persons",
+            "Reported people without service (households and consumers converted).",
+        ),
         Column("model_central", "#affected+ind+central", "persons", "Central estimate at the reported time step."),
         Column("model_low", "#affected+ind+q05", "persons", "Lower bound of the model band (quantile 0.05)."),
         Column("model_high", "#affected+ind+q95", "persons", "Upper bound of the model band (quantile 0.95)."),

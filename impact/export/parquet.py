@@ -68,10 +68,7 @@ def arrow_table(ds: Any) -> pa.Table:
         arrays.append(arr)
     info = {
         "attrs": {k: _jsonable(v) for k, v in sorted(ds.attrs.items())},
-        "columns": [
-            {"name": c.name, "hxl": c.hxl, "unit": c.unit, "description": c.description}
-            for c in columns
-        ],
+        "columns": [{"name": c.name, "hxl": c.hxl, "unit": c.unit, "description": c.description} for c in columns],
     }
     schema = pa.schema(fields, metadata={"impact": json.dumps(info, sort_keys=True, default=str)})
     return pa.Table.from_arrays(arrays, schema=schema)

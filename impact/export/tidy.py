@@ -141,10 +141,7 @@ def as_dataset(obj: Any) -> xr.Dataset:
     ds = getattr(obj, "dataset", None)
     if isinstance(ds, xr.Dataset):
         return ds
-    raise TypeError(
-        f"expected an xarray.Dataset or a result with a .dataset attribute, "
-        f"got {type(obj).__name__}"
-    )
+    raise TypeError(f"expected an xarray.Dataset or a result with a .dataset attribute, got {type(obj).__name__}")
 
 
 def check_dataset(ds: xr.Dataset) -> None:
@@ -184,8 +181,7 @@ def local_times(values: Any, tz: str) -> pd.DatetimeIndex:
         return idx.tz_localize("UTC").tz_convert(tz)
     except Exception as exc:  # zoneinfo and pytz raise different types
         raise ValueError(
-            f"{tz!r} is not a valid IANA time zone (dataset attribute 'timezone'); "
-            "use a name such as 'Europe/Kyiv'"
+            f"{tz!r} is not a valid IANA time zone (dataset attribute 'timezone'); use a name such as 'Europe/Kyiv'"
         ) from exc
 
 
@@ -325,9 +321,7 @@ _SERVICE = Column("service", "#service+name", "", "Service: power, water or heat
 _POPULATION = Column("population", "#population", "persons", "People living in the area.")
 
 
-def _stat_columns(
-    prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float]
-) -> list[Column]:
+def _stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float]) -> list[Column]:
     cols = [
         Column(
             f"{prefix}_central",
@@ -399,9 +393,7 @@ def summary_columns(ds: xr.Dataset) -> list[Column]:
         *_AREA_COLUMNS,
         _SERVICE,
         _POPULATION,
-        *_stat_columns(
-            "peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs
-        ),
+        *_stat_columns("peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs),
         Column(
             "peak_time_local_central",
             "#date+peak+central",
@@ -640,12 +632,10 @@ def to_assets_dataframe(ds: Any) -> pd.DataFrame:
         "asset_kind": np.array(_coord_str(ds, "asset_kind", "asset", [""] * n_j), object)[idx],
         "area_id": np.array(_coord_str(ds, "asset_area", "asset", [""] * n_j), object)[idx],
         "time_local": np.tile(iso_local(ds["time"].values, timezone_of(ds)), n_j),
-        "down_probability": _values(
-            ds, "asset_down_probability", ("asset", "time"), (n_j, n_t)
-        ).reshape(-1),
-        "down_central": np.asarray(
-            ds["asset_down_central"].transpose("asset", "time").values, dtype=np.int64
-        ).reshape(-1),
+        "down_probability": _values(ds, "asset_down_probability", ("asset", "time"), (n_j, n_t)).reshape(-1),
+        "down_central": np.asarray(ds["asset_down_central"].transpose("asset", "time").values, dtype=np.int64).reshape(
+            -1
+        ),
     }
     return _frame(data, cols)
 
@@ -674,9 +664,7 @@ def to_strikes_dataframe(ds: Any) -> pd.DataFrame:
     asset_names: dict[str, str] = {}
     if "asset" in ds.dims:
         asset_ids = [str(a) for a in ds["asset"].values]
-        asset_names = dict(
-            zip(asset_ids, _coord_str(ds, "asset_name", "asset", asset_ids), strict=True)
-        )
+        asset_names = dict(zip(asset_ids, _coord_str(ds, "asset_name", "asset", asset_ids), strict=True))
     times = (
         iso_local(ds["strike_time"].values, timezone_of(ds))
         if "strike_time" in ds.coords

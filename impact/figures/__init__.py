@@ -20,5 +20,13 @@ from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map
 from impact.figures.timeline import areas_timeline, services_timeline, timeline
 
-__all__ = ["WEBGL_THRESHOLD", "area_map", "areas_timeline", "asset_status", "compare_timeline", "services_timeline",
-           "timeline", "top_area"]
+__all__ = [
+    "WEBGL_THRESHOLD",
+    "area_map",
+    "areas_timeline",
+    "asset_status",
+    "compare_timeline",
+    "services_timeline",
+    "timeline",
+    "top_area",
+]

@@ -78,11 +78,7 @@ def asset_status(result: Any, assets: str | Sequence[str] | None = None) -> go.F
 
     x = wall_clock(ds["time"].values, tz)
     cls = scatter_class(len(x))
-    names = (
-        dict(zip(ids, (str(v) for v in ds["asset_name"].values), strict=True))
-        if "asset_name" in ds.coords
-        else {}
-    )
+    names = dict(zip(ids, (str(v) for v in ds["asset_name"].values), strict=True)) if "asset_name" in ds.coords else {}
     hover = "%{x|%Y-%m-%d %H:%M} " + offsets_label(ds).split(", ")[-1]
     for asset in chosen:
         prob = (

@@ -25,8 +25,7 @@ SCHEDULED_COLOUR = "#b8860b"
 SCHEDULED_FILL = "rgba(184, 134, 11, 0.25)"
 
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
-OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-                              "#000000")
+OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 
 #: Colour of each service in multi-service charts.
 SERVICE_COLOURS: dict[str, str] = {"power": "#E69F00", "water": "#0072B2", "heat": "#D55E00"}
@@ -78,8 +77,12 @@ def offsets_label(ds: xr.Dataset) -> str:
     tz = timezone_of(ds)
     idx = local_times(ds["time"].values, tz)
     valid = idx[~idx.isna()]
-    offsets = sorted({_offset_text(delta) for delta in
-                      (valid.tz_localize(None) - valid.tz_convert("UTC").tz_localize(None)).unique()})
+    offsets = sorted(
+        {
+            _offset_text(delta)
+            for delta in (valid.tz_localize(None) - valid.tz_convert("UTC").tz_localize(None)).unique()
+        }
+    )
     if tz == "UTC" or offsets == ["+00:00"]:
         return "UTC"
     return f"{tz}, UTC{'/'.join(offsets)}"
@@ -101,9 +104,7 @@ def strike_table(ds: xr.Dataset) -> pd.DataFrame:
 
     asset_names: dict[str, str] = {}
     if "asset" in ds.dims and "asset_name" in ds.coords:
-        asset_names = {
-            str(a): str(v) for a, v in zip(ds["asset"].values, ds["asset_name"].values, strict=True)
-        }
+        asset_names = {str(a): str(v) for a, v in zip(ds["asset"].values, ds["asset_name"].values, strict=True)}
     aware = local_times(ds["strike_time"].values, tz)
     texts = []
     assets = [str(a) for a in coord("strike_asset", "")]
@@ -120,9 +121,7 @@ def strike_table(ds: xr.Dataset) -> pd.DataFrame:
             f"injured: {count(injured[i])}",
         ]
         texts.append("<br>".join(parts))
-    return pd.DataFrame({"x": aware.tz_localize(None), "text": texts, "asset": assets}).dropna(
-        subset=["x"]
-    )
+    return pd.DataFrame({"x": aware.tz_localize(None), "text": texts, "asset": assets}).dropna(subset=["x"])
 
 
 def count(value: Any) -> str:
@@ -138,8 +137,17 @@ def count(value: Any) -> str:
 def add_strikes(fig: go.Figure, strikes: pd.DataFrame, y: float) -> None:
     """Vertical dotted lines at the strikes and a marker trace at height ``y`` for hover."""
     lines = [
-        {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-         "line": {"color": STRIKE_COLOUR, "width": 1, "dash": "dot"}, "layer": "below"}
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": x,
+            "x1": x,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": STRIKE_COLOUR, "width": 1, "dash": "dot"},
+            "layer": "below",
+        }
         for x in strikes["x"]
     ]
     if lines:  # one layout update: add_shape per line re-validates the whole list each time
@@ -156,5 +164,3 @@ def add_strikes(fig: go.Figure, strikes: pd.DataFrame, y: float) -> None:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-
-

@@ -96,29 +96,80 @@ def compare_timeline(
         low = np.asarray(band.sel(quantile=low_q).values, float)
         if np.isfinite(high).any():
             text = f"A {low_q * 100:g}–{high_q * 100:g} % range"
-            fig.add_trace(cls(x=x, y=high, mode="lines", name=f"{text} (upper)", showlegend=False,
-                              legendgroup="band", line={"width": 0, "shape": "hv"},
-                              hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A q{high_q:g}</extra>"),
-                          row=1, col=1)
-            fig.add_trace(cls(x=x, y=low, mode="lines", name=text, legendgroup="band", fill="tonexty",
-                              fillcolor=BAND_FILL, line={"width": 0, "shape": "hv"},
-                              hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A q{low_q:g}</extra>"),
-                          row=1, col=1)
-    fig.add_trace(cls(x=x, y=central_a, mode="lines", name=label_a,
-                      line={"color": CENTRAL_COLOUR, "width": 2, "shape": "hv"},
-                      hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A (central)</extra>"), row=1, col=1)
-    fig.add_trace(cls(x=x, y=central_b, mode="lines", name=label_b,
-                      line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
-                      hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>B (central)</extra>"), row=1, col=1)
-    fig.add_trace(cls(x=x, y=central_a - central_b, mode="lines", name="A - B (central)", fill="tozeroy",
-                      fillcolor=DIFFERENCE_FILL, line={"color": DIFFERENCE_COLOUR, "width": 1.5, "shape": "hv"},
-                      hovertemplate=f"{hover}<br>%{{y:+,.0f}} people<extra>A - B</extra>"), row=2, col=1)
+            fig.add_trace(
+                cls(
+                    x=x,
+                    y=high,
+                    mode="lines",
+                    name=f"{text} (upper)",
+                    showlegend=False,
+                    legendgroup="band",
+                    line={"width": 0, "shape": "hv"},
+                    hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A q{high_q:g}</extra>",
+                ),
+                row=1,
+                col=1,
+            )
+            fig.add_trace(
+                cls(
+                    x=x,
+                    y=low,
+                    mode="lines",
+                    name=text,
+                    legendgroup="band",
+                    fill="tonexty",
+                    fillcolor=BAND_FILL,
+                    line={"width": 0, "shape": "hv"},
+                    hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A q{low_q:g}</extra>",
+                ),
+                row=1,
+                col=1,
+            )
+    fig.add_trace(
+        cls(
+            x=x,
+            y=central_a,
+            mode="lines",
+            name=label_a,
+            line={"color": CENTRAL_COLOUR, "width": 2, "shape": "hv"},
+            hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>A (central)</extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        cls(
+            x=x,
+            y=central_b,
+            mode="lines",
+            name=label_b,
+            line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
+            hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>B (central)</extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        cls(
+            x=x,
+            y=central_a - central_b,
+            mode="lines",
+            name="A - B (central)",
+            fill="tozeroy",
+            fillcolor=DIFFERENCE_FILL,
+            line={"color": DIFFERENCE_COLOUR, "width": 1.5, "shape": "hv"},
+            hovertemplate=f"{hover}<br>%{{y:+,.0f}} people<extra>A - B</extra>",
+        ),
+        row=2,
+        col=1,
+    )
     peak = max(float(np.nanmax(central_a, initial=0.0)), float(np.nanmax(central_b, initial=0.0)))
     add_strikes(fig, strike_table(ds_a), y=peak * 1.05 if peak > 0 else 1.0)  # A's strikes, top row
 
     fig.update_layout(
-        title={"text": f"People without {service}: {area_name(ds_a, area)} ({area}), {names[0]} (A) against "
-                       f"{names[1]} (B)"},
+        title={
+            "text": f"People without {service}: {area_name(ds_a, area)} ({area}), {names[0]} (A) against {names[1]} (B)"
+        },
         template="plotly_white",
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},

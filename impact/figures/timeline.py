@@ -215,10 +215,7 @@ def timeline(
                     name="observed",
                     marker={"symbol": "x", "size": 9, "color": OBSERVATION_COLOUR},
                     hovertext=sources,
-                    hovertemplate=(
-                        f"{hover}<br>%{{y:,.0f}} people reported<br>%{{hovertext}}"
-                        "<extra>observed</extra>"
-                    ),
+                    hovertemplate=(f"{hover}<br>%{{y:,.0f}} people reported<br>%{{hovertext}}<extra>observed</extra>"),
                 )
             )
             if np.isfinite(oy).any():
@@ -226,11 +223,16 @@ def timeline(
 
     if baseline is not None:
         base = as_dataset(baseline)
-        fig.add_trace(cls(
-            x=x, y=np.asarray(base["people_without_central"].sel(sel).values, dtype=float), mode="lines",
-            name="baseline (central)", line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
-            hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>baseline</extra>",
-        ))
+        fig.add_trace(
+            cls(
+                x=x,
+                y=np.asarray(base["people_without_central"].sel(sel).values, dtype=float),
+                mode="lines",
+                name="baseline (central)",
+                line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>baseline</extra>",
+            )
+        )
     add_strikes(fig, strike_table(ds), y=ymax * 1.05 if ymax > 0 else 1.0)
     if cursor is not None:
         fig.add_shape(cursor_shape(ds, cursor))
@@ -247,7 +249,6 @@ def timeline(
         margin={"t": 90},
     )
     return fig
-
 
 
 def cursor_shape(result: Any, time: Any) -> dict:
@@ -270,8 +271,17 @@ def cursor_shape(result: Any, time: Any) -> dict:
     if moment.tzinfo is None:
         moment = moment.tz_localize("UTC")
     x = moment.tz_convert(timezone_of(ds)).tz_localize(None)
-    return {"type": "line", "name": "cursor", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-            "line": {"color": CURSOR_COLOUR, "width": 2}}
+    return {
+        "type": "line",
+        "name": "cursor",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": CURSOR_COLOUR, "width": 2},
+    }
 
 
 def _lines(ds: xr.Dataset, series: list[tuple[str, dict, str]], title: str, cursor: Any) -> go.Figure:
@@ -285,15 +295,28 @@ def _lines(ds: xr.Dataset, series: list[tuple[str, dict, str]], title: str, curs
     for label, selection, colour in series:
         y = np.asarray(ds["people_without_central"].sel(selection).values, dtype=float)
         peak = max(peak, float(np.nanmax(y, initial=0.0)))
-        fig.add_trace(cls(x=x, y=y, mode="lines", name=label, line={"color": colour, "width": 2, "shape": "hv"},
-                          hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{label}</extra>"))
+        fig.add_trace(
+            cls(
+                x=x,
+                y=y,
+                mode="lines",
+                name=label,
+                line={"color": colour, "width": 2, "shape": "hv"},
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{label}</extra>",
+            )
+        )
     add_strikes(fig, strike_table(ds), y=peak * 1.05 if peak > 0 else 1.0)
     if cursor is not None:
         fig.add_shape(cursor_shape(ds, cursor))
     fig.update_layout(
-        title={"text": title}, xaxis_title=f"local time ({offsets_label(ds)})",
-        yaxis_title="people without service [persons]", yaxis={"rangemode": "tozero"}, template="plotly_white",
-        hovermode="closest", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, margin={"t": 90},
+        title={"text": title},
+        xaxis_title=f"local time ({offsets_label(ds)})",
+        yaxis_title="people without service [persons]",
+        yaxis={"rangemode": "tozero"},
+        template="plotly_white",
+        hovermode="closest",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 90},
     )
     return fig
 
@@ -317,13 +340,16 @@ def services_timeline(result: Any, area: str | None = None, *, cursor: Any = Non
     ds = as_dataset(result)
     area = area or top_area(ds)
     check_choice(area, [str(a) for a in ds["area"].values], "area")
-    series = [(str(s), {"service": str(s), "area": area}, SERVICE_COLOURS.get(str(s), CENTRAL_COLOUR))
-              for s in ds["service"].values]
+    series = [
+        (str(s), {"service": str(s), "area": area}, SERVICE_COLOURS.get(str(s), CENTRAL_COLOUR))
+        for s in ds["service"].values
+    ]
     return _lines(ds, series, f"People without service (central): {area_name(ds, area)} ({area})", cursor)
 
 
-def areas_timeline(result: Any, service: str = "power", areas: list[str] | None = None, *,
-                   cursor: Any = None) -> go.Figure:
+def areas_timeline(
+    result: Any, service: str = "power", areas: list[str] | None = None, *, cursor: Any = None
+) -> go.Figure:
     """Central estimate of people without one service, one line per area.
 
     Parameters
@@ -348,6 +374,8 @@ def areas_timeline(result: Any, service: str = "power", areas: list[str] | None 
         areas = [a for a, p in zip(ids, ds["parent_id"].values, strict=True) if str(p) == top] or [top]
     for area in areas:
         check_choice(area, ids, "area")
-    series = [(f"{area_name(ds, a)} ({a})", {"service": service, "area": a}, AREA_COLOURS[i % len(AREA_COLOURS)])
-              for i, a in enumerate(areas)]
+    series = [
+        (f"{area_name(ds, a)} ({a})", {"service": service, "area": a}, AREA_COLOURS[i % len(AREA_COLOURS)])
+        for i, a in enumerate(areas)
+    ]
     return _lines(ds, series, f"People without {service} by area (central)", cursor)
