@@ -558,7 +558,8 @@ def failed_body(data: DashboardData, status: Status) -> dbc.Container:
                 html.H2("The model run failed", className="h5"),
                 html.P(html.Code(status.error, id=ids.PROGRESS_ERROR)),
                 html.P(
-                    f"Scenario {data.source}, {data.samples} samples, seed {data.seed}, after {status.elapsed_s:.0f} s. "
+                    f"Scenario {data.source}, {data.samples} samples, seed {data.seed}, "
+                    f"after {status.elapsed_s:.0f} s. "
                     "The server's log holds the traceback; fix the cause and restart the dashboard.",
                     className="small mb-0",
                 ),
