@@ -55,7 +55,7 @@ from dash_app.app import build_app
 from dash_app.callbacks import DOWNLOADS, MOST_TABLE_ROWS
 from dash_app.layout import POLL_MS
 from dash_app.views import local_labels
-from impact.figures import top_area
+from impact.dataset import top_area
 
 #: Areas the benchmark always visits in the bundled Odesa scenario: oblast, raion, hromada.
 NAMED_AREAS = ("UA51", "UA5110", "UA5110027")

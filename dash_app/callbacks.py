@@ -54,11 +54,11 @@ from dash_app.views import (
     ranked_areas,
     view_dataset,
 )
+from impact.dataset import local_times, offsets_label, timezone_of, wall_clock
 from impact.export.excel import write_excel, write_needs_excel
 from impact.export.hxl_csv import write_needs_csv
-from impact.export.tidy import local_times, timezone_of
 from impact.figures import area_map, areas_timeline, asset_status, services_timeline, timeline
-from impact.figures.base import CENTRAL_COLOUR, offsets_label, scatter_class, wall_clock
+from impact.figures.base import CENTRAL_COLOUR, scatter_class
 from impact.figures.timeline import cursor_shape
 from impact.observations import observations_in_people
 from impact.whatif import WhatIf, whatif_from_dict

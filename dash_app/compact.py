@@ -25,8 +25,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from impact.export.tidy import timezone_of
-from impact.figures.base import add_strikes, strike_table, wall_clock
+from impact.dataset import timezone_of, wall_clock
+from impact.figures.base import add_strikes, strike_table
 
 
 def without_strikes(ds: xr.Dataset) -> xr.Dataset:

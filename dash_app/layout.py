@@ -18,7 +18,7 @@ from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.progress import Status
 from dash_app.views import area_options, default_window, local_label, time_marks
-from impact.figures import top_area
+from impact.dataset import top_area
 from impact.whatif import strike_labels
 
 #: How often the progress page asks the server how the run is going [ms].

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from impact.dataset import offsets_label, timezone_of
 from impact.export.observation_table import has_observations
-from impact.export.tidy import timezone_of
-from impact.figures.base import offsets_label
 from impact.observations import band_quantiles, summarise_scores
 
 #: Service names in running text.

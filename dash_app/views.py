@@ -13,8 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from dash_app.comparison import Against
-from impact.export.tidy import local_times, timezone_of
-from impact.figures import top_area
+from impact.dataset import local_times, timezone_of, top_area
 
 #: Indentation per hierarchy level in the area picker (an em space).
 INDENT = "\u2003"

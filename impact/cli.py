@@ -22,8 +22,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn
 from rich.table import Table
 
 from impact.bundled import bundled_table
+from impact.dataset import top_area
 from impact.distributed import DaskUnavailable
-from impact.figures.base import top_area
 from impact.problems import ScenarioError
 from impact.schema import MAX_SEED
 

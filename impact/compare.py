@@ -58,8 +58,8 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
-from impact.export.tidy import Column, as_dataset, iso_local, neutralise, neutralise_frame, quantile_label, timezone_of
-from impact.figures.base import top_area
+from impact.dataset import as_dataset, iso_local, quantile_label, timezone_of, top_area
+from impact.export.tidy import Column, neutralise, neutralise_frame
 
 __all__ = [
     "SIDES",

@@ -49,18 +49,8 @@ import xarray as xr
 
 from impact._version import __version__
 from impact.config import NeedsSettings
-from impact.export.tidy import (
-    _AREA_COLUMNS,
-    _POPULATION,
-    Column,
-    _area_table,
-    _quantile_labels,
-    _stat_columns,
-    as_dataset,
-    check_dataset,
-    local_times,
-    timezone_of,
-)
+from impact.dataset import as_dataset, check_dataset, local_times, timezone_of
+from impact.export.tidy import _AREA_COLUMNS, _POPULATION, Column, _area_table, _quantile_labels, _stat_columns
 from impact.scenario import Scenario, load_scenario
 from impact.schema import POWER_KINDS, SCENARIO_KEYS
 from impact.tables import LINE

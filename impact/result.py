@@ -14,8 +14,8 @@ from impact import engine
 from impact._version import __version__
 from impact.checks import asset_classes
 from impact.config import check_quantiles
+from impact.dataset import top_area
 from impact.engine.stats import EngineOutput
-from impact.figures.base import top_area
 from impact.model import Model, compile_scenario
 from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario

@@ -14,6 +14,7 @@ import pytest
 import xarray as xr
 from factories import make_result_dataset
 
+from impact.dataset import quantile_label
 from impact.export import (
     SUFFIXES,
     export,
@@ -25,7 +26,7 @@ from impact.export import (
 )
 from impact.export.atomic import atomic_path, atomic_write
 from impact.export.hxl_csv import format_numbers
-from impact.export.tidy import neutralise, quantile_label, to_summary_dataframe
+from impact.export.tidy import neutralise, to_summary_dataframe
 
 INJECTED = '=HYPERLINK("http://example.invalid","x")'
 

@@ -181,7 +181,7 @@ def test_observations_in_people_converts_households_and_consumers() -> None:
 
 
 def test_offsets_label_names_every_offset_of_the_horizon():
-    from impact.figures.base import offsets_label
+    from impact.dataset import offsets_label
 
     times = pd.date_range("2026-03-28", periods=72, freq="h").values
     assert (

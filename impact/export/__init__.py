@@ -21,18 +21,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from impact.dataset import as_dataset
 from impact.export.atomic import atomic_path, atomic_write
 from impact.export.excel import write_excel
 from impact.export.hxl_csv import write_csv
 from impact.export.netcdf import write_netcdf
 from impact.export.parquet import write_parquet
-from impact.export.tidy import (
-    as_dataset,
-    to_assets_dataframe,
-    to_long_dataframe,
-    to_strikes_dataframe,
-    to_summary_dataframe,
-)
+from impact.export.tidy import to_assets_dataframe, to_long_dataframe, to_strikes_dataframe, to_summary_dataframe
 
 __all__ = [
     "SUFFIXES",

@@ -67,18 +67,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from impact._version import __version__
+from impact.dataset import as_dataset, iso_local, timezone_of
 from impact.export.atomic import atomic_write
 from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
 from impact.export.tidy import (
     Column,
-    as_dataset,
-    iso_local,
     long_columns,
     neutralise,
     neutralise_frame,
     strikes_columns,
     summary_columns,
-    timezone_of,
     to_long_dataframe,
     to_strikes_dataframe,
     to_summary_dataframe,

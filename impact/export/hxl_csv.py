@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from impact.dataset import as_dataset
 from impact.export.atomic import atomic_write
-from impact.export.tidy import as_dataset, long_columns, neutralise_frame, to_long_dataframe
+from impact.export.tidy import long_columns, neutralise_frame, to_long_dataframe
 
 __all__ = ["format_numbers", "write_csv", "write_needs_csv", "write_table_csv"]
 

@@ -41,8 +41,8 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
+from impact.dataset import as_dataset, check_dataset
 from impact.export.atomic import atomic_write
-from impact.export.tidy import as_dataset, check_dataset
 
 __all__ = ["cf_dataset", "write_netcdf"]
 

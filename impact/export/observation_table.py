@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from impact.export.tidy import Column, local_times, timezone_of
+from impact.dataset import local_times, timezone_of
+from impact.export.tidy import Column
 
 
 def has_observations(ds: xr.Dataset) -> bool:

@@ -21,8 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from impact.dataset import as_dataset
 from impact.export.atomic import atomic_write
-from impact.export.tidy import as_dataset, long_columns, to_long_dataframe
+from impact.export.tidy import long_columns, to_long_dataframe
 
 __all__ = ["write_parquet"]
 

@@ -59,6 +59,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from impact.dataset import (
+    as_dataset,
+    check_dataset,
+    iso_local,
+    local_times,
+    quantile_label,
+    timezone_of,
+)
+from impact.dataset import quantile_labels as _quantile_labels
+
 __all__ = [
     "FORMULA_PREFIXES",
     "Column",
@@ -87,14 +97,6 @@ ADMIN_LEVELS: tuple[int, ...] = (1, 2, 3)
 #: (OWASP "CSV injection"). Text cells starting with one of them get a leading ``'``.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
-#: Variables every result dataset must hold for the exports.
-REQUIRED_VARIABLES: tuple[str, ...] = (
-    "people_without",
-    "people_without_mean",
-    "people_without_central",
-    "population",
-)
-
 
 @dataclass(frozen=True)
 class Column:
@@ -116,123 +118,6 @@ class Column:
     hxl: str
     unit: str
     description: str
-
-
-def as_dataset(obj: Any) -> xr.Dataset:
-    """Return the result dataset of ``obj``.
-
-    Parameters
-    ----------
-    obj : xarray.Dataset or object with a ``.dataset`` attribute
-        A result dataset or a result object.
-
-    Returns
-    -------
-    xarray.Dataset
-        The dataset itself.
-
-    Raises
-    ------
-    TypeError
-        If ``obj`` is neither.
-    """
-    if isinstance(obj, xr.Dataset):
-        return obj
-    ds = getattr(obj, "dataset", None)
-    if isinstance(ds, xr.Dataset):
-        return ds
-    raise TypeError(f"expected an xarray.Dataset or a result with a .dataset attribute, got {type(obj).__name__}")
-
-
-def check_dataset(ds: xr.Dataset) -> None:
-    """Raise ``ValueError`` naming what a result dataset lacks for the exports."""
-    missing = [v for v in REQUIRED_VARIABLES if v not in ds.variables]
-    missing += [c for c in ("service", "area", "time", "quantile") if c not in ds.coords]
-    if missing:
-        raise ValueError(
-            "the dataset is not a result dataset: missing "
-            + ", ".join(missing)
-            + " (expected the output of impact.run)"
-        )
-
-
-def timezone_of(ds: xr.Dataset) -> str:
-    """IANA time zone of the results (``ds.attrs["timezone"]``, ``"UTC"`` when absent)."""
-    return str(ds.attrs.get("timezone") or "UTC")
-
-
-def local_times(values: Any, tz: str) -> pd.DatetimeIndex:
-    """Convert naive UTC times to time-zone aware local times.
-
-    Parameters
-    ----------
-    values : array-like of datetime64
-        Naive times whose values are UTC.
-    tz : str
-        IANA time zone, e.g. ``"Europe/Kyiv"``.
-
-    Returns
-    -------
-    pandas.DatetimeIndex
-        Aware times in ``tz`` (NaT stays NaT).
-    """
-    idx = pd.DatetimeIndex(np.asarray(values, dtype="datetime64[ns]"))
-    try:
-        return idx.tz_localize("UTC").tz_convert(tz)
-    except Exception as exc:  # zoneinfo and pytz raise different types
-        raise ValueError(
-            f"{tz!r} is not a valid IANA time zone (dataset attribute 'timezone'); use a name such as 'Europe/Kyiv'"
-        ) from exc
-
-
-def iso_local(values: Any, tz: str) -> np.ndarray:
-    """ISO 8601 local times with UTC offset.
-
-    Parameters
-    ----------
-    values : array-like of datetime64
-        Naive times whose values are UTC.
-    tz : str
-        IANA time zone.
-
-    Returns
-    -------
-    numpy.ndarray of object
-        Strings such as ``"2025-12-19T00:00:00+02:00"``; ``""`` for NaT.
-    """
-    idx = local_times(values, tz)
-    return np.array([("" if t is pd.NaT else t.isoformat()) for t in idx], dtype=object)
-
-
-def quantile_label(q: float) -> str:
-    """Column suffix for a quantile: ``q05`` for 0.05, ``q50``, ``q95``, ``q025`` for 0.025.
-
-    The quantile in per cent, integer part padded to at least two digits, the decimal
-    point dropped: 0.05 → ``q05``, 0.975 → ``q975``, 0.001 → ``q001``, 1 → ``q100``.
-
-    Parameters
-    ----------
-    q : float
-        Quantile in [0, 1] [1].
-
-    Returns
-    -------
-    str
-        The label.
-    """
-    q = float(q)
-    if not 0.0 <= q <= 1.0:
-        raise ValueError(f"quantile {q} is not in [0, 1]")
-    text = f"{q * 100:.10f}".rstrip("0").rstrip(".")
-    whole, _, frac = text.partition(".")
-    return "q" + whole.zfill(2) + frac
-
-
-def _quantile_labels(quantiles: Sequence[float]) -> list[str]:
-    labels = [quantile_label(q) for q in quantiles]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"quantiles {list(quantiles)} give duplicate column labels {labels}")
-    return labels
 
 
 def _is_number_text(text: str) -> bool:

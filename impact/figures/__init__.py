@@ -14,8 +14,9 @@ Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
 (:class:`plotly.graph_objects.Scattergl`).
 """
 
+from impact.dataset import top_area
 from impact.figures.assets import asset_status
-from impact.figures.base import WEBGL_THRESHOLD, top_area
+from impact.figures.base import WEBGL_THRESHOLD
 from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map
 from impact.figures.timeline import areas_timeline, services_timeline, timeline

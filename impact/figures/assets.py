@@ -9,8 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
-from impact.export.tidy import as_dataset, timezone_of
-from impact.figures.base import add_strikes, check_choice, offsets_label, scatter_class, strike_table, wall_clock
+from impact.dataset import as_dataset, offsets_label, timezone_of, wall_clock
+from impact.figures.base import add_strikes, check_choice, scatter_class, strike_table
 
 
 def _default_assets(ds: xr.Dataset) -> list[str]:

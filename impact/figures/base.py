@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from impact.export.tidy import local_times, timezone_of
+from impact.dataset import local_times, timezone_of
 
 WEBGL_THRESHOLD: int = 1000
 
@@ -41,51 +41,6 @@ def choices(values: Iterable[Any]) -> str:
 def check_choice(value: str, valid: Sequence[str], what: str) -> None:
     if value not in valid:
         raise ValueError(f"{value!r} is not a valid {what}; choose one of {choices(valid)}")
-
-
-def top_area(ds: xr.Dataset) -> str:
-    """Id of the top area: the first whose ``parent_id`` is empty (else the first area)."""
-    ids = [str(a) for a in ds["area"].values]
-    if "parent_id" in ds.coords:
-        for area, parent in zip(ids, ds["parent_id"].values, strict=True):
-            if parent is None or (isinstance(parent, float) and np.isnan(parent)) or not parent:
-                return area
-    if not ids:
-        raise ValueError("the result has no areas")
-    return ids[0]
-
-
-def area_name(ds: xr.Dataset, area: str) -> str:
-    if "name" in ds.coords:
-        return str(ds["name"].sel(area=area).item())
-    return area
-
-
-def wall_clock(values: Any, tz: str) -> pd.DatetimeIndex:
-    """Naive local wall-clock times from naive UTC times."""
-    return local_times(values, tz).tz_localize(None)
-
-
-def _offset_text(delta: pd.Timedelta) -> str:
-    """A UTC offset as ISO 8601 text, e.g. ``+02:00``."""
-    minutes = int(delta.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def offsets_label(ds: xr.Dataset) -> str:
-    tz = timezone_of(ds)
-    idx = local_times(ds["time"].values, tz)
-    valid = idx[~idx.isna()]
-    offsets = sorted(
-        {
-            _offset_text(delta)
-            for delta in (valid.tz_localize(None) - valid.tz_convert("UTC").tz_localize(None)).unique()
-        }
-    )
-    if tz == "UTC" or offsets == ["+00:00"]:
-        return "UTC"
-    return f"{tz}, UTC{'/'.join(offsets)}"
 
 
 def scatter_class(n: int) -> type:

@@ -8,19 +8,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from impact.export.tidy import as_dataset, timezone_of
+from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
 from impact.figures.base import (
     BAND_FILL,
     BASELINE_COLOUR,
     CENTRAL_COLOUR,
     add_strikes,
-    area_name,
     check_choice,
-    offsets_label,
     scatter_class,
     strike_table,
-    top_area,
-    wall_clock,
 )
 
 #: Colour of the A - B line.

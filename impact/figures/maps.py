@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from impact.export.tidy import as_dataset, local_times, timezone_of
+from impact.dataset import as_dataset, local_times, timezone_of
 from impact.figures.base import STRIKE_COLOUR, check_choice
 
 #: Diameter of the largest bubble [px].

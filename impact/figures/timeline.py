@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from impact.export.tidy import as_dataset, timezone_of
+from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
 from impact.figures.base import (
     AREA_COLOURS,
     BAND_FILL,
@@ -22,14 +22,10 @@ from impact.figures.base import (
     SCHEDULED_FILL,
     SERVICE_COLOURS,
     add_strikes,
-    area_name,
     check_choice,
     choices,
-    offsets_label,
     scatter_class,
     strike_table,
-    top_area,
-    wall_clock,
 )
 from impact.observations import observations_in_people
 
