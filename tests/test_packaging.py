@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -35,10 +36,21 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
     )
     (wheel,) = wheels.glob("*.whl")
     environment = tmp_path / "env"
-    # Dependencies come from this interpreter's site-packages (no download at test time);
-    # the package itself only from the wheel, which shadows any editable install.
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(environment)
+    # Dependencies come from this interpreter's site-packages (no download at test time),
+    # named in a .pth file: `system_site_packages` would give the base interpreter's, which
+    # lacks them when the tests run in a virtual environment. The package itself comes only
+    # from the wheel, in the new environment's own site-packages, ahead of those paths (the
+    # .pth files of the added folders, such as an editable install's, are not processed).
+    venv.EnvBuilder(with_pip=False).create(environment)
     python = environment / "bin" / "python"
+    own_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    dependencies = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    Path(own_site, "_test_dependencies.pth").write_text("\n".join(dependencies) + "\n", encoding="utf-8")
     subprocess.run(
         [
             sys.executable,
