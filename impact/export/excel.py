@@ -107,7 +107,7 @@ _NEEDS_ATTRS: tuple[str, ...] = (
 def _metadata_rows(ds: xr.Dataset) -> list[list[Any]]:
     """Parameters (every attribute), sources, caveats and variables of a dataset."""
     rows: list[list[Any]] = []
-    for key in sorted(ds.attrs):
+    for key in sorted(ds.attrs, key=str):
         value = ds.attrs[key]
         if key in ("sources", "caveats"):
             continue

@@ -229,8 +229,8 @@ def _fill_write_only(wb: Workbook, sheets: Sequence[Sheet], metadata: list[list[
     meta.column_dimensions["C"].width = 60
     meta.freeze_panes = "A2"
     meta.append([_styled(meta, h, _BOLD) for h in METADATA_HEADER])
-    for row in metadata:
-        meta.append(row)
+    for line in metadata:
+        meta.append(line)
 
 
 def _fill_in_memory(wb: Workbook, sheets: Sequence[Sheet], metadata: list[list[Any]]) -> None:
@@ -251,8 +251,8 @@ def _fill_in_memory(wb: Workbook, sheets: Sequence[Sheet], metadata: list[list[A
     meta.append(list(METADATA_HEADER))
     for cell in meta[1]:
         cell.font = _BOLD
-    for row in metadata:
-        meta.append(row)
+    for line in metadata:
+        meta.append(line)
 
 
 def build_workbook(
