@@ -38,6 +38,7 @@ from impact.export.frames import to_assets_dataframe, to_long_dataframe, to_stri
 from impact.export.hxl_csv import write_comparison_csv, write_csv, write_needs_csv
 from impact.export.needs_table import needs_columns, needs_table
 from impact.export.netcdf import write_netcdf
+from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
 from impact.export.parquet import write_parquet
 
 __all__ = [
@@ -50,10 +51,13 @@ __all__ = [
     "comparison_columns",
     "comparison_table",
     "export",
+    "has_observations",
     "needs_columns",
     "needs_table",
+    "observation_columns",
     "to_assets_dataframe",
     "to_long_dataframe",
+    "to_observation_dataframe",
     "to_strikes_dataframe",
     "to_summary_dataframe",
     "write_comparison",

@@ -8,6 +8,8 @@ import xarray as xr
 from impact.dataset import local_times, timezone_of
 from impact.export.columns import OutputColumn
 
+__all__ = ["has_observations", "observation_columns", "to_observation_dataframe"]
+
 
 def has_observations(ds: xr.Dataset) -> bool:
     """Whether the result dataset holds scored observations (an ``observation`` dimension of size > 0)."""

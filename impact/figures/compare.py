@@ -20,6 +20,8 @@ from impact.figures.base import (
     strike_table,
 )
 
+__all__ = ["DIFFERENCE_COLOUR", "DIFFERENCE_FILL", "compare_timeline"]
+
 #: Colour of the A - B line.
 DIFFERENCE_COLOUR = "#D55E00"
 DIFFERENCE_FILL = "rgba(213, 94, 0, 0.25)"
