@@ -54,6 +54,8 @@ from impact.acled_rules import (
     read_damage_rules,
 )
 from impact.checks import asset_classes
+from impact.export.atomic import atomic_write
+from impact.export.cells import neutralise, neutralise_frame
 from impact.problems import Problem, ScenarioError
 from impact.scenario import Scenario, load_scenario
 from impact.schema import DAMAGE_STATES, STRIKES, Column, Table
@@ -344,13 +346,11 @@ class AcledImport:
         -----
         Text taken from the ACLED file (``strike_id``, ``source``, ``notes``) that a spreadsheet
         would read as a formula (starting with ``= + - @``, tab or carriage return) is prefixed
-        with ``'`` (:func:`impact.export.tidy.neutralise`); the file stays a valid scenario table
+        with ``'`` (:func:`impact.export.cells.neutralise`); the file stays a valid scenario table
         because no other table refers to a strike id. ``asset_id`` is left exactly as in the
         scenario's ``assets.csv`` (changing it would break the reference); ``time``,
         ``damage_state`` and ``killed`` cannot start with those characters.
         """
-        from impact.export.tidy import neutralise
-
         frame = self.strikes.copy()
         for name in _NEUTRALISED_STRIKE_COLUMNS:
             frame[name] = frame[name].map(neutralise)
@@ -362,11 +362,9 @@ class AcledImport:
         """The per-row account as CSV text, with formula-like text neutralised.
 
         Text cells starting with ``= + - @``, tab or carriage return are prefixed with ``'``
-        (:func:`impact.export.tidy.neutralise_frame`); numbers stay numbers, including the
+        (:func:`impact.export.cells.neutralise_frame`); numbers stay numbers, including the
         coordinates kept as read (``-45.0``).
         """
-        from impact.export.tidy import neutralise_frame
-
         return neutralise_frame(self.account, keep_numbers=True).to_csv(index=False, lineterminator="\n")
 
     def write_strikes(self, path: str | os.PathLike[str]) -> Path:
@@ -393,8 +391,6 @@ class AcledImport:
 
 
 def _write_text(path: str | os.PathLike[str], text: str) -> Path:
-    from impact.export.atomic import atomic_write
-
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
 
 

@@ -193,7 +193,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario, print the summary and optionally write FILE."""
-    from impact.export import SUFFIXES, export
+    from impact.export import SUFFIXES
 
     quantile_values = _parse_quantiles(quantiles)
     if out is not None:
@@ -229,7 +229,7 @@ def run(
     _print_observation_scores(result)
     if out is not None:
         try:
-            written = export(result, out)
+            written = result.export(out)
         except (OSError, ValueError) as error:  # ValueError: e.g. more rows than an Excel sheet holds
             raise _write_failed(out, error) from None
         _stdout().print(f"wrote {written}", markup=False)

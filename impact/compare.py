@@ -58,8 +58,18 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
-from impact.dataset import as_dataset, iso_local, quantile_label, timezone_of, top_area
-from impact.export.tidy import Column, neutralise, neutralise_frame
+from impact.dataset import (
+    as_dataset,
+    iso_local,
+    quantile_label,
+    quantiles_of,
+    samples_of,
+    timezone_of,
+    top_area,
+    with_units,
+)
+from impact.export import COMPARISON_SUFFIXES, write_comparison
+from impact.export.comparison_table import SIDES, STATISTICS, comparison_columns, comparison_table
 
 __all__ = [
     "SIDES",
@@ -75,9 +85,6 @@ __all__ = [
     "difference_timeseries",
 ]
 
-#: Suffix of each side's variables and columns: A, B, A - B, (A - B) / B.
-SIDES: tuple[str, ...] = ("a", "b", "difference", "relative_difference")
-
 #: The sign convention, as written into every output.
 SIGN_CONVENTION = (
     "difference = A - B, relative_difference = (A - B) / B; positive: more people without "
@@ -85,31 +92,7 @@ SIGN_CONVENTION = (
 )
 
 #: Output file types of :meth:`Comparison.export`.
-SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
-
-#: Per (service, area) statistics compared: (variable, HXL base, HXL base of the relative difference, unit,
-#: description).
-_STATS: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "person_hours_without",
-        "#indicator+num+person_hours",
-        "#indicator+num+person_hours",
-        "person hours",
-        "Person-hours without the service over the compared window",
-    ),
-    ("peak_people_without", "#affected+ind+peak", "#indicator+num+peak", "persons", "Peak people without the service"),
-)
-
-#: HXL attribute of each side.
-_SIDE_HXL = {
-    "a": "+scenario",
-    "b": "+baseline",
-    "difference": "+difference",
-    "relative_difference": "+relative_difference",
-}
-
-#: Excel's sheet limit [rows], header and hashtag rows included.
-_EXCEL_MAX_ROWS = 1_048_576
+SUFFIXES: tuple[str, ...] = COMPARISON_SUFFIXES
 
 
 class CompareError(ValueError):
@@ -231,17 +214,6 @@ def _step_minutes(ds: xr.Dataset) -> float:
     return float((times[1] - times[0]) / np.timedelta64(1, "m"))
 
 
-def _samples(ds: xr.Dataset) -> int:
-    if "samples" in ds.attrs:
-        return int(ds.attrs["samples"])
-    mean = ds.get("people_without_mean")
-    return int(mean is not None and bool(np.isfinite(mean.values).any()))
-
-
-def _quantiles(ds: xr.Dataset) -> np.ndarray:
-    return np.asarray(ds["quantile"].values, dtype=np.float64) if "quantile" in ds.coords else np.empty(0)
-
-
 def align(a: Any, b: Any) -> Window:
     """What two results have in common, and whether they can be compared.
 
@@ -279,7 +251,7 @@ def align(a: Any, b: Any) -> Window:
     times, full, time_notes = _common_times(ds_a["time"].values, ds_b["time"].values, step, _step_minutes(ds_b), tz)
     notes += time_notes
 
-    samples_a, samples_b = _samples(ds_a), _samples(ds_b)
+    samples_a, samples_b = samples_of(ds_a), samples_of(ds_b)
     without = [side for side, samples in (("A", samples_a), ("B", samples_b)) if samples == 0]
     if without:
         notes.append(
@@ -288,7 +260,7 @@ def align(a: Any, b: Any) -> Window:
         )
     quantiles = np.empty(0)
     if samples_a and samples_b and full:
-        qa, qb = _quantiles(ds_a), _quantiles(ds_b)
+        qa, qb = (np.asarray(quantiles_of(ds), dtype=np.float64) for ds in (ds_a, ds_b))
         quantiles = np.asarray([q for q in qa if np.isclose(qb, q, rtol=0, atol=1e-12).any()], dtype=np.float64)
         differ = [f"{q:g}" for q in qa if q not in quantiles] + [
             f"{q:g}" for q in qb if not np.isclose(quantiles, q, rtol=0, atol=1e-12).any()
@@ -384,9 +356,10 @@ def _sides(a: xr.DataArray, b: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray
 
 
 def _with(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray:
+    """``array`` as float64 (times stay times) with only ``units`` and ``long_name`` as attributes."""
     array = array.astype(np.float64) if array.dtype.kind != "M" else array
-    array.attrs = {"units": units, "long_name": long_name}
-    return array
+    array.attrs = {}
+    return with_units(array, units, long_name)
 
 
 def _first_peak(central: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
@@ -468,7 +441,7 @@ def _build(ds_a: xr.Dataset, ds_b: xr.Dataset, window: Window, names: tuple[str,
         data[f"{series}_difference"] = _with(
             stats_a[series] - stats_b[series], "persons", f"people without service, {what}, A minus B"
         )
-    for stat, _hxl, _relative_hxl, unit, description in _STATS:
+    for stat, _hxl, _relative_hxl, unit, description in STATISTICS:
         for kind in ("central", "mean", None):
             name = f"{stat}_{kind}" if kind else stat
             if name not in stats_a:
@@ -518,8 +491,8 @@ def _build(ds_a: xr.Dataset, ds_b: xr.Dataset, window: Window, names: tuple[str,
         scenario_id_b=str(ds_b.attrs.get("scenario_id", "")),
         scenario_title_a=str(ds_a.attrs.get("scenario_title", "")),
         scenario_title_b=str(ds_b.attrs.get("scenario_title", "")),
-        samples_a=_samples(ds_a),
-        samples_b=_samples(ds_b),
+        samples_a=samples_of(ds_a),
+        samples_b=samples_of(ds_b),
         seed_a=int(ds_a.attrs.get("seed", -1)),
         seed_b=int(ds_b.attrs.get("seed", -1)),
         timezone=tz,
@@ -535,162 +508,6 @@ def _build(ds_a: xr.Dataset, ds_b: xr.Dataset, window: Window, names: tuple[str,
         "time in UTC (local time zone in 'timezone')",
     )
     return dataset
-
-
-# --------------------------------------------------------------------------- columns and tables
-
-
-def comparison_columns(dataset: xr.Dataset) -> list[Column]:
-    """Columns of :attr:`Comparison.table`, in order, with HXL hashtags, units and meanings.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        A comparison dataset (:attr:`Comparison.dataset`).
-
-    Returns
-    -------
-    list of Column
-    """
-    tz = timezone_of(dataset)
-    a, b = dataset.attrs.get("name_a", "A"), dataset.attrs.get("name_b", "B")
-    side_text = {
-        "a": f"A ({a})",
-        "b": f"B ({b})",
-        "difference": "A minus B",
-        "relative_difference": "(A minus B) / B, a fraction; empty where B is 0 and A is not",
-    }
-    columns = [
-        Column("area_id", "#x_area+code", "", "Area identifier (OCHA COD P-code where one exists)."),
-        Column("area_name", "#x_area+name", "", "Area name."),
-        Column("admin_level", "#x_area+admin_level", "", "Administrative level of the area."),
-        Column("parent_id", "#x_area+parent+code", "", "Parent area; empty for the top area."),
-        Column("service", "#service+name", "", "Service: power, water or heat."),
-        Column("population_a", "#population+scenario", "persons", f"People living in the area, {side_text['a']}."),
-        Column("population_b", "#population+baseline", "persons", f"People living in the area, {side_text['b']}."),
-    ]
-    labels = [quantile_label(q) for q in dataset["quantile"].values]
-    for stat, hxl, relative_hxl, unit, description in _STATS:
-        kinds = [("central", "+central", "central estimate"), ("mean", "+mean", "Monte Carlo mean")]
-        kinds += [
-            (label, f"+{label}", f"Monte Carlo quantile {q:g} (each side's quantile)")
-            for label, q in zip(labels, dataset["quantile"].values, strict=True)
-        ]
-        for kind, kind_hxl, kind_text in kinds:
-            for side in SIDES:
-                relative = side == "relative_difference"
-                base = relative_hxl if relative else hxl
-                columns.append(
-                    Column(
-                        f"{stat}_{kind}_{side}",
-                        base + kind_hxl + _SIDE_HXL[side],
-                        "1" if relative else unit,
-                        f"{description}, {kind_text}, {side_text[side]}.",
-                    )
-                )
-    columns += [
-        Column(
-            "peak_time_local_central_a",
-            "#date+peak+central+scenario",
-            "",
-            f"Time of the central peak in A, local time ({tz}); empty if no outage.",
-        ),
-        Column(
-            "peak_time_local_central_b",
-            "#date+peak+central+baseline",
-            "",
-            f"Time of the central peak in B, local time ({tz}); empty if no outage.",
-        ),
-        Column(
-            "peak_time_shift_hours",
-            "#indicator+num+peak_shift_hours+central",
-            "hours",
-            "Time of the central peak, A minus B (positive: A peaks later); empty if either has no outage.",
-        ),
-    ]
-    return columns
-
-
-def _table(dataset: xr.Dataset) -> pd.DataFrame:
-    services = _ids(dataset["service"].values)
-    areas = _ids(dataset["area"].values)
-    n_s, n_a = len(services), len(areas)
-    area_index = np.tile(np.arange(n_a), n_s)
-
-    def coord(name: str, default: Any) -> np.ndarray:
-        if name in dataset.coords:
-            return np.asarray(["" if v is None else v for v in dataset[name].values], dtype=object)
-        return np.full(n_a, default, dtype=object)
-
-    data: dict[str, Any] = {
-        "area_id": np.asarray(areas, dtype=object)[area_index],
-        "area_name": coord("name", "")[area_index],
-        "admin_level": coord("admin_level", 0).astype(np.int64)[area_index],
-        "parent_id": coord("parent_id", "")[area_index],
-        "service": np.repeat(np.asarray(services, dtype=object), n_a),
-        "population_a": dataset["population_a"].values[area_index],
-        "population_b": dataset["population_b"].values[area_index],
-    }
-    labels = [quantile_label(q) for q in dataset["quantile"].values]
-    for stat, *_ in _STATS:
-        for side in SIDES:
-            for kind in ("central", "mean"):
-                data[f"{stat}_{kind}_{side}"] = (
-                    dataset[f"{stat}_{kind}_{side}"].transpose("service", "area").values.reshape(-1)
-                )
-            if labels:
-                values = dataset[f"{stat}_{side}"].transpose("service", "area", "quantile").values
-                for j, label in enumerate(labels):
-                    data[f"{stat}_{label}_{side}"] = values[:, :, j].reshape(-1)
-    tz = timezone_of(dataset)
-    for side in ("a", "b"):
-        data[f"peak_time_local_central_{side}"] = iso_local(
-            dataset[f"peak_time_central_{side}"].transpose("service", "area").values.reshape(-1), tz
-        )
-    data["peak_time_shift_hours"] = dataset["peak_time_shift_hours"].transpose("service", "area").values.reshape(-1)
-    columns = comparison_columns(dataset)
-    return pd.DataFrame({c.name: data[c.name] for c in columns})
-
-
-def _time_series_table(dataset: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]:
-    """Central and mean people without per (service, area, time): A, B and A - B."""
-    services, areas = _ids(dataset["service"].values), _ids(dataset["area"].values)
-    n_s, n_a, n_t = len(services), len(areas), dataset.sizes["time"]
-    area_index = np.tile(np.repeat(np.arange(n_a), n_t), n_s)
-    names = (
-        np.asarray(dataset["name"].values, dtype=object) if "name" in dataset.coords else np.full(n_a, "", dtype=object)
-    )
-    tz = timezone_of(dataset)
-    data: dict[str, Any] = {
-        "area_id": np.asarray(areas, dtype=object)[area_index],
-        "area_name": names[area_index],
-        "service": np.repeat(np.asarray(services, dtype=object), n_a * n_t),
-        "time_local": np.tile(iso_local(dataset["time"].values, tz), n_s * n_a),
-    }
-    columns = [
-        Column("area_id", "#x_area+code", "", "Area identifier."),
-        Column("area_name", "#x_area+name", "", "Area name."),
-        Column("service", "#service+name", "", "Service: power, water or heat."),
-        Column("time_local", "#date", "", f"Time step start, local time ({tz}) with UTC offset."),
-    ]
-    for series, text in (("people_without_central", "central estimate"), ("people_without_mean", "Monte Carlo mean")):
-        kind = series.rsplit("_", 1)[1]
-        for side, hxl, side_text in (
-            ("a", "+scenario", "A"),
-            ("b", "+baseline", "B"),
-            ("difference", "+difference", "A minus B"),
-        ):
-            name = f"{series}_{side}"
-            data[name] = dataset[name].transpose("service", "area", "time").values.reshape(-1)
-            columns.append(
-                Column(
-                    name,
-                    f"#affected+ind+{kind}{hxl}",
-                    "persons",
-                    f"People without the service at this time, {text}, {side_text}.",
-                )
-            )
-    return pd.DataFrame({c.name: data[c.name] for c in columns}), columns
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -757,7 +574,7 @@ class Comparison:
         ``peak_people_without_..._...`` [persons; relative: 1], the local time of each
         central peak and ``peak_time_shift_hours`` [hours]. Rows by service, then area.
         """
-        return _table(self.dataset)
+        return comparison_table(self.dataset)
 
     def to_dataframe(self) -> pd.DataFrame:
         """A copy of :attr:`table`."""
@@ -857,106 +674,7 @@ class Comparison:
         ValueError
             Another suffix.
         """
-        from impact.export.atomic import atomic_write
-        from impact.export.hxl_csv import write_table_csv
-
-        suffix = Path(path).suffix.lower()
-        if suffix == ".csv":
-            return write_table_csv(self.table, [c.hxl for c in comparison_columns(self.dataset)], path)
-        if suffix == ".xlsx":
-            data = self._workbook()
-            return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-        raise ValueError(
-            f"{str(path)!r}: {suffix or 'no suffix'} is not a valid output type; choose one of {', '.join(SUFFIXES)}"
-        )
-
-    def _workbook(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        from impact.export.excel import fixed_timestamp, reproducible_bytes
-
-        bold, italic = Font(bold=True), Font(italic=True, color="666666")
-        ds = self.dataset
-        tables = [("comparison", self.table, comparison_columns(ds))]
-        extra: list[list[Any]] = []
-        n_series = ds.sizes["service"] * ds.sizes["area"] * ds.sizes["time"]
-        if n_series + 2 <= _EXCEL_MAX_ROWS:
-            tables.append(("time_series", *_time_series_table(ds)))
-        else:
-            extra.append(
-                [
-                    "note",
-                    "time_series",
-                    f"left out: {n_series:,} rows exceed Excel's limit; use Comparison.dataset in Python",
-                    "",
-                    "",
-                ]
-            )
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for title, frame, columns in tables:
-            sheet = workbook.create_sheet(title)
-            sheet.append([neutralise(c.name) for c in columns])
-            sheet.append([c.hxl for c in columns])
-            for cell in sheet[1]:
-                cell.font = bold
-            for cell in sheet[2]:
-                cell.font = italic
-            sheet.freeze_panes = "A3"
-            frame = neutralise_frame(frame)
-            for row in frame.itertuples(index=False):
-                sheet.append([_cell(v) for v in row])
-        meta = workbook.create_sheet("metadata")
-        meta.append(["section", "key", "value", "unit", "description"])
-        for cell in meta[1]:
-            cell.font = bold
-        for key in (
-            "title",
-            "sign_convention",
-            "name_a",
-            "name_b",
-            "scenario_id_a",
-            "scenario_id_b",
-            "scenario_title_a",
-            "scenario_title_b",
-            "samples_a",
-            "samples_b",
-            "seed_a",
-            "seed_b",
-            "timezone",
-            "window_start",
-            "window_end",
-            "step_minutes",
-            "areas_only_in_a",
-            "areas_only_in_b",
-            "model_version",
-            "units",
-        ):
-            meta.append(["parameter", key, _cell(ds.attrs.get(key, "")), "", ""])
-        for number, note in enumerate(self.notes, start=1):
-            meta.append(["note", number, note, "", ""])
-        for row in extra:
-            meta.append(row)
-        for title, _frame, columns in tables:
-            for c in columns:
-                meta.append(["column", f"{title}.{c.name}", c.hxl, c.unit, c.description])
-        for row in meta.iter_rows(min_row=2):
-            for cell in row:
-                cell.value = neutralise(cell.value)
-        workbook.properties.title = str(ds.attrs["title"])
-        return reproducible_bytes(workbook, fixed_timestamp(ds))
-
-
-def _cell(value: Any) -> Any:
-    """A Python cell value: NaN and NA become empty cells, numpy scalars Python numbers."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
+        return write_comparison(self.dataset, path, notes=self.notes)
 
 
 def compare(a: Any, b: Any, *, names: tuple[str, str] | None = None) -> Comparison:

@@ -4,8 +4,9 @@
 >>> res = impact.run("odesa-2025-12", samples=100, seed=1)
 >>> nd = impact.needs(res)                        # xarray.Dataset (area, day, quantile)
 >>> nd["water_litres_central"].sel(area="UA5110027")  # doctest: +SKIP
->>> from impact.needs import needs_table
->>> needs_table(nd)                               # doctest: +SKIP
+>>> from impact.export import needs_table, write_needs
+>>> needs_table(nd)                               # one row per (area, day)  # doctest: +SKIP
+>>> write_needs(nd, "needs.xlsx")                 # or .csv  # doctest: +SKIP
 
 Four needs, each per area and local calendar day (the scenario's time zone):
 
@@ -37,7 +38,6 @@ otherwise a planning approximation. ``docs/needs.md`` states every definition an
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,9 +48,10 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
+from impact.areas import AreaTree
 from impact.config import NeedsSettings
-from impact.dataset import as_dataset, check_dataset, local_times, timezone_of
-from impact.export.tidy import _AREA_COLUMNS, _POPULATION, Column, _area_table, _quantile_labels, _stat_columns
+from impact.dataset import as_dataset, check_dataset, local_times, step_hours, timezone_of, with_units
+from impact.export.needs_table import needs_columns, needs_table  # documented here before: kept as aliases
 from impact.scenario import Scenario, load_scenario
 from impact.schema import POWER_KINDS, SCENARIO_KEYS
 from impact.tables import LINE
@@ -179,57 +180,6 @@ def heating_places_series(series: np.ndarray, window_steps: int, cold: np.ndarra
     return places
 
 
-def _step_hours(ds: xr.Dataset) -> float:
-    minutes = ds.attrs.get("step_minutes")
-    if minutes:
-        return float(minutes) / 60.0
-    times = np.asarray(ds["time"].values, dtype="datetime64[ns]")
-    if len(times) > 1:
-        return float(np.median(np.diff(times)) / np.timedelta64(1, "h"))
-    return 1.0
-
-
-@dataclass(frozen=True)
-class _Tree:
-    """The dataset's areas: parent index, leaves, bottom-up order, and every area's ancestor ids."""
-
-    ids: list[str]
-    parent: np.ndarray
-    leaf: np.ndarray
-    bottom_up: list[int]
-    chains: list[list[str]]
-
-    @classmethod
-    def of(cls, ds: xr.Dataset) -> _Tree:
-        ids = [str(a) for a in ds["area"].values]
-        parents = [str(p) for p in ds["parent_id"].values] if "parent_id" in ds.coords else [""] * len(ids)
-        parent_of = dict(zip(ids, parents, strict=True))
-        for area, (_name, _level, parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
-            parent_of.setdefault(str(area), str(parent))
-        index = {a: i for i, a in enumerate(ids)}
-        parent = np.array([index.get(p, -1) for p in parents], dtype=np.int64)
-        leaf = np.ones(len(ids), dtype=bool)
-        leaf[parent[parent >= 0]] = False
-        chains = []
-        for area in ids:
-            chain, node = [], area
-            while node and node not in chain:
-                chain.append(node)
-                node = parent_of.get(node, "")
-            chains.append(chain)
-        depth = np.array([len(chain) for chain in chains])
-        bottom_up = [int(i) for i in np.argsort(-depth, kind="stable")]
-        return cls(ids, parent, leaf, bottom_up, chains)
-
-    def sum_leaves(self, values: np.ndarray) -> np.ndarray:
-        """Each area's total of its leaves' ``values`` (area, ...): parents are sums, leaves keep theirs."""
-        total = np.where(self.leaf.reshape((-1,) + (1,) * (values.ndim - 1)), values, 0.0)
-        for i in self.bottom_up:
-            if self.parent[i] >= 0:
-                total[self.parent[i]] += total[i]
-        return total
-
-
 def _series(ds: xr.Dataset, service: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Central (A, T), mean (A, T) and quantile (A, Q, T) people without ``service``, or None if absent."""
     if service not in [str(s) for s in ds["service"].values]:
@@ -241,7 +191,7 @@ def _series(ds: xr.Dataset, service: str) -> tuple[np.ndarray, np.ndarray, np.nd
     return central, mean, quantiles
 
 
-def _cold(ds: xr.Dataset, tree: _Tree, temperature: pd.DataFrame | None, threshold: float) -> np.ndarray | None:
+def _cold(ds: xr.Dataset, tree: AreaTree, temperature: pd.DataFrame | None, threshold: float) -> np.ndarray | None:
     """(A, T) True where the area's outdoor temperature is below ``threshold``; None without readings.
 
     An area takes its own readings, else those of its nearest ancestor that has some, else
@@ -258,7 +208,8 @@ def _cold(ds: xr.Dataset, tree: _Tree, temperature: pd.DataFrame | None, thresho
         readings[str(area)] = (at, rows["temperature_c"].to_numpy(dtype=np.float64))
     cache: dict[str, np.ndarray] = {}
     cold = np.zeros((len(tree.ids), len(times)), dtype=bool)
-    for i, chain in enumerate(tree.chains):
+    for i, area in enumerate(tree.ids):
+        chain = [area, *tree.ancestors_of(area)]
         key = next((node for node in chain if node in readings), "" if "" in readings else None)
         if key is None:
             continue
@@ -342,7 +293,7 @@ def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
 
 
 def _with(array: np.ndarray, dims: tuple[str, ...], units: str, long_name: str) -> xr.DataArray:
-    return xr.DataArray(array, dims=dims, attrs={"units": units, "long_name": long_name})
+    return with_units(xr.DataArray(array, dims=dims), units, long_name)
 
 
 def _trips(litres: np.ndarray, capacity: float) -> np.ndarray:
@@ -355,6 +306,66 @@ def _sources() -> str:
     return "\n".join(
         f"needs.{key}: {doc}" for (section, key), (*_rest, doc) in SCENARIO_KEYS.items() if section == "needs"
     )
+
+
+#: Per-need figures: central (A, D), mean (A, D) and quantiles (A, Q, D).
+_Figures = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _water(ds: xr.Dataset, days: Days, settings: NeedsSettings, step: float) -> dict[str, _Figures] | None:
+    """Water people [persons], litres [litres] and truck trips [trips] per area and day; None without water."""
+    water = _series(ds, "water")
+    if water is None:
+        return None
+    sums = [days.sum(values) for values in water]
+    litres = [settings.water_litres_per_person_day * total * step / 24.0 for total in sums]
+    people = [total / days.steps for total in sums]
+    trips = [_trips(values, settings.truck_capacity_litres) for values in litres]
+    return {
+        "water_people": (people[0], people[1], people[2]),
+        "water_litres": (litres[0], litres[1], litres[2]),
+        "water_truck_trips": (trips[0], trips[1], trips[2]),
+    }
+
+
+def _heating(
+    ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
+) -> _Figures | None:
+    """Heating-point places [persons] per area and day; None without heat.
+
+    Central and mean places are counted on the leaf areas and summed up the tree; each
+    quantile applies the rule to that quantile's per-step series of the area itself.
+    """
+    heat = _series(ds, "heat")
+    if heat is None:
+        return None
+    window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
+    cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
+    central, mean, quantiles = heat
+    return (
+        days.max(tree.sum_leaves(heating_places_series(central, window, cold))),
+        days.max(tree.sum_leaves(heating_places_series(mean, window, cold))),
+        days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])),
+    )
+
+
+def _generator_hours(
+    ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Critical sites, their generator hours (site, D) and each area's sum over its sites (A, D) [hours].
+
+    A site counts in its own area and in every ancestor of it (the scenario's area tree).
+    """
+    sites = critical_sites(scenario, settings.critical_kinds)
+    n_d = len(days.labels)
+    site_hours = days.sum(power_lost(ds, sites).astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
+    scenario_tree = AreaTree.from_table(scenario.areas)
+    generator = np.zeros((len(tree.ids), n_d))
+    for s, area in enumerate(sites["area_id"]):
+        for node in [area, *scenario_tree.ancestors_of(area)] if area else []:
+            if node in tree:
+                generator[tree.index(node)] += site_hours[s]
+    return sites, site_hours, generator
 
 
 def needs(
@@ -414,13 +425,21 @@ def needs(
     if ds.sizes["time"] > 1 and not ds.indexes["time"].is_monotonic_increasing:
         ds = ds.sortby("time")
 
-    step = _step_hours(ds)
+    step = step_hours(ds)
     days = local_days(ds["time"].values, timezone_of(ds), step)
-    tree = _Tree.of(ds)
+    tree = AreaTree.from_dataset(ds)
     n_a, n_d, n_q = len(tree.ids), len(days.labels), ds.sizes["quantile"]
+    missing = (np.full((n_a, n_d), np.nan), np.full((n_a, n_d), np.nan), np.full((n_a, n_q, n_d), np.nan))
+    water = _water(ds, days, settings, step)
+    heating = _heating(ds, days, tree, scenario, settings, step)
+    figures: dict[str, _Figures] = {
+        "water_people": water["water_people"] if water else missing,
+        "water_litres": water["water_litres"] if water else missing,
+        "water_truck_trips": water["water_truck_trips"] if water else missing,
+        "heating_places": heating if heating else missing,
+    }
     data: dict[str, xr.DataArray] = {}
-
-    def add(name: str, central: np.ndarray, mean: np.ndarray, quantiles: np.ndarray) -> None:
+    for name, (central, mean, quantiles) in figures.items():
         unit, what = NEEDS[name]
         data[f"{name}_central"] = _with(central, ("area", "day"), unit, f"{what}, central estimate")
         data[f"{name}_mean"] = _with(mean, ("area", "day"), unit, f"{what}, from the Monte Carlo mean series")
@@ -431,44 +450,7 @@ def needs(
             f"{what}, from each quantile's per-step series",
         )
 
-    nan2, nan3 = np.full((n_a, n_d), np.nan), np.full((n_a, n_q, n_d), np.nan)
-    water = _series(ds, "water")
-    if water is None:
-        for name in ("water_people", "water_litres", "water_truck_trips"):
-            add(name, nan2, nan2, nan3)
-    else:
-        sums = [days.sum(values) for values in water]
-        litres = [settings.water_litres_per_person_day * total * step / 24.0 for total in sums]
-        add("water_people", *(total / days.steps for total in sums))
-        add("water_litres", *litres)
-        add("water_truck_trips", *(_trips(values, settings.truck_capacity_litres) for values in litres))
-
-    heat = _series(ds, "heat")
-    if heat is None:
-        add("heating_places", nan2, nan2, nan3)
-    else:
-        window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
-        cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
-        central, mean, quantiles = heat
-        add(
-            "heating_places",
-            days.max(tree.sum_leaves(heating_places_series(central, window, cold))),
-            days.max(tree.sum_leaves(heating_places_series(mean, window, cold))),
-            days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])),
-        )
-
-    sites = critical_sites(scenario, settings.critical_kinds)
-    site_hours = days.sum(power_lost(ds, sites).astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
-    area_index = {a: i for i, a in enumerate(tree.ids)}
-    parent_of = dict(zip(scenario.areas["area_id"], scenario.areas["parent_id"], strict=True))
-    generator = np.zeros((n_a, n_d))
-    for s, area in enumerate(sites["area_id"]):
-        node, seen = area, set()
-        while node and node not in seen:
-            seen.add(node)
-            if node in area_index:
-                generator[area_index[node]] += site_hours[s]
-            node = parent_of.get(node, "")
+    sites, site_hours, generator = _generator_hours(ds, days, tree, scenario, settings, step)
     data["generator_hours_central"] = _with(
         generator,
         ("area", "day"),
@@ -483,7 +465,7 @@ def needs(
     )
 
     coords: dict[str, Any] = {
-        "area": tree.ids,
+        "area": list(tree.ids),
         "day": np.asarray(days.labels, dtype=str),
         "hours": ("day", days.hours),
         "quantile": np.asarray(ds["quantile"].values, dtype=np.float64),
@@ -498,8 +480,14 @@ def needs(
     out = xr.Dataset(data, coords=coords)
     out["day"].attrs.update(long_name=f"local calendar day ({timezone_of(ds)})")
     out["hours"].attrs.update(units="hours", long_name="hours of the day on the time axis")
+    out.attrs.update(_attributes(ds, scenario, settings, step))
+    return out
+
+
+def _attributes(ds: xr.Dataset, scenario: Scenario, settings: NeedsSettings, step: float) -> dict[str, Any]:
+    """Attributes of a needs dataset: the run, the settings, their sources, the method and caveats."""
     temperature = scenario.temperature
-    out.attrs.update(
+    return dict(
         title=f"Needs per area and day: {ds.attrs.get('scenario_title', scenario.title)}",
         scenario_id=scenario.id,
         scenario_title=str(ds.attrs.get("scenario_title", scenario.title)),
@@ -533,109 +521,3 @@ def needs(
         caveats=CAVEATS,
         ancestors=str(ds.attrs.get("ancestors", "{}") or "{}"),
     )
-    return out
-
-
-def needs_columns(nd: xr.Dataset) -> list[Column]:
-    """Columns of :func:`needs_table` for a needs dataset, in order, with their HXL hashtags.
-
-    Parameters
-    ----------
-    nd : xarray.Dataset
-        From :func:`needs`.
-
-    Returns
-    -------
-    list of Column
-    """
-    quantiles = [float(q) for q in nd["quantile"].values]
-    tz = str(nd.attrs.get("timezone", "UTC"))
-    litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
-    capacity = float(nd.attrs.get("truck_capacity_litres", np.nan))
-    after = float(nd.attrs.get("heating_after_hours", np.nan))
-    return [
-        *_AREA_COLUMNS,
-        Column("date", "#date", "", f"Local calendar day ({tz})."),
-        Column(
-            "hours",
-            "#indicator+num+hours",
-            "hours",
-            "Hours of the day on the time axis (24 but on the first and last day and at clock changes).",
-        ),
-        _POPULATION,
-        *_stat_columns(
-            "water_people",
-            "#inneed+ind+water",
-            "persons",
-            "People without water, mean over the day's time steps",
-            quantiles,
-        ),
-        *_stat_columns(
-            "water_litres",
-            "#indicator+num+water_litres",
-            "litres",
-            f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
-            quantiles,
-        ),
-        *_stat_columns(
-            "water_truck_trips",
-            "#indicator+num+water_truck_trips",
-            "trips",
-            f"Water-truck trips of {capacity:g} L to deliver that water, rounded up",
-            quantiles,
-        ),
-        *_stat_columns(
-            "heating_places",
-            "#inneed+ind+heating",
-            "persons",
-            f"Most people at once needing a heating-point place that day (heat outage of at least "
-            f"{after:g} h, or any outage while colder than the threshold)",
-            quantiles,
-        ),
-        Column(
-            "generator_hours_central",
-            "#indicator+num+generator_hours+central",
-            "hours",
-            "Hours critical sites in the area are without grid power that day, summed over the sites, "
-            "central estimate (size generator fuel with it).",
-        ),
-    ]
-
-
-def needs_table(nd: Any) -> pd.DataFrame:
-    """The needs as a wide table: one row per (area, day).
-
-    Parameters
-    ----------
-    nd : xarray.Dataset or Result
-        A needs dataset from :func:`needs`, or a result (its needs are computed).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns as :func:`needs_columns`: the area columns (``area_id``, ``area_name``,
-        ``admin_level``, ``adm1_code`` … ``adm3_name``), ``date`` (local ``YYYY-MM-DD``),
-        ``hours`` [hours], ``population`` [persons], then central, mean and quantile columns
-        of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
-        [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
-        Rows sorted by area (dataset order), then day.
-    """
-    if not (isinstance(nd, xr.Dataset) and "water_litres_central" in nd.variables):
-        nd = needs(nd)
-    n_a, n_d = nd.sizes["area"], nd.sizes["day"]
-    labels = _quantile_labels([float(q) for q in nd["quantile"].values])
-    area_idx = np.repeat(np.arange(n_a), n_d)
-    data: dict[str, Any] = {k: v[area_idx] for k, v in _area_table(nd).items()}
-    data["date"] = np.tile(np.asarray(nd["day"].values, dtype=object), n_a)
-    data["hours"] = np.tile(np.asarray(nd["hours"].values, dtype=np.float64), n_a)
-    data["population"] = np.asarray(nd["population"].values)[area_idx]
-    for name in NEEDS:
-        data[f"{name}_central"] = np.asarray(nd[f"{name}_central"].transpose("area", "day").values).reshape(-1)
-        data[f"{name}_mean"] = np.asarray(nd[f"{name}_mean"].transpose("area", "day").values).reshape(-1)
-        values = np.asarray(nd[name].transpose("area", "day", "quantile").values).reshape(n_a * n_d, -1)
-        for j, label in enumerate(labels):
-            data[f"{name}_{label}"] = values[:, j]
-    data["generator_hours_central"] = np.asarray(nd["generator_hours_central"].transpose("area", "day").values).reshape(
-        -1
-    )
-    return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})

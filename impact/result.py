@@ -16,7 +16,10 @@ from impact.checks import asset_classes
 from impact.config import check_quantiles
 from impact.dataset import top_area
 from impact.engine.stats import EngineOutput
+from impact.export import carries_needs, to_long_dataframe
+from impact.export import export as write_result
 from impact.model import Model, compile_scenario
+from impact.needs import needs as compute_needs
 from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario
 from impact.schema import DAMAGE_STATES
@@ -52,9 +55,7 @@ class Result:
         )
 
     def to_dataframe(self) -> pd.DataFrame:
-        """Tidy long table: one row per (service, area, time), local times; see :mod:`impact.export.tidy`."""
-        from impact.export.tidy import to_long_dataframe
-
+        """Tidy long table: one row per (service, area, time), local times; see :mod:`impact.export.frames`."""
         return to_long_dataframe(self.dataset)
 
     def observation_scores(self) -> pd.DataFrame:
@@ -110,11 +111,24 @@ class Result:
             )
         return pd.DataFrame(rows).set_index("service")
 
-    def export(self, path: str | Path) -> Path:
-        """Write the result to ``path`` by its suffix (.csv, .xlsx, .nc, .parquet), atomically."""
-        from impact.export import export
+    def export(self, path: str | Path, *, include_needs: bool = True) -> Path:
+        """Write the result to ``path`` by its suffix (.csv, .xlsx, .nc, .parquet), atomically.
 
-        return export(self, path)
+        Parameters
+        ----------
+        path : str or Path
+            Destination file; its folder must exist.
+        include_needs : bool, default True
+            Compute the needs (:func:`impact.needs`) and write them into the formats that
+            carry them (``.xlsx``: a ``needs`` sheet); needs the result's scenario.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
+        with_needs = include_needs and self.scenario is not None and carries_needs(path)
+        return write_result(self, path, needs=compute_needs(self) if with_needs else None)
 
 
 def _sources(scenario: Scenario) -> str:

@@ -25,8 +25,9 @@ from impact.export import (
     write_parquet,
 )
 from impact.export.atomic import atomic_path, atomic_write
+from impact.export.cells import neutralise
+from impact.export.frames import to_summary_dataframe
 from impact.export.hxl_csv import format_numbers
-from impact.export.tidy import neutralise, to_summary_dataframe
 
 INJECTED = '=HYPERLINK("http://example.invalid","x")'
 
@@ -286,9 +287,9 @@ def test_excel_assets_without_samples(tmp_path: Path) -> None:
 
 
 def test_excel_too_many_rows(ds: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from impact.export import excel
+    from impact.export import workbook
 
-    monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 100)
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 100)
     with pytest.raises(ValueError, match=r"time_series sheet would have 1,082 rows.*\.csv"):
         write_excel(ds, tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []

@@ -323,9 +323,9 @@ def test_signal_while_building_a_workbook_prints_one_line(big: Path, tmp_path: P
 def test_a_result_too_big_for_excel_is_one_line(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import impact.export.excel as excel
+    import impact.export.workbook as workbook
 
-    monkeypatch.setattr(excel, "EXCEL_MAX_ROWS", 100)
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 100)
     out = tmp_path / "x.xlsx"
     code, err = _run(["run", str(small), "--samples", "3", "--out", str(out)], capsys)
     assert code == 2

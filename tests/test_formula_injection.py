@@ -27,9 +27,8 @@ import impact
 from impact.acled import import_acled
 from impact.bundled import find_bundled
 from impact.compare import compare
-from impact.export.excel import write_needs_excel
-from impact.export.hxl_csv import write_needs_csv
-from impact.export.tidy import FORMULA_PREFIXES
+from impact.export import write_needs_csv, write_needs_excel
+from impact.export.cells import FORMULA_PREFIXES
 from impact.needs import needs
 
 #: Characters that make a spreadsheet read a cell as a formula.
@@ -162,7 +161,7 @@ def test_needs_csv_and_excel(result: impact.Result, tmp_path: Path) -> None:
     assert len(rows) > 2
     frame = pd.read_csv(tmp_path / "needs.csv", skiprows=[1])
     _assert_numeric(frame, [c for c in frame.columns if c.startswith("water_litres")])
-    _assert_xlsx_safe(write_needs_excel(result, tmp_path / "needs.xlsx"))
+    _assert_xlsx_safe(write_needs_excel(nd, tmp_path / "needs.xlsx"))
 
 
 def test_compare_csv_and_excel(result: impact.Result, char: str, tmp_path: Path) -> None:

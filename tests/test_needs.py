@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import openpyxl
@@ -17,9 +16,8 @@ from scenario_factory import at, fixed_curves, make_settings
 import impact
 from impact.cli import main
 from impact.config import FILE, NeedsSettings, read_config
-from impact.export.excel import write_excel, write_needs_excel
-from impact.export.hxl_csv import write_needs_csv
-from impact.needs import heating_places_series, local_days, needs_columns, needs_table
+from impact.export import needs_columns, needs_table, write_excel, write_needs_csv, write_needs_excel
+from impact.needs import heating_places_series, local_days
 from impact.problems import ScenarioError
 
 BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
@@ -445,7 +443,7 @@ def test_needs_excel_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
 
 def test_excel_export_of_a_result_has_a_needs_sheet(tmp_path: Path) -> None:
     res = impact.run(hand_scenario())
-    wb = openpyxl.load_workbook(write_excel(res, tmp_path / "result.xlsx"))
+    wb = openpyxl.load_workbook(write_excel(res, tmp_path / "result.xlsx", needs=impact.needs(res)))
     assert wb.sheetnames == ["summary", "needs", "time_series", "assets", "strikes", "metadata"]
     frame = pd.read_excel(tmp_path / "result.xlsx", sheet_name="needs", skiprows=[1])
     assert (
@@ -454,12 +452,14 @@ def test_excel_export_of_a_result_has_a_needs_sheet(tmp_path: Path) -> None:
     meta = {(r[0], r[1]): r[2] for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("needs", "truck_capacity_litres")] == 10_000
     assert meta[("needs source", 1)].startswith("needs.water_litres_per_person_day")
-    # a bare dataset has no scenario, hence no needs sheet
-    bare = openpyxl.load_workbook(write_excel(res.dataset, tmp_path / "bare.xlsx"))
+    # without needs, no needs sheet
+    bare = openpyxl.load_workbook(write_excel(res, tmp_path / "bare.xlsx"))
     assert "needs" not in bare.sheetnames
-    # same result, same bytes
-    again = write_excel(SimpleNamespace(dataset=res.dataset, scenario=res.scenario), tmp_path / "again.xlsx")
+    assert "needs" not in openpyxl.load_workbook(res.export(tmp_path / "plain.xlsx", include_needs=False)).sheetnames
+    # Result.export adds the needs; same result, same bytes
+    again = res.export(tmp_path / "again.xlsx")
     assert again.read_bytes() == (tmp_path / "result.xlsx").read_bytes()
+    assert impact.export.export(res, tmp_path / "bare-again.xlsx").read_bytes() == (tmp_path / "bare.xlsx").read_bytes()
 
 
 def _cli(args: list[str], capsys) -> tuple[int, str, str]:

@@ -1,19 +1,18 @@
-"""Excel workbook export (openpyxl, write-only mode).
+"""Excel workbooks of a result, its needs and a comparison (:mod:`impact.export.workbook` writes them).
 
 Sheets, in order:
 
 ``summary``
     One row per (service, area): peak people without (central, mean, quantiles)
     [persons], local time of the central peak, person-hours without [person hours] and
-    hours to 90 % restoration [hours] (:func:`impact.export.tidy.to_summary_dataframe`).
+    hours to 90 % restoration [hours] (:func:`impact.export.frames.to_summary_dataframe`).
 ``needs``
-    Only when the workbook is written from a result that carries its scenario (the
-    :class:`impact.Result` of :func:`impact.run`): one row per (area, local day) with
-    water to deliver [litres], water-truck trips, heating-point places [persons] and
-    generator hours at critical sites [hours], central, mean and quantiles
-    (:func:`impact.needs.needs_table`; ``#inneed`` hashtags on the people columns). A bare
-    dataset has no needs sheet: the needs depend on the scenario's ``[needs]`` settings,
-    temperature readings and dependencies.
+    Only when :func:`write_excel` is given the needs (``needs=impact.needs(result)``;
+    :meth:`impact.Result.export` passes them): one row per (area, local day) with water to
+    deliver [litres], water-truck trips, heating-point places [persons] and generator hours
+    at critical sites [hours], central, mean and quantiles
+    (:func:`impact.export.needs_table.needs_table`; ``#inneed`` hashtags on the people
+    columns).
 ``time_series``
     The long table, one row per (service, area, time), as in the CSV export.
 ``assets``
@@ -29,6 +28,8 @@ Sheets, in order:
     with a ``needs`` sheet also its parameters (section ``needs``), their sources and caveats.
 
 :func:`write_needs_excel` writes the needs alone: sheets ``needs`` and ``metadata``.
+:func:`write_comparison_excel` writes a comparison: sheets ``comparison``, ``time_series`` and
+``metadata``.
 
 Every table sheet has the column names in row 1 and the HXL hashtags in row 2 (data from
 row 3; panes frozen below row 2). Missing numbers are empty cells; numbers are numeric
@@ -36,55 +37,56 @@ cells; times are ISO 8601 text in local time with offset (unambiguous, unlike Ex
 dates, which have no time zone). Text cells starting with ``= + - @``, tab or carriage
 return get a leading ``'`` so that no cell is ever a formula.
 
-The bytes are reproducible: the document's created/modified properties are set to the
-scenario start (UTC) and every zip entry gets that timestamp.
+The bytes are reproducible (:func:`impact.export.workbook.build_workbook`): the document's
+created/modified properties are set to the scenario start (UTC) and every zip entry gets
+that timestamp.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import errno
-import gc
-import io
-import math
 import os
-import sys
-import tempfile
-import traceback
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.xml.functions import tostring
 
-from impact._version import __version__
 from impact.dataset import as_dataset, iso_local, timezone_of
 from impact.export.atomic import atomic_write
+from impact.export.columns import OutputColumn, long_columns, strikes_columns, summary_columns
+from impact.export.comparison_table import (
+    COMPARISON_METADATA_KEYS,
+    comparison_columns,
+    comparison_table,
+    time_series_table,
+)
+from impact.export.frames import to_long_dataframe, to_strikes_dataframe, to_summary_dataframe
+from impact.export.needs_table import needs_columns, needs_table
 from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
-from impact.export.tidy import (
-    Column,
-    long_columns,
-    neutralise,
-    neutralise_frame,
-    strikes_columns,
-    summary_columns,
-    to_long_dataframe,
-    to_strikes_dataframe,
-    to_summary_dataframe,
+from impact.export.workbook import (
+    Sheet,
+    attr_cell,
+    build_workbook,
+    column_rows,
+    fits_in_a_sheet,
+    fixed_timestamp,
 )
 
-__all__ = ["NEEDS_SHEETS", "SHEETS", "write_excel", "write_needs_excel"]
+__all__ = [
+    "NEEDS_SHEETS",
+    "SHEETS",
+    "assets_wide",
+    "comparison_workbook_bytes",
+    "needs_workbook_bytes",
+    "workbook_bytes",
+    "write_comparison_excel",
+    "write_excel",
+    "write_needs_excel",
+]
 
-#: Sheet names, in workbook order (``needs`` only for a result that carries its scenario).
+#: Sheet names, in workbook order (``needs`` only when the needs are given).
 SHEETS: tuple[str, ...] = ("summary", "needs", "time_series", "assets", "strikes", "metadata")
 
 #: Sheets of :func:`write_needs_excel`.
@@ -101,100 +103,15 @@ _NEEDS_ATTRS: tuple[str, ...] = (
     "method",
 )
 
-#: Excel's sheet limits (rows include the header and hashtag rows).
-EXCEL_MAX_ROWS: int = 1_048_576
-EXCEL_MAX_COLUMNS: int = 16_384
 
-_CORE_XML = "docProps/core.xml"
-_EPOCH = dt.datetime(2000, 1, 1)
-_BOLD = Font(bold=True)
-_ITALIC = Font(italic=True, color="666666")
-
-
-try:  # openpyxl serialises with lxml when it is installed; its I/O errors are not OSErrors
-    from lxml.etree import LxmlError
-
-    _XML_ERRORS: tuple[type[BaseException], ...] = (LxmlError,)
-except ImportError:  # pragma: no cover - without lxml, openpyxl's writes raise OSError themselves
-    _XML_ERRORS = ()
-
-
-def fixed_timestamp(ds: xr.Dataset) -> dt.datetime:
-    """Timestamp stamped into the file: the scenario start in UTC (naive).
-
-    Falls back to the first time step, then to 2000-01-01, so the bytes never depend on
-    the wall clock. Zip timestamps cannot predate 1980; earlier starts use 1980-01-01.
-    """
-    stamp: pd.Timestamp | None = None
-    start = ds.attrs.get("start")
-    if start:
-        try:
-            ts = pd.Timestamp(str(start))
-            stamp = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
-        except (ValueError, TypeError):
-            stamp = None
-    if stamp is None and "time" in ds.coords and ds.sizes.get("time", 0):
-        stamp = pd.Timestamp(ds["time"].values[0])
-    if stamp is None or stamp is pd.NaT:
-        return _EPOCH
-    return max(stamp.to_pydatetime().replace(microsecond=0), dt.datetime(1980, 1, 1))
-
-
-def _cell_values(col: pd.Series) -> list[Any]:
-    """Python cell values of a column: NaN/NA → None, numpy scalars → Python numbers."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        return [None if pd.isna(v) else bool(v) for v in col]
-    if pd.api.types.is_integer_dtype(col.dtype):
-        return [None if pd.isna(v) else int(v) for v in col]
-    if pd.api.types.is_float_dtype(col.dtype):
-        return [None if math.isnan(v) else v for v in col.to_numpy(dtype=np.float64).tolist()]
-    return [
-        None if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v
-        for v in col.astype(object).tolist()
-    ]
-
-
-def _write_table(wb: Workbook, title: str, df: pd.DataFrame, columns: Sequence[Column]) -> None:
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A3"
-    for i, c in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(c.name) + 2))
-    ws.append([_styled(ws, neutralise(c.name), _BOLD) for c in columns])
-    ws.append([_styled(ws, c.hxl, _ITALIC) for c in columns])
-    df = neutralise_frame(df)
-    cols = [_cell_values(df[c.name]) for c in columns]
-    for row in zip(*cols, strict=True):
-        ws.append(row)
-
-
-def _styled(ws: Any, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = font
-    return cell
-
-
-def _attr_text(value: Any) -> Any:
-    """A dataset attribute as a cell value: numbers stay numbers, the rest becomes text."""
-    if value is None:
-        return None
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value)).lower()
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(float(value)) else float(value)
-    if isinstance(value, list | tuple | np.ndarray):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _metadata_rows(ds: xr.Dataset, tables: Iterable[tuple[str, list[Column]]]) -> list[list]:
+def _metadata_rows(ds: xr.Dataset) -> list[list[Any]]:
+    """Parameters (every attribute), sources, caveats and variables of a dataset."""
     rows: list[list[Any]] = []
-    for key in sorted(ds.attrs):
+    for key in sorted(ds.attrs, key=str):
         value = ds.attrs[key]
         if key in ("sources", "caveats"):
             continue
-        rows.append(["parameter", key, _attr_text(value), "", ""])
+        rows.append(["parameter", key, attr_cell(value), "", ""])
     for section, key in (("source", "sources"), ("caveat", "caveats")):
         text = ds.attrs.get(key)
         if text is None:
@@ -213,13 +130,10 @@ def _metadata_rows(ds: xr.Dataset, tables: Iterable[tuple[str, list[Column]]]) -
                 "dims: " + ", ".join(str(d) for d in var.dims),
             ]
         )
-    for sheet, columns in tables:
-        for c in columns:
-            rows.append(["column", f"{sheet}.{c.name}", c.hxl, c.unit, c.description])
-    return [[neutralise(v) for v in row] for row in rows]
+    return rows
 
 
-def assets_wide(ds: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]:
+def assets_wide(ds: xr.Dataset) -> tuple[pd.DataFrame, list[OutputColumn]]:
     """Asset status as a wide table: one row per time step, one column per asset.
 
     Parameters
@@ -232,11 +146,11 @@ def assets_wide(ds: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]:
     pandas.DataFrame
         Column ``time_local`` then one column per asset id: probability down [1], or the
         central 0/1 status when the run has no samples.
-    list of Column
+    list of OutputColumn
         The columns, each asset's description naming it, its kind and area.
     """
     tz = timezone_of(ds)
-    time_col = Column("time_local", "#date", "", f"Time step start, local time ({tz}).")
+    time_col = OutputColumn("time_local", "#date", "", f"Time step start, local time ({tz}).")
     data: dict[str, Any] = {"time_local": iso_local(ds["time"].values, tz)}
     columns = [time_col]
     if "asset" not in ds.dims or "asset_down_central" not in ds.variables:
@@ -268,227 +182,134 @@ def assets_wide(ds: xr.Dataset) -> tuple[pd.DataFrame, list[Column]]:
         if asset in data:
             raise ValueError(f"asset id {asset!r} clashes with another column of the assets sheet")
         data[asset] = values[i]
-        columns.append(Column(asset, hxl, "1", f"{names[i]} ({kinds[i]}, area {areas[i]}): {what}."))
+        columns.append(OutputColumn(asset, hxl, "1", f"{names[i]} ({kinds[i]}, area {areas[i]}): {what}."))
     return pd.DataFrame(data), columns
 
 
-def _reproducible_zip(data: bytes, core_xml: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite an xlsx zip with fixed entry timestamps and the given core properties."""
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as zin,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
-    ):
-        for info in zin.infolist():
-            payload = core_xml if info.filename == _CORE_XML else zin.read(info.filename)
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            zout.writestr(entry, payload)
-    return out.getvalue()
-
-
-def _needs_of(obj: Any) -> xr.Dataset | None:
-    """The needs of a result that carries its scenario; None for a bare dataset."""
-    if isinstance(obj, xr.Dataset) or getattr(obj, "scenario", None) is None:
-        return None
-    from impact.needs import needs
-
-    return needs(obj)
-
-
-def _needs_metadata(nd: xr.Dataset) -> list[list]:
+def _needs_metadata(nd: xr.Dataset) -> list[list[Any]]:
     rows: list[list[Any]] = [
-        ["needs", key, _attr_text(nd.attrs[key]), "", ""] for key in _NEEDS_ATTRS if key in nd.attrs
+        ["needs", key, attr_cell(nd.attrs[key]), "", ""] for key in _NEEDS_ATTRS if key in nd.attrs
     ]
     for section, key in (("needs source", "sources"), ("needs caveat", "caveats")):
         lines = [line.strip() for line in str(nd.attrs.get(key, "")).splitlines() if line.strip()]
         rows += [[section, n, line, "", ""] for n, line in enumerate(lines, start=1)]
-    return [[neutralise(v) for v in row] for row in rows]
+    return rows
 
 
-def workbook_bytes(ds: Any) -> bytes:
+def _result_workbook(ds: xr.Dataset, sheets: list[Sheet], extra: Iterable[Sequence[Any]], subject: str) -> bytes:
+    """A workbook of ``sheets`` whose metadata documents ``ds``, then ``extra`` rows."""
+    return build_workbook(
+        sheets,
+        [*_metadata_rows(ds), *column_rows(sheets), *extra],
+        stamp=fixed_timestamp(ds),
+        title=str(ds.attrs.get("scenario_title", "") or ds.attrs.get("scenario_id", "")),
+        subject=subject,
+        identifier=str(ds.attrs.get("scenario_id", "")),
+    )
+
+
+def workbook_bytes(ds: Any, needs: xr.Dataset | None = None) -> bytes:
     """The xlsx file of :func:`write_excel` as bytes.
 
     Parameters
     ----------
     ds : xarray.Dataset or result object
-        A result dataset (or an object with ``.dataset``); a result that also has its
-        ``.scenario`` gets a ``needs`` sheet.
+        A result dataset (or an object with ``.dataset``).
+    needs : xarray.Dataset, optional
+        Its needs (:func:`impact.needs`), written as a ``needs`` sheet.
 
     Returns
     -------
     bytes
         A reproducible xlsx file.
     """
-    nd = _needs_of(ds)
     ds = as_dataset(ds)
-    tables = [("summary", to_summary_dataframe(ds), summary_columns(ds))]
-    if nd is not None:
-        from impact.needs import needs_columns, needs_table
-
-        tables.append(("needs", needs_table(nd), needs_columns(nd)))
+    sheets = [Sheet("summary", to_summary_dataframe(ds), summary_columns(ds))]
+    if needs is not None:
+        sheets.append(Sheet("needs", needs_table(needs), needs_columns(needs)))
     if has_observations(ds):
-        tables.append(("observations", to_observation_dataframe(ds), observation_columns(ds)))
-    tables += [
-        ("time_series", to_long_dataframe(ds), long_columns(ds)),
-        ("assets", *assets_wide(ds)),
-        ("strikes", to_strikes_dataframe(ds), strikes_columns(ds)),
+        sheets.append(Sheet("observations", to_observation_dataframe(ds), observation_columns(ds)))
+    sheets += [
+        Sheet("time_series", to_long_dataframe(ds), long_columns(ds)),
+        Sheet("assets", *assets_wide(ds)),
+        Sheet("strikes", to_strikes_dataframe(ds), strikes_columns(ds)),
     ]
-    extra = _needs_metadata(nd) if nd is not None else []
-    return _workbook(ds, tables, extra, "People without power, water and heat (model estimate)")
+    extra = _needs_metadata(needs) if needs is not None else []
+    return _result_workbook(ds, sheets, extra, "People without power, water and heat (model estimate)")
 
 
-def needs_workbook_bytes(result: Any) -> bytes:
+def needs_workbook_bytes(nd: xr.Dataset) -> bytes:
     """The xlsx file of :func:`write_needs_excel` as bytes.
 
     Parameters
     ----------
-    result : Result or needs dataset
-        A result with its scenario, or a needs dataset from :func:`impact.needs.needs`.
+    nd : xarray.Dataset
+        A needs dataset from :func:`impact.needs`.
 
     Returns
     -------
     bytes
         A reproducible xlsx file with sheets ``needs`` and ``metadata``.
     """
-    from impact.needs import needs, needs_columns, needs_table
-
-    nd = result if isinstance(result, xr.Dataset) and "water_litres_central" in result.variables else needs(result)
-    return _workbook(
+    return _result_workbook(
         nd,
-        [("needs", needs_table(nd), needs_columns(nd))],
+        [Sheet("needs", needs_table(nd), needs_columns(nd))],
         [],
         "Needs: water, water trucks, heating places, generator hours (model estimate)",
     )
 
 
-def _workbook(ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
-    """Write ``tables`` [(title, frame, columns)] and a metadata sheet of ``ds``; reproducible bytes.
-
-    Raises
-    ------
-    OSError
-        If a sheet could not be written: openpyxl's write-only sheets go through temporary
-        files (in :func:`tempfile.gettempdir`), and lxml reports a full disk or a file size
-        limit there as its own ``SerialisationError``.
-    """
-    wb = Workbook(write_only=True)
-    try:
-        with xml_failures_as_os_errors():
-            return _build_workbook(wb, ds, tables, extra_metadata, subject)
-    except BaseException:
-        _close_sheet_streams(wb)
-        raise
-
-
-@contextlib.contextmanager
-def xml_failures_as_os_errors() -> Iterator[None]:
-    """Report a failed write inside openpyxl/lxml as an :class:`OSError`, quietly.
-
-    openpyxl writes each sheet through a temporary file (in :func:`tempfile.gettempdir`);
-    lxml reports a full disk or a file size limit there as ``SerialisationError("IO_ENOSPC")``,
-    which callers would not recognise as a write failure. The half-written sheet streams of
-    the failed save are finalised here, with their own complaints silenced, so that nothing
-    is printed later as "Exception ignored".
-
-    Raises
-    ------
-    OSError
-        ``ENOSPC``, ``EFBIG`` or ``EIO`` after the library's error.
-    """
-    try:
-        yield
-    except _XML_ERRORS as error:
-        text = str(error)
-        code = errno.ENOSPC if "ENOSPC" in text else errno.EFBIG if "EFBIG" in text else errno.EIO
-        failure = OSError(
-            code,
-            f"{os.strerror(code)} while building the workbook ({text}); openpyxl writes "
-            f"each sheet to a temporary file in {tempfile.gettempdir()} first",
-        )
-        hook = sys.unraisablehook
-        sys.unraisablehook = lambda _unraisable: None
-        try:
-            traceback.clear_frames(error.__traceback__)
-            error.__traceback__ = None
-            gc.collect()
-        finally:
-            sys.unraisablehook = hook
-        raise failure from None
-
-
-def _close_sheet_streams(wb: Workbook) -> None:
-    """Close the write-only sheets' half-written streams now, so that their failures are not
-    reported later as "Exception ignored" when they are garbage-collected."""
-    for sheet in wb.worksheets:
-        stream = getattr(getattr(sheet, "_writer", None), "xf", None)
-        if stream is not None:
-            with contextlib.suppress(Exception):
-                stream.close()
-
-
-def _build_workbook(wb: Workbook, ds: xr.Dataset, tables: list, extra_metadata: list[list], subject: str) -> bytes:
-    """The body of :func:`_workbook`, filling the empty write-only workbook ``wb``."""
-    stamp = fixed_timestamp(ds)
-    for title, df, columns in tables:
-        if len(df) + 2 > EXCEL_MAX_ROWS or len(columns) > EXCEL_MAX_COLUMNS:
-            raise ValueError(
-                f"the {title} sheet would have {len(df) + 2:,} rows and {len(columns):,} "
-                f"columns; Excel holds at most {EXCEL_MAX_ROWS:,} rows and "
-                f"{EXCEL_MAX_COLUMNS:,} columns. Export to .csv or .parquet instead"
-            )
-    for title, df, columns in tables:
-        _write_table(wb, title, df, columns)
-    meta = wb.create_sheet("metadata")
-    meta.column_dimensions["A"].width = 12
-    meta.column_dimensions["B"].width = 36
-    meta.column_dimensions["C"].width = 60
-    meta.freeze_panes = "A2"
-    meta.append([_styled(meta, h, _BOLD) for h in ("section", "key", "value", "unit", "description")])
-    for row in [*_metadata_rows(ds, [(t, c) for t, _, c in tables]), *extra_metadata]:
-        meta.append(row)
-
-    props = wb.properties
-    props.title = str(ds.attrs.get("scenario_title", "") or ds.attrs.get("scenario_id", ""))
-    props.subject = subject
-    props.identifier = str(ds.attrs.get("scenario_id", ""))
-    return reproducible_bytes(wb, stamp)
-
-
-def reproducible_bytes(workbook: Workbook, stamp: dt.datetime) -> bytes:
-    """Save ``workbook`` as xlsx bytes that do not depend on the wall clock.
-
-    openpyxl stamps the time of saving into the document properties and the zip entries;
-    here both get ``stamp`` instead (e.g. :func:`fixed_timestamp`), so the same workbook
-    always gives the same bytes.
+def comparison_workbook_bytes(dataset: xr.Dataset, notes: Sequence[str] | None = None) -> bytes:
+    """The xlsx file of :func:`write_comparison_excel` as bytes.
 
     Parameters
     ----------
-    workbook : openpyxl.Workbook
-        The workbook to save; its creator is set to this package and version.
-    stamp : datetime.datetime
-        Naive UTC time written as created, modified and zip entry time (not before 1980).
+    dataset : xarray.Dataset
+        A comparison dataset (:attr:`impact.compare.Comparison.dataset`).
+    notes : sequence of str, optional
+        How the two results were matched; default the lines of ``attrs["notes"]``.
 
     Returns
     -------
     bytes
-        The xlsx file.
+        A reproducible xlsx file with sheets ``comparison``, ``time_series`` (left out, with a
+        note in ``metadata``, when it would exceed Excel's rows) and ``metadata``.
     """
-    props = workbook.properties
-    props.creator = f"impact {__version__}"
-    props.created = stamp
-    buffer = io.BytesIO()
-    with xml_failures_as_os_errors():
-        workbook.save(buffer)  # stamps the wall clock into "modified": replaced below
-    props.modified = stamp
-    core_xml = tostring(props.to_tree())
-    return _reproducible_zip(buffer.getvalue(), core_xml, stamp)
+    if notes is None:
+        notes = [line for line in str(dataset.attrs.get("notes", "")).splitlines() if line]
+    sheets = [Sheet("comparison", comparison_table(dataset), comparison_columns(dataset))]
+    extra: list[list[Any]] = []
+    n_series = dataset.sizes["service"] * dataset.sizes["area"] * dataset.sizes["time"]
+    if fits_in_a_sheet(n_series):
+        sheets.append(Sheet("time_series", *time_series_table(dataset)))
+    else:
+        extra.append(
+            [
+                "note",
+                "time_series",
+                f"left out: {n_series:,} rows exceed Excel's limit; use Comparison.dataset in Python",
+                "",
+                "",
+            ]
+        )
+    rows: list[list[Any]] = [
+        ["parameter", key, attr_cell(dataset.attrs.get(key, "")), "", ""] for key in COMPARISON_METADATA_KEYS
+    ]
+    rows += [["note", number, note, "", ""] for number, note in enumerate(notes, start=1)]
+    return build_workbook(
+        sheets,
+        [*rows, *extra, *column_rows(sheets)],
+        stamp=fixed_timestamp(dataset),
+        title=str(dataset.attrs["title"]),
+        write_only=False,
+    )
 
 
-def write_excel(ds: Any, path: str | os.PathLike[str]) -> Path:
+def _write(path: str | os.PathLike[str], data: bytes) -> Path:
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_excel(ds: Any, path: str | os.PathLike[str], *, needs: xr.Dataset | None = None) -> Path:
     """Write the result as an Excel workbook (``.xlsx``).
 
     Parameters
@@ -497,6 +318,9 @@ def write_excel(ds: Any, path: str | os.PathLike[str]) -> Path:
         A result dataset (or an object with ``.dataset``).
     path : str or os.PathLike
         Destination file; its folder must exist. Written atomically.
+    needs : xarray.Dataset, optional
+        The result's needs (:func:`impact.needs`), written as a ``needs`` sheet; without
+        them the workbook has no ``needs`` sheet.
 
     Returns
     -------
@@ -512,22 +336,20 @@ def write_excel(ds: Any, path: str | os.PathLike[str]) -> Path:
     Notes
     -----
     Sheets ``summary``, ``time_series``, ``assets``, ``strikes`` and ``metadata``, and
-    ``needs`` when ``ds`` is a result with its scenario (see the module documentation).
-    People counts are in [persons], person-hours in [person hours], restoration times in
-    [hours], probabilities in [1], water in [litres].
+    ``needs`` when given (see the module documentation). People counts are in [persons],
+    person-hours in [person hours], restoration times in [hours], probabilities in [1],
+    water in [litres].
     """
-    data = workbook_bytes(ds)
-    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+    return _write(path, workbook_bytes(ds, needs))
 
 
-def write_needs_excel(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the needs of a result as an Excel workbook: sheets ``needs`` and ``metadata``.
+def write_needs_excel(nd: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write needs as an Excel workbook: sheets ``needs`` and ``metadata``.
 
     Parameters
     ----------
-    result : Result or needs dataset
-        A result of :func:`impact.run` (with its scenario), or a needs dataset from
-        :func:`impact.needs.needs`.
+    nd : xarray.Dataset
+        A needs dataset from :func:`impact.needs`.
     path : str or os.PathLike
         Destination file; its folder must exist. Written atomically.
 
@@ -538,9 +360,39 @@ def write_needs_excel(result: Any, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    One row per (area, local day); columns as :func:`impact.needs.needs_columns`, HXL
-    hashtags in row 2 (``#inneed+ind+water``, ``#inneed+ind+heating``...). Water in
+    One row per (area, local day); columns as :func:`impact.export.needs_table.needs_columns`,
+    HXL hashtags in row 2 (``#inneed+ind+water``, ``#inneed+ind+heating``...). Water in
     [litres], trips in [trips], places in [persons], generator hours in [hours].
     """
-    data = needs_workbook_bytes(result)
-    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+    return _write(path, needs_workbook_bytes(nd))
+
+
+def write_comparison_excel(
+    dataset: xr.Dataset, path: str | os.PathLike[str], *, notes: Sequence[str] | None = None
+) -> Path:
+    """Write a comparison as an Excel workbook.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A comparison dataset (:attr:`impact.compare.Comparison.dataset`).
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+    notes : sequence of str, optional
+        How the two results were matched (:attr:`impact.compare.Comparison.notes`); default
+        the lines of ``attrs["notes"]``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Sheets ``comparison`` (:func:`impact.export.comparison_table.comparison_table`),
+    ``time_series`` (central and mean people without per service, area and local time: A,
+    B, A - B [persons]; left out, with a note in ``metadata``, if it exceeds Excel's rows) and
+    ``metadata`` (settings, notes, sign convention, every column with its hashtag, unit and
+    meaning).
+    """
+    return _write(path, comparison_workbook_bytes(dataset, notes))

@@ -2,7 +2,7 @@
 
 Layout (HXL convention: header row, then exactly one hashtag row, then data):
 
-- line 1: column names (:func:`impact.export.tidy.long_columns`);
+- line 1: column names (:func:`impact.export.columns.long_columns`);
 - line 2: HXL hashtags, e.g. ``#adm1+code``, ``#date``, ``#affected+ind+central``;
 - then one row per (service, area, time).
 
@@ -15,8 +15,10 @@ the same bytes.
 
 Read it back with ``pandas.read_csv(path, skiprows=[1])``.
 
-:func:`write_needs_csv` writes the needs table (:func:`impact.needs.needs_table`: one row per
-area and local day) the same way, with ``#inneed`` hashtags on its people columns.
+:func:`write_needs_csv` writes the needs table (:func:`impact.export.needs_table.needs_table`:
+one row per area and local day) the same way, with ``#inneed`` hashtags on its people columns, and
+:func:`write_comparison_csv` a comparison table
+(:func:`impact.export.comparison_table.comparison_table`).
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ import xarray as xr
 
 from impact.dataset import as_dataset
 from impact.export.atomic import atomic_write
-from impact.export.tidy import long_columns, neutralise_frame, to_long_dataframe
+from impact.export.cells import neutralise_frame
+from impact.export.columns import long_columns
+from impact.export.comparison_table import comparison_columns, comparison_table
+from impact.export.frames import to_long_dataframe
+from impact.export.needs_table import needs_columns, needs_table
 
-__all__ = ["format_numbers", "write_csv", "write_needs_csv", "write_table_csv"]
+__all__ = ["format_numbers", "write_comparison_csv", "write_csv", "write_needs_csv", "write_table_csv"]
 
 
 def format_numbers(values: Any) -> np.ndarray:
@@ -134,7 +140,7 @@ def write_csv(ds: Any, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    Columns and hashtags as :func:`impact.export.tidy.long_columns`; people counts are in
+    Columns and hashtags as :func:`impact.export.columns.long_columns`; people counts are in
     [persons], times are local (``ds.attrs["timezone"]``) ISO 8601 with UTC offset.
     """
     ds = as_dataset(ds)
@@ -142,14 +148,13 @@ def write_csv(ds: Any, path: str | os.PathLike[str]) -> Path:
     return write_table_csv(df, [c.hxl for c in long_columns(ds)], path)
 
 
-def write_needs_csv(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the needs per area and local day as an HXL-tagged CSV.
+def write_needs_csv(nd: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write needs per area and local day as an HXL-tagged CSV.
 
     Parameters
     ----------
-    result : Result or needs dataset
-        A result of :func:`impact.run` (with its scenario), or a needs dataset from
-        :func:`impact.needs.needs`.
+    nd : xarray.Dataset
+        A needs dataset from :func:`impact.needs`.
     path : str or os.PathLike
         Destination file; its folder must exist. Written atomically.
 
@@ -162,11 +167,32 @@ def write_needs_csv(result: Any, path: str | os.PathLike[str]) -> Path:
     -----
     Line 1 the column names, line 2 the HXL hashtags (``#inneed+ind+water+central``,
     ``#indicator+num+water_litres+q95``, ``#inneed+ind+heating+mean``...), then one row per
-    (area, day); columns as :func:`impact.needs.needs_columns`. Water in [litres], trips in
-    [trips], people in [persons], generator hours in [hours]. Read it back with
-    ``pandas.read_csv(path, skiprows=[1])``.
+    (area, day); columns as :func:`impact.export.needs_table.needs_columns`. Water in
+    [litres], trips in [trips], people in [persons], generator hours in [hours]. Read it back
+    with ``pandas.read_csv(path, skiprows=[1])``.
     """
-    from impact.needs import needs, needs_columns, needs_table
-
-    nd = result if isinstance(result, xr.Dataset) and "water_litres_central" in result.variables else needs(result)
     return write_table_csv(needs_table(nd), [c.hxl for c in needs_columns(nd)], path)
+
+
+def write_comparison_csv(dataset: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write a comparison, one row per (service, area), as an HXL-tagged CSV.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A comparison dataset (:attr:`impact.compare.Comparison.dataset`).
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Columns as :func:`impact.export.comparison_table.comparison_columns`: A, B, A - B and
+    (A - B) / B of person-hours [person hours] and peaks [persons] (relative differences [1]).
+    Read it back with ``pandas.read_csv(path, skiprows=[1])``.
+    """
+    return write_table_csv(comparison_table(dataset), [c.hxl for c in comparison_columns(dataset)], path)

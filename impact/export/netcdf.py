@@ -19,7 +19,7 @@ strikes) with metadata following the CF conventions 1.8 for discrete sampling ge
 - no wall-clock time is stored anywhere, so the same result gives the same bytes.
 
 Areas carry ``latitude`` / ``longitude`` of their coarse centroids (``degrees_north`` /
-``degrees_east``); no asset position is ever written (``DESIGN.md`` section 8).
+``degrees_east``); no asset position is ever written (``docs/user-guide.md``: keep positions coarse).
 
 Read back with ``xarray.open_dataset(path)``.
 """

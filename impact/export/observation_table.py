@@ -6,7 +6,9 @@ import pandas as pd
 import xarray as xr
 
 from impact.dataset import local_times, timezone_of
-from impact.export.tidy import Column
+from impact.export.columns import OutputColumn
+
+__all__ = ["has_observations", "observation_columns", "to_observation_dataframe"]
 
 
 def has_observations(ds: xr.Dataset) -> bool:
@@ -44,23 +46,27 @@ def to_observation_dataframe(ds: xr.Dataset) -> pd.DataFrame:
     )
 
 
-def observation_columns(ds: xr.Dataset) -> list[Column]:
+def observation_columns(ds: xr.Dataset) -> list[OutputColumn]:
     """Columns of :func:`to_observation_dataframe`, in order."""
     tz = timezone_of(ds)
     return [
-        Column("time_local", "#date+reported", "", f"Time of the reported figure, local time ({tz})."),
-        Column("area_id", "#adm+code", "", "Area of the reported figure (P-code where one exists)."),
-        Column("service", "#indicator+service", "", "power, water or heat."),
-        Column(
+        OutputColumn("time_local", "#date+reported", "", f"Time of the reported figure, local time ({tz})."),
+        OutputColumn("area_id", "#adm+code", "", "Area of the reported figure (P-code where one exists)."),
+        OutputColumn("service", "#indicator+service", "", "power, water or heat."),
+        OutputColumn(
             "reported_people",
             "#affected+ind+reported",
             "persons",
             "Reported people without service (households and consumers converted).",
         ),
-        Column("model_central", "#affected+ind+central", "persons", "Central estimate at the reported time step."),
-        Column("model_low", "#affected+ind+q05", "persons", "Lower bound of the model band (quantile 0.05)."),
-        Column("model_high", "#affected+ind+q95", "persons", "Upper bound of the model band (quantile 0.95)."),
-        Column("inside_band", "#indicator+inside_band", "", "Whether the reported figure lies within the band."),
-        Column("central_minus_reported", "#indicator+error", "persons", "Central estimate minus reported figure."),
-        Column("source", "#meta+source", "", "Source of the reported figure."),
+        OutputColumn(
+            "model_central", "#affected+ind+central", "persons", "Central estimate at the reported time step."
+        ),
+        OutputColumn("model_low", "#affected+ind+q05", "persons", "Lower bound of the model band (quantile 0.05)."),
+        OutputColumn("model_high", "#affected+ind+q95", "persons", "Upper bound of the model band (quantile 0.95)."),
+        OutputColumn("inside_band", "#indicator+inside_band", "", "Whether the reported figure lies within the band."),
+        OutputColumn(
+            "central_minus_reported", "#indicator+error", "persons", "Central estimate minus reported figure."
+        ),
+        OutputColumn("source", "#meta+source", "", "Source of the reported figure."),
     ]

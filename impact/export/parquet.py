@@ -1,6 +1,6 @@
 """The long table as an Apache Parquet file (pyarrow).
 
-Same columns as the CSV export (:func:`impact.export.tidy.to_long_dataframe`) with typed
+Same columns as the CSV export (:func:`impact.export.frames.to_long_dataframe`) with typed
 columns: text as UTF-8 strings, ``admin_level`` and ``population`` as int64, people counts
 as float64 (NaN where missing). The file's key-value metadata holds, under ``impact``, a
 JSON object with the dataset attributes (scenario, seed, samples, model version, sources,
@@ -23,7 +23,8 @@ import pyarrow.parquet as pq
 
 from impact.dataset import as_dataset
 from impact.export.atomic import atomic_write
-from impact.export.tidy import long_columns, to_long_dataframe
+from impact.export.columns import long_columns
+from impact.export.frames import to_long_dataframe
 
 __all__ = ["write_parquet"]
 
@@ -49,7 +50,7 @@ def arrow_table(ds: Any) -> pa.Table:
     Returns
     -------
     pyarrow.Table
-        One row per (service, area, time); see :func:`impact.export.tidy.long_columns`.
+        One row per (service, area, time); see :func:`impact.export.columns.long_columns`.
     """
     ds = as_dataset(ds)
     df = to_long_dataframe(ds)

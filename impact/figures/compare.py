@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from impact.compare import align
 from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
 from impact.figures.base import (
     BAND_FILL,
@@ -18,6 +19,8 @@ from impact.figures.base import (
     scatter_class,
     strike_table,
 )
+
+__all__ = ["DIFFERENCE_COLOUR", "DIFFERENCE_FILL", "compare_timeline"]
 
 #: Colour of the A - B line.
 DIFFERENCE_COLOUR = "#D55E00"
@@ -64,8 +67,6 @@ def compare_timeline(
         If ``service`` or ``area`` is not in both results (the message lists the choices),
         or the results cannot be compared (:class:`impact.compare.CompareError`).
     """
-    from impact.compare import align
-
     ds_a, ds_b = as_dataset(a), as_dataset(b)
     window = align(ds_a, ds_b)
     check_choice(service, window.services, "service of both results")

@@ -1,0 +1,262 @@
+"""Output columns: every column of every exported table, declared once as data.
+
+Each column (:class:`OutputColumn`) has a name, an HXL hashtag, a unit and a description, so
+the hashtag rows of the CSV and Excel files and the column documentation in the Excel
+``metadata`` sheet come from the same place. The tables themselves are built in
+:mod:`impact.export.frames`.
+
+HXL hashtags used (``docs/user-guide.md`` lists the exports):
+
+=================================  ===============================================
+column                             hashtag
+=================================  ===============================================
+``area_id``                        ``#x_area+code`` (custom: the row's own area)
+``area_name``                      ``#x_area+name``
+``admin_level``                    ``#x_area+admin_level``
+``adm1_code`` … ``adm3_name``      ``#adm1+code``, ``#adm1+name`` … ``#adm3+name``
+``service``                        ``#service+name``
+``time_local``                     ``#date``
+``population``                     ``#population``
+``people_without_central``         ``#affected+ind+central``
+``people_without_mean``            ``#affected+ind+mean``
+``people_without_q05`` …           ``#affected+ind+q05`` …
+``peak_people_without_*``          ``#affected+ind+peak+central`` / ``+mean`` / ``+q05``
+``peak_time_local_central``        ``#date+peak+central``
+``person_hours_without_*``         ``#indicator+num+person_hours+central`` …
+``restore_90_hours_*``             ``#indicator+num+restore90_hours+central`` …
+``asset_id``, ``asset_name``       ``#x_asset+code``, ``#x_asset+name``
+``asset_kind``                     ``#x_asset+type``
+``down_probability``               ``#indicator+num+down_probability``
+``down_central``                   ``#indicator+num+down+central``
+``strike_id``                      ``#event+code``
+``damage_state``                   ``#x_damage_state``
+``killed``, ``injured``            ``#affected+killed``, ``#affected+injured``
+=================================  ===============================================
+
+``+ind`` marks counts of individuals (not households). ``+central`` is the deterministic
+estimate from every curve's median, ``+mean`` the Monte Carlo mean and ``+qNN`` the
+Monte Carlo quantile NN % (see :func:`impact.dataset.quantile_label`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import xarray as xr
+
+from impact.dataset import quantile_labels, quantiles_of, timezone_of
+
+__all__ = [
+    "ADMIN_LEVELS",
+    "AREA_COLUMNS",
+    "POPULATION",
+    "SERVICE",
+    "OutputColumn",
+    "assets_columns",
+    "long_columns",
+    "stat_columns",
+    "strikes_columns",
+    "summary_columns",
+]
+
+#: Admin levels that get ancestor columns (``adm1_code`` … ``adm3_name``).
+ADMIN_LEVELS: tuple[int, ...] = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """One column of an exported table.
+
+    Parameters
+    ----------
+    name : str
+        Column header.
+    hxl : str
+        HXL hashtag with attributes, e.g. ``#affected+ind+central``.
+    unit : str
+        Unit of the values ("" for text).
+    description : str
+        What the column holds.
+    """
+
+    name: str
+    hxl: str
+    unit: str
+    description: str
+
+
+AREA_COLUMNS: tuple[OutputColumn, ...] = (
+    OutputColumn("area_id", "#x_area+code", "", "Area identifier (OCHA COD P-code where one exists)."),
+    OutputColumn("area_name", "#x_area+name", "", "Area name."),
+    OutputColumn("admin_level", "#x_area+admin_level", "", "Administrative level of the area."),
+    *(
+        col
+        for level in ADMIN_LEVELS
+        for col in (
+            OutputColumn(
+                f"adm{level}_code",
+                f"#adm{level}+code",
+                "",
+                f"P-code of the area's admin level {level} unit (itself or an ancestor); "
+                "empty when the area is above that level.",
+            ),
+            OutputColumn(f"adm{level}_name", f"#adm{level}+name", "", f"Name of that ADM{level} unit."),
+        )
+    ),
+)
+
+SERVICE = OutputColumn("service", "#service+name", "", "Service: power, water or heat.")
+POPULATION = OutputColumn("population", "#population", "persons", "People living in the area.")
+
+
+def stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float]) -> list[OutputColumn]:
+    """The central, mean and quantile columns of one statistic.
+
+    Parameters
+    ----------
+    prefix : str
+        Column name prefix, e.g. ``people_without``.
+    hxl : str
+        HXL hashtag base, e.g. ``#affected+ind``; ``+central``, ``+mean`` or ``+qNN`` is added.
+    unit : str
+        Unit of the values, e.g. ``persons``.
+    what : str
+        What the statistic is, in words (start of each description).
+    quantiles : sequence of float
+        Monte Carlo quantiles [1], each giving a ``{prefix}_qNN`` column.
+
+    Returns
+    -------
+    list of OutputColumn
+        ``{prefix}_central``, ``{prefix}_mean``, then one column per quantile.
+    """
+    cols = [
+        OutputColumn(
+            f"{prefix}_central",
+            f"{hxl}+central",
+            unit,
+            f"{what}, central estimate (every restoration curve at its median).",
+        ),
+        OutputColumn(f"{prefix}_mean", f"{hxl}+mean", unit, f"{what}, Monte Carlo mean."),
+    ]
+    for q, label in zip(quantiles, quantile_labels(quantiles), strict=True):
+        cols.append(
+            OutputColumn(
+                f"{prefix}_{label}",
+                f"{hxl}+{label}",
+                unit,
+                f"{what}, Monte Carlo quantile {float(q):g} (numpy 'linear' method).",
+            )
+        )
+    return cols
+
+
+def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`impact.export.frames.to_long_dataframe` for this dataset, in order.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result dataset (its quantiles name the quantile columns).
+
+    Returns
+    -------
+    list of OutputColumn
+    """
+    tz = timezone_of(ds)
+    return [
+        *AREA_COLUMNS,
+        SERVICE,
+        OutputColumn("time_local", "#date", "", f"Time step start, local time ({tz}) with UTC offset."),
+        POPULATION,
+        *stat_columns(
+            "people_without",
+            "#affected+ind",
+            "persons",
+            "People without the service at this time",
+            quantiles_of(ds),
+        ),
+    ]
+
+
+def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`impact.export.frames.to_summary_dataframe` for this dataset, in order.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result dataset.
+
+    Returns
+    -------
+    list of OutputColumn
+    """
+    tz = timezone_of(ds)
+    qs = quantiles_of(ds)
+    return [
+        *AREA_COLUMNS,
+        SERVICE,
+        POPULATION,
+        *stat_columns("peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs),
+        OutputColumn(
+            "peak_time_local_central",
+            "#date+peak+central",
+            "",
+            f"Time of the central peak, local time ({tz}); empty if no outage.",
+        ),
+        *stat_columns(
+            "person_hours_without",
+            "#indicator+num+person_hours",
+            "person hours",
+            "Person-hours without the service over the horizon",
+            qs,
+        ),
+        *stat_columns(
+            "restore_90_hours",
+            "#indicator+num+restore90_hours",
+            "hours",
+            "Hours from the peak until people without first fall to 10 % of the peak or "
+            "fewer; empty if not within the horizon",
+            qs,
+        ),
+    ]
+
+
+def assets_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`impact.export.frames.to_assets_dataframe`, in order."""
+    tz = timezone_of(ds)
+    return [
+        OutputColumn("asset_id", "#x_asset+code", "", "Asset identifier."),
+        OutputColumn("asset_name", "#x_asset+name", "", "Asset name."),
+        OutputColumn("asset_kind", "#x_asset+type", "", "Asset kind."),
+        OutputColumn("area_id", "#x_area+code", "", "Area the asset is in."),
+        OutputColumn("time_local", "#date", "", f"Time step start, local time ({tz}) with UTC offset."),
+        OutputColumn(
+            "down_probability",
+            "#indicator+num+down_probability",
+            "1",
+            "Share of Monte Carlo samples in which the asset is down (own damage or a lost "
+            "supply); empty without samples.",
+        ),
+        OutputColumn(
+            "down_central",
+            "#indicator+num+down+central",
+            "1",
+            "1 if the asset is down in the central estimate, else 0.",
+        ),
+    ]
+
+
+def strikes_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`impact.export.frames.to_strikes_dataframe`, in order."""
+    tz = timezone_of(ds)
+    return [
+        OutputColumn("strike_id", "#event+code", "", "Strike identifier."),
+        OutputColumn("time_local", "#date", "", f"Time of the strike, local time ({tz})."),
+        OutputColumn("asset_id", "#x_asset+code", "", "Asset struck."),
+        OutputColumn("asset_name", "#x_asset+name", "", "Name of the asset struck."),
+        OutputColumn("damage_state", "#x_damage_state", "", "HAZUS damage state."),
+        OutputColumn("killed", "#affected+killed", "persons", "People killed; empty if unknown."),
+        OutputColumn("injured", "#affected+injured", "persons", "People injured; empty if unknown."),
+    ]

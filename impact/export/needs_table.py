@@ -1,0 +1,131 @@
+"""The needs as a table: one row per (area, local day), columns declared with HXL hashtags.
+
+>>> import impact
+>>> from impact.export import needs_table
+>>> needs_table(impact.needs(result))  # doctest: +SKIP
+
+The needs themselves are computed by :func:`impact.needs` (``docs/needs.md`` states every
+definition and source); this module only lays them out for the CSV and Excel exports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from impact.dataset import quantile_labels
+from impact.export.columns import AREA_COLUMNS, POPULATION, OutputColumn, stat_columns
+from impact.export.frames import area_table, stat_data
+
+__all__ = ["NEEDS_STATISTICS", "needs_columns", "needs_table"]
+
+#: Needs with central, mean and quantile columns, in column order (variables of a needs dataset).
+NEEDS_STATISTICS: tuple[str, ...] = ("water_people", "water_litres", "water_truck_trips", "heating_places")
+
+
+def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`needs_table` for a needs dataset, in order, with their HXL hashtags.
+
+    Parameters
+    ----------
+    nd : xarray.Dataset
+        From :func:`impact.needs`.
+
+    Returns
+    -------
+    list of OutputColumn
+    """
+    quantiles = [float(q) for q in nd["quantile"].values]
+    tz = str(nd.attrs.get("timezone", "UTC"))
+    litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
+    capacity = float(nd.attrs.get("truck_capacity_litres", np.nan))
+    after = float(nd.attrs.get("heating_after_hours", np.nan))
+    return [
+        *AREA_COLUMNS,
+        OutputColumn("date", "#date", "", f"Local calendar day ({tz})."),
+        OutputColumn(
+            "hours",
+            "#indicator+num+hours",
+            "hours",
+            "Hours of the day on the time axis (24 but on the first and last day and at clock changes).",
+        ),
+        POPULATION,
+        *stat_columns(
+            "water_people",
+            "#inneed+ind+water",
+            "persons",
+            "People without water, mean over the day's time steps",
+            quantiles,
+        ),
+        *stat_columns(
+            "water_litres",
+            "#indicator+num+water_litres",
+            "litres",
+            f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
+            quantiles,
+        ),
+        *stat_columns(
+            "water_truck_trips",
+            "#indicator+num+water_truck_trips",
+            "trips",
+            f"Water-truck trips of {capacity:g} L to deliver that water, rounded up",
+            quantiles,
+        ),
+        *stat_columns(
+            "heating_places",
+            "#inneed+ind+heating",
+            "persons",
+            f"Most people at once needing a heating-point place that day (heat outage of at least "
+            f"{after:g} h, or any outage while colder than the threshold)",
+            quantiles,
+        ),
+        OutputColumn(
+            "generator_hours_central",
+            "#indicator+num+generator_hours+central",
+            "hours",
+            "Hours critical sites in the area are without grid power that day, summed over the sites, "
+            "central estimate (size generator fuel with it).",
+        ),
+    ]
+
+
+def needs_table(nd: xr.Dataset) -> pd.DataFrame:
+    """The needs as a wide table: one row per (area, day).
+
+    Parameters
+    ----------
+    nd : xarray.Dataset
+        A needs dataset from :func:`impact.needs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`needs_columns`: the area columns (``area_id``, ``area_name``,
+        ``admin_level``, ``adm1_code`` … ``adm3_name``), ``date`` (local ``YYYY-MM-DD``),
+        ``hours`` [hours], ``population`` [persons], then central, mean and quantile columns
+        of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
+        [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
+        Rows sorted by area (dataset order), then day.
+    """
+    n_a, n_d = nd.sizes["area"], nd.sizes["day"]
+    labels = quantile_labels([float(q) for q in nd["quantile"].values])
+    area_idx = np.repeat(np.arange(n_a), n_d)
+    data: dict[str, Any] = {k: v[area_idx] for k, v in area_table(nd).items()}
+    data["date"] = np.tile(np.asarray(nd["day"].values, dtype=object), n_a)
+    data["hours"] = np.tile(np.asarray(nd["hours"].values, dtype=np.float64), n_a)
+    data["population"] = np.asarray(nd["population"].values)[area_idx]
+    for name in NEEDS_STATISTICS:
+        data |= stat_data(
+            name,
+            np.asarray(nd[f"{name}_central"].transpose("area", "day").values).reshape(-1),
+            np.asarray(nd[f"{name}_mean"].transpose("area", "day").values).reshape(-1),
+            np.asarray(nd[name].transpose("area", "day", "quantile").values).reshape(n_a * n_d, -1),
+            labels,
+        )
+    data["generator_hours_central"] = np.asarray(nd["generator_hours_central"].transpose("area", "day").values).reshape(
+        -1
+    )
+    return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})
