@@ -385,3 +385,12 @@ def test_baseline_and_score_in_the_browser(dash_duo, baseline_folder) -> None:
     _wait(lambda: f"B: {B_NAME}" in _figure(dash_duo, ids.COMPARE_GRAPH)["names"], message="the comparison chart")
     assert "against baseline B" in dash_duo.find_element(f"#{ids.COMPARE_TITLE}").text
     _no_console_errors(dash_duo)
+
+
+def test_side_names_ids_else_folders_else_a_and_b() -> None:
+    from impact.compare import side_names
+
+    assert side_names(("odesa", "odesa-b"), ("/x/a", "/y/b")) == ("odesa", "odesa-b")
+    assert side_names(("odesa", "odesa"), ("/x/a", "/y/b")) == ("a", "b")
+    assert side_names(("odesa", None), ("/x/a", "/y/b")) == ("a", "b")  # B did not load
+    assert side_names(("odesa", "odesa"), ("/x/a", "/y/a")) == ("A", "B")
