@@ -371,7 +371,7 @@ def first_load(data, client: Client) -> FirstLoad:
         )
         finished = json.loads(body)["response"][ids.PROGRESS_INTERVAL]["disabled"]
         _record(swap if finished else running, None, seconds, body)
-    status = data.baseline_status()
+    status = data.run_status()
     return FirstLoad(
         [f for f in (layout, running, swap) if f.http], layout_s, under_way, status.state, status.elapsed_s, polls
     )
@@ -665,7 +665,7 @@ def main() -> None:
     client = Client(app)
     fresh = first_load(data, client)
     if fresh.run_state != "done":
-        raise SystemExit(f"the baseline run of {args.scenario} failed: {data.baseline_status().error}")
+        raise SystemExit(f"the baseline run of {args.scenario} failed: {data.run_status().error}")
     ds = data.result().dataset
     strikes = list(data.scenario.strikes["strike_id"])
     planner = Planner(ds, strikes)

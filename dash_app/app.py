@@ -53,20 +53,20 @@ def build_app(
         response carries the security headers of :func:`dash_app.security.add_security_headers`
         (a strict Content-Security-Policy, no framing, no sniffing, no referrer).
     data : DashboardData
-        The scenario and its cached runs. Its baseline run (then B's) has started in a
-        background thread (``data.result()`` and ``data.reference_result()`` wait for them;
-        ``data.baseline_status()`` says where they are).
+        The scenario and its cached runs. Its unmodified run (then B's) has started in a
+        background thread (``data.result()`` and ``data.baseline_result()`` wait for them;
+        ``data.run_status()`` says where they are).
     callbacks : SimpleNamespace or None
         The page's callbacks as plain functions (None when the scenario did not load).
 
     Notes
     -----
-    The layout is a function (:func:`dash_app.layout.page`): a visit before the baseline
+    The layout is a function (:func:`dash_app.layout.page`): a visit before the unmodified
     run is done gets the header and a progress panel at once, which fills in with the
     dashboard when the run ends; a later visit gets the dashboard straight away.
     """
     data = DashboardData(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)
-    data.start_baseline()
+    data.start_runs()
     app = dash.Dash(
         __name__,
         title="Impact: people without power, water and heat",

@@ -1,4 +1,4 @@
-"""The dashboard's server-side state: one scenario, its baseline run (in the background), its runs cached."""
+"""The dashboard's server-side state: one scenario, its first run (in the background), its runs cached."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 import impact
 from dash_app.cache import BoundedCache
 from dash_app.progress import RunProgress, Status
-from impact.compare import CompareError, check_scenarios
+from impact.compare import CompareError, check_scenarios, side_names
 from impact.problems import ScenarioError
 from impact.whatif import WhatIf, apply_whatif
 
@@ -37,24 +37,20 @@ def _load(source) -> tuple[Any, list[str]]:
         return None, [str(error)]
 
 
-def _label(scenario, source: str) -> str:
-    return str(getattr(scenario, "id", "") or Path(source).name or source)
-
-
 class DashboardData:
     """A loaded scenario (or the problems that stopped it loading) and its cached runs.
 
-    The scenario is loaded (and validated) at once; the baseline run, which takes seconds
-    for a national scenario, starts in a background thread with :meth:`start_baseline`
-    and reports its stages to :attr:`progress`, which the page polls.
+    The scenario is loaded (and validated) at once; its unmodified run (no what-if), which
+    takes seconds for a national scenario, starts in a background thread with
+    :meth:`start_runs` and reports its stages to :attr:`progress`, which the page polls.
 
     With a baseline scenario B (``baseline=``, ``impact serve A --baseline B``) the page
     shows this scenario (A) against B. B is loaded and checked against A at once (a B that
     fails validation, or that has no area or time step in common with A, is a problem of
     the page); the background thread runs A, then B with A's samples, seed and quantiles
-    (common random numbers), and the page opens when both are done. In this module
-    "baseline" alone means the run of A without a what-if; B's run is the *reference*
-    (:meth:`reference_result`).
+    (common random numbers), and the page opens when both are done. "Baseline" means B
+    (:meth:`baseline_result`); A without a what-if is the *unmodified* run
+    (:meth:`unmodified_result`).
 
     Parameters
     ----------
@@ -67,10 +63,10 @@ class DashboardData:
     samples, seed : int, optional
         Monte Carlo settings; default the scenario's own.
     cache_size : int
-        Runs kept on the server (baseline and what-ifs), least recently used dropped first.
+        Runs kept on the server (the unmodified run and what-ifs), least recently used dropped first.
     cache_bytes : int
         Memory those runs may hold together [bytes] (the most recent run is kept whatever
-        its size, and the baseline is always kept besides).
+        its size, and the unmodified run is always kept besides).
     """
 
     def __init__(
@@ -88,35 +84,34 @@ class DashboardData:
         self.show_assets = show_assets
         self.scenario, self.problems = _load(scenario if scenario is not None else DEFAULT_SCENARIO)
         #: Baseline scenario B as given (None without one), the loaded scenario and its problems.
-        self.reference_source = None if baseline is None else str(baseline)
-        self.reference = None
-        self.reference_problems: list[str] = []
+        self.baseline_source = None if baseline is None else str(baseline)
+        self.baseline_scenario = None
+        self.baseline_problems: list[str] = []
         if baseline is not None:
-            self.reference, self.reference_problems = _load(baseline)
-            if self.scenario is not None and self.reference is not None:
+            self.baseline_scenario, self.baseline_problems = _load(baseline)
+            if self.scenario is not None and self.baseline_scenario is not None:
                 try:
-                    check_scenarios(self.scenario, self.reference)
+                    check_scenarios(self.scenario, self.baseline_scenario)
                 except CompareError as error:
-                    self.reference_problems = [f"cannot compare {self.source} with {self.reference_source}: {error}"]
+                    self.baseline_problems = [f"cannot compare {self.source} with {self.baseline_source}: {error}"]
         self.samples = self.seed = None
         if self.scenario is not None:
             self.samples = self.scenario.config.samples if samples is None else samples
             self.seed = self.scenario.config.seed if seed is None else seed
         #: Labels of A and B on the page: the scenario ids, else the folder names, else "A" and "B".
-        self.names = (_label(self.scenario, self.source), _label(self.reference, self.reference_source or "B"))
-        if self.names[0] == self.names[1]:
-            self.names = (Path(self.source).name or "A", Path(self.reference_source or "B").name or "B")
-            if self.names[0] == self.names[1]:
-                self.names = ("A", "B")
+        self.names = side_names(
+            (getattr(self.scenario, "id", None), getattr(self.baseline_scenario, "id", None)),
+            (self.source, self.baseline_source),
+        )
         self._runs: BoundedCache[impact.Result] = BoundedCache(
             cache_size, max_bytes=cache_bytes, weigh=lambda result: int(result.dataset.nbytes)
         )
         self._stages = 4 if self.samples else 3
-        #: Progress of the baseline run, and then of B's (stages as :func:`impact.run` reports them).
-        self.progress = RunProgress(self._stages * (2 if self.has_reference else 1))
-        self._baseline: impact.Result | None = None
-        self._reference_run: impact.Result | None = None
-        self._reference_cache: BoundedCache[impact.Result] = BoundedCache(1)
+        #: Progress of the unmodified run, and then of B's (stages as :func:`impact.run` reports them).
+        self.progress = RunProgress(self._stages * (2 if self.has_baseline else 1))
+        self._unmodified: impact.Result | None = None
+        self._baseline_run: impact.Result | None = None
+        self._baseline_cache: BoundedCache[impact.Result] = BoundedCache(1)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._derived: weakref.WeakKeyDictionary[impact.Result, dict[str, Any]] = weakref.WeakKeyDictionary()
@@ -124,12 +119,29 @@ class DashboardData:
     @property
     def ok(self) -> bool:
         """Whether the scenario (and the baseline scenario B, when given) loaded and can be compared."""
-        return self.scenario is not None and not self.reference_problems
+        return self.scenario is not None and not self.baseline_problems
 
     @property
-    def has_reference(self) -> bool:
+    def has_baseline(self) -> bool:
         """Whether the page shows a baseline scenario B beside this one."""
-        return self.reference is not None and not self.reference_problems
+        return self.baseline_scenario is not None and not self.baseline_problems
+
+    # The names before the baseline/reference vocabulary was settled, for dash_app.serve until it
+    # adopts the new ones.
+    @property
+    def has_reference(self) -> bool:
+        """Old name of :attr:`has_baseline`."""
+        return self.has_baseline
+
+    @property
+    def reference_source(self) -> str | None:
+        """Old name of :attr:`baseline_source`."""
+        return self.baseline_source
+
+    @property
+    def reference_problems(self) -> list[str]:
+        """Old name of :attr:`baseline_problems`."""
+        return self.baseline_problems
 
     def _key(self, whatif: WhatIf) -> tuple:
         return (
@@ -144,39 +156,43 @@ class DashboardData:
     def result(self, whatif: WhatIf | None = None) -> impact.Result:
         """The run of the scenario (with ``whatif`` applied), from the cache when possible.
 
-        The baseline is kept for the life of the dashboard once computed. While it is being
+        The unmodified run is kept for the life of the dashboard once computed. While it is being
         computed (by the background run or another callback), this waits for that run
         rather than starting a second one.
 
         Raises
         ------
         Exception
-            Whatever :func:`impact.run` raised (the baseline's failure is also in :attr:`progress`).
+            Whatever :func:`impact.run` raised (the unmodified run's failure is also in :attr:`progress`).
         """
         whatif = whatif or WhatIf()
-        if whatif.is_baseline:
-            if self._baseline is not None:
-                return self._baseline
-            return self._runs.get(self._key(whatif), self._run_baseline)
+        if whatif.is_identity:
+            if self._unmodified is not None:
+                return self._unmodified
+            return self._runs.get(self._key(whatif), self._run_unmodified)
         return self._runs.get(
             self._key(whatif),
             lambda: impact.run(apply_whatif(self.scenario, whatif), samples=self.samples, seed=self.seed),
         )
 
-    def _run_baseline(self) -> impact.Result:
-        """Run the baseline, reporting its stages to :attr:`progress` (called once, by the cache)."""
+    def unmodified_result(self) -> impact.Result:
+        """The run of the scenario without a what-if (:meth:`result` with none)."""
+        return self.result()
+
+    def _run_unmodified(self) -> impact.Result:
+        """Run the scenario unmodified, reporting its stages to :attr:`progress` (called once, by the cache)."""
         self.progress.start()
         try:
             result = impact.run(self.scenario, samples=self.samples, seed=self.seed, progress=self.progress.advance)
         except Exception as error:
             self.progress.fail(error)
             raise
-        self._baseline = result
-        if not self.has_reference:  # else B's run comes next, and finishes the progress
+        self._unmodified = result
+        if not self.has_baseline:  # else B's run comes next, and finishes the progress
             self.progress.finish()
         return result
 
-    def reference_result(self) -> impact.Result:
+    def baseline_result(self) -> impact.Result:
         """The run of the baseline scenario B, with this scenario's samples, seed and quantiles.
 
         Kept for the life of the dashboard. While it is being computed (by the background
@@ -189,60 +205,60 @@ class DashboardData:
         Exception
             Whatever :func:`impact.run` raised (also in :attr:`progress`).
         """
-        if not self.has_reference:
+        if not self.has_baseline:
             raise ValueError("this dashboard has no baseline scenario to compare with")
-        if self._reference_run is not None:
-            return self._reference_run
-        return self._reference_cache.get("reference", self._run_reference)
+        if self._baseline_run is not None:
+            return self._baseline_run
+        return self._baseline_cache.get("baseline", self._run_baseline_scenario)
 
-    def _run_reference(self) -> impact.Result:
+    def _run_baseline_scenario(self) -> impact.Result:
         """Run B, reporting its stages after A's to :attr:`progress` (called once, by its cache)."""
         label = f"baseline {self.names[1]}: "
         try:
             result = impact.run(
-                self.reference,
+                self.baseline_scenario,
                 samples=self.samples,
                 seed=self.seed,
                 quantiles=self.scenario.config.quantiles,
                 progress=lambda stage: self.progress.advance(label + str(stage)),
             )
         except Exception as error:
-            self.progress.fail(error, context=f"the run of the baseline scenario {self.reference_source}: ")
+            self.progress.fail(error, context=f"the run of the baseline scenario {self.baseline_source}: ")
             raise
-        self._reference_run = result
+        self._baseline_run = result
         self.progress.finish()
         return result
 
-    def start_baseline(self) -> None:
-        """Start the baseline run in a background thread (once; nothing when already started or done)."""
+    def start_runs(self) -> None:
+        """Start the unmodified run (then B's) in a background thread (once; nothing when started or done)."""
         with self._lock:
-            if self._thread is not None or self.scenario is None or self._baseline is not None:
+            if self._thread is not None or self.scenario is None or self._unmodified is not None:
                 return
-            self._thread = threading.Thread(target=self._background, name=f"baseline run of {self.source}", daemon=True)
+            self._thread = threading.Thread(target=self._background, name=f"first run of {self.source}", daemon=True)
             self._thread.start()
 
     def _background(self) -> None:
         try:
             self.result()
         except Exception:  # the page shows it from self.progress; the log keeps the traceback
-            log.exception("the baseline run of %s failed", self.source)
+            log.exception("the run of %s failed", self.source)
             return
-        if self.has_reference:
+        if self.has_baseline:
             try:
-                self.reference_result()
+                self.baseline_result()
             except Exception:
-                log.exception("the run of the baseline scenario %s failed", self.reference_source)
+                log.exception("the run of the baseline scenario %s failed", self.baseline_source)
 
-    def baseline_status(self) -> Status:
-        """Where the baseline run stands (see :class:`dash_app.progress.Status`)."""
+    def run_status(self) -> Status:
+        """Where the background runs stand (see :class:`dash_app.progress.Status`)."""
         return self.progress.snapshot()
 
-    def wait_for_baseline(self, timeout: float | None = None) -> Status:
-        """Wait until the background runs (the baseline, then B's) have ended (at most ``timeout`` [s]); the status."""
+    def wait_for_runs(self, timeout: float | None = None) -> Status:
+        """Wait until the background runs (unmodified, then B's) have ended (at most ``timeout`` [s]); the status."""
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
-        return self.baseline_status()
+        return self.run_status()
 
     def derived(self, result: impact.Result, name: str, build: Callable[[], Any]) -> Any:
         """A value computed from ``result`` once (e.g. the page body, strike markers), kept while it lives."""
@@ -267,6 +283,6 @@ class DashboardData:
         """Page title."""
         if self.scenario is None:
             return f"Scenario {Path(self.source).name} could not be loaded"
-        if self.reference_problems:
-            return f"Baseline scenario {Path(self.reference_source).name} could not be used"
+        if self.baseline_problems:
+            return f"Baseline scenario {Path(self.baseline_source).name} could not be used"
         return self.scenario.title

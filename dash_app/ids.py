@@ -6,7 +6,7 @@ PAGE_PROBLEMS = "page-problems"
 STORE_WHATIF = "store-whatif"
 PAGE_BODY = "page-body"
 
-# first load: progress of the baseline run
+# first load: progress of the first runs
 PROGRESS_INTERVAL = "progress-interval"
 PROGRESS_BAR = "progress-bar"
 PROGRESS_LABEL = "progress-label"

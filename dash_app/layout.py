@@ -1,6 +1,6 @@
 """The page: header, filters and what-ifs on the left, KPI cards, cursor and charts on the right.
 
-Until the scenario's baseline run is done the page holds the header and a progress panel
+Until the scenario's unmodified run is done the page holds the header and a progress panel
 (:func:`progress_body`), which a :class:`dash.dcc.Interval` polls and the callback
 ``poll_progress`` replaces with the dashboard (:func:`dashboard_body`) when the run ends.
 """
@@ -17,6 +17,7 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.progress import Status
+from dash_app.text import UNMODIFIED_STATUS, service_label
 from dash_app.views import area_options, default_window, local_label, time_marks
 from impact.dataset import top_area
 from impact.whatif import strike_labels
@@ -42,8 +43,6 @@ GRAPH_CONFIG = {
     ],
 }
 
-SERVICE_LABELS = {"power": "Electricity", "water": "Water", "heat": "Heating"}
-
 
 def problems_page(data: DashboardData) -> html.Div:
     """What the page shows for a scenario (or baseline scenario B) that failed validation or cannot be compared.
@@ -53,11 +52,11 @@ def problems_page(data: DashboardData) -> html.Div:
     lines, items = [], [html.Li(html.Code(problem)) for problem in data.problems]
     if data.problems:
         lines.append(f"{data.source}: {len(data.problems)} problem(s).")
-    if data.reference_problems:
-        lines.append(f"Baseline {data.reference_source}: {len(data.reference_problems)} problem(s).")
+    if data.baseline_problems:
+        lines.append(f"Baseline {data.baseline_source}: {len(data.baseline_problems)} problem(s).")
         items += [
             html.Li(html.Code(problem if problem.startswith("cannot compare") else f"baseline: {problem}"))
-            for problem in data.reference_problems
+            for problem in data.baseline_problems
         ]
     title = "Scenario could not be loaded" if data.problems else "Baseline scenario could not be used"
     return dbc.Container(
@@ -86,7 +85,7 @@ def _labelled(label: str, control, control_id: str) -> html.Div:
 
 @dataclass(frozen=True)
 class PageSetup:
-    """What the dashboard's controls start with, taken from the baseline run.
+    """What the dashboard's controls start with, taken from the unmodified run.
 
     Attributes
     ----------
@@ -125,7 +124,7 @@ class PageSetup:
 
     @classmethod
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
-        """The setup of the page once the baseline run ``ds`` of ``data`` is done."""
+        """The setup of the page once the unmodified run ``ds`` of ``data`` is done."""
         power_peak = ds["peak_time_central"].sel(service="power", area=top_area(ds)).values
         start_step = (
             int(ds.indexes["time"].get_indexer([power_peak], method="nearest")[0]) if str(power_peak) != "NaT" else 0
@@ -172,7 +171,7 @@ def _sidebar(setup: PageSetup) -> html.Div:
                     id=ids.FILTER_SERVICE,
                     value="power",
                     inline=True,
-                    options=[{"label": SERVICE_LABELS.get(s, s), "value": s} for s in setup.services],
+                    options=[{"label": service_label(s), "value": s} for s in setup.services],
                 ),
                 ids.FILTER_SERVICE,
             ),
@@ -255,11 +254,11 @@ def _sidebar(setup: PageSetup) -> html.Div:
             dbc.ButtonGroup(
                 [
                     dbc.Button("Run what-if", id=ids.WHATIF_RUN, color="primary", size="sm"),
-                    dbc.Button("Back to baseline", id=ids.WHATIF_RESET, color="secondary", outline=True, size="sm"),
+                    dbc.Button("Undo the what-if", id=ids.WHATIF_RESET, color="secondary", outline=True, size="sm"),
                 ],
                 className="mb-2",
             ),
-            html.Div("Showing the baseline.", id=ids.WHATIF_STATUS, className="small text-muted mb-3", role="status"),
+            html.Div(UNMODIFIED_STATUS, id=ids.WHATIF_STATUS, className="small text-muted mb-3", role="status"),
             html.Hr(),
             html.H2("Download", className="h6 text-uppercase text-muted"),
             html.Div("Current view (service, area and below, time window):", className="small"),
@@ -353,12 +352,12 @@ def _header(data: DashboardData) -> dbc.Navbar:
     """Title, scenario id, samples, seed and time zone (and the baseline scenario B): all known before the run."""
     config = data.scenario.config
     against = []
-    if data.has_reference:
+    if data.has_baseline:
         against = [
             html.Br(),
             html.Small(
                 f"A: {data.names[0]} · against baseline B: {data.names[1]} · both with the same samples and seed",
-                title=f"Baseline B: {data.reference.title} ({data.reference_source})",
+                title=f"Baseline B: {data.baseline_scenario.title} ({data.baseline_source})",
                 className="text-white-50",
             ),
         ]
@@ -423,11 +422,11 @@ def _tabs(data: DashboardData) -> dcc.Tabs:
         ),
         dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
     ]
-    if data.has_reference:
+    if data.has_baseline:
         tabs.insert(
             0, dcc.Tab(label=f"A against baseline B ({data.names[1]})", value="compare", children=_compare_panel())
         )
-    return dcc.Tabs(id=ids.TABS, value="compare" if data.has_reference else "areas", children=tabs, className="mt-2")
+    return dcc.Tabs(id=ids.TABS, value="compare" if data.has_baseline else "areas", children=tabs, className="mt-2")
 
 
 def dashboard_body(data: DashboardData, setup: PageSetup):
@@ -498,23 +497,23 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
 
 
 def ready_body(data: DashboardData):
-    """The dashboard for the finished baseline run, built once per run and shared by every page load."""
+    """The dashboard for the finished unmodified run, built once per run and shared by every page load."""
     result = data.result()
     return data.derived(result, "page body", lambda: dashboard_body(data, PageSetup.from_run(data, result.dataset)))
 
 
 def progress_body(data: DashboardData, status: Status) -> dbc.Container:
-    """The panel shown while the baseline run is under way: what runs, the stage, a progress bar."""
+    """The panel shown while the unmodified run is under way: what runs, the stage, a progress bar."""
     scenario = data.scenario
     steps = round(scenario.config.horizon_hours * 60 / scenario.config.step_minutes)
     what = (f"{data.samples:,} Monte Carlo samples" if data.samples else "the central estimate") + (
         f" for {len(scenario.areas):,} areas, {len(scenario.assets):,} assets, {len(scenario.strikes):,} strikes "
         f"and {steps:,} time steps"
     )
-    if data.has_reference:
+    if data.has_baseline:
         what += (
-            f", then the same for the baseline scenario {data.names[1]} ({len(data.reference.areas):,} areas, "
-            f"{len(data.reference.strikes):,} strikes; same seed)"
+            f", then the same for the baseline scenario {data.names[1]} ({len(data.baseline_scenario.areas):,} areas, "
+            f"{len(data.baseline_scenario.strikes):,} strikes; same seed)"
         )
     return dbc.Container(
         dbc.Card(
@@ -551,7 +550,7 @@ def progress_body(data: DashboardData, status: Status) -> dbc.Container:
 
 
 def failed_body(data: DashboardData, status: Status) -> dbc.Container:
-    """What the page shows when the baseline run failed: the error, and where to look."""
+    """What the page shows when the unmodified run failed: the error, and where to look."""
     return dbc.Container(
         dbc.Alert(
             [
@@ -584,14 +583,14 @@ def body_for(data: DashboardData, status: Status):
 def page(data: DashboardData) -> html.Div:
     """The whole page as a visit finds it: the layout function of the app.
 
-    Starts the baseline run if it has not started. When it is done, the dashboard as it
+    Starts the unmodified run if it has not started. When it is done, the dashboard as it
     has always been; otherwise the header and the progress panel, with the interval that
     polls the run enabled (``poll_progress`` swaps in the dashboard and disables it).
     """
     if not data.ok:
         return html.Div(problems_page(data), lang="en")
-    data.start_baseline()
-    status = data.baseline_status()
+    data.start_runs()
+    status = data.run_status()
     return html.Div(
         [
             dcc.Interval(id=ids.PROGRESS_INTERVAL, interval=POLL_MS, disabled=status.finished),

@@ -1,4 +1,4 @@
-"""Progress of the baseline run the page waits for, shared between the run's thread and the callbacks."""
+"""Progress of the first runs the page waits for (A, then B), shared by the run's thread and the callbacks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"
 
 @dataclass(frozen=True)
 class Status:
-    """What the page shows about the baseline run at one moment.
+    """What the page shows about the first runs at one moment.
 
     Attributes
     ----------

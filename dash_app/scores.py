@@ -15,12 +15,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from dash_app.text import percent, service_word
 from impact.dataset import offsets_label, timezone_of
-from impact.export.observation_table import has_observations
 from impact.observations import band_quantiles, summarise_scores
-
-#: Service names in running text.
-SERVICE_WORDS = {"power": "electricity", "water": "water", "heat": "heating"}
 
 
 def scored_observations(ds: xr.Dataset) -> pd.DataFrame | None:
@@ -41,7 +38,7 @@ def scored_observations(ds: xr.Dataset) -> pd.DataFrame | None:
         :func:`impact.figures.timeline` draws (``time``, ``value_people``, ``source``,
         ``area_id``, ``service``) and those :func:`impact.observations.summarise_scores` reads.
     """
-    if not has_observations(ds):
+    if "observation" not in ds.dims or ds.sizes["observation"] == 0:
         return None
     people = np.asarray(ds["observation_people"].values, dtype=float)
     error = np.asarray(ds["observation_error"].values, dtype=float)
@@ -71,11 +68,6 @@ def band_label(ds: xr.Dataset) -> str:
         return ""
     low, high = band_quantiles(np.asarray(quantiles))
     return f"{low * 100:g}–{high * 100:g} %"
-
-
-def percent(fraction: float) -> str:
-    """A signed fraction as a percentage with a space before the sign, e.g. ``+6 %``, ``−12 %``."""
-    return f"{fraction * 100:+.0f} %".replace("-", "−")
 
 
 def _figures(n: int) -> str:
@@ -194,8 +186,8 @@ def score_line(
     *,
     others: dict[str, int] | None = None,
     area_name: str = "",
-    reference: ObservationScore | None = None,
-    reference_name: str = "",
+    baseline: ObservationScore | None = None,
+    baseline_name: str = "",
 ) -> str:
     """The line the page shows under the KPI cards for the selected service; empty when nothing was reported.
 
@@ -207,16 +199,16 @@ def score_line(
         Reported figures of each other service: said when the service itself has none.
     area_name : str
         Name of the selected area.
-    reference, reference_name : optional
+    baseline, baseline_name : optional
         Baseline scenario B's score for the service and B's label.
     """
     if score is None:
         others = {service: n for service, n in (others or {}).items() if n}
         if not others:
             return ""
-        listed = ", ".join(f"{n:,} of {SERVICE_WORDS.get(service, service)}" for service, n in others.items())
+        listed = ", ".join(f"{n:,} of {service_word(service)}" for service, n in others.items())
         return f"No reported figure of people without this service; {listed}."
-    word = SERVICE_WORDS.get(score.service, score.service)
+    word = service_word(score.service)
     line = f"Reported figures of people without {word}: {score.text()}."
     where = f"in {area_name}" if area_name else "in this area"
     if score.in_area == score.observations and score.observations == 1:
@@ -225,8 +217,8 @@ def score_line(
         line += f" {score.in_area:,} of them {where}: the green crosses on the timeline."
     else:
         line += f" None {where}."
-    if reference is not None:
-        line += f" Baseline B ({reference_name}): {reference.text()}."
+    if baseline is not None:
+        line += f" Baseline B ({baseline_name}): {baseline.text()}."
     return line
 
 

@@ -83,6 +83,7 @@ __all__ = [
     "compare",
     "comparison_columns",
     "difference_timeseries",
+    "side_names",
 ]
 
 #: The sign convention, as written into every output.
@@ -740,3 +741,28 @@ def difference_timeseries(a: Any, b: Any, statistic: str = "central") -> xr.Data
     difference.name = f"people_without_{statistic}_difference"
     difference.attrs = {"units": "persons", "long_name": f"people without service, {statistic}, A minus B"}
     return difference
+
+
+def side_names(ids: tuple[str | None, str | None], sources: tuple[str | None, str | None]) -> tuple[str, str]:
+    """Labels of A and B in a comparison: the scenario ids, else the folder names, else ``("A", "B")``.
+
+    A pair is used when both are non-empty and differ. Never the paths as typed, which would
+    write absolute paths into the files and make the same comparison give other bytes when a
+    scenario is named another way.
+
+    Parameters
+    ----------
+    ids : (str or None, str or None)
+        Scenario ids of A and B (None or empty when unknown, e.g. a scenario that failed to load).
+    sources : (str or None, str or None)
+        The scenarios as given: bundled ids or folders.
+
+    Returns
+    -------
+    (str, str)
+    """
+    folders = tuple(Path(str(source)).name if source else "" for source in sources)
+    for names in ((ids[0] or "", ids[1] or ""), folders):
+        if all(names) and names[0] != names[1]:
+            return str(names[0]), str(names[1])
+    return ("A", "B")

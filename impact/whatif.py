@@ -1,9 +1,10 @@
 """What-if variants of a scenario: faster or slower repairs, more backup, strikes switched off.
 
 A what-if returns a modified :class:`~impact.scenario.Scenario`; run it with the same seed as
-the baseline. Switched-off strikes keep their place (their damage becomes ``none``), so every
-other strike gets the same random repair times as in the baseline and differences come from
-the change alone (common random numbers).
+the unmodified scenario. Switched-off strikes keep their place (their damage becomes ``none``),
+so every other strike gets the same random repair times as in the unmodified run and
+differences come from the change alone (common random numbers). ("Baseline" is kept for a
+baseline scenario B, see :mod:`impact.compare`.)
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class WhatIf:
         object.__setattr__(self, "disabled_strikes", frozenset(self.disabled_strikes))
 
     @property
-    def is_baseline(self) -> bool:
-        """Whether this what-if changes nothing."""
+    def is_identity(self) -> bool:
+        """Whether this what-if changes nothing (its run is the unmodified run)."""
         return self.repair_time_factor == 1.0 and self.extra_backup_hours == 0.0 and not self.disabled_strikes
 
     def describe(self) -> str:
@@ -64,7 +65,7 @@ class WhatIf:
             parts.append(f"+{self.extra_backup_hours:g} h backup at pumping stations and boiler houses")
         if self.disabled_strikes:
             parts.append(f"{len(self.disabled_strikes)} strike(s) off: {', '.join(sorted(self.disabled_strikes))}")
-        return ", ".join(parts) or "baseline"
+        return ", ".join(parts) or "no change"
 
 
 def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
@@ -91,7 +92,7 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
             f"{', '.join(unknown)} not in the scenario's strikes; choose one of "
             f"{', '.join(scenario.strikes['strike_id'])}"
         )
-    if whatif.is_baseline:
+    if whatif.is_identity:
         return scenario
 
     restoration = scenario.restoration.copy()
@@ -117,7 +118,7 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
 
 
 def whatif_from_dict(values: dict | None) -> WhatIf:
-    """Build a :class:`WhatIf` from plain values (e.g. a dashboard store); None gives the baseline."""
+    """Build a :class:`WhatIf` from plain values (e.g. a dashboard store); None gives the identity (no change)."""
     if not values:
         return WhatIf()
     return WhatIf(

@@ -228,7 +228,7 @@ def test_page_loads_with_kpi_cards_at_the_power_peak(dash_duo):
     timeline = _figure(dash_duo, ids.TIMELINE_GRAPH)
     assert timeline["title"] == "People without power: Odeska oblast (UA51)"
     assert "central estimate" in timeline["names"] and "strikes" in timeline["names"]
-    assert "baseline (central)" not in timeline["names"]
+    assert "without the what-if (central)" not in timeline["names"]
     assert timeline["shapes"][0]["name"] == "cursor"
 
     mapped = _figure(dash_duo, ids.MAP_GRAPH)
@@ -327,10 +327,10 @@ def test_clicking_the_timeline_moves_the_cursor(dash_duo):
     _no_console_errors(dash_duo)
 
 
-def test_whatif_shows_beside_the_baseline_and_resets(dash_duo):
+def test_whatif_shows_beside_the_unmodified_run_and_resets(dash_duo):
     _, data = _start(dash_duo)
     status = dash_duo.find_element(f"#{ids.WHATIF_STATUS}")
-    assert status.text == "Showing the baseline."
+    assert status.text == "Showing the unmodified run."
 
     box = _click(dash_duo, f"#{ids.WHATIF_STRIKES} input[value='S02']")
     assert not box.is_selected()
@@ -338,21 +338,24 @@ def test_whatif_shows_beside_the_baseline_and_resets(dash_duo):
     _wait(lambda: status.text.startswith("Showing what-if"), timeout=60, message="the what-if status")
     assert "S02" in status.text
     _wait(
-        lambda: "baseline (central)" in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
-        message="a baseline trace in the timeline",
+        lambda: "without the what-if (central)" in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
+        message="the unmodified run in the timeline",
     )
     legend = [t.text for t in dash_duo.find_elements(f"#{ids.TIMELINE_GRAPH} .legendtext")]
-    assert "baseline (central)" in legend
-    _wait(lambda: "baseline:" in dash_duo.find_element(f"#{ids.KPI_ROW}").text, message="baseline figures on cards")
+    assert "without the what-if (central)" in legend
+    _wait(
+        lambda: "without the what-if:" in dash_duo.find_element(f"#{ids.KPI_ROW}").text,
+        message="unmodified figures on cards",
+    )
     step = _start_step(data)
     whatif = _expected_kpis(data, OBLAST, step, WhatIf(disabled_strikes=frozenset({"S02"})))
     _wait(lambda: _kpi_texts(dash_duo) == whatif, message=f"the what-if's KPIs {whatif}")
 
     _click(dash_duo, f"#{ids.WHATIF_RESET}")
-    _wait(lambda: status.text == "Showing the baseline.", message="the baseline status")
+    _wait(lambda: status.text == "Showing the unmodified run.", message="the unmodified status")
     _wait(
-        lambda: "baseline (central)" not in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
-        message="the baseline trace to go",
+        lambda: "without the what-if (central)" not in _figure(dash_duo, ids.TIMELINE_GRAPH)["names"],
+        message="the unmodified trace to go",
     )
     assert dash_duo.find_element(f"#{ids.WHATIF_STRIKES} input[value='S02']").is_selected()
     _no_console_errors(dash_duo)

@@ -23,7 +23,7 @@ CITY, OBLAST = "UA5110027", "UA51"
 @pytest.fixture(scope="module")
 def built():
     app, data, cb = build_app(samples=50, seed=3)
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     return app, data, cb
 
 

@@ -22,9 +22,10 @@ import impact
 from dash_app import ids
 from dash_app.app import build_app
 from dash_app.cache import BoundedCache
-from dash_app.compact import compact_time_axis, strike_marks, time_axis
+from dash_app.figures import compact_time_axis, time_axis
 from dash_app.progress import RunProgress
 from dash_app.views import REST_AREA, area_lines, busiest_assets, map_level
+from impact.figures import strike_marks
 from impact.synth import write_synthetic
 
 REAL_RUN = impact.run
@@ -203,7 +204,7 @@ def test_page_shows_progress_while_the_run_is_under_way_then_the_dashboard(monke
     assert disabled is False and ids.PROGRESS_BAR in _ids(body)
 
     gated.gate.set()
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     body, disabled = cb.poll_progress(2)
     assert disabled is True
     assert {ids.KPI_ROW, ids.TIMELINE_GRAPH, ids.MAP_GRAPH, ids.TABLE_AREAS, ids.STORE_WHATIF} <= _ids(body)
@@ -237,9 +238,9 @@ def test_a_failed_run_shows_its_error_on_the_page(monkeypatch, caplog) -> None:
     app, data, cb = build_app(samples=10, seed=2)
     with caplog.at_level(logging.ERROR, logger="dash_app.data"):
         gated.gate.set()
-        status = data.wait_for_baseline(30)
+        status = data.wait_for_runs(30)
     assert status.state == "failed" and status.error == "RuntimeError: engine exploded"
-    assert "the baseline run of odesa-2025-12 failed" in caplog.text and "engine exploded" in caplog.text
+    assert "the run of odesa-2025-12 failed" in caplog.text and "engine exploded" in caplog.text
 
     body, disabled = cb.poll_progress(3)
     assert disabled is True
@@ -259,7 +260,7 @@ def test_validation_layout_names_every_callback_component_but_holds_no_data() ->
     assert named <= _ids(app.validation_layout)
     options = _by_id(app.validation_layout, ids.FILTER_AREA).options
     assert options == []
-    data.wait_for_baseline(60)
+    data.wait_for_runs(60)
 
 
 # ------------------------------------------------------------------------ figures at scale
@@ -367,7 +368,7 @@ def test_downloads_too_big_for_the_page_are_refused_with_the_reason(monkeypatch)
     def refuse(ds, path):
         raise ValueError("the time_series sheet would have too many rows")
 
-    monkeypatch.setattr(impact.export, "export", refuse)
+    monkeypatch.setattr(callbacks.downloads, "export", refuse)
     sent, status = cb.download(
         None, 1, None, None, None, None, "power", "UA51", [0, 719], None, trigger=ids.DOWNLOAD_VIEW_XLSX
     )

@@ -60,13 +60,13 @@ def test_first_load_shows_progress_then_the_kpis(dash_duo, tmp_path, monkeypatch
     dash_duo.start_server(app)
     dash_duo.wait_for_element(f"#{ids.PROGRESS_BAR}", timeout=10)
     label = dash_duo.find_element(f"#{ids.PROGRESS_LABEL}").text
-    assert data.baseline_status().state == "running"  # the page came while the run was under way
+    assert data.run_status().state == "running"  # the page came while the run was under way
     assert re.fullmatch(r"(Starting the model run…|Step [1-4] of 4: .+…) \(\d+ s\)", label), label
     assert dash_duo.find_element(f"#{ids.HEADER_TITLE}").text == data.title
     assert not dash_duo.find_elements("#kpi-power-now")
 
     dash_duo.wait_for_element("#kpi-power-now", timeout=20)
-    assert data.baseline_status().state == "done"
+    assert data.run_status().state == "done"
     assert polls, "the page never polled the run"
     assert not dash_duo.find_elements(f"#{ids.PROGRESS_BAR}")
     ds = data.result().dataset

@@ -147,7 +147,7 @@ def _download(cb, trigger: str, store: dict | None) -> bytes:
 
 def test_concurrent_dashboard_downloads_equal_one_download(dashboard) -> None:
     _app, data, cb = dashboard
-    data.wait_for_baseline(120)
+    data.wait_for_runs(120)
     triggers = (ids.DOWNLOAD_FULL_NC, ids.DOWNLOAD_FULL_CSV, ids.DOWNLOAD_VIEW_XLSX, ids.DOWNLOAD_NEEDS_CSV)
     whatif = WHATIFS[3]
     stores = (

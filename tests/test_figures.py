@@ -193,3 +193,48 @@ def test_offsets_label_names_every_offset_of_the_horizon():
         == "America/St_Johns, UTC-02:30"
     )  # Newfoundland daylight time since 8 March
     assert offsets_label(xr.Dataset(coords={"time": times}, attrs={"timezone": "UTC"})) == "UTC"
+
+
+def test_timeline_compare_with_and_unmodified_lines(ds: xr.Dataset) -> None:
+    """A baseline run is the grey dotted line; the unmodified run a faded dotted one in the run's colour."""
+    other = ds.copy(deep=True)
+    other["people_without_central"] = other["people_without_central"] * 0.5
+    fig = figures.timeline(
+        ds,
+        service="water",
+        area="UA5110027",
+        label="A: now",
+        compare_with=other,
+        compare_label="B: last week",
+        unmodified=_Result(other),
+        unmodified_label="A without the what-if",
+    )
+    traces = _by_name(fig)
+    assert [t.name for t in fig.data][-3:] == ["B: last week (central)", "A without the what-if (central)", "strikes"]
+    assert "A: now (central)" in traces and "central estimate" not in traces
+    expected = other["people_without_central"].sel(service="water", area="UA5110027").values
+    np.testing.assert_array_equal(traces["B: last week (central)"].y, expected)
+    np.testing.assert_array_equal(traces["A without the what-if (central)"].y, expected)
+    assert traces["B: last week (central)"].line.dash == "dot"
+    assert traces["A without the what-if (central)"].opacity == 0.5
+    assert traces["B: last week (central)"].hovertemplate.endswith("<extra>B: last week</extra>")
+
+
+def test_timeline_baseline_keyword_is_a_deprecated_alias_of_compare_with(ds: xr.Dataset) -> None:
+    with pytest.warns(DeprecationWarning, match="compare_with"):
+        old = figures.timeline(ds, service="water", baseline=ds)
+    new = figures.timeline(ds, service="water", compare_with=ds)
+    assert old.to_json() == new.to_json()
+    assert "baseline (central)" in _by_name(new)
+
+
+def test_strike_marks_are_the_timelines_strikes_once(ds: xr.Dataset) -> None:
+    shapes, trace = figures.strike_marks(ds)
+    drawn = figures.timeline(ds, service="water").to_plotly_json()
+    assert trace is not None and trace["name"] == "strikes"
+    assert len(shapes) == len({s["x0"] for s in drawn["layout"]["shapes"]})
+    bare = {"data": [], "layout": {}}
+    figures.add_strike_marks(bare, (shapes, trace), 7.0)
+    assert bare["layout"]["shapes"] == shapes and list(bare["data"][0]["y"]) == [7.0] * len(trace["x"])
+    cursor = figures.cursor_shape(ds, ds["time"].values[3])
+    assert cursor["name"] == "cursor" and cursor["yref"] == "paper"

@@ -19,15 +19,19 @@ from impact.figures.assets import asset_status
 from impact.figures.base import WEBGL_THRESHOLD
 from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map
-from impact.figures.timeline import areas_timeline, services_timeline, timeline
+from impact.figures.marks import add_strike_marks, strike_marks
+from impact.figures.timeline import areas_timeline, cursor_shape, services_timeline, timeline
 
 __all__ = [
     "WEBGL_THRESHOLD",
+    "add_strike_marks",
     "area_map",
     "areas_timeline",
     "asset_status",
     "compare_timeline",
+    "cursor_shape",
     "services_timeline",
+    "strike_marks",
     "timeline",
     "top_area",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -59,8 +60,13 @@ def timeline(
     show_band: bool = True,
     observations: pd.DataFrame | None = None,
     *,
-    baseline: Any = None,
+    label: str | None = None,
+    compare_with: Any = None,
+    compare_label: str = "baseline",
+    unmodified: Any = None,
+    unmodified_label: str = "unmodified",
     cursor: Any = None,
+    baseline: Any = None,
 ) -> go.Figure:
     """People without a service over time in one area.
 
@@ -81,11 +87,22 @@ def timeline(
         ``area_id`` / ``service`` columns not matching ``area`` / ``service`` are left out.
         Default: the scenario's own observations (households and consumers converted with
         ``persons_per_household``) when ``result`` is a :class:`impact.Result`.
-    baseline : xarray.Dataset or result object, optional
-        Another run of the same areas and times (e.g. before a what-if), drawn as a grey
-        ``baseline (central)`` line beside this one.
+    label : str, optional
+        Name of this run's central line, ``"{label} (central)"``; default ``central estimate``.
+    compare_with : xarray.Dataset or result object, optional
+        A baseline run (e.g. scenario B of :func:`impact.compare`) with the same areas and
+        times, drawn as a grey dotted ``"{compare_label} (central)"`` line [persons].
+    compare_label : str
+        Name of that line (default ``baseline``).
+    unmodified : xarray.Dataset or result object, optional
+        The same scenario without a what-if, drawn as a faded dotted line in this run's
+        colour, ``"{unmodified_label} (central)"`` [persons].
+    unmodified_label : str
+        Name of that line (default ``unmodified``).
     cursor : time, optional
         Draws a vertical ``cursor`` line at this time (see :func:`cursor_shape`).
+    baseline : xarray.Dataset or result object, optional
+        Deprecated alias of ``compare_with`` (emits :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -93,14 +110,22 @@ def timeline(
         Traces, in order: the quantile band (two traces, upper then lower, if drawn),
         ``central estimate`` [persons], ``Monte Carlo mean`` [persons] (dashed; omitted
         without samples), ``strikes`` (markers with strike id, asset, damage state,
-        killed, injured in the hover text; also dotted vertical lines) and ``observed``.
-        The x axis is local wall-clock time.
+        killed, injured in the hover text; also dotted vertical lines) and ``observed``,
+        with the ``compare_with`` and ``unmodified`` lines before ``strikes``. The x axis is local wall-clock time.
 
     Raises
     ------
     ValueError
         If ``service`` or ``area`` is not in the result (the message lists the choices).
     """
+    if baseline is not None:
+        warnings.warn(
+            "timeline(baseline=...) is deprecated; use compare_with=... (and compare_label=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if compare_with is None:
+            compare_with = baseline
     ds = as_dataset(result)
     services = [str(s) for s in ds["service"].values]
     check_choice(service, services, "service")
@@ -163,9 +188,9 @@ def timeline(
             x=x,
             y=central,
             mode="lines",
-            name="central estimate",
+            name="central estimate" if label is None else f"{label} (central)",
             line={"color": CENTRAL_COLOUR, "width": 2, "shape": "hv"},
-            hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>central</extra>",
+            hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{'central' if label is None else label}</extra>",
         )
     )
     if np.isfinite(mean).any():
@@ -217,16 +242,28 @@ def timeline(
             if np.isfinite(oy).any():
                 ymax = max(ymax, float(np.nanmax(oy)))
 
-    if baseline is not None:
-        base = as_dataset(baseline)
+    if compare_with is not None:
+        base = as_dataset(compare_with)
         fig.add_trace(
             cls(
                 x=x,
                 y=np.asarray(base["people_without_central"].sel(sel).values, dtype=float),
                 mode="lines",
-                name="baseline (central)",
+                name=f"{compare_label} (central)",
                 line={"color": BASELINE_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
-                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>baseline</extra>",
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{compare_label}</extra>",
+            )
+        )
+    if unmodified is not None:
+        fig.add_trace(
+            cls(
+                x=x,
+                y=np.asarray(as_dataset(unmodified)["people_without_central"].sel(sel).values, dtype=float),
+                mode="lines",
+                name=f"{unmodified_label} (central)",
+                line={"color": CENTRAL_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
+                opacity=0.5,
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{unmodified_label}</extra>",
             )
         )
     add_strikes(fig, strike_table(ds), y=ymax * 1.05 if ymax > 0 else 1.0)

@@ -12,46 +12,28 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from dash_app.comparison import Against
+from dash_app.views.baseline import BaselineFigures
+from impact.areas import AreaTree
 from impact.dataset import local_times, timezone_of, top_area
 
 #: Indentation per hierarchy level in the area picker (an em space).
 INDENT = "\u2003"
 
 
+def _tree(ds: xr.Dataset) -> AreaTree:
+    """The areas of ``ds`` and their parents (the dataset's own areas only)."""
+    return AreaTree.from_pairs(ds["area"].values, ds["parent_id"].values)
+
+
 def area_options(ds: xr.Dataset) -> list[dict[str, str]]:
     """Dropdown options in hierarchy order (oblast, its raions, their hromadas), indented by level."""
-    ids = [str(a) for a in ds["area"].values]
-    parent = dict(zip(ids, (str(p) for p in ds["parent_id"].values), strict=True))
-    name = dict(zip(ids, (str(n) for n in ds["name"].values), strict=True))
-    children: dict[str, list[str]] = {}
-    for area in ids:
-        children.setdefault(parent[area], []).append(area)
-    options: list[dict[str, str]] = []
-
-    def visit(area: str, depth: int) -> None:
-        options.append({"label": f"{INDENT * depth}{name[area]} ({area})", "value": area})
-        for child in children.get(area, []):
-            visit(child, depth + 1)
-
-    for root in children.get("", []):
-        visit(root, 0)
-    return options
+    name = dict(zip((str(a) for a in ds["area"].values), (str(n) for n in ds["name"].values), strict=True))
+    return [{"label": f"{INDENT * depth}{name[area]} ({area})", "value": area} for area, depth in _tree(ds).hierarchy()]
 
 
 def descendants(ds: xr.Dataset, area: str) -> list[str]:
     """``area`` and every area below it, in dataset order."""
-    ids = [str(a) for a in ds["area"].values]
-    parent = dict(zip(ids, (str(p) for p in ds["parent_id"].values), strict=True))
-    below = {area}
-    changed = True
-    while changed:
-        changed = False
-        for candidate in ids:
-            if candidate not in below and parent[candidate] in below:
-                below.add(candidate)
-                changed = True
-    return [a for a in ids if a in below]
+    return _tree(ds).descendants_of(area)
 
 
 def local_labels(ds: xr.Dataset) -> list[str]:
@@ -101,9 +83,9 @@ class Kpi:
     restore_hours_low: float
     restore_hours_high: float
     population: int
-    baseline_now: float | None = None
-    baseline_peak: float | None = None
-    against: Against | None = None
+    unmodified_now: float | None = None
+    unmodified_peak: float | None = None
+    baseline: BaselineFigures | None = None
 
 
 def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
@@ -113,7 +95,11 @@ def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
 
 
 def kpis(
-    ds: xr.Dataset, area: str, step: int, baseline: xr.Dataset | None = None, against: dict[str, Against] | None = None
+    ds: xr.Dataset,
+    area: str,
+    step: int,
+    unmodified: xr.Dataset | None = None,
+    baseline: dict[str, BaselineFigures] | None = None,
 ) -> list[Kpi]:
     """KPI figures per service for ``area`` at time step ``step``.
 
@@ -121,9 +107,9 @@ def kpis(
     ``peak`` the central peak with the range of the per-sample peaks; ``restored_by`` the
     local time at which 90 % of the central peak is back (empty when not within the
     horizon), with the range of per-sample hours from peak to 90 % restored.
-    ``baseline`` (the run without the what-if on screen) adds its figures now and at peak;
-    ``against`` (per service, a baseline scenario B's figures and A - B, see
-    :func:`dash_app.comparison.against_figures`) adds those.
+    ``unmodified`` (the run without the what-if on screen) adds its figures now and at peak;
+    ``baseline`` (per service, a baseline scenario B's figures and A - B, see
+    :func:`dash_app.views.baseline.baseline_figures`) adds those.
     """
     at = ds.sel(area=area)
     has_quantiles = ds.sizes["quantile"] > 0
@@ -153,17 +139,17 @@ def kpis(
                 restore_hours_low=float(s["restore_90_hours"].isel(quantile=0)) if has_quantiles else np.nan,
                 restore_hours_high=float(s["restore_90_hours"].isel(quantile=-1)) if has_quantiles else np.nan,
                 population=int(at["population"]),
-                baseline_now=(
-                    float(baseline["people_without_central"].sel(service=service, area=area).isel(time=step))
-                    if baseline is not None
+                unmodified_now=(
+                    float(unmodified["people_without_central"].sel(service=service, area=area).isel(time=step))
+                    if unmodified is not None
                     else None
                 ),
-                baseline_peak=(
-                    float(baseline["peak_people_without_central"].sel(service=service, area=area))
-                    if baseline is not None
+                unmodified_peak=(
+                    float(unmodified["peak_people_without_central"].sel(service=service, area=area))
+                    if unmodified is not None
                     else None
                 ),
-                against=(against or {}).get(service),
+                baseline=(baseline or {}).get(service),
             )
         )
     return cards
@@ -355,7 +341,7 @@ REST_AREA = "rest"
 
 def children(ds: xr.Dataset, area: str) -> list[str]:
     """Areas whose parent is ``area``, in dataset order."""
-    return [str(a) for a, p in zip(ds["area"].values, ds["parent_id"].values, strict=True) if str(p) == area]
+    return _tree(ds).children(area)
 
 
 def area_lines(

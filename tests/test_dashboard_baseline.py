@@ -1,4 +1,4 @@
-"""Issue 5 on the dashboard: reported figures scored, and a scenario shown against a baseline scenario B.
+"""The dashboard with reported figures scored, and a scenario shown against a baseline scenario B.
 
 The callbacks are called as plain functions (no browser) on the bundled Odesa scenario (A)
 and a copy of it without strike S02 (B, so A - B is positive: A has one more extensive
@@ -23,11 +23,12 @@ from dash import html
 import impact
 from dash_app import ids, layout
 from dash_app.app import build_app
-from dash_app.comparison import comparison_rows, signed
 from dash_app.data import DashboardData
 from dash_app.progress import Status
 from dash_app.scores import ObservationScore, observation_score, score_line, scored_observations
+from dash_app.text import signed
 from dash_app.views import kpis
+from dash_app.views.baseline import comparison_rows
 
 ODESA = Path(__file__).resolve().parents[1] / "datasets" / "odesa-2025-12"
 OBLAST, RAION, CITY = "UA51", "UA5110", "UA5110027"
@@ -68,14 +69,14 @@ def baseline_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def alone():
     app, data, cb = build_app(samples=50, seed=3)
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     return app, data, cb
 
 
 @pytest.fixture(scope="module")
 def against(baseline_folder):
     app, data, cb = build_app(baseline=baseline_folder, samples=50, seed=3)
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     return app, data, cb
 
 
@@ -112,7 +113,7 @@ def test_score_line_for_the_bundled_report_matches_the_observation_summary(alone
 
 def test_nothing_is_shown_when_the_scenario_has_no_reported_figures(tmp_path) -> None:
     _app, data, cb = build_app(_copy(tmp_path / "quiet", "quiet", observations=False), samples=0)
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     assert "observation" not in data.result().dataset.dims or data.result().dataset.sizes["observation"] == 0
     assert cb.observation_line("power", OBLAST, None) == ""
     figure = cb.timeline_figure("power", OBLAST, "band", ["band"], WINDOW, None, PEAK_STEP)
@@ -185,10 +186,10 @@ def test_scored_observations_read_the_run_and_are_drawn_in_their_order(alone) ->
 
 def test_baseline_runs_after_the_scenario_with_its_samples_and_seed(against) -> None:
     _app, data, _cb = against
-    assert data.has_reference and data.names == ("odesa-2025-12", B_NAME)
-    status = data.baseline_status()
+    assert data.has_baseline and data.names == ("odesa-2025-12", B_NAME)
+    status = data.run_status()
     assert status.stages == 8 and status.stage.startswith(f"baseline {B_NAME}: ")
-    a, b = data.result().dataset, data.reference_result().dataset
+    a, b = data.result().dataset, data.baseline_result().dataset
     assert (b.attrs["seed"], b.attrs["samples"]) == (a.attrs["seed"], a.attrs["samples"]) == (3, 50)
     assert list(b["quantile"].values) == list(a["quantile"].values)
     assert "S02" in a["strike"].values and "S02" not in b["strike"].values
@@ -212,7 +213,7 @@ def test_timeline_draws_b_beside_a(against) -> None:
     assert f"B: {B_NAME} (central)" in names and "A: odesa-2025-12 (central)" in names
     assert "baseline (central)" not in names
     line = _trace(figure, f"B: {B_NAME} (central)")
-    expected = data.reference_result().dataset["people_without_central"].sel(service="water", area=OBLAST).values
+    expected = data.baseline_result().dataset["people_without_central"].sel(service="water", area=OBLAST).values
     assert np.array_equal(_values(line["y"]), expected)
     assert line["line"]["dash"] == "dot" and "x0" in line  # the compact time axis, as A's lines
     assert names[-1] == "strikes"
@@ -221,28 +222,28 @@ def test_timeline_draws_b_beside_a(against) -> None:
 def test_kpi_cards_show_b_and_a_minus_b(against) -> None:
     _app, data, cb = against
     cards, _map, _rows, _label = cb.cursor_views("power", OBLAST, PEAK_STEP, None)
-    a, b = data.result().dataset, data.reference_result().dataset
+    a, b = data.result().dataset, data.baseline_result().dataset
     now_a = float(a["people_without_central"].sel(service="power", area=OBLAST).isel(time=PEAK_STEP))
     now_b = float(b["people_without_central"].sel(service="power", area=OBLAST).isel(time=PEAK_STEP))
     peak_b = float(b["peak_people_without_central"].sel(service="power", area=OBLAST))
     peak_a = float(a["peak_people_without_central"].sel(service="power", area=OBLAST))
     assert now_a > now_b
-    line = next(c for c in _components(html.Div(cards)) if getattr(c, "id", None) == "kpi-power-against")
+    line = next(c for c in _components(html.Div(cards)) if getattr(c, "id", None) == "kpi-power-baseline")
     assert _text(line) == (
         f"B ({B_NAME}) {now_b:,.0f} now, A − B {signed(now_a - now_b)}"
         f"peak {peak_b:,.0f}, A − B {signed(peak_a - peak_b)}"
     )
     assert signed(now_a - now_b).startswith("+")
-    summary = impact.compare(data.result(), data.reference_result()).summary(OBLAST)
+    summary = impact.compare(data.result(), data.baseline_result()).summary(OBLAST)
     assert summary.loc["power", "peak_central_difference"] == peak_a - peak_b
-    assert all(card.against is None for card in kpis(a, OBLAST, PEAK_STEP))  # without B, no B line
+    assert all(card.baseline is None for card in kpis(a, OBLAST, PEAK_STEP))  # without B, no B line
 
 
 def test_comparison_tab_holds_impact_compare_for_the_selected_area(against) -> None:
     _app, data, cb = against
     title, table, figure, note = cb.compare_panel("heat", CITY, WINDOW, None, "compare")
     assert title.startswith(f"Odeska hromada (Odesa city) ({CITY}): A (odesa-2025-12) against baseline B ({B_NAME})")
-    summary = impact.compare(data.result(), data.reference_result(), names=data.names).summary(CITY)
+    summary = impact.compare(data.result(), data.baseline_result(), names=data.names).summary(CITY)
     rows = [_text(row) for row in table[1].children]
     assert len(rows) == 3
     expected = comparison_rows(summary)
@@ -257,7 +258,7 @@ def test_comparison_tab_holds_impact_compare_for_the_selected_area(against) -> N
     assert names[-1] == "strikes" and f"B: {B_NAME}" in names and "A - B (central)" in names
     difference = _values(_trace(figure, "A - B (central)")["y"])
     central = data.result().dataset["people_without_central"].sel(service="heat", area=CITY).values
-    reference = data.reference_result().dataset["people_without_central"].sel(service="heat", area=CITY).values
+    reference = data.baseline_result().dataset["people_without_central"].sel(service="heat", area=CITY).values
     assert np.array_equal(difference, central - reference)
     assert "seed 3" in note and "common random numbers" in note
     # nothing is computed or sent while another tab is open
@@ -283,10 +284,10 @@ def test_an_area_that_b_does_not_have_shows_a_alone(tmp_path) -> None:
     for table in other.glob("*.csv"):
         table.write_text(table.read_text(encoding="utf-8").replace("UA5110041", "UA5110099"), encoding="utf-8")
     _app, data, cb = build_app(baseline=other, samples=0)
-    assert data.wait_for_baseline(60).state == "done"
+    assert data.wait_for_runs(60).state == "done"
     names = [t.get("name") for t in cb.timeline_figure("power", "UA5110041", "band", ["band"], WINDOW, None, 4)["data"]]
     assert "central estimate" in names and not any(str(name).startswith("B: ") for name in names)
-    assert "kpi-power-against" not in {
+    assert "kpi-power-baseline" not in {
         getattr(c, "id", None) for c in _components(html.Div(cb.cursor_views("power", "UA5110041", 4, None)[0]))
     }
     title, table, _figure, _note = cb.compare_panel("power", "UA5110041", WINDOW, None, "compare")
@@ -314,11 +315,11 @@ def test_a_baseline_that_fails_to_load_gives_the_problems_page(tmp_path) -> None
 def test_a_baseline_that_cannot_be_compared_is_a_problem(tmp_path) -> None:
     other = _copy(tmp_path / "half-hourly", "half-hourly", step_minutes=30)
     data = DashboardData(ODESA, baseline=other, samples=0)
-    assert not data.ok and not data.has_reference
-    assert data.reference_problems[0].startswith(f"cannot compare {ODESA} with {other}: the time steps differ")
+    assert not data.ok and not data.has_baseline
+    assert data.baseline_problems[0].startswith(f"cannot compare {ODESA} with {other}: the time steps differ")
     assert data.title.startswith("Baseline scenario half-hourly could not be used")
     missing = DashboardData(ODESA, baseline=tmp_path / "nowhere", samples=0)
-    assert not missing.ok and missing.reference_problems
+    assert not missing.ok and missing.baseline_problems
 
 
 def test_a_failed_baseline_run_says_so(monkeypatch, baseline_folder, caplog) -> None:
@@ -331,8 +332,8 @@ def test_a_failed_baseline_run_says_so(monkeypatch, baseline_folder, caplog) -> 
 
     monkeypatch.setattr(impact, "run", run)
     data = DashboardData(ODESA, baseline=baseline_folder, samples=0)
-    data.start_baseline()
-    status = data.wait_for_baseline(60)
+    data.start_runs()
+    status = data.wait_for_runs(60)
     assert status.state == "failed"
     assert status.error == f"the run of the baseline scenario {baseline_folder}: MemoryError: no room for B"
     assert "The model run failed" in _text(layout.body_for(data, status))
@@ -378,9 +379,18 @@ def test_baseline_and_score_in_the_browser(dash_duo, baseline_folder) -> None:
     score = dash_duo.find_element(f"#{ids.OBSERVATION_SCORE}")
     _wait(lambda: "1 reported figure" in score.text, message="the score of the reported figure")
     assert "5–95 % band; central estimate 127,229 above the report" in score.text
-    _wait(lambda: f"B ({B_NAME})" in dash_duo.find_element("#kpi-power-against").text, message="A − B on the cards")
+    _wait(lambda: f"B ({B_NAME})" in dash_duo.find_element("#kpi-power-baseline").text, message="A − B on the cards")
     table = dash_duo.wait_for_element(f"#{ids.COMPARE_TABLE} tbody tr", timeout=20)
     assert table.text.startswith("electricity")
     _wait(lambda: f"B: {B_NAME}" in _figure(dash_duo, ids.COMPARE_GRAPH)["names"], message="the comparison chart")
     assert "against baseline B" in dash_duo.find_element(f"#{ids.COMPARE_TITLE}").text
     _no_console_errors(dash_duo)
+
+
+def test_side_names_ids_else_folders_else_a_and_b() -> None:
+    from impact.compare import side_names
+
+    assert side_names(("odesa", "odesa-b"), ("/x/a", "/y/b")) == ("odesa", "odesa-b")
+    assert side_names(("odesa", "odesa"), ("/x/a", "/y/b")) == ("a", "b")
+    assert side_names(("odesa", None), ("/x/a", "/y/b")) == ("a", "b")  # B did not load
+    assert side_names(("odesa", "odesa"), ("/x/a", "/y/a")) == ("A", "B")

@@ -1,4 +1,4 @@
-"""The page of scenario A against a baseline scenario B: B's line, A - B on the KPI cards, the comparison tab.
+"""Scenario A against a baseline scenario B, as the page shows it: B's line, A - B on the KPI cards, the comparison tab.
 
 Both runs use A's samples and seed (common random numbers, see
 :class:`dash_app.data.DashboardData`). Differences follow :mod:`impact.compare`:
@@ -14,24 +14,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import xarray as xr
 
 import impact
-from impact.figures import compare_timeline
+from dash_app.text import day_label, format_count, service_word, signed
+from impact.compare import align
 
-#: Services in running text and table rows.
-SERVICE_WORDS = {"power": "electricity", "water": "water", "heat": "heating"}
+__all__ = [
+    "BaselineFigures",
+    "baseline_figures",
+    "baseline_series",
+    "comparison_notes",
+    "comparison_rows",
+    "comparison_summary",
+]
 
 
-def reference_line(ds_a: xr.Dataset, ds_b: xr.Dataset, service: str, area: str) -> xr.Dataset:
+def baseline_series(ds_a: xr.Dataset, ds_b: xr.Dataset, service: str, area: str) -> xr.Dataset:
     """B's central estimate of one service and area on A's time axis (NaN where B has no step).
 
     Returns
     -------
     xarray.Dataset
         ``people_without_central`` (service, area, time) [persons], what
-        :func:`impact.figures.timeline` draws as its ``baseline`` line.
+        :func:`impact.figures.timeline` draws as its ``compare_with`` line.
     """
     central = ds_b["people_without_central"].sel(service=[service], area=[area])
     central = central.reset_coords(drop=True).reindex(time=ds_a["time"].values)
@@ -56,7 +62,7 @@ def comparison_summary(ds_a: xr.Dataset, ds_b: xr.Dataset, area: str, names: tup
 
 
 @dataclass(frozen=True)
-class Against:
+class BaselineFigures:
     """B's figures of one service for a KPI card, and A - B.
 
     Attributes
@@ -80,9 +86,9 @@ class Against:
     peak_difference: float
 
 
-def against_figures(
+def baseline_figures(
     ds_a: xr.Dataset, ds_b: xr.Dataset, summary: pd.DataFrame | None, area: str, step: int, name: str
-) -> dict[str, Against]:
+) -> dict[str, BaselineFigures]:
     """Per service: B's figures and A - B for the KPI cards of ``area`` at A's time step ``step``.
 
     Parameters
@@ -99,7 +105,7 @@ def against_figures(
 
     Returns
     -------
-    dict of str to Against
+    dict of str to BaselineFigures
         Empty when B lacks the area.
     """
     if summary is None:
@@ -115,7 +121,7 @@ def against_figures(
             else np.nan
         )
         row = summary.loc[service]
-        figures[str(service)] = Against(
+        figures[str(service)] = BaselineFigures(
             name=name,
             now=b_now,
             now_difference=a_now - b_now,
@@ -123,27 +129,6 @@ def against_figures(
             peak_difference=float(row["peak_central_difference"]),
         )
     return figures
-
-
-def _count(value: float) -> str:
-    return "–" if value is None or not np.isfinite(value) else f"{value:,.0f}"
-
-
-def signed(value: float, relative: float | None = None) -> str:
-    """A difference with its sign (``+1,234``, ``−56``, ``0``) and the relative change, e.g. ``(+12 %)``."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = "0" if round(value) == 0 else f"{value:+,.0f}".replace("-", "−")
-    if relative is not None and np.isfinite(relative) and round(value) != 0:
-        text += f" ({relative * 100:+.0f} %)".replace("-", "−")
-    return text
-
-
-def _short_time(text: str) -> str:
-    """``2025-12-19T04:00:00+02:00`` as ``19 Dec 04:00``; empty stays empty."""
-    if not text:
-        return "no outage"
-    return f"{pd.Timestamp(text):%d %b %H:%M}"
 
 
 def comparison_rows(summary: pd.DataFrame) -> list[dict[str, str]]:
@@ -168,37 +153,24 @@ def comparison_rows(summary: pd.DataFrame) -> list[dict[str, str]]:
             )
         rows.append(
             {
-                "service": SERVICE_WORDS.get(str(service), str(service)),
-                "hours_a": _count(row["person_hours_central_a"]),
-                "hours_b": _count(row["person_hours_central_b"]),
+                "service": service_word(service),
+                "hours_a": format_count(row["person_hours_central_a"]),
+                "hours_b": format_count(row["person_hours_central_b"]),
                 "hours_difference": signed(
                     row["person_hours_central_difference"], row["person_hours_central_relative_difference"]
                 ),
-                "peak_a": _count(row["peak_central_a"]),
-                "peak_b": _count(row["peak_central_b"]),
+                "peak_a": format_count(row["peak_central_a"]),
+                "peak_b": format_count(row["peak_central_b"]),
                 "peak_difference": signed(row["peak_central_difference"], row["peak_central_relative_difference"]),
                 "peak_range_a": ranges["a"],
                 "peak_range_b": ranges["b"],
-                "peak_time_a": _short_time(str(row["peak_time_a"] or "")),
-                "peak_time_b": _short_time(str(row["peak_time_b"] or "")),
+                "peak_time_a": day_label(str(row["peak_time_a"] or "")),
+                "peak_time_b": day_label(str(row["peak_time_b"] or "")),
             }
         )
     return rows
 
 
-def comparison_figure(
-    bare_a: xr.Dataset, bare_b: xr.Dataset, service: str, area: str, names: tuple[str, str]
-) -> go.Figure:
-    """A and B over time in ``area`` (top) and A - B (bottom), without strikes.
-
-    ``bare_a`` / ``bare_b`` are the runs without their strikes (the page adds A's strike marks
-    built once per run); only ``area`` is handed to :func:`impact.figures.compare_timeline`.
-    """
-    return compare_timeline(bare_a.sel(area=[area]), bare_b.sel(area=[area]), service, area, names=names)
-
-
 def comparison_notes(ds_a: xr.Dataset, ds_b: xr.Dataset) -> list[str]:
     """How the two runs were matched (:func:`impact.compare.align`): areas or steps left out, seeds, samples."""
-    from impact.compare import align
-
     return list(align(ds_a, ds_b).notes)

@@ -1,0 +1,94 @@
+"""The page's words and number formats: one table of service names, one number formatter.
+
+Pure functions, no Dash import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "SERVICES",
+    "SERVICE_LABELS",
+    "SERVICE_WORDS",
+    "UNMODIFIED_STATUS",
+    "day_label",
+    "format_count",
+    "percent",
+    "range_text",
+    "service_label",
+    "service_word",
+    "signed",
+]
+
+#: Each service's name as a label (filters, headings) and as a word in running text and table rows.
+SERVICES: dict[str, tuple[str, str]] = {
+    "power": ("Electricity", "electricity"),
+    "water": ("Water", "water"),
+    "heat": ("Heating", "heating"),
+}
+
+#: Labels of the services (``power`` -> ``Electricity``), from :data:`SERVICES`.
+SERVICE_LABELS: dict[str, str] = {service: label for service, (label, _word) in SERVICES.items()}
+
+#: Words of the services in running text (``power`` -> ``electricity``), from :data:`SERVICES`.
+SERVICE_WORDS: dict[str, str] = {service: word for service, (_label, word) in SERVICES.items()}
+
+
+#: The what-if status line while no what-if is on screen (the page shows the unmodified run).
+UNMODIFIED_STATUS = "Showing the unmodified run."
+
+
+def service_label(service: str) -> str:
+    """``Electricity`` for ``power``; an unknown service as it is."""
+    return SERVICE_LABELS.get(str(service), str(service))
+
+
+def service_word(service: str) -> str:
+    """``electricity`` for ``power``; an unknown service as it is."""
+    return SERVICE_WORDS.get(str(service), str(service))
+
+
+def format_count(value: Any) -> str:
+    """A count of people or hours as the page prints it: ``1,234``; ``–`` when missing or not finite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return f"{number:,.0f}" if np.isfinite(number) else "–"
+
+
+def range_text(low: float, high: float, unit: str = "") -> str:
+    """The 5–95 % range of a figure, e.g. ``5–95 %: 1,000–2,000 h after peak``; empty without ``low``."""
+    if low is None or not np.isfinite(low):
+        return ""
+    if high is None or not np.isfinite(high):  # e.g. hours to 90 % restored: some samples never within the horizon
+        return f"5–95 %: {format_count(low)}{unit} to beyond the horizon"
+    if low == high:
+        return f"5–95 %: {format_count(low)}{unit} (no spread)"
+    return f"5–95 %: {format_count(low)}–{format_count(high)}{unit}"
+
+
+def signed(value: float, relative: float | None = None) -> str:
+    """A difference with its sign (``+1,234``, ``−56``, ``0``) and the relative change, e.g. ``(+12 %)``."""
+    if value is None or not np.isfinite(value):
+        return "–"
+    text = "0" if round(value) == 0 else f"{value:+,.0f}".replace("-", "−")
+    if relative is not None and np.isfinite(relative) and round(value) != 0:
+        text += f" ({relative * 100:+.0f} %)".replace("-", "−")
+    return text
+
+
+def percent(fraction: float) -> str:
+    """A signed fraction as a percentage with a space before the sign, e.g. ``+6 %``, ``−12 %``."""
+    return f"{fraction * 100:+.0f} %".replace("-", "−")
+
+
+def day_label(text: str) -> str:
+    """``2025-12-19T04:00:00+02:00`` as ``19 Dec 04:00``; empty as ``no outage``."""
+    if not text:
+        return "no outage"
+    return f"{pd.Timestamp(text):%d %b %H:%M}"
