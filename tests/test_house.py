@@ -55,7 +55,7 @@ def test_nothing_cites_documents_outside_the_repository() -> None:
         path
         for folder in ("impact", "dash_app", "tests", "benchmarks", "scripts", "docs", "datasets")
         for path in sorted((ROOT / folder).rglob("*"))
-        if path.suffix in (".py", ".md", ".toml", ".ipynb", ".csv") and path.name != "test_house.py"
+        if path.is_file() and path.suffix in (".py", ".md", ".toml", ".ipynb", ".csv") and path.name != "test_house.py"
     ] + [ROOT / "README.md"]
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
