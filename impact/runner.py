@@ -162,14 +162,19 @@ class _RunPlan:
             self._plain = compile_scenario(self.scenario, blackouts=False)
         return self._plain
 
+    def _model(self, stage: str) -> Model:
+        """The model of a stage: ``"central"``, ``"sampled"`` or ``"plain"`` (without power cuts)."""
+        model = self.plain if stage == "plain" else self.model
+        if model is None:
+            raise ValueError("the scenario has no rolling power cuts (blackouts.csv) to leave out")
+        return model
+
     def _durations(self, stage: str) -> tuple[Model, np.ndarray]:
-        if stage == "central":
-            return self.model, self.model.central_durations()
+        """The model of a stage and its repair times [hours]: medians, or sampled with the seed."""
+        model = self._model(stage)
         if stage == "sampled":
-            return self.model, self.model.sample_durations(self.samples, self.seed)
-        plain = self.plain
-        assert plain is not None
-        return plain, plain.central_durations()
+            return model, model.sample_durations(self.samples, self.seed)
+        return model, model.central_durations()
 
     def _outages(self, stage: str) -> AssetSteps:
         model, durations = self._durations(stage)
@@ -187,10 +192,9 @@ class _RunPlan:
         if self.engine != "fast":
             if areas is not None:
                 raise ValueError(f"the {self.engine} engine computes every area at once")
-            model, durations = self._durations(stage)
-            return engines.compute(model, durations, self.quantiles, self.engine, **self.options)
-        model = self.model if stage != "plain" else self.plain
-        assert model is not None
+            stage_model, durations = self._durations(stage)
+            return engines.compute(stage_model, durations, self.quantiles, self.engine, **self.options)
+        model = self._model(stage)
         if stage in self._stages:
             down, counts, per_sample = self._stages[stage]
             return compute_from_steps(

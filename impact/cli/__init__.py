@@ -12,6 +12,7 @@ import gc
 import signal
 import sys
 import threading
+from typing import Any
 
 import typer
 
@@ -38,7 +39,7 @@ app = typer.Typer(
 )
 app.command("run")(run.run)
 app.command("validate")(validate.validate)
-app.command("serve", **serve.SETTINGS)(serve.serve)
+app.command("serve", context_settings=serve.CONTEXT_SETTINGS, add_help_option=False)(serve.serve)
 app.command("synth")(synth.synth)
 app.command("datasets")(datasets.datasets)
 app.command("import-acled")(import_acled.import_acled_command)
@@ -85,7 +86,7 @@ def _raise_signalled(signum: int, _frame: object) -> None:
 _HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _install_signal_handlers(argv: list[str] | None) -> dict[int, object] | None:
+def _install_signal_handlers(argv: list[str] | None) -> dict[int, Any] | None:
     """Route SIGINT and SIGTERM to :func:`_raise_signalled`; return the old handlers.
 
     Nothing is changed (None is returned) off the main thread or for ``impact serve``, whose
@@ -98,7 +99,7 @@ def _install_signal_handlers(argv: list[str] | None) -> dict[int, object] | None
     return {number: signal.signal(number, _raise_signalled) for number in _HANDLED_SIGNALS}
 
 
-def _restore_signal_handlers(old: dict[int, object] | None) -> None:
+def _restore_signal_handlers(old: dict[int, Any] | None) -> None:
     for number, handler in (old or {}).items():
         signal.signal(number, handler)
 

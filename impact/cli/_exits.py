@@ -160,9 +160,8 @@ def _run_with_progress(
 ) -> Result:
     """Run the scenario, with a stage progress bar when standard error is a terminal."""
     console = stderr()
-    cluster = {"workers": workers, "scheduler": scheduler}
     if not console.is_terminal:
-        return run(loaded, samples=samples, seed=seed, quantiles=quantiles, **cluster)
+        return run(loaded, samples=samples, seed=seed, quantiles=quantiles, workers=workers, scheduler=scheduler)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<20}"),
@@ -177,7 +176,15 @@ def _run_with_progress(
         def advance(label: str) -> None:
             bar.update(task, description=label, advance=1)
 
-        result = run(loaded, samples=samples, seed=seed, quantiles=quantiles, progress=advance, **cluster)
+        result = run(
+            loaded,
+            samples=samples,
+            seed=seed,
+            quantiles=quantiles,
+            progress=advance,
+            workers=workers,
+            scheduler=scheduler,
+        )
         bar.update(task, completed=RUN_STAGES)
     return result
 

@@ -113,7 +113,7 @@ def import_acled_command(
     for header in ("reason", "rows", "lines"):
         table.add_column(header, justify="right" if header == "rows" else "left")
     for row in imported.summary(max_ranges=12).itertuples(index=False):
-        table.add_row(row.reason_code, str(row.rows), row.lines)
+        table.add_row(str(row.reason_code), str(row.rows), str(row.lines))
     console.print(table)
     for path in written:
         console.print(f"wrote {path}", markup=False)

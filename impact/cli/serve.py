@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import typer
 
-__all__ = ["SETTINGS", "serve"]
+__all__ = ["CONTEXT_SETTINGS", "serve"]
 
-#: How ``impact serve`` is registered: every argument, ``--help`` included, goes to
-#: :func:`dash_app.serve.main`, which parses them.
-SETTINGS = {
-    "context_settings": {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-    "add_help_option": False,
-}
+#: How ``impact serve`` is registered (with ``add_help_option=False``): every argument,
+#: ``--help`` included, goes to :func:`dash_app.serve.main`, which parses them.
+CONTEXT_SETTINGS = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
 def serve(ctx: typer.Context) -> None:

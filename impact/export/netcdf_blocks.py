@@ -94,7 +94,7 @@ def _append_block(cf: xr.Dataset, path: Path, start: int) -> None:
                 continue
             encoded = xr.conventions.encode_cf_variable(variable, name=name)
             values = np.asarray(encoded.values)
-            target = nc.variables[name]
+            target = nc.variables[str(name)]
             target.set_auto_maskandscale(False)
             index = tuple(
                 slice(start, start + values.shape[axis]) if dim == "area" else slice(None)
