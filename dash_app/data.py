@@ -126,23 +126,6 @@ class DashboardData:
         """Whether the page shows a baseline scenario B beside this one."""
         return self.baseline_scenario is not None and not self.baseline_problems
 
-    # The names before the baseline/reference vocabulary was settled, for dash_app.serve until it
-    # adopts the new ones.
-    @property
-    def has_reference(self) -> bool:
-        """Old name of :attr:`has_baseline`."""
-        return self.has_baseline
-
-    @property
-    def reference_source(self) -> str | None:
-        """Old name of :attr:`baseline_source`."""
-        return self.baseline_source
-
-    @property
-    def reference_problems(self) -> list[str]:
-        """Old name of :attr:`baseline_problems`."""
-        return self.baseline_problems
-
     def _key(self, whatif: WhatIf) -> tuple:
         return (
             self.source,

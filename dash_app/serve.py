@@ -1,13 +1,21 @@
-"""Serving the dashboard: shared by ``impact serve`` and ``python -m dash_app``."""
+"""Serving the dashboard: the ``impact serve`` command and ``python -m dash_app`` (:func:`main`)."""
 
 from __future__ import annotations
 
 import ipaddress
 import sys
+from typing import Annotated
+
+import typer
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeError", "command", "exposure_warning", "is_loopback", "main", "serve"]
 
 #: Address the dashboard listens on unless told otherwise: this machine only.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
+
+#: Exit code for bad input (options, a missing gunicorn), as every ``impact`` command.
+EXIT_BAD_INPUT = 2
 
 #: Seconds a gunicorn worker may spend on one request (a what-if reruns the model).
 WORKER_TIMEOUT = 300
@@ -94,15 +102,81 @@ def serve(
     app, data, _ = build_app(scenario, baseline=baseline, show_assets=show_assets)
     if data.problems:
         print(f"{data.source}: {len(data.problems)} problem(s); the page lists them", file=sys.stderr)
-    if data.reference_problems:
+    if data.baseline_problems:
         print(
-            f"baseline {data.reference_source}: {len(data.reference_problems)} problem(s); the page lists them",
+            f"baseline {data.baseline_source}: {len(data.baseline_problems)} problem(s); the page lists them",
             file=sys.stderr,
         )
-    against = f" against the baseline {data.reference_source}" if data.has_reference else ""
+    against = f" against the baseline {data.baseline_source}" if data.has_baseline else ""
     print(f"dashboard for {data.source}{against} at http://{_url_host(host)}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     # debug=False explicitly: DASH_DEBUG cannot turn it on (nor the dev tools or the reloader with it)
     app.run(host=host, port=port, debug=False)
+
+
+def command(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Bundled scenario id or folder (default odesa-2025-12).")
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on; 127.0.0.1 keeps it on this machine.")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+    show_assets: Annotated[bool, typer.Option("--show-assets", help="Send asset positions to the browser.")] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="B",
+            help="Baseline scenario (bundled id or folder): show SCENARIO against it, A - B; both run "
+            "with SCENARIO's samples and seed.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Serve with gunicorn and N worker processes (pip install "
+            "'humanitarian-impact[serve]'); default the single-process server.",
+        ),
+    ] = None,
+) -> None:
+    """Open the dashboard (http://127.0.0.1:8050 by default; debug always off).
+
+    A --host other than loopback prints a warning: put the dashboard behind a reverse proxy
+    with TLS and authentication instead.
+    """
+    try:
+        serve(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets, workers=workers)
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def main(argv: list[str] | None = None, prog_name: str = "python -m dash_app") -> int:
+    """Serve the dashboard as the command line ``argv`` asks (default: the process arguments).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        ``[SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets] [--workers N]``.
+    prog_name : str
+        The program's name in usage and help.
+
+    Returns
+    -------
+    int
+        The exit code: 0 when the server stopped, 2 for bad input (options, no gunicorn),
+        130 when interrupted.
+    """
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    app.command()(command)
+    try:
+        app(args=argv, prog_name=prog_name, standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:
+        return 130
+    return 0
 
 
 def _url_host(host: str) -> str:

@@ -17,9 +17,9 @@ from impact.bundled import bundled_ids
 from impact.compare import Comparison, compare
 from impact.needs import needs
 from impact.problems import Problem, ScenarioError
-from impact.result import Result, run
+from impact.result import Result, open_result
+from impact.runner import run, run_to_netcdf
 from impact.scenario import Scenario, load_scenario, scenario_from_frames
-from impact.stream import run_to_netcdf
 
 __all__ = [
     "Comparison",
@@ -34,6 +34,7 @@ __all__ = [
     "figures",
     "load_scenario",
     "needs",
+    "open_result",
     "run",
     "run_to_netcdf",
     "scenario_from_frames",

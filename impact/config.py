@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -187,6 +188,19 @@ def check_quantiles(values: object) -> str | None:
     return None
 
 
+def check_seed(value: object) -> str | None:
+    """Return why ``value`` is not a valid seed, or None if it is.
+
+    A seed is a whole number from 0 to :data:`impact.schema.MAX_SEED` (2**63 - 1, the
+    largest that a NetCDF export stores as its signed 64-bit ``seed`` attribute).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        return f"{value!r} must be a whole number >= 0"
+    if value > MAX_SEED:
+        return f"{value} is too large; the seed must be a whole number from 0 to 2**63 - 1 ({MAX_SEED:,})"
+    return None
+
+
 def check_kinds(values: object) -> str | None:
     """Return why ``values`` is not a list of asset kinds, or None if it is (an empty list is one)."""
     if not isinstance(values, list | tuple):
@@ -304,12 +318,8 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             problem(section, key, f"{value!r} must be text")
         elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             problem(section, key, f"{value!r} must be a whole number >= 0")
-        elif (section, key) == ("run", "seed") and value > MAX_SEED:
-            problem(
-                section,
-                key,
-                f"{value} is too large; the seed must be a whole number from 0 to 2**63 - 1 ({MAX_SEED:,})",
-            )
+        elif (section, key) == ("run", "seed") and (reason := check_seed(value)) is not None:
+            problem(section, key, reason)
         elif kind == "float" and (
             isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
         ):

@@ -1,28 +1,31 @@
-"""Running a scenario and the labelled result it gives (DESIGN section 4)."""
+"""The labelled result of a run (``docs/method.md``): :class:`Result`, how engine outputs become
+its dataset (:func:`build_dataset`) and how a NetCDF export is read back (:func:`open_result`).
+
+Runs themselves are :func:`impact.runner.run` and :func:`impact.runner.run_to_netcdf`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from impact import engine
 from impact._version import __version__
 from impact.checks import asset_classes
-from impact.config import check_quantiles
-from impact.dataset import top_area
+from impact.dataset import check_dataset, top_area
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
 from impact.export import export as write_result
-from impact.model import Model, compile_scenario
+from impact.model import Model
 from impact.needs import needs as compute_needs
 from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.scenario import Scenario, load_scenario
 from impact.schema import DAMAGE_STATES
+
+__all__ = ["CAVEATS", "Result", "build_dataset", "open_result"]
 
 CAVEATS = (
     "Model estimates, not observations. Restoration curves are seismic (HAZUS) or stated "
@@ -33,17 +36,18 @@ CAVEATS = (
 
 
 class Result:
-    """The outcome of :func:`run`.
+    """The outcome of :func:`impact.run`.
 
     Attributes
     ----------
     dataset : xarray.Dataset
         Everything computed (see ``docs/method.md`` and DESIGN section 4).
-    scenario : Scenario
-        The scenario that was run.
+    scenario : Scenario or None
+        The scenario that was run; None for a result read back without it
+        (:func:`open_result`).
     """
 
-    def __init__(self, dataset: xr.Dataset, scenario: Scenario) -> None:
+    def __init__(self, dataset: xr.Dataset, scenario: Scenario | None) -> None:
         self.dataset = dataset
         self.scenario = scenario
 
@@ -60,7 +64,15 @@ class Result:
 
     def observation_scores(self) -> pd.DataFrame:
         """Each reported figure of ``observations.csv`` against the model (see
-        :func:`impact.observations.score_observations`)."""
+        :func:`impact.observations.score_observations`).
+
+        Raises
+        ------
+        ValueError
+            The result has no scenario (read back with :func:`open_result` without one).
+        """
+        if self.scenario is None:
+            raise ValueError("this result has no scenario; read it with open_result(path, scenario)")
         return score_observations(self.dataset, self.scenario.observations, self.scenario.config.persons_per_household)
 
     def observation_summary(self) -> pd.DataFrame:
@@ -310,7 +322,7 @@ def build_dataset(
         )
     config = scenario.config
     dataset = xr.Dataset(data, coords=coords)
-    if every_area:  # a block of areas (streaming) gets them from impact.stream
+    if every_area:  # a block of areas (streaming) gets them from impact.runner
         dataset = dataset.merge(
             observation_variables(score_observations(dataset, scenario.observations, config.persons_per_household))
         )
@@ -342,101 +354,37 @@ def build_dataset(
     return dataset
 
 
-def run_settings(
-    scenario: Scenario, samples: int | None, seed: int | None, quantiles: Sequence[float] | None
-) -> tuple[int, int, np.ndarray]:
-    """Samples, seed and sorted quantiles of a run: the arguments, else ``scenario.toml``'s.
-
-    Raises
-    ------
-    ValueError
-        A value out of range, named in the message.
-    """
-    config = scenario.config
-    samples = config.samples if samples is None else samples
-    seed = config.seed if seed is None else seed
-    quantiles = config.quantiles if quantiles is None else tuple(quantiles)
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
-        raise ValueError(f"samples must be a whole number >= 0, not {samples!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
-    reason = check_quantiles(list(quantiles))
-    if reason:
-        raise ValueError(f"quantiles {reason}")
-    return int(samples), int(seed), np.sort(np.asarray(quantiles, dtype=np.float64))
-
-
-@contextmanager
-def engine_options(workers: int | None, scheduler: str | None) -> Iterator[dict]:
-    """Engine options for a dask cluster when one is asked for; none otherwise."""
-    if workers is None and scheduler is None:
-        yield {}
-        return
-    from impact.distributed import cluster_mapper
-
-    with cluster_mapper(workers=workers, scheduler=scheduler) as (mapper, sample_blocks):
-        yield {"mapper": mapper, "sample_blocks": sample_blocks}
-
-
-def run(
-    scenario: str | Path | Scenario,
-    samples: int | None = None,
-    seed: int | None = None,
-    quantiles: Sequence[float] | None = None,
-    *,
-    engine_name: str = "fast",
-    progress: Callable[[str], None] | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-) -> Result:
-    """Estimate people without power, water and heat over time.
+def open_result(path: str | os.PathLike[str], scenario: str | Path | Scenario | None = None) -> Result:
+    """Read a NetCDF export back as a :class:`Result` (the round trip of ``Result.export("x.nc")``
+    and :func:`impact.run_to_netcdf`).
 
     Parameters
     ----------
-    scenario : str, Path or Scenario
-        Bundled scenario id, scenario folder or loaded scenario.
-    samples : int, optional
-        Monte Carlo samples (default from ``scenario.toml``); 0 runs the central estimate
-        alone and leaves every Monte Carlo variable NaN.
-    seed : int, optional
-        Seed of the random generator (default from ``scenario.toml``).
-    quantiles : sequence of float, optional
-        Quantiles in [0, 1] (default from ``scenario.toml``).
-    engine_name : {"fast", "reference"}
-        Engine to use; the reference engine is slow and meant for checks.
-    progress : callable, optional
-        Called with a short label as each stage starts.
-    workers : int, optional
-        Run the engine's tasks on a local dask cluster of this many worker processes
-        (extra ``[dask]``). Default: a thread pool in this process.
-    scheduler : str, optional
-        Run them on an existing dask.distributed cluster, e.g. ``tcp://10.0.0.5:8786``.
-        Results are identical whichever runs them.
+    path : str or os.PathLike
+        A ``.nc`` file written by :func:`impact.export.write_netcdf` or
+        :func:`impact.run_to_netcdf`.
+    scenario : Scenario, str or Path, optional
+        The scenario it was run from (loaded if a bundled id or folder); needed for
+        :meth:`Result.observation_scores`. Default none.
 
     Returns
     -------
     Result
+        Its dataset is read lazily from the file (a large streamed result is not loaded into
+        memory); close it with ``result.dataset.close()`` when done.
+
+    Raises
+    ------
+    OSError
+        The file is missing or unreadable.
+    ValueError
+        The file is not a result (names what it lacks).
     """
-    scenario = load_scenario(scenario)
-    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles)
-    step = progress or (lambda _label: None)
-    step("compiling")
-    model = compile_scenario(scenario)
-    with engine_options(workers, scheduler) as options:
-        step("central estimate")
-        central = engine.compute(model, model.central_durations(), quantile_array, engine_name, **options)
-        monte_carlo = None
-        if samples > 0:
-            step(f"{samples} samples")
-            monte_carlo = engine.compute(
-                model, model.sample_durations(int(samples), int(seed)), quantile_array, engine_name, **options
-            )
-        unscheduled = None
-        if len(scenario.blackouts):
-            plain = compile_scenario(scenario, blackouts=False)
-            unscheduled = engine.compute(plain, plain.central_durations(), quantile_array, engine_name, **options)
-    step("labelling")
-    return Result(
-        build_dataset(scenario, model, central, monte_carlo, quantile_array, samples, seed, unscheduled=unscheduled),
-        scenario,
-    )
+    loaded = None if scenario is None else load_scenario(scenario)
+    dataset = xr.open_dataset(path)
+    try:
+        check_dataset(dataset)
+    except ValueError:
+        dataset.close()
+        raise
+    return Result(dataset, loaded)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import impact
 
@@ -93,6 +94,73 @@ def test_run_rejects_bad_parameters() -> None:
         impact.run("odesa-2025-12", samples=1, quantiles=[1.5])
     with pytest.raises(FileNotFoundError, match="bundled"):
         impact.run("nope")
+
+
+@pytest.mark.parametrize("seed", [2**64 + 5, 2**63, -1, 1.5, True])
+def test_run_and_run_to_netcdf_refuse_a_seed_out_of_range(seed, tmp_path) -> None:
+    """The seed's range is scenario.toml's and the command line's: 0 to 2**63 - 1 (a NetCDF
+    attribute), checked before anything runs, not a TypeError when the result is exported."""
+    scenario = impact.load_scenario("odesa-2025-12")
+    with pytest.raises(ValueError, match=r"seed .*whole number"):
+        impact.run(scenario, samples=2, seed=seed)
+    with pytest.raises(ValueError, match=r"seed .*whole number"):
+        impact.run_to_netcdf(scenario, tmp_path / "r.nc", samples=2, seed=seed)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_seed_message_names_the_range() -> None:
+    with pytest.raises(ValueError, match=r"0 to 2\*\*63 - 1 \(9,223,372,036,854,775,807\)"):
+        impact.run("odesa-2025-12", samples=2, seed=2**64 + 5)
+
+
+def test_the_largest_seed_runs_and_exports(tmp_path) -> None:
+    result = impact.run("odesa-2025-12", samples=2, seed=np.int64(2**63 - 1))
+    back = impact.open_result(result.export(tmp_path / "r.nc"))
+    try:
+        assert int(back.dataset.attrs["seed"]) == 2**63 - 1
+    finally:
+        back.dataset.close()
+
+
+def test_open_result_round_trips_a_netcdf_export(result, tmp_path) -> None:
+    path = result.export(tmp_path / "r.nc")
+    back = impact.open_result(path, "odesa-2025-12")
+    try:
+        assert isinstance(back, impact.Result) and back.scenario is not None
+        pd.testing.assert_frame_equal(back.summary(), result.summary())
+        pd.testing.assert_frame_equal(back.observation_summary(), result.observation_summary())
+        for name in ("people_without", "people_without_central", "asset_down_probability", "population"):
+            np.testing.assert_array_equal(back.dataset[name].values, result.dataset[name].values)
+        for key in ("scenario_id", "samples", "seed", "timezone", "status_updates"):
+            assert back.dataset.attrs[key] == result.dataset.attrs[key]
+    finally:
+        back.dataset.close()
+    alone = impact.open_result(path)
+    try:
+        assert alone.scenario is None
+        pd.testing.assert_frame_equal(alone.summary(), result.summary())
+        with pytest.raises(ValueError, match="no scenario"):
+            alone.observation_scores()
+    finally:
+        alone.dataset.close()
+
+
+def test_open_result_refuses_a_file_that_is_not_a_result(tmp_path) -> None:
+    path = tmp_path / "other.nc"
+    xr.Dataset({"x": ("y", [1.0, 2.0])}).to_netcdf(path)
+    with pytest.raises(ValueError, match="not a result dataset"):
+        impact.open_result(path)
+
+
+def test_run_with_the_reference_engine_equals_the_fast_one() -> None:
+    fast = impact.run("odesa-2025-12", samples=20, seed=5).dataset
+    reference = impact.run("odesa-2025-12", samples=20, seed=5, engine="reference").dataset
+    xr.testing.assert_identical(fast, reference)
+    with pytest.warns(DeprecationWarning, match="engine="):
+        old = impact.run("odesa-2025-12", samples=0, engine_name="fast").dataset
+    assert old.attrs["samples"] == 0
+    with pytest.raises(ValueError, match="not a valid engine"):
+        impact.run("odesa-2025-12", samples=0, engine="slow")
 
 
 def test_fast_engine_equals_reference_on_bundled_scenario() -> None:

@@ -172,6 +172,22 @@ def test_serve_workers_must_be_positive(capsys):
     assert main(["serve", "--workers", "0"]) != 0
 
 
+def test_python_m_dash_app_is_its_own_entry_point(no_run, capsys):
+    """``python -m dash_app`` parses its arguments in dash_app (``dash_app.serve.main``), not
+    through ``impact.cli``; ``impact serve`` hands them over unchanged."""
+    from dash_app.serve import main as serve_main
+    from impact.cli import main
+
+    assert serve_main(["odesa-2025-12", "--port", "8997", "--host", "::1"]) == 0
+    assert no_run["host"] == "::1" and no_run["port"] == 8997 and no_run["debug"] is False
+    assert serve_main(["--workers", "0"]) == 2
+    assert serve_main(["--help"], prog_name="python -m dash_app") == 0
+    assert "--show-assets" in capsys.readouterr().out
+    assert main(["serve", "--help"]) == 0
+    assert "impact serve" in capsys.readouterr().out
+    assert main(["serve", "--no-such-option"]) == 2
+
+
 def test_wsgi_factory_reads_the_environment(monkeypatch):
     import dash_app.app
     from dash_app.wsgi import create_server
@@ -232,7 +248,7 @@ def _serve_and_stop(log, port: int) -> None:
             try:
                 page = requests.get(f"{url}/", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not bound yet, or a worker still booting
                 time.sleep(0.2)
         log.seek(0)
         assert page is not None, f"gunicorn did not answer: {log.read()}"

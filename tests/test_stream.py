@@ -1,4 +1,4 @@
-"""Results written block by block (``impact.stream``) equal the in-memory result's export."""
+"""Results written block by block (``impact.run_to_netcdf``) equal the in-memory result's export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 import impact
-from impact import stream
+from impact import runner, stream
 from impact.cli import main
 from impact.synth import write_synthetic
 
@@ -55,7 +55,7 @@ def test_central_only(tmp_path):
 
 def test_a_failure_midway_leaves_no_file(tmp_path, monkeypatch):
     calls = {"count": 0}
-    real = stream.compute_from_steps
+    real = runner.compute_from_steps
 
     def failing(*args, **kwargs):
         calls["count"] += 1
@@ -63,7 +63,7 @@ def test_a_failure_midway_leaves_no_file(tmp_path, monkeypatch):
             raise RuntimeError("simulated failure in the third block")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(stream, "compute_from_steps", failing)
+    monkeypatch.setattr(runner, "compute_from_steps", failing)
     target = tmp_path / "out.nc"
     with pytest.raises(RuntimeError, match="simulated"):
         stream.run_to_netcdf("odesa-2025-12", target, samples=20, area_block=4)
@@ -92,9 +92,9 @@ def test_cli_area_block_needs_a_netcdf_output(tmp_path, capsys):
 
 
 def test_cli_streams_automatically_above_the_threshold(tmp_path, capsys, monkeypatch):
-    from impact import cli
+    from impact.cli import run as run_command
 
-    monkeypatch.setattr(cli, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(run_command, "STREAM_BYTES", 1000)
     out = tmp_path / "r.nc"
     assert main(["run", "odesa-2025-12", "--samples", "10", "--out", str(out)]) == 0
     assert f"blocks of {stream.AREA_BLOCK} areas" in capsys.readouterr().err
