@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from impact.bundled import bundled_table
 from impact.dataset import top_area
 from impact.distributed import DaskUnavailable
-from impact.problems import ScenarioError
-from impact.schema import MAX_SEED
+from impact.scenario.bundled import bundled_table
+from impact.scenario.problems import ScenarioError
+from impact.scenario.schema import MAX_SEED
 
 #: Exit code for bad input (scenario, options or output path).
 EXIT_BAD_INPUT = 2
@@ -107,7 +107,7 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...] | None:
         values = tuple(float(part) for part in text.split(",") if part.strip())
     except ValueError:
         raise _fail(f"error: --quantiles {text!r} must be numbers separated by commas, e.g. 0.05,0.5,0.95") from None
-    from impact.config import check_quantiles
+    from impact.scenario.settings import check_quantiles
 
     reason = check_quantiles(list(values))
     if reason:
@@ -441,7 +441,7 @@ def import_acled_command(
 ) -> None:
     """Write strikes.csv rows for a scenario from ACLED events (strikes on its assets, in its time window)."""
     from impact.acled import AcledError, import_acled, parse_time_of_day
-    from impact.schema import DAMAGE_STATES
+    from impact.scenario.schema import DAMAGE_STATES
 
     if not (radius_km > 0 and radius_km != float("inf")):
         raise _fail(f"error: --radius-km {radius_km:g} must be a distance in km > 0")

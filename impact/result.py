@@ -12,14 +12,14 @@ import xarray as xr
 
 from impact import engine
 from impact._version import __version__
-from impact.checks import asset_classes
-from impact.config import check_quantiles
 from impact.dataset import top_area
+from impact.engine.compile import CompiledScenario, compile_scenario
 from impact.engine.stats import EngineOutput
-from impact.model import Model, compile_scenario
 from impact.observations import observation_variables, score_observations, summarise_scores
+from impact.restoration import restoration_class_of
 from impact.scenario import Scenario, load_scenario
-from impact.schema import DAMAGE_STATES
+from impact.scenario.schema import DAMAGE_STATES
+from impact.scenario.settings import check_quantiles
 
 CAVEATS = (
     "Model estimates, not observations. Restoration curves are seismic (HAZUS) or stated "
@@ -120,7 +120,7 @@ class Result:
 def _sources(scenario: Scenario) -> str:
     """The sources of the curves used and of the areas and strikes, one per line, in an order
     that does not depend on the order of rows in the files."""
-    classes = set(asset_classes(scenario.assets).values())
+    classes = set(restoration_class_of(scenario.assets).values())
     used = scenario.restoration[scenario.restoration["restoration_class"].isin(classes)]
     state_rank = {state: k for k, state in enumerate(DAMAGE_STATES)}
     curves = sorted(
@@ -132,7 +132,7 @@ def _sources(scenario: Scenario) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
-def _status_note(model: Model) -> str:
+def _status_note(model: CompiledScenario) -> str:
     """How many status updates condition the forecast, and why any others do not."""
     used = len(model.reports)
     lines = [
@@ -148,7 +148,7 @@ def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray
 
 def build_dataset(
     scenario: Scenario,
-    model: Model,
+    model: CompiledScenario,
     central: EngineOutput,
     monte_carlo: EngineOutput | None,
     quantiles: np.ndarray,

@@ -29,14 +29,14 @@ import netCDF4
 import numpy as np
 import xarray as xr
 
+from impact.engine.compile import compile_scenario
 from impact.engine.fast import compute_from_steps, outage_steps, thread_mapper
 from impact.export.atomic import atomic_write
 from impact.export.netcdf import NETCDF_LOCK, cf_dataset, library_errors
-from impact.model import compile_scenario
 from impact.observations import observation_variables, score_observations
 from impact.result import build_dataset, engine_options, run_settings
 from impact.scenario import Scenario, load_scenario
-from impact.schema import SERVICES
+from impact.scenario.schema import SERVICES
 
 #: Areas per block by default.
 AREA_BLOCK = 2048

@@ -25,12 +25,12 @@ from scenario_factory import at, make_scenario, strike
 
 import impact
 from impact.acled import import_acled
-from impact.bundled import find_bundled
 from impact.compare import compare
 from impact.export.excel import write_needs_excel
 from impact.export.hxl_csv import write_needs_csv
 from impact.export.tidy import FORMULA_PREFIXES
 from impact.needs import needs
+from impact.scenario.bundled import find_bundled
 
 #: Characters that make a spreadsheet read a cell as a formula.
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
