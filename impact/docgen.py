@@ -12,6 +12,8 @@ from pathlib import Path
 from impact.scenario.curves import default_curves
 from impact.scenario.schema import KIND_DEFAULT_CLASS, SCENARIO_KEYS, TABLES, Column
 
+__all__ = ["TARGET", "main", "render"]
+
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
 
 

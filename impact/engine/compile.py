@@ -73,7 +73,7 @@ class CompiledScenario:
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
         ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
     reports : list of Report
-        Status updates used to condition the forecast (DESIGN 3.4), in time order.
+        Status updates used to condition the forecast (docs/method.md, section 3a), in time order.
     report_notes : list of str
         Status updates that could not be used, with the reason.
     real_assets : int, optional
@@ -158,7 +158,7 @@ class CompiledScenario:
 
 @dataclass(frozen=True)
 class Report:
-    """A status update used to condition the forecast (DESIGN 3.4).
+    """A status update used to condition the forecast (docs/method.md, section 3a).
 
     Attributes
     ----------
