@@ -63,7 +63,7 @@ def main() -> None:
 
     import impact
     from impact.engine import fast, reference
-    from impact.model import compile_scenario
+    from impact.engine.compile import compile_scenario
     from impact.synth import write_synthetic
 
     with tempfile.TemporaryDirectory(prefix="impact-national-") as tmp:

@@ -21,7 +21,7 @@ import numpy as np
 
 import impact
 from impact.engine import fast, reference
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
 
 
 def _timed(function, repeats: int) -> list[float]:

@@ -15,7 +15,7 @@ import impact
 from dash_app.cache import BoundedCache
 from dash_app.progress import RunProgress, Status
 from impact.compare import CompareError, check_scenarios, side_names
-from impact.problems import ScenarioError
+from impact.scenario.problems import ScenarioError
 from impact.whatif import WhatIf, apply_whatif
 
 #: Scenario opened when none is given.

@@ -13,13 +13,13 @@ with Monte Carlo uncertainty.
 
 from impact import export, figures, whatif
 from impact._version import __version__
-from impact.bundled import bundled_ids
 from impact.compare import Comparison, compare
 from impact.needs import needs
-from impact.problems import Problem, ScenarioError
 from impact.result import Result, open_result
 from impact.runner import run, run_to_netcdf
 from impact.scenario import Scenario, load_scenario, scenario_from_frames
+from impact.scenario.bundled import bundled_ids
+from impact.scenario.problems import Problem, ScenarioError
 
 __all__ = [
     "Comparison",

@@ -53,13 +53,14 @@ from impact.acled_rules import (
     kind_mentions,
     read_damage_rules,
 )
-from impact.checks import asset_classes
 from impact.export.atomic import atomic_write
 from impact.export.cells import neutralise, neutralise_frame
-from impact.problems import Problem, ScenarioError
+from impact.restoration import restoration_class_of
 from impact.scenario import Scenario, load_scenario
-from impact.schema import DAMAGE_STATES, STRIKES, Column, Table
-from impact.tables import BROKEN, LINE, failing_cells, frame_to_text, parse_csv_bytes, to_typed
+from impact.scenario.cells import failing_cells, to_typed
+from impact.scenario.csv_text import BROKEN, LINE, frame_to_text, parse_csv_bytes
+from impact.scenario.problems import Problem, ScenarioError
+from impact.scenario.schema import DAMAGE_STATES, STRIKES, Column, Table
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -637,7 +638,7 @@ class _Matcher:
         self.reference_lat = np.concatenate([areas.loc[centred, "latitude"].to_numpy(float), self.asset_lat])
         self.reference_lon = np.concatenate([areas.loc[centred, "longitude"].to_numpy(float), self.asset_lon])
         self.kinds_present = set(self.asset_kinds)
-        self.classes = asset_classes(assets)
+        self.classes = restoration_class_of(assets)
         self.curves = set(
             zip(scenario.restoration["restoration_class"], scenario.restoration["damage_state"], strict=True)
         )

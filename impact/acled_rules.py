@@ -5,7 +5,7 @@ text of ``notes`` (ACLED Codebook, "notes"). :mod:`impact.acled` reads that text
 ordered keyword tables:
 
 - :data:`KIND_KEYWORDS` maps words such as "substation", "reservoir" or "grain" to the asset
-  ``kind`` values of :mod:`impact.schema`. *Specific* keywords name one kind of facility;
+  ``kind`` values of :mod:`impact.scenario.schema`. *Specific* keywords name one kind of facility;
   *generic* ones ("energy", "water", "power") name a family of kinds and are used only when no
   specific keyword leads to an asset in range.
 - :data:`DAMAGE_RULES` maps phrases such as "completely destroyed" or "minor damage" to a
@@ -29,9 +29,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from impact.problems import Problem
-from impact.schema import DAMAGE_STATES, Column, Table
-from impact.tables import LINE, failing_cells, parse_csv_bytes
+from impact.scenario.cells import failing_cells
+from impact.scenario.csv_text import LINE, parse_csv_bytes
+from impact.scenario.problems import Problem
+from impact.scenario.schema import DAMAGE_STATES, Column, Table
 
 #: Damage state of a strike whose notes contain none of the damage phrases.
 DEFAULT_DAMAGE_STATE = "moderate"
@@ -107,7 +108,7 @@ class DamageRule:
     keyword : str
         Word or phrase, matched as described in :func:`phrase_pattern`.
     damage_state : str
-        One of :data:`impact.schema.DAMAGE_STATES`.
+        One of :data:`impact.scenario.schema.DAMAGE_STATES`.
     """
 
     keyword: str

@@ -7,7 +7,7 @@ written once:
 - a *leaf* has no child among the tree's areas; people live on leaves and a parent's
   figures are the sums of its leaves';
 - every walk is iterative (no recursion, whatever the depth) and cycle-safe (a walk stops at
-  the first area it has already visited; :mod:`impact.checks` reports cycles);
+  the first area it has already visited; :mod:`impact.scenario.consistency` reports cycles);
 - orders are deterministic: children, leaves and descendants come in the order of the areas
   as given (file or dataset order); :meth:`AreaTree.bottom_up` lists deeper areas first,
   ties in that order.

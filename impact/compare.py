@@ -321,7 +321,7 @@ def check_scenarios(a: Any, b: Any) -> Window:
     CompareError
         As :func:`align`: no area or time step in common, or different time steps.
     """
-    from impact.schema import SERVICES
+    from impact.scenario.schema import SERVICES
 
     tz = a.config.timezone
     areas, only_a, only_b, notes = _common_areas(

@@ -27,7 +27,7 @@ Four needs, each per area and local calendar day (the scenario's time zone):
     Site-hours that critical sites in the area (kinds ``critical_kinds``: water intakes,
     treatment plants, pumping stations, wells, boiler houses) are without grid power in the
     central estimate: a site's grid power is lost while every member of one of its power
-    dependency groups (suppliers of kinds :data:`impact.schema.POWER_KINDS`) is down.
+    dependency groups (suppliers of kinds :data:`impact.scenario.schema.POWER_KINDS`) is down.
 
 Central and mean figures come from the central and mean series of the result; each quantile
 column applies the same rule to that quantile's per-step series. Such a daily figure is not
@@ -49,12 +49,12 @@ import xarray as xr
 
 from impact._version import __version__
 from impact.areas import AreaTree
-from impact.config import NeedsSettings
 from impact.dataset import as_dataset, check_dataset, local_times, step_hours, timezone_of, with_units
 from impact.export.needs_table import needs_columns, needs_table  # documented here before: kept as aliases
 from impact.scenario import Scenario, load_scenario
-from impact.schema import POWER_KINDS, SCENARIO_KEYS
-from impact.tables import LINE
+from impact.scenario.csv_text import LINE
+from impact.scenario.schema import POWER_KINDS, SCENARIO_KEYS
+from impact.scenario.settings import NeedsSettings
 
 __all__ = [
     "NEEDS",

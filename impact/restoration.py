@@ -4,7 +4,10 @@ The package ships a default table (``impact/data/restoration_defaults.csv``), ev
 with its source: HAZUS rows where published (HAZUS-MH Earthquake Technical Manual,
 Tables 8-2 and 8-28, as implemented in IN-CORE), every other number marked as an
 assumption with its reasoning. A scenario's ``restoration.csv`` overrides rows of the
-defaults and may add classes of its own.
+defaults and may add classes of its own. The table and the class of each asset (its own,
+else its kind's default) are read with the scenario, in :mod:`impact.scenario.curves`;
+:func:`default_curves`, :func:`merge_curves` and :func:`restoration_class_of` are re-exported
+here.
 
 Distributions of the repair time ``D`` [days]:
 
@@ -18,59 +21,25 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from importlib import resources
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 
-from impact.schema import RESTORATION
-from impact.tables import check_cells, parse_csv_bytes, to_typed
+from impact.scenario.curves import default_curves, merge_curves, restoration_class_of
+
+__all__ = [
+    "DISTRIBUTION_CODES",
+    "conditional_draws",
+    "conditional_hours",
+    "default_curves",
+    "median_hours",
+    "merge_curves",
+    "restoration_class_of",
+    "sample_hours",
+]
 
 #: Distribution codes used in the compiled arrays.
 DISTRIBUTION_CODES: dict[str, int] = {"fixed": 0, "normal": 1, "lognormal": 2}
-
-
-def default_curves() -> pd.DataFrame:
-    """The package's default restoration curves.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``restoration_class``, ``damage_state``, ``distribution``,
-        ``median_days`` [days], ``dispersion`` [days or 1], ``source``.
-    """
-    raw = resources.files("impact.data").joinpath("restoration_defaults.csv").read_bytes()
-    frame, problems = parse_csv_bytes(raw, RESTORATION)
-    problems += check_cells(frame, RESTORATION) if frame is not None else []
-    if problems:  # pragma: no cover - the shipped table is tested
-        raise RuntimeError("the default restoration table is invalid: " + "; ".join(map(str, problems)))
-    return to_typed(frame, RESTORATION).drop(columns="__line__")
-
-
-def merge_curves(defaults: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
-    """Overlay a scenario's curves on the defaults, row by (class, damage state).
-
-    Parameters
-    ----------
-    defaults : DataFrame
-        Default curves.
-    overrides : DataFrame or None
-        Scenario curves; each replaces the default row with the same key or adds one.
-
-    Returns
-    -------
-    DataFrame
-        The merged table, defaults first, with an ``origin`` column (``default`` or
-        ``scenario``).
-    """
-    merged = defaults.assign(origin="default")
-    if overrides is not None and len(overrides):
-        extra = overrides.drop(columns="__line__", errors="ignore").assign(origin="scenario")
-        keys = set(zip(extra["restoration_class"], extra["damage_state"], strict=True))
-        keep = [key not in keys for key in zip(merged["restoration_class"], merged["damage_state"], strict=True)]
-        merged = pd.concat([merged[keep], extra], ignore_index=True)
-    return merged.reset_index(drop=True)
 
 
 def median_hours(distribution: np.ndarray, median_days: np.ndarray) -> np.ndarray:

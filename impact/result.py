@@ -14,16 +14,16 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
-from impact.checks import asset_classes
 from impact.dataset import check_dataset, top_area
+from impact.engine.compile import CompiledScenario
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
 from impact.export import export as write_result
-from impact.model import Model
 from impact.needs import needs as compute_needs
 from impact.observations import observation_variables, score_observations, summarise_scores
+from impact.restoration import restoration_class_of
 from impact.scenario import Scenario, load_scenario
-from impact.schema import DAMAGE_STATES
+from impact.scenario.schema import DAMAGE_STATES
 
 __all__ = ["CAVEATS", "Result", "build_dataset", "open_result"]
 
@@ -146,7 +146,7 @@ class Result:
 def _sources(scenario: Scenario) -> str:
     """The sources of the curves used and of the areas and strikes, one per line, in an order
     that does not depend on the order of rows in the files."""
-    classes = set(asset_classes(scenario.assets).values())
+    classes = set(restoration_class_of(scenario.assets).values())
     used = scenario.restoration[scenario.restoration["restoration_class"].isin(classes)]
     state_rank = {state: k for k, state in enumerate(DAMAGE_STATES)}
     curves = sorted(
@@ -158,7 +158,7 @@ def _sources(scenario: Scenario) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
-def _status_note(model: Model) -> str:
+def _status_note(model: CompiledScenario) -> str:
     """How many status updates condition the forecast, and why any others do not."""
     used = len(model.reports)
     lines = [
@@ -174,7 +174,7 @@ def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray
 
 def build_dataset(
     scenario: Scenario,
-    model: Model,
+    model: CompiledScenario,
     central: EngineOutput,
     monte_carlo: EngineOutput | None,
     quantiles: np.ndarray,

@@ -34,17 +34,17 @@ import numpy as np
 import xarray as xr
 
 from impact import engine as engines
-from impact.config import check_quantiles, check_seed
 from impact.distributed import cluster_mapper
+from impact.engine.compile import CompiledScenario, compile_scenario
 from impact.engine.events import AssetSteps
 from impact.engine.fast import Mapper, compute_from_steps, outage_steps, thread_mapper
 from impact.engine.stats import EngineOutput
 from impact.export.netcdf_blocks import write_netcdf_blocks
-from impact.model import Model, compile_scenario
 from impact.observations import observation_variables, score_observations
 from impact.result import Result, build_dataset
 from impact.scenario import Scenario, load_scenario
-from impact.schema import SERVICES
+from impact.scenario.schema import SERVICES
+from impact.scenario.settings import check_quantiles, check_seed
 
 __all__ = ["AREA_BLOCK", "engine_options", "result_bytes", "run", "run_settings", "run_to_netcdf"]
 
@@ -73,7 +73,7 @@ def run_settings(
     samples : int, optional
         Monte Carlo samples, a whole number >= 0.
     seed : int, optional
-        Seed, a whole number from 0 to 2**63 - 1 (:data:`impact.schema.MAX_SEED`), the
+        Seed, a whole number from 0 to 2**63 - 1 (:data:`impact.scenario.schema.MAX_SEED`), the
         range ``scenario.toml`` and the command line accept.
     quantiles : sequence of float, optional
         Distinct numbers in [0, 1].
@@ -152,24 +152,24 @@ class _RunPlan:
         self.mapper = mapper or thread_mapper()
         self.sample_blocks = sample_blocks
         self.model = compile_scenario(scenario)
-        self._plain: Model | None = None
+        self._plain: CompiledScenario | None = None
         self._stages: dict[str, tuple[AssetSteps, np.ndarray, np.ndarray | None]] = {}
 
     @property
-    def plain(self) -> Model | None:
+    def plain(self) -> CompiledScenario | None:
         """The model without the rolling power cuts of ``blackouts.csv``; None without any."""
         if self._plain is None and len(self.scenario.blackouts):
             self._plain = compile_scenario(self.scenario, blackouts=False)
         return self._plain
 
-    def _model(self, stage: str) -> Model:
+    def _model(self, stage: str) -> CompiledScenario:
         """The model of a stage: ``"central"``, ``"sampled"`` or ``"plain"`` (without power cuts)."""
         model = self.plain if stage == "plain" else self.model
         if model is None:
             raise ValueError("the scenario has no rolling power cuts (blackouts.csv) to leave out")
         return model
 
-    def _durations(self, stage: str) -> tuple[Model, np.ndarray]:
+    def _durations(self, stage: str) -> tuple[CompiledScenario, np.ndarray]:
         """The model of a stage and its repair times [hours]: medians, or sampled with the seed."""
         model = self._model(stage)
         if stage == "sampled":

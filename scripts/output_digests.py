@@ -107,7 +107,7 @@ def figure_digests(scenario: str) -> list[tuple[str, str]]:
 
 def main() -> int:
     """Write everything into a temporary folder and print ``name digest`` lines."""
-    from impact.bundled import find_bundled
+    from impact.scenario.bundled import find_bundled
     from impact.synth import write_synthetic
 
     with tempfile.TemporaryDirectory(prefix="impact-digests-") as tmp:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from impact import scenario_from_frames
 from impact.scenario import Scenario
-from impact.schema import DAMAGE_STATES, KINDS, SERVICES
+from impact.scenario.schema import DAMAGE_STATES, KINDS, SERVICES
 
 START = "2025-12-19T00:00:00+02:00"
 

@@ -30,8 +30,8 @@ from impact.acled import (
     parse_time_of_day,
 )
 from impact.acled_rules import DAMAGE_RULES, KIND_KEYWORDS, DamageRule, kind_mentions, phrase_pattern
-from impact.bundled import find_bundled
 from impact.cli import main
+from impact.scenario.bundled import find_bundled
 
 #: The columns of an ACLED export, in ACLED's order.
 HEADER = (
@@ -124,7 +124,7 @@ def odesa() -> impact.Scenario:
 
 
 def copy_bundled(folder: Path) -> Path:
-    """A copy of the bundled scenario folder (found with :mod:`impact.bundled`)."""
+    """A copy of the bundled scenario folder (found with :mod:`impact.scenario.bundled`)."""
     shutil.copytree(find_bundled("odesa-2025-12"), folder)
     return folder
 

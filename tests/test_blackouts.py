@@ -19,7 +19,7 @@ from test_engine_random import assert_same
 import impact
 from impact import ScenarioError
 from impact.engine import fast, reference
-from impact.model import compile_scenario, schedule_intervals
+from impact.engine.compile import compile_scenario, schedule_intervals
 
 SUB = [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "c"}]
 POWER = [{"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0}]
@@ -130,7 +130,7 @@ def test_bad_schedules_are_reported_with_their_line():
 def test_a_blackouts_file_loads_and_runs(tmp_path):
     import shutil
 
-    from impact.bundled import find_bundled
+    from impact.scenario.bundled import find_bundled
 
     folder = tmp_path / "odesa"
     shutil.copytree(find_bundled("odesa-2025-12"), folder)

@@ -16,7 +16,7 @@ import impact
 from impact import distributed as impact_distributed
 from impact.cli import main
 from impact.engine import fast
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
 from impact.synth import write_synthetic
 
 distributed = pytest.importorskip("distributed")

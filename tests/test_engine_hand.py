@@ -18,7 +18,7 @@ from scenario_factory import fixed_curve, fixed_curves, make_scenario, strike
 
 import impact
 from impact.engine import fast, reference
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
 
 START_UTC = np.datetime64("2025-12-18T22:00:00", "ns")
 

@@ -16,8 +16,8 @@ from scenario_factory import RANDOM_QUANTILES, random_scenario
 
 import impact
 from impact.engine import fast, reference
+from impact.engine.compile import CompiledScenario, compile_scenario
 from impact.engine.stats import SAMPLE_STATS, EngineOutput
-from impact.model import Model, compile_scenario
 
 SEEDS = range(200)
 QUANTILES = np.asarray(RANDOM_QUANTILES)
@@ -29,13 +29,13 @@ def samples_of(seed: int) -> int:
 
 
 @cache
-def case(seed: int) -> tuple[Model, np.ndarray, np.ndarray]:
+def case(seed: int) -> tuple[CompiledScenario, np.ndarray, np.ndarray]:
     """Compiled random scenario, Monte Carlo durations and central durations."""
     model = compile_scenario(random_scenario(seed))
     return model, model.sample_durations(samples_of(seed), seed), model.central_durations()
 
 
-def compute(engine, model: Model, durations: np.ndarray, quantiles=QUANTILES, **options) -> EngineOutput:
+def compute(engine, model: CompiledScenario, durations: np.ndarray, quantiles=QUANTILES, **options) -> EngineOutput:
     return engine(model, durations, quantiles, **options)
 
 
@@ -79,14 +79,14 @@ def test_dense_fallback_and_level_counting_agree(seed):
     assert_same(compute(fast.compute, model, sampled, level_limit=14), expected)
 
 
-def per_sample_values(model: Model, durations: np.ndarray) -> np.ndarray:
+def per_sample_values(model: CompiledScenario, durations: np.ndarray) -> np.ndarray:
     """People without service of each sample, shape (N, V, A, T), one N=1 run per sample."""
     return np.stack(
         [compute(fast.compute, model, durations[[n]], [0.5]).people_mean for n in range(durations.shape[0])]
     )
 
 
-def linked_people(model: Model) -> np.ndarray:
+def linked_people(model: CompiledScenario) -> np.ndarray:
     """Sum of the link head counts under each (service, area), shape (V, A) [persons]."""
     return np.array(
         [
@@ -100,7 +100,7 @@ def linked_people(model: Model) -> np.ndarray:
     )
 
 
-def check_values(model: Model, values: np.ndarray) -> None:
+def check_values(model: CompiledScenario, values: np.ndarray) -> None:
     """Values of shape (..., V, A, T): 0 <= people <= linked head counts, whole persons, parents
     equal the sum of their children.
 

@@ -14,8 +14,8 @@ from scenario_factory import fixed_curves, make_scenario, strike
 from test_engine_random import assert_same
 
 from impact.engine import fast, reference
+from impact.engine.compile import compile_scenario
 from impact.engine.events import AssetSteps
-from impact.model import compile_scenario
 
 QUANTILES = np.array([0.05, 0.5, 0.95])
 

@@ -25,11 +25,11 @@ from scenario_factory import at, make_scenario, strike
 
 import impact
 from impact.acled import import_acled
-from impact.bundled import find_bundled
 from impact.compare import compare
 from impact.export import write_needs_csv, write_needs_excel
 from impact.export.cells import FORMULA_PREFIXES
 from impact.needs import needs
+from impact.scenario.bundled import find_bundled
 
 #: Characters that make a spreadsheet read a cell as a formula.
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

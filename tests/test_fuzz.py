@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 import impact
 from impact.acled import AcledError, import_acled
-from impact.bundled import find_bundled
 from impact.cli import main
+from impact.scenario.bundled import find_bundled
 
 #: Valid contents of the optional tables the bundled scenario lacks (ids of the bundled scenario).
 EXTRA_TABLES = {

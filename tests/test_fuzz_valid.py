@@ -43,9 +43,9 @@ from scenario_factory import random_scenario
 from test_fuzz import EXTRA_TABLES
 
 import impact
-from impact.bundled import find_bundled
 from impact.engine import fast, reference
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
+from impact.scenario.bundled import find_bundled
 
 #: Columns holding times (ISO 8601 with a UTC offset), by file.
 TIME_COLUMNS = {

@@ -15,10 +15,10 @@ from scenario_factory import at, fixed_curves, make_settings
 
 import impact
 from impact.cli import main
-from impact.config import FILE, NeedsSettings, read_config
 from impact.export import needs_columns, needs_table, write_excel, write_needs_csv, write_needs_excel
 from impact.needs import heating_places_series, local_days
-from impact.problems import ScenarioError
+from impact.scenario.problems import ScenarioError
+from impact.scenario.settings import FILE, NeedsSettings, read_settings
 
 BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
 
@@ -278,7 +278,7 @@ def test_needs_want_the_scenario() -> None:
 def _config_problems(tmp_path: Path, needs_text: str) -> list[str]:
     text = (BUNDLED / FILE).read_text(encoding="utf-8") + needs_text
     (tmp_path / FILE).write_text(text, encoding="utf-8")
-    config, problems = read_config(tmp_path)
+    config, problems = read_settings(tmp_path)
     assert (config is None) == bool(problems)
     return [str(problem) for problem in sorted(problems)]
 
@@ -289,7 +289,7 @@ def test_valid_needs_section_is_read(tmp_path: Path) -> None:
         "heating_after_hours = 12\nheating_below_celsius = -5\ncritical_kinds = []\n"
     )
     assert _config_problems(tmp_path, text) == []
-    config, _ = read_config(tmp_path)
+    config, _ = read_settings(tmp_path)
     assert config.needs == NeedsSettings(
         water_litres_per_person_day=7.5,
         truck_capacity_litres=12_000,
@@ -340,7 +340,7 @@ def test_more_bad_needs_values(tmp_path: Path, text: str, message: str) -> None:
 
 def test_needs_must_be_a_table(tmp_path: Path) -> None:
     (tmp_path / FILE).write_text("needs = 3\n" + (BUNDLED / FILE).read_text(encoding="utf-8"), encoding="utf-8")
-    _config, problems = read_config(tmp_path)
+    _config, problems = read_settings(tmp_path)
     assert [str(p) for p in problems] == ["scenario.toml:1: needs: [needs] must be a table"]
 
 

@@ -17,7 +17,7 @@ from test_engine_random import assert_same
 
 import impact
 from impact.engine import fast, reference
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
 from impact.restoration import DISTRIBUTION_CODES, conditional_hours
 
 SUB = [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "c"}]

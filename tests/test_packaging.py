@@ -72,7 +72,11 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run(
-        [str(python), "-c", "import impact, impact.bundled as b; print(impact.__file__); print(b.bundled_root())"],
+        [
+            str(python),
+            "-c",
+            "import impact, impact.scenario.bundled as b; print(impact.__file__); print(b.bundled_root())",
+        ],
         cwd=elsewhere,
         check=True,
         capture_output=True,

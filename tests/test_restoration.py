@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scenario_factory import fixed_curve, make_scenario, strike
 
-from impact.model import compile_scenario
+from impact.engine.compile import compile_scenario
 from impact.restoration import DISTRIBUTION_CODES, default_curves, median_hours, merge_curves, sample_hours
-from impact.schema import DAMAGE_STATES, DISTRIBUTIONS, KIND_DEFAULT_CLASS
+from impact.scenario.schema import DAMAGE_STATES, DISTRIBUTIONS, KIND_DEFAULT_CLASS
 
 NORMAL, LOGNORMAL, FIXED = DISTRIBUTION_CODES["normal"], DISTRIBUTION_CODES["lognormal"], DISTRIBUTION_CODES["fixed"]
 

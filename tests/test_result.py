@@ -165,7 +165,7 @@ def test_run_with_the_reference_engine_equals_the_fast_one() -> None:
 
 def test_fast_engine_equals_reference_on_bundled_scenario() -> None:
     from impact.engine import fast, reference
-    from impact.model import compile_scenario
+    from impact.engine.compile import compile_scenario
 
     model = compile_scenario(impact.load_scenario("odesa-2025-12"))
     quantiles = np.array([0.0, 0.05, 0.5, 0.95, 1.0])

@@ -1,4 +1,7 @@
-"""Unit tests of :mod:`impact.tables`: reading CSV bytes, cell checks, typed tables."""
+"""Unit tests of :mod:`impact.scenario.csv_text` and :mod:`impact.scenario.cells`.
+
+Reading CSV bytes, cell checks, typed tables.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.problems import Problem
-from impact.schema import AREAS, RESTORATION, SERVICE_LINKS, STRIKES, TABLES
-from impact.tables import (
-    BROKEN,
-    LINE,
-    check_cells,
-    frame_to_text,
-    parse_csv_bytes,
-    parse_time,
-    read_text_table,
-    to_typed,
-)
+from impact.scenario.cells import check_cells, parse_time, to_typed
+from impact.scenario.csv_text import BROKEN, LINE, frame_to_text, parse_csv_bytes, read_text_table
+from impact.scenario.problems import Problem
+from impact.scenario.schema import AREAS, RESTORATION, SERVICE_LINKS, STRIKES, TABLES
 
 STRIKES_HEADER = "strike_id,time,asset_id,damage_state"
 T = "2025-12-19T03:00:00+02:00"

@@ -361,7 +361,7 @@ def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_pa
 
 def test_toml_keys_the_project_writes_and_documents_are_known(tmp_path: Path) -> None:
     """The bundled scenarios, the corpus base, ``impact synth`` and the documented keys all validate."""
-    from impact.schema import SCENARIO_KEYS
+    from impact.scenario.schema import SCENARIO_KEYS
     from impact.synth import write_synthetic
 
     for folder in [VALID, *sorted((REPO / "datasets").glob("*/"))]:

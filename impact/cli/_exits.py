@@ -12,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from impact.config import check_quantiles
 from impact.distributed import DaskUnavailable
-from impact.problems import ScenarioError
 from impact.result import Result
 from impact.runner import run
 from impact.scenario import Scenario, load_scenario
+from impact.scenario.problems import ScenarioError
+from impact.scenario.settings import check_quantiles
 
 __all__ = [
     "EXIT_BAD_INPUT",

@@ -14,7 +14,7 @@ from impact.compare import compare as compare_results
 from impact.dataset import top_area
 from impact.export import COMPARISON_SUFFIXES
 from impact.runner import run_settings
-from impact.schema import MAX_SEED
+from impact.scenario.schema import MAX_SEED
 
 __all__ = ["compare"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from impact.bundled import bundled_table
 from impact.cli._exits import stdout
+from impact.scenario.bundled import bundled_table
 
 __all__ = ["datasets"]
 

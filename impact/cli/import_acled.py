@@ -10,7 +10,7 @@ from rich.table import Table
 
 from impact.acled import AcledError, import_acled, parse_time_of_day
 from impact.cli._exits import EXIT_BAD_INPUT, check_out, fail, load, stderr, stdout, write_failed
-from impact.schema import DAMAGE_STATES
+from impact.scenario.schema import DAMAGE_STATES
 
 __all__ = ["import_acled_command"]
 

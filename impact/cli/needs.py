@@ -22,7 +22,7 @@ from impact.cli._render import needs_table_for
 from impact.dataset import top_area
 from impact.export import NEEDS_SUFFIXES, write_needs
 from impact.needs import needs as compute_needs
-from impact.schema import MAX_SEED
+from impact.scenario.schema import MAX_SEED
 
 __all__ = ["needs"]
 

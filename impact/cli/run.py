@@ -27,7 +27,7 @@ from impact.export import SUFFIXES
 from impact.result import open_result
 from impact.runner import AREA_BLOCK, result_bytes, run_to_netcdf
 from impact.scenario import Scenario
-from impact.schema import MAX_SEED
+from impact.scenario.schema import MAX_SEED
 
 __all__ = ["STREAM_BYTES", "run"]
 

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from impact.engine import intervals as iv
+from impact.engine.compile import CompiledScenario
 from impact.engine.dense import dense_area
 from impact.engine.events import AssetSteps
 from impact.engine.levels import level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
-from impact.model import Model
 
 #: Leaves fed by at most this many links use level counting; others a dense array.
 LEVEL_LIMIT = 12
@@ -48,12 +48,12 @@ LEVEL_CELLS = 1 << 20
 Mapper = Callable[[Callable, object, Sequence], Iterable]
 
 
-def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]:
+def effective_outages(model: CompiledScenario, durations: np.ndarray) -> list[iv.Intervals]:
     """Effective outage interval sets of every asset (DESIGN 3.1-3.2).
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     durations : ndarray of float, shape (N, S)
         Repair time of each strike in each sample [hours].
 
@@ -98,7 +98,12 @@ def effective_outages(model: Model, durations: np.ndarray) -> list[iv.Intervals]
 
 
 def _reported_outage(
-    model: Model, durations: np.ndarray, struck: np.ndarray, lost: iv.Intervals, report_indices: list[int], strikes: int
+    model: CompiledScenario,
+    durations: np.ndarray,
+    struck: np.ndarray,
+    lost: iv.Intervals,
+    report_indices: list[int],
+    strikes: int,
 ) -> iv.Intervals:
     """Effective outage of an asset with status reports (DESIGN 3.4), reports in time order.
 
@@ -134,12 +139,12 @@ def _reported_outage(
     return build(np.inf)
 
 
-def asset_steps(model: Model, durations: np.ndarray) -> AssetSteps:
+def asset_steps(model: CompiledScenario, durations: np.ndarray) -> AssetSteps:
     """Step ranges in which every asset is down, for the given repair times.
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     durations : ndarray of float, shape (N, S)
         Repair time of each strike in each sample [hours].
 
@@ -210,7 +215,7 @@ class TaskInput:
 
     Attributes
     ----------
-    model : Model
+    model : CompiledScenario
     steps : AssetSteps
         The assets' down ranges.
     quantiles : ndarray of float, shape (Q,)
@@ -220,7 +225,7 @@ class TaskInput:
         Steps each asset is down per sample (:meth:`AssetSteps.down_steps`).
     """
 
-    model: Model
+    model: CompiledScenario
     steps: AssetSteps
     quantiles: np.ndarray
     down_counts: np.ndarray
@@ -244,12 +249,14 @@ class TaskResult:
     stats: dict[str, np.ndarray]
 
 
-def down_links(model: Model, service: int, area: int, ever_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def down_links(
+    model: CompiledScenario, service: int, area: int, ever_down: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct assets ever down under an area and their summed link weights.
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     service, area : int
     ever_down : ndarray of bool, shape (J,)
         Whether each asset is down in any sample at any step.
@@ -271,13 +278,13 @@ def down_links(model: Model, service: int, area: int, ever_down: np.ndarray) -> 
 
 
 def plan_tasks(
-    model: Model, steps: AssetSteps, level_limit: int | None = None, areas: Sequence[int] | None = None
+    model: CompiledScenario, steps: AssetSteps, level_limit: int | None = None, areas: Sequence[int] | None = None
 ) -> list[AreaTask]:
     """Split the (service, area) pairs with any asset ever down into independent tasks.
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     steps : AssetSteps
         The assets' down ranges (which assets are ever down decides the work).
     level_limit : int, optional
@@ -397,13 +404,13 @@ serial_mapper.in_process = True
 
 
 def outage_steps(
-    model: Model, durations: np.ndarray, *, mapper: Mapper | None = None, sample_blocks: int = 1
+    model: CompiledScenario, durations: np.ndarray, *, mapper: Mapper | None = None, sample_blocks: int = 1
 ) -> AssetSteps:
     """The assets' down ranges (stage 1), optionally in blocks of samples on a mapper.
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     durations : ndarray of float, shape (N, S)
         Repair time of each strike in each sample [hours].
     mapper : Mapper, optional
@@ -423,7 +430,7 @@ def outage_steps(
 
 
 def compute(
-    model: Model,
+    model: CompiledScenario,
     durations: np.ndarray,
     quantiles,
     level_limit: int | None = None,
@@ -436,7 +443,7 @@ def compute(
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     durations : ndarray of float, shape (N, S)
         Repair time of each strike in each sample [hours]; N = 1 with medians gives the
         central estimate.
@@ -467,7 +474,7 @@ def compute(
 
 
 def compute_from_steps(
-    model: Model,
+    model: CompiledScenario,
     down: AssetSteps,
     quantiles,
     level_limit: int | None = None,
@@ -520,7 +527,7 @@ def compute_from_steps(
     return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples)
 
 
-def _single_sample(model: Model, down: np.ndarray, quantiles: np.ndarray, areas: np.ndarray) -> EngineOutput:
+def _single_sample(model: CompiledScenario, down: np.ndarray, quantiles: np.ndarray, areas: np.ndarray) -> EngineOutput:
     """One sample (the central estimate): every area's series at once from the assets' 0/1 status.
 
     With one sample every quantile and the mean equal the value itself, so a leaf's series is

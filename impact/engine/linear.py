@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.model import Model
+from impact.engine.compile import CompiledScenario
 
 #: Rows of the (links x columns) product taken at a time [cells]; bounds temporary memory.
 CHUNK_CELLS = 1 << 22
 
 
-def leaf_ranges(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def leaf_ranges(model: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Leaves in depth-first order, in which every area's leaves are consecutive.
 
     Returns
@@ -49,7 +49,9 @@ def leaf_ranges(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(order, dtype=np.int64), begin, end
 
 
-def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray, areas: np.ndarray | None = None) -> np.ndarray:
+def leaf_link_sums(
+    model: CompiledScenario, service: int, per_asset: np.ndarray, areas: np.ndarray | None = None
+) -> np.ndarray:
     """Sum over each area's links (through its leaves) of weight x a per-asset row.
 
     Leaves are summed first; an area's total is then the difference of two prefix sums over
@@ -57,7 +59,7 @@ def leaf_link_sums(model: Model, service: int, per_asset: np.ndarray, areas: np.
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     service : int
         Service index.
     per_asset : ndarray of int64, shape (J, X)

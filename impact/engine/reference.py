@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from impact.engine.compile import CompiledScenario
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
-from impact.model import Model
 
 
 def merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -36,7 +36,7 @@ def _cut(intervals: list[tuple[float, float]], moment: float) -> list[tuple[floa
     return merge([(a, moment) if a <= moment < b else (a, b) for a, b in intervals])
 
 
-def _strike_pieces(model: Model, repair: dict[int, float]) -> list[tuple[float, float]]:
+def _strike_pieces(model: CompiledScenario, repair: dict[int, float]) -> list[tuple[float, float]]:
     """``[s_i, s_i + D_i)`` of the given strikes."""
     return [(float(model.strike_hours[i]), float(model.strike_hours[i]) + d) for i, d in repair.items()]
 
@@ -53,7 +53,7 @@ def _with_reports(
     return merge(outage + remaining)
 
 
-def asset_outages(model: Model, durations: np.ndarray, sample: int) -> list[list[tuple[float, float]]]:
+def asset_outages(model: CompiledScenario, durations: np.ndarray, sample: int) -> list[list[tuple[float, float]]]:
     """Effective outage intervals of every asset in one sample [hours since start] (DESIGN 3.1-3.4)."""
     strikes = len(model.strike_ids)
     effective: dict[int, list[tuple[float, float]]] = {}
@@ -94,12 +94,12 @@ def _sample_stats(series: np.ndarray) -> tuple[float, float, float]:
     return float(peak), person_steps, float("inf")
 
 
-def compute(model: Model, durations: np.ndarray, quantiles) -> EngineOutput:
+def compute(model: CompiledScenario, durations: np.ndarray, quantiles) -> EngineOutput:
     """Run the reference engine on given repair times (same contract as the fast one).
 
     Parameters
     ----------
-    model : Model
+    model : CompiledScenario
     durations : ndarray of float, shape (N, S)
         Repair times [hours].
     quantiles : sequence of float

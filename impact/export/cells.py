@@ -3,7 +3,7 @@
 Every text cell the exports write goes through :func:`neutralise` (or :func:`neutralise_frame`
 for a whole table): text starting with one of :data:`FORMULA_PREFIXES` gets a leading ``'``.
 The prefixes are the characters scenario identifiers may not start with
-(:data:`impact.schema.ID_FORBIDDEN_STARTS`): one list for inputs and outputs.
+(:data:`impact.scenario.schema.ID_FORBIDDEN_STARTS`): one list for inputs and outputs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from impact.schema import ID_FORBIDDEN_STARTS
+from impact.scenario.schema import ID_FORBIDDEN_STARTS
 
 __all__ = ["FORMULA_PREFIXES", "neutralise", "neutralise_frame"]
 

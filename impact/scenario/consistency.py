@@ -9,9 +9,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from impact.problems import Problem, did_you_mean
-from impact.schema import KIND_DEFAULT_CLASS, Table
-from impact.tables import LINE
+from impact.areas import AreaTree
+from impact.scenario.csv_text import LINE
+from impact.scenario.problems import Problem, did_you_mean
+from impact.scenario.schema import Table
+
+__all__ = [
+    "POPULATION_TOLERANCE",
+    "SHARE_TOLERANCE",
+    "check_area_tree",
+    "check_asset_classes",
+    "check_blackouts",
+    "check_curve_rows",
+    "check_dependencies",
+    "check_links",
+    "check_references",
+    "check_strike_curves",
+    "check_unique",
+    "written_cells",
+]
 
 #: Parent populations may differ from the sum of their children by this fraction.
 POPULATION_TOLERANCE = 0.005
@@ -33,7 +49,7 @@ def written_cells(text: pd.DataFrame | None, columns: tuple[str, ...]) -> dict[t
     Parameters
     ----------
     text : DataFrame or None
-        A text frame (:func:`impact.tables.read_text_table`) with ``__line__``.
+        A text frame (:func:`impact.scenario.csv_text.read_text_table`) with ``__line__``.
     columns : tuple of str
         Columns wanted (those absent from the frame are skipped).
 
@@ -92,8 +108,8 @@ def check_references(frame: pd.DataFrame | None, file: str, column: str, known: 
 def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = frozenset()) -> list[Problem]:
     """Parent links, hierarchy cycles, levels and populations of ``areas.csv``.
 
-    Every walk over the hierarchy is iterative and linear in the number of areas, so a
-    hierarchy of any depth is checked without recursion.
+    Every walk over the hierarchy goes through :class:`~impact.areas.AreaTree` (iterative and
+    linear in the number of areas), so a hierarchy of any depth is checked without recursion.
 
     Parameters
     ----------
@@ -124,17 +140,10 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
     if not own_parent and not has_top and not any((ln, "parent_id") in bad_cells for ln in line.values()):
         problems.append(Problem("areas.csv", 0, "parent_id", "no top area: one area must have an empty parent_id"))
     in_cycle: set[str] = set(own_parent)
-    walked: dict[str, int] = {}  # area -> number of the walk up the hierarchy that first reached it
-    for walk, area_id in enumerate(areas["area_id"]):
-        path: list[str] = []
-        current = area_id
-        while current and current in parent and current not in walked:
-            walked[current] = walk
-            path.append(current)
-            current = parent[current]
-        if not (current and walked.get(current) == walk) or current in in_cycle:
-            continue  # reached the top, an unknown parent, an earlier walk, or a self-parent
-        cycle = path[path.index(current) :]
+    tree = AreaTree.from_table(areas)
+    for cycle in tree.cycles():
+        if len(cycle) == 1:  # an area that is its own parent, reported above
+            continue
         in_cycle.update(cycle)
         first = min(cycle, key=lambda a: line[a])
         start = cycle.index(first)
@@ -155,18 +164,14 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
             )
     if in_cycle:
         return problems
-    children: dict[str, list[str]] = {}
-    for area_id, parent_id in parent.items():
-        if parent_id:
-            children.setdefault(parent_id, []).append(area_id)
     stated = dict(zip(areas["area_id"], areas["population"], strict=True))
-    summed, complete = _leaf_population_sums(parent, children, stated)
+    summed, complete = _leaf_population_sums(tree, stated)
 
     for area_id in areas["area_id"]:
         value = stated[area_id]
         if (line[area_id], "population") in bad_cells:
             continue
-        if area_id not in children:
+        if tree.is_leaf(area_id):
             if pd.isna(value):
                 problems.append(
                     Problem("areas.csv", line[area_id], "population", "is empty; population is required on leaf areas")
@@ -187,26 +192,18 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
     return problems
 
 
-def _leaf_population_sums(
-    parent: dict[str, str], children: dict[str, list[str]], stated: dict[str, object]
-) -> tuple[dict[str, int], dict[str, bool]]:
-    """Sum of the stated populations of the leaves below each area, and whether all are stated.
+def _leaf_population_sums(tree: AreaTree, stated: dict[str, object]) -> tuple[dict[str, int], dict[str, bool]]:
+    """Sum of the stated populations of the leaves below each area [persons], and whether all are stated.
 
-    Iterative (children before parents) and linear in the number of areas; the hierarchy must
-    have no cycle, so that every area lies below exactly one top (an area whose parent is
-    empty or unknown).
+    Children before parents (:meth:`~impact.areas.AreaTree.bottom_up`), linear in the number
+    of areas; the hierarchy must have no cycle. Sums are of whole numbers, so their order does
+    not matter.
     """
-    order: list[str] = []
-    stack = [area_id for area_id, parent_id in parent.items() if parent_id not in parent]  # the tops
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(children.get(node, []))
     summed: dict[str, int] = {}
     complete: dict[str, bool] = {}
-    for node in reversed(order):  # every child was appended after its parent
-        below = children.get(node)
-        if below is None:
+    for node in tree.bottom_up():  # every child before its parent
+        below = tree.children(node)
+        if not below:
             value = stated.get(node)
             complete[node] = value is not None and not pd.isna(value)
             summed[node] = int(value) if complete[node] else 0
@@ -232,14 +229,6 @@ def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem
                 )
             )
     return problems
-
-
-def asset_classes(assets: pd.DataFrame) -> dict[str, str]:
-    """Restoration class of every asset (its own or its kind's default)."""
-    return {
-        asset_id: (own or KIND_DEFAULT_CLASS.get(kind, ""))
-        for asset_id, own, kind in zip(assets["asset_id"], assets["restoration_class"], assets["kind"], strict=True)
-    }
 
 
 def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curves: pd.DataFrame) -> list[Problem]:
@@ -391,32 +380,14 @@ def check_blackouts(
     problems: list[Problem] = []
     if blackouts is None or len(blackouts) == 0:
         return problems
-    parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
-    children: dict[str, list[str]] = {}
-    for area, up in parent.items():
-        children.setdefault(up, []).append(area)
-
-    def leaves(area: str) -> list[str]:
-        # Depth-first and cycle-safe (a cycle in the area hierarchy is reported by the area checks).
-        found: list[str] = []
-        seen, stack = {area}, [area]
-        while stack:
-            node = stack.pop()
-            below = children.get(node, [])
-            if not below:
-                found.append(node)
-            for child in reversed(below):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        return found
-
+    # Leaves depth first and cycle-safe (a cycle in the area hierarchy is reported by the area checks).
+    tree = AreaTree.from_table(areas)
     written = written_cells(text, ("start", "end"))
     windows: dict[str, list[tuple[object, object, int]]] = {}
     rows = zip(blackouts["area_id"], blackouts["start"], blackouts["end"], blackouts[LINE], strict=True)
     for area, begin, finish, line in rows:
         line = int(line)
-        if any((line, column) in bad_cells for column in ("area_id", "start", "end")) or area not in parent:
+        if any((line, column) in bad_cells for column in ("area_id", "start", "end")) or area not in tree:
             continue
         if pd.isna(begin) or pd.isna(finish):
             continue
@@ -428,7 +399,7 @@ def check_blackouts(
         clash = next(
             (
                 (leaf, other)
-                for leaf in leaves(area)
+                for leaf in tree.leaves_of(area)
                 for start, end, other in windows.get(leaf, [])
                 if begin < end and start < finish
             ),
@@ -444,6 +415,6 @@ def check_blackouts(
                 )
             )
             continue
-        for leaf in leaves(area):
+        for leaf in tree.leaves_of(area):
             windows.setdefault(leaf, []).append((begin, finish, line))
     return problems

@@ -6,6 +6,10 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from impact.scenario.schema import SETTINGS_FILE, TABLES
+
+__all__ = ["Problem", "ScenarioError", "did_you_mean"]
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -73,17 +77,9 @@ class ScenarioError(ValueError):
         super().__init__(f"{head}{count} problem{'s' if count != 1 else ''} found\n{lines}")
 
 
-_FILE_ORDER = (
-    "scenario.toml",
-    "areas.csv",
-    "assets.csv",
-    "dependencies.csv",
-    "service_links.csv",
-    "strikes.csv",
-    "restoration.csv",
-    "observations.csv",
-    "status_updates.csv",
-)
+#: Files in the order problems are listed: the settings, then the tables as declared; any
+#: other file after them, by name.
+_FILE_ORDER: tuple[str, ...] = (SETTINGS_FILE, *(table.name for table in TABLES))
 
 
 def _problem_order(problem: Problem) -> tuple[int, str, int, str, str]:

@@ -1,4 +1,4 @@
-"""Compile a validated scenario into the arrays both engines work on."""
+"""Compile a validated scenario into the arrays both engines work on (:class:`CompiledScenario`)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,34 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from impact.checks import asset_classes
-from impact.restoration import DISTRIBUTION_CODES, conditional_draws, conditional_hours, median_hours, sample_hours
+from impact.areas import AreaTree
+from impact.restoration import (
+    DISTRIBUTION_CODES,
+    conditional_draws,
+    conditional_hours,
+    median_hours,
+    restoration_class_of,
+    sample_hours,
+)
 from impact.scenario import Scenario
-from impact.schema import SERVICES
+from impact.scenario.schema import SERVICES
+
+__all__ = [
+    "CompiledScenario",
+    "Model",
+    "Report",
+    "add_blackouts",
+    "compile_reports",
+    "compile_scenario",
+    "link_weight",
+    "schedule_intervals",
+    "topological_order",
+]
 
 
 @dataclass(frozen=True)
-class Model:
-    """A scenario as arrays.
+class CompiledScenario:
+    """A scenario as arrays (called ``Model`` before; that name remains an alias for one release).
 
     Attributes
     ----------
@@ -54,7 +73,7 @@ class Model:
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
         ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
     reports : list of Report
-        Status updates used to condition the forecast (DESIGN 3.4), in time order.
+        Status updates used to condition the forecast (docs/method.md, section 3a), in time order.
     report_notes : list of str
         Status updates that could not be used, with the reason.
     real_assets : int, optional
@@ -139,7 +158,7 @@ class Model:
 
 @dataclass(frozen=True)
 class Report:
-    """A status update used to condition the forecast (DESIGN 3.4).
+    """A status update used to condition the forecast (docs/method.md, section 3a).
 
     Attributes
     ----------
@@ -352,8 +371,8 @@ def add_blackouts(
             power_links[leaf] = split
 
 
-def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
-    """Turn a validated scenario into a :class:`Model`.
+def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledScenario:
+    """Turn a validated scenario into a :class:`CompiledScenario`.
 
     Parameters
     ----------
@@ -364,7 +383,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
 
     Returns
     -------
-    Model
+    CompiledScenario
     """
     config = scenario.config
     time_hours = np.arange(config.steps, dtype=np.float64) * config.step_hours
@@ -378,7 +397,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
         groups[asset_index[row.asset_id]].setdefault(name, []).append((asset_index[row.depends_on], buffer))
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
 
-    classes = asset_classes(scenario.assets)
+    classes = restoration_class_of(scenario.assets)
     curves = {(row.restoration_class, row.damage_state): row for row in scenario.restoration.itertuples(index=False)}
     strikes = scenario.strikes
     distribution, median, dispersion = [], [], []
@@ -400,17 +419,13 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
     strike_asset = np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64)
     reports, report_notes = compile_reports(scenario, asset_index, strike_asset, strike_hours, strike_ids)
 
-    area_ids = list(scenario.areas["area_id"])
+    tree = AreaTree.from_table(scenario.areas)
+    area_ids = list(tree.ids)
     area_index = {area_id: a for a, area_id in enumerate(area_ids)}
-    parent = np.array([area_index.get(p, -1) if p else -1 for p in scenario.areas["parent_id"]], dtype=np.int64)
-    is_leaf = np.ones(len(area_ids), dtype=bool)
-    is_leaf[parent[parent >= 0]] = False
-    leaves: list[list[int]] = [[] for _ in area_ids]
-    for leaf in np.flatnonzero(is_leaf):
-        node = int(leaf)
-        while node >= 0:
-            leaves[node].append(int(leaf))
-            node = int(parent[node])
+    parent = tree.parent_indices()
+    is_leaf = tree.leaf_mask()
+    # Leaf indices under each area in ascending order (the order the blackout helper assets are made in).
+    leaves: list[list[int]] = [sorted(tree.index(leaf) for leaf in tree.leaves_of(area)) for area in area_ids]
     leaf_population = np.array([0 if pd.isna(v) else int(v) for v in scenario.areas["population"]], dtype=np.int64)
     population = np.array([leaf_population[group].sum() for group in leaves], dtype=np.int64)
 
@@ -441,7 +456,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
             area_index,
         )
 
-    return Model(
+    return CompiledScenario(
         time_hours=time_hours,
         step_hours=config.step_hours,
         asset_ids=asset_ids,
@@ -465,3 +480,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> Model:
         real_assets=real_assets,
         fixed_outages=fixed_outages,
     )
+
+
+#: Former name of :class:`CompiledScenario`, kept for one release.
+Model = CompiledScenario

@@ -2,7 +2,7 @@
 
 Every table of a scenario folder is described here column by column: type, unit,
 whether it is required, allowed values and a description. The loader
-(:mod:`impact.validation`) builds its checks from these declarations and
+(:mod:`impact.scenario.cells`) builds its checks from these declarations and
 ``docs/data-format.md`` is generated from them (``python -m impact.docgen``), so the
 format, its checks and its documentation cannot drift apart.
 """
@@ -10,6 +10,39 @@ format, its checks and its documentation cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+__all__ = [
+    "AREAS",
+    "ASSETS",
+    "BLACKOUTS",
+    "DAMAGE_STATES",
+    "DEPENDENCIES",
+    "DISTRIBUTIONS",
+    "ID_FORBIDDEN_STARTS",
+    "ID_START_RULE",
+    "KINDS",
+    "KIND_DEFAULT_CLASS",
+    "MAX_SEED",
+    "NEEDS_DEFAULTS",
+    "OBSERVATIONS",
+    "OBSERVATION_UNITS",
+    "POWER_KINDS",
+    "RESTORATION",
+    "SCENARIO_KEYS",
+    "SERVICES",
+    "SERVICE_LINKS",
+    "SETTINGS_FILE",
+    "STATUSES",
+    "STATUS_UPDATES",
+    "STRIKES",
+    "TABLES",
+    "TEMPERATURE",
+    "Column",
+    "Table",
+]
+
+#: Name of the settings file of a scenario folder (its keys are :data:`SCENARIO_KEYS`).
+SETTINGS_FILE = "scenario.toml"
 
 #: Services a leaf area can lose.
 SERVICES: tuple[str, ...] = ("power", "water", "heat")

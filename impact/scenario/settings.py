@@ -12,11 +12,28 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from impact.problems import Problem, did_you_mean
-from impact.schema import KINDS, MAX_SEED, NEEDS_DEFAULTS, SCENARIO_KEYS
-from impact.tables import not_a_file, parse_time, unreadable
+from impact.scenario.cells import parse_time
+from impact.scenario.csv_text import not_a_file, unreadable
+from impact.scenario.problems import Problem, did_you_mean
+from impact.scenario.schema import KINDS, MAX_SEED, NEEDS_DEFAULTS, SCENARIO_KEYS, SETTINGS_FILE
 
-FILE = "scenario.toml"
+__all__ = [
+    "FILE",
+    "MAX_STEPS",
+    "SECTIONS",
+    "NeedsSettings",
+    "ScenarioConfig",
+    "ScenarioSettings",
+    "check_kinds",
+    "check_quantiles",
+    "config_from_dict",
+    "read_config",
+    "read_settings",
+    "settings_from_dict",
+]
+
+#: Name of the settings file in a scenario folder.
+FILE = SETTINGS_FILE
 
 #: Largest number of time steps on the axis (ten years of hourly steps).
 MAX_STEPS = 87_600
@@ -30,7 +47,7 @@ SECTIONS: tuple[str, ...] = ("scenario", "run", "needs")
 class NeedsSettings:
     """Planning figures that turn outages into needs (``[needs]`` of ``scenario.toml``).
 
-    Every default has its source in :data:`impact.schema.SCENARIO_KEYS` and ``docs/needs.md``.
+    Every default has its source in :data:`impact.scenario.schema.SCENARIO_KEYS` and ``docs/needs.md``.
 
     Parameters
     ----------
@@ -72,7 +89,7 @@ class NeedsSettings:
 
 
 @dataclass(frozen=True)
-class ScenarioConfig:
+class ScenarioSettings:
     """Settings of a scenario (``scenario.toml``).
 
     Parameters
@@ -191,7 +208,7 @@ def check_quantiles(values: object) -> str | None:
 def check_seed(value: object) -> str | None:
     """Return why ``value`` is not a valid seed, or None if it is.
 
-    A seed is a whole number from 0 to :data:`impact.schema.MAX_SEED` (2**63 - 1, the
+    A seed is a whole number from 0 to :data:`impact.scenario.schema.MAX_SEED` (2**63 - 1, the
     largest that a NetCDF export stores as its signed 64-bit ``seed`` attribute).
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
@@ -213,7 +230,7 @@ def check_kinds(values: object) -> str | None:
     return None
 
 
-def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
+def read_settings(folder: Path) -> tuple[ScenarioSettings | None, list[Problem]]:
     """Read and check ``scenario.toml`` in ``folder``.
 
     Parameters
@@ -223,7 +240,7 @@ def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
 
     Returns
     -------
-    config : ScenarioConfig or None
+    settings : ScenarioSettings or None
         None when any problem was found.
     problems : list of Problem
         A file that is missing, a folder or not a regular file, or that cannot be read is
@@ -252,11 +269,11 @@ def read_config(folder: Path) -> tuple[ScenarioConfig | None, list[Problem]]:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else max(1, len(text.splitlines()))  # "at end of document"
         return None, [Problem(FILE, line, "-", f"not valid TOML: {error}")]
-    return config_from_dict(document, text)
+    return settings_from_dict(document, text)
 
 
-def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | None, list[Problem]]:
-    """Check a parsed ``scenario.toml`` document and build the config.
+def settings_from_dict(document: dict, text: str = "") -> tuple[ScenarioSettings | None, list[Problem]]:
+    """Check a parsed ``scenario.toml`` document and build the settings.
 
     Parameters
     ----------
@@ -267,17 +284,28 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
 
     Returns
     -------
-    config : ScenarioConfig or None
+    settings : ScenarioSettings or None
     problems : list of Problem
     """
+    problems = _check_sections(document, text)
+    values, key_problems = _check_keys(document, text)
+    problems += key_problems
+    problems += _check_axis(values, text)
+    if problems:
+        return None, problems
+    return _settings(values), []
+
+
+def _keyed(text: str, section: str, key: str, message: str) -> Problem:
+    """A problem with ``section.key``; a key that is missing (or not found in the text) is
+    located at its section's header."""
+    line = _line_of(text, section, key) or _line_of(text, section)
+    return Problem(FILE, line, f"{section}.{key}", message)
+
+
+def _check_sections(document: dict, text: str) -> list[Problem]:
+    """Unknown sections and keys, keys outside any section, sections that are not tables."""
     problems: list[Problem] = []
-    values: dict[str, object] = {}
-
-    def problem(section: str, key: str, message: str) -> None:
-        # A key that is missing (or not found in the text) is located at its section's header.
-        line = _line_of(text, section, key) or _line_of(text, section)
-        problems.append(Problem(FILE, line, f"{section}.{key}", message))
-
     for name, value in document.items():
         if name in SECTIONS:
             if not isinstance(value, dict):
@@ -299,92 +327,116 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
         known = [key for owner, key in SCENARIO_KEYS if owner == section]
         for key in table:
             if key not in known:
-                problem(section, str(key), f"unknown key{did_you_mean(key, known)}; valid keys: {', '.join(known)}")
+                problems.append(
+                    _keyed(
+                        text,
+                        section,
+                        str(key),
+                        f"unknown key{did_you_mean(key, known)}; valid keys: {', '.join(known)}",
+                    )
+                )
     if "scenario" not in document:
         problems.append(Problem(FILE, 0, "scenario", "the [scenario] section is missing"))
+    return problems
 
+
+def _check_keys(document: dict, text: str) -> tuple[dict[str, object], list[Problem]]:
+    """The value of every declared key (its default when it is optional and absent), and the
+    problems with the values given."""
+    problems: list[Problem] = []
+    values: dict[str, object] = {}
     for (section, key), (kind, required, default, _doc) in SCENARIO_KEYS.items():
         table = document.get(section, {})
         if not isinstance(table, dict):
             continue
         if key not in table:
             if required:
-                problem(section, key, "required key is missing")
+                problems.append(_keyed(text, section, key, "required key is missing"))
             else:
                 values[key] = default
             continue
-        value = table[key]
-        if kind == "text" and not isinstance(value, str):
-            problem(section, key, f"{value!r} must be text")
-        elif kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            problem(section, key, f"{value!r} must be a whole number >= 0")
-        elif (section, key) == ("run", "seed") and (reason := check_seed(value)) is not None:
-            problem(section, key, reason)
-        elif kind == "float" and (
-            isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
-        ):
-            problem(section, key, f"{value!r} must be a number > 0")
-        elif kind == "number" and (
-            isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
-        ):
-            problem(section, key, f"{value!r} must be a number")
-        elif kind == "kinds":
-            reason = check_kinds(value)
-            if reason:
-                problem(section, key, reason)
-            else:
-                values[key] = tuple(value)
-            continue
-        elif kind == "time":
-            try:
-                values[key] = parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value))
-            except ValueError as error:
-                problem(
-                    section,
-                    key,
-                    f"{error}"
-                    if "offset" in str(error)
-                    else f"{str(value)!r} is not an ISO 8601 time with a UTC offset",
-                )
-            continue
-        elif kind == "list":
-            reason = check_quantiles(value)
-            if reason:
-                problem(section, key, reason)
-            else:
-                values[key] = tuple(float(v) for v in value)  # impact.run sorts them
-            continue
-        else:
+        value, reason = _checked_value(section, key, kind, table[key])
+        if reason is None:
             values[key] = value
+        else:
+            problems.append(_keyed(text, section, key, reason))
+    return values, problems
 
+
+def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[object, str | None]:
+    """``(value as stored, None)`` for a valid value of a key of ``kind``, else ``(None, why not)``."""
+    if kind == "text" and not isinstance(value, str):
+        return None, f"{value!r} must be text"
+    if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        return None, f"{value!r} must be a whole number >= 0"
+    if (section, key) == ("run", "seed") and (reason := check_seed(value)) is not None:
+        return None, reason
+    if kind == "float" and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
+    ):
+        return None, f"{value!r} must be a number > 0"
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)):
+        return None, f"{value!r} must be a number"
+    if kind == "kinds":
+        reason = check_kinds(value)
+        return (None, reason) if reason else (tuple(value), None)
+    if kind == "time":
+        try:
+            return parse_time(value.isoformat() if hasattr(value, "isoformat") else str(value)), None
+        except ValueError as error:
+            if "offset" in str(error):
+                return None, f"{error}"
+            return None, f"{str(value)!r} is not an ISO 8601 time with a UTC offset"
+    if kind == "list":
+        reason = check_quantiles(value)
+        return (None, reason) if reason else (tuple(float(v) for v in value), None)  # impact.run sorts them
+    return value, None
+
+
+def _check_axis(values: dict[str, object], text: str) -> list[Problem]:
+    """The scenario id's characters, the time zone, and the time axis (whole steps, not too many)."""
+    problems: list[Problem] = []
     scenario_id = values.get("id")
     if isinstance(scenario_id, str) and not re.fullmatch(r"[A-Za-z0-9_.-]+", scenario_id):
-        problem("scenario", "id", f"{scenario_id!r} may only contain letters, digits, '-', '_' and '.'")
+        problems.append(
+            _keyed(text, "scenario", "id", f"{scenario_id!r} may only contain letters, digits, '-', '_' and '.'")
+        )
     timezone = values.get("timezone")
     if isinstance(timezone, str):
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            problem("scenario", "timezone", f"{timezone!r} is not an IANA time zone (e.g. Europe/Kyiv)")
+            problems.append(
+                _keyed(text, "scenario", "timezone", f"{timezone!r} is not an IANA time zone (e.g. Europe/Kyiv)")
+            )
     horizon, step = values.get("horizon_hours"), values.get("step_minutes")
     if isinstance(horizon, int | float) and isinstance(step, int | float) and step > 0:
         steps = horizon * 60 / step
         if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
-            problem(
-                "scenario",
-                "horizon_hours",
-                f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps",
+            problems.append(
+                _keyed(
+                    text,
+                    "scenario",
+                    "horizon_hours",
+                    f"horizon of {horizon:g} h is not a whole number (>= 1) of {step:g}-minute steps",
+                )
             )
         elif round(steps) > MAX_STEPS:
-            problem(
-                "scenario",
-                "horizon_hours",
-                f"horizon of {horizon:g} h is {round(steps):,} steps of {step:g} minutes; at most {MAX_STEPS:,} "
-                "are supported (lengthen the step or shorten the horizon)",
+            problems.append(
+                _keyed(
+                    text,
+                    "scenario",
+                    "horizon_hours",
+                    f"horizon of {horizon:g} h is {round(steps):,} steps of {step:g} minutes; at most "
+                    f"{MAX_STEPS:,} are supported (lengthen the step or shorten the horizon)",
+                )
             )
-    if problems:
-        return None, problems
-    config = ScenarioConfig(
+    return problems
+
+
+def _settings(values: dict) -> ScenarioSettings:
+    """The settings from checked values."""
+    return ScenarioSettings(
         id=values["id"],
         title=values["title"],
         timezone=values["timezone"],
@@ -404,4 +456,9 @@ def config_from_dict(document: dict, text: str = "") -> tuple[ScenarioConfig | N
             critical_kinds=tuple(values["critical_kinds"]),
         ),
     )
-    return config, []
+
+
+#: Former names, kept for one release.
+ScenarioConfig = ScenarioSettings
+read_config = read_settings
+config_from_dict = settings_from_dict

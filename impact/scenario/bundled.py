@@ -9,7 +9,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+__all__ = ["bundled_ids", "bundled_root", "bundled_table", "find_bundled"]
+
+#: The ``impact`` package folder (this module is in ``impact/scenario/``).
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def bundled_root() -> Path | None:

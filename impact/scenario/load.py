@@ -1,4 +1,10 @@
-"""A scenario: its settings and validated tables, loaded from a folder or from DataFrames."""
+"""A scenario: its settings and validated tables, loaded from a folder or from DataFrames.
+
+Loading reads ``scenario.toml`` (:mod:`impact.scenario.settings`) and every CSV file as text
+(:mod:`impact.scenario.csv_text`), checks the cells (:mod:`impact.scenario.cells`), then the
+tables against each other (:mod:`impact.scenario.consistency`), and collects every problem
+found into one :class:`~impact.scenario.problems.ScenarioError`.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact import checks
-from impact.bundled import find_bundled
-from impact.config import ScenarioConfig, config_from_dict, read_config
-from impact.problems import Problem, ScenarioError
-from impact.restoration import default_curves, merge_curves
-from impact.schema import (
+from impact.scenario import consistency as checks
+from impact.scenario.bundled import bundled_ids, find_bundled
+from impact.scenario.cells import blank_cells, failing_cells, to_typed
+from impact.scenario.csv_text import LINE, frame_to_text, read_text_table
+from impact.scenario.curves import default_curves, merge_curves, restoration_class_of
+from impact.scenario.problems import Problem, ScenarioError
+from impact.scenario.schema import (
     AREAS,
     ASSETS,
     BLACKOUTS,
@@ -26,7 +33,9 @@ from impact.schema import (
     TEMPERATURE,
     Table,
 )
-from impact.tables import LINE, blank_cells, failing_cells, frame_to_text, read_text_table, to_typed
+from impact.scenario.settings import ScenarioSettings, read_settings, settings_from_dict
+
+__all__ = ["Scenario", "load_scenario", "scenario_from_frames"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class Scenario:
 
     Parameters
     ----------
-    config : ScenarioConfig
+    config : ScenarioSettings
         Settings from ``scenario.toml``.
     areas, assets, dependencies, service_links, strikes, observations, status_updates : DataFrame
         Typed tables (see ``docs/data-format.md``); optional tables are empty when absent.
@@ -51,7 +60,7 @@ class Scenario:
         :func:`impact.needs`.
     """
 
-    config: ScenarioConfig
+    config: ScenarioSettings
     areas: pd.DataFrame
     assets: pd.DataFrame
     dependencies: pd.DataFrame
@@ -117,7 +126,7 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _validate(
-    config: ScenarioConfig | None,
+    config: ScenarioSettings | None,
     texts: dict[str, pd.DataFrame | None],
     problems: list[Problem],
     source: str,
@@ -180,7 +189,7 @@ def _validate(
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
         if strikes is not None:
-            problems += checks.check_strike_curves(strikes, checks.asset_classes(assets), merged)
+            problems += checks.check_strike_curves(strikes, restoration_class_of(assets), merged)
 
     if problems or config is None:
         raise ScenarioError(problems, source)
@@ -280,14 +289,12 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
     if not folder.is_dir():
         bundled = find_bundled(str(scenario))
         if bundled is None:
-            from impact.bundled import bundled_ids
-
             raise FileNotFoundError(
                 f"{str(scenario)!r} is neither a scenario folder nor a bundled scenario; "
                 f"bundled: {', '.join(bundled_ids()) or 'none'}"
             )
         folder = bundled
-    config, problems = read_config(folder)
+    config, problems = read_settings(folder)
     texts: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:
         text, table_problems = read_text_table(folder, table)
@@ -330,7 +337,7 @@ def scenario_from_frames(
         raise TypeError(
             f"settings must be a dict like {{'scenario': {{...}}, 'run': {{...}}}}, not {type(settings).__name__}"
         )
-    config, problems = config_from_dict(settings)
+    config, problems = settings_from_dict(settings)
     given = {
         AREAS.name: areas,
         ASSETS.name: assets,
