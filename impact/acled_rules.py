@@ -34,6 +34,23 @@ from impact.scenario.csv_text import LINE, parse_csv_bytes
 from impact.scenario.problems import Problem
 from impact.scenario.schema import DAMAGE_STATES, Column, Table
 
+__all__ = [
+    "DAMAGE_RULES",
+    "DAMAGE_RULES_TABLE",
+    "DEFAULT_DAMAGE_STATE",
+    "ENERGY_KINDS",
+    "HEAT_KINDS",
+    "KIND_KEYWORDS",
+    "WATER_KINDS",
+    "DamageRule",
+    "KindKeyword",
+    "KindMention",
+    "first_damage_rule",
+    "kind_mentions",
+    "phrase_pattern",
+    "read_damage_rules",
+]
+
 #: Damage state of a strike whose notes contain none of the damage phrases.
 DEFAULT_DAMAGE_STATE = "moderate"
 

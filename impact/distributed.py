@@ -22,6 +22,8 @@ from contextlib import contextmanager
 
 from impact.engine.fast import Mapper
 
+__all__ = ["INSTALL_HINT", "DaskUnavailable", "cluster_mapper", "dask_mapper"]
+
 #: What to install when dask is missing.
 INSTALL_HINT = "install the dask extra: pip install 'humanitarian-impact[dask]'"
 

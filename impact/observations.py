@@ -6,6 +6,15 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+__all__ = [
+    "SCORE_COLUMNS",
+    "band_quantiles",
+    "observation_variables",
+    "observations_in_people",
+    "score_observations",
+    "summarise_scores",
+]
+
 #: Persons per unit, for units other than households and consumers.
 _PER_UNIT = {"people": 1.0}
 
@@ -66,7 +75,9 @@ def band_quantiles(quantiles: np.ndarray) -> tuple[float, float]:
     return low, high
 
 
-def score_observations(ds: xr.Dataset, observations: pd.DataFrame, persons_per_household: float) -> pd.DataFrame:
+def score_observations(
+    ds: xr.Dataset | None, observations: pd.DataFrame | None, persons_per_household: float
+) -> pd.DataFrame:
     """Compare each reported figure with the model at its area, service and time step.
 
     An observation at time t is compared with the step that contains it (the last step
@@ -76,7 +87,7 @@ def score_observations(ds: xr.Dataset, observations: pd.DataFrame, persons_per_h
 
     Parameters
     ----------
-    ds : xarray.Dataset
+    ds : xarray.Dataset or None
         A result dataset (may be opened lazily from a file).
     observations : DataFrame
         Typed ``observations.csv``.
@@ -95,6 +106,8 @@ def score_observations(ds: xr.Dataset, observations: pd.DataFrame, persons_per_h
     """
     if observations is None or len(observations) == 0:
         return pd.DataFrame(columns=list(SCORE_COLUMNS))
+    if ds is None:
+        raise ValueError("scoring reported figures needs the result dataset they are compared with")
     people = observations_in_people(observations, persons_per_household)
     times = pd.DatetimeIndex(ds["time"].values)
     moments = pd.DatetimeIndex(people["time"]).tz_convert("UTC").tz_localize(None)

@@ -41,7 +41,7 @@ class Result:
     Attributes
     ----------
     dataset : xarray.Dataset
-        Everything computed (see ``docs/method.md`` and DESIGN section 4).
+        Everything computed (see ``docs/method.md`` and ``docs/user-guide.md``, section 3).
     scenario : Scenario or None
         The scenario that was run; None for a result read back without it
         (:func:`open_result`).
@@ -183,7 +183,7 @@ def build_dataset(
     areas: np.ndarray | None = None,
     unscheduled: EngineOutput | None = None,
 ) -> xr.Dataset:
-    """Label engine outputs as the result Dataset of DESIGN section 4.
+    """Label engine outputs as the result Dataset (``docs/user-guide.md``, section 3).
 
     ``areas`` (indices) says which areas the outputs hold, in their order (default all).
     ``unscheduled`` is the central estimate without the rolling power cuts of
@@ -194,7 +194,7 @@ def build_dataset(
     every_area = areas is None
     selected = np.arange(len(model.area_ids)) if every_area else np.asarray(areas, dtype=np.int64)
     area_ids = [model.area_ids[i] for i in selected]
-    areas = scenario.areas.iloc[selected]
+    area_rows = scenario.areas.iloc[selected]
     asset_table = scenario.assets
     strikes = scenario.strikes
     step = model.step_hours
@@ -292,11 +292,11 @@ def build_dataset(
     coords = {
         "service": services,
         "area": area_ids,
-        "name": ("area", list(areas["name"])),
-        "admin_level": ("area", np.asarray(areas["admin_level"].astype("int64"))),
-        "parent_id": ("area", list(areas["parent_id"])),
-        "latitude": ("area", areas["latitude"].to_numpy(dtype=np.float64)),
-        "longitude": ("area", areas["longitude"].to_numpy(dtype=np.float64)),
+        "name": ("area", list(area_rows["name"])),
+        "admin_level": ("area", np.asarray(area_rows["admin_level"].astype("int64"))),
+        "parent_id": ("area", list(area_rows["parent_id"])),
+        "latitude": ("area", area_rows["latitude"].to_numpy(dtype=np.float64)),
+        "longitude": ("area", area_rows["longitude"].to_numpy(dtype=np.float64)),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
         "asset": list(model.asset_ids[: model.assets_shown]),

@@ -1,6 +1,6 @@
 """Synthetic national scenarios: a Ukraine-shaped network for benchmarks and tests.
 
-:func:`write_synthetic` writes a scenario folder (DESIGN section 2) that loads with
+:func:`write_synthetic` writes a scenario folder (``docs/data-format.md``) that loads with
 :func:`impact.load_scenario`, is reproducible from its seed (same arguments give the same
 bytes) and has the shape of the real problem without being real data:
 
@@ -39,12 +39,29 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+__all__ = [
+    "BBOX",
+    "FIRST_DAY",
+    "GENERATOR_VERSION",
+    "HROMADAS",
+    "MAX_LINKS",
+    "MIN_AREAS",
+    "MIN_ASSETS",
+    "POPULATION",
+    "RAIONS",
+    "SETTLEMENTS",
+    "TIMEZONE",
+    "URBAN_PEOPLE",
+    "build_synthetic",
+    "write_synthetic",
+]
+
 #: Version of the generator; part of the README so a folder says what wrote it.
 GENERATOR_VERSION = "1"
 
 #: Hromadas in Ukraine after the 2020 reform; more leaf areas than this means settlement scale.
 HROMADAS = 1469
-#: Settlements (DOMAIN.md, "Scale of Ukraine").
+#: Settlements in Ukraine after the 2020 decentralisation reform (136 raions, 1,469 hromadas).
 SETTLEMENTS = 28656
 #: Level-2 units at national scale: 136 raions plus one each for Kyiv and Sevastopol cities.
 RAIONS = 138

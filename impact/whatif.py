@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from impact.scenario import Scenario
+from impact.scenario.schema import POWER_KINDS  # supplier kinds that count as power for backup generators
+
+__all__ = ["BACKUP_KINDS", "POWER_KINDS", "WhatIf", "apply_whatif", "strike_labels", "whatif_from_dict"]
 
 #: Asset kinds whose supply rows receive ``extra_backup_hours``.
 BACKUP_KINDS: tuple[str, ...] = ("pumping_station", "boiler_house")
-
-#: Supplier kinds that count as power supply for backup generators.
-POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
 
 
 @dataclass(frozen=True)

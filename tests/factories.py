@@ -1,7 +1,7 @@
 """Factories that build small, valid objects for tests.
 
 ``make_result_dataset`` builds a result :class:`xarray.Dataset` by hand, with the layout the
-engine produces (``DESIGN.md`` section 4), so that exports and figures can be tested without
+engine produces (``docs/user-guide.md``, section 3), so that exports and figures can be tested without
 running the engine. The numbers come from a tiny, transparent model of four assets and three
 strikes; they are consistent (parents are sums of their children, quantiles are ordered,
 summaries agree with the series) but the factory is not an oracle for the engine.

@@ -1,4 +1,4 @@
-"""Invariants every result dataset keeps (DESIGN sections 3 and 4), checked on finished results.
+"""Invariants every result dataset keeps (docs/method.md, sections 3-5), checked on finished results.
 
 ``check_result`` is used wherever a result was produced under stress -- after a signal or a
 full disk, by concurrent runs, from fuzzed-but-valid input files -- so that "the run

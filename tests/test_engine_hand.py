@@ -1,4 +1,4 @@
-"""Small scenarios whose results are computed by hand (DESIGN section 3).
+"""Small scenarios whose results are computed by hand (docs/method.md, sections 2-4).
 
 Every case runs through :func:`impact.run`. Curves are ``fixed`` unless a case is about
 another distribution, so the central estimate is exact and Monte Carlo samples equal it.

@@ -1,5 +1,5 @@
 """The fast engine equals the reference engine exactly on random scenarios, and both keep
-the invariants of DESIGN section 3.
+the invariants of docs/method.md, sections 2-4.
 
 Restoration times past the horizon make some per-sample ``restore_steps`` infinite; the
 statistics must handle that without numpy warnings (warnings are errors in this suite).
@@ -221,7 +221,7 @@ def test_different_seeds_change_a_random_run():
 
 
 def test_people_never_exceed_population():
-    """DESIGN 3.3: 0 <= people_without <= population in every random scenario."""
+    """0 <= people_without <= population in every random scenario."""
     over = []
     for seed in SEEDS:
         model, _, _ = case(seed)

@@ -1,4 +1,4 @@
-"""Status updates condition the forecast (DESIGN 3.4), checked by hand and against the reference.
+"""Status updates condition the forecast (docs/method.md, section 3a), checked by hand and against the reference.
 
 Layout of ``scenario_factory``: R1 (1000 people) gets power through SUB; hours are hours since
 the start, one-hour steps, 48 h horizon; step k is at hour k.

@@ -1,4 +1,4 @@
-"""Restoration curves: the shipped defaults, sampling and merging (DESIGN section 2)."""
+"""Restoration curves: the shipped defaults, sampling and merging (docs/method.md, section 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The result object of DESIGN section 4 on the bundled scenario."""
+"""The result object (docs/user-guide.md, section 3) on the bundled scenario."""
 
 from __future__ import annotations
 

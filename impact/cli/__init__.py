@@ -1,4 +1,4 @@
-"""The ``impact`` command line (DESIGN section 5): one module per command.
+"""The ``impact`` command line (docs/user-guide.md, section 2): one module per command.
 
 Bad input never gives a traceback: problems are printed as ``file:line: column: message``
 on standard error and the exit code is 2 (:mod:`impact.cli._exits`). Output files are written

@@ -1,0 +1,3 @@
+"""Data files shipped with the package (the default restoration curves); no Python names."""
+
+__all__: list[str] = []

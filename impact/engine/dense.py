@@ -13,6 +13,8 @@ import numpy as np
 from impact.engine.events import AssetSteps, gather
 from impact.engine.stats import dense_quantiles, peak_and_restore
 
+__all__ = ["dense_area", "dense_values"]
+
 
 def dense_values(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndarray) -> np.ndarray:
     """People without service per sample and step through a set of links [persons].

@@ -15,6 +15,8 @@ import numpy as np
 
 from impact.engine import intervals as iv
 
+__all__ = ["AssetSteps", "gather"]
+
 
 @dataclass(frozen=True)
 class AssetSteps:

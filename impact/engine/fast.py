@@ -1,4 +1,4 @@
-"""The fast interval engine (DESIGN section 7).
+"""The fast interval engine (docs/method.md, section 6).
 
 Never builds the (sample x time x area) cube:
 
@@ -37,6 +37,28 @@ from impact.engine.levels import level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
 
+__all__ = [
+    "LEVEL_CELLS",
+    "LEVEL_LIMIT",
+    "AreaTask",
+    "LinearResult",
+    "LinearTask",
+    "Mapper",
+    "TaskInput",
+    "TaskResult",
+    "asset_steps",
+    "available_cpus",
+    "compute",
+    "compute_from_steps",
+    "down_links",
+    "effective_outages",
+    "outage_steps",
+    "plan_tasks",
+    "run_task",
+    "serial_mapper",
+    "thread_mapper",
+]
+
 #: Leaves fed by at most this many links use level counting; others a dense array.
 LEVEL_LIMIT = 12
 
@@ -49,7 +71,7 @@ Mapper = Callable[[Callable, object, Sequence], Iterable]
 
 
 def effective_outages(model: CompiledScenario, durations: np.ndarray) -> list[iv.Intervals]:
-    """Effective outage interval sets of every asset (DESIGN 3.1-3.2).
+    """Effective outage interval sets of every asset (docs/method.md, sections 2-3).
 
     Parameters
     ----------
@@ -105,7 +127,7 @@ def _reported_outage(
     report_indices: list[int],
     strikes: int,
 ) -> iv.Intervals:
-    """Effective outage of an asset with status reports (DESIGN 3.4), reports in time order.
+    """Effective outage of an asset with status reports (docs/method.md, section 3a), reports in time order.
 
     A down report at u replaces its strike's repair time by the conditioned one (column
     ``strikes + r`` of ``durations``) in the samples where the asset is not down at u; an
@@ -278,7 +300,10 @@ def down_links(
 
 
 def plan_tasks(
-    model: CompiledScenario, steps: AssetSteps, level_limit: int | None = None, areas: Sequence[int] | None = None
+    model: CompiledScenario,
+    steps: AssetSteps,
+    level_limit: int | None = None,
+    areas: Sequence[int] | np.ndarray | None = None,
 ) -> list[AreaTask]:
     """Split the (service, area) pairs with any asset ever down into independent tasks.
 
@@ -437,7 +462,7 @@ def compute(
     *,
     mapper: Mapper | None = None,
     sample_blocks: int = 1,
-    areas: Sequence[int] | None = None,
+    areas: Sequence[int] | np.ndarray | None = None,
 ) -> EngineOutput:
     """Run the fast engine on given repair times.
 
@@ -480,7 +505,7 @@ def compute_from_steps(
     level_limit: int | None = None,
     *,
     mapper: Mapper | None = None,
-    areas: Sequence[int] | None = None,
+    areas: Sequence[int] | np.ndarray | None = None,
     down_counts: np.ndarray | None = None,
     down_steps: np.ndarray | None = None,
 ) -> EngineOutput:

@@ -10,6 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "Intervals",
+    "covers",
+    "cut",
+    "empty",
+    "from_strikes",
+    "intersect",
+    "is_empty",
+    "normalize",
+    "shorten",
+    "to_steps",
+    "union",
+]
+
 Intervals = tuple[np.ndarray, np.ndarray]
 
 

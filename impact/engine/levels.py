@@ -22,6 +22,8 @@ import numpy as np
 from impact.engine.events import AssetSteps, gather
 from impact.engine.stats import lerp, order_statistic_quantiles
 
+__all__ = ["level_block", "level_values"]
+
 
 def level_values(weights: np.ndarray) -> np.ndarray:
     """People without service at each level of each leaf [persons].

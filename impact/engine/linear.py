@@ -13,6 +13,8 @@ import numpy as np
 
 from impact.engine.compile import CompiledScenario
 
+__all__ = ["CHUNK_CELLS", "leaf_link_sums", "leaf_ranges"]
+
 #: Rows of the (links x columns) product taken at a time [cells]; bounds temporary memory.
 CHUNK_CELLS = 1 << 22
 

@@ -1,7 +1,7 @@
 """The plain reference engine: the oracle the fast engine must match exactly.
 
 Written for obviousness, not speed. Sample by sample it builds each asset's outage as a
-Python list of ``(start, end)`` intervals following DESIGN 3.1-3.2 word for word, marks
+Python list of ``(start, end)`` intervals following docs/method.md sections 2-3 word for word, marks
 the asset down at every time step inside one of them, adds up people per leaf area and
 per parent area at every step (the full sample x area x time cube), and takes the
 statistics over samples with :func:`numpy.quantile`.
@@ -13,6 +13,8 @@ import numpy as np
 
 from impact.engine.compile import CompiledScenario
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
+
+__all__ = ["asset_outages", "compute", "intersect", "merge"]
 
 
 def merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -54,7 +56,7 @@ def _with_reports(
 
 
 def asset_outages(model: CompiledScenario, durations: np.ndarray, sample: int) -> list[list[tuple[float, float]]]:
-    """Effective outage intervals of every asset in one sample [hours since start] (DESIGN 3.1-3.4)."""
+    """Effective outage intervals of every asset in one sample [hours since start] (docs/method.md, sections 2-3a)."""
     strikes = len(model.strike_ids)
     effective: dict[int, list[tuple[float, float]]] = {}
     for asset in model.topo_order:

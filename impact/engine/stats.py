@@ -10,6 +10,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "SAMPLE_STATS",
+    "SERIES_STATS",
+    "EngineOutput",
+    "dense_quantiles",
+    "dense_sample_stats",
+    "lerp",
+    "order_statistic_quantiles",
+    "peak_and_restore",
+    "quantiles_allowing_inf",
+    "summarise_samples",
+]
+
 #: Per-sample summary statistics reported per (service, area).
 SAMPLE_STATS: tuple[str, ...] = ("peak", "person_steps", "restore_steps")
 

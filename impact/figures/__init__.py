@@ -15,8 +15,8 @@ Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
 """
 
 from impact.dataset import top_area
+from impact.figures._base import WEBGL_THRESHOLD
 from impact.figures.assets import asset_status
-from impact.figures.base import WEBGL_THRESHOLD
 from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map
 from impact.figures.marks import add_strike_marks, strike_marks

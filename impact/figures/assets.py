@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.dataset import as_dataset, offsets_label, timezone_of, wall_clock
-from impact.figures.base import add_strikes, check_choice, scatter_class, strike_table
+from impact.figures._base import add_strikes, check_choice, scatter_class, strike_table
+
+__all__ = ["asset_status"]
 
 
 def _default_assets(ds: xr.Dataset) -> list[str]:

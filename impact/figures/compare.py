@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from impact.compare import align
 from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
-from impact.figures.base import (
+from impact.figures._base import (
     BAND_FILL,
     BASELINE_COLOUR,
     CENTRAL_COLOUR,

@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.dataset import as_dataset, local_times, timezone_of
-from impact.figures.base import STRIKE_COLOUR, check_choice
+from impact.figures._base import STRIKE_COLOUR, check_choice
+
+__all__ = ["MAX_BUBBLE_PX", "area_map"]
 
 #: Diameter of the largest bubble [px].
 MAX_BUBBLE_PX = 60

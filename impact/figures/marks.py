@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from impact.dataset import as_dataset
-from impact.figures.base import add_strikes, strike_table
+from impact.figures._base import add_strikes, strike_table
 
 __all__ = ["add_strike_marks", "strike_marks"]
 

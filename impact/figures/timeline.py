@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
-from impact.figures.base import (
+from impact.figures._base import (
     AREA_COLOURS,
     BAND_FILL,
     BASELINE_COLOUR,
@@ -29,6 +29,8 @@ from impact.figures.base import (
     strike_table,
 )
 from impact.observations import observations_in_people
+
+__all__ = ["areas_timeline", "cursor_shape", "services_timeline", "timeline"]
 
 
 def _observation_points(obs: pd.DataFrame, ds: xr.Dataset, service: str, area: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -89,7 +90,7 @@ class Scenario:
         step = pd.Timedelta(minutes=self.config.step_minutes)
         return pd.DatetimeIndex([self.config.start + k * step for k in range(self.config.steps)])
 
-    def with_config(self, **changes: object) -> Scenario:
+    def with_config(self, **changes: Any) -> Scenario:
         """A copy with some settings changed (e.g. ``horizon_hours=240``)."""
         return replace(self, config=replace(self.config, **changes))
 
@@ -161,7 +162,7 @@ def _validate(
 
     if areas is not None:
         problems += checks.check_area_tree(areas, bad_cells[AREAS.name])
-    if area_ids is not None:
+    if areas is not None and area_ids is not None:
         problems += checks.check_references(assets, "assets.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(links, "service_links.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(observations, "observations.csv", "area_id", area_ids, "areas.csv")

@@ -1,4 +1,4 @@
-"""Shared pieces of the figures: colours, choices, local time axis, strike markers."""
+"""Shared pieces of the figures (private to impact.figures): colours, choices, local time axis, strike markers."""
 
 from __future__ import annotations
 
