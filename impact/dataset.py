@@ -16,7 +16,7 @@ variables). This module owns what the rest of the package may assume about it:
 - units: :func:`with_units` attaches ``units`` and ``long_name``, which every data variable
   carries.
 
-It imports nothing from the rest of :mod:`impact`, so every layer (engine labelling,
+It imports nothing from the rest of :mod:`impact` but :mod:`impact.areas`, so every layer (engine labelling,
 features, exports, figures, the dashboard) can build on it.
 """
 
@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from impact.areas import AreaTree
 
 if TYPE_CHECKING:
     from impact.result import Result
@@ -197,14 +199,13 @@ def top_area(result: ResultLike) -> str:
         If the result has no areas.
     """
     ds = as_dataset(result)
-    ids = [str(a) for a in ds["area"].values]
-    if "parent_id" in ds.coords:
-        for area, parent in zip(ids, ds["parent_id"].values, strict=True):
-            if parent is None or (isinstance(parent, float) and np.isnan(parent)) or not parent:
-                return area
-    if not ids:
+    tree = AreaTree.from_dataset(ds)
+    tops = tree.tops()
+    if tops:
+        return tops[0]
+    if not tree.ids:
         raise ValueError("the result has no areas")
-    return ids[0]
+    return tree.ids[0]
 
 
 def area_name(ds: xr.Dataset, area: str) -> str:

@@ -27,21 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-EXTRA_TABLES = {
-    "status_updates.csv": "time,asset_id,status,source\n"
-    "2025-12-19T06:00:00+02:00,SUB-BB-1,down,operator\n"
-    "2025-12-20T06:00:00+02:00,SUB-BB-1,up,operator\n",
-    "temperature.csv": "time,temperature_c,area_id,source\n"
-    "2025-12-19T00:00:00+02:00,-3,UA51,forecast\n"
-    "2025-12-20T00:00:00+02:00,-5.5,,forecast\n",
-    "blackouts.csv": "area_id,start,end,hours_off_per_day,queues,source\n"
-    "UA51,2025-12-19T00:00:00+02:00,2025-12-22T00:00:00+02:00,4,6,oblenergo\n"
-    "UA5102,2025-12-23T00:00:00+02:00,2025-12-24T00:00:00+02:00,8,,oblenergo\n",
-}
-NEEDS = (
-    "\n[needs]\nwater_litres_per_person_day = 15\ntruck_capacity_litres = 10000\nheating_after_hours = 24\n"
-    'heating_below_celsius = 0\ncritical_kinds = ["pumping_station", "boiler_house"]\n'
-)
+from test_fuzz import EXTRA_TABLES, NEEDS  # noqa: E402  (the fuzzers' base: reports, temperatures, cuts, needs)
+
 ACLED = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,admin1,admin2,"
     "location,latitude,longitude,source,notes,fatalities\n"

@@ -29,6 +29,7 @@ def test_report_exits_1_when_any_verdict_fails(bench_load: ModuleType, capsys: p
     assert capsys.readouterr().out.splitlines()[-2:] == ["FAIL  memory flat", "1 verdict(s) failed; exit code 1"]
 
 
+@pytest.mark.slow
 def test_main_returns_1_when_memory_grows(
     bench_load: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -28,6 +28,7 @@ def test_run_prints_summary_of_top_area(capsys) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".nc", ".parquet"])
 def test_run_writes_identical_files_for_identical_commands(tmp_path: Path, suffix: str, capsys) -> None:
     first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
@@ -57,6 +58,7 @@ def test_bad_input_exits_2_with_message_and_no_traceback(args, message, capsys) 
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2() -> None:
     for args in (["run", "odesa-2025-12", "--samples", "-1"], ["no-such-command"]):
         result = subprocess.run([sys.executable, "-m", "impact", *args], capture_output=True, text=True)
@@ -93,6 +95,7 @@ def test_datasets_lists_bundled(capsys) -> None:
     assert "odesa-2025-12" in out and "ILLUSTRATIVE" in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_entry_point() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "impact", "validate", "odesa-2025-12"], capture_output=True, text=True

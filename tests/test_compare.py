@@ -442,6 +442,7 @@ def test_cli_prints_the_top_area_and_writes_csv_matching_the_api(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp.csv", "fewer"]
 
 
+@pytest.mark.slow
 def test_cli_runs_both_with_a_seed_and_writes_xlsx_for_an_area(tmp_path: Path, capsys) -> None:
     out = tmp_path / "cmp.xlsx"
     code, stdout, err = _run(

@@ -78,6 +78,7 @@ def test_needs_panel_shows_the_whatif_run(built) -> None:
     assert f"|{litres:,.0f}" in _rows(table)[0]
 
 
+@pytest.mark.slow
 def test_needs_downloads(built) -> None:
     _app, data, cb = built
     states = ("water", OBLAST, [0, 719], None)

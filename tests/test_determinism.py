@@ -77,6 +77,7 @@ def write_all(folder: Path, scenario: str, seed: int, hash_seed: str) -> dict[st
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_in_separate_processes(tmp_path: Path) -> None:
     scenario = "odesa-2025-12"
     first = write_all(tmp_path / "first", scenario, 7, hash_seed="1")
@@ -93,6 +94,7 @@ def _run(scenario, seed: int) -> xr.Dataset:
     return impact.run(scenario, samples=30, seed=seed, quantiles=RANDOM_QUANTILES).dataset
 
 
+@pytest.mark.slow
 def test_concurrent_runs_equal_runs_one_at_a_time() -> None:
     scenarios = {seed: random_scenario(seed) for seed in range(24)}
     alone = {seed: _run(scenario, seed) for seed, scenario in scenarios.items()}
@@ -103,6 +105,7 @@ def test_concurrent_runs_equal_runs_one_at_a_time() -> None:
         check_result(ds)
 
 
+@pytest.mark.slow
 def test_concurrent_exports_write_the_bytes_of_one_export(tmp_path: Path) -> None:
     result = impact.run("odesa-2025-12", samples=40, seed=3)
     suffixes = (".csv", ".xlsx", ".nc", ".parquet")
@@ -127,6 +130,7 @@ WHATIFS = [
 ]
 
 
+@pytest.mark.slow
 def test_dashboard_runs_under_concurrent_whatifs_equal_impact_run(dashboard) -> None:
     _app, data, _cb = dashboard
     assert len(WHATIFS) > 16
@@ -145,6 +149,7 @@ def _download(cb, trigger: str, store: dict | None) -> bytes:
     return base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
 
 
+@pytest.mark.slow
 def test_concurrent_dashboard_downloads_equal_one_download(dashboard) -> None:
     _app, data, cb = dashboard
     data.wait_for_runs(120)
@@ -213,6 +218,7 @@ def test_the_invariant_check_catches_broken_results(corrupt: str) -> None:
         check_result(ds)
 
 
+@pytest.mark.slow
 def test_a_comparison_names_its_scenarios_not_the_paths_typed(tmp_path: Path) -> None:
     """The same comparison named by absolute and by relative paths gives the same bytes, and no path."""
     from impact.cli import main

@@ -43,6 +43,7 @@ def synthetic(tmp_path_factory):
     )
 
 
+@pytest.mark.slow
 def test_dask_mapper_equals_one_process_on_a_synthetic_scenario(cluster, synthetic):
     _local, client = cluster
     model = compile_scenario(impact.load_scenario(synthetic))
@@ -52,12 +53,14 @@ def test_dask_mapper_equals_one_process_on_a_synthetic_scenario(cluster, synthet
     assert_same(fast.compute(model, durations, QUANTILES, mapper=mapper, sample_blocks=4), expected)
 
 
+@pytest.mark.slow
 def test_run_with_a_local_cluster_of_two_workers_is_identical():
     single = impact.run("odesa-2025-12", samples=120, seed=4)
     spread = impact.run("odesa-2025-12", samples=120, seed=4, workers=2)
     assert spread.dataset.identical(single.dataset)
 
 
+@pytest.mark.slow
 def test_cli_scheduler_gives_the_same_file(cluster, synthetic, tmp_path):
     local, _client = cluster
     alone, remote = tmp_path / "alone.csv", tmp_path / "remote.csv"

@@ -81,6 +81,7 @@ def assert_rerun_matches(argv: list[str], out: Path, clean: CleanRuns) -> None:
             check_result(written.load())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")]
 )
@@ -135,6 +136,7 @@ def _half_then_full(original):
     return write_bytes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_full_disk_csv_excel(
     small: Path,
@@ -157,6 +159,7 @@ def test_full_disk_csv_excel(
     assert_rerun_matches(argv, out, clean)
 
 
+@pytest.mark.slow
 def test_full_disk_needs_and_compare(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clean: CleanRuns
 ) -> None:
@@ -176,6 +179,7 @@ def test_full_disk_needs_and_compare(
         assert_rerun_matches(argv, out, clean)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
 def test_full_disk_netcdf(
     small: Path,
@@ -246,6 +250,7 @@ def _file_size_limit(limit: int):
     return apply
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "name"),
     [
@@ -283,6 +288,7 @@ def test_a_real_write_failure_in_any_library_is_one_line(small: Path, tmp_path: 
     assert _temp_files(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_while_building_a_workbook_prints_one_line(big: Path, tmp_path: Path, signum: int) -> None:
     """Stopped while openpyxl writes its sheets: one line, no "Exception ignored" from its generators."""

@@ -408,6 +408,7 @@ def _write(path: Path, content: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 @FUZZ_LOADS
 @given(case=scenario_cases(FILES))
 def test_any_file_of_a_scenario_loads_or_is_a_scenario_error(
@@ -416,6 +417,7 @@ def test_any_file_of_a_scenario_loads_or_is_a_scenario_error(
     check_load(workspace, *case)
 
 
+@pytest.mark.slow
 @settings(FUZZ_LOADS, max_examples=100)
 @given(content=st.binary(max_size=500), name=st.sampled_from(sorted(FILES)))
 def test_random_bytes_as_any_file_load_or_are_a_scenario_error(workspace: Workspace, content: bytes, name: str) -> None:
@@ -430,6 +432,7 @@ def test_acled_import_gives_an_import_or_an_acled_error(
     check_acled(workspace, content, skip_bad_rows)
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=scenario_cases(FILES))
 def test_cli_validate_exits_0_or_2_without_a_traceback(workspace: Workspace, case: tuple[str, bytes | None]) -> None:
@@ -442,6 +445,7 @@ def run_cases(files: dict[str, bytes]) -> st.SearchStrategy[tuple[str, bytes | N
     return st.one_of(scenario_cases(files), st.just(("scenario.toml", files["scenario.toml"])))
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=run_cases(FILES), suffix=st.sampled_from(EXPORT_SUFFIXES))
 def test_cli_run_and_export_exits_0_or_2_without_a_traceback(
@@ -450,6 +454,7 @@ def test_cli_run_and_export_exits_0_or_2_without_a_traceback(
     check_run_export(workspace, *case, suffix)
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(content=acled_cases())
 def test_cli_import_acled_exits_0_or_2_without_a_traceback(workspace: Workspace, content: bytes) -> None:

@@ -312,12 +312,14 @@ def test_the_canonical_forms_load_and_keep_the_invariants() -> None:
     assert {"status_updates.csv", "temperature.csv", "blackouts.csv"} <= set(odesa_text()[1])
 
 
+@pytest.mark.slow
 @VALID
 @given(form=forms())
 def test_odesa_written_any_valid_way_gives_the_same_result(form: Form) -> None:
     check_form("odesa", form)
 
 
+@pytest.mark.slow
 @settings(VALID, max_examples=60)
 @given(seed=st.integers(0, 10_000), form=forms())
 def test_random_scenarios_written_any_valid_way_give_the_same_result(seed: int, form: Form) -> None:

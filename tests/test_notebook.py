@@ -12,6 +12,7 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "examples" / "odesa.ipynb"
 
 
+@pytest.mark.slow
 def test_example_notebook_executes_without_errors(tmp_path):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(

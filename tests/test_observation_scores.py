@@ -100,6 +100,7 @@ def test_scores_travel_in_the_dataset_and_the_netcdf_file(tmp_path):
         assert pd.Timestamp(back["observation_time"].values[0]) == pd.Timestamp("2025-12-20T10:00")
 
 
+@pytest.mark.slow
 def test_excel_export_has_an_observations_sheet_and_the_needs(tmp_path):
     import openpyxl
 

@@ -213,6 +213,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="gunicorn does not run on Windows")
 def test_impact_serve_with_gunicorn_workers(tmp_path):
     pytest.importorskip("gunicorn")

@@ -597,6 +597,7 @@ def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_subprocess_malformed_scenario() -> None:
     folder = CORPUS / "dependency-cycle-3"
     done = _run_cli("validate", str(folder))
@@ -605,6 +606,7 @@ def test_cli_subprocess_malformed_scenario() -> None:
     assert done.stderr.splitlines()[:-1] == expected_lines(folder)
 
 
+@pytest.mark.slow
 def test_cli_subprocess_several_faults_not_wrapped(tmp_path: Path) -> None:
     folder = tmp_path / "faults"
     shutil.copytree(VALID, folder)
@@ -619,6 +621,7 @@ def test_cli_subprocess_several_faults_not_wrapped(tmp_path: Path) -> None:
     assert lines[-2].startswith("strikes.csv:2: time: '2025-12-19T03:00:00' is not an ISO 8601 time")
 
 
+@pytest.mark.slow
 def test_cli_subprocess_bundled_scenario_prints_one_line_of_counts() -> None:
     done = _run_cli("validate", "odesa-2025-12")
     assert done.returncode == 0, done.stderr
@@ -628,6 +631,7 @@ def test_cli_subprocess_bundled_scenario_prints_one_line_of_counts() -> None:
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_cli_subprocess_missing_folder_exits_2_without_traceback(tmp_path: Path) -> None:
     done = _run_cli("validate", str(tmp_path / "nowhere"))
     assert done.returncode == 2

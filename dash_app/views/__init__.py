@@ -308,13 +308,11 @@ def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int
     first, last = int(window[0]), int(window[1])
     keep = descendants(ds, area)
     view = ds.sel(service=[service], area=keep).isel(time=slice(first, last + 1))
-    parent = dict(zip((str(a) for a in ds["area"].values), (str(p) for p in ds["parent_id"].values), strict=True))
+    tree = _tree(ds)
     ancestors = {}
-    node = parent.get(area, "")
-    while node and node not in ancestors:
+    for node in tree.ancestors_of(area):
         at = ds.sel(area=node)
-        ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), parent.get(node, "")]
-        node = parent.get(node, "")
+        ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), tree.parent(node)]
     view.attrs = dict(
         ds.attrs,
         view=f"service {service}, area {area} and below, steps {first}-{last}",
@@ -402,9 +400,7 @@ def map_level(ds: xr.Dataset, most: int = MOST_MAP_AREAS) -> tuple[int | None, s
     note : str
         Empty for the leaves; else which level is drawn and why, for the figure.
     """
-    ids = [str(a) for a in ds["area"].values]
-    parents = {str(p) for p in ds["parent_id"].values}
-    leaves = sum(a not in parents for a in ids)
+    leaves = len(_tree(ds).leaves())
     if leaves <= most:
         return None, ""
     counts = pd.Series(ds["admin_level"].values.astype(int)).value_counts()

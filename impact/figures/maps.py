@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
+from impact.areas import AreaTree
 from impact.dataset import as_dataset, local_times, timezone_of
 from impact.figures._base import STRIKE_COLOUR, check_choice
 
@@ -26,10 +27,9 @@ MAX_BUBBLE_PX = 60
 
 def _level_areas(ds: xr.Dataset, level: int | None) -> list[str]:
     """Areas drawn: those at ``level``, or by default the leaves (areas without children)."""
-    ids = [str(a) for a in ds["area"].values]
     if level is None:
-        parents = {str(p) for p in ds["parent_id"].values}
-        return [a for a in ids if a not in parents]
+        return AreaTree.from_dataset(ds).leaves()
+    ids = [str(a) for a in ds["area"].values]
     levels = [int(v) for v in ds["admin_level"].values]
     return [a for a, lv in zip(ids, levels, strict=True) if lv == level]
 

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
+from impact.areas import AreaTree
 from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
 from impact.figures._base import (
     AREA_COLOURS,
@@ -406,7 +407,7 @@ def areas_timeline(
     ids = [str(a) for a in ds["area"].values]
     if areas is None:
         top = top_area(ds)
-        areas = [a for a, p in zip(ids, ds["parent_id"].values, strict=True) if str(p) == top] or [top]
+        areas = AreaTree.from_dataset(ds).children(top) or [top]
     for area in areas:
         check_choice(area, ids, "area")
     series = [
