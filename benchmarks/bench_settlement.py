@@ -149,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import impact
-    from impact.stream import result_bytes
+    from impact.runner import result_bytes
     from impact.synth import write_synthetic
 
     with tempfile.TemporaryDirectory(prefix="impact-settlement-") as tmp:

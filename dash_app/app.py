@@ -13,6 +13,8 @@ from dash_app import callbacks, layout
 from dash_app.data import DashboardData
 from dash_app.security import add_security_headers
 
+__all__ = ["ASSETS", "build_app", "create_app"]
+
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 

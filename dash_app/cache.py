@@ -8,6 +8,8 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
+__all__ = ["BoundedCache", "Value"]
+
 Value = TypeVar("Value")
 
 

@@ -18,6 +18,8 @@ from impact.compare import CompareError, check_scenarios, side_names
 from impact.scenario.problems import ScenarioError
 from impact.whatif import WhatIf, apply_whatif
 
+__all__ = ["DEFAULT_CACHE_BYTES", "DEFAULT_SCENARIO", "DashboardData"]
+
 #: Scenario opened when none is given.
 DEFAULT_SCENARIO = "odesa-2025-12"
 

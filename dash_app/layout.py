@@ -22,6 +22,20 @@ from dash_app.views import area_options, default_window, local_label, time_marks
 from impact.dataset import top_area
 from impact.whatif import strike_labels
 
+__all__ = [
+    "GRAPH_CONFIG",
+    "POLL_MS",
+    "PageSetup",
+    "body_for",
+    "dashboard_body",
+    "failed_body",
+    "page",
+    "problems_page",
+    "progress_body",
+    "ready_body",
+    "validation_layout",
+]
+
 #: How often the progress page asks the server how the run is going [ms].
 POLL_MS = 500
 

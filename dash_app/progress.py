@@ -6,6 +6,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+__all__ = ["RunProgress", "Status"]
+
 #: States of a run, in order.
 WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"
 

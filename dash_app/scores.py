@@ -19,6 +19,16 @@ from dash_app.text import percent, service_word
 from impact.dataset import offsets_label, timezone_of
 from impact.observations import band_quantiles, summarise_scores
 
+__all__ = [
+    "ObservationScore",
+    "band_label",
+    "observation_hover",
+    "observation_score",
+    "reported_counts",
+    "score_line",
+    "scored_observations",
+]
+
 
 def scored_observations(ds: xr.Dataset) -> pd.DataFrame | None:
     """The reported figures a run scored, one row each, in the dataset's order; None when there are none.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dash
 
+__all__ = ["MAX_REQUEST_BYTES", "STATIC_HEADERS", "add_security_headers", "content_security_policy"]
+
 #: Largest request body the server accepts [bytes]; larger ones get 413. The page's callback
 #: requests carry filter values, a what-if's settings and click data: a few kB (tens of kB
 #: with hundreds of strikes). The dashboard takes no uploads.

@@ -19,6 +19,8 @@ import os
 
 from flask import Flask
 
+__all__ = ["TRUE", "create_server"]
+
 TRUE = ("1", "true", "yes", "on")
 
 

@@ -20,14 +20,14 @@ parent_id]``), so the ancestors of a dashboard view of one raion still reach the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["AreaTree"]
+__all__ = ["AreaTree", "ancestors_attribute", "read_ancestors"]
 
 
 def _text(value: object) -> str:
@@ -37,7 +37,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AreaTree:
     """An area hierarchy.
 
@@ -91,9 +91,9 @@ class AreaTree:
         parents = [_text(p) for p in ds["parent_id"].values] if "parent_id" in ds.coords else [""] * len(ids)
         extra: dict[str, str] = {}
         known = set(ids)
-        for area, (_name, _level, parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
-            if str(area) not in known:
-                extra.setdefault(str(area), _text(parent))
+        for area, (_name, _level, parent) in read_ancestors(ds).items():
+            if area not in known:
+                extra.setdefault(area, parent)
         return cls(tuple(ids), tuple(parents), extra)
 
     # ------------------------------------------------------------------ one area
@@ -170,7 +170,9 @@ class AreaTree:
         return [a for a in self.ids if self.is_leaf(a)]
 
     def hierarchy(self) -> list[tuple[str, int]]:
-        """``(area, depth)`` from each top down, depth first, children in order (a top has depth 0).
+        """``(area, indent)`` from each top down, depth first, children in order.
+
+        ``indent`` is :meth:`depth` - 1: 0 for a top, 1 for its children...
 
         The order of an indented list: the oblast, its first raion, that raion's hromadas,
         the next raion... Areas below no top (in a cycle, or under an unknown parent) are
@@ -187,6 +189,36 @@ class AreaTree:
                     seen.add(child)
                     stack.append((child, depth + 1))
         return out
+
+    def leaf_ranges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Leaves depth first from the tops (children in order), every area's leaves consecutive.
+
+        Returns
+        -------
+        order : numpy.ndarray of int64, shape (leaves,)
+            Indices into :attr:`ids` of the leaves below a top, depth first.
+        begin, end : numpy.ndarray of int64, shape (A,)
+            The leaves of area ``ids[a]`` are ``order[begin[a]:end[a]]`` (empty for an area
+            below no top).
+        """
+        n = len(self.ids)
+        begin = np.zeros(n, dtype=np.int64)
+        end = np.zeros(n, dtype=np.int64)
+        order: list[int] = []
+        # A walk down from the tops meets each area once: an area in a cycle has no top above it.
+        stack = [(self._index[top], False) for top in reversed(self.tops())]
+        while stack:
+            i, leaving = stack.pop()
+            if leaving:
+                end[i] = len(order)
+                continue
+            begin[i] = len(order)
+            area = self.ids[i]
+            if self.is_leaf(area):
+                order.append(i)
+            stack.append((i, True))
+            stack += [(self._index[child], False) for child in reversed(self._children.get(area, []))]
+        return np.array(order, dtype=np.int64), begin, end
 
     def bottom_up(self) -> list[str]:
         """Every area, deeper ones first (ties in :attr:`ids` order): each child before its parent."""
@@ -267,6 +299,27 @@ class AreaTree:
                 total[parent[i]] += total[i]
         return total
 
-    def members(self, areas: Sequence[str]) -> list[str]:
-        """The areas of ``areas`` that belong to the tree, in the given order."""
-        return [a for a in areas if a in self._index]
+
+def read_ancestors(ds: xr.Dataset) -> dict[str, tuple[str, int, str]]:
+    """The ancestors a result subset names in ``attrs["ancestors"]``: id → (name, admin_level, parent_id).
+
+    Empty when the attribute is absent (a whole result names its areas' parents itself).
+    """
+    text = ds.attrs.get("ancestors", "{}") or "{}"
+    return {str(area): (str(name), int(level), str(parent)) for area, (name, level, parent) in json.loads(text).items()}
+
+
+def ancestors_attribute(ds: xr.Dataset, area: str) -> str:
+    """``attrs["ancestors"]`` for a subset of ``ds`` made of ``area`` and the areas below it.
+
+    JSON, sorted keys: each ancestor of ``area`` in ``ds`` → ``[name, admin_level, parent_id]``,
+    so that the subset's exports still fill the ``adm1_code`` … columns of its oblast and raion.
+    """
+    tree = AreaTree.from_pairs(ds["area"].values, ds["parent_id"].values)
+    ancestors = {}
+    for node in tree.ancestors_of(area):
+        if node not in tree:
+            break
+        at = ds.sel(area=node)
+        ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), tree.parent(node)]
+    return json.dumps(ancestors, sort_keys=True)

@@ -70,6 +70,7 @@ from impact.dataset import (
 )
 from impact.export import COMPARISON_SUFFIXES, write_comparison
 from impact.export.comparison_table import SIDES, STATISTICS, comparison_columns, comparison_table
+from impact.scenario.schema import SERVICES
 
 __all__ = [
     "SIDES",
@@ -321,8 +322,6 @@ def check_scenarios(a: Any, b: Any) -> Window:
     CompareError
         As :func:`align`: no area or time step in common, or different time steps.
     """
-    from impact.scenario.schema import SERVICES
-
     tz = a.config.timezone
     areas, only_a, only_b, notes = _common_areas(
         list(a.areas["area_id"].astype(str)), list(b.areas["area_id"].astype(str))

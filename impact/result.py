@@ -14,7 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
-from impact.dataset import check_dataset, top_area
+from impact.dataset import check_dataset, top_area, with_units
 from impact.engine.compile import CompiledScenario
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
@@ -140,7 +140,7 @@ class Result:
             ``path``.
         """
         with_needs = include_needs and self.scenario is not None and carries_needs(path)
-        return write_result(self, path, needs=compute_needs(self) if with_needs else None)
+        return write_result(self.dataset, path, needs=compute_needs(self) if with_needs else None)
 
 
 def _sources(scenario: Scenario) -> str:
@@ -165,11 +165,6 @@ def _status_note(model: CompiledScenario) -> str:
         f"{used} status update{'s' if used != 1 else ''} used to condition the forecast (docs/method.md, section 3a)"
     ]
     return "\n".join(lines + model.report_notes)
-
-
-def _with_units(array: xr.DataArray, units: str, long_name: str) -> xr.DataArray:
-    array.attrs.update(units=units, long_name=long_name)
-    return array
 
 
 def build_dataset(
@@ -221,69 +216,69 @@ def build_dataset(
 
     vsa, vsaq = ("service", "area"), ("service", "area", "quantile")
     data = {
-        "people_without": _with_units(
+        "people_without": with_units(
             xr.DataArray(people_q, dims=(*vsa, "time", "quantile")),
             "persons",
             "people without service, quantile over Monte Carlo samples",
         ),
-        "people_without_mean": _with_units(
+        "people_without_mean": with_units(
             xr.DataArray(people_mean, dims=(*vsa, "time")),
             "persons",
             "people without service, mean over Monte Carlo samples",
         ),
-        "people_without_central": _with_units(
+        "people_without_central": with_units(
             xr.DataArray(central_people, dims=(*vsa, "time")),
             "persons",
             "people without service, central estimate (median repair times)",
         ),
-        "population": _with_units(xr.DataArray(model.population[selected], dims=("area",)), "persons", "population"),
-        "asset_down_probability": _with_units(
+        "population": with_units(xr.DataArray(model.population[selected], dims=("area",)), "persons", "population"),
+        "asset_down_probability": with_units(
             xr.DataArray(probability, dims=("asset", "time")), "1", "probability that the asset is down"
         ),
-        "asset_down_central": _with_units(
+        "asset_down_central": with_units(
             xr.DataArray(central.asset_down_count[: model.assets_shown].astype(np.int8), dims=("asset", "time")),
             "1",
             "asset down in the central estimate (1 down, 0 up)",
         ),
-        "peak_people_without_central": _with_units(
+        "peak_people_without_central": with_units(
             xr.DataArray(peak_value, dims=vsa), "persons", "peak people without service, central estimate"
         ),
         "peak_time_central": xr.DataArray(
             peak_time.astype("datetime64[ns]"), dims=vsa, attrs={"long_name": "first time of the central peak (UTC)"}
         ),
-        "person_hours_without_central": _with_units(
+        "person_hours_without_central": with_units(
             xr.DataArray(central.stat_means["person_steps"] * step, dims=vsa),
             "person hours",
             "person-hours without service over the horizon, central estimate",
         ),
-        "restore_90_hours_central": _with_units(
+        "restore_90_hours_central": with_units(
             xr.DataArray(hours(central.stat_means["restore_steps"]), dims=vsa),
             "hours",
             "hours from the central peak until at most 10 % of the peak are without service (NaN: not "
             "within the horizon)",
         ),
-        "peak_people_without": _with_units(
+        "peak_people_without": with_units(
             xr.DataArray(stat_q["peak"], dims=vsaq), "persons", "quantile over samples of each sample's peak"
         ),
-        "peak_people_without_mean": _with_units(
+        "peak_people_without_mean": with_units(
             xr.DataArray(stat_mean["peak"], dims=vsa), "persons", "mean over samples of each sample's peak"
         ),
-        "person_hours_without": _with_units(
+        "person_hours_without": with_units(
             xr.DataArray(stat_q["person_steps"] * step, dims=vsaq),
             "person hours",
             "quantile over samples of person-hours without",
         ),
-        "person_hours_without_mean": _with_units(
+        "person_hours_without_mean": with_units(
             xr.DataArray(stat_mean["person_steps"] * step, dims=vsa),
             "person hours",
             "mean over samples of person-hours without",
         ),
-        "restore_90_hours": _with_units(
+        "restore_90_hours": with_units(
             xr.DataArray(hours(stat_q["restore_steps"]), dims=vsaq),
             "hours",
             "quantile over samples of hours from the peak to 90 % restored (NaN: not within the horizon)",
         ),
-        "restore_90_hours_mean": _with_units(
+        "restore_90_hours_mean": with_units(
             xr.DataArray(hours(stat_mean["restore_steps"]), dims=vsa),
             "hours",
             "mean over samples of hours from the peak to 90 % restored (NaN if any sample is not restored)",
@@ -314,7 +309,7 @@ def build_dataset(
         "injured": ("strike", strikes["injured"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)),
     }
     if unscheduled is not None:
-        data["people_without_scheduled_central"] = _with_units(
+        data["people_without_scheduled_central"] = with_units(
             xr.DataArray(central_people - unscheduled.people_mean, dims=(*vsa, "time")),
             "persons",
             "of the people without service, those cut by the rolling power-cut schedule (blackouts.csv) and not "

@@ -94,7 +94,9 @@ def run_settings(
     quantiles = config.quantiles if quantiles is None else tuple(quantiles)
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 0:
         raise ValueError(f"samples must be a whole number >= 0, not {samples!r}")
-    reason = check_seed(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, not {seed!r}")
+    reason = check_seed(seed)  # the upper limit, shared with scenario.toml and the CLI
     if reason:
         raise ValueError(f"seed {reason}")
     reason = check_quantiles(list(quantiles))
@@ -311,6 +313,8 @@ def run(
         Samples, seed, quantiles or engine out of range, named in the message.
     """
     if engine_name is not None:
+        if engine != "fast":
+            raise TypeError("impact.run() got both engine= and engine_name=; use engine= only")
         warnings.warn("impact.run(engine_name=...) is deprecated; use engine=...", DeprecationWarning, stacklevel=2)
         engine = engine_name
     scenario = load_scenario(scenario)

@@ -9,6 +9,7 @@ baseline scenario B, see :mod:`impact.compare`.)
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -55,6 +56,12 @@ class WhatIf:
     def is_identity(self) -> bool:
         """Whether this what-if changes nothing (its run is the unmodified run)."""
         return self.repair_time_factor == 1.0 and self.extra_backup_hours == 0.0 and not self.disabled_strikes
+
+    @property
+    def is_baseline(self) -> bool:
+        """Deprecated name of :attr:`is_identity` ("baseline" now means scenario B only)."""
+        warnings.warn("WhatIf.is_baseline is deprecated; use WhatIf.is_identity", DeprecationWarning, stacklevel=2)
+        return self.is_identity
 
     def describe(self) -> str:
         """Short human description, e.g. ``repairs x0.5, +12 h backup, 2 strikes off``."""

@@ -105,3 +105,36 @@ def test_linear_depths_agree_with_walking_each_chain(seed: int) -> None:
     depths = [tree.depth(a) for a in ids]
     order = np.argsort(-np.array(depths), kind="stable")
     assert tree.bottom_up() == [ids[int(i)] for i in order]
+
+
+def test_leaf_ranges_make_every_areas_leaves_consecutive(tree: AreaTree) -> None:
+    order, begin, end = tree.leaf_ranges()
+    assert [IDS[i] for i in order] == ["H1", "S1", "H3"]
+    ranges = {area: [IDS[i] for i in order[begin[k] : end[k]]] for k, area in enumerate(IDS)}
+    assert ranges == {
+        "O": ["H1", "S1", "H3"],
+        "R1": ["H1", "S1"],
+        "H1": ["H1"],
+        "R2": ["H3"],
+        "H2": ["S1"],
+        "H3": ["H3"],
+        "S1": ["S1"],
+    }
+
+
+def test_a_subsets_ancestors_round_trip() -> None:
+    from impact.areas import ancestors_attribute, read_ancestors
+
+    ds = xr.Dataset(
+        coords={
+            "area": list(IDS),
+            "parent_id": ("area", list(PARENTS)),
+            "name": ("area", [f"name {a}" for a in IDS]),
+            "admin_level": ("area", [1, 2, 3, 2, 3, 3, 4]),
+        }
+    )
+    text = ancestors_attribute(ds, "S1")
+    assert json.loads(text) == {"H2": ["name H2", 3, "R1"], "R1": ["name R1", 2, "O"], "O": ["name O", 1, ""]}
+    subset = ds.sel(area=["S1"]).assign_attrs(ancestors=text)
+    assert read_ancestors(subset)["R1"] == ("name R1", 2, "O")
+    assert AreaTree.from_dataset(subset).ancestors_of("S1") == ["H2", "R1", "O"]

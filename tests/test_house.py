@@ -18,10 +18,11 @@ OUTSIDE = re.compile(r"\bDESIGN(\.md| section| \d)|\bDOMAIN\.md|\bHOUSE-REVIEW|\
 
 
 def public_modules() -> list[Path]:
-    """Modules of the library whose name has no leading underscore (``__init__`` included)."""
+    """Modules of the library and the dashboard whose name has no leading underscore (``__init__`` included)."""
     return [
         path
-        for path in sorted((ROOT / "impact").rglob("*.py"))
+        for package in ("impact", "dash_app")
+        for path in sorted((ROOT / package).rglob("*.py"))
         if not any(part.startswith("_") and part != "__init__.py" for part in path.relative_to(ROOT).parts)
         and path.name != "__main__.py"
     ]

@@ -104,6 +104,70 @@ def violations(source: str, target: str, allowed: tuple[str, ...] = ()) -> list[
     )
 
 
+#: The layers of docs/architecture.md, bottom to top: a module imports only from its own layer
+#: or the layers below. (``impact`` itself, the package's front door, sits with the CLI.)
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("impact._version", "impact.areas", "impact.dataset", "impact.data"),
+    ("impact.scenario", "impact.restoration"),
+    ("impact.engine", "impact.distributed"),
+    ("impact.export",),
+    (
+        "impact.observations",
+        "impact.needs",
+        "impact.compare",
+        "impact.result",
+        "impact.runner",
+        "impact.whatif",
+        "impact.acled",
+        "impact.acled_rules",
+        "impact.synth",
+        "impact.docgen",
+    ),
+    ("impact.figures",),
+    ("impact.cli", "impact.__main__"),
+    ("dash_app",),
+)
+
+
+def layer(module: str) -> int:
+    """Index in :data:`LAYERS` of the module's layer (the longest matching prefix decides)."""
+    if module == "impact":
+        return len(LAYERS) - 2
+    matches = [(len(prefix), k) for k, prefixes in enumerate(LAYERS) for prefix in prefixes if inside(module, prefix)]
+    assert matches, f"{module} belongs to no layer of LAYERS: add it (and to docs/architecture.md)"
+    return max(matches)[1]
+
+
+def test_every_module_belongs_to_a_layer() -> None:
+    for module in MODULES:
+        layer(module)
+
+
+def test_nothing_imports_from_a_layer_above() -> None:
+    upward = sorted(
+        f"{module} imports {name}"
+        for module in MODULES
+        for name in imported(module)
+        if not inside(module, name)  # `from impact import engine` inside impact names the package itself
+        and layer(name) > layer(module)
+        and (module, name) != ("impact.cli.serve", "dash_app.serve")
+    )
+    assert upward == []
+
+
+def test_the_dashboard_imports_no_private_module_of_the_library() -> None:
+    private = sorted(
+        f"{module} imports {name}"
+        for module in MODULES
+        if inside(module, "dash_app")
+        for name in imported(module)
+        if name.startswith("impact")
+        and any(part.startswith("_") for part in name.split("."))
+        and name != "impact._version"
+    )
+    assert private == []
+
+
 def test_the_core_does_not_import_figures() -> None:
     assert violations("impact", "impact.figures", allowed=("impact.figures", "impact.cli")) == []
 

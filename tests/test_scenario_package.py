@@ -6,9 +6,8 @@ import pandas as pd
 
 import impact
 import impact.scenario
-from impact.engine import compile as compiled
 from impact.restoration import restoration_class_of
-from impact.scenario import curves, settings
+from impact.scenario import curves
 from impact.scenario.bundled import bundled_ids, bundled_root
 from impact.scenario.problems import Problem, ScenarioError
 from impact.scenario.schema import KIND_DEFAULT_CLASS, SETTINGS_FILE, TABLES
@@ -22,11 +21,7 @@ def test_package_exports_the_loader() -> None:
     assert impact.scenario.ScenarioError is impact.ScenarioError
 
 
-def test_former_names_remain_aliases() -> None:
-    assert compiled.Model is compiled.CompiledScenario
-    assert settings.ScenarioConfig is settings.ScenarioSettings
-    assert settings.read_config is settings.read_settings
-    assert settings.config_from_dict is settings.settings_from_dict
+def test_the_class_rule_is_shared() -> None:
     assert restoration_class_of is curves.restoration_class_of
 
 

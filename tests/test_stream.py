@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 import impact
-from impact import runner, stream
+from impact import runner
 from impact.cli import main
 from impact.synth import write_synthetic
 
@@ -27,7 +27,7 @@ def exported(scenario, path, **run_options):
 @pytest.mark.parametrize("block", [1, 5, 12, 1000])
 def test_blocks_of_any_size_give_the_exported_file(tmp_path, block):
     expected = exported("odesa-2025-12", tmp_path / "full.nc", samples=60, seed=2)
-    streamed = stream.run_to_netcdf("odesa-2025-12", tmp_path / "streamed.nc", samples=60, seed=2, area_block=block)
+    streamed = runner.run_to_netcdf("odesa-2025-12", tmp_path / "streamed.nc", samples=60, seed=2, area_block=block)
     with xr.open_dataset(expected) as a, xr.open_dataset(streamed) as b:
         xr.testing.assert_identical(a, b)
 
@@ -35,7 +35,7 @@ def test_blocks_of_any_size_give_the_exported_file(tmp_path, block):
 def test_synthetic_national_shape_streams_identically(tmp_path, synthetic):
     expected = exported(synthetic, tmp_path / "full.nc", samples=40, seed=9)
     labels: list[str] = []
-    streamed = stream.run_to_netcdf(
+    streamed = runner.run_to_netcdf(
         synthetic, tmp_path / "streamed.nc", samples=40, seed=9, area_block=37, progress=labels.append
     )
     with xr.open_dataset(expected) as a, xr.open_dataset(streamed) as b:
@@ -47,7 +47,7 @@ def test_synthetic_national_shape_streams_identically(tmp_path, synthetic):
 
 def test_central_only(tmp_path):
     expected = exported("odesa-2025-12", tmp_path / "full.nc", samples=0)
-    streamed = stream.run_to_netcdf("odesa-2025-12", tmp_path / "streamed.nc", samples=0, area_block=4)
+    streamed = runner.run_to_netcdf("odesa-2025-12", tmp_path / "streamed.nc", samples=0, area_block=4)
     with xr.open_dataset(expected) as a, xr.open_dataset(streamed) as b:
         xr.testing.assert_identical(a, b)
         assert np.isnan(b["people_without"].values).all()
@@ -66,13 +66,13 @@ def test_a_failure_midway_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "compute_from_steps", failing)
     target = tmp_path / "out.nc"
     with pytest.raises(RuntimeError, match="simulated"):
-        stream.run_to_netcdf("odesa-2025-12", target, samples=20, area_block=4)
+        runner.run_to_netcdf("odesa-2025-12", target, samples=20, area_block=4)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_result_bytes_counts_quantiles_mean_and_central():
     scenario = impact.load_scenario("odesa-2025-12")
-    assert stream.result_bytes(scenario, [0.5]) == 3 * 12 * 720 * 3 * 8
+    assert runner.result_bytes(scenario, [0.5]) == 3 * 12 * 720 * 3 * 8
 
 
 def test_cli_area_block_streams_and_prints_the_summary(tmp_path, capsys):
@@ -97,5 +97,5 @@ def test_cli_streams_automatically_above_the_threshold(tmp_path, capsys, monkeyp
     monkeypatch.setattr(run_command, "STREAM_BYTES", 1000)
     out = tmp_path / "r.nc"
     assert main(["run", "odesa-2025-12", "--samples", "10", "--out", str(out)]) == 0
-    assert f"blocks of {stream.AREA_BLOCK} areas" in capsys.readouterr().err
+    assert f"blocks of {runner.AREA_BLOCK} areas" in capsys.readouterr().err
     assert out.exists()

@@ -132,8 +132,8 @@ def make(data: DashboardData) -> dict[str, Callable]:
             return no_update, no_update
         which, suffix = DOWNLOADS[trigger]
         current = runs.current(store)
-        needs_ds = runs.needs(current) if which == "needs" or (which, suffix) == ("full", ".xlsx") else None
         try:
+            needs_ds = runs.needs(current) if which == "needs" or (which, suffix) == ("full", ".xlsx") else None
             content, name = download_file(
                 current,
                 which,

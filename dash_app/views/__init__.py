@@ -5,7 +5,6 @@ The callbacks call these and turn their output into components; tests call them 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,8 +12,33 @@ import pandas as pd
 import xarray as xr
 
 from dash_app.views.baseline import BaselineFigures
-from impact.areas import AreaTree
+from impact.areas import AreaTree, ancestors_attribute
 from impact.dataset import local_times, timezone_of, top_area
+
+__all__ = [
+    "INDENT",
+    "MOST_AREA_LINES",
+    "MOST_ASSET_LINES",
+    "MOST_MAP_AREAS",
+    "NEEDS_BY_SERVICE",
+    "REST_AREA",
+    "Kpi",
+    "NeedsView",
+    "area_lines",
+    "area_options",
+    "busiest_assets",
+    "children",
+    "default_window",
+    "descendants",
+    "kpis",
+    "local_label",
+    "local_labels",
+    "map_level",
+    "needs_view",
+    "ranked_areas",
+    "time_marks",
+    "view_dataset",
+]
 
 #: Indentation per hierarchy level in the area picker (an em space).
 INDENT = "\u2003"
@@ -308,16 +332,11 @@ def view_dataset(ds: xr.Dataset, service: str, area: str, window: tuple[int, int
     first, last = int(window[0]), int(window[1])
     keep = descendants(ds, area)
     view = ds.sel(service=[service], area=keep).isel(time=slice(first, last + 1))
-    tree = _tree(ds)
-    ancestors = {}
-    for node in tree.ancestors_of(area):
-        at = ds.sel(area=node)
-        ancestors[node] = [str(at["name"].values), int(at["admin_level"].values), tree.parent(node)]
     view.attrs = dict(
         ds.attrs,
         view=f"service {service}, area {area} and below, steps {first}-{last}",
         view_note="summaries (peaks, person-hours, restoration) are those of the full run",
-        ancestors=json.dumps(ancestors, sort_keys=True),
+        ancestors=ancestors_attribute(ds, area),
     )
     return view
 

@@ -22,7 +22,6 @@ from impact.scenario.schema import SERVICES
 
 __all__ = [
     "CompiledScenario",
-    "Model",
     "Report",
     "add_blackouts",
     "compile_reports",
@@ -35,7 +34,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CompiledScenario:
-    """A scenario as arrays (called ``Model`` before; that name remains an alias for one release).
+    """A scenario as arrays (``Model`` before issue 11).
 
     Attributes
     ----------
@@ -471,7 +470,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         area_ids=area_ids,
         area_parent=parent,
         area_is_leaf=is_leaf,
-        area_leaves=[np.array(sorted(group), dtype=np.int64) for group in leaves],
+        area_leaves=[np.array(group, dtype=np.int64) for group in leaves],
         population=population,
         services=SERVICES,
         links=links,
@@ -480,7 +479,3 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         real_assets=real_assets,
         fixed_outages=fixed_outages,
     )
-
-
-#: Former name of :class:`CompiledScenario`, kept for one release.
-Model = CompiledScenario

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from impact.areas import AreaTree
 from impact.engine.compile import CompiledScenario
 
 __all__ = ["CHUNK_CELLS", "leaf_link_sums", "leaf_ranges"]
@@ -29,26 +30,9 @@ def leaf_ranges(model: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.nda
     begin, end : ndarray of int64, shape (A,)
         Area a's leaves are ``order[begin[a]:end[a]]``.
     """
-    areas = len(model.area_ids)
-    children: list[list[int]] = [[] for _ in range(areas)]
-    roots: list[int] = []
-    for area, parent in enumerate(model.area_parent.tolist()):
-        (children[parent] if parent >= 0 else roots).append(area)
-    order: list[int] = []
-    begin = np.zeros(areas, dtype=np.int64)
-    end = np.zeros(areas, dtype=np.int64)
-    stack = [(area, False) for area in reversed(roots)]
-    while stack:
-        area, leaving = stack.pop()
-        if leaving:
-            end[area] = len(order)
-            continue
-        begin[area] = len(order)
-        if model.area_is_leaf[area]:
-            order.append(area)
-        stack.append((area, True))
-        stack += [(child, False) for child in reversed(children[area])]
-    return np.array(order, dtype=np.int64), begin, end
+    ids = list(model.area_ids)
+    parents = [ids[parent] if parent >= 0 else "" for parent in model.area_parent.tolist()]
+    return AreaTree.from_pairs(ids, parents).leaf_ranges()
 
 
 def leaf_link_sums(

@@ -23,6 +23,7 @@ from :mod:`impact.export.columns`, and every workbook from :mod:`impact.export.w
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -135,10 +136,17 @@ def export(ds_or_result: Any, path: str | os.PathLike[str], *, needs: xr.Dataset
     """
     path = Path(path)
     suffix = _suffix(path, list(SUFFIXES), "export format")
-    as_dataset(ds_or_result)  # a clear TypeError for anything that is not a result
-    if needs is not None and suffix in _CARRIES_NEEDS:
-        return write_excel(ds_or_result, path, needs=needs)
-    return SUFFIXES[suffix](ds_or_result, path)
+    ds = as_dataset(ds_or_result)  # a clear TypeError for anything that is not a result
+    if suffix in _CARRIES_NEEDS:
+        if needs is None and getattr(ds_or_result, "scenario", None) is not None:
+            warnings.warn(
+                "export(result, 'x.xlsx') no longer adds the needs sheet by itself: pass "
+                "needs=impact.needs(result), or write with result.export(path)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        return write_excel(ds, path, needs=needs)
+    return SUFFIXES[suffix](ds, path)
 
 
 def write_needs(nd: xr.Dataset, path: str | os.PathLike[str]) -> Path:

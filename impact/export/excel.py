@@ -45,6 +45,7 @@ that timestamp.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,9 @@ __all__ = [
     "write_needs_excel",
 ]
 
-#: Sheet names, in workbook order (``needs`` only when the needs are given).
-SHEETS: tuple[str, ...] = ("summary", "needs", "time_series", "assets", "strikes", "metadata")
+#: Sheet names, in workbook order (``needs`` only when the needs are given, ``observations``
+#: only when the result scores reported figures).
+SHEETS: tuple[str, ...] = ("summary", "needs", "observations", "time_series", "assets", "strikes", "metadata")
 
 #: Sheets of :func:`write_needs_excel`.
 NEEDS_SHEETS: tuple[str, ...] = ("needs", "metadata")
@@ -340,6 +342,13 @@ def write_excel(ds: Any, path: str | os.PathLike[str], *, needs: xr.Dataset | No
     person-hours in [person hours], restoration times in [hours], probabilities in [1],
     water in [litres].
     """
+    if needs is None and getattr(ds, "scenario", None) is not None:
+        warnings.warn(
+            "write_excel(result, path) no longer adds the needs sheet by itself: pass "
+            "needs=impact.needs(result), or write with result.export(path)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     return _write(path, workbook_bytes(ds, needs))
 
 

@@ -13,7 +13,6 @@ across daylight-saving changes and readable by spreadsheet users and HXL tools a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from impact.areas import AreaTree
+from impact.areas import AreaTree, read_ancestors
 from impact.dataset import as_dataset, check_dataset, iso_local, quantile_labels, quantiles_of, timezone_of
 from impact.export.columns import (
     ADMIN_LEVELS,
@@ -69,9 +68,9 @@ def area_table(ds: xr.Dataset) -> dict[str, np.ndarray]:
     )
     info = {a: (names[i], int(levels[i])) for i, a in enumerate(ids)}
     # A subset of a result (e.g. a dashboard view of one raion) names its areas' ancestors in
-    # attrs["ancestors"] (JSON: id -> [name, admin_level, parent_id]) so adm codes stay filled.
-    for area, (name, level, _parent) in json.loads(ds.attrs.get("ancestors", "{}") or "{}").items():
-        info.setdefault(str(area), (str(name), int(level)))
+    # attrs["ancestors"] so adm codes stay filled.
+    for area, (name, level, _parent) in read_ancestors(ds).items():
+        info.setdefault(area, (name, level))
     tree = AreaTree.from_dataset(ds)
 
     cols: dict[str, np.ndarray] = {

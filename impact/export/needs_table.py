@@ -20,10 +20,24 @@ from impact.dataset import quantile_labels
 from impact.export.columns import AREA_COLUMNS, POPULATION, OutputColumn, stat_columns
 from impact.export.frames import area_table, stat_data
 
-__all__ = ["NEEDS_STATISTICS", "needs_columns", "needs_table"]
+__all__ = ["NEEDS_STATISTICS", "as_needs_dataset", "needs_columns", "needs_table"]
 
 #: Needs with central, mean and quantile columns, in column order (variables of a needs dataset).
 NEEDS_STATISTICS: tuple[str, ...] = ("water_people", "water_litres", "water_truck_trips", "heating_places")
+
+
+def as_needs_dataset(nd: Any) -> xr.Dataset:
+    """``nd`` itself when it is a needs dataset; a clear ``TypeError`` otherwise.
+
+    The needs depend on the scenario's ``[needs]`` settings, so the writers and tables take
+    the needs computed by :func:`impact.needs`, never a result to compute them from.
+    """
+    if isinstance(nd, xr.Dataset) and "water_litres_central" in nd.variables:
+        return nd
+    raise TypeError(
+        f"expected a needs dataset, got {type(nd).__name__}; pass impact.needs(result), "
+        "which computes the needs from a result and its scenario"
+    )
 
 
 def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
@@ -38,6 +52,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
     -------
     list of OutputColumn
     """
+    nd = as_needs_dataset(nd)
     quantiles = [float(q) for q in nd["quantile"].values]
     tz = str(nd.attrs.get("timezone", "UTC"))
     litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
@@ -109,7 +124,13 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
         of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
         [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
         Rows sorted by area (dataset order), then day.
+
+    Raises
+    ------
+    TypeError
+        If ``nd`` is not a needs dataset (e.g. a result: pass ``impact.needs(result)``).
     """
+    nd = as_needs_dataset(nd)
     n_a, n_d = nd.sizes["area"], nd.sizes["day"]
     labels = quantile_labels([float(q) for q in nd["quantile"].values])
     area_idx = np.repeat(np.arange(n_a), n_d)

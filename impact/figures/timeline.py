@@ -122,13 +122,14 @@ def timeline(
         If ``service`` or ``area`` is not in the result (the message lists the choices).
     """
     if baseline is not None:
+        if compare_with is not None:
+            raise TypeError("timeline() got both baseline= and compare_with=; use compare_with= only")
         warnings.warn(
             "timeline(baseline=...) is deprecated; use compare_with=... (and compare_label=...)",
             DeprecationWarning,
             stacklevel=2,
         )
-        if compare_with is None:
-            compare_with = baseline
+        compare_with = baseline
     ds = as_dataset(result)
     services = [str(s) for s in ds["service"].values]
     check_choice(service, services, "service")

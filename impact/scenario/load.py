@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from impact.areas import AreaTree
 from impact.scenario import consistency as checks
 from impact.scenario.bundled import bundled_ids, find_bundled
 from impact.scenario.cells import blank_cells, failing_cells, to_typed
@@ -169,9 +170,11 @@ def _validate(
         problems += checks.check_references(temperature, TEMPERATURE.name, "area_id", area_ids, "areas.csv")
         problems += checks.check_references(blackouts, BLACKOUTS.name, "area_id", area_ids, "areas.csv")
         if links is not None:
-            # An area that names itself as parent has no child (that is reported on areas.csv).
-            parents = {p for a, p in zip(areas["area_id"], areas["parent_id"], strict=True) if p != a}
-            problems += checks.check_links(links, area_ids - parents, area_ids)
+            # An area that names itself as parent has no other child: a leaf here (the self-parent
+            # is reported on areas.csv).
+            tree = AreaTree.from_table(areas)
+            leaves = {a for a in tree.ids if all(child == a for child in tree.children(a))}
+            problems += checks.check_links(links, leaves & area_ids, area_ids)
     if asset_ids is not None:
         for frame, name, column in (
             (deps, "dependencies.csv", "asset_id"),

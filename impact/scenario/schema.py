@@ -82,7 +82,7 @@ KINDS: tuple[str, ...] = tuple(KIND_DEFAULT_CLASS)
 
 
 #: First characters an id must not have: a spreadsheet reads a cell starting with one of
-#: them as a formula (the same characters :mod:`impact.export.tidy` neutralises in outputs).
+#: them as a formula (the same characters :mod:`impact.export.cells` neutralises in outputs).
 ID_FORBIDDEN_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 #: The rule on ids, in words, for messages and docs/data-format.md.

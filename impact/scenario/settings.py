@@ -22,12 +22,9 @@ __all__ = [
     "MAX_STEPS",
     "SECTIONS",
     "NeedsSettings",
-    "ScenarioConfig",
     "ScenarioSettings",
     "check_kinds",
     "check_quantiles",
-    "config_from_dict",
-    "read_config",
     "read_settings",
     "settings_from_dict",
 ]
@@ -456,9 +453,3 @@ def _settings(values: dict) -> ScenarioSettings:
             critical_kinds=tuple(values["critical_kinds"]),
         ),
     )
-
-
-#: Former names, kept for one release.
-ScenarioConfig = ScenarioSettings
-read_config = read_settings
-config_from_dict = settings_from_dict
