@@ -23,7 +23,6 @@ from :mod:`impact.export.columns`, and every workbook from :mod:`impact.export.w
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -34,7 +33,7 @@ import xarray as xr
 from impact.dataset import as_dataset
 from impact.export.atomic import atomic_path, atomic_write
 from impact.export.comparison_table import comparison_columns, comparison_table
-from impact.export.excel import write_comparison_excel, write_excel, write_needs_excel
+from impact.export.excel import warn_if_needs_dropped, write_comparison_excel, write_excel, write_needs_excel
 from impact.export.frames import to_assets_dataframe, to_long_dataframe, to_strikes_dataframe, to_summary_dataframe
 from impact.export.hxl_csv import write_comparison_csv, write_csv, write_needs_csv
 from impact.export.needs_table import needs_columns, needs_table
@@ -138,13 +137,7 @@ def export(ds_or_result: Any, path: str | os.PathLike[str], *, needs: xr.Dataset
     suffix = _suffix(path, list(SUFFIXES), "export format")
     ds = as_dataset(ds_or_result)  # a clear TypeError for anything that is not a result
     if suffix in _CARRIES_NEEDS:
-        if needs is None and getattr(ds_or_result, "scenario", None) is not None:
-            warnings.warn(
-                "export(result, 'x.xlsx') no longer adds the needs sheet by itself: pass "
-                "needs=impact.needs(result), or write with result.export(path)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
+        warn_if_needs_dropped(ds_or_result, needs, "export(result, 'x.xlsx')")
         return write_excel(ds, path, needs=needs)
     return SUFFIXES[suffix](ds, path)
 

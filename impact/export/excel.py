@@ -81,6 +81,7 @@ __all__ = [
     "assets_wide",
     "comparison_workbook_bytes",
     "needs_workbook_bytes",
+    "warn_if_needs_dropped",
     "workbook_bytes",
     "write_comparison_excel",
     "write_excel",
@@ -342,14 +343,20 @@ def write_excel(ds: Any, path: str | os.PathLike[str], *, needs: xr.Dataset | No
     person-hours in [person hours], restoration times in [hours], probabilities in [1],
     water in [litres].
     """
-    if needs is None and getattr(ds, "scenario", None) is not None:
-        warnings.warn(
-            "write_excel(result, path) no longer adds the needs sheet by itself: pass "
-            "needs=impact.needs(result), or write with result.export(path)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+    warn_if_needs_dropped(ds, needs, "write_excel(result, path)")
     return _write(path, workbook_bytes(ds, needs))
+
+
+def warn_if_needs_dropped(obj: Any, needs: xr.Dataset | None, call: str) -> None:
+    """Warn (DeprecationWarning, for one release) when a result with its scenario is written to
+    Excel without ``needs``: before issue 11 the writer computed them and added a ``needs`` sheet."""
+    if needs is None and getattr(obj, "scenario", None) is not None:
+        warnings.warn(
+            f"{call} no longer adds the needs sheet by itself: pass needs=impact.needs(result), "
+            "or write with result.export(path)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
 
 
 def write_needs_excel(nd: xr.Dataset, path: str | os.PathLike[str]) -> Path:
