@@ -22,7 +22,7 @@ from impact.engine.stats import SAMPLE_STATS, EngineOutput
 SEEDS = range(200)
 #: Seeds below this run in the quick loop (``-m "not slow"``); the rest are marked slow and run
 #: in the full suite (the README's test command, CI).
-QUICK_SEEDS = 40
+QUICK_SEEDS = 20
 
 
 def seeds(step: int = 1) -> list:

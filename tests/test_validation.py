@@ -506,6 +506,7 @@ def test_frame_cases_cover_cell_and_cross_table_faults() -> None:
 READERS = {"text": {"dtype": str, "keep_default_na": False}, "typed": {}}
 
 
+@pytest.mark.slow  # the corpus again through frames: the full suite (the quick loop checks it through files)
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize("case", FRAME_CASES)
 def test_frames_report_the_same_problems_as_csv_files(case: str, reader: str) -> None:
@@ -570,6 +571,7 @@ def test_frames_with_settings_section_not_a_table() -> None:
 # --- command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the corpus again through the CLI: the full suite (the quick loop checks it through files)
 @pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_cli_validate_prints_every_problem_and_exits_2(case: str, capsys: pytest.CaptureFixture[str]) -> None:
     cli = pytest.importorskip("impact.cli")
