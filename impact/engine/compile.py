@@ -64,6 +64,9 @@ class CompiledScenario:
     area_is_leaf : ndarray of bool, shape (A,)
     area_leaves : list of ndarray of int
         Leaf areas under each area (a leaf's own index for a leaf).
+    area_leaf_ranges : (ndarray, ndarray, ndarray) of int64
+        :meth:`impact.areas.AreaTree.leaf_ranges`: leaves depth first and each area's
+        ``[begin, end)`` in that order, computed once here for the engines' sums.
     population : ndarray of int64, shape (A,)
         Residents; a parent's population is the sum of its leaves [persons].
     services : tuple of str
@@ -97,6 +100,7 @@ class CompiledScenario:
     area_parent: np.ndarray
     area_is_leaf: np.ndarray
     area_leaves: list[np.ndarray]
+    area_leaf_ranges: tuple[np.ndarray, np.ndarray, np.ndarray]
     population: np.ndarray
     services: tuple[str, ...]
     links: list[list[list[tuple[int, int]]]]
@@ -423,8 +427,9 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
     area_index = {area_id: a for a, area_id in enumerate(area_ids)}
     parent = tree.parent_indices()
     is_leaf = tree.leaf_mask()
+    leaf_order, leaf_begin, leaf_end = tree.leaf_ranges()
     # Leaf indices under each area in ascending order (the order the blackout helper assets are made in).
-    leaves: list[list[int]] = [sorted(tree.index(leaf) for leaf in tree.leaves_of(area)) for area in area_ids]
+    leaves: list[list[int]] = [sorted(leaf_order[leaf_begin[a] : leaf_end[a]].tolist()) for a in range(len(area_ids))]
     leaf_population = np.array([0 if pd.isna(v) else int(v) for v in scenario.areas["population"]], dtype=np.int64)
     population = np.array([leaf_population[group].sum() for group in leaves], dtype=np.int64)
 
@@ -471,6 +476,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         area_parent=parent,
         area_is_leaf=is_leaf,
         area_leaves=[np.array(group, dtype=np.int64) for group in leaves],
+        area_leaf_ranges=(leaf_order, leaf_begin, leaf_end),
         population=population,
         services=SERVICES,
         links=links,

@@ -11,28 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from impact.areas import AreaTree
 from impact.engine.compile import CompiledScenario
 
-__all__ = ["CHUNK_CELLS", "leaf_link_sums", "leaf_ranges"]
+__all__ = ["CHUNK_CELLS", "leaf_link_sums"]
 
 #: Rows of the (links x columns) product taken at a time [cells]; bounds temporary memory.
 CHUNK_CELLS = 1 << 22
-
-
-def leaf_ranges(model: CompiledScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Leaves in depth-first order, in which every area's leaves are consecutive.
-
-    Returns
-    -------
-    order : ndarray of int64, shape (leaves,)
-        Leaf area indices in depth-first order (children in ``areas.csv`` order).
-    begin, end : ndarray of int64, shape (A,)
-        Area a's leaves are ``order[begin[a]:end[a]]``.
-    """
-    ids = list(model.area_ids)
-    parents = [ids[parent] if parent >= 0 else "" for parent in model.area_parent.tolist()]
-    return AreaTree.from_pairs(ids, parents).leaf_ranges()
 
 
 def leaf_link_sums(
@@ -41,7 +25,7 @@ def leaf_link_sums(
     """Sum over each area's links (through its leaves) of weight x a per-asset row.
 
     Leaves are summed first; an area's total is then the difference of two prefix sums over
-    its consecutive leaves (:func:`leaf_ranges`), all in int64.
+    its consecutive leaves (``model.area_leaf_ranges``), all in int64.
 
     Parameters
     ----------
@@ -58,7 +42,7 @@ def leaf_link_sums(
     ndarray of int64, shape (len(areas), X)
         ``sum over links (asset j, weight w) of the area's leaves of w * per_asset[j]``.
     """
-    order, begin, end = leaf_ranges(model)
+    order, begin, end = model.area_leaf_ranges
     areas = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
     needed = np.zeros(len(order), dtype=bool)
     for area in areas.tolist():
