@@ -107,7 +107,7 @@ def violations(source: str, target: str, allowed: tuple[str, ...] = ()) -> list[
 #: The layers of docs/architecture.md, bottom to top: a module imports only from its own layer
 #: or the layers below. (``impact`` itself, the package's front door, sits with the CLI.)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("impact._version", "impact.areas", "impact.dataset", "impact.data"),
+    ("impact._version", "impact.areas", "impact.boundaries", "impact.dataset", "impact.data"),
     ("impact.scenario", "impact.restoration"),
     ("impact.engine", "impact.distributed"),
     ("impact.export",),
@@ -122,6 +122,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "impact.acled_rules",
         "impact.synth",
         "impact.docgen",
+        "impact.cod_ab",
     ),
     ("impact.figures",),
     ("impact.cli", "impact.__main__"),

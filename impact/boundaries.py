@@ -1,0 +1,207 @@
+"""Area boundaries: one polygon (or multipolygon) per area, in WGS84 longitude/latitude.
+
+A scenario may hold ``boundaries.geojson`` (checked by :mod:`impact.scenario.geojson`); the
+map draws its polygons (:func:`impact.figures.area_map`), ``impact import-areas`` and
+``impact synth`` write it. This module is the shared, validated-in-memory form:
+
+- :class:`Boundaries` maps area ids to shapely geometries and carries the attribution the
+  data's licence asks for (for OpenStreetMap data: "© OpenStreetMap contributors");
+- :meth:`Boundaries.with_parents` dissolves a parent's polygon from its children where the
+  parent has none of its own;
+- :func:`display_shapes` simplifies the polygons of a level for the browser with
+  :func:`shapely.coverage_simplify`, which keeps shared edges shared (no gaps, no overlaps
+  between neighbours) and rounds coordinates to about 10 m.
+
+Geometry is shapely's (GEOS; no GDAL is needed to read or check a scenario).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from impact.areas import AreaTree
+
+__all__ = [
+    "BOUNDARIES_FILE",
+    "COORDINATE_DECIMALS",
+    "Boundaries",
+    "display_shapes",
+    "representative_points",
+]
+
+#: Name of the boundaries file of a scenario folder.
+BOUNDARIES_FILE = "boundaries.geojson"
+
+#: Decimals kept in coordinates written or drawn (1e-4 degree: about 11 m north-south).
+COORDINATE_DECIMALS = 4
+
+
+@dataclass(frozen=True, eq=False)
+class Boundaries:
+    """Polygons of areas.
+
+    Parameters
+    ----------
+    shapes : mapping of str to shapely geometry
+        Area id to a valid, non-empty Polygon or MultiPolygon in WGS84 longitude/latitude
+        [degrees_east, degrees_north].
+    attribution : str
+        Credit line the data's licence asks for, shown under every map drawn from them.
+    """
+
+    shapes: Mapping[str, BaseGeometry]
+    attribution: str = ""
+    _ids: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shapes", dict(self.shapes))
+        object.__setattr__(self, "_ids", tuple(self.shapes))
+
+    def __len__(self) -> int:
+        return len(self.shapes)
+
+    def __contains__(self, area_id: object) -> bool:
+        return area_id in self.shapes
+
+    @property
+    def area_ids(self) -> tuple[str, ...]:
+        """Areas that have a polygon, in file order."""
+        return self._ids
+
+    def get(self, area_id: str) -> BaseGeometry | None:
+        """The polygon of ``area_id``, or None."""
+        return self.shapes.get(area_id)
+
+    def subset(self, area_ids: Iterable[str]) -> Boundaries:
+        """Only the polygons of ``area_ids`` (those that have one), in that order."""
+        return Boundaries({a: self.shapes[a] for a in area_ids if a in self.shapes}, self.attribution)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of every polygon [degrees]; NaNs when there are none."""
+        if not self.shapes:
+            return (np.nan, np.nan, np.nan, np.nan)
+        return tuple(float(v) for v in shapely.total_bounds(list(self.shapes.values())))  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ hierarchy
+
+    def with_parents(self, tree: AreaTree) -> Boundaries:
+        """A copy where every area without a polygon gets the union of its leaves' polygons.
+
+        Areas whose leaves have no polygon at all stay without one. An area's own polygon
+        always wins over the union of its children's.
+        """
+        shapes = dict(self.shapes)
+        for area in tree.bottom_up():
+            if area in shapes or tree.is_leaf(area):
+                continue
+            parts = [shapes[child] for child in tree.children(area) if child in shapes]
+            if parts:
+                merged = shapely.make_valid(shapely.union_all(parts))
+                polygonal = _polygonal(merged)
+                if polygonal is not None:
+                    shapes[area] = polygonal
+        ordered = {a: shapes[a] for a in tree.ids if a in shapes}
+        ordered.update({a: g for a, g in shapes.items() if a not in ordered})
+        return Boundaries(ordered, self.attribution)
+
+    # ------------------------------------------------------------------ GeoJSON
+
+    @classmethod
+    def from_geojson(cls, collection: Mapping, attribution: str = "") -> Boundaries:
+        """Boundaries from a GeoJSON FeatureCollection already checked (each feature a
+        Polygon or MultiPolygon with property ``area_id``)."""
+        shapes: dict[str, BaseGeometry] = {}
+        for feature in collection["features"]:
+            shapes[str(feature["properties"]["area_id"])] = shape(feature["geometry"])
+        return cls(shapes, attribution)
+
+    def to_geojson(self, properties: Mapping[str, Mapping[str, object]] | None = None) -> dict:
+        """A GeoJSON FeatureCollection, coordinates rounded to :data:`COORDINATE_DECIMALS`.
+
+        Parameters
+        ----------
+        properties : mapping, optional
+            Extra properties per area id (names, admin level...), written after ``area_id``.
+        """
+        features = []
+        for area, geometry in self.shapes.items():
+            rounded = shapely.set_precision(geometry, 10.0**-COORDINATE_DECIMALS)
+            extra = dict(properties.get(area, {})) if properties else {}
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"area_id": area, **extra},
+                    "geometry": _rounded_mapping(rounded if not rounded.is_empty else geometry),
+                }
+            )
+        collection: dict = {"type": "FeatureCollection", "features": features}
+        if self.attribution:
+            collection["attribution"] = self.attribution
+        return collection
+
+
+def _rounded_mapping(geometry: BaseGeometry) -> dict:
+    """GeoJSON mapping with coordinates rounded (floats such as 30.700000000000003 avoided)."""
+
+    def rnd(coords: object) -> object:
+        if isinstance(coords, tuple | list) and coords and isinstance(coords[0], int | float):
+            return [round(float(c), COORDINATE_DECIMALS) for c in coords]
+        return [rnd(c) for c in coords]  # type: ignore[union-attr]
+
+    geo = mapping(geometry)
+    return {"type": geo["type"], "coordinates": rnd(geo["coordinates"])}
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
+    """The polygonal part of a geometry (a GeometryCollection after make_valid), or None."""
+    if isinstance(geometry, Polygon | MultiPolygon):
+        return None if geometry.is_empty else geometry
+    parts = [g for g in getattr(geometry, "geoms", []) if isinstance(g, Polygon | MultiPolygon) and not g.is_empty]
+    if not parts:
+        return None
+    return shapely.union_all(parts)
+
+
+def display_shapes(boundaries: Boundaries, area_ids: Iterable[str], tolerance: float) -> dict[str, BaseGeometry]:
+    """Polygons of ``area_ids`` simplified together for drawing, shared edges kept shared.
+
+    Parameters
+    ----------
+    boundaries : Boundaries
+        Source polygons.
+    area_ids : iterable of str
+        Areas to draw (one level: they should not overlap); those without a polygon are left out.
+    tolerance : float
+        Simplification tolerance [degrees]; 0 keeps every vertex.
+
+    Returns
+    -------
+    dict of str to shapely geometry
+        Area id to its simplified polygon, coordinates rounded to :data:`COORDINATE_DECIMALS`,
+        exteriors counter-clockwise and holes clockwise.
+    """
+    ids = [a for a in area_ids if a in boundaries]
+    if not ids:
+        return {}
+    geometries = np.array([boundaries.shapes[a] for a in ids], dtype=object)
+    if tolerance > 0:
+        geometries = shapely.coverage_simplify(geometries, tolerance, simplify_boundary=True)
+    geometries = shapely.set_precision(geometries, 10.0**-COORDINATE_DECIMALS)
+    geometries = shapely.orient_polygons(geometries)
+    return {a: g for a, g in zip(ids, geometries, strict=True) if g is not None and not g.is_empty}
+
+
+def representative_points(boundaries: Boundaries) -> dict[str, tuple[float, float]]:
+    """A point inside each polygon (longitude, latitude) [degrees], for labels and centroid markers."""
+    return {
+        area: (float(point.x), float(point.y))
+        for area, point in zip(
+            boundaries.area_ids, shapely.point_on_surface(list(boundaries.shapes.values())), strict=True
+        )
+    }
