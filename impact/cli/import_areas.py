@@ -82,7 +82,7 @@ def import_areas_command(
             help="Boundary files: GeoPackage, Shapefile, zipped Shapefile or GeoJSON (COD-AB ADMn_PCODE fields, "
             "or OSM-style katotth); FILE:LAYER reads one layer, FILE every polygon layer.",
             show_default=False,
-            metavar="FILE[:LAYER]...",
+            metavar="FILE[:LAYER]",
         ),
     ],
     out: Annotated[
