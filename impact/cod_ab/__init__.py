@@ -357,8 +357,23 @@ def _bullets(lines: Iterable[str]) -> list[str]:
     return [f"- {line}" for line in lines]
 
 
+def _without_folders(imported: ImportedAreas) -> dict[str, str]:
+    """Path as given → file name, for every file named in messages (longest first)."""
+    names = {layer.file: Path(layer.file).name for layer in imported.layers}
+    if imported.population is not None:
+        names[imported.population.table.source] = imported.population.table.short
+    return dict(sorted(names.items(), key=lambda item: -len(item[0])))
+
+
 def _readme(imported: ImportedAreas) -> str:
     frame = imported.areas
+    renames = _without_folders(imported)
+
+    def short(text: str) -> str:
+        for long, name in renames.items():
+            text = text.replace(long, name)
+        return text
+
     leaves = imported.leaf_mask()
     own = {f.pcode for layer in imported.layers for f in layer.features}
     out = [
@@ -427,7 +442,7 @@ def _readme(imported: ImportedAreas) -> str:
         "## Repairs and notes",
         "",
     ]
-    out += _bullets(imported.notes) or ["None: every polygon was valid."]
+    out += _bullets(short(note) for note in imported.notes) or ["None: every polygon was valid."]
     out += ["", "## Population", ""]
     join = imported.population
     if join is None:

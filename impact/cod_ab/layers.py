@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -132,6 +133,8 @@ class Layer:
         The layer as named in messages (the path as given).
     short : str
         The layer as named in the files written (no folder).
+    file : str
+        The file's path as given.
     style : str
         ``"COD-AB"`` or ``"OSM-style"``.
     pcode_field : str
@@ -146,6 +149,7 @@ class Layer:
 
     name: str
     short: str
+    file: str
     style: str
     pcode_field: str
     crs: str
@@ -212,13 +216,13 @@ def _layers_of(path: Path, chosen: str | None, pyogrio) -> tuple[list[tuple[str,
         if chosen not in names:
             return [], [], [f"{path}: has no layer {chosen!r}; its layers are: {', '.join(names) or 'none'}"]
         return [(chosen, f"{path} (layer {chosen})", f"{path.name} (layer {chosen})")], [], []
+    if len(listed) == 1:  # a file of one layer is read whatever its type: its features are then named
+        return [(names[0], str(path), path.name)], [], []
     polygonal = [name for name, kind in listed if _is_polygonal_type(kind)]
     skipped = [f"{name} ({kind.lower()})" for name, kind in listed if not _is_polygonal_type(kind)]
     notes = [f"{path}: layers without polygons skipped: {', '.join(skipped)}"] if skipped else []
     if not polygonal:
         return [], notes, [f"{path}: has no polygon layer; its layers are: {', '.join(names) or 'none'}"]
-    if len(listed) == 1:
-        return [(polygonal[0], str(path), path.name)], notes, []
     return [(name, f"{path} (layer {name})", f"{path.name} (layer {name})") for name in polygonal], notes, []
 
 
@@ -230,7 +234,7 @@ def _in_lon_lat_range(bounds: Iterable[float]) -> bool:
     return -180.0 <= west <= east <= 180.0 and -90.0 <= south <= north <= 90.0
 
 
-def _to_wgs84(frame, label: str) -> tuple[object, str, list[str], list[str]]:
+def _to_wgs84(frame: Any, label: str) -> tuple[Any, str, list[str], list[str]]:
     """(frame in WGS84, CRS text, notes, problems)."""
     geometries = [g for g in frame.geometry if g is not None and not g.is_empty]
     bounds = shapely.total_bounds(geometries) if geometries else np.array([0.0, 0.0, 0.0, 0.0])
@@ -285,15 +289,15 @@ def _checked_geometry(geometry: object, where: str) -> tuple[BaseGeometry | None
         return None, "", f"{where}: has no geometry"
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None, "", f"{where}: geometry is empty"
-    geometry = shapely.force_2d(geometry)
-    if not isinstance(geometry, Polygon | MultiPolygon):
-        return None, "", f"{where}: is a {geometry.geom_type}; areas need a Polygon or MultiPolygon"
-    if not np.isfinite(shapely.bounds(geometry)).all():
+    flat: BaseGeometry = shapely.force_2d(geometry)
+    if not isinstance(flat, Polygon | MultiPolygon):
+        return None, "", f"{where}: is a {flat.geom_type}; areas need a Polygon or MultiPolygon"
+    if not np.isfinite(shapely.bounds(flat)).all():
         return None, "", f"{where}: has non-finite coordinates"
-    if geometry.is_valid:
-        return shapely.orient_polygons(geometry), "", ""
-    reason = shapely.is_valid_reason(geometry)
-    repaired = _polygonal_part(shapely.make_valid(geometry, method="structure", keep_collapsed=False))
+    if flat.is_valid:
+        return shapely.orient_polygons(flat), "", ""
+    reason = shapely.is_valid_reason(flat)
+    repaired = _polygonal_part(shapely.make_valid(flat, method="structure", keep_collapsed=False))
     if repaired is None or repaired.area <= 0:
         return None, "", f"{where}: invalid geometry ({reason}) has no area left after repair"
     parts = len(getattr(repaired, "geoms", [repaired]))
@@ -419,7 +423,7 @@ def _read_layer(path: Path, layer: str, label: str, short: str, pyogrio) -> tupl
         features.append(Feature(label, short, index, pcode, feature_level, name, name_uk, ancestors, checked))
     if problems:
         return None, problems
-    return Layer(label, short, style, pcode_field, crs_text, tuple(features), tuple(notes)), []
+    return Layer(label, short, str(path), style, pcode_field, crs_text, tuple(features), tuple(notes)), []
 
 
 def read_layers(sources: Iterable[str | Path]) -> tuple[list[Layer], list[str], list[str]]:

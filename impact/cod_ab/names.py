@@ -76,7 +76,7 @@ def transliterate_uk(text: str) -> str:
     'Znamianka'
     """
     out: list[str] = []
-    previous = ""
+    previous = " "  # the start of the text is the start of a word
     for ch in text:
         lower = ch.lower()
         if lower in _APOSTROPHES:

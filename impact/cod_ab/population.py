@@ -256,9 +256,9 @@ def read_population(
             header, population_column, "T_TL", "population", "--population-column"
         )
         match = _COD_PCODE.fullmatch(pcode.lower())
-        problems = [f"{label}: {p}" for p in (pcode_problem, population_problem) if p]
+        found = [f"{label}: {p}" for p in (pcode_problem, population_problem) if p]
         candidates.append(
-            _Candidate(label, header, rows, pcode, population, problems, int(match.group(1)) if match else -1)
+            _Candidate(label, header, rows, pcode, population, found, int(match.group(1)) if match else -1)
         )
     usable = [c for c in candidates if not c.problems]
     if not usable:
