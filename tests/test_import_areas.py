@@ -687,3 +687,16 @@ def test_layers_without_polygons_are_skipped_with_a_note(tmp_path: Path) -> None
     imported = import_areas([gpkg])
     assert len(imported.areas) == 7
     assert f"{gpkg}: layers without polygons skipped: adm1_lines (linestring)" in imported.notes
+
+
+def test_parents_of_overlapping_children_are_their_full_union(tmp_path: Path) -> None:
+    frame = adm3_frame()
+    # UA5102003 reaches 0.1 degree into UA5102001: the children are no clean coverage.
+    frame.loc[frame["ADM3_PCODE"] == "UA5102003", "geometry"] = box(30.4, 46.0, 31.0, 46.5)
+    imported = import_areas([write_geojson(tmp_path / "overlap.geojson", frame)])
+    raion = imported.boundaries.get("UA5102")
+    assert raion.is_valid and raion.area == pytest.approx(0.5)  # not 0.25 + 0.30
+    assert raion.symmetric_difference(RAIONS["UA5102"]).area == pytest.approx(0.0, abs=1e-12)
+    assert imported.boundaries.get("UA5104").symmetric_difference(RAIONS["UA5104"]).area == pytest.approx(
+        0.0, abs=1e-12
+    )  # a clean coverage: the fast union

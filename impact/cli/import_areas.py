@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from impact.cli._exits import EXIT_BAD_INPUT, fail, stderr, stdout, write_failed
-from impact.cod_ab import CodAbError, GeoUnavailable, ImportedAreas, import_areas
+from impact.cod_ab import WRITTEN_FILES, CodAbError, GeoUnavailable, ImportedAreas, import_areas
 
 __all__ = ["SHOWN_LINES", "import_areas_command"]
 
@@ -68,7 +68,7 @@ def _print_summary(imported: ImportedAreas, out: Path) -> None:
         'put it into the scenario\'s scenario.toml under [boundaries] attribution = "..." (see README.md)',
         markup=False,
     )
-    for name in imported.files():
+    for name in WRITTEN_FILES:
         console.print(f"wrote {out / name}", markup=False)
     errors = stderr()
     for warning in imported.warnings():
