@@ -700,3 +700,36 @@ def test_parents_of_overlapping_children_are_their_full_union(tmp_path: Path) ->
     assert imported.boundaries.get("UA5104").symmetric_difference(RAIONS["UA5104"]).area == pytest.approx(
         0.0, abs=1e-12
     )  # a clean coverage: the fast union
+
+
+def test_cli_options_within_columns_and_attribution(tmp_path: Path, capsys) -> None:
+    gpkg = write_gpkg(tmp_path / "areas.gpkg")
+    table = tmp_path / "people.csv"
+    table.write_text("code,people\nUA5102001,10\nUA5102003,20\nUA5104001,30\nUA0101001,7\n", encoding="utf-8")
+    out = tmp_path / "area"
+    args = [f"{gpkg}:adm3", "--within", "UA5102", "--within", "UA5104", "--population", str(table)]
+    args += ["--pcode-column", "code", "--population-column", "people", "--attribution", "Test credit"]
+    code, stdout, err = run_cli([*args, "--out", str(out)], capsys)
+    assert code == 0, err
+    areas = pd.read_csv(out / "areas.csv", keep_default_na=False, dtype=str)
+    assert areas[["area_id", "parent_id", "population"]].values.tolist() == [
+        ["UA5102", "", ""],
+        ["UA5102001", "UA5102", "10"],
+        ["UA5102003", "UA5102", "20"],
+        ["UA5104", "", ""],
+        ["UA5104001", "UA5104", "30"],
+        ["UA5104003", "UA5104", ""],
+    ]
+    assert f"population: 3 of 4 leaf areas from {table} (60 persons); 1 row(s) outside UA5102, UA5104 ignored" in (
+        stdout
+    )
+    assert "attribution: Test credit" in stdout and "assumed" not in stdout
+    assert json.loads((out / "boundaries.geojson").read_text(encoding="utf-8"))["attribution"] == "Test credit"
+    assert "warning: 1 leaf area(s) got no population" in err and "UA5104003" in err
+
+
+def test_cli_column_options_need_a_population_table(tmp_path: Path, capsys) -> None:
+    gpkg = write_gpkg(tmp_path / "areas.gpkg")
+    code, _, err = run_cli([str(gpkg), "--pcode-column", "code", "--out", str(tmp_path / "area")], capsys)
+    assert code == 2 and "name columns of the --population table: give one" in err
+    assert not (tmp_path / "area").exists()
