@@ -649,6 +649,8 @@ step_minutes = 60
 samples = 5
 seed = 1
 
+[boundaries]
+attribution = "{attribution}"
 """
 
 
@@ -666,7 +668,7 @@ def test_written_folder_with_a_network_loads_as_a_scenario(tmp_path: Path, capsy
     (folder / "strikes.csv").write_text(
         "strike_id,time,asset_id,damage_state\nS1,2025-12-19T02:00:00+02:00,SUB1,moderate\n", "utf-8"
     )
-    (folder / "scenario.toml").write_text(SCENARIO_TOML, "utf-8")
+    (folder / "scenario.toml").write_text(SCENARIO_TOML.format(attribution=COD_AB_ATTRIBUTION), "utf-8")
     scenario = impact.load_scenario(folder)
     areas = scenario.areas.set_index("area_id")
     assert len(areas) == 7
@@ -676,8 +678,15 @@ def test_written_folder_with_a_network_loads_as_a_scenario(tmp_path: Path, capsy
         800,
         1000,
     ]
+    assert areas.loc["UA5102001", "name_uk"] == "Альфа"
+    boundaries = scenario.boundaries
+    assert boundaries is not None and boundaries.attribution == COD_AB_ATTRIBUTION
+    assert list(boundaries.area_ids) == list(areas.index)
+    for pcode, expected in {"UA51": OBLAST, **RAIONS, **HROMADAS}.items():
+        assert boundaries.get(pcode).symmetric_difference(expected).area == pytest.approx(0.0, abs=1e-12), pcode
     assert main(["validate", str(folder)]) == 0
-    assert "7 areas" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "7 areas" in printed and "boundaries for 7 of 7 areas" in printed
 
 
 def test_layers_without_polygons_are_skipped_with_a_note(tmp_path: Path) -> None:
