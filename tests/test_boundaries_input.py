@@ -41,6 +41,12 @@ def feature(area_id: object, coordinates: object = None, kind: str = "Polygon", 
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
+def _nested(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def collection(*features: dict, **members: object) -> dict:
     return {"type": "FeatureCollection", "features": list(features), **members}
 
@@ -208,6 +214,11 @@ FEATURE_CASES = {
     ),
     "not-positions": (
         feature("UA5102", [["30 46", "31 46", "31 47", "30 46"]]),
+        "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "
+        "[longitude, latitude] positions",
+    ),
+    "coordinates-nested-too-deeply": (
+        feature("UA5102", _nested([30.0, 46.0], 500)),
         "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "
         "[longitude, latitude] positions",
     ),
