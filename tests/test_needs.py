@@ -387,7 +387,7 @@ def test_temperature_table_loads_and_is_counted(tmp_path: Path) -> None:
     )
     scenario = impact.load_scenario(folder)
     assert scenario.temperature["temperature_c"].tolist() == [-4.5, 1.0]
-    assert scenario.counts().endswith(", 2 temperature readings")
+    assert scenario.counts().endswith(", 2 temperature readings, boundaries for 99 of 99 areas")
 
 
 def test_needs_table_columns_and_hashtags(hand: xr.Dataset) -> None:
