@@ -518,7 +518,7 @@ class Network:
     def link(self, area: str, service: str, asset_id: str, share: float, note: str) -> None:
         if share > 0:
             self.links.append(
-                {"area_id": area, "service": service, "asset_id": asset_id, "share": f"{share:.4g}", "notes": note}
+                {"area_id": area, "service": service, "asset_id": asset_id, "share": f"{share:.6g}", "notes": note}
             )
 
 
