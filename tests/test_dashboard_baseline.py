@@ -400,8 +400,8 @@ def test_baseline_and_score_in_the_browser(dash_duo, baseline_folder) -> None:
     legend = [t.text for t in dash_duo.find_elements(f"#{ids.TIMELINE_GRAPH} .legendtext")]
     assert name in legend
     score = dash_duo.find_element(f"#{ids.OBSERVATION_SCORE}")
-    _wait(lambda: "1 reported figure" in score.text, message="the score of the reported figure")
-    assert "5–95 % band; central estimate 127,229 above the report" in score.text
+    _wait(lambda: "5 reported figures" in score.text, message="the score of the reported figures")
+    assert "5–95 % band; central estimate on average 13,958 above the reports" in score.text
     _wait(lambda: f"B ({B_NAME})" in dash_duo.find_element("#kpi-power-baseline").text, message="A − B on the cards")
     table = dash_duo.wait_for_element(f"#{ids.COMPARE_TABLE} tbody tr", timeout=20)
     assert table.text.startswith("electricity")
