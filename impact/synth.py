@@ -46,7 +46,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from impact.areas import AreaTree
-from impact.boundaries import BOUNDARIES_FILE, Boundaries
+from impact.boundaries import BOUNDARIES_FILE, COORDINATE_DECIMALS, Boundaries
 
 __all__ = [
     "BBOX",
@@ -801,8 +801,11 @@ def voronoi_cells(lon: np.ndarray, lat: np.ndarray) -> list[BaseGeometry]:
         raise RuntimeError("the Voronoi cells do not match the leaf points one to one")
     cell_of_site = np.empty(len(sites), dtype=np.int64)
     cell_of_site[site_index] = cell_index
-    clipped = shapely.intersection(voronoi[cell_of_site], hull)
-    return list(shapely.transform(clipped, lambda xy: xy / np.array([_COS_LAT, 1.0])))
+    cells = voronoi[cell_of_site]
+    shapely.prepare(hull)
+    cut = ~shapely.within(cells, hull)  # most cells lie inside the hull and are kept as they are
+    cells[cut] = shapely.intersection(cells[cut], hull)
+    return list(shapely.transform(cells, lambda xy: xy / np.array([_COS_LAT, 1.0])))
 
 
 def _dissolved(leaves: Boundaries, areas: AreaTree) -> Boundaries:
@@ -824,7 +827,12 @@ def _dissolved(leaves: Boundaries, areas: AreaTree) -> Boundaries:
 def _boundaries_text(tree: _Areas) -> str:
     """``boundaries.geojson``: every leaf's cell (:func:`voronoi_cells`) and every parent dissolved
     from its children; one feature per line, in the order of ``areas.csv``."""
-    cells = voronoi_cells(tree.leaf_lon, tree.leaf_lat)
+    # coordinates rounded as the file keeps them, so parents are dissolved from what is written
+    # (numpy's rounding moves shared vertices alike: the cells stay a coverage)
+    cells = shapely.transform(
+        np.array(voronoi_cells(tree.leaf_lon, tree.leaf_lat), dtype=object),
+        lambda xy: np.round(xy, COORDINATE_DECIMALS),
+    )
     leaves = Boundaries(dict(zip(tree.leaf_ids, cells, strict=True)), BOUNDARIES_ATTRIBUTION)
     areas = AreaTree.from_pairs((row[0] for row in tree.rows), (row[3] for row in tree.rows))
     levels = {row[0]: {"admin_level": int(row[2])} for row in tree.rows}
