@@ -864,6 +864,8 @@ def _toml(scenario_id: str, title: str, description: str, start: datetime, days:
         f"samples = {samples}\n"
         f"seed = {seed}\n"
         "quantiles = [0.05, 0.5, 0.95]\n"
+        "\n[boundaries]\n"
+        f'attribution = "{BOUNDARIES_ATTRIBUTION}"\n'
     )
 
 

@@ -367,3 +367,28 @@ def test_parents_without_a_valid_coverage_are_dissolved_by_the_general_union(tmp
     for area, geometry in slow_shapes.items():
         assert geometry.is_valid, area
         assert geometry.symmetric_difference(fast_shapes[area]).area < 1e-9, area
+
+
+def test_scenario_loads_the_boundaries_with_their_synthetic_attribution(small, small_scenario):
+    boundaries = small_scenario.boundaries
+    assert boundaries is not None and len(boundaries) == len(small_scenario.areas)
+    assert boundaries.attribution == BOUNDARIES_ATTRIBUTION
+    assert small_scenario.config.boundaries_attribution == BOUNDARIES_ATTRIBUTION
+    text = small.joinpath("scenario.toml").read_text(encoding="utf-8")
+    assert text.endswith(f'\n[boundaries]\nattribution = "{BOUNDARIES_ATTRIBUTION}"\n')
+    assert small_scenario.counts().endswith(", boundaries for 116 of 116 areas")
+    result = impact.run(small_scenario, samples=2)
+    assert result.dataset.attrs["boundaries_attribution"] == BOUNDARIES_ATTRIBUTION
+
+
+def test_impact_validate_passes_on_the_national_preset_with_its_boundaries(tmp_path, capsys):
+    from impact.cli import main
+
+    folder = tmp_path / "ua1469"
+    assert main(["synth", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: synthetic-ua-1469-1:") and out.rstrip().endswith("boundaries for 1635 of 1635 areas")
+    _, shapes = _boundaries(folder)
+    assert len(shapes) == 1635
