@@ -29,13 +29,9 @@ strike and boundary is random. See ``docs/synthetic.md``.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,6 +43,7 @@ from shapely.geometry.base import BaseGeometry
 
 from impact.areas import AreaTree
 from impact.boundaries import BOUNDARIES_FILE, COORDINATE_DECIMALS, Boundaries
+from impact.export.atomic import atomic_folder
 
 __all__ = [
     "BBOX",
@@ -1033,19 +1030,8 @@ def write_synthetic(
         )
     files = build_synthetic(areas=areas, assets=assets, strikes=strikes, days=days, seed=seed, samples=samples)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        for name, text in files.items():
-            with (temporary / name).open("w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        os.chmod(temporary, 0o755)
-        if out.is_dir():
-            if any(out.iterdir()):
-                raise ValueError(f"{str(out)!r} was filled while the scenario was generated; nothing was overwritten")
-            out.rmdir()
-        os.rename(temporary, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(temporary)
-        raise
+        atomic_folder(out, files)
+    except FileExistsError:
+        raise ValueError(f"{str(out)!r} was filled while the scenario was generated; nothing was overwritten") from None
     return out
