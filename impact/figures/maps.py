@@ -646,8 +646,9 @@ def _add_strike_markers(fig: go.Figure, ds: xr.Dataset, moment: pd.Timestamp) ->
     if "strike" not in ds.dims or ds.sizes["strike"] == 0 or "asset_area" not in ds.coords:
         return
     area_of = dict(zip((str(a) for a in ds["asset"].values), (str(a) for a in ds["asset_area"].values), strict=True))
-    lat = dict(zip((str(a) for a in ds["area"].values), ds["latitude"].values, strict=True))
-    lon = dict(zip((str(a) for a in ds["area"].values), ds["longitude"].values, strict=True))
+    ids = [str(a) for a in ds["area"].values]
+    lat = dict(zip(ids, ds["latitude"].values, strict=True)) if "latitude" in ds.coords else {}
+    lon = dict(zip(ids, ds["longitude"].values, strict=True)) if "longitude" in ds.coords else {}
     times = local_times(ds["strike_time"].values, timezone_of(ds))
     rows = [
         (

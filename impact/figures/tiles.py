@@ -49,9 +49,12 @@ _TICK_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0,
 
 
 def mercator_y(latitude) -> np.ndarray:
-    """Web-Mercator y of ``latitude`` [degrees], in degrees; latitudes clipped to +-:data:`MAX_LATITUDE`."""
+    """Web-Mercator y of ``latitude`` [degrees], in degrees; latitudes clipped to +-:data:`MAX_LATITUDE`.
+
+    Computed as asinh(tan(latitude)), which equals ln(tan(pi / 4 + latitude / 2)) and is 0 at the equator.
+    """
     lat = np.radians(np.clip(np.asarray(latitude, dtype=float), -MAX_LATITUDE, MAX_LATITUDE))
-    return np.degrees(np.log(np.tan(np.pi / 4 + lat / 2)))
+    return np.degrees(np.arcsinh(np.tan(lat)))
 
 
 def latitude_of(y) -> np.ndarray:
