@@ -474,7 +474,7 @@ def needs(
         "site_kind": ("site", list(sites["kind"])),
         "site_area": ("site", list(sites["area_id"])),
     }
-    for name in ("name", "admin_level", "parent_id"):
+    for name in ("name", "name_uk", "admin_level", "parent_id"):
         if name in ds.coords:
             coords[name] = ("area", ds[name].values)
     out = xr.Dataset(data, coords=coords)

@@ -158,6 +158,13 @@ def _sources(scenario: Scenario) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
+def _text_column(rows: pd.DataFrame, name: str) -> list[str]:
+    """A text column of ``areas.csv`` rows as a list of str ("" where empty or absent)."""
+    if name not in rows.columns:
+        return [""] * len(rows)
+    return ["" if pd.isna(value) else str(value) for value in rows[name]]
+
+
 def _status_note(model: CompiledScenario) -> str:
     """How many status updates condition the forecast, and why any others do not."""
     used = len(model.reports)
@@ -194,6 +201,7 @@ def build_dataset(
     strikes = scenario.strikes
     step = model.step_hours
     shape_vat = (len(services), len(area_ids), len(times))
+    base_population = model.population if model.population_base is None else model.population_base
 
     if monte_carlo is None:
         people_q = np.full((*shape_vat, len(quantiles)), np.nan)
@@ -231,7 +239,11 @@ def build_dataset(
             "persons",
             "people without service, central estimate (median repair times)",
         ),
-        "population": with_units(xr.DataArray(model.population[selected], dims=("area",)), "persons", "population"),
+        "population": with_units(
+            xr.DataArray(model.population[selected], dims=("area",)),
+            "persons",
+            "population used (population_current of areas.csv where given, else population)",
+        ),
         "asset_down_probability": with_units(
             xr.DataArray(probability, dims=("asset", "time")), "1", "probability that the asset is down"
         ),
@@ -288,10 +300,13 @@ def build_dataset(
         "service": services,
         "area": area_ids,
         "name": ("area", list(area_rows["name"])),
+        "name_uk": ("area", _text_column(area_rows, "name_uk")),
         "admin_level": ("area", np.asarray(area_rows["admin_level"].astype("int64"))),
         "parent_id": ("area", list(area_rows["parent_id"])),
         "latitude": ("area", area_rows["latitude"].to_numpy(dtype=np.float64)),
         "longitude": ("area", area_rows["longitude"].to_numpy(dtype=np.float64)),
+        "population_base": ("area", np.asarray(base_population[selected], dtype=np.int64)),
+        "population_source": ("area", _text_column(area_rows, "population_source")),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
         "asset": list(model.asset_ids[: model.assets_shown]),
@@ -328,6 +343,15 @@ def build_dataset(
     dataset["longitude"].attrs.update(
         standard_name="longitude", units="degrees_east", long_name="area centroid longitude (coarse)"
     )
+    dataset["name_uk"].attrs.update(long_name="area name in Ukrainian (empty when not given)")
+    dataset["population_base"].attrs.update(
+        units="persons",
+        long_name="population column of areas.csv before any population_current, summed over the leaves",
+    )
+    dataset["population_source"].attrs.update(
+        long_name="where the population used comes from when population_current is given (empty otherwise)"
+    )
+    boundaries = scenario.boundaries
     dataset.attrs.update(
         title=f"People without power, water and heat: {config.title}",
         scenario_id=config.id,
@@ -345,6 +369,7 @@ def build_dataset(
         sources=_sources(scenario),
         caveats=CAVEATS,
         units="people counts in persons; time in UTC (local time zone in 'timezone')",
+        boundaries_attribution=boundaries.attribution if boundaries is not None else config.boundaries_attribution,
     )
     return dataset
 

@@ -68,6 +68,7 @@ def test_long_dataframe_shape_order_and_columns(ds: xr.Dataset) -> None:
     assert list(df.columns) == [
         "area_id",
         "area_name",
+        "area_name_uk",
         "admin_level",
         "adm1_code",
         "adm1_name",
@@ -78,6 +79,7 @@ def test_long_dataframe_shape_order_and_columns(ds: xr.Dataset) -> None:
         "service",
         "time_local",
         "population",
+        "population_source",
         "people_without_central",
         "people_without_mean",
         "people_without_q05",
@@ -172,7 +174,7 @@ def test_csv_round_trip(ds: xr.Dataset, tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("#")
     tags = next(csv.reader([lines[1]]))
-    assert tags[:4] == ["#x_area+code", "#x_area+name", "#x_area+admin_level", "#adm1+code"]
+    assert tags[:5] == ["#x_area+code", "#x_area+name", "#x_area+name+i_uk", "#x_area+admin_level", "#adm1+code"]
     assert "#date" in tags and "#population" in tags and "#service+name" in tags
     assert tags[-5:] == [
         "#affected+ind+central",
@@ -188,7 +190,7 @@ def test_csv_round_trip(ds: xr.Dataset, tmp_path: Path) -> None:
         if expected[col].dtype.kind in "if":
             np.testing.assert_array_equal(back[col].to_numpy(dtype=float), expected[col].to_numpy(dtype=float))
         else:
-            assert back[col].fillna("").astype(str).tolist() == expected[col].tolist(), col
+            assert ["" if pd.isna(v) else str(v) for v in back[col]] == expected[col].tolist(), col
     # plain numbers: no exponent notation, integers without ".0"
     assert ",1272444," in lines[2]
     body = "\n".join(lines[2:])

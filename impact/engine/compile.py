@@ -18,6 +18,7 @@ from impact.restoration import (
     sample_hours,
 )
 from impact.scenario import Scenario
+from impact.scenario.consistency import population_used
 from impact.scenario.schema import SERVICES
 
 __all__ = [
@@ -68,7 +69,8 @@ class CompiledScenario:
         :meth:`impact.areas.AreaTree.leaf_ranges`: leaves depth first and each area's
         ``[begin, end)`` in that order, computed once here for the engines' sums.
     population : ndarray of int64, shape (A,)
-        Residents; a parent's population is the sum of its leaves [persons].
+        Residents used: ``population_current`` of ``areas.csv`` where given, else
+        ``population``; a parent's population is the sum of its leaves [persons].
     services : tuple of str
         Services in output order.
     links : list of list of list of (int, int)
@@ -83,6 +85,9 @@ class CompiledScenario:
         helper assets after them (:func:`add_blackouts`), left out of the results.
     fixed_outages : list of list of (float, float), optional
         Per asset, outage intervals fixed in advance (a queue's scheduled cuts) [hours].
+    population_base : ndarray of int64, shape (A,), optional
+        The ``population`` column of ``areas.csv`` before any ``population_current``, summed
+        over the leaves like ``population`` [persons]; default ``population``.
     """
 
     time_hours: np.ndarray
@@ -108,6 +113,7 @@ class CompiledScenario:
     report_notes: list[str] = field(default_factory=list)
     real_assets: int | None = None
     fixed_outages: list[list[tuple[float, float]]] | None = None
+    population_base: np.ndarray | None = None
 
     @property
     def assets_shown(self) -> int:
@@ -430,8 +436,11 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
     leaf_order, leaf_begin, leaf_end = tree.leaf_ranges()
     # Leaf indices under each area in ascending order (the order the blackout helper assets are made in).
     leaves: list[list[int]] = [sorted(leaf_order[leaf_begin[a] : leaf_end[a]].tolist()) for a in range(len(area_ids))]
-    leaf_population = np.array([0 if pd.isna(v) else int(v) for v in scenario.areas["population"]], dtype=np.int64)
+    # The population used: population_current where given, else population (docs/data-format.md).
+    leaf_population = np.array([0 if pd.isna(v) else int(v) for v in population_used(scenario.areas)], dtype=np.int64)
     population = np.array([leaf_population[group].sum() for group in leaves], dtype=np.int64)
+    leaf_base = np.array([0 if pd.isna(v) else int(v) for v in scenario.areas["population"]], dtype=np.int64)
+    population_base = np.array([leaf_base[group].sum() for group in leaves], dtype=np.int64)
 
     links: list[list[list[tuple[int, int]]]] = [[[] for _ in area_ids] for _ in SERVICES]
     service_index = {service: v for v, service in enumerate(SERVICES)}
@@ -484,4 +493,5 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         report_notes=report_notes,
         real_assets=real_assets,
         fixed_outages=fixed_outages,
+        population_base=population_base,
     )

@@ -12,11 +12,13 @@ column                             hashtag
 =================================  ===============================================
 ``area_id``                        ``#x_area+code`` (custom: the row's own area)
 ``area_name``                      ``#x_area+name``
+``area_name_uk``                   ``#x_area+name+i_uk`` (HXL language attribute)
 ``admin_level``                    ``#x_area+admin_level``
 ``adm1_code`` … ``adm3_name``      ``#adm1+code``, ``#adm1+name`` … ``#adm3+name``
 ``service``                        ``#service+name``
 ``time_local``                     ``#date``
 ``population``                     ``#population``
+``population_source``              ``#meta+source+population``
 ``people_without_central``         ``#affected+ind+central``
 ``people_without_mean``            ``#affected+ind+mean``
 ``people_without_q05`` …           ``#affected+ind+q05`` …
@@ -51,6 +53,7 @@ __all__ = [
     "ADMIN_LEVELS",
     "AREA_COLUMNS",
     "POPULATION",
+    "POPULATION_SOURCE",
     "SERVICE",
     "OutputColumn",
     "assets_columns",
@@ -89,6 +92,7 @@ class OutputColumn:
 AREA_COLUMNS: tuple[OutputColumn, ...] = (
     OutputColumn("area_id", "#x_area+code", "", "Area identifier (OCHA COD P-code where one exists)."),
     OutputColumn("area_name", "#x_area+name", "", "Area name."),
+    OutputColumn("area_name_uk", "#x_area+name+i_uk", "", "Area name in Ukrainian; empty when not given."),
     OutputColumn("admin_level", "#x_area+admin_level", "", "Administrative level of the area."),
     *(
         col
@@ -107,7 +111,19 @@ AREA_COLUMNS: tuple[OutputColumn, ...] = (
 )
 
 SERVICE = OutputColumn("service", "#service+name", "", "Service: power, water or heat.")
-POPULATION = OutputColumn("population", "#population", "persons", "People living in the area.")
+POPULATION = OutputColumn(
+    "population",
+    "#population",
+    "persons",
+    "People living in the area: population_current of areas.csv where given (e.g. adjusted for "
+    "displacement), else population.",
+)
+POPULATION_SOURCE = OutputColumn(
+    "population_source",
+    "#meta+source+population",
+    "",
+    "Where the population comes from when population_current is given (areas.csv population_source); empty otherwise.",
+)
 
 
 def stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float]) -> list[OutputColumn]:
@@ -170,6 +186,7 @@ def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
         SERVICE,
         OutputColumn("time_local", "#date", "", f"Time step start, local time ({tz}) with UTC offset."),
         POPULATION,
+        POPULATION_SOURCE,
         *stat_columns(
             "people_without",
             "#affected+ind",
@@ -198,6 +215,7 @@ def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:
         *AREA_COLUMNS,
         SERVICE,
         POPULATION,
+        POPULATION_SOURCE,
         *stat_columns("peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs),
         OutputColumn(
             "peak_time_local_central",

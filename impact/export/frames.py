@@ -54,7 +54,8 @@ def area_table(ds: xr.Dataset) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to numpy.ndarray
-        ``area_id``, ``area_name``, ``admin_level`` and ``adm1_code`` … ``adm3_name``: the
+        ``area_id``, ``area_name``, ``area_name_uk`` ("" without a ``name_uk`` coordinate),
+        ``admin_level`` and ``adm1_code`` … ``adm3_name``: the
         P-code and name of the area itself or its nearest ancestor at each admin level of
         :data:`impact.export.columns.ADMIN_LEVELS` ("" where there is none).
     """
@@ -76,6 +77,7 @@ def area_table(ds: xr.Dataset) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {
         "area_id": np.array(ids, dtype=object),
         "area_name": np.array(names, dtype=object),
+        "area_name_uk": np.array(_coord_str(ds, "name_uk", "area", default=[""] * n), dtype=object),
         "admin_level": levels,
     }
     for level in ADMIN_LEVELS:
@@ -125,6 +127,11 @@ def _coord_str(ds: xr.Dataset, name: str, dim: str, default: Sequence[str]) -> l
     return list(default)
 
 
+def _population_source(ds: xr.Dataset) -> np.ndarray:
+    """The ``population_source`` coordinate per area ("" when absent)."""
+    return np.array(_coord_str(ds, "population_source", "area", default=[""] * ds.sizes["area"]), dtype=object)
+
+
 def _isnull(v: Any) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v))
 
@@ -151,9 +158,10 @@ def to_long_dataframe(ds: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns as :func:`long_columns`: area_id, area_name, admin_level, adm1_code …
-        adm3_name (the area's ancestors by admin level, "" where not applicable), service,
-        time_local (ISO 8601 local time with offset), population [persons],
+        Columns as :func:`long_columns`: area_id, area_name, area_name_uk, admin_level,
+        adm1_code … adm3_name (the area's ancestors by admin level, "" where not applicable),
+        service, time_local (ISO 8601 local time with offset), population [persons] (the
+        population used), population_source,
         people_without_central, people_without_mean and people_without_qNN [persons].
         Rows sorted by service, area (dataset order) and time.
     """
@@ -174,6 +182,7 @@ def to_long_dataframe(ds: Any) -> pd.DataFrame:
     data["time_local"] = np.tile(iso_local(ds["time"].values, timezone_of(ds)), n_s * n_a)
     population = np.asarray(ds["population"].transpose("area").values)
     data["population"] = population[area_idx]
+    data["population_source"] = _population_source(ds)[area_idx]
     dims3 = ("service", "area", "time")
     shape3 = (n_s, n_a, n_t)
     q = _values(ds, "people_without", (*dims3, "quantile"), (*shape3, len(qs)))
@@ -199,7 +208,7 @@ def to_summary_dataframe(ds: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns as :func:`summary_columns`: the area columns, service, population
-        [persons], peak people without (central, mean, quantiles) [persons], local time of
+        [persons], population_source, peak people without (central, mean, quantiles) [persons], local time of
         the central peak, person-hours without [person hours] and hours to 90 %
         restoration [hours] (central, mean, quantiles). Rows sorted by service, then area.
     """
@@ -213,6 +222,7 @@ def to_summary_dataframe(ds: Any) -> pd.DataFrame:
     data: dict[str, Any] = {k: v[area_idx] for k, v in area_table(ds).items()}
     data["service"] = np.repeat(np.array([str(s) for s in ds["service"].values], object), n_a)
     data["population"] = np.asarray(ds["population"].transpose("area").values)[area_idx]
+    data["population_source"] = _population_source(ds)[area_idx]
     sa = ("service", "area")
     for prefix in ("peak_people_without", "person_hours_without", "restore_90_hours"):
         data |= stat_data(

@@ -108,6 +108,12 @@ _COORD_ATTRS: dict[str, dict[str, str]] = {
         "cf_role": "timeseries_id",
     },
     "name": {"long_name": "area name"},
+    "name_uk": {"long_name": "area name in Ukrainian (empty when not given)"},
+    "population_base": {
+        "long_name": "persons counted in the population column of areas.csv, before any population_current",
+        "units": "1",
+    },
+    "population_source": {"long_name": "source of population_current (empty when not given)"},
     "admin_level": {"long_name": "administrative level of the area", "units": "1"},
     "parent_id": {"long_name": "identifier of the parent area (empty for the top)"},
     "quantile": {

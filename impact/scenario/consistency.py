@@ -26,6 +26,7 @@ __all__ = [
     "check_references",
     "check_strike_curves",
     "check_unique",
+    "population_used",
     "written_cells",
 ]
 
@@ -166,7 +167,6 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
         return problems
     stated = dict(zip(areas["area_id"], areas["population"], strict=True))
     summed, complete = _leaf_population_sums(tree, stated)
-
     for area_id in areas["area_id"]:
         value = stated[area_id]
         if (line[area_id], "population") in bad_cells:
@@ -187,6 +187,44 @@ def check_area_tree(areas: pd.DataFrame, bad_cells: set[tuple[int, str]] = froze
                     line[area_id],
                     "population",
                     f"{int(value):,} differs from the sum of its children {total:,.0f} by more than 0.5 %",
+                )
+            )
+    if "population_current" in areas.columns:
+        problems += _check_current_population(areas, tree, line, bad_cells)
+    return problems
+
+
+def population_used(areas: pd.DataFrame) -> pd.Series:
+    """The population the model uses for each row of ``areas.csv``: ``population_current`` where
+    given, else ``population`` (nullable Int64) [persons]."""
+    base = areas["population"].astype("Int64")
+    if "population_current" not in areas.columns:
+        return base
+    return areas["population_current"].astype("Int64").fillna(base)
+
+
+def _check_current_population(
+    areas: pd.DataFrame, tree: AreaTree, line: dict[str, int], bad_cells: set[tuple[int, str]]
+) -> list[Problem]:
+    """A parent's ``population_current`` against the sum of its leaves' population used."""
+    problems = []
+    used = dict(zip(areas["area_id"], population_used(areas), strict=True))
+    summed, complete = _leaf_population_sums(tree, used)
+    for area_id, value in zip(areas["area_id"], areas["population_current"], strict=True):
+        if tree.is_leaf(area_id) or pd.isna(value) or not complete[area_id]:
+            continue
+        if (line[area_id], "population_current") in bad_cells:
+            continue
+        total = float(summed[area_id])
+        if abs(float(value) - total) > POPULATION_TOLERANCE * max(total, 1.0):
+            problems.append(
+                Problem(
+                    "areas.csv",
+                    line[area_id],
+                    "population_current",
+                    f"{int(value):,} differs from the sum of its children's population used (population_current "
+                    f"where given, else population) {total:,.0f} by more than 0.5 %; the model sums the leaves, "
+                    "so give population_current on the leaf areas",
                 )
             )
     return problems

@@ -15,11 +15,13 @@ from typing import Any
 import pandas as pd
 
 from impact.areas import AreaTree
+from impact.boundaries import Boundaries
 from impact.scenario import consistency as checks
 from impact.scenario.bundled import bundled_ids, find_bundled
 from impact.scenario.cells import blank_cells, failing_cells, to_typed
 from impact.scenario.csv_text import LINE, frame_to_text, read_text_table
 from impact.scenario.curves import default_curves, merge_curves, restoration_class_of
+from impact.scenario.geojson import check_boundaries, read_boundaries
 from impact.scenario.problems import Problem, ScenarioError
 from impact.scenario.schema import (
     AREAS,
@@ -60,6 +62,11 @@ class Scenario:
     temperature : DataFrame
         Outdoor temperature readings (``temperature.csv``; empty when absent), used by
         :func:`impact.needs`.
+    blackouts : DataFrame
+        Rolling power-cut schedules (``blackouts.csv``; empty when absent).
+    boundaries : Boundaries or None
+        Area polygons of ``boundaries.geojson`` (None when the folder has none); their
+        ``attribution`` is ``[boundaries] attribution`` of ``scenario.toml``.
     """
 
     config: ScenarioSettings
@@ -75,6 +82,7 @@ class Scenario:
     readme: str = field(default="", repr=False)
     temperature: pd.DataFrame = field(default_factory=lambda: _empty(TEMPERATURE), repr=False)
     blackouts: pd.DataFrame = field(default_factory=lambda: _empty(BLACKOUTS), repr=False)
+    boundaries: Boundaries | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -117,7 +125,24 @@ class Scenario:
         ]
         if len(self.temperature):
             parts.append(count(len(self.temperature), "temperature reading"))
+        if self.boundaries is not None:
+            parts.append(self._boundaries_count())
         return f"{self.id}: " + ", ".join(parts)
+
+    def _boundaries_count(self) -> str:
+        """``boundaries for 98 of 99 areas (1 leaf without a polygon)``: areas with a polygon of
+        their own or dissolved from their leaves' (:meth:`Boundaries.with_parents`)."""
+        assert self.boundaries is not None
+        tree = AreaTree.from_table(self.areas)
+        covered = {area for area in tree.ids if area in self.boundaries}
+        for area in tree.bottom_up():
+            if area not in covered and any(child in covered for child in tree.children(area)):
+                covered.add(area)
+        bare = sum(1 for area in tree.ids if tree.is_leaf(area) and area not in self.boundaries)
+        text = f"boundaries for {len(covered)} of {len(tree.ids)} area{'' if len(tree.ids) == 1 else 's'}"
+        if bare:
+            text += f" ({bare} {'leaf' if bare == 1 else 'leaves'} without a polygon)"
+        return text
 
     def __repr__(self) -> str:
         return f"<Scenario {self.counts()}>"
@@ -133,8 +158,13 @@ def _validate(
     problems: list[Problem],
     source: str,
     path: Path | None,
+    boundaries: object | None = None,
 ) -> Scenario:
-    """Check text tables cell by cell and across tables; build the typed scenario."""
+    """Check text tables cell by cell and across tables; build the typed scenario.
+
+    ``boundaries`` is the parsed ``boundaries.geojson`` (checked here against the areas), a
+    ready :class:`Boundaries` (taken as is) or None.
+    """
     typed: dict[str, pd.DataFrame | None] = {}
     bad_cells: dict[str, set[tuple[int, str]]] = {}
     for table in TABLES:
@@ -195,6 +225,16 @@ def _validate(
         if strikes is not None:
             problems += checks.check_strike_curves(strikes, restoration_class_of(assets), merged)
 
+    attribution = config.boundaries_attribution if config is not None else ""
+    polygons: Boundaries | None = None
+    if isinstance(boundaries, Boundaries):
+        polygons = (
+            boundaries if boundaries.attribution or not attribution else Boundaries(boundaries.shapes, attribution)
+        )
+    elif boundaries is not None:
+        polygons, boundary_problems = check_boundaries(boundaries, area_ids, attribution)
+        problems += boundary_problems
+
     if problems or config is None:
         raise ScenarioError(problems, source)
     return Scenario(
@@ -211,6 +251,7 @@ def _validate(
         readme=_readme(path),
         temperature=temperature,
         blackouts=blackouts,
+        boundaries=polygons,
     )
 
 
@@ -304,7 +345,9 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
         text, table_problems = read_text_table(folder, table)
         texts[table.name] = text
         problems += table_problems
-    return _validate(config, texts, problems, str(scenario), folder)
+    document, boundary_problems = read_boundaries(folder)
+    problems += boundary_problems
+    return _validate(config, texts, problems, str(scenario), folder, document)
 
 
 def scenario_from_frames(
@@ -320,6 +363,7 @@ def scenario_from_frames(
     status_updates: pd.DataFrame | None = None,
     temperature: pd.DataFrame | None = None,
     blackouts: pd.DataFrame | None = None,
+    boundaries: dict | Boundaries | None = None,
 ) -> Scenario:
     """Build and validate a scenario from DataFrames (for notebooks and tests).
 
@@ -331,6 +375,10 @@ def scenario_from_frames(
         Required tables, columns as in the data format.
     dependencies, restoration, observations, status_updates, temperature, blackouts : DataFrame, optional
         Optional tables.
+    boundaries : dict or Boundaries, optional
+        Area polygons: a GeoJSON FeatureCollection as a dict (checked as ``boundaries.geojson``
+        is; problems name that file) or a ready :class:`~impact.boundaries.Boundaries` (taken
+        as is; given the ``[boundaries] attribution`` setting when it has none).
 
     Returns
     -------
@@ -368,4 +416,8 @@ def scenario_from_frames(
             problems.append(Problem(table.name, 0, "-", "required table is missing"))
     section = settings.get("scenario")
     source = str(section.get("id", "scenario")) if isinstance(section, dict) else "scenario"
-    return _validate(config, texts, problems, source, None)
+    if boundaries is not None and not isinstance(boundaries, dict | Boundaries):
+        raise TypeError(
+            f"boundaries must be a GeoJSON FeatureCollection (dict) or a Boundaries, not {type(boundaries).__name__}"
+        )
+    return _validate(config, texts, problems, source, None, boundaries)

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from impact.boundaries import BOUNDARIES_FILE
 from impact.scenario.schema import SETTINGS_FILE, TABLES
 
 __all__ = ["Problem", "ScenarioError", "did_you_mean"]
@@ -77,9 +78,9 @@ class ScenarioError(ValueError):
         super().__init__(f"{head}{count} problem{'s' if count != 1 else ''} found\n{lines}")
 
 
-#: Files in the order problems are listed: the settings, then the tables as declared; any
-#: other file after them, by name.
-_FILE_ORDER: tuple[str, ...] = (SETTINGS_FILE, *(table.name for table in TABLES))
+#: Files in the order problems are listed: the settings, then the tables as declared, then the
+#: boundaries; any other file after them, by name.
+_FILE_ORDER: tuple[str, ...] = (SETTINGS_FILE, *(table.name for table in TABLES), BOUNDARIES_FILE)
 
 
 def _problem_order(problem: Problem) -> tuple[int, str, int, str, str]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from impact.boundaries import BOUNDARIES_FILE
+
 __all__ = [
     "AREAS",
     "ASSETS",
     "BLACKOUTS",
+    "BOUNDARIES",
     "DAMAGE_STATES",
     "DEPENDENCIES",
     "DISTRIBUTIONS",
@@ -38,6 +41,7 @@ __all__ = [
     "TABLES",
     "TEMPERATURE",
     "Column",
+    "FeatureFile",
     "Table",
 ]
 
@@ -200,6 +204,7 @@ AREAS = Table(
     (
         Column("area_id", "id", True, "Area id, an OCHA COD P-code (UA51, UA5110, UA5110027) where one exists."),
         Column("name", "text", True, "Area name (English)."),
+        Column("name_uk", "text", False, "Area name in Ukrainian, kept through the exports.", nullable=True),
         Column(
             "admin_level",
             "int",
@@ -219,6 +224,25 @@ AREAS = Table(
             minimum=0,
             nullable=True,
             default="sum of the children",
+        ),
+        Column(
+            "population_current",
+            "int",
+            False,
+            "Residents now, where the population has changed since `population` was counted (e.g. adjusted "
+            "for displacement); used instead of `population` where given. On a parent it is optional and must "
+            "agree with the sum of its children's population used within 0.5 %.",
+            "persons",
+            minimum=0,
+            nullable=True,
+            default="`population`",
+        ),
+        Column(
+            "population_source",
+            "text",
+            False,
+            "Where `population_current` comes from (publisher, date, method).",
+            nullable=True,
         ),
         Column("households", "float", False, "Households, where known.", "households", minimum=0, nullable=True),
         _LAT,
@@ -468,6 +492,61 @@ TABLES: tuple[Table, ...] = (
     BLACKOUTS,
 )
 
+
+@dataclass(frozen=True)
+class FeatureFile:
+    """A GeoJSON file of a scenario folder: features with declared properties.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``boundaries.geojson``.
+    required : bool
+        Whether the file must exist in a scenario folder.
+    description : str
+        What the file holds and what one feature means.
+    properties : tuple of Column
+        The declared feature properties; others are kept but ignored.
+    checks : tuple of str
+        What the loader checks, in words (docs/data-format.md).
+    """
+
+    name: str
+    required: bool
+    description: str
+    properties: tuple[Column, ...]
+    checks: tuple[str, ...]
+
+
+BOUNDARIES = FeatureFile(
+    BOUNDARIES_FILE,
+    False,
+    "Area polygons for the maps: a GeoJSON FeatureCollection (RFC 7946) in WGS84 longitude/latitude "
+    "(EPSG:4326), UTF-8. Each feature is the Polygon or MultiPolygon of one area of areas.csv. A parent "
+    "may have a polygon of its own; otherwise the map dissolves it from its children's. Leaf areas "
+    "without a polygon are allowed (the map shows them at their latitude/longitude) and counted by "
+    "`impact validate` (`boundaries for 98 of 99 areas (1 leaf without a polygon)`). Credit the source "
+    "with `boundaries.attribution` in scenario.toml (required by the licence of OpenStreetMap data). "
+    "`impact import-areas` writes this file from OCHA COD-AB layers. Problems name the feature by its "
+    "number counted from 1 in place of a line (`boundaries.geojson:12: geometry: features[11] (area "
+    "'UA5108001'): ...`; line 0 is the file as a whole).",
+    (Column("area_id", "id", True, "Area of areas.csv the polygon belongs to; one feature per area."),),
+    (
+        "the file is UTF-8 JSON (not nested beyond what can be read) and a GeoJSON FeatureCollection (a "
+        "single Feature, a bare geometry or TopoJSON is reported as such);",
+        "a `crs` member, if any, names WGS84 longitude/latitude (CRS84 or EPSG:4326);",
+        "every feature has the property `area_id`, naming an area of areas.csv, and no two features name the "
+        "same area (merge the parts of one area into a MultiPolygon);",
+        "every geometry is a non-empty Polygon or MultiPolygon (not a Point, LineString or null) whose rings "
+        "are lists of at least 4 [longitude, latitude] positions (a ring left open is closed);",
+        "coordinates lie within longitude [-180, 180] and latitude [-90, 90]: larger numbers mean a projected "
+        "file (metres), to be reprojected to EPSG:4326;",
+        "every polygon is valid (OGC simple features, checked with GEOS): a self-intersection or a hole "
+        "outside its shell is reported with its longitude and latitude; repair it with shapely.make_valid, "
+        "QGIS 'Fix geometries' or `impact import-areas`, which repairs.",
+    ),
+)
+
 #: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours).
 POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
 
@@ -537,5 +616,13 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         NEEDS_DEFAULTS["critical_kinds"],
         "Asset kinds counted as critical sites: their generator hours are the hours their grid power supply is "
         "lost (central estimate). Assumption: the sites that keep water and heat flowing. A list of asset kinds.",
+    ),
+    ("boundaries", "attribution"): (
+        "text",
+        False,
+        "",
+        "Credit line the licence of boundaries.geojson asks for, shown under every map drawn from it and "
+        'kept in the results (attribute boundaries_attribution), e.g. "© OpenStreetMap contributors (ODbL 1.0)" '
+        "for boundaries from OpenStreetMap.",
     ),
 }

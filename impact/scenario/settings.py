@@ -37,7 +37,7 @@ MAX_STEPS = 87_600
 
 
 #: Sections of ``scenario.toml``.
-SECTIONS: tuple[str, ...] = ("scenario", "run", "needs")
+SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries")
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,9 @@ class ScenarioSettings:
         Longer description.
     needs : NeedsSettings
         Planning figures of ``[needs]`` (defaults when the section is absent).
+    boundaries_attribution : str
+        ``[boundaries] attribution``: the credit line the licence of ``boundaries.geojson``
+        asks for (e.g. "© OpenStreetMap contributors"), shown under every map; "" when none.
     """
 
     id: str
@@ -129,6 +132,7 @@ class ScenarioSettings:
     quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
     description: str = ""
     needs: NeedsSettings = field(default_factory=NeedsSettings)
+    boundaries_attribution: str = ""
 
     @property
     def steps(self) -> int:
@@ -452,4 +456,5 @@ def _settings(values: dict) -> ScenarioSettings:
             heating_below_celsius=float(values["heating_below_celsius"]),
             critical_kinds=tuple(values["critical_kinds"]),
         ),
+        boundaries_attribution=str(values["attribution"]),
     )
