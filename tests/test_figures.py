@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 import pytest
 import xarray as xr
 from factories import make_result_dataset
-from plotly.colors import sample_colorscale
 from shapely.geometry import Point, box
 
 from impact import figures
@@ -393,18 +392,23 @@ def test_area_polygons_are_drawn_on_the_mercator_plane(ds: xr.Dataset) -> None:
 def test_areas_are_coloured_by_share_or_by_people(ds: xr.Dataset) -> None:
     squares = _squares()
     traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=squares))
-    shares = {"UA5110027": 0.3, "UA5110037": 0.5, "UA5104": 0.0}  # see NOON
-    for area, share in shares.items():
-        (expected,) = sample_colorscale("Cividis", [share])
-        assert traces[area].fillcolor == expected.replace("rgb(", "rgba(").replace(")", ", 1)"), area
+    # Cividis has 10 colours at k / 9: #00224e (0), #123570, #3b496c, #575d6d, #707173, #8a8678 (5 / 9), ...
+    # 0.3 is 70 % of the way from #3b496c (59, 73, 108) to #575d6d (87, 93, 109): (78.6, 87, 108.7);
+    # 0.5 half way from #707173 (112, 113, 115) to #8a8678 (138, 134, 120): (125, 123.5, 117.5)
+    expected = {
+        "UA5110027": "rgba(79, 87, 109, 1)",
+        "UA5110037": "rgba(125, 124, 118, 1)",
+        "UA5104": "rgba(0, 34, 78, 1)",
+    }
+    assert {area: traces[area].fillcolor for area in expected} == expected
     scale = traces["colour scale"].marker
     assert (scale.cmin, scale.cmax, scale.showscale, scale.colorbar.tickformat) == (0, 1, True, ".0%")
     # by people: 0 to the most people without heat in a drawn area at any time (Odeska: 1,015,826 x 0.3)
     traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=squares, colour_by="people"))
     assert traces["colour scale"].marker.cmax == 304_748
     assert traces["UA5110027"].fillcolor == "rgba(254, 232, 56, 1)"  # the top of Cividis
-    (chornomorska,) = sample_colorscale("Cividis", [30_000 / 304_748])
-    assert traces["UA5110037"].fillcolor == chornomorska.replace("rgb(", "rgba(").replace(")", ", 1)")
+    # 30,000 / 304,748 = 0.0984: 88.6 % of the way from #00224e (0, 34, 78) to #123570 (18, 53, 112)
+    assert traces["UA5110037"].fillcolor == "rgba(16, 51, 108, 1)"
     with pytest.raises(ValueError, match="choose one of share, people"):
         figures.area_map(ds, "heat", NOON, boundaries=squares, colour_by="colour")
 

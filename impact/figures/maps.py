@@ -46,6 +46,7 @@ __all__ = [
     "SELECTED_COLOUR",
     "STRIKE_HOVER_PX",
     "area_map",
+    "area_map_dict",
     "map_areas",
     "map_boundaries",
 ]
@@ -94,8 +95,8 @@ def map_boundaries(result: Any, boundaries: Boundaries | None = None) -> Boundar
     """The boundaries a map of ``result`` draws: ``boundaries`` if given, else its scenario's (or None)."""
     if boundaries is not None:
         return boundaries
-    scenario = getattr(result, "scenario", None)
-    return getattr(scenario, "boundaries", None)
+    scenario = getattr(result, "scenario", None)  # a dataset has none; a Result may have none (open_result)
+    return None if scenario is None else scenario.boundaries
 
 
 def _drawing(ds: xr.Dataset, bounds: Boundaries | None, level: int | None, areas: list[str]) -> MapShapes | None:
@@ -169,15 +170,26 @@ class _Values:
     largest: float
 
 
+def _where(ds: xr.Dataset, service: str, areas: list[str]) -> tuple[int, np.ndarray]:
+    """Positions of ``service`` and of ``areas`` on their dimensions."""
+    return int(ds.indexes["service"].get_loc(service)), ds.indexes["area"].get_indexer(areas)
+
+
+def _array(ds: xr.Dataset, name: str, *dims: str) -> np.ndarray:
+    """The values of ``ds[name]`` with its dimensions in the order ``dims`` (numpy indexing is much
+    faster than xarray's here: xarray would carry every text coordinate of the areas along)."""
+    return ds.variables[name].transpose(*dims).values
+
+
 def _values(ds: xr.Dataset, service: str, areas: list[str], step: int, statistic: str) -> _Values:
-    at = ds.isel(time=step).sel(service=service, area=areas)
-    people = np.nan_to_num(np.asarray(at[f"people_without_{statistic}"].values, dtype=float))
-    population = np.asarray(at["population"].values, dtype=float)
+    s, index = _where(ds, service, areas)
+    series = _array(ds, f"people_without_{statistic}", "service", "area", "time")[s][index]
+    people = np.nan_to_num(np.asarray(series[:, step], dtype=float))
+    population = np.asarray(ds["population"].values[index], dtype=float)
     share = np.divide(people, population, out=np.zeros_like(people), where=population > 0)
-    largest = max(
-        float(np.nanmax(ds[f"people_without_{statistic}"].sel(service=service, area=areas).values, initial=0.0)), 1.0
-    )
-    return _Values(areas, [str(n) for n in at["name"].values], people, population, share, largest)
+    largest = max(float(np.nanmax(series, initial=0.0)), 1.0)
+    names = [str(n) for n in ds["name"].values[index]]
+    return _Values(areas, names, people, population, share, largest)
 
 
 def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: str) -> list[str]:
@@ -185,12 +197,13 @@ def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: 
     areas = values.areas
     band = _band(ds)
     low = high = np.full(len(areas), np.nan)
+    s, index = _where(ds, service, areas)
     if band is not None:
-        q = ds["people_without"].isel(time=step).sel(service=service, area=areas).values
+        q = _array(ds, "people_without", "service", "area", "time", "quantile")[s][index, step]
         low, high = q[:, band[0]], q[:, band[1]]
 
-    def coord(name: str, default: Any) -> list[Any]:
-        return list(ds[name].sel(area=areas).values) if name in ds.coords else [default] * len(areas)
+    def coord(name: str, default: Any) -> list[Any]:  # results written before these coordinates lack them
+        return list(ds[name].values[index]) if name in ds.coords else [default] * len(areas)
 
     names_uk = coord("name_uk", "")
     sources = coord("population_source", "")
@@ -300,6 +313,52 @@ def area_map(
         Bubbles: trace ``areas``, ``strikes`` (at the struck assets' area centroids) and,
         if given, ``assets``.
     """
+    figure = _map(
+        result, service, time, level, assets, statistic, boundaries, colour_by, selected, tiles, tiles_attribution
+    )
+    return figure if isinstance(figure, go.Figure) else go.Figure(figure)
+
+
+def area_map_dict(
+    result: Any,
+    service: str = "power",
+    time: Any = None,
+    *,
+    level: int | None = None,
+    assets: pd.DataFrame | None = None,
+    statistic: str = "central",
+    boundaries: Boundaries | None = None,
+    colour_by: str = "share",
+    selected: str | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
+) -> dict:
+    """:func:`area_map` as a plain figure dict (``{"data": [...], "layout": {...}}``), what a web page sends.
+
+    The same traces and layout, without building plotly's validated objects: a choropleth
+    of a hundred areas is about 40 ms faster to draw (the dashboard redraws it at every
+    step of its time cursor). Parameters as :func:`area_map`.
+    """
+    figure = _map(
+        result, service, time, level, assets, statistic, boundaries, colour_by, selected, tiles, tiles_attribution
+    )
+    return figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
+
+
+def _map(
+    result: Any,
+    service: str,
+    time: Any,
+    level: int | None,
+    assets: pd.DataFrame | None,
+    statistic: str,
+    boundaries: Boundaries | None,
+    colour_by: str,
+    selected: str | None,
+    tiles: str | None,
+    tiles_attribution: str,
+) -> go.Figure | dict:
+    """Bubbles as a figure, or the choropleth as a plain dict."""
     ds = as_dataset(result)
     check_choice(service, [str(s) for s in ds["service"].values], "service")
     check_choice(statistic, ["central", "mean"], "statistic")
@@ -347,8 +406,8 @@ def _choropleth(
     assets: pd.DataFrame | None,
     tiles: str | None,
     tiles_attribution: str,
-) -> go.Figure:
-    """The choropleth figure, built as plain dicts and validated once."""
+) -> dict:
+    """The choropleth as a plain figure dict."""
     values = _values(ds, service, areas, step, statistic)
     texts = _texts(ds, values, service, step, statistic)
     by_share = colour_by == "share"
@@ -382,8 +441,9 @@ def _choropleth(
     traces.append(_line("outline", drawn.outline, OUTLINE_COLOUR, 1.4))
     missing = [a for a in areas if a not in drawn.shapes]
     if missing:
-        lat = ds["latitude"].sel(area=missing).values if "latitude" in ds.coords else np.full(len(missing), np.nan)
-        lon = ds["longitude"].sel(area=missing).values if "longitude" in ds.coords else np.full(len(missing), np.nan)
+        index = ds.indexes["area"].get_indexer(missing)
+        lat = ds["latitude"].values[index] if "latitude" in ds.coords else np.full(len(missing), np.nan)
+        lon = ds["longitude"].values[index] if "longitude" in ds.coords else np.full(len(missing), np.nan)
         traces.append(
             {
                 "type": "scatter",
@@ -440,7 +500,7 @@ def _choropleth(
         "annotations": [_attribution(credits)] if credits else [],
         "images": images,
     }
-    return go.Figure({"data": traces, "layout": layout})
+    return {"data": traces, "layout": layout}
 
 
 def _colour_scale(drawn: MapShapes, by_share: bool, largest: float, service: str) -> dict:
