@@ -21,13 +21,19 @@ import numpy as np
 import pandas as pd
 import pytest
 import requests
+import shapely
 from conftest import in_ci
+from shapely.geometry import MultiPoint, mapping
 
 from dash_app import build_app, ids
 from dash_app.views import default_window, kpis, local_labels, ranked_areas
+from impact.areas import AreaTree
+from impact.boundaries import representative_points
+from impact.figures.tiles import mercator_y
 from impact.whatif import WhatIf
 
 try:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 except ImportError as error:  # dash[testing] not installed
     if in_ci():
@@ -417,8 +423,110 @@ def test_view_download_of_a_raion_keeps_its_oblast_code(dash_duo):
     assert set(table["adm1_code"]) == {OBLAST}
 
 
-def test_no_request_leaves_the_machine(dash_duo):
-    _start(dash_duo)
+def _with_boundaries(tmp_path: Path) -> Path:
+    """A copy of the Odesa scenario with boundaries: its own if it has them, else a Voronoi cell
+    around each leaf's centroid, clipped to their hull (a valid coverage, no overlaps)."""
+    folder = tmp_path / "odesa-choropleth"
+    shutil.copytree(ODESA, folder)
+    if (folder / "boundaries.geojson").exists():
+        return folder
+    areas = pd.read_csv(folder / "areas.csv", dtype=str, keep_default_na=False)
+    leaves = areas[~areas["area_id"].isin(set(areas["parent_id"]))]
+    points = MultiPoint(list(zip(leaves["longitude"].astype(float), leaves["latitude"].astype(float), strict=True)))
+    land = points.convex_hull.buffer(0.3)
+    cells = shapely.voronoi_polygons(points, extend_to=land, ordered=True).geoms
+    features = [
+        {"type": "Feature", "properties": {"area_id": area}, "geometry": mapping(cell.intersection(land))}
+        for area, cell in zip(leaves["area_id"], cells, strict=True)
+    ]
+    (folder / "boundaries.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    with (folder / "scenario.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[boundaries]\nattribution = "test cells around the centroids"\n')
+    return folder
+
+
+def _polygons(dash_duo) -> list[str]:
+    """Names of the map's filled traces that Plotly drew (an SVG fill path each)."""
+    return dash_duo.driver.execute_script(
+        """
+        const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+        const fills = plot.querySelectorAll('.scatterlayer .trace path.js-fill');
+        return plot._fullData.filter(function (t) { return t.fill === 'toself'; })
+            .filter(function (t, k) { return fills.length > k; })
+            .map(function (t) { return t.name; });
+        """,
+        ids.MAP_GRAPH,
+    )
+
+
+def _map_pixel(dash_duo, lon: float, lat: float) -> tuple[int, int]:
+    """Viewport pixel of a longitude / latitude on the map (its plane: longitude, Mercator y)."""
+    return tuple(
+        dash_duo.driver.execute_script(
+            """
+            const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+            const layout = plot._fullLayout, box = plot.getBoundingClientRect();
+            return [box.left + layout.xaxis._offset + layout.xaxis.l2p(arguments[1]),
+                    box.top + layout.yaxis._offset + layout.yaxis.l2p(arguments[2])];
+            """,
+            ids.MAP_GRAPH,
+            lon,
+            float(mercator_y(lat)),
+        )
+    )
+
+
+def test_the_choropleth_draws_polygons_and_a_click_selects_an_area(dash_duo, tmp_path):
+    folder = _with_boundaries(tmp_path)
+    _, data = _start(dash_duo, folder)
+    scenario = data.scenario
+    ds = data.result().dataset
+    leaves = AreaTree.from_dataset(ds).leaves()
+    _wait(lambda: set(_polygons(dash_duo)) == set(leaves) & set(scenario.boundaries.area_ids), message="polygons")
+    mapped = _figure(dash_duo, ids.MAP_GRAPH)
+    assert mapped["title"].startswith("Without power, ")
+    assert scenario.boundaries.attribution in dash_duo.find_element(f"#{ids.MAP_GRAPH} .annotation-text").text
+    assert "Boundaries simplified for display" in dash_duo.find_element(f"#{ids.MAP_NOTE}").text
+    # the oblast is selected: it is outlined
+    assert "selected" in mapped["names"]
+    graph = dash_duo.find_element(f"#{ids.MAP_GRAPH}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
+
+    def hover(lon: float, lat: float) -> str:
+        x, y = _map_pixel(dash_duo, lon, lat)
+        ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).perform()
+        return dash_duo.find_element(f"#{ids.MAP_GRAPH} .hovertext").text
+
+    # Odesa city's strikes are marked at a point inside it: their hover names the city
+    mark = representative_points(scenario.boundaries.subset([CITY]))[CITY]
+    _wait(lambda: f"({CITY})" in hover(*mark) and "strike" in hover(*mark), message="the strikes' hover")
+    # anywhere else in the city (0.05 degrees, several pixels, from the mark) the hover is the city's
+    polygon = scenario.boundaries.get(CITY)
+    spot = polygon.buffer(-0.005).difference(shapely.Point(mark).buffer(0.05)).representative_point()
+    _wait(lambda: f"P-code {CITY}" in hover(spot.x, spot.y), message="the city's hover")
+    # a click there makes it the page's area
+    x, y = _map_pixel(dash_duo, spot.x, spot.y)
+    ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).click().perform()
+    _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].endswith(f"({CITY})"), message="city timeline")
+    _wait(lambda: _kpi_texts(dash_duo) == _expected_kpis(data, CITY, _start_step(data)), message="the city's KPIs")
+    selected = next(t for t in _figure(dash_duo, ids.MAP_GRAPH)["points"] if t["name"] == "selected")
+    city = shapely.box(*polygon.bounds).buffer(0.01)
+    lats = np.degrees(2 * np.arctan(np.exp(np.radians(selected["y"]))) - np.pi / 2)
+    assert all(city.contains(shapely.Point(a, b)) for a, b in zip(selected["x"], lats, strict=True))
+    # the raions: fewer, larger polygons
+    _click(dash_duo, f"#{ids.MAP_LEVEL} input[value='2']")
+    raions = [str(a) for a, level in zip(ds["area"].values, ds["admin_level"].values, strict=True) if level == 2]
+    _wait(lambda: sorted(_polygons(dash_duo)) == sorted(raions), message="the raions")
+    _no_console_errors(dash_duo)
+
+
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_no_request_leaves_the_machine(dash_duo, tmp_path, choropleth):
+    _start(dash_duo, _with_boundaries(tmp_path) if choropleth else None)
+    if choropleth:
+        _wait(lambda: len(_polygons(dash_duo)) > 1, message="the polygons")
     _click(dash_duo, f"#{ids.TABS} .tab:nth-child(2)")  # the asset status graph
     _wait(
         lambda: dash_duo.driver.execute_script(
@@ -443,14 +551,17 @@ def test_no_request_leaves_the_machine(dash_duo):
     _no_console_errors(dash_duo)
 
 
-def _asset_copy(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
-    """A copy of the Odesa scenario whose assets sit at distinctive positions.
+def _asset_copy(tmp_path: Path, choropleth: bool = False) -> tuple[Path, pd.DataFrame]:
+    """A copy of the Odesa scenario (with boundaries if ``choropleth``) whose assets sit at distinctive positions.
 
     The bundled assets sit at their area's centroid, which the page shows anyway; here each
     asset gets its own position, so finding one of them in what the server sent is a leak.
     """
-    folder = tmp_path / "odesa-distinct-assets"
-    shutil.copytree(ODESA, folder)
+    if choropleth:
+        folder = _with_boundaries(tmp_path)
+    else:
+        folder = tmp_path / "odesa-distinct-assets"
+        shutil.copytree(ODESA, folder)
     assets = pd.read_csv(folder / "assets.csv", dtype=str, keep_default_na=False)
     for k in range(len(assets)):
         assets.loc[k, "latitude"] = f"{46.0 + 0.013579 * (k + 1):.6f}"
@@ -518,36 +629,53 @@ def _positions(assets: pd.DataFrame) -> list[tuple[float, float]]:
     return list(zip(assets["longitude"].astype(float), assets["latitude"].astype(float), strict=True))
 
 
-def test_asset_positions_stay_on_the_server_without_show_assets(dash_duo, tmp_path):
-    folder, assets = _asset_copy(tmp_path)
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_asset_positions_stay_on_the_server_without_show_assets(dash_duo, tmp_path, choropleth):
+    folder, assets = _asset_copy(tmp_path, choropleth)
     _, data = _start_recording(dash_duo, folder)
     ds = data.result().dataset
     centroids = set(zip(ds["longitude"].values.round(6), ds["latitude"].values.round(6), strict=True))
+    boundaries = data.scenario.boundaries
+    if boundaries is not None:  # a choropleth: strikes at a point inside each area, on the Mercator plane
+        inside = list(representative_points(boundaries.with_parents(AreaTree.from_dataset(ds))).values())
+        lon = np.concatenate([ds["longitude"].values, [point[0] for point in inside]])
+        lat = np.concatenate([ds["latitude"].values, [point[1] for point in inside]])
+        centroids = set(zip(lon.round(6), mercator_y(lat).round(6), strict=True))
 
     for graph in (ids.MAP_GRAPH, ids.TIMELINE_GRAPH, ids.ASSETS_GRAPH):
         assert "assets" not in _figure(dash_duo, graph)["names"]
     for trace in _figure(dash_duo, ids.MAP_GRAPH)["points"]:  # bubbles and strikes: area centroids only
+        if boundaries is not None and not trace["name"].startswith(("strikes", "areas without")):
+            continue  # polygons and outlines: the boundaries, whose numbers are checked below
         for x, y in zip(trace["x"], trace["y"], strict=True):
             assert (round(x, 6), round(y, 6)) in centroids, (trace["name"], x, y)
 
     numbers, text = _sent_to_browser(dash_duo)
-    leaked = [(x, y) for x, y in _positions(assets) if round(x, 6) in numbers or round(y, 6) in numbers]
+    leaked = [  # latitudes also as the choropleth draws them, on its Web-Mercator plane
+        (x, y) for x, y in _positions(assets) if {round(x, 6), round(y, 6), round(float(mercator_y(y)), 6)} & numbers
+    ]
     assert leaked == [], f"asset positions sent to the browser: {leaked}"
     named = [p for p in list(assets["latitude"]) + list(assets["longitude"]) if p in text]
     assert named == [], f"asset coordinates in text sent to the browser: {named}"
     _no_console_errors(dash_duo)
 
 
-def test_asset_positions_drawn_with_show_assets(dash_duo, tmp_path):
-    folder, assets = _asset_copy(tmp_path)
-    _start_recording(dash_duo, folder, show_assets=True)
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_asset_positions_drawn_with_show_assets(dash_duo, tmp_path, choropleth):
+    folder, assets = _asset_copy(tmp_path, choropleth)
+    _, data = _start_recording(dash_duo, folder, show_assets=True)
     trace = next((t for t in _figure(dash_duo, ids.MAP_GRAPH)["points"] if t["name"] == "assets"), None)
     assert trace is not None, "no 'assets' trace on the map"
+    # a choropleth draws latitudes on its Web-Mercator plane
+    positions = [
+        (x, round(float(mercator_y(y)), 6) if data.scenario.boundaries is not None else y)
+        for x, y in _positions(assets)
+    ]
     drawn = sorted((round(x, 6), round(y, 6)) for x, y in zip(trace["x"], trace["y"], strict=True))
-    assert drawn == sorted(_positions(assets))
+    assert drawn == sorted(positions)
     # the check of the test above finds them when they are sent
     numbers, _ = _sent_to_browser(dash_duo)
-    assert all(round(x, 6) in numbers and round(y, 6) in numbers for x, y in _positions(assets))
+    assert all(round(x, 6) in numbers and round(y, 6) in numbers for x, y in positions)
     _no_console_errors(dash_duo)
 
 

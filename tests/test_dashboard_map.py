@@ -115,8 +115,15 @@ def test_a_click_on_a_polygon_selects_its_area(squares) -> None:
     _app, _data, cb = squares
     assert cb.click_to_area({"points": [{"curveNumber": 1}]}, "2", None) == "R2"  # a fill: no pointNumber
     assert cb.click_to_area({"points": [{"curveNumber": 0, "pointNumber": None}]}, "1", None) == "R"
-    strike = {"points": [{"curveNumber": 5, "pointNumber": 0, "x": 30.5, "y": 52.0}]}
-    assert cb.click_to_area(strike, "2", None) is dash.no_update
+    # a strike mark sits inside its area: a click on it picks that area
+    figure, _note = cb.map_figure("power", "R1", "2", "share", 4, None)
+    curve = next(k for k, t in enumerate(figure["data"]) if t["name"].startswith("strikes"))
+    strike = {
+        "points": [{"curveNumber": curve, "pointNumber": 0, "customdata": figure["data"][curve]["customdata"][0]}]
+    }
+    assert cb.click_to_area(strike, "2", None) == "R1"
+    asset = {"points": [{"curveNumber": curve + 1, "pointNumber": 0, "x": 30.5, "y": 52.0}]}
+    assert cb.click_to_area(asset, "2", None) is dash.no_update
     assert cb.click_to_area(None, "2", None) is dash.no_update
 
 

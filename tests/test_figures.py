@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import math
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 import xarray as xr
 from factories import make_result_dataset
@@ -479,6 +481,7 @@ def test_strikes_are_marked_inside_their_area_unless_asset_positions_are_given(d
     assert list(strikes.y) == pytest.approx([_mercator(46.5)] * 2)
     assert strikes.text[0].startswith("strike S1 19 Dec 18:00: PRT-01 (complete), Odeska (UA5110027)<br>strike S2")
     assert strikes.text[1] == "strike S3 20 Dec 06:00: BLR-01 (moderate), Chornomorska (UA5110037)"
+    assert list(strikes.customdata) == ["UA5110027", "UA5110037"]  # a click on a mark picks its area
     assert strikes.marker.size <= 8 and fig.layout.hoverdistance <= 8  # small: the area under it stays hoverable
     early = figures.area_map(ds, "heat", "2025-12-19T20:00+02:00", boundaries=squares)
     assert list(_by_name(early)["strikes (at area centre)"].x) == [30.5]  # only S1 by then
@@ -573,3 +576,24 @@ def test_simplification_keeps_a_level_under_its_vertex_budget(monkeypatch) -> No
     assert coarse.vertices <= 200 and coarse.tolerance > drawn.tolerance
     assert coarse.tolerance / drawn.tolerance in {2.0**k for k in range(1, 11)}
     assert map_shapes.level_tolerance(None) == map_shapes.FINEST_TOLERANCE_DEGREES
+
+
+def _plain(value):
+    """A figure's JSON with typed arrays decoded and numbers rounded, to compare two encodings."""
+    if isinstance(value, dict):
+        if "bdata" in value:
+            return [round(v, 4) for v in _decoded(value).tolist()]
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def test_area_map_dict_is_the_same_figure_unvalidated(ds: xr.Dataset) -> None:
+    tiled = {"tiles": "https://tiles.example.org/{z}/{x}/{y}.png", "level": 2}
+    for kwargs in ({"selected": "UA5110", "colour_by": "people"}, tiled):
+        kwargs["boundaries"] = _squares()
+        validated = json.loads(figures.area_map(ds, "heat", NOON, **kwargs).to_json())
+        plain = figures.area_map_dict(ds, "heat", NOON, **kwargs)
+        assert isinstance(plain, dict)
+        assert _plain(json.loads(pio.to_json(plain))) == _plain(validated)

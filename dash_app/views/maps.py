@@ -67,11 +67,12 @@ def level_of(value: str | None) -> int | None:
 
 
 def clicked_area(click: dict | None, areas: Sequence[str]) -> str | None:
-    """The area a click on the map picked, or None (a strike, an asset, nothing).
+    """The area a click on the map picked, or None (an asset, the outline, nothing).
 
     A click inside a polygon carries the trace (``curveNumber``) but no point: trace ``k`` is
-    ``areas[k]`` (:func:`impact.figures.maps.map_areas`). A click on a bubble or on the marker
-    of an area without a polygon carries the area id in ``customdata`` (first item for bubbles).
+    ``areas[k]`` (:func:`impact.figures.maps.map_areas`). A click on a bubble, on the marker of
+    an area without a polygon or on a strike mark (which sits inside its area) carries the area
+    id in ``customdata`` (its first item for bubbles).
     """
     if not click or not click.get("points"):
         return None

@@ -569,7 +569,8 @@ def _strike_positions(
     ds: xr.Dataset, moment: pd.Timestamp, points: dict[str, tuple[float, float]], assets: pd.DataFrame | None
 ) -> dict | None:
     """One mark per place struck up to ``moment``: a point inside the asset's area (or the area's
-    centroid), or the asset's own position when ``assets`` gives it; hover lists the strikes there."""
+    centroid), or the asset's own position when ``assets`` gives it; hover lists the strikes there
+    with their areas, ``customdata`` is the area (a click on the mark picks it)."""
     if "strike" not in ds.dims or ds.sizes["strike"] == 0 or "asset_area" not in ds.coords:
         return None
     area_of = dict(zip((str(a) for a in ds["asset"].values), (str(a) for a in ds["asset_area"].values), strict=True))
@@ -586,6 +587,7 @@ def _strike_positions(
         }
     times = local_times(ds["strike_time"].values, timezone_of(ds))
     places: dict[tuple[float, float], list[str]] = {}
+    place_area: dict[tuple[float, float], str] = {}
     for sid, asset, state, when in zip(
         ds["strike"].values, ds["strike_asset"].values, ds["damage_state"].values, times, strict=True
     ):
@@ -602,6 +604,7 @@ def _strike_positions(
             continue
         label = html.escape(f"{names.get(area, area)} ({area})", quote=False)
         places.setdefault(where, []).append(f"strike {sid} {when:%d %b %H:%M}: {html.escape(asset)} ({state}), {label}")
+        place_area.setdefault(where, area)
     if not places:
         return None
     x = [p[0] for p in places]
@@ -619,6 +622,7 @@ def _strike_positions(
             "line": {"width": 0.5, "color": "white"},
         },
         "text": ["<br>".join(lines) for lines in places.values()],
+        "customdata": list(place_area.values()),
         "hovertemplate": "%{text}<extra></extra>",
     }
 
