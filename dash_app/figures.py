@@ -353,14 +353,15 @@ def map_view(
         tiles_attribution=tiles_attribution,
     )
     layout = drawn["layout"]
-    changes: dict[str, Any] = {
-        "title": {"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
-        "uirevision": f"map-{level}",
-        "margin": {"t": 60},
-    }
-    if not layout.get("annotations"):  # bubbles, or no credit line to keep clear of: the legend below
-        changes["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0}
-    deep_merge(layout, changes)
+    deep_merge(
+        layout,
+        {
+            "title": {"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
+            "uirevision": f"map-{level}",
+            "margin": {"t": 60},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        },
+    )
     default_level, note = parts.map_level
     if note and level == default_level:
         with_note(layout, note)

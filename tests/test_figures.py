@@ -453,6 +453,16 @@ def test_holes_stay_empty_and_enclaves_are_drawn_in_them(ds: xr.Dataset) -> None
     assert _signed_area(enclave) > 0
 
 
+def test_outlines_leave_out_the_gaps_between_areas(ds: xr.Dataset) -> None:
+    """A hole no area fills (a gap in the source) stays empty, but the outline drawn for bearings
+    and the selected area's are their outer rings only."""
+    hole = box(30.5, 46.25, 31.0, 46.75)
+    squares = _squares(UA5110027=box(30, 46, 31.5, 47).difference(hole), UA5110037=box(31.5, 46, 32, 47))
+    traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=squares, selected="UA5110"))
+    assert len(_rings(traces["UA5110027"])) == 2  # its hole is drawn
+    assert len(_rings(traces["outline"])) == 1 and len(_rings(traces["selected"])) == 1
+
+
 def test_selected_area_is_outlined(ds: xr.Dataset) -> None:
     squares = _squares()
     traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=squares, selected="UA5110"))
@@ -503,7 +513,9 @@ def test_strikes_are_marked_inside_their_area_unless_asset_positions_are_given(d
 def test_attribution_is_shown_under_the_map(ds: xr.Dataset) -> None:
     fig = figures.area_map(ds, "heat", NOON, boundaries=_squares())
     (note,) = fig.layout.annotations
-    assert note.text == OSM and note.yref == "paper" and note.y == 0 and note.yanchor == "top"
+    # at the foot of the map, in its lower right corner (as web maps credit their data)
+    assert note.text == OSM and (note.xref, note.yref, note.x, note.y) == ("paper", "paper", 1, 0)
+    assert (note.xanchor, note.yanchor) == ("right", "bottom") and note.bgcolor
     assert fig.layout.images == ()  # no tiles: nothing to fetch
     unattributed = figures.area_map(ds, "heat", NOON, boundaries=Boundaries(SQUARES))
     assert unattributed.layout.annotations == ()

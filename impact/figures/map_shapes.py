@@ -75,8 +75,15 @@ def level_tolerance(level: int | None) -> float:
     return MAP_TOLERANCE_DEGREES.get(int(level), FINEST_TOLERANCE_DEGREES)
 
 
-def ring_arrays(geometry: BaseGeometry | None) -> tuple[np.ndarray, np.ndarray]:
+def ring_arrays(geometry: BaseGeometry | None, exteriors_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """x (longitude) and y (Web-Mercator) of every ring of a polygon or multipolygon, NaN between rings.
+
+    Parameters
+    ----------
+    geometry : shapely Polygon or MultiPolygon, or None
+    exteriors_only : bool
+        Leave the holes out (an outline drawn for bearings: the gaps a source leaves between
+        areas would show as lines inside it).
 
     Returns
     -------
@@ -86,7 +93,8 @@ def ring_arrays(geometry: BaseGeometry | None) -> tuple[np.ndarray, np.ndarray]:
     """
     if geometry is None or geometry.is_empty:
         return np.empty(0, dtype=np.float32), np.empty(0, dtype=np.float32)
-    rings = shapely.get_rings(shapely.get_parts(geometry))
+    parts = shapely.get_parts(geometry)
+    rings = shapely.get_exterior_ring(parts) if exteriors_only else shapely.get_rings(parts)
     chunks = []
     gap = np.full((1, 2), np.nan)
     for ring in rings:
@@ -123,7 +131,7 @@ class MapShapes:
     bounds : (float, float, float, float)
         West, south, east, north of the drawn polygons [degrees longitude / latitude].
     outline : (numpy.ndarray, numpy.ndarray)
-        Rings of the area they cover together (the union of the drawn polygons), for bearings.
+        Outer rings of the area they cover together (the union of the drawn polygons), for bearings.
     """
 
     area_ids: tuple[str, ...]
@@ -143,15 +151,15 @@ class MapShapes:
         return int(sum(int(np.isfinite(x).sum()) for x in self.x.values()))
 
     def selected_outline(self, area: str, tree: AreaTree, boundaries: Boundaries) -> tuple[np.ndarray, np.ndarray]:
-        """Rings that outline ``area``: the union of the drawn polygons of ``area`` and the areas
-        below it; when none is drawn, its own polygon simplified at :attr:`tolerance`; else empty."""
+        """Outer rings that outline ``area``: the union of the drawn polygons of ``area`` and the
+        areas below it; when none is drawn, its own polygon simplified at :attr:`tolerance`; else empty."""
         if area not in self._selected:
             inside = [a for a in self.area_ids if a == area or (a in tree and area in tree.ancestors_of(a))]
             if inside:
                 geometry = shapely.union_all([self.shapes[a] for a in inside])
             else:
                 geometry = display_shapes(boundaries, [area], self.tolerance).get(area)
-            self._selected[area] = ring_arrays(geometry)
+            self._selected[area] = ring_arrays(geometry, exteriors_only=True)
         return self._selected[area]
 
 
@@ -230,9 +238,9 @@ def _build(
     ordered = sorted(areas, key=lambda a: -areas[a])  # a stable sort: ties keep the order asked for
     arrays = {a: ring_arrays(shapes[a]) for a in ordered}
     if len(ordered) < len(area_ids) and top is not None and top in full:
-        outline = ring_arrays(display_shapes(full, [top], tolerance).get(top))
+        outline = ring_arrays(display_shapes(full, [top], tolerance).get(top), exteriors_only=True)
     else:
-        outline = ring_arrays(shapely.union_all(list(shapes.values())) if shapes else None)
+        outline = ring_arrays(shapely.union_all(list(shapes.values())) if shapes else None, exteriors_only=True)
     bounds = (
         tuple(float(v) for v in shapely.total_bounds(list(shapes.values())))
         if shapes

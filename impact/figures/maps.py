@@ -496,7 +496,7 @@ def _choropleth(
         "hoverdistance": STRIKE_HOVER_PX,
         "hoverlabel": {"bgcolor": "white", "font": {"size": 12}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        "margin": {"t": 70, "l": 55, "r": 10, "b": 60},
+        "margin": {"t": 70, "l": 55, "r": 10, "b": 40},
         "annotations": [_attribution(credits)] if credits else [],
         "images": images,
     }
@@ -548,20 +548,20 @@ def _line(name: str, rings: tuple[np.ndarray, np.ndarray], colour: str, width: f
 
 
 def _attribution(credits: list[str]) -> dict:
-    """The credit line under the plot (boundaries, tiles)."""
+    """The credit line at the foot of the map, in its lower right corner as on web maps (boundaries, tiles)."""
     return {
         "text": " · ".join(html.escape(c, quote=False) for c in credits),
         "name": "attribution",
         "xref": "paper",
         "yref": "paper",
-        "x": 0,
+        "x": 1,
         "y": 0,
-        "xanchor": "left",
-        "yanchor": "top",
-        "yshift": -24,
+        "xanchor": "right",
+        "yanchor": "bottom",
         "showarrow": False,
-        "align": "left",
-        "font": {"size": 10, "color": "#555555"},
+        "align": "right",
+        "bgcolor": "rgba(255, 255, 255, 0.75)",
+        "font": {"size": 10, "color": "#444444"},
     }
 
 
