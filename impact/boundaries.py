@@ -17,12 +17,13 @@ Geometry is shapely's (GEOS; no GDAL is needed to read or check a scenario).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from impact.areas import AreaTree
@@ -129,33 +130,34 @@ class Boundaries:
         properties : mapping, optional
             Extra properties per area id (names, admin level...), written after ``area_id``.
         """
-        features = []
-        for area, geometry in self.shapes.items():
-            rounded = shapely.set_precision(geometry, 10.0**-COORDINATE_DECIMALS)
-            extra = dict(properties.get(area, {})) if properties else {}
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"area_id": area, **extra},
-                    "geometry": _rounded_mapping(rounded if not rounded.is_empty else geometry),
-                }
-            )
+
+        def props(area: str) -> dict:
+            return {"area_id": area, **(dict(properties.get(area, {})) if properties else {})}
+
+        features = [{"type": "Feature", "properties": props(area)} for area in self.shapes]
+        for feature, text in zip(features, _rounded_geojson(list(self.shapes.values())), strict=True):
+            feature["geometry"] = json.loads(text)
         collection: dict = {"type": "FeatureCollection", "features": features}
         if self.attribution:
             collection["attribution"] = self.attribution
         return collection
 
 
-def _rounded_mapping(geometry: BaseGeometry) -> dict:
-    """GeoJSON mapping with coordinates rounded (floats such as 30.700000000000003 avoided)."""
+def _rounded_geojson(geometries: list[BaseGeometry]) -> list[str]:
+    """GeoJSON geometry texts, coordinates snapped to the :data:`COORDINATE_DECIMALS` grid.
 
-    def rnd(coords: object) -> object:
-        if isinstance(coords, tuple | list) and coords and isinstance(coords[0], int | float):
-            return [round(float(c), COORDINATE_DECIMALS) for c in coords]
-        return [rnd(c) for c in coords]  # type: ignore[union-attr]
-
-    geo = mapping(geometry)
-    return {"type": geo["type"], "coordinates": rnd(geo["coordinates"])}
+    :func:`shapely.set_precision` snaps with topology kept (a polygon stays valid); a shape
+    smaller than the grid would vanish and is written unsnapped. Rounding in numpy then
+    removes the floating-point noise of the snapped values (30.700000000000003 becomes 30.7),
+    all in GEOS and numpy: no Python loop over coordinates.
+    """
+    if not geometries:
+        return []
+    original = np.array(geometries, dtype=object)
+    snapped = shapely.set_precision(original, 10.0**-COORDINATE_DECIMALS)
+    snapped = np.where(shapely.is_empty(snapped), original, snapped)
+    rounded = shapely.transform(snapped, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    return [str(text) for text in shapely.to_geojson(rounded)]
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:

@@ -408,7 +408,7 @@ def test_needs_table_columns_and_hashtags(hand: xr.Dataset) -> None:
 def test_needs_csv_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
     path = write_needs_csv(hand, tmp_path / "needs.csv")
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[1].split(",")[:3] == ["#x_area+code", "#x_area+name", "#x_area+admin_level"]
+    assert lines[1].split(",")[:4] == ["#x_area+code", "#x_area+name", "#x_area+name+i_uk", "#x_area+admin_level"]
     assert "#inneed+ind+water+central" in lines[1].split(",") and "#inneed+ind+heating+mean" in lines[1]
     back = pd.read_csv(path, skiprows=[1], dtype={"adm2_code": str, "adm3_code": str})
     expected = needs_table(hand)

@@ -4,6 +4,7 @@ Every export writes to a temporary file in the destination folder and renames it
 destination with :func:`os.replace` (atomic on POSIX and Windows within one file system).
 If the writer fails, or the user interrupts it, the temporary file is removed and the
 destination is untouched: no partial file, and an existing file at the path is kept.
+:func:`atomic_folder` does the same for a folder of files (``impact import-areas``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Callable, Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_path", "atomic_write"]
+__all__ = ["atomic_folder", "atomic_path", "atomic_write"]
 
 
 def _check_destination(path: Path) -> None:
@@ -149,3 +152,61 @@ def atomic_write(path: str | os.PathLike[str], writer: Callable[[Path], Any]) ->
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
+
+
+def atomic_folder(out: str | os.PathLike[str], files: Mapping[str, str]) -> Path:
+    """Write a folder of UTF-8 text files atomically: all of them appear at ``out``, or nothing does.
+
+    The files are written into a temporary folder next to ``out``, which is then renamed to
+    ``out``.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        Folder to create. It must not exist, or be an empty folder; its parent must exist.
+    files : mapping of str to str
+        File name (no folder part) → text, written as is (``\\n`` line ends kept).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out`` is a file or a folder that is not empty (also when it is filled while the
+        files are written): nothing is overwritten.
+    FileNotFoundError
+        If the parent folder of ``out`` does not exist.
+
+    Notes
+    -----
+    On any exception (``KeyboardInterrupt`` included) the temporary folder is removed and
+    ``out`` is left as it was.
+    """
+    dest = Path(out)
+    if not dest.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {dest}: the folder {dest.parent} does not exist; create it first")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise FileExistsError(f"{str(dest)!r} already exists and is not an empty folder; nothing was overwritten")
+    for name in files:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise ValueError(f"{name!r} is not a plain file name")
+    temporary = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    try:
+        for name, text in files.items():
+            with (temporary / name).open("w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            _fsync(temporary / name)
+        os.chmod(temporary, 0o755)  # mkdtemp's 0o700 would hide the folder from other users
+        if dest.is_dir():
+            if any(dest.iterdir()):
+                raise FileExistsError(f"{str(dest)!r} was filled while it was written; nothing was overwritten")
+            dest.rmdir()
+        os.rename(temporary, dest)
+        _fsync_folder(dest.parent)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return dest

@@ -14,6 +14,8 @@ Modules, from the bottom up:
   scenario's ``restoration.csv``) and the restoration class of each asset;
 - :mod:`impact.scenario.consistency`: checks across the tables (references, the area tree,
   dependency cycles, schedules...);
+- :mod:`impact.scenario.geojson`: reading and checking the optional ``boundaries.geojson``
+  (area polygons, :class:`impact.boundaries.Boundaries`);
 - :mod:`impact.scenario.bundled`: the scenarios shipped with the package;
 - :mod:`impact.scenario.load`: :class:`Scenario`, :func:`load_scenario` and
   :func:`scenario_from_frames`, which run all of the above and report every problem at once

@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 
 from impact.boundaries import BOUNDARIES_FILE, Boundaries
 from impact.scenario.csv_text import not_a_file, unreadable
-from impact.scenario.problems import Problem, did_you_mean
+from impact.scenario.problems import Problem
 
 __all__ = [
     "FILE",
@@ -241,11 +241,10 @@ def _feature_area(
         message = f"{where}: has no properties; add the property area_id (an area of areas.csv)"
         return None, [Problem(FILE, line, "properties", message)]
     if "area_id" not in properties:
-        similar = did_you_mean("area_id", [str(k) for k in properties])
-        hint = f" (it has {similar.strip(' ()')})" if similar else ""
-        return None, [
-            Problem(FILE, line, "area_id", f"{where}: feature without area_id{hint}; add the property area_id")
-        ]
+        keys = {str(key).lower(): str(key) for key in properties}
+        close = difflib.get_close_matches("area_id", list(keys), n=1, cutoff=0.6)
+        fix = f"rename its property {keys[close[0]]!r} to area_id" if close else "add the property area_id"
+        return None, [Problem(FILE, line, "area_id", f"{where}: feature without area_id; {fix}")]
     value = properties["area_id"]
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None, [Problem(FILE, line, "area_id", f"{where}: area_id {_short(value)} must be text (an area id)")]
