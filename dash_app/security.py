@@ -38,8 +38,7 @@ def content_security_policy(app: dash.Dash, tiles: str | None = None) -> str:
         Everything from the dashboard's own origin only: no ``'unsafe-eval'``, no inline
         scripts but the renderer's own (by hash), no framing, no plugins. Inline styles are
         allowed (Plotly and the Dash components set them); images and fonts may be ``data:``
-        URLs (Plotly's icons, and the map tiles Plotly redraws as ``data:`` URLs) and
-        downloads ``blob:`` URLs.
+        URLs (Plotly's icons) and downloads ``blob:`` URLs.
     """
     scripts = " ".join(["'self'", *app.csp_hashes()])
     images = "'self' data: blob:" + (f" {tile_origin(tiles)}" if tiles else "")

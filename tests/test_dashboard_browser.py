@@ -14,7 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import struct
+import threading
 import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -521,6 +525,65 @@ def test_the_choropleth_draws_polygons_and_a_click_selects_an_area(dash_duo, tmp
     raions = [str(a) for a, level in zip(ds["area"].values, ds["admin_level"].values, strict=True) if level == 2]
     _wait(lambda: sorted(_polygons(dash_duo)) == sorted(raions), message="the raions")
     _no_console_errors(dash_duo)
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain PNG image of one colour (what a tile server sends)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_map_tiles_come_from_the_tile_server_alone(dash_duo, tmp_path):
+    """``impact serve --tiles``: a tile server on another loopback port (with the CORS header tile
+    servers send); the page loads its tiles under the polygons, the policy allows that host."""
+    tile = _png(256, 256, (170, 200, 230))
+    requested: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        template = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+        _start(dash_duo, _with_boundaries(tmp_path), tiles=template, tiles_attribution="test tiles")
+        _wait(lambda: len(_polygons(dash_duo)) > 1, message="the polygons")
+        script = """
+            const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+            return [plot.layout.images.map(function (i) { return i.source; }),
+                    Array.from(plot.querySelectorAll('.imagelayer image')).map(function (i) {
+                        return i.getAttribute('href') || i.getAttribute('xlink:href');
+                    })];
+        """
+        _wait(
+            lambda: len(requested) >= len(dash_duo.driver.execute_script(script, ids.MAP_GRAPH)[0]) > 0,
+            timeout=20,
+            message="the tiles fetched",
+        )
+        sources, drawn = dash_duo.driver.execute_script(script, ids.MAP_GRAPH)
+        assert 4 <= len(sources) <= 81 and sorted(drawn) == sorted(sources)  # under the polygons
+        origin = f"http://127.0.0.1:{server.server_port}"
+        assert sorted(requested) == sorted(source.removeprefix(origin) for source in sources)
+        assert "test tiles" in dash_duo.find_element(f"#{ids.MAP_GRAPH} .annotation-text").text
+        _no_console_errors(dash_duo)  # a CSP violation would be a console error
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
