@@ -33,7 +33,8 @@ from dash_app import build_app, ids
 from dash_app.views import default_window, kpis, local_labels, ranked_areas
 from impact.areas import AreaTree
 from impact.boundaries import representative_points
-from impact.figures.tiles import mercator_y
+from impact.dataset import top_area
+from impact.figures.tiles import latitude_of, mercator_y
 from impact.whatif import WhatIf
 
 try:
@@ -466,8 +467,8 @@ def _polygons(dash_duo) -> list[str]:
     )
 
 
-def _map_pixel(dash_duo, lon: float, lat: float) -> tuple[int, int]:
-    """Viewport pixel of a longitude / latitude on the map (its plane: longitude, Mercator y)."""
+def _map_pixel(dash_duo, x: float, y: float) -> tuple[int, int]:
+    """Viewport pixel of a point of the map's plane (longitude, Web-Mercator y)."""
     return tuple(
         dash_duo.driver.execute_script(
             """
@@ -477,10 +478,15 @@ def _map_pixel(dash_duo, lon: float, lat: float) -> tuple[int, int]:
                     box.top + layout.yaxis._offset + layout.yaxis.l2p(arguments[2])];
             """,
             ids.MAP_GRAPH,
-            lon,
-            float(mercator_y(lat)),
+            x,
+            y,
         )
     )
+
+
+def _on_plane(geometry):
+    """A lon/lat geometry on the map's plane (latitudes as Web-Mercator y)."""
+    return shapely.transform(geometry, lambda xy: np.column_stack([xy[:, 0], mercator_y(xy[:, 1])]))
 
 
 def test_the_choropleth_draws_polygons_and_a_click_selects_an_area(dash_duo, tmp_path):
@@ -499,27 +505,45 @@ def test_the_choropleth_draws_polygons_and_a_click_selects_an_area(dash_duo, tmp
     graph = dash_duo.find_element(f"#{ids.MAP_GRAPH}")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
 
-    def hover(lon: float, lat: float) -> str:
-        x, y = _map_pixel(dash_duo, lon, lat)
+    def hover(point) -> str:
+        x, y = _map_pixel(dash_duo, point.x, point.y)
         ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).perform()
         return dash_duo.find_element(f"#{ids.MAP_GRAPH} .hovertext").text
 
-    # Odesa city's strikes are marked at a point inside it: their hover names the city
-    mark = representative_points(scenario.boundaries.subset([CITY]))[CITY]
-    _wait(lambda: f"({CITY})" in hover(*mark) and "strike" in hover(*mark), message="the strikes' hover")
-    # anywhere else in the city (0.05 degrees, several pixels, from the mark) the hover is the city's
-    polygon = scenario.boundaries.get(CITY)
-    spot = polygon.buffer(-0.005).difference(shapely.Point(mark).buffer(0.05)).representative_point()
-    _wait(lambda: f"P-code {CITY}" in hover(spot.x, spot.y), message="the city's hover")
+    # strikes are marked at a point inside their area (Odesa city's among them): the hover of a
+    # mark names the area
+    strikes = next(t for t in mapped["points"] if t["name"].startswith("strikes"))
+    marked = dash_duo.driver.execute_script(
+        """const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+           return plot._fullData.filter(function (t) { return t.name.startsWith('strikes'); })[0].customdata;""",
+        ids.MAP_GRAPH,
+    )
+    assert CITY in marked
+    mark = shapely.Point(strikes["x"][marked.index(CITY)], strikes["y"][marked.index(CITY)])
+    _wait(lambda: f"({CITY})" in hover(mark) and "strike" in hover(mark), message="the strikes' hover")
+    # 14 pixels or more from every strike mark, the hover is the area's: take the largest area
+    # with room for that (the 91 hromadas are small on a map of the whole oblast)
+    pixel = 1 / dash_duo.driver.execute_script(
+        "return document.getElementById(arguments[0]).querySelector('.js-plotly-plot')._fullLayout.xaxis._m;",
+        ids.MAP_GRAPH,
+    )
+    marks = shapely.union_all(
+        [shapely.Point(x, y).buffer(14 * pixel) for x, y in zip(strikes["x"], strikes["y"], strict=True)]
+    )
+    drawn = sorted(_polygons(dash_duo), key=lambda a: -scenario.boundaries.get(a).area)
+    rooms = {area: _on_plane(scenario.boundaries.get(area)).buffer(-3 * pixel).difference(marks) for area in drawn}
+    area = next(a for a in drawn if not rooms[a].is_empty and a != top_area(ds))
+    spot = rooms[area].representative_point()
+    _wait(lambda: f"P-code {area}" in hover(spot), message=f"the hover of {area}")
     # a click there makes it the page's area
     x, y = _map_pixel(dash_duo, spot.x, spot.y)
     ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).click().perform()
-    _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].endswith(f"({CITY})"), message="city timeline")
-    _wait(lambda: _kpi_texts(dash_duo) == _expected_kpis(data, CITY, _start_step(data)), message="the city's KPIs")
+    _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].endswith(f"({area})"), message=f"{area}'s timeline")
+    _wait(lambda: _kpi_texts(dash_duo) == _expected_kpis(data, area, _start_step(data)), message=f"{area}'s KPIs")
     selected = next(t for t in _figure(dash_duo, ids.MAP_GRAPH)["points"] if t["name"] == "selected")
-    city = shapely.box(*polygon.bounds).buffer(0.01)
-    lats = np.degrees(2 * np.arctan(np.exp(np.radians(selected["y"]))) - np.pi / 2)
-    assert all(city.contains(shapely.Point(a, b)) for a, b in zip(selected["x"], lats, strict=True))
+    around = shapely.box(*scenario.boundaries.get(area).bounds).buffer(0.01)
+    lats = latitude_of(selected["y"])
+    assert all(around.contains(shapely.Point(a, b)) for a, b in zip(selected["x"], lats, strict=True))
     # the raions: fewer, larger polygons
     _click(dash_duo, f"#{ids.MAP_LEVEL} input[value='2']")
     raions = [str(a) for a, level in zip(ds["area"].values, ds["admin_level"].values, strict=True) if level == 2]
