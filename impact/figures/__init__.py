@@ -11,7 +11,9 @@ change, the repeated (autumn) or skipped (spring) local hour shows as such on th
 Values hold for the whole time step that starts at each time, so lines are drawn as steps.
 
 Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
-(:class:`plotly.graph_objects.Scattergl`).
+(:class:`plotly.graph_objects.Scattergl`). Maps are SVG only: :func:`area_map` draws the
+scenario's boundaries on a plane of longitude and Web-Mercator latitude
+(:mod:`impact.figures.maps`, :mod:`impact.figures.map_shapes`, :mod:`impact.figures.tiles`).
 """
 
 from impact.dataset import top_area
