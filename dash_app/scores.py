@@ -253,8 +253,8 @@ def observation_hover(scores: pd.DataFrame, ds: xr.Dataset, service: str, area: 
     Returns
     -------
     customdata : list of str
-        Per marker, e.g. ``model: central 2,127,229, 5–95 % 1,546,815–2,127,229: inside the
-        band; central 127,229 above the report``.
+        Per marker, e.g. ``model: central 216,255, 5–95 % 135,412–757,903: inside the band;
+        central 22,555 above the report``.
     hovertemplate : str
         Local time, people reported, that text and the source.
     """

@@ -2,7 +2,8 @@
 
 Every ACLED file here is written by hand in the test (``tmp_path``) with the column layout of
 ACLED's exports; events are matched against the bundled scenario ``odesa-2025-12`` whose
-assets sit at area centroids (Odesa city 46.48 N 30.72 E, Izmailskyi raion 45.45 N 28.90 E...).
+assets sit at the representative points of their areas (Odesa city 46.49 N 30.68 E, Izmail
+45.36 N 28.84 E, Odeskyi raion 46.53 N 30.32 E...).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ HEADER = (
 ODESA = {"location": "Odesa", "latitude": "46.4775", "longitude": "30.7326", "admin2": "Odeskyi"}
 IZMAIL = {"location": "Izmail", "latitude": "45.3503", "longitude": "28.8374", "admin2": "Izmailskyi"}
 PODILSK = {"location": "Podilsk", "latitude": "47.75", "longitude": "29.53", "admin2": "Podilskyi"}
+TEPLODAR = {"location": "Teplodar", "latitude": "46.5046", "longitude": "30.3235", "admin2": "Odeskyi"}
 KYIV = {"location": "Kyiv", "latitude": "50.45", "longitude": "30.5234", "admin1": "Kyiv City", "admin2": "Kyiv"}
 DRONE = {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}
 MISSILE = {"event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack"}
@@ -161,12 +163,12 @@ MIXED_ROWS = [
         "A landmine exploded near a substation.",
         kind={"event_type": "Explosions/Remote violence", "sub_event_type": "Remote explosive/landmine/IED"},
     ),
-    event("UKR1006", "Drone strike on a substation.", event_date="2025-12-18"),
+    event("UKR1006", "Drone strike on a substation.", event_date="2025-12-11"),
     event("UKR1007", "Drone strike on a substation.", KYIV),
     event("UKR1008", "Shelling damaged a residential building and cars.", kind=MISSILE),
     event("UKR1009", "Drones attacked port infrastructure.", PODILSK),
-    event("UKR1010", "Energy infrastructure was hit in Odesa.", event_date="2026-01-17"),
-    event("UKR1011", "Drone strike on energy infrastructure.", event_date="2026-01-18"),
+    event("UKR1010", "Energy infrastructure was hit in Odesa.", event_date="2026-01-12"),
+    event("UKR1011", "Drone strike on energy infrastructure.", event_date="2026-01-13"),
     event("UKR1001", "The same event exported twice: substation.", fatalities="0"),
 ]
 
@@ -190,14 +192,14 @@ def test_every_row_is_imported_or_skipped_with_its_reason(tmp_path: Path, odesa)
     reasons = dict(zip(result.account["line"], result.account["reason"], strict=True))
     assert reasons[5] == "event type 'Battles' is not a strike"
     assert reasons[6].startswith("sub-event type 'Remote explosive/landmine/IED' is not a strike")
-    assert reasons[7] == "outside the time window: 2025-12-18 is before the scenario's first day 2025-12-19"
+    assert reasons[7] == "outside the time window: 2025-12-11 is before the scenario's first day 2025-12-12"
     assert reasons[8].startswith("outside the scenario's areas: no area centroid or asset within 25 km (nearest ")
     assert reasons[9].startswith("no asset kind named in the notes")
     assert reasons[10] == (
-        "no asset of a kind named in the notes (port ('port')) within 25 km (nearest PORT-ODE, 167.5 km)"
+        "no asset of a kind named in the notes (port ('port')) within 25 km (nearest PORT-ODE, 164.9 km)"
     )
     assert reasons[12] == (
-        "outside the time window: 2026-01-18 starts at or after the end of the horizon (2026-01-18 00:00 +02:00)"
+        "outside the time window: 2026-01-13 starts at or after the end of the horizon (2026-01-12 22:00 +02:00)"
     )
     assert reasons[13] == (
         "same event_id_cnty UKR1001 as line 2, the row considered instead (the latest ACLED "
@@ -220,7 +222,7 @@ def test_strikes_carry_ids_times_fatalities_and_sources(tmp_path: Path, odesa) -
         "2025-12-19T00:00:00+02:00",
         "2025-12-20T00:00:00+02:00",
         "2025-12-21T00:00:00+02:00",
-        "2026-01-17T00:00:00+02:00",
+        "2026-01-12T00:00:00+02:00",
     ]
     assert strikes["killed"].tolist()[:2] == [0, 2]
     assert pd.isna(strikes["killed"].iloc[2])
@@ -237,9 +239,9 @@ def test_imported_row_explains_its_match(tmp_path: Path, odesa) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", MIXED_ROWS[:1]), odesa)
     row = result.account.iloc[0]
     assert (row["kind"], row["keyword"], row["damage_keyword"]) == ("substation", "substation", "minor damage")
-    assert row["distance_km"] == pytest.approx(1.0, abs=0.05)
-    assert row["alternatives"].startswith("SUB-ODE-2 (1.0 km); SUB-ODE-3 (1.0 km)")
-    assert row["reason"] == "substation SUB-ODE-1 named by 'substation', 1.0 km away; damage slight"
+    assert row["distance_km"] == pytest.approx(4.26, abs=0.05)
+    assert row["alternatives"].startswith("SUB-ODE-2 (4.3 km); SUB-ODE-3 (4.3 km)")
+    assert row["reason"] == "substation SUB-ODE-1 named by 'substation', 4.3 km away; damage slight"
 
 
 def test_summary_counts_rows_per_reason(tmp_path: Path, odesa) -> None:
@@ -262,13 +264,13 @@ def test_summary_counts_rows_per_reason(tmp_path: Path, odesa) -> None:
         ("A port and a substation were hit.", ODESA, "PORT-ODE", "port"),
         ("A substation and the port were hit.", ODESA, "SUB-ODE-1", "substation"),
         ("Grain terminal damaged.", ODESA, "PORT-ODE", "Grain"),
-        ("Strike on a thermal power plant.", ODESA, "CHP-1", "thermal"),  # nearer than the power plant
-        ("A boiler house was hit.", ODESA, "BH-A", "boiler"),
-        ("District heating disrupted after the strike.", ODESA, "BH-A", "heating"),
+        ("Strike on a thermal power plant.", ODESA, "CHP-1", "thermal"),  # the scenario's only generation plant
+        ("A boiler house was hit.", ODESA, "BH-ODE-1", "boiler"),
+        ("District heating disrupted after the strike.", ODESA, "BH-ODE-1", "heating"),
         ("Strike on a water pumping station.", ODESA, "PS-ODE-1", "pumping"),
         ("Water supply facilities were hit.", ODESA, "PS-ODE-1", "Water"),
-        ("Warehouses of a logistics company burned.", ODESA, "HUB-ODE", "Warehouses"),
-        ("Drones hit port and energy facilities.", PODILSK, "SUB-BB-4", "energy"),  # no port in range: generic
+        ("Warehouses of a logistics company burned.", TEPLODAR, "HUB-1", "Warehouses"),
+        ("Drones hit port and energy facilities.", PODILSK, "SUB-POD", "energy"),  # no port in range: generic
         ("Missile strike on a power-plant.", ODESA, "CHP-1", "power-plant"),
     ],
 )
@@ -282,12 +284,12 @@ def test_kind_keywords_choose_the_asset(
 
 def test_radius_option_limits_the_search(tmp_path: Path, odesa) -> None:
     path = write_acled(tmp_path / "acled.csv", [event("UKR1", "Strike on a well field.")])
-    wide = import_acled(path, odesa)
+    wide = import_acled(path, odesa, radius_km=40)
     assert wide.account["asset_id"].tolist() == ["WELL-1"]
-    assert wide.account["distance_km"].iloc[0] == pytest.approx(23.08, abs=0.01)
-    narrow = import_acled(path, odesa, radius_km=10)
+    assert wide.account["distance_km"].iloc[0] == pytest.approx(36.48, abs=0.01)
+    narrow = import_acled(path, odesa)  # the default radius, 25 km
     assert narrow.account["reason"].tolist() == [
-        "no asset of a kind named in the notes (well ('well field')) within 10 km (nearest WELL-1, 23.1 km)"
+        "no asset of a kind named in the notes (well ('well field')) within 25 km (nearest WELL-1, 36.5 km)"
     ]
     assert narrow.strikes.empty
 
@@ -306,8 +308,8 @@ def test_missing_restoration_curve_is_a_reason(tmp_path: Path) -> None:
     assets = (folder / "assets.csv").read_text(encoding="utf-8")
     (folder / "assets.csv").write_text(
         assets.replace(
-            "PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,,",
-            "PORT-IZM,Port of Izmail,port,UA5108,45.45,28.90,test_only,",
+            "PORT-IZM,Port of Izmail,port,UA5108003,45.36,28.84,,",
+            "PORT-IZM,Port of Izmail,port,UA5108003,45.36,28.84,test_only,",
         ),
         encoding="utf-8",
     )
@@ -361,7 +363,7 @@ def test_the_latest_version_of_an_event_is_considered(tmp_path: Path, odesa) -> 
     assert account_of(result) == [
         (2, "duplicate_event", "", ""),
         (3, "imported", "SUB-ODE-1", "extensive"),
-        (4, "imported", "BH-A", "moderate"),
+        (4, "imported", "BH-ODE-1", "moderate"),
         (5, "duplicate_event", "", ""),
     ]
     assert result.account["reason"].iloc[0].startswith("same event_id_cnty UKR1 as line 3, the row considered")
@@ -401,7 +403,7 @@ def test_both_date_formats_give_the_same_strike(tmp_path: Path, odesa, date_text
 
 
 def test_time_window_is_first_day_to_end_of_horizon(tmp_path: Path, odesa) -> None:
-    days = ["2025-12-18", "2025-12-19", "2026-01-17", "2026-01-18"]
+    days = ["2025-12-11", "2025-12-12", "2026-01-12", "2026-01-13"]
     path = write_acled(
         tmp_path / "acled.csv", [event(f"UKR{i}", "substation hit", event_date=day) for i, day in enumerate(days)]
     )
@@ -411,12 +413,12 @@ def test_time_window_is_first_day_to_end_of_horizon(tmp_path: Path, odesa) -> No
         "imported",
         "outside_time_window",
     ]
-    short = odesa.with_config(horizon_hours=36)  # ends 2025-12-20 12:00: that day starts before the end
+    short = odesa.with_config(horizon_hours=36)  # ends 2025-12-14 10:00: that day starts before the end
     path = write_acled(
         tmp_path / "short.csv",
         [
-            event("UKR1", "substation hit", event_date="2025-12-20"),
-            event("UKR2", "substation hit", event_date="2025-12-21"),
+            event("UKR1", "substation hit", event_date="2025-12-14"),
+            event("UKR2", "substation hit", event_date="2025-12-15"),
         ],
     )
     assert import_acled(path, short).account["reason_code"].tolist() == ["imported", "outside_time_window"]
@@ -425,8 +427,10 @@ def test_time_window_is_first_day_to_end_of_horizon(tmp_path: Path, odesa) -> No
 def test_time_of_day_and_daylight_saving(tmp_path: Path) -> None:
     folder = copy_bundled(tmp_path / "spring")
     toml = (folder / "scenario.toml").read_text(encoding="utf-8")
-    toml = toml.replace('start = "2025-12-19T00:00:00+02:00"', 'start = "2025-03-29T00:00:00+02:00"')
-    (folder / "scenario.toml").write_text(toml.replace("horizon_hours = 720", "horizon_hours = 96"), encoding="utf-8")
+    spring = toml.replace('start = "2025-12-12T22:00:00+02:00"', 'start = "2025-03-29T00:00:00+02:00"')
+    assert spring != toml
+    toml = spring.replace("horizon_hours = 744", "horizon_hours = 96")
+    (folder / "scenario.toml").write_text(toml, encoding="utf-8")
     (folder / "strikes.csv").write_text("strike_id,time,asset_id,damage_state\n", encoding="utf-8")
     path = write_acled(
         tmp_path / "acled.csv",
@@ -801,7 +805,7 @@ def test_cli_options_change_the_result(tmp_path: Path, capsys) -> None:
             "--out",
             str(out),
             "--radius-km",
-            "30",
+            "40",
             "--time-of-day",
             "12:00",
             "--damage-state",

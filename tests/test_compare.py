@@ -258,7 +258,7 @@ def test_faster_repairs_never_leave_more_people_without_service(odesa_whatif) ->
     _faster, _base, comparison = odesa_whatif
     ds = comparison.dataset
     assert comparison.notes == []
-    assert ds.attrs["full_window"] == 1 and ds.sizes["time"] == 720 and ds.sizes["area"] == 12
+    assert ds.attrs["full_window"] == 1 and ds.sizes["time"] == 744 and ds.sizes["area"] == 99
     assert list(ds["quantile"].values) == [0.05, 0.5, 0.95]
     for name in (
         "people_without_central_difference",
@@ -425,14 +425,14 @@ def test_cli_prints_the_top_area_and_writes_csv_matching_the_api(tmp_path: Path,
     )
     assert code == 0, err
     assert "Traceback" not in err
-    assert "people without service in UA51 (Odeska oblast); difference = A - B, positive: A is worse" in stdout
+    assert "people without service in UA51 (Odeska); difference = A - B, positive: A is worse" in stdout
     assert "20 samples, seed 3" in stdout
     assert f"wrote {out}" in stdout
     expected = compare(impact.run("odesa-2025-12", samples=20, seed=3), impact.run(fewer, samples=20, seed=3))
     assert f"{expected.summary().loc['power', 'person_hours_central_difference'] / 24:+,.0f}" in stdout
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("#x_area+code,")
     back = pd.read_csv(out, skiprows=[1])
-    assert len(back) == 3 * 12
+    assert len(back) == 3 * 99
     for column in (
         "person_hours_without_central_difference",
         "peak_people_without_q95_difference",
@@ -458,7 +458,7 @@ def test_cli_runs_both_with_a_seed_and_writes_xlsx_for_an_area(tmp_path: Path, c
     assert book.sheetnames == ["comparison", "time_series", "metadata"]
     rows = list(book["comparison"].iter_rows(values_only=True))
     assert rows[1][:2] == ("#x_area+code", "#x_area+name")
-    assert len(rows) == 2 + 3 * 12
+    assert len(rows) == 2 + 3 * 99
     book.close()
 
 

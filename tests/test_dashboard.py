@@ -21,7 +21,11 @@ from dash_app.views import area_options, descendants, kpis, local_labels, ranked
 from impact.whatif import WhatIf, apply_whatif
 
 BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "odesa-2025-12"
-FULL_WINDOW = [0, 719]
+FULL_WINDOW = [0, 743]
+
+
+#: Odeskyi raion and its 22 hromadas (COD P-codes UA5110001, UA5110003 ... UA5110043).
+ODESKYI = {"UA5110"} | {f"UA5110{number:03d}" for number in range(1, 44, 2)}
 
 
 @pytest.fixture(scope="module")
@@ -47,24 +51,24 @@ def test_area_picker_lists_the_hierarchy_in_order(built) -> None:
     assert values.index("UA5110") < values.index("UA5110027") < values.index("UA5112")
     labels = {o["value"]: o["label"] for o in options}
     assert labels["UA5110027"].startswith("\u2003\u2003") and labels["UA5110"].startswith("\u2003")
-    assert set(descendants(ds, "UA5110")) == {"UA5110", "UA5110027", "UA5110037", "UA5110041", "UA5110-REST"}
-    assert descendants(ds, "UA5102") == ["UA5102"]
+    assert set(descendants(ds, "UA5110")) == ODESKYI  # the raion and its 22 hromadas
+    assert descendants(ds, "UA5110027") == ["UA5110027"]
 
 
 def test_time_labels_and_marks_are_local(built) -> None:
     ds = built[1].result().dataset
     labels = local_labels(ds)
-    assert labels[0] == "2025-12-19 00:00 +02:00" and len(labels) == 720
+    assert labels[0] == "2025-12-12 22:00 +02:00" and len(labels) == 744
     marks = time_marks(ds)
-    assert marks[0] == "19 Dec" and len(marks) <= 8
+    assert marks[2] == "13 Dec" and len(marks) <= 8  # the first local midnight, 2 h after the start
 
 
 def test_kpis_at_the_power_peak(built) -> None:
     ds = built[1].result().dataset
-    cards = {k.service: k for k in kpis(ds, "UA51", 4)}
-    assert cards["power"].now == 2_127_229 and cards["power"].peak == 2_127_229
-    assert cards["power"].peak_time == "19 Dec 04:00"
-    assert cards["power"].restored_by == "24 Dec 04:00"  # 120 h after the peak
+    cards = {k.service: k for k in kpis(ds, "UA51", 9)}
+    assert cards["power"].now == 1_613_578 and cards["power"].peak == 1_613_578
+    assert cards["power"].peak_time == "13 Dec 07:00"
+    assert cards["power"].restored_by == "17 Dec 04:00"  # 93 h after the peak
     assert cards["power"].now_low <= cards["power"].now <= cards["power"].now_high
     assert cards["power"].unmodified_now is None
 
@@ -86,26 +90,27 @@ def test_timeline_callback_modes_cursor_first_and_window(built) -> None:
     names = [t["name"] for t in band["data"]]
     assert "central estimate" in names and "5–95 % range" in names
     assert band["layout"]["shapes"][0]["name"] == "cursor"
-    assert str(band["layout"]["xaxis"]["range"][0]).startswith("2025-12-19 10:00")
+    assert str(band["layout"]["xaxis"]["range"][0]).startswith("2025-12-13 08:00")
     no_band = cb.timeline_figure("water", "UA5110027", "band", [], FULL_WINDOW, None, 50)
     assert "5–95 % range" not in [t["name"] for t in no_band["data"]]
     services = cb.timeline_figure("power", "UA51", "services", [], FULL_WINDOW, None, 0)
     assert [t["name"] for t in services["data"]][:3] == ["power", "water", "heat"]
     areas = cb.timeline_figure("power", "UA5110", "areas", [], FULL_WINDOW, None, 0)
-    assert len([t for t in areas["data"] if t["name"] != "strikes"]) == 4  # the four areas below Odeskyi raion
+    drawn = [t["name"] for t in areas["data"] if t["name"] != "strikes"]
+    assert len(drawn) == 9 and drawn[-1] == "14 other areas, summed"  # 22 hromadas below Odeskyi raion
 
 
 def test_cursor_move_is_a_small_patch(built) -> None:
     patch = built[2].move_cursor(100, None).to_plotly_json()
     locations = [operation["location"] for operation in patch["operations"]]
     assert locations == [["layout", "shapes", 0, "x0"], ["layout", "shapes", 0, "x1"]]
-    assert str(patch["operations"][0]["params"]["value"]).startswith("2025-12-23 04:00")
+    assert str(patch["operations"][0]["params"]["value"]).startswith("2025-12-17 02:00")
 
 
 def test_cursor_views_give_cards_table_and_label(built) -> None:
     cards, rows, label = built[2].cursor_views("heat", "UA5110027", 30, None)
     assert len(cards) == 3
-    assert label == "2025-12-20 06:00 +02:00"
+    assert label == "2025-12-14 04:00 +02:00"
     assert rows[0]["area_id"] == "UA5110027"
 
 
@@ -150,9 +155,9 @@ def test_whatif_gives_faster_recovery_with_faster_repairs() -> None:
     fast = impact.run(apply_whatif(scenario, WhatIf(repair_time_factor=0.5)), samples=0).dataset
     sel = {"service": "power", "area": "UA51"}
     assert float(fast["person_hours_without_central"].sel(sel)) < float(base["person_hours_without_central"].sel(sel))
-    off = impact.run(apply_whatif(scenario, WhatIf(disabled_strikes={"S09"})), samples=0).dataset
-    hub_hours = int(base["asset_down_central"].sel(asset="HUB-ODE").sum())
-    assert 0 < int(off["asset_down_central"].sel(asset="HUB-ODE").sum()) < hub_hours  # still loses power
+    off = impact.run(apply_whatif(scenario, WhatIf(disabled_strikes={"S15"})), samples=0).dataset
+    hub_hours = int(base["asset_down_central"].sel(asset="HUB-1").sum())
+    assert 0 < int(off["asset_down_central"].sel(asset="HUB-1").sum()) < hub_hours  # still loses power
     backup = impact.run(apply_whatif(scenario, WhatIf(extra_backup_hours=48)), samples=0).dataset
     assert float(backup["person_hours_without_central"].sel(service="water", area="UA51")) <= float(
         base["person_hours_without_central"].sel(service="water", area="UA51")
@@ -177,8 +182,8 @@ def test_view_download_holds_only_what_is_on_screen(built) -> None:
     content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
     frame = pd.read_csv(io.BytesIO(content), skiprows=[1])
     assert set(frame["service"]) == {"water"}
-    assert set(frame["area_id"]) == {"UA5110", "UA5110027", "UA5110037", "UA5110041", "UA5110-REST"}
-    assert frame["time_local"].iloc[0] == "2025-12-20T00:00:00+02:00" and frame["time_local"].nunique() == 24
+    assert set(frame["area_id"]) == ODESKYI
+    assert frame["time_local"].iloc[0] == "2025-12-13T22:00:00+02:00" and frame["time_local"].nunique() == 24
     assert content.splitlines()[1].startswith(b"#")
 
 
@@ -197,7 +202,7 @@ def test_invalid_scenario_shows_its_problems(tmp_path: Path) -> None:
     folder = tmp_path / "broken"
     shutil.copytree(BUNDLED, folder)
     areas = folder / "areas.csv"
-    areas.write_text(areas.read_text(encoding="utf-8").replace("1015826", "many", 1), encoding="utf-8")
+    areas.write_text(areas.read_text(encoding="utf-8").replace("1010537", "many", 1), encoding="utf-8")
     app, data, cb = build_app(folder)
     assert cb is None and not data.ok
     problems = [c for c in _components(app.layout) if getattr(c, "id", None) == ids.PAGE_PROBLEMS]
@@ -271,13 +276,13 @@ def test_time_window_moves_both_axes_with_small_patches(built) -> None:
         (operation,) = patch.to_plotly_json()["operations"]
         assert operation["location"] == ["layout", "xaxis", "range"]
         first, last = operation["params"]["value"]
-        assert str(first).startswith("2025-12-20 00:00") and str(last).startswith("2025-12-20 23:00")
+        assert str(first).startswith("2025-12-13 22:00") and str(last).startswith("2025-12-14 21:00")
 
 
 def test_click_on_the_timeline_moves_the_cursor(built) -> None:
     cb = built[2]
-    assert cb.click_to_cursor({"points": [{"x": "2025-12-20 10:30"}]}) == 34  # local wall clock, step 34
-    assert cb.click_to_cursor({"points": [{"x": "2030-01-01 00:00"}]}) == 719
+    assert cb.click_to_cursor({"points": [{"x": "2025-12-20 10:30"}]}) == 180  # local wall clock, step 180
+    assert cb.click_to_cursor({"points": [{"x": "2030-01-01 00:00"}]}) == 743
     assert cb.click_to_cursor(None) is dash.no_update
 
 

@@ -32,8 +32,8 @@ from dash_app.views.baseline import comparison_rows
 
 ODESA = Path(__file__).resolve().parents[1] / "datasets" / "odesa-2025-12"
 OBLAST, RAION, CITY = "UA51", "UA5110", "UA5110027"
-WINDOW = [0, 719]
-PEAK_STEP = 4  # 19 Dec 04:00, the power peak
+WINDOW = [0, 743]
+PEAK_STEP = 9  # 13 Dec 07:00, the power peak
 B_NAME = "odesa-without-s02"
 
 
@@ -44,6 +44,7 @@ def _copy(
     drop_strike: str | None = None,
     observations: bool = True,
     step_minutes: int | None = None,
+    drop_service: str | None = None,
 ) -> Path:
     shutil.copytree(ODESA, folder)
     toml = (folder / "scenario.toml").read_text(encoding="utf-8")
@@ -58,6 +59,9 @@ def _copy(
         )
     if not observations:
         (folder / "observations.csv").unlink()
+    if drop_service:
+        frame = pd.read_csv(folder / "observations.csv", dtype=str, keep_default_na=False)
+        frame[frame["service"] != drop_service].to_csv(folder / "observations.csv", index=False)
     return folder
 
 
@@ -97,17 +101,25 @@ def _trace(figure: dict, name: str) -> dict:
 def test_score_line_for_the_bundled_report_matches_the_observation_summary(alone) -> None:
     _app, data, cb = alone
     summary = data.result().observation_summary().loc["power"]
-    inside = "1 inside" if summary["share_inside_band"] == 1 else "0 inside"
+    inside = round(summary["share_inside_band"] * 5)
     line = cb.observation_line("power", OBLAST, None)
     assert line.startswith(
-        f"Reported figures of people without electricity: 1 reported figure, {inside} the "
-        "5–95 % band; central estimate 127,229 above the report (+6 %)."
+        f"Reported figures of people without electricity: 5 reported figures, {inside} inside the "
+        "5–95 % band; central estimate on average 13,958 above the reports (mean absolute error 17,399; "
+        "median relative error +1 %)."
     )
-    assert summary["mean_error"] == 127_229
-    assert "It is in Odeska oblast: the green cross on the timeline." in line
-    assert cb.observation_line("power", RAION, None).endswith("None in Odeskyi raion.")
+    # the central errors of the dataset README: -5,466, +8,583, -3,137 (calibration), +22,555 and +47,255
+    assert summary["mean_error"] == (-5_466 + 8_583 - 3_137 + 22_555 + 47_255) / 5
+    assert "4 of them in Odeska: the green crosses on the timeline." in line  # the fifth is Odesa city's
+    assert cb.observation_line("power", RAION, None).endswith("None in Odeskyi.")
+    assert cb.observation_line("power", CITY, None).endswith("1 of them in Odeska: the green crosses on the timeline.")
+
+
+def test_a_service_without_reported_figures_names_the_others(tmp_path) -> None:
+    _app, data, cb = build_app(_copy(tmp_path / "dry", "dry", drop_service="water"), samples=0)
+    assert data.wait_for_runs(60).state == "done"
     assert cb.observation_line("water", OBLAST, None) == (
-        "No reported figure of people without this service; 1 of electricity."
+        "No reported figure of people without this service; 2 of heating, 5 of electricity."
     )
 
 
@@ -125,14 +137,24 @@ def test_observed_markers_say_what_the_model_says(alone) -> None:
     ds = data.result().dataset
     figure = cb.timeline_figure("power", OBLAST, "band", ["band"], WINDOW, None, PEAK_STEP)
     observed = _trace(figure, "observed")
-    low, high = float(ds["observation_low"][0]), float(ds["observation_high"][0])
-    inside = "inside" if bool(ds["observation_inside_band"][0]) else "outside"
-    assert observed["customdata"] == [
-        f"model: central 2,127,229, 5–95 % {low:,.0f}–{high:,.0f}: {inside} the band"
-        "<br>central estimate 127,229 above the report (+6 %)"
+    # the oblast's power figures of 15, 16, 17 and 19 December (observations 0, 2, 3 and 6) and
+    # the central errors of the dataset README
+    words = [
+        ("1,112,534", "5,466 below the report (−0 %)"),
+        ("757,903", "8,583 above the report (+1 %)"),
+        ("80,843", "3,137 below the report (−4 %)"),
+        ("216,255", "22,555 above the report (+12 %)"),
     ]
+    expected = []
+    for index, (central, error) in zip((0, 2, 3, 6), words, strict=True):
+        low, high = float(ds["observation_low"][index]), float(ds["observation_high"][index])
+        inside = "inside" if bool(ds["observation_inside_band"][index]) else "outside"
+        expected.append(
+            f"model: central {central}, 5–95 % {low:,.0f}–{high:,.0f}: {inside} the band<br>central estimate {error}"
+        )
+    assert observed["customdata"] == expected
     assert "%{customdata}" in observed["hovertemplate"] and "%{hovertext}" in observed["hovertemplate"]
-    assert "news report" in observed["hovertext"][0]
+    assert observed["hovertext"][0].startswith("https://glavnoe.in.ua/")  # the source of the first figure
 
 
 def test_several_reports_some_outside_the_band_and_no_band_without_samples() -> None:
@@ -242,7 +264,7 @@ def test_kpi_cards_show_b_and_a_minus_b(against) -> None:
 def test_comparison_tab_holds_impact_compare_for_the_selected_area(against) -> None:
     _app, data, cb = against
     title, table, figure, note = cb.compare_panel("heat", CITY, WINDOW, None, "compare")
-    assert title.startswith(f"Odeska hromada (Odesa city) ({CITY}): A (odesa-2025-12) against baseline B ({B_NAME})")
+    assert title.startswith(f"Odeska ({CITY}): A (odesa-2025-12) against baseline B ({B_NAME})")
     summary = impact.compare(data.result(), data.baseline_result(), names=data.names).summary(CITY)
     rows = [_text(row) for row in table[1].children]
     assert len(rows) == 3
@@ -276,12 +298,12 @@ def test_whatif_against_a_baseline_keeps_b_and_names_a_without_the_whatif(agains
     title = cb.compare_panel("power", OBLAST, WINDOW, store, "compare")[0]
     assert "A (odesa-2025-12 with the what-if) against baseline B" in title
     line = cb.observation_line("power", OBLAST, store)
-    assert f"Baseline B ({B_NAME}): 1 reported figure" in line
+    assert f"Baseline B ({B_NAME}): 5 reported figures" in line
 
 
 def test_an_area_that_b_does_not_have_shows_a_alone(tmp_path) -> None:
     other = _copy(tmp_path / "renamed", "renamed", drop_strike="S02")
-    for table in other.glob("*.csv"):
+    for table in [*other.glob("*.csv"), *other.glob("*.geojson")]:
         table.write_text(table.read_text(encoding="utf-8").replace("UA5110041", "UA5110099"), encoding="utf-8")
     _app, data, cb = build_app(baseline=other, samples=0)
     assert data.wait_for_runs(60).state == "done"
@@ -299,7 +321,8 @@ def test_an_area_that_b_does_not_have_shows_a_alone(tmp_path) -> None:
 def test_a_baseline_that_fails_to_load_gives_the_problems_page(tmp_path) -> None:
     broken = _copy(tmp_path / "broken", "broken")
     areas = (broken / "areas.csv").read_text(encoding="utf-8").splitlines()
-    areas[2] = areas[2].replace(",102400,", ",many,", 1)
+    assert ",104969," in areas[2]  # Berezivskyi raion, line 3
+    areas[2] = areas[2].replace(",104969,", ",many,", 1)
     (broken / "areas.csv").write_text("\n".join(areas) + "\n", encoding="utf-8")
     app, data, cb = build_app(baseline=broken, samples=0)
     assert not data.ok and cb is None and data.problems == []

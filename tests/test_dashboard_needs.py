@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
 
+import dash
 import openpyxl
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ from dash_app import ids
 from dash_app.app import build_app
 from dash_app.views import needs_view
 from impact.needs import needs_table
+from impact.scenario.bundled import find_bundled
 from impact.whatif import WhatIf
 
 CITY, OBLAST = "UA5110027", "UA51"
@@ -35,53 +38,53 @@ def _rows(table: list) -> list[str]:
 def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
     _app, data, cb = built
     nd = impact.needs(data.result())
-    title, table, note = cb.needs_panel("water", CITY, [0, 71], None)
-    assert title.startswith(f"Needs per day in Odeska hromada (Odesa city) ({CITY}), 2025-12-19 to 2025-12-21")
+    title, table, note = cb.needs_panel("water", CITY, [2, 73], None)  # three whole local days from 13 Dec
+    assert title.startswith(f"Needs per day in Odeska ({CITY}), 2025-12-13 to 2025-12-15")
     assert "5–95 % range" in title
     assert _text(table[0]) == (
         "day|hours|people without water (mean over the day)|water to deliver [litres]|water-truck trips|"
     )
     rows = _rows(table)
     assert len(rows) == 3
-    at = nd.sel(area=CITY, day="2025-12-20")
+    at = nd.sel(area=CITY, day="2025-12-14")
     litres = f"{float(at['water_litres_central']):,.0f}"
     band = f"5–95 %: {float(at['water_litres'][0]):,.0f}–{float(at['water_litres'][-1]):,.0f}"
     trips = f"{float(at['water_truck_trips_central']):,.0f}"
-    assert rows[1].startswith("2025-12-20|24|") and f"|{litres}{band}|" in rows[1] and trips in rows[1]
+    assert rows[1].startswith("2025-12-14|24|") and f"|{litres}{band}|" in rows[1] and trips in rows[1]
     assert "15 L per person per day (Sphere)" in note and "docs/needs.md" in note
 
 
 def test_needs_panel_follows_service_area_and_window(built) -> None:
     _app, data, cb = built
     nd = impact.needs(data.result())
-    title, table, _note = cb.needs_panel("heat", OBLAST, [24, 47], None)
-    assert title.startswith(f"Needs per day in Odeska oblast ({OBLAST}), 2025-12-20;")
-    places = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-20"))
+    title, table, _note = cb.needs_panel("heat", OBLAST, [26, 49], None)  # 14 Dec, a whole local day
+    assert title.startswith(f"Needs per day in Odeska ({OBLAST}), 2025-12-14;")
+    places = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-14"))
     assert _rows(table) == [
-        f"2025-12-20|24|{places:,.0f}5–95 %: "
-        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[0]):,.0f}–"
-        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-20')[-1]):,.0f}|"
+        f"2025-12-14|24|{places:,.0f}5–95 %: "
+        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-14')[0]):,.0f}–"
+        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-14')[-1]):,.0f}|"
     ]
-    _title, table, _note = cb.needs_panel("power", OBLAST, [0, 23], None)
-    hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-19"))
-    assert hours > 0 and _rows(table) == [f"2025-12-19|24|{hours:,.0f}|"]  # central only: no range
-    view = needs_view(nd, data.result().dataset, "water", OBLAST, (700, 719))
-    assert [row["day"] for row in view.rows] == ["2026-01-17"]
+    _title, table, _note = cb.needs_panel("power", OBLAST, [2, 25], None)
+    hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-13"))
+    assert hours > 0 and _rows(table) == [f"2025-12-13|24|{hours:,.0f}|"]  # central only: no range
+    view = needs_view(nd, data.result().dataset, "water", OBLAST, (722, 743))
+    assert [row["day"] for row in view.rows] == ["2026-01-12"]
 
 
 def test_needs_panel_shows_the_whatif_run(built) -> None:
     _app, data, cb = built
     store = {"repair_time_factor": 0.5, "extra_backup_hours": 0, "disabled_strikes": []}
-    _title, table, _note = cb.needs_panel("water", OBLAST, [0, 23], store)
+    _title, table, _note = cb.needs_panel("water", OBLAST, [2, 25], store)
     faster = impact.needs(data.result(WhatIf(repair_time_factor=0.5)))
-    litres = float(faster["water_litres_central"].sel(area=OBLAST, day="2025-12-19"))
+    litres = float(faster["water_litres_central"].sel(area=OBLAST, day="2025-12-13"))
     assert f"|{litres:,.0f}" in _rows(table)[0]
 
 
 @pytest.mark.slow
 def test_needs_downloads(built) -> None:
     _app, data, cb = built
-    states = ("water", OBLAST, [0, 719], None)
+    states = ("water", OBLAST, [0, 743], None)
     buttons = (None,) * 8
     sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_NEEDS_CSV)
     assert status.startswith("Sent odesa-2025-12_needs.csv")
@@ -95,7 +98,22 @@ def test_needs_downloads(built) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
     assert workbook.sheetnames == ["needs", "metadata"]
 
+    # the whole bundled run is 3 services x 99 areas x 744 steps = 220,968 rows: too many for Excel from the page
     sent, status = cb.download(*buttons, *states, trigger=ids.DOWNLOAD_FULL_XLSX)
+    assert sent is dash.no_update and "has 220,968 rows" in _text(status)
+
+
+@pytest.mark.slow
+def test_full_excel_download_has_a_needs_sheet(tmp_path) -> None:
+    folder = tmp_path / "week"
+    shutil.copytree(find_bundled("odesa-2025-12"), folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    assert "horizon_hours = 744" in toml
+    (folder / "scenario.toml").write_text(toml.replace("horizon_hours = 744", "horizon_hours = 168"), encoding="utf-8")
+    _app, data, cb = build_app(folder, samples=20, seed=3)  # 3 x 99 x 168 = 49,896 rows
+    assert data.wait_for_runs(60).state == "done"
+    sent, status = cb.download(*(None,) * 8, "water", OBLAST, [0, 167], None, trigger=ids.DOWNLOAD_FULL_XLSX)
+    assert status.startswith("Sent odesa-2025-12_full.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
     assert workbook.sheetnames == ["summary", "needs", "observations", "time_series", "assets", "strikes", "metadata"]
 
@@ -113,19 +131,21 @@ def test_needs_tab_in_the_browser(dash_duo) -> None:
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", tab)
     tab.click()
     dash_duo.wait_for_element(f"#{ids.NEEDS_TABLE} tbody tr", timeout=20)
-    hours = f"{float(nd['generator_hours_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
+    hours = f"{float(nd['generator_hours_central'].sel(area=OBLAST, day='2025-12-13')):,.0f}"
     _wait(
         lambda: "generator hours" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} thead").text, message="the power needs"
     )
-    first = dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
-    assert first.startswith("2025-12-19") and hours in first
+    first, second = (row.text for row in dash_duo.find_elements(f"#{ids.NEEDS_TABLE} tbody tr")[:2])
+    assert first.split()[:2] == ["2025-12-12", "2"]  # the first local day: the 2 h before midnight
+    assert second.startswith("2025-12-13") and hours in second
 
     _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='water']")
-    litres = f"{float(nd['water_litres_central'].sel(area=OBLAST, day='2025-12-19')):,.0f}"
-    _wait(
-        lambda: litres in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text,
-        message=f"{litres} litres on the first day",
-    )
-    assert "5–95 %" in dash_duo.find_element(f"#{ids.NEEDS_TABLE} tbody tr").text
+    litres = f"{float(nd['water_litres_central'].sel(area=OBLAST, day='2025-12-13')):,.0f}"
+
+    def second_row() -> str:
+        return dash_duo.find_elements(f"#{ids.NEEDS_TABLE} tbody tr")[1].text
+
+    _wait(lambda: litres in second_row(), message=f"{litres} litres on the first whole day")
+    assert "5–95 %" in second_row()
     assert "Sphere" in dash_duo.find_element(f"#{ids.NEEDS_NOTE}").text
     _no_console_errors(dash_duo)

@@ -169,9 +169,13 @@ def test_timeline_of_a_result_draws_the_scenarios_observations_in_people() -> No
     result = impact.run("odesa-2025-12", samples=20, seed=2)
     figure = impact.figures.timeline(result, service="power", area="UA51")
     (observed,) = [trace for trace in figure.data if trace.name == "observed"]
-    assert list(observed.y) == [2_000_000.0]
+    # 430,000 and 32,300 consumers, 288,200 households and 74,500 consumers at 2.6 persons each
+    assert list(observed.y) == [1_118_000.0, 749_320.0, 83_980.0, 193_700.0]
     water = impact.figures.timeline(result, service="water", area="UA51")
-    assert "observed" not in [trace.name for trace in water.data]
+    (observed,) = [trace for trace in water.data if trace.name == "observed"]
+    assert list(observed.y) == [0.0]  # "all settlements have water", in people
+    raion = impact.figures.timeline(result, service="water", area="UA5110")
+    assert "observed" not in [trace.name for trace in raion.data]
 
 
 def test_observations_in_people_converts_households_and_consumers() -> None:

@@ -478,7 +478,14 @@ def test_cli_import_acled_exits_0_or_2_without_a_traceback(workspace: Workspace,
 def test_blackout_on_an_area_in_a_hierarchy_cycle_is_reported_not_a_recursion_error(workspace: Workspace) -> None:
     # Found by benchmarks/fuzz_loaders.py: check_blackouts walked the area tree without a guard
     # against cycles and raised RecursionError.
-    areas = FILES["areas.csv"].decode("utf-8") + "UA5198,Loop A,3,UA5199,\nUA5199,Loop B,3,UA5198,\n"
+    text = FILES["areas.csv"].decode("utf-8")
+    header = text.splitlines()[0].split(",")
+
+    def row(**cells: str) -> str:
+        return ",".join(cells.get(column, "") for column in header) + "\n"
+
+    areas = text + row(area_id="UA5198", name="Loop A", admin_level="3", parent_id="UA5199")
+    areas += row(area_id="UA5199", name="Loop B", admin_level="3", parent_id="UA5198")
     blackouts = (
         "area_id,start,end,hours_off_per_day,queues\nUA5198,2025-12-19T00:00:00+02:00,2025-12-20T00:00:00+02:00,4,6\n"
     )

@@ -33,7 +33,7 @@ def test_example_notebook_executes_without_errors(tmp_path):
         if cell.cell_type == "code"
         for output in cell.outputs
     )
-    assert "People without water: Odeska oblast (UA51)" in text
+    assert "People without water: Odeska (UA51)" in text
     assert "before the report" in text and "after the report" in text
     assert "water_truck_trips_central" in text  # needs
     assert "person_hours_central_difference" in text  # comparison

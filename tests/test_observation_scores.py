@@ -83,7 +83,8 @@ def test_band_quantiles(quantiles, band):
 def test_bundled_scenario_scores_its_report_in_the_cli(capsys):
     assert main(["run", "odesa-2025-12", "--samples", "50"]) == 0
     out = capsys.readouterr().out
-    assert "observations, power: 1 reported" in out and "inside the 5-95 % band" in out
+    assert "observations, power: 5 reported" in out and "inside the 5-95 % band" in out
+    assert "observations, water: 2 reported" in out and "observations, heat: 2 reported" in out
 
 
 def test_scores_travel_in_the_dataset_and_the_netcdf_file(tmp_path):
@@ -91,13 +92,17 @@ def test_scores_travel_in_the_dataset_and_the_netcdf_file(tmp_path):
 
     result = impact.run("odesa-2025-12", samples=40)
     ds = result.dataset
-    assert ds.sizes["observation"] == 1
+    assert ds.sizes["observation"] == 9
     assert str(ds["observation_area"].values[0]) == "UA51"
-    assert bool(ds["observation_inside_band"].values[0]) is True
-    assert float(ds["observation_error"].values[0]) == float(result.observation_scores()["error"][0])
+    # 15 Dec: 430,000 consumers (1,118,000 people) against the central 1,112,534;
+    # Odesa's water: 0 against 0.95 x 1,010,537
+    assert float(ds["observation_error"].values[0]) == 1_112_534 - 1_118_000
+    assert bool(ds["observation_inside_band"].values[1]) is False
+    assert float(ds["observation_error"].values[1]) == 960_010  # 960,010.15 rounded to whole people
+    np.testing.assert_array_equal(ds["observation_error"].values, result.observation_scores()["error"].to_numpy())
     with xr.open_dataset(result.export(tmp_path / "r.nc")) as back:
-        assert float(back["observation_people"].values[0]) == 2_000_000.0
-        assert pd.Timestamp(back["observation_time"].values[0]) == pd.Timestamp("2025-12-20T10:00")
+        assert float(back["observation_people"].values[0]) == 1_118_000.0
+        assert pd.Timestamp(back["observation_time"].values[0]) == pd.Timestamp("2025-12-15T08:50")
 
 
 @pytest.mark.slow
@@ -110,4 +115,4 @@ def test_excel_export_has_an_observations_sheet_and_the_needs(tmp_path):
     rows = list(workbook["observations"].iter_rows(values_only=True))
     assert rows[0][:4] == ("time_local", "area_id", "service", "reported_people")
     assert rows[1][3] == "#affected+ind+reported"
-    assert rows[2][:5] == ("2025-12-20T12:00+02:00", "UA51", "power", 2_000_000, 2_127_229)
+    assert rows[2][:5] == ("2025-12-15T10:50+02:00", "UA51", "power", 1_118_000, 1_112_534)

@@ -85,6 +85,7 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
     ).stdout.splitlines()
     assert str(environment) in where[0], where
     assert where[1].endswith("impact/_bundled_datasets"), where
+    assert (Path(where[1]) / "odesa-2025-12" / "boundaries.geojson").is_file()  # the OSM polygons travel too
     result = subprocess.run(
         [str(environment / "bin" / "impact"), "run", "odesa-2025-12", "--samples", "20", "--out", "out.csv"],
         cwd=elsewhere,
@@ -93,5 +94,5 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "power" in result.stdout and "2,127,229" in result.stdout
+    assert "power" in result.stdout and "1,613,578" in result.stdout
     assert (elsewhere / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("#")

@@ -72,7 +72,7 @@ def test_a_failure_midway_leaves_no_file(tmp_path, monkeypatch):
 
 def test_result_bytes_counts_quantiles_mean_and_central():
     scenario = impact.load_scenario("odesa-2025-12")
-    assert runner.result_bytes(scenario, [0.5]) == 3 * 12 * 720 * 3 * 8
+    assert runner.result_bytes(scenario, [0.5]) == 3 * 99 * 744 * 3 * 8
 
 
 def test_cli_area_block_streams_and_prints_the_summary(tmp_path, capsys):

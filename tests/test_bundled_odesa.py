@@ -1,0 +1,125 @@
+"""The bundled scenario ``odesa-2025-12`` as its README describes it, and the rules of the script
+that builds it (``scripts/build_odesa_dataset.py``) on small hand-made shapes and numbers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Point, box
+
+import impact
+from impact.scenario.bundled import find_bundled
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = find_bundled("odesa-2025-12")
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("build_odesa_dataset", ROOT / "scripts" / "build_odesa_dataset.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _build_module()
+
+
+@pytest.fixture(scope="module")
+def odesa() -> impact.Scenario:
+    return impact.load_scenario("odesa-2025-12")
+
+
+def test_areas_are_the_oblast_its_7_raions_and_91_hromadas(odesa) -> None:
+    areas = odesa.areas.set_index("area_id")
+    assert areas["admin_level"].value_counts().sort_index().tolist() == [1, 7, 91]
+    hromadas = areas[areas["admin_level"] == 3]
+    assert hromadas["population"].sum() == 2_351_392  # State Statistics Service, 1 January 2022
+    assert areas.loc["UA51", "population"] == 2_351_392
+    for raion, people in hromadas.groupby("parent_id")["population"].sum().items():
+        assert areas.loc[raion, "population"] == people
+    assert areas.loc["UA5110027", ["name", "name_uk", "population"]].tolist() == ["Odeska", "Одеська", 1_010_537]
+    assert areas["name_uk"].str.len().min() > 0
+    renamed = areas.loc["UA5110041", "source"]
+    assert "renamed Pivdennivska (Південнівська) on 26 Nov 2025" in renamed and "COD name predates" in renamed
+
+
+def test_every_area_has_a_polygon_around_its_point(odesa) -> None:
+    boundaries = odesa.boundaries
+    assert boundaries is not None and len(boundaries) == 99
+    assert "© OpenStreetMap contributors" in boundaries.attribution
+    for row in odesa.areas.itertuples():
+        polygon = boundaries.get(row.area_id)
+        # a point inside the polygon, rounded to 2 decimals: at most 0.005 degrees away from it
+        assert polygon.distance(Point(row.longitude, row.latitude)) <= 0.005 * 2**0.5 + 1e-9, row.area_id
+
+
+def test_vylkivska_is_derived_from_its_raion_and_says_so(odesa) -> None:
+    features = json.loads((FOLDER / "boundaries.geojson").read_text(encoding="utf-8"))["features"]
+    (vylkivska,) = [f for f in features if f["properties"]["area_id"] == "UA5108001"]
+    assert vylkivska["properties"]["derivation"].startswith("missing from the OSM source: Izmailskyi raion (UA5108)")
+    shapes = odesa.boundaries
+    others = shapely.union_all(
+        [shapes.get(p) for p in ("UA5108003", "UA5108005", "UA5108007", "UA5108009", "UA5108011")]
+    )
+    assert shapes.get("UA5108001").intersection(others).area < 1e-6  # it only borders them
+    assert shapes.get("UA5108001").difference(shapes.get("UA5108").buffer(1e-3)).area < 1e-6  # inside its raion
+    assert len(shapes.get("UA5108001").geoms) == 2  # the delta and Zmiinyi (Snake) Island
+
+
+def test_links_follow_the_stated_rules(odesa) -> None:
+    links = odesa.service_links
+    total = links.groupby(["area_id", "service"])["share"].sum()
+    assert (total.xs("power", level="service") == 1).all() and len(total.xs("power", level="service")) == 91
+    assert total[("UA5110027", "water")] == pytest.approx(0.95)  # the city: 0.95 on piped water
+    assert total[("UA5102001", "water")] == pytest.approx(0.26)  # no urban population: 0.26
+    assert total[("UA5110027", "heat")] == pytest.approx(0.65)  # CHP 0.30 and boiler houses 0.35
+    assert sorted(total.xs("heat", level="service").index) == sorted(["UA5110027", *build.DISTRICT_HEATING])
+
+
+def test_observations_are_the_reported_without_figures_with_their_role() -> None:
+    frame = pd.read_csv(FOLDER / "observations.csv")
+    assert frame["role"].value_counts().to_dict() == {"held out": 6, "calibration": 3}
+    assert set(frame.loc[frame["role"] == "calibration", "service"]) == {"power"}
+    assert set(frame["unit"]) == {"people", "households", "consumers"}
+    assert frame["source"].str.startswith("https://").all()
+
+
+def test_water_and_heat_shares_by_hand() -> None:
+    population = {"UA5199001": (1000, 500), "UA5110027": (1000, 1000), "UA5110037": (100, 90)}
+    assert build.water_share("UA5199001", population) == 0.555  # 0.85 x 0.5 + 0.26 x 0.5
+    assert build.water_share("UA5110027", population) == 0.95  # a large city, all urban
+    assert build.water_share("UA5110037", population) == round(0.95 * 0.9 + 0.26 * 0.1, 3)  # 0.881
+    assert build.heat_share("UA5110037", population) == 0.54  # 0.6 of the urban 90 %
+    assert build.heat_share("UA5199001", population) == 0.0
+
+
+def test_vylkivska_rule_on_hand_made_shapes() -> None:
+    """Raion 0-10 x 0-2 with Izmailska (a hole for a lake), Reniiska, Safianivska and Suvorovska in
+    the west, Kiliiska 4-8; an island east of it and a sliver along Kiliiska's north edge."""
+    raion = shapely.union_all([box(0, 0, 10, 2), box(11, 0, 11.1, 0.1), box(4, 2, 8, 2.001)])
+    shapes = {
+        "UA5108": raion,
+        "UA5108003": box(0, 0, 2, 2).difference(box(0.5, 0.5, 1, 1)),  # the lake is left out, as OSM does
+        "UA5108007": box(2, 0, 3, 1),
+        "UA5108009": box(2, 1, 3, 2),
+        "UA5108011": box(3, 0, 4, 2),
+        "UA5108005": box(4, 0, 8, 2),
+    }
+    derived = build.derive_vylkivska(shapes, [*shapes.keys() - {"UA5108"}, "UA5108001"])
+    assert isinstance(derived, MultiPolygon)
+    assert derived.area == pytest.approx(2 * 2 + 0.1 * 0.1)  # the east end and the island; no lake, no sliver
+    assert derived.equals(MultiPolygon([box(8, 0, 10, 2), box(11, 0, 11.1, 0.1)]))
+
+
+def test_build_refuses_a_folder_without_the_reference_files(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    assert build.main(["--reference", str(tmp_path / "nothing"), "--out", str(out)]) == 2
+    assert "odesa_oblast_pcodes.csv: file not found" in capsys.readouterr().err
+    assert not out.exists()
