@@ -116,7 +116,7 @@ def test_cursor_views_give_cards_table_and_label(built) -> None:
 
 def test_map_callback_gives_the_map_at_the_cursor_and_its_note(built) -> None:
     figure, note = built[2].map_figure("heat", "UA5110027", "leaves", "share", 30, None)
-    assert figure["layout"]["title"]["text"] == "Without heat, 20 Dec 06:00 +02:00"
+    assert figure["layout"]["title"]["text"] == "Without heat, 14 Dec 04:00 +02:00"
     assert "assets" not in [t["name"] for t in figure["data"]]  # positions only with --show-assets
     assert note.endswith("not adjusted for displacement.")
 
