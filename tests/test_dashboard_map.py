@@ -164,7 +164,7 @@ def test_tiles_are_drawn_and_their_host_alone_allowed_for_images() -> None:
     assert figure["layout"]["images"] and all(
         i["source"].startswith("https://tiles.example.org/") for i in figure["layout"]["images"]
     )
-    assert figure["layout"]["annotations"][0]["text"] == f"{OSM} · Tiles: © T"
+    assert figure["layout"]["annotations"][0]["text"] == f"{OSM}<br>Tiles: © T"
     policy = app.server.test_client().get("/").headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["img-src"] == "'self' data: blob: https://tiles.example.org"

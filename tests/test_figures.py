@@ -20,7 +20,7 @@ from shapely.geometry import Point, box
 from impact import figures
 from impact.areas import AreaTree
 from impact.boundaries import Boundaries
-from impact.figures import map_shapes, tiles
+from impact.figures import map_shapes, maps, tiles
 from impact.figures.maps import map_areas
 
 
@@ -525,10 +525,27 @@ def test_attribution_is_shown_under_the_map(ds: xr.Dataset) -> None:
     assert unattributed.layout.annotations == ()
 
 
+def test_a_long_attribution_is_wrapped_to_the_map_width(ds: xr.Dataset) -> None:
+    credit = (
+        "Boundaries © OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright), via "
+        "github.com/darmat1/ukraine-geo-data; P-codes: OCHA COD-AB Ukraine"
+    )
+    fig = figures.area_map(ds, "heat", NOON, boundaries=Boundaries(SQUARES, credit))
+    lines = fig.layout.annotations[0].text.split("<br>")
+    assert lines == [
+        "Boundaries © OpenStreetMap contributors, ODbL 1.0",
+        "(openstreetmap.org/copyright), via",
+        "github.com/darmat1/ukraine-geo-data; P-codes: OCHA",
+        "COD-AB Ukraine",
+    ]
+    assert max(len(line) for line in lines) <= maps.ATTRIBUTION_LINE_CHARS
+    assert " ".join(lines) == credit  # every word kept, in order
+
+
 def test_tiles_go_under_semi_transparent_polygons(ds: xr.Dataset) -> None:
     template = "https://tiles.example.org/{z}/{x}/{y}.png"
     fig = figures.area_map(ds, "heat", NOON, boundaries=_squares(), tiles=template, tiles_attribution="© Test tiles")
-    assert fig.layout.annotations[0].text == f"{OSM} · Tiles: © Test tiles"
+    assert fig.layout.annotations[0].text == f"{OSM}<br>Tiles: © Test tiles"
     images = fig.layout.images
     zoom = int(images[0].source.split("/")[3])
     assert {int(i.source.split("/")[3]) for i in images} == {zoom}
@@ -542,7 +559,7 @@ def test_tiles_go_under_semi_transparent_polygons(ds: xr.Dataset) -> None:
         assert image.layer == "below" and image.sizex == image.sizey == size
     assert _by_name(fig)["UA5104"].fillcolor.endswith(", 0.6)")
     bare = figures.area_map(ds, "heat", NOON, boundaries=_squares(), tiles=template)
-    assert bare.layout.annotations[0].text == f"{OSM} · Tiles: https://tiles.example.org"
+    assert bare.layout.annotations[0].text == f"{OSM}<br>Tiles: https://tiles.example.org"
 
 
 def test_area_map_without_polygons_draws_bubbles(ds: xr.Dataset) -> None:

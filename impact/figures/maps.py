@@ -19,6 +19,7 @@ caller passes the asset positions.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ from impact.figures.tiles import latitude_ticks, mercator_y, tile_images, tile_o
 
 __all__ = [
     "AREA_LINE_COLOUR",
+    "ATTRIBUTION_LINE_CHARS",
     "COLOUR_BY",
     "MAP_TEMPLATE",
     "MAX_BUBBLE_PX",
@@ -50,6 +52,9 @@ __all__ = [
     "map_areas",
     "map_boundaries",
 ]
+
+#: Longest line of the credit text under the map [characters] (wrapped to fit a map about 330 px wide).
+ATTRIBUTION_LINE_CHARS = 50
 
 #: Diameter of the largest bubble [px].
 MAX_BUBBLE_PX = 60
@@ -548,9 +553,14 @@ def _line(name: str, rings: tuple[np.ndarray, np.ndarray], colour: str, width: f
 
 
 def _attribution(credits: list[str]) -> dict:
-    """The credit line at the foot of the map, in its lower right corner as on web maps (boundaries, tiles)."""
+    """The credit lines at the foot of the map, in its lower right corner as on web maps (boundaries, tiles),
+    wrapped so that a long credit stays inside a narrow map."""
     return {
-        "text": " · ".join(html.escape(c, quote=False) for c in credits),
+        "text": "<br>".join(
+            html.escape(line, quote=False)
+            for credit in credits
+            for line in textwrap.wrap(credit, ATTRIBUTION_LINE_CHARS, break_on_hyphens=False)
+        ),
         "name": "attribution",
         "xref": "paper",
         "yref": "paper",
