@@ -10,8 +10,10 @@ body is the number of bytes sent to the browser per update. Groups:
 - view changes: service, area (in Odesa oblast UA51, raion UA5110, hromada UA5110027; in any other
   scenario the top area and the first area of each level below it; and the others),
   timeline mode ('band' / 'services' / 'areas'), band toggle, time window, cursor steps (the
-  cursor's timeline update is the ``Patch`` callback), clicks on the timeline; with and
-  without a what-if on screen;
+  cursor's timeline update is the ``Patch`` callback), the map's level and colour, clicks on
+  the timeline and on the map; with and without a what-if on screen;
+- the map's payload: the bytes of the map figure in the callback's response at each level
+  (plain and gzipped; at most 1 MB for Odesa, issue 12);
 - what-if re-runs: new parameters on every call, so the server cache misses; at the
   scenario's samples and at 200 samples; ``run_whatif`` alone and the whole chain the click
   sets off (``run_whatif`` then the timeline, KPI/map/table and asset callbacks);
@@ -54,7 +56,8 @@ from dash_app import ids
 from dash_app.app import build_app
 from dash_app.callbacks import DOWNLOADS, MOST_TABLE_ROWS
 from dash_app.layout import POLL_MS
-from dash_app.views import local_labels
+from dash_app.views import local_labels, map_level
+from dash_app.views.maps import level_options, level_value
 from impact.dataset import top_area
 
 #: Areas the benchmark always visits in the bundled Odesa scenario: oblast, raion, hromada.
@@ -72,11 +75,13 @@ class Targets:
     view_p95_s: float
     whatif_p95_s: float | None
     update_bytes: int = 1_000_000
+    map_bytes: int = 1_000_000
 
 
-#: Issue 3 (bundled Odesa scenario) and issue 4 (dashboard at scale: any other scenario).
+#: Issue 3 (bundled Odesa scenario) and issue 4 (dashboard at scale: any other scenario); the map's
+#: payload: at most 1 MB for Odesa, 3 MB at national scale (issue 12).
 ISSUE_3 = Targets("issue 3", view_p95_s=0.150, whatif_p95_s=1.5)
-ISSUE_4 = Targets("issue 4", view_p95_s=0.300, whatif_p95_s=None)
+ISSUE_4 = Targets("issue 4", view_p95_s=0.300, whatif_p95_s=None, map_bytes=3_000_000)
 
 
 def targets_for(scenario_id: str) -> Targets:
@@ -185,6 +190,8 @@ def _timed(function, *args) -> float:
 #: Callbacks, by the component id of their first output ("patch": the cursor's Patch of the timeline).
 TIMELINE = ids.TIMELINE_GRAPH
 CURSOR_VIEWS = ids.KPI_ROW
+MAP = ids.MAP_GRAPH
+MAP_CLICK = ids.FILTER_AREA
 ASSETS = ids.ASSETS_GRAPH
 WHATIF = ids.STORE_WHATIF
 CLICK = ids.CURSOR_SLIDER
@@ -204,6 +211,7 @@ class Planner:
         self.labels = [label[:16] for label in local_labels(ds)]
         last = self.steps - 1
         self.windows = [[0, last], [0, 167], [24, 71], [0, 47], [96, 263], [last - 167, last], [12, 300]]
+        self.levels = [option["value"] for option in level_options(ds)]
         self.state = {
             ids.FILTER_SERVICE: "power",
             ids.FILTER_AREA: self.named[0],
@@ -212,6 +220,8 @@ class Planner:
             ids.FILTER_WINDOW: [0, last],
             ids.STORE_WHATIF: None,
             ids.CURSOR_SLIDER: 40,
+            ids.MAP_LEVEL: level_value(ds, map_level(ds)[0]),
+            ids.MAP_COLOUR: "share",
             ids.WHATIF_REPAIR: 1,
             ids.WHATIF_BACKUP: 0,
             ids.WHATIF_STRIKES: list(strikes),
@@ -245,6 +255,13 @@ class Planner:
             step = s[ids.CURSOR_SLIDER]
             step = self.random.randrange(self.steps) if k % 5 == 4 else step + self.random.choice((-6, -3, 1, 3, 12))
             s[ids.CURSOR_SLIDER] = min(max(step, 0), self.steps - 1)
+        elif what == "level":
+            s[ids.MAP_LEVEL] = self.levels[k % len(self.levels)]
+        elif what == "colour":
+            s[ids.MAP_COLOUR] = "people" if s[ids.MAP_COLOUR] == "share" else "share"
+        elif what == "map click":
+            # a click inside the k-th polygon (a fill: no pointNumber), on a bubble or a marker it is any trace
+            s["map click"] = {"points": [{"curveNumber": k % 8}]}
         elif what == "click":
             step = self.random.randrange(self.steps)
             s["click"] = {
@@ -270,12 +287,14 @@ class Planner:
 
 #: View changes: what the planner changes -> the callbacks the browser then calls.
 ACTIONS = {
-    "service": ("service", [TIMELINE, CURSOR_VIEWS]),
-    "area": ("area", [TIMELINE, CURSOR_VIEWS]),
+    "service": ("service", [TIMELINE, CURSOR_VIEWS, MAP]),
+    "area": ("area", [TIMELINE, CURSOR_VIEWS, MAP]),
     "timeline mode": ("mode", [TIMELINE]),
     "band toggle": ("band", [TIMELINE]),
     "time window": ("window", [TIMELINE, ASSETS]),
-    "cursor": ("cursor", ["patch", CURSOR_VIEWS]),
+    "cursor": ("cursor", ["patch", CURSOR_VIEWS, MAP]),
+    "map level": ("level", [MAP]),
+    "map colour": ("colour", [MAP]),
 }
 
 CHANGED = {
@@ -285,6 +304,8 @@ CHANGED = {
     "band": f"{ids.FILTER_BAND}.value",
     "window": f"{ids.FILTER_WINDOW}.value",
     "cursor": f"{ids.CURSOR_SLIDER}.value",
+    "level": f"{ids.MAP_LEVEL}.value",
+    "colour": f"{ids.MAP_COLOUR}.value",
 }
 
 
@@ -304,6 +325,17 @@ def _direct(cb, output: str, s: dict):
         return cb.move_cursor(s[ids.CURSOR_SLIDER], s[ids.STORE_WHATIF])
     if output == CURSOR_VIEWS:
         return cb.cursor_views(s[ids.FILTER_SERVICE], s[ids.FILTER_AREA], s[ids.CURSOR_SLIDER], s[ids.STORE_WHATIF])
+    if output == MAP:
+        return cb.map_figure(
+            s[ids.FILTER_SERVICE],
+            s[ids.FILTER_AREA],
+            s[ids.MAP_LEVEL],
+            s[ids.MAP_COLOUR],
+            s[ids.CURSOR_SLIDER],
+            s[ids.STORE_WHATIF],
+        )
+    if output == MAP_CLICK:
+        return cb.click_to_area(s["map click"], s[ids.MAP_LEVEL], s[ids.STORE_WHATIF])
     if output == ASSETS:
         return cb.assets_figure(s[ids.STORE_WHATIF], s[ids.FILTER_WINDOW])
     if output == CLICK:
@@ -312,7 +344,7 @@ def _direct(cb, output: str, s: dict):
 
 
 def _http(client: Client, output: str, s: dict, changed: list[str]) -> tuple[float, bytes]:
-    values = dict(s, **{ids.TIMELINE_GRAPH: s.get("click")})
+    values = dict(s, **{ids.TIMELINE_GRAPH: s.get("click"), ids.MAP_GRAPH: s.get("map click")})
     return client.post(output, values, changed)
 
 
@@ -321,6 +353,8 @@ def _label(output: str) -> str:
         TIMELINE: "timeline_figure",
         "patch": "move_cursor (Patch)",
         CURSOR_VIEWS: "cursor_views",
+        MAP: "map_figure",
+        MAP_CLICK: "click_to_area (map)",
         ASSETS: "assets_figure",
         CLICK: "click_to_cursor",
         WHATIF: "run_whatif",
@@ -387,7 +421,7 @@ def page_load(app, cb, planner: Planner, client: Client, calls: int) -> list[Fig
     found = [layout]
     s = dict(planner.state)
     changed: list[str] = []  # the initial call of a callback names no changed input
-    for output in (TIMELINE, CURSOR_VIEWS, ASSETS):
+    for output in (TIMELINE, CURSOR_VIEWS, MAP, ASSETS):
         figures = Figures("page load", _label(output))
         for _ in range(max(5, calls // 5)):
             direct = _timed(_direct, cb, output, s)
@@ -435,17 +469,51 @@ def view_changes(cb, planner: Planner, client: Client, calls: int, whatif_store:
         direct = _timed(_direct, cb, CLICK, s)
         seconds, body = _http(client, CLICK, s, [f"{ids.TIMELINE_GRAPH}.clickData"])
         _record(click, direct, seconds, body)
+    map_click = Figures(group, _label(MAP_CLICK))
+    for k in range(calls):
+        s = planner.change("map click", k)
+        direct = _timed(_direct, cb, MAP_CLICK, s)
+        seconds, body = _http(client, MAP_CLICK, s, [f"{ids.MAP_GRAPH}.clickData"])
+        _record(map_click, direct, seconds, body)
     timeline = by_callback.pop(TIMELINE)
     modes = [by_mode[mode] for mode in ("band", "services", "areas") if mode in by_mode]
-    return [timeline, *modes, *by_callback.values(), click, *found]
+    return [timeline, *modes, *by_callback.values(), click, map_click, *found]
+
+
+def map_payloads(cb, planner: Planner, client: Client) -> list[tuple[str, int, int, int, float]]:
+    """The map at each level: (level, traces, bytes of the map figure in the response, gzipped, seconds)."""
+    found = []
+    s = dict(planner.state, **{ids.STORE_WHATIF: None})
+    for level in planner.levels:
+        s[ids.MAP_LEVEL] = level
+        _direct(cb, MAP, s)  # its polygons simplified once (cached)
+        seconds, body = _http(client, MAP, s, [f"{ids.MAP_LEVEL}.value"])
+        figure = json.loads(body)["response"][ids.MAP_GRAPH]["figure"]
+        sent = json.dumps(figure, separators=(",", ":")).encode()
+        found.append((level, len(figure["data"]), len(sent), len(gzip.compress(sent, 6)), seconds))
+    return found
+
+
+def _map_table(payloads: list[tuple[str, int, int, int, float]], targets: Targets) -> None:
+    print("\nthe map's payload per level (the map figure in the callback response; kB = 1000 bytes)")
+    for level, traces, sent, gzipped, seconds in payloads:
+        print(
+            f"  level {level:>6}: {traces:>5} traces, {sent / 1000:9,.1f} kB, gzip {gzipped / 1000:8,.1f} kB, "
+            f"{1000 * seconds:,.0f} ms"
+        )
+    largest = max((sent for _level, _traces, sent, _gzipped, _seconds in payloads), default=0)
+    print(
+        f"  {_verdict(largest <= targets.map_bytes)}  map payload <= {targets.map_bytes / 1e6:g} MB at every level "
+        f"(largest {largest / 1e6:.3f} MB)"
+    )
 
 
 def whatif_reruns(cb, planner: Planner, client: Client, calls: int, samples: int) -> list[Figures]:
     """What-if re-runs with new parameters each call (cache misses), directly and over HTTP."""
     group = f"what-if re-run, {samples} samples"
     alone = Figures(group, "run_whatif")
-    chain = Figures(group, "= action: run what-if (run_whatif + 3 views)")
-    outputs = (TIMELINE, CURSOR_VIEWS, ASSETS)
+    chain = Figures(group, "= action: run what-if (run_whatif + 4 views)")
+    outputs = (TIMELINE, CURSOR_VIEWS, MAP, ASSETS)
     view = dict(
         planner.state, **{ids.FILTER_AREA: planner.named[0], ids.FILTER_MODE: "band", ids.FILTER_BAND: ["band"]}
     )
@@ -611,7 +679,7 @@ def _targets(rows: list[Figures], whatif_samples: int | None, targets: Targets) 
         f"  {_verdict(max(biggest_wire.gzipped, default=0) <= limit)}  <= 1 MB per update on the wire "
         f"(gzip, as the app serves it; largest: {biggest_wire.name}, {max(biggest_wire.gzipped) / 1e6:.3f} MB)"
     )
-    files = [f for f in rows if f.group == "downloads"]
+    files = [f for f in rows if f.group == "downloads" and f.sent]
     if files:
         largest = max(files, key=lambda f: max(f.gzipped, default=0))
         size = max(largest.gzipped, default=0)
@@ -680,9 +748,10 @@ def main() -> None:
     )
 
     # warm imports and caches
-    for output in (TIMELINE, CURSOR_VIEWS, ASSETS):
+    for output in (TIMELINE, CURSOR_VIEWS, MAP, ASSETS):
         _direct(cb, output, planner.state)
 
+    payloads = map_payloads(cb, planner, client)
     rows = fresh.rows + page_load(app, cb, planner, client, args.calls)
     rows += view_changes(cb, planner, client, args.calls, None)
     shown = cb.run_whatif(1, None, *planner.whatif(), trigger=ids.WHATIF_RUN)[0]
@@ -722,6 +791,7 @@ def main() -> None:
             "or the exporter's own refusal)"
         )
     _where_the_bytes_go(rows)
+    _map_table(payloads, targets)
     _targets(rows, 200 if 200 in sample_counts else None, targets)
     print(
         f"  {_verdict(fresh.layout_s <= targets.view_p95_s)}  first load: the page answers within "
@@ -732,8 +802,16 @@ def main() -> None:
     if args.profile:
         view = [f for f in rows if f.group == "view changes" and not f.name.startswith("=")]
         slowest = max(view, key=lambda f: _percentile(f.http, 95))
-        output = {_label(o): o for o in (TIMELINE, "patch", CURSOR_VIEWS, ASSETS, CLICK)}[slowest.name]
-        what = {TIMELINE: "mode", "patch": "cursor", CURSOR_VIEWS: "area", ASSETS: "window", CLICK: "click"}[output]
+        output = {_label(o): o for o in (TIMELINE, "patch", CURSOR_VIEWS, MAP, ASSETS, CLICK, MAP_CLICK)}[slowest.name]
+        what = {
+            TIMELINE: "mode",
+            "patch": "cursor",
+            CURSOR_VIEWS: "area",
+            MAP: "cursor",
+            ASSETS: "window",
+            CLICK: "click",
+            MAP_CLICK: "map click",
+        }[output]
         _profile(f"view change {slowest.name}", lambda k: _direct(cb, output, planner.change(what, k)))
         _profile(
             "what-if re-run (run_whatif)",

@@ -19,14 +19,36 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def create_app(
-    scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None, seed: int | None = None
+    scenario=None,
+    *,
+    baseline=None,
+    show_assets: bool = False,
+    samples: int | None = None,
+    seed: int | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
 ) -> dash.Dash:
     """Build the dashboard for one scenario; see :func:`build_app` for the parameters."""
-    return build_app(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)[0]
+    return build_app(
+        scenario,
+        baseline=baseline,
+        show_assets=show_assets,
+        samples=samples,
+        seed=seed,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution,
+    )[0]
 
 
 def build_app(
-    scenario=None, *, baseline=None, show_assets: bool = False, samples: int | None = None, seed: int | None = None
+    scenario=None,
+    *,
+    baseline=None,
+    show_assets: bool = False,
+    samples: int | None = None,
+    seed: int | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
 ) -> tuple[dash.Dash, DashboardData, SimpleNamespace | None]:
     """Build the dashboard for one scenario, optionally against a baseline scenario.
 
@@ -47,11 +69,18 @@ def build_app(
         only area-level results leave the server.
     samples, seed : int, optional
         Monte Carlo settings; default the scenario's own.
+    tiles : str, optional
+        XYZ map tile URL template (``https://host/{z}/{x}/{y}.png``) drawn under the map;
+        the Content-Security-Policy then lets the browser load images from that host alone.
+        Default none: the page loads nothing from outside.
+    tiles_attribution : str
+        Credit line the tile server asks for, shown under the map.
 
     Returns
     -------
     app : dash.Dash
-        Serves every script, style sheet and font itself (no CDN, no map tiles); every
+        Serves every script, style sheet and font itself (no CDN, no map tiles unless
+        ``tiles`` is given); every
         response carries the security headers of :func:`dash_app.security.add_security_headers`
         (a strict Content-Security-Policy, no framing, no sniffing, no referrer).
     data : DashboardData
@@ -67,7 +96,15 @@ def build_app(
     run is done gets the header and a progress panel at once, which fills in with the
     dashboard when the run ends; a later visit gets the dashboard straight away.
     """
-    data = DashboardData(scenario, baseline=baseline, show_assets=show_assets, samples=samples, seed=seed)
+    data = DashboardData(
+        scenario,
+        baseline=baseline,
+        show_assets=show_assets,
+        samples=samples,
+        seed=seed,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution,
+    )
     data.start_runs()
     app = dash.Dash(
         __name__,
@@ -91,5 +128,5 @@ def build_app(
     else:
         app.layout = layout.page(data)
     registered = callbacks.register(app, data) if data.ok else None
-    add_security_headers(app)
+    add_security_headers(app, tiles=data.tiles)
     return app, data, registered

@@ -15,6 +15,7 @@ import impact
 from dash_app.cache import BoundedCache
 from dash_app.progress import RunProgress, Status
 from impact.compare import CompareError, check_scenarios, side_names
+from impact.figures import check_tile_template, map_areas
 from impact.scenario.problems import ScenarioError
 from impact.whatif import WhatIf, apply_whatif
 
@@ -69,6 +70,15 @@ class DashboardData:
     cache_bytes : int
         Memory those runs may hold together [bytes] (the most recent run is kept whatever
         its size, and the unmodified run is always kept besides).
+    tiles : str, optional
+        XYZ tile URL template drawn under the map (``impact serve --tiles``); default none.
+    tiles_attribution : str
+        Credit the tile server asks for, shown under the map.
+
+    Raises
+    ------
+    ValueError
+        ``tiles`` is not an http(s) URL template with ``{z}``, ``{x}`` and ``{y}``.
     """
 
     def __init__(
@@ -81,7 +91,12 @@ class DashboardData:
         seed: int | None = None,
         cache_size: int = 16,
         cache_bytes: int = DEFAULT_CACHE_BYTES,
+        tiles: str | None = None,
+        tiles_attribution: str = "",
     ) -> None:
+        #: Tile URL template of the map (None: no tiles, nothing fetched) and the tiles' credit line.
+        self.tiles = None if tiles is None else check_tile_template(tiles)
+        self.tiles_attribution = tiles_attribution
         self.source = str(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.show_assets = show_assets
         self.scenario, self.problems = _load(scenario if scenario is not None else DEFAULT_SCENARIO)
@@ -224,15 +239,27 @@ class DashboardData:
 
     def _background(self) -> None:
         try:
-            self.result()
+            result = self.result()
         except Exception:  # the page shows it from self.progress; the log keeps the traceback
             log.exception("the run of %s failed", self.source)
             return
+        self._prepare_map(result)
         if self.has_baseline:
             try:
                 self.baseline_result()
             except Exception:
                 log.exception("the run of the baseline scenario %s failed", self.baseline_source)
+
+    def _prepare_map(self, result: impact.Result) -> None:
+        """Simplify the map's polygons of every admin level once, now (the figures cache them per
+        boundaries, for every later run): the first view of each level is then as quick as the next."""
+        if self.scenario.boundaries is None:
+            return
+        try:
+            for level in sorted({int(v) for v in result.dataset["admin_level"].values}):
+                map_areas(result, level)
+        except Exception:  # the map callback will meet the same problem and show it
+            log.exception("the map's polygons of %s could not be prepared", self.source)
 
     def run_status(self) -> Status:
         """Where the background runs stand (see :class:`dash_app.progress.Status`)."""

@@ -40,7 +40,7 @@ from dash_app.views.baseline import baseline_series
 from impact.dataset import local_times, timezone_of, wall_clock
 from impact.figures import (
     add_strike_marks,
-    area_map,
+    area_map_dict,
     areas_timeline,
     asset_status,
     compare_timeline,
@@ -320,20 +320,52 @@ def assets_view(parts: FigureParts, ds: xr.Dataset, window: tuple[int, int] | li
     return drawn
 
 
-def map_view(result: impact.Result, parts: FigureParts, service: str, step: int, assets: Any = None) -> go.Figure:
-    """The map of ``service`` at time step ``step``, at the level of ``parts.map_level``, laid out for the page."""
-    level, note = parts.map_level
+def map_view(
+    result: impact.Result,
+    parts: FigureParts,
+    service: str,
+    step: int,
+    assets: Any = None,
+    *,
+    level: int | None = None,
+    colour_by: str = "share",
+    selected: str | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
+) -> dict:
+    """The map of ``service`` at time step ``step`` as the page sends it (a plain figure dict).
+
+    A choropleth when the scenario has boundaries (``level``, ``colour_by``, the ``selected``
+    area outlined, optional ``tiles``), else bubbles; see :func:`impact.figures.area_map`.
+    When ``level`` is the one :func:`dash_app.views.map_level` chose for a scenario with too
+    many small areas, the figure says so.
+    """
     ds = result.dataset
-    figure = area_map(result, service, ds["time"].values[int(step)], level=level, assets=assets)
-    figure.update_layout(
-        title={"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
-        uirevision=service,
-        margin={"t": 60},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+    drawn = area_map_dict(
+        result,
+        service,
+        ds["time"].values[int(step)],
+        level=level,
+        assets=assets,
+        colour_by=colour_by,
+        selected=selected,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution,
     )
-    if note:
-        figure.update_layout(title_subtitle={"text": note, "font": {"size": 11}}, margin={"t": 76})
-    return figure
+    layout = drawn["layout"]
+    deep_merge(
+        layout,
+        {
+            "title": {"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
+            "uirevision": f"map-{level}",
+            "margin": {"t": 60},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        },
+    )
+    default_level, note = parts.map_level
+    if note and level == default_level:
+        with_note(layout, note)
+    return drawn
 
 
 def comparison_view(

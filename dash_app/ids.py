@@ -27,7 +27,10 @@ __all__ = [
     "FILTER_WINDOW",
     "HEADER_TITLE",
     "KPI_ROW",
+    "MAP_COLOUR",
     "MAP_GRAPH",
+    "MAP_LEVEL",
+    "MAP_NOTE",
     "NEEDS_NOTE",
     "NEEDS_PANEL",
     "NEEDS_TABLE",
@@ -81,6 +84,9 @@ OBSERVATION_SCORE = "observation-score"
 # charts and tables
 TIMELINE_GRAPH = "timeline-graph"
 MAP_GRAPH = "map-graph"
+MAP_LEVEL = "map-level"
+MAP_COLOUR = "map-colour"
+MAP_NOTE = "map-note"
 TABLE_AREAS = "table-areas"
 ASSETS_GRAPH = "assets-graph"
 TABS = "tabs"

@@ -18,7 +18,8 @@ from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.progress import Status
 from dash_app.text import UNMODIFIED_STATUS, service_label
-from dash_app.views import area_options, default_window, local_label, time_marks
+from dash_app.views import area_options, default_window, local_label, map_level, time_marks
+from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value
 from impact.dataset import top_area
 from impact.whatif import strike_labels
 
@@ -122,6 +123,13 @@ class PageSetup:
         The run's caveats, printed under the charts.
     strikes : list of (str, str)
         Strike id and label for the what-if picker.
+    map_levels : list of dict
+        Options of the map's level selector (:func:`dash_app.views.maps.level_options`).
+    map_level : str
+        The level the map draws first: the smallest areas, or the finest level that fits
+        (:func:`dash_app.views.map_level`).
+    polygons : bool
+        Whether the scenario has boundaries (the map is a choropleth, with a colour selector).
     """
 
     services: list[str]
@@ -135,6 +143,9 @@ class PageSetup:
     start_label: str
     caveats: str
     strikes: list[tuple[str, str]] = field(default_factory=list)
+    map_levels: list[dict] = field(default_factory=list)
+    map_level: str = ""
+    polygons: bool = False
 
     @classmethod
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
@@ -156,6 +167,9 @@ class PageSetup:
             start_label=local_label(ds, start_step),
             caveats=ds.attrs.get("caveats", ""),
             strikes=list(zip(strikes["strike_id"], strikes["label"], strict=True)),
+            map_levels=level_options(ds),
+            map_level=level_value(ds, map_level(ds)[0]),
+            polygons=data.scenario.boundaries is not None,
         )
 
     @classmethod
@@ -443,6 +457,38 @@ def _tabs(data: DashboardData) -> dcc.Tabs:
     return dcc.Tabs(id=ids.TABS, value="compare" if data.has_baseline else "areas", children=tabs, className="mt-2")
 
 
+def _map_panel(setup: PageSetup) -> html.Div:
+    """The map: its level and colour selectors above it, the caveats under it (filled by a callback)."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dbc.Label("Map by", html_for=ids.MAP_LEVEL, className="fw-semibold mb-0 me-2"),
+                            dbc.RadioItems(
+                                id=ids.MAP_LEVEL, options=setup.map_levels, value=setup.map_level, inline=True
+                            ),
+                        ],
+                        className="d-flex align-items-center",
+                    ),
+                    html.Div(
+                        [
+                            dbc.Label("colour", html_for=ids.MAP_COLOUR, className="fw-semibold mb-0 me-2"),
+                            dbc.RadioItems(id=ids.MAP_COLOUR, options=COLOUR_OPTIONS, value="share", inline=True),
+                        ],
+                        className="d-flex align-items-center",
+                        style=None if setup.polygons else {"display": "none"},
+                    ),
+                ],
+                className="d-flex flex-wrap column-gap-3 small",
+            ),
+            dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, style={"height": "400px"}),
+            html.P(id=ids.MAP_NOTE, className="small text-muted mb-0"),
+        ]
+    )
+
+
 def dashboard_body(data: DashboardData, setup: PageSetup):
     """Filters, what-ifs, KPI cards, cursor, charts and tables, starting as ``setup`` says."""
     return html.Div(
@@ -490,10 +536,7 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
                                             ),
                                             width=7,
                                         ),
-                                        dbc.Col(
-                                            dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),
-                                            width=5,
-                                        ),
+                                        dbc.Col(_map_panel(setup), width=5),
                                     ],
                                     className="g-2",
                                 ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dash
 
+from impact.figures import tile_origin
+
 __all__ = ["MAX_REQUEST_BYTES", "STATIC_HEADERS", "add_security_headers", "content_security_policy"]
 
 #: Largest request body the server accepts [bytes]; larger ones get 413. The page's callback
@@ -19,13 +21,16 @@ STATIC_HEADERS = {
 }
 
 
-def content_security_policy(app: dash.Dash) -> str:
+def content_security_policy(app: dash.Dash, tiles: str | None = None) -> str:
     """The Content-Security-Policy of the dashboard.
 
     Parameters
     ----------
     app : dash.Dash
         The app; its inline scripts (the renderer's start-up script) are allowed by hash.
+    tiles : str, optional
+        The map's tile URL template (``impact serve --tiles``): images may then come from
+        its scheme, host and port too, and from nowhere else outside.
 
     Returns
     -------
@@ -36,11 +41,12 @@ def content_security_policy(app: dash.Dash) -> str:
         URLs (Plotly's icons) and downloads ``blob:`` URLs.
     """
     scripts = " ".join(["'self'", *app.csp_hashes()])
+    images = "'self' data: blob:" + (f" {tile_origin(tiles)}" if tiles else "")
     directives = {
         "default-src": "'self'",
         "script-src": scripts,
         "style-src": "'self' 'unsafe-inline'",
-        "img-src": "'self' data: blob:",
+        "img-src": images,
         "font-src": "'self' data:",
         "connect-src": "'self'",
         "object-src": "'none'",
@@ -51,20 +57,22 @@ def content_security_policy(app: dash.Dash) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def add_security_headers(app: dash.Dash) -> None:
+def add_security_headers(app: dash.Dash, tiles: str | None = None) -> None:
     """Add the security headers to every response of ``app``'s Flask server.
 
     Parameters
     ----------
     app : dash.Dash
         The app; call after its layout is set (the policy hashes its inline scripts).
+    tiles : str, optional
+        The map's tile URL template, whose host the policy lets images come from.
 
     Notes
     -----
     Headers a response already carries are kept (``setdefault``). Request bodies are also
     limited to :data:`MAX_REQUEST_BYTES` (Flask answers 413, with these headers).
     """
-    headers = {"Content-Security-Policy": content_security_policy(app), **STATIC_HEADERS}
+    headers = {"Content-Security-Policy": content_security_policy(app, tiles), **STATIC_HEADERS}
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     @app.server.after_request

@@ -65,6 +65,8 @@ def serve(
     port: int = DEFAULT_PORT,
     show_assets: bool = False,
     workers: int | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
 ) -> None:
     """Build the app for ``scenario`` and serve it until interrupted (debug always off).
 
@@ -84,22 +86,46 @@ def serve(
     workers : int, optional
         Serve with gunicorn and this many worker processes (each builds the app and runs the
         model itself); default Flask's development server in this process.
+    tiles : str, optional
+        XYZ tile URL template drawn under the map (``https://host/{z}/{x}/{y}.png``); the
+        browser may then load images from that host, and nothing else from outside.
+    tiles_attribution : str
+        Credit line of the tiles, shown under the map.
 
     Raises
     ------
     ServeError
-        ``workers`` is given but gunicorn is not installed, or is below 1.
+        ``workers`` is given but gunicorn is not installed, or is below 1; ``tiles`` is not
+        an http(s) URL template with ``{z}``, ``{x}`` and ``{y}``.
     """
+    if tiles is not None:
+        from impact.figures import check_tile_template
+
+        try:
+            check_tile_template(tiles)
+        except ValueError as error:
+            raise ServeError(f"--tiles: {error}") from None
     if workers is not None:
         _check_gunicorn(workers)
     if not is_loopback(host):
         print(exposure_warning(host), file=sys.stderr)
     if workers is not None:
-        _serve_gunicorn(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets, workers=workers)
+        _serve_gunicorn(
+            scenario,
+            baseline=baseline,
+            host=host,
+            port=port,
+            show_assets=show_assets,
+            workers=workers,
+            tiles=tiles,
+            tiles_attribution=tiles_attribution,
+        )
         return
     from dash_app.app import build_app
 
-    app, data, _ = build_app(scenario, baseline=baseline, show_assets=show_assets)
+    app, data, _ = build_app(
+        scenario, baseline=baseline, show_assets=show_assets, tiles=tiles, tiles_attribution=tiles_attribution
+    )
     if data.problems:
         print(f"{data.source}: {len(data.problems)} problem(s); the page lists them", file=sys.stderr)
     if data.baseline_problems:
@@ -139,6 +165,19 @@ def command(
             "'humanitarian-impact[serve]'); default the single-process server.",
         ),
     ] = None,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="XYZ map tiles under the map, e.g. https://tile.example.org/{z}/{x}/{y}.png; the browser may "
+            "then load images from that host (and nothing else from outside). Default: no tiles, nothing "
+            "leaves the machine.",
+        ),
+    ] = None,
+    tiles_attribution: Annotated[
+        str,
+        typer.Option(metavar="TEXT", help="Credit line the tile server asks for, shown under the map."),
+    ] = "",
 ) -> None:
     """Open the dashboard (http://127.0.0.1:8050 by default; debug always off).
 
@@ -146,7 +185,16 @@ def command(
     with TLS and authentication instead.
     """
     try:
-        serve(scenario, baseline=baseline, host=host, port=port, show_assets=show_assets, workers=workers)
+        serve(
+            scenario,
+            baseline=baseline,
+            host=host,
+            port=port,
+            show_assets=show_assets,
+            workers=workers,
+            tiles=tiles,
+            tiles_attribution=tiles_attribution,
+        )
     except ServeError as error:
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -158,7 +206,8 @@ def main(argv: list[str] | None = None, prog_name: str = "python -m dash_app") -
     Parameters
     ----------
     argv : list of str, optional
-        ``[SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets] [--workers N]``.
+        ``[SCENARIO] [--baseline B] [--host H] [--port P] [--show-assets] [--workers N] [--tiles URL]
+        [--tiles-attribution TEXT]``.
     prog_name : str
         The program's name in usage and help.
 
@@ -198,7 +247,15 @@ def _check_gunicorn(workers: int) -> None:
 
 
 def _serve_gunicorn(
-    scenario: str | None, *, baseline: str | None, host: str, port: int, show_assets: bool, workers: int
+    scenario: str | None,
+    *,
+    baseline: str | None,
+    host: str,
+    port: int,
+    show_assets: bool,
+    workers: int,
+    tiles: str | None = None,
+    tiles_attribution: str = "",
 ) -> None:
     """Run gunicorn in this process (as its master) with ``workers`` workers, each building the app."""
     from gunicorn.app.base import BaseApplication
@@ -228,7 +285,13 @@ def _serve_gunicorn(
         def load(self):
             from dash_app.wsgi import create_server
 
-            return create_server(scenario, baseline=baseline, show_assets=show_assets)
+            return create_server(
+                scenario,
+                baseline=baseline,
+                show_assets=show_assets,
+                tiles=tiles,
+                tiles_attribution=tiles_attribution,
+            )
 
     source = scenario or "odesa-2025-12"
     against = f" against the baseline {baseline}" if baseline else ""

@@ -9,6 +9,8 @@ scenario named by the environment:
     Optional baseline scenario B.
 ``IMPACT_SHOW_ASSETS``
     ``1``/``true``/``yes`` sends asset positions to the browser (off by default).
+``IMPACT_TILES``, ``IMPACT_TILES_ATTRIBUTION``
+    Optional XYZ tile URL template drawn under the map, and its credit line.
 
 ``impact serve --workers N`` does the same without environment variables.
 """
@@ -25,7 +27,12 @@ TRUE = ("1", "true", "yes", "on")
 
 
 def create_server(
-    scenario: str | None = None, *, baseline: str | None = None, show_assets: bool | None = None
+    scenario: str | None = None,
+    *,
+    baseline: str | None = None,
+    show_assets: bool | None = None,
+    tiles: str | None = None,
+    tiles_attribution: str | None = None,
 ) -> Flask:
     """Build the dashboard and return its Flask (WSGI) application.
 
@@ -37,6 +44,9 @@ def create_server(
         Baseline scenario B; default ``IMPACT_BASELINE`` (none when unset).
     show_assets : bool, optional
         Send asset positions to the browser; default ``IMPACT_SHOW_ASSETS`` (off when unset).
+    tiles, tiles_attribution : str, optional
+        Map tiles and their credit; default ``IMPACT_TILES`` and ``IMPACT_TILES_ATTRIBUTION``
+        (no tiles when unset).
 
     Returns
     -------
@@ -51,5 +61,10 @@ def create_server(
     baseline = baseline if baseline is not None else (os.environ.get("IMPACT_BASELINE") or None)
     if show_assets is None:
         show_assets = os.environ.get("IMPACT_SHOW_ASSETS", "").strip().lower() in TRUE
-    app, _, _ = build_app(scenario, baseline=baseline, show_assets=show_assets)
+    tiles = tiles if tiles is not None else (os.environ.get("IMPACT_TILES") or None)
+    if tiles_attribution is None:
+        tiles_attribution = os.environ.get("IMPACT_TILES_ATTRIBUTION", "")
+    app, _, _ = build_app(
+        scenario, baseline=baseline, show_assets=show_assets, tiles=tiles, tiles_attribution=tiles_attribution
+    )
     return app.server

@@ -18,29 +18,36 @@ bytes) and has the shape of the real problem without being real data:
   water; urban leaves get heat.
 * strikes in night-time waves, mostly on substations, damage skewed to moderate and extensive,
   some assets struck more than once.
+* boundaries (``boundaries.geojson``): each leaf's polygon is the Voronoi cell of its point,
+  clipped to a hull of all the points (:func:`voronoi_cells`); each parent's is the union of
+  its children's, so every level of the map has polygons without dissolving anything.
 
 Nothing here is a map of real infrastructure: oblast names, P-code shapes and oblast
-population weights are real (rounded); every raion, hromada, settlement, asset, link and
-strike is random. See ``docs/synthetic.md``.
+population weights are real (rounded); every raion, hromada, settlement, asset, link,
+strike and boundary is random. See ``docs/synthetic.md``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import json
 import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from impact.areas import AreaTree
+from impact.boundaries import BOUNDARIES_FILE, COORDINATE_DECIMALS, Boundaries
+from impact.export.atomic import atomic_folder
 
 __all__ = [
     "BBOX",
+    "BOUNDARIES_ATTRIBUTION",
     "FIRST_DAY",
     "GENERATOR_VERSION",
     "HROMADAS",
@@ -53,6 +60,7 @@ __all__ = [
     "TIMEZONE",
     "URBAN_PEOPLE",
     "build_synthetic",
+    "voronoi_cells",
     "write_synthetic",
 ]
 
@@ -178,6 +186,16 @@ MAX_LINKS = 12
 #: Leaves with at least this many people count as urban (district heating).
 URBAN_PEOPLE = 10_000
 _SOURCE = "synthetic: impact.synth"
+#: Attribution of the synthetic boundaries, written to ``[boundaries]`` and the GeoJSON file.
+BOUNDARIES_ATTRIBUTION = "SYNTHETIC boundaries: Voronoi cells of random points (impact.synth), not real borders"
+#: Hull around the leaves' points: ratio of :func:`shapely.concave_hull` (0 most concave, 1 the
+#: convex hull) and buffer [degrees of latitude, about 28 km]. Assumption, chosen by eye so the
+#: national outline has no deep notches between oblasts.
+_HULL_RATIO = 0.4
+_HULL_BUFFER = 0.25
+#: Radius of the circle the sites of leaves sharing a point are spread on [degrees, about 1 m]:
+#: far below the coordinates' rounding, so the shared point becomes the corner of every cell.
+_SHARED_POINT_SPREAD = 1e-5
 
 
 @dataclass
@@ -728,6 +746,103 @@ def _build_strikes(
     ]
 
 
+# --------------------------------------------------------------------------- boundaries
+
+
+def _hull(points: BaseGeometry) -> BaseGeometry:
+    """The land the synthetic leaves cover: a concave hull of their points, buffered."""
+    hull = shapely.concave_hull(points, ratio=_HULL_RATIO)
+    return shapely.buffer(hull, _HULL_BUFFER, quad_segs=2)
+
+
+def voronoi_cells(lon: np.ndarray, lat: np.ndarray) -> list[BaseGeometry]:
+    """A polygon for each point: its Voronoi cell, clipped to a hull of all points.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        Longitudes and latitudes of the points [degrees], at least one; points may repeat.
+
+    Returns
+    -------
+    list of shapely Polygon or MultiPolygon
+        One per point, in their order, in longitude/latitude [degrees]. Together they are a
+        coverage: neighbours share edges, vertex for vertex (GEOS computes each Voronoi vertex
+        once), and their union is the hull (a concave hull of the points, buffered by
+        0.25 degrees of latitude, about 28 km).
+
+    Notes
+    -----
+    Cells are computed on a plane where a degree of longitude is shortened by cos(48.5 degrees),
+    so they split the distance between neighbours fairly in kilometres. Points given more than
+    once (three-decimal coordinates can coincide at settlement scale) get sites spread evenly on
+    a tiny circle around them, the first due east, so their cells are equal-angle sectors meeting
+    within a metre of the point; rounding the coordinates to
+    :data:`impact.boundaries.COORDINATE_DECIMALS` decimals, as :meth:`Boundaries.to_geojson`
+    does, makes the point a corner of each of them.
+    """
+    plane = np.column_stack([np.asarray(lon, dtype=np.float64) * _COS_LAT, np.asarray(lat, dtype=np.float64)])
+    _, owner, shared = np.unique(plane, axis=0, return_inverse=True, return_counts=True)
+    owner = owner.ravel()
+    sites = plane.copy()
+    for group in np.flatnonzero(shared > 1):
+        leaves = np.flatnonzero(owner == group)
+        angles = 2 * math.pi * np.arange(len(leaves)) / len(leaves)
+        sites[leaves] += _SHARED_POINT_SPREAD * np.column_stack([np.cos(angles), np.sin(angles)])
+    points = shapely.multipoints(sites)
+    hull = _hull(points)
+    voronoi = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=hull))
+    # match cells to sites by position (every site lies strictly inside exactly one cell)
+    site_index, cell_index = shapely.STRtree(voronoi).query(shapely.points(sites), predicate="within")
+    if not np.array_equal(np.sort(site_index), np.arange(len(sites))):
+        raise RuntimeError("the Voronoi cells do not match the leaf points one to one")
+    cell_of_site = np.empty(len(sites), dtype=np.int64)
+    cell_of_site[site_index] = cell_index
+    cells = voronoi[cell_of_site]
+    shapely.prepare(hull)
+    cut = ~shapely.within(cells, hull)  # most cells lie inside the hull and are kept as they are
+    cells[cut] = shapely.intersection(cells[cut], hull)
+    return list(shapely.transform(cells, lambda xy: xy / np.array([_COS_LAT, 1.0])))
+
+
+def _dissolved(leaves: Boundaries, areas: AreaTree) -> Boundaries:
+    """``leaves`` with every parent's polygon, the union of its children's, bottom up.
+
+    The leaves' cells form a coverage, so :func:`shapely.coverage_union_all` (linear in the
+    edges) merges them; should rounding ever break the coverage, the general (slower) overlay
+    union of :meth:`Boundaries.with_parents` is used instead.
+    """
+    if not shapely.coverage_is_valid(np.array(list(leaves.shapes.values()), dtype=object)):
+        return leaves.with_parents(areas)
+    shapes = dict(leaves.shapes)
+    for area in areas.bottom_up():
+        if area not in shapes:
+            shapes[area] = shapely.coverage_union_all([shapes[child] for child in areas.children(area)])
+    return Boundaries({area: shapes[area] for area in areas.ids}, leaves.attribution)
+
+
+def _boundaries_text(tree: _Areas) -> str:
+    """``boundaries.geojson``: every leaf's cell (:func:`voronoi_cells`) and every parent dissolved
+    from its children; one feature per line, in the order of ``areas.csv``."""
+    # coordinates rounded as the file keeps them, so parents are dissolved from what is written
+    # (numpy's rounding moves shared vertices alike: the cells stay a coverage)
+    cells = shapely.transform(
+        np.array(voronoi_cells(tree.leaf_lon, tree.leaf_lat), dtype=object),
+        lambda xy: np.round(xy, COORDINATE_DECIMALS),
+    )
+    leaves = Boundaries(dict(zip(tree.leaf_ids, cells, strict=True)), BOUNDARIES_ATTRIBUTION)
+    areas = AreaTree.from_pairs((row[0] for row in tree.rows), (row[3] for row in tree.rows))
+    levels = {row[0]: {"admin_level": int(row[2])} for row in tree.rows}
+    collection = _dissolved(leaves, areas).to_geojson(levels)
+    features = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in collection["features"]]
+    head = json.dumps(
+        {key: value for key, value in collection.items() if key != "features"},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return head[:-1] + ',"features":[\n' + ",\n".join(features) + "\n]}\n"
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -746,6 +861,8 @@ def _toml(scenario_id: str, title: str, description: str, start: datetime, days:
         f"samples = {samples}\n"
         f"seed = {seed}\n"
         "quantiles = [0.05, 0.5, 0.95]\n"
+        "\n[boundaries]\n"
+        f'attribution = "{BOUNDARIES_ATTRIBUTION}"\n'
     )
 
 
@@ -789,6 +906,9 @@ def _readme(
         f"- Assets: {', '.join(f'{v:,} {k}' for k, v in asset_counts.items())}.",
         f"- {counts['dependencies']:,} dependency rows, {counts['links']:,} service links, "
         f"{counts['strikes']:,} strikes.",
+        f"- Boundaries (`{BOUNDARIES_FILE}`): SYNTHETIC, not real borders. Each leaf's polygon is the "
+        "Voronoi cell of its random point, clipped to a hull of all the points; every parent's is the "
+        "union of its children's.",
         "",
         "See `docs/synthetic.md` in the project for the structure and its caveats.",
         "",
@@ -817,6 +937,7 @@ def build_synthetic(
     dependency_rows = _build_dependencies(rng, tree, table)
     link_rows = _build_links(rng, tree, table)
     strike_rows = _build_strikes(rng, tree, table, strikes, days, start)
+    boundaries_text = _boundaries_text(tree)  # no random draws: the other files are unchanged
 
     scenario_id = f"synthetic-ua-{areas}-{seed}"
     scale = "hromada" if tree.level == 3 else "settlement"
@@ -856,6 +977,7 @@ def build_synthetic(
     files["strikes.csv"] = table_text(
         ["strike_id", "time", "asset_id", "damage_state", "killed", "injured", "source", "notes"], strike_rows
     )
+    files[BOUNDARIES_FILE] = boundaries_text
     return files
 
 
@@ -908,19 +1030,8 @@ def write_synthetic(
         )
     files = build_synthetic(areas=areas, assets=assets, strikes=strikes, days=days, seed=seed, samples=samples)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        for name, text in files.items():
-            with (temporary / name).open("w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        os.chmod(temporary, 0o755)
-        if out.is_dir():
-            if any(out.iterdir()):
-                raise ValueError(f"{str(out)!r} was filled while the scenario was generated; nothing was overwritten")
-            out.rmdir()
-        os.rename(temporary, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(temporary)
-        raise
+        atomic_folder(out, files)
+    except FileExistsError:
+        raise ValueError(f"{str(out)!r} was filled while the scenario was generated; nothing was overwritten") from None
     return out

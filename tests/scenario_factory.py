@@ -134,6 +134,7 @@ def make_scenario(
     status_updates=None,
     observations=None,
     blackouts=None,
+    boundaries=None,
     **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
@@ -146,6 +147,8 @@ def make_scenario(
         water through PMP, one moderate strike on SUB at 02:00 local.
     dependencies, restoration, status_updates, observations, blackouts : DataFrame or list of dict, optional
         Optional tables (absent by default).
+    boundaries : Boundaries or GeoJSON dict, optional
+        Area polygons (none by default).
     **settings
         ``scenario.toml`` keys (``horizon_hours=48``, ``step_minutes=60``, ``start``,
         ``samples``, ``seed``, ``quantiles``...).
@@ -163,6 +166,7 @@ def make_scenario(
         status_updates=_frame(status_updates, "status_updates"),
         observations=_frame(observations, "observations"),
         blackouts=_frame(blackouts, "blackouts"),
+        boundaries=boundaries,
     )
 
 

@@ -107,19 +107,24 @@ def test_cursor_move_is_a_small_patch(built) -> None:
     assert str(patch["operations"][0]["params"]["value"]).startswith("2025-12-17 02:00")
 
 
-def test_cursor_views_give_cards_map_table_and_label(built) -> None:
-    cards, figure, rows, label = built[2].cursor_views("heat", "UA5110027", 30, None)
+def test_cursor_views_give_cards_table_and_label(built) -> None:
+    cards, rows, label = built[2].cursor_views("heat", "UA5110027", 30, None)
     assert len(cards) == 3
     assert label == "2025-12-14 04:00 +02:00"
-    assert next(t.name for t in figure.data) == "areas"
-    assert "assets" not in [t.name for t in figure.data]  # positions only with --show-assets
     assert rows[0]["area_id"] == "UA5110027"
+
+
+def test_map_callback_gives_the_map_at_the_cursor_and_its_note(built) -> None:
+    figure, note = built[2].map_figure("heat", "UA5110027", "leaves", "share", 30, None)
+    assert figure["layout"]["title"]["text"] == "Without heat, 14 Dec 04:00 +02:00"
+    assert "assets" not in [t["name"] for t in figure["data"]]  # positions only with --show-assets
+    assert note.endswith("not adjusted for displacement.")
 
 
 def test_show_assets_adds_asset_positions_to_the_map() -> None:
     _app, _data, cb = build_app(samples=20, show_assets=True)
-    figure = cb.cursor_views("power", "UA51", 4, None)[1]
-    assert "assets" in [t.name for t in figure.data]
+    figure, _note = cb.map_figure("power", "UA51", "leaves", "share", 4, None)
+    assert "assets" in [t["name"] for t in figure["data"]]
 
 
 def test_whatif_run_and_reset(built) -> None:

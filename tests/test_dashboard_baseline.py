@@ -243,7 +243,7 @@ def test_timeline_draws_b_beside_a(against) -> None:
 
 def test_kpi_cards_show_b_and_a_minus_b(against) -> None:
     _app, data, cb = against
-    cards, _map, _rows, _label = cb.cursor_views("power", OBLAST, PEAK_STEP, None)
+    cards, _rows, _label = cb.cursor_views("power", OBLAST, PEAK_STEP, None)
     a, b = data.result().dataset, data.baseline_result().dataset
     now_a = float(a["people_without_central"].sel(service="power", area=OBLAST).isel(time=PEAK_STEP))
     now_b = float(b["people_without_central"].sel(service="power", area=OBLAST).isel(time=PEAK_STEP))

@@ -14,20 +14,31 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import struct
+import threading
 import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import requests
+import shapely
 from conftest import in_ci
+from shapely.geometry import MultiPoint, mapping
 
 from dash_app import build_app, ids
 from dash_app.views import default_window, kpis, local_labels, ranked_areas
+from impact.areas import AreaTree
+from impact.boundaries import representative_points
+from impact.dataset import top_area
+from impact.figures.tiles import latitude_of, mercator_y
 from impact.whatif import WhatIf
 
 try:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 except ImportError as error:  # dash[testing] not installed
     if in_ci():
@@ -237,7 +248,8 @@ def test_page_loads_with_kpi_cards_at_the_power_peak(dash_duo):
 
     mapped = _figure(dash_duo, ids.MAP_GRAPH)
     assert mapped["title"].startswith("Without power, ")
-    assert "areas" in mapped["names"] and "assets" not in mapped["names"]
+    assert "assets" not in mapped["names"]
+    assert "areas" in mapped["names"] or _polygons(dash_duo)  # bubbles, or the polygons of a choropleth
 
     ranked = ranked_areas(ds, "power", step, OBLAST)
     _wait(lambda: len(_table_rows(dash_duo)) >= SHOWN_ROWS, message="the areas table")
@@ -425,8 +437,192 @@ def test_view_download_of_a_raion_keeps_its_oblast_code(dash_duo):
     assert set(table["adm1_code"]) == {OBLAST}
 
 
-def test_no_request_leaves_the_machine(dash_duo):
-    _start(dash_duo)
+def _with_boundaries(tmp_path: Path) -> Path:
+    """A copy of the Odesa scenario with boundaries: its own if it has them, else a Voronoi cell
+    around each leaf's centroid, clipped to their hull (a valid coverage, no overlaps)."""
+    folder = tmp_path / "odesa-choropleth"
+    shutil.copytree(ODESA, folder)
+    if (folder / "boundaries.geojson").exists():
+        return folder
+    areas = pd.read_csv(folder / "areas.csv", dtype=str, keep_default_na=False)
+    leaves = areas[~areas["area_id"].isin(set(areas["parent_id"]))]
+    points = MultiPoint(list(zip(leaves["longitude"].astype(float), leaves["latitude"].astype(float), strict=True)))
+    land = points.convex_hull.buffer(0.3)
+    cells = shapely.voronoi_polygons(points, extend_to=land, ordered=True).geoms
+    features = [
+        {"type": "Feature", "properties": {"area_id": area}, "geometry": mapping(cell.intersection(land))}
+        for area, cell in zip(leaves["area_id"], cells, strict=True)
+    ]
+    (folder / "boundaries.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    with (folder / "scenario.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[boundaries]\nattribution = "test cells around the centroids"\n')
+    return folder
+
+
+def _polygons(dash_duo) -> list[str]:
+    """Names of the map's filled traces that Plotly drew (an SVG fill path each)."""
+    return dash_duo.driver.execute_script(
+        """
+        const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+        const fills = plot.querySelectorAll('.scatterlayer .trace path.js-fill');
+        return plot._fullData.filter(function (t) { return t.fill === 'toself'; })
+            .filter(function (t, k) { return fills.length > k; })
+            .map(function (t) { return t.name; });
+        """,
+        ids.MAP_GRAPH,
+    )
+
+
+def _map_pixel(dash_duo, x: float, y: float) -> tuple[int, int]:
+    """Viewport pixel of a point of the map's plane (longitude, Web-Mercator y)."""
+    return tuple(
+        dash_duo.driver.execute_script(
+            """
+            const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+            const layout = plot._fullLayout, box = plot.getBoundingClientRect();
+            return [box.left + layout.xaxis._offset + layout.xaxis.l2p(arguments[1]),
+                    box.top + layout.yaxis._offset + layout.yaxis.l2p(arguments[2])];
+            """,
+            ids.MAP_GRAPH,
+            x,
+            y,
+        )
+    )
+
+
+def _on_plane(geometry):
+    """A lon/lat geometry on the map's plane (latitudes as Web-Mercator y)."""
+    return shapely.transform(geometry, lambda xy: np.column_stack([xy[:, 0], mercator_y(xy[:, 1])]))
+
+
+def test_the_choropleth_draws_polygons_and_a_click_selects_an_area(dash_duo, tmp_path):
+    folder = _with_boundaries(tmp_path)
+    _, data = _start(dash_duo, folder)
+    scenario = data.scenario
+    ds = data.result().dataset
+    leaves = AreaTree.from_dataset(ds).leaves()
+    _wait(lambda: set(_polygons(dash_duo)) == set(leaves) & set(scenario.boundaries.area_ids), message="polygons")
+    mapped = _figure(dash_duo, ids.MAP_GRAPH)
+    assert mapped["title"].startswith("Without power, ")
+    assert scenario.boundaries.attribution in dash_duo.find_element(f"#{ids.MAP_GRAPH} .annotation-text").text
+    assert "Boundaries simplified for display" in dash_duo.find_element(f"#{ids.MAP_NOTE}").text
+    # the oblast is selected: it is outlined
+    assert "selected" in mapped["names"]
+    graph = dash_duo.find_element(f"#{ids.MAP_GRAPH}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
+
+    def hover(point) -> str:
+        x, y = _map_pixel(dash_duo, point.x, point.y)
+        ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).perform()
+        return dash_duo.find_element(f"#{ids.MAP_GRAPH} .hovertext").text
+
+    # strikes are marked at a point inside their area (Odesa city's among them): the hover of a
+    # mark names the area
+    strikes = next(t for t in mapped["points"] if t["name"].startswith("strikes"))
+    marked = dash_duo.driver.execute_script(
+        """const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+           return plot._fullData.filter(function (t) { return t.name.startsWith('strikes'); })[0].customdata;""",
+        ids.MAP_GRAPH,
+    )
+    assert CITY in marked
+    mark = shapely.Point(strikes["x"][marked.index(CITY)], strikes["y"][marked.index(CITY)])
+    _wait(lambda: f"({CITY})" in hover(mark) and "strike" in hover(mark), message="the strikes' hover")
+    # 14 pixels or more from every strike mark, the hover is the area's: take the largest area
+    # with room for that (the 91 hromadas are small on a map of the whole oblast)
+    pixel = 1 / dash_duo.driver.execute_script(
+        "return document.getElementById(arguments[0]).querySelector('.js-plotly-plot')._fullLayout.xaxis._m;",
+        ids.MAP_GRAPH,
+    )
+    marks = shapely.union_all(
+        [shapely.Point(x, y).buffer(14 * pixel) for x, y in zip(strikes["x"], strikes["y"], strict=True)]
+    )
+    drawn = sorted(_polygons(dash_duo), key=lambda a: -scenario.boundaries.get(a).area)
+    rooms = {area: _on_plane(scenario.boundaries.get(area)).buffer(-3 * pixel).difference(marks) for area in drawn}
+    area = next(a for a in drawn if not rooms[a].is_empty and a != top_area(ds))
+    spot = rooms[area].representative_point()
+    _wait(lambda: f"P-code {area}" in hover(spot), message=f"the hover of {area}")
+    # a click there makes it the page's area
+    x, y = _map_pixel(dash_duo, spot.x, spot.y)
+    ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).click().perform()
+    _wait(lambda: _figure(dash_duo, ids.TIMELINE_GRAPH)["title"].endswith(f"({area})"), message=f"{area}'s timeline")
+    _wait(lambda: _kpi_texts(dash_duo) == _expected_kpis(data, area, _start_step(data)), message=f"{area}'s KPIs")
+    selected = next(t for t in _figure(dash_duo, ids.MAP_GRAPH)["points"] if t["name"] == "selected")
+    around = shapely.box(*scenario.boundaries.get(area).bounds).buffer(0.01)
+    lats = latitude_of(selected["y"])
+    assert all(around.contains(shapely.Point(a, b)) for a, b in zip(selected["x"], lats, strict=True))
+    # the raions: fewer, larger polygons
+    _click(dash_duo, f"#{ids.MAP_LEVEL} input[value='2']")
+    raions = [str(a) for a, level in zip(ds["area"].values, ds["admin_level"].values, strict=True) if level == 2]
+    _wait(lambda: sorted(_polygons(dash_duo)) == sorted(raions), message="the raions")
+    _no_console_errors(dash_duo)
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain PNG image of one colour (what a tile server sends)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_map_tiles_come_from_the_tile_server_alone(dash_duo, tmp_path):
+    """``impact serve --tiles``: a tile server on another loopback port (with the CORS header tile
+    servers send); the page loads its tiles under the polygons, the policy allows that host."""
+    tile = _png(256, 256, (170, 200, 230))
+    requested: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        template = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+        _start(dash_duo, _with_boundaries(tmp_path), tiles=template, tiles_attribution="test tiles")
+        _wait(lambda: len(_polygons(dash_duo)) > 1, message="the polygons")
+        script = """
+            const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+            return [plot.layout.images.map(function (i) { return i.source; }),
+                    Array.from(plot.querySelectorAll('.imagelayer image')).map(function (i) {
+                        return i.getAttribute('href') || i.getAttribute('xlink:href');
+                    })];
+        """
+        _wait(
+            lambda: len(requested) >= len(dash_duo.driver.execute_script(script, ids.MAP_GRAPH)[0]) > 0,
+            timeout=20,
+            message="the tiles fetched",
+        )
+        sources, drawn = dash_duo.driver.execute_script(script, ids.MAP_GRAPH)
+        assert 4 <= len(sources) <= 81 and sorted(drawn) == sorted(sources)  # under the polygons
+        origin = f"http://127.0.0.1:{server.server_port}"
+        assert sorted(requested) == sorted(source.removeprefix(origin) for source in sources)
+        assert "test tiles" in dash_duo.find_element(f"#{ids.MAP_GRAPH} .annotation-text").text
+        _no_console_errors(dash_duo)  # a CSP violation would be a console error
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_no_request_leaves_the_machine(dash_duo, tmp_path, choropleth):
+    _start(dash_duo, _with_boundaries(tmp_path) if choropleth else None)
+    if choropleth:
+        _wait(lambda: len(_polygons(dash_duo)) > 1, message="the polygons")
     _click(dash_duo, f"#{ids.TABS} .tab:nth-child(2)")  # the asset status graph
     _wait(
         lambda: dash_duo.driver.execute_script(
@@ -451,14 +647,17 @@ def test_no_request_leaves_the_machine(dash_duo):
     _no_console_errors(dash_duo)
 
 
-def _asset_copy(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
-    """A copy of the Odesa scenario whose assets sit at distinctive positions.
+def _asset_copy(tmp_path: Path, choropleth: bool = False) -> tuple[Path, pd.DataFrame]:
+    """A copy of the Odesa scenario (with boundaries if ``choropleth``) whose assets sit at distinctive positions.
 
     The bundled assets sit at their area's centroid, which the page shows anyway; here each
     asset gets its own position, so finding one of them in what the server sent is a leak.
     """
-    folder = tmp_path / "odesa-distinct-assets"
-    shutil.copytree(ODESA, folder)
+    if choropleth:
+        folder = _with_boundaries(tmp_path)
+    else:
+        folder = tmp_path / "odesa-distinct-assets"
+        shutil.copytree(ODESA, folder)
     assets = pd.read_csv(folder / "assets.csv", dtype=str, keep_default_na=False)
     for k in range(len(assets)):
         assets.loc[k, "latitude"] = f"{46.0 + 0.013579 * (k + 1):.6f}"
@@ -526,36 +725,53 @@ def _positions(assets: pd.DataFrame) -> list[tuple[float, float]]:
     return list(zip(assets["longitude"].astype(float), assets["latitude"].astype(float), strict=True))
 
 
-def test_asset_positions_stay_on_the_server_without_show_assets(dash_duo, tmp_path):
-    folder, assets = _asset_copy(tmp_path)
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_asset_positions_stay_on_the_server_without_show_assets(dash_duo, tmp_path, choropleth):
+    folder, assets = _asset_copy(tmp_path, choropleth)
     _, data = _start_recording(dash_duo, folder)
     ds = data.result().dataset
     centroids = set(zip(ds["longitude"].values.round(6), ds["latitude"].values.round(6), strict=True))
+    boundaries = data.scenario.boundaries
+    if boundaries is not None:  # a choropleth: strikes at a point inside each area, on the Mercator plane
+        inside = list(representative_points(boundaries.with_parents(AreaTree.from_dataset(ds))).values())
+        lon = np.concatenate([ds["longitude"].values, [point[0] for point in inside]])
+        lat = np.concatenate([ds["latitude"].values, [point[1] for point in inside]])
+        centroids = set(zip(lon.round(6), mercator_y(lat).round(6), strict=True))
 
     for graph in (ids.MAP_GRAPH, ids.TIMELINE_GRAPH, ids.ASSETS_GRAPH):
         assert "assets" not in _figure(dash_duo, graph)["names"]
     for trace in _figure(dash_duo, ids.MAP_GRAPH)["points"]:  # bubbles and strikes: area centroids only
+        if boundaries is not None and not trace["name"].startswith(("strikes", "areas without")):
+            continue  # polygons and outlines: the boundaries, whose numbers are checked below
         for x, y in zip(trace["x"], trace["y"], strict=True):
             assert (round(x, 6), round(y, 6)) in centroids, (trace["name"], x, y)
 
     numbers, text = _sent_to_browser(dash_duo)
-    leaked = [(x, y) for x, y in _positions(assets) if round(x, 6) in numbers or round(y, 6) in numbers]
+    leaked = [  # latitudes also as the choropleth draws them, on its Web-Mercator plane
+        (x, y) for x, y in _positions(assets) if {round(x, 6), round(y, 6), round(float(mercator_y(y)), 6)} & numbers
+    ]
     assert leaked == [], f"asset positions sent to the browser: {leaked}"
     named = [p for p in list(assets["latitude"]) + list(assets["longitude"]) if p in text]
     assert named == [], f"asset coordinates in text sent to the browser: {named}"
     _no_console_errors(dash_duo)
 
 
-def test_asset_positions_drawn_with_show_assets(dash_duo, tmp_path):
-    folder, assets = _asset_copy(tmp_path)
-    _start_recording(dash_duo, folder, show_assets=True)
+@pytest.mark.parametrize("choropleth", [False, True], ids=["bundled", "choropleth"])
+def test_asset_positions_drawn_with_show_assets(dash_duo, tmp_path, choropleth):
+    folder, assets = _asset_copy(tmp_path, choropleth)
+    _, data = _start_recording(dash_duo, folder, show_assets=True)
     trace = next((t for t in _figure(dash_duo, ids.MAP_GRAPH)["points"] if t["name"] == "assets"), None)
     assert trace is not None, "no 'assets' trace on the map"
+    # a choropleth draws latitudes on its Web-Mercator plane
+    positions = [
+        (x, round(float(mercator_y(y)), 6) if data.scenario.boundaries is not None else y)
+        for x, y in _positions(assets)
+    ]
     drawn = sorted((round(x, 6), round(y, 6)) for x, y in zip(trace["x"], trace["y"], strict=True))
-    assert drawn == sorted(_positions(assets))
+    assert drawn == sorted(positions)
     # the check of the test above finds them when they are sent
     numbers, _ = _sent_to_browser(dash_duo)
-    assert all(round(x, 6) in numbers and round(y, 6) in numbers for x, y in _positions(assets))
+    assert all(round(x, 6) in numbers and round(y, 6) in numbers for x, y in positions)
     _no_console_errors(dash_duo)
 
 

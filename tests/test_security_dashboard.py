@@ -203,8 +203,26 @@ def test_wsgi_factory_reads_the_environment(monkeypatch):
     monkeypatch.setenv("IMPACT_SCENARIO", str(ODESA))
     monkeypatch.setenv("IMPACT_SHOW_ASSETS", "yes")
     server = create_server()
-    assert seen == {"scenario": str(ODESA), "baseline": None, "show_assets": True}
+    assert seen == {
+        "scenario": str(ODESA),
+        "baseline": None,
+        "show_assets": True,
+        "tiles": None,
+        "tiles_attribution": "",
+    }
     _check_headers(server.test_client().get("/_dash-layout").headers, "wsgi")
+    # map tiles: that host alone may serve images
+    monkeypatch.setenv("IMPACT_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.setenv("IMPACT_TILES_ATTRIBUTION", "© Example tiles")
+    server = create_server()
+    assert (seen["tiles"], seen["tiles_attribution"]) == (
+        "https://tiles.example.org/{z}/{x}/{y}.png",
+        "© Example tiles",
+    )
+    policy = server.test_client().get("/_dash-layout").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["img-src"] == "'self' data: blob: https://tiles.example.org"
+    assert [name for name, value in directives.items() if "example" in value] == ["img-src"]
 
 
 def _free_port() -> int:

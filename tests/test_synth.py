@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,9 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+from shapely.geometry import shape
 
 import impact
-from impact.synth import BBOX, POPULATION, write_synthetic
+from impact.boundaries import BOUNDARIES_FILE
+from impact.synth import BBOX, BOUNDARIES_ATTRIBUTION, POPULATION, voronoi_cells, write_synthetic
 
 SMALL = {"areas": 60, "assets": 120, "strikes": 30, "days": 10}
 FILES = (
@@ -22,6 +27,7 @@ FILES = (
     "dependencies.csv",
     "service_links.csv",
     "strikes.csv",
+    "boundaries.geojson",
 )
 PCODE = {0: r"UA", 1: r"UA\d{2}", 2: r"UA\d{4}", 3: r"UA\d{7}", 4: r"UA\d{10}"}
 
@@ -200,3 +206,189 @@ def test_rejects_bad_arguments(tmp_path, bad):
     with pytest.raises(ValueError):
         write_synthetic(tmp_path / "bad", **(SMALL | bad))
     assert not (tmp_path / "bad").exists()
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def _boundaries(folder: Path) -> tuple[dict, dict[str, shapely.Geometry]]:
+    """The folder's GeoJSON (read with json, geometries with shapely) and its polygons by area."""
+    collection = json.loads(folder.joinpath(BOUNDARIES_FILE).read_text(encoding="utf-8"))
+    return collection, {f["properties"]["area_id"]: shape(f["geometry"]) for f in collection["features"]}
+
+
+def _leaves(scenario) -> pd.DataFrame:
+    return scenario.areas[scenario.areas["population"].notna()]
+
+
+def test_boundaries_give_every_area_one_valid_polygon_labelled_synthetic(small, small_scenario):
+    collection, shapes = _boundaries(small)
+    areas = small_scenario.areas
+    assert collection["type"] == "FeatureCollection"
+    assert collection["attribution"] == BOUNDARIES_ATTRIBUTION and "SYNTHETIC" in BOUNDARIES_ATTRIBUTION
+    ids = [f["properties"]["area_id"] for f in collection["features"]]
+    assert ids == list(areas["area_id"])  # one feature per area, leaves and parents, in areas.csv order
+    levels = [f["properties"]["admin_level"] for f in collection["features"]]
+    assert levels == list(areas["admin_level"].astype(int))
+    for area, geometry in shapes.items():
+        assert geometry.geom_type in ("Polygon", "MultiPolygon"), area
+        assert geometry.is_valid and not geometry.is_empty, area
+    text = small.joinpath(BOUNDARIES_FILE).read_text(encoding="utf-8")
+    assert len(text.splitlines()) == len(areas) + 2  # a header line, one line per feature, the closing line
+    numbers = re.findall(r"-?\d+\.\d+", text)
+    assert numbers and max(len(n.split(".")[1]) for n in numbers) == 4  # rounded to 1e-4 degree
+
+
+def test_leaf_cells_tile_the_hull_and_hold_their_own_point(small, small_scenario):
+    _, shapes = _boundaries(small)
+    leaves = _leaves(small_scenario)
+    cells = np.array([shapes[a] for a in leaves["area_id"]], dtype=object)
+    points = shapely.points(leaves["longitude"].to_numpy(), leaves["latitude"].to_numpy())
+    assert shapely.contains(cells, points).all()  # each leaf's point strictly inside its own cell
+    first, second = shapely.STRtree(cells).query(cells, predicate="intersects")
+    pairs = first < second
+    assert pairs.sum() >= len(cells)  # neighbours touch
+    overlap = shapely.area(shapely.intersection(cells[first[pairs]], cells[second[pairs]]))
+    assert overlap.max() < 1e-9  # ... and share edges only
+    union = shapely.union_all(cells)
+    assert shapely.covers(union, points).all()
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0  # no gap between cells
+    assert shapely.coverage_is_valid(cells)
+
+
+def test_parents_are_the_union_of_their_children(small, small_scenario):
+    _, shapes = _boundaries(small)
+    areas = small_scenario.areas
+    children: dict[str, list[str]] = {}
+    for area, parent in zip(areas["area_id"], areas["parent_id"], strict=True):
+        if isinstance(parent, str) and parent:
+            children.setdefault(parent, []).append(area)
+    assert set(children) == set(areas.loc[areas["population"].isna(), "area_id"])
+    for parent, kids in children.items():
+        union = shapely.union_all([shapes[k] for k in kids])
+        assert shapes[parent].symmetric_difference(union).area < 1e-9, parent
+    country = shapes["UA"]
+    leaves = _leaves(small_scenario)
+    assert math.isclose(country.area, sum(shapes[a].area for a in leaves["area_id"]), rel_tol=1e-9)
+    for level in (1, 2, 3):
+        ids = areas.loc[areas["admin_level"].astype(int) == level, "area_id"]
+        assert shapely.coverage_is_valid(np.array([shapes[a] for a in ids], dtype=object)), level
+
+
+def test_boundaries_are_the_same_bytes_for_the_same_seed(tmp_path, small):
+    again = write_synthetic(tmp_path / "again", **SMALL, seed=7, samples=20)
+    assert again.joinpath(BOUNDARIES_FILE).read_bytes() == small.joinpath(BOUNDARIES_FILE).read_bytes()
+    other = write_synthetic(tmp_path / "other", **SMALL, seed=8, samples=20)
+    assert other.joinpath(BOUNDARIES_FILE).read_bytes() != small.joinpath(BOUNDARIES_FILE).read_bytes()
+
+
+def test_voronoi_cells_of_a_lattice_are_its_squares():
+    """A 3 x 3 lattice, square on the plane of the cells (a degree of longitude counts
+    cos(48.5 degrees) of a degree of latitude): the centre's cell is the square halfway to its
+    neighbours."""
+    step_lon = 1 / math.cos(math.radians(48.5))
+    lon = np.array([31.5 + (i - 1) * step_lon for j in range(3) for i in range(3)])
+    lat = np.array([48.0 + j for j in range(3) for i in range(3)])
+    cells = voronoi_cells(lon, lat)
+    assert len(cells) == 9
+    centre = cells[4]
+    west, south, east, north = centre.bounds
+    assert np.allclose([west, south, east, north], [lon[4] - step_lon / 2, 47.5 + 1, lon[4] + step_lon / 2, 49.5])
+    assert math.isclose(centre.area, step_lon * 1.0, rel_tol=1e-12)
+    assert shapely.coverage_is_valid(np.array(cells, dtype=object))
+    for cell, x, y in zip(cells, lon, lat, strict=True):
+        assert cell.contains(shapely.Point(x, y))
+
+
+@pytest.mark.parametrize("copies", [2, 3])
+def test_voronoi_cells_split_a_repeated_point_into_equal_angle_sectors(copies):
+    """The lattice's centre given ``copies`` times: its square is cut into equal-angle sectors
+    meeting at the point, the first centred due east. Two copies: the east and west halves.
+    Three (sectors centred at 0, 120 and 240 degrees on the plane where the square has half-side
+    h): the rays at +-60 degrees meet the top and bottom sides h / sqrt 3 east of the point, so
+    the east sector holds 2 h^2 (1 - 1/sqrt 3) + h^2 / sqrt 3 = h^2 (2 - 1/sqrt 3) of the
+    square's 4 h^2, the two others the rest equally."""
+    step_lon = 1 / math.cos(math.radians(48.5))
+    lon = [31.5 + (i - 1) * step_lon for j in range(3) for i in range(3)]  # the centre on the 1e-4 grid
+    lat = [48.0 + j for j in range(3) for i in range(3)]
+    lon += [lon[4]] * (copies - 1)
+    lat += [lat[4]] * (copies - 1)
+    cells = voronoi_cells(np.array(lon), np.array(lat))
+    square = step_lon * 1.0
+    sectors = [cells[4], *cells[9:]]
+    assert len(cells) == 8 + copies
+    # the copies' sites sit 1e-5 degree from the point, which moves the square's sides by as much
+    assert math.isclose(sum(s.area for s in sectors), square, rel_tol=1e-4)
+    rounded = shapely.set_precision(np.array(sectors, dtype=object), 1e-4)
+    centre = shapely.Point(lon[4], lat[4])
+    assert all(s.covers(centre) for s in rounded)  # the point is a corner of each sector once rounded
+    assert all(s.distance(centre) < 1e-4 for s in sectors)
+    if copies == 2:
+        east, west = sectors
+        assert math.isclose(east.area, square / 2, rel_tol=1e-4)
+        assert east.centroid.x > lon[4] > west.centroid.x
+    else:
+        east_share = (2 - 1 / math.sqrt(3)) / 4
+        assert math.isclose(sectors[0].area, square * east_share, rel_tol=1e-4)
+        assert math.isclose(sectors[1].area, square * (1 - east_share) / 2, rel_tol=1e-4)
+        assert math.isclose(sectors[2].area, sectors[1].area, rel_tol=1e-4)
+        assert sectors[0].centroid.x > lon[4] and sectors[1].centroid.y > lat[4] > sectors[2].centroid.y
+    assert shapely.coverage_is_valid(np.array(cells, dtype=object))
+
+
+def test_settlements_sharing_a_point_share_its_cell(tmp_path):
+    folder = write_synthetic(tmp_path / "settlements", areas=3000, assets=200, strikes=20, days=5)
+    areas = pd.read_csv(folder / "areas.csv", dtype={"area_id": str, "parent_id": str})
+    leaves = areas[areas["admin_level"] == 4]
+    repeated = leaves[leaves.duplicated(["latitude", "longitude"], keep=False)]
+    assert len(repeated) >= 2  # the case this test is about (rounded coordinates coincide)
+    _, shapes = _boundaries(folder)
+    cells = np.array([shapes[a] for a in leaves["area_id"]], dtype=object)
+    points = shapely.points(leaves["longitude"].to_numpy(), leaves["latitude"].to_numpy())
+    assert shapely.covers(cells, points).all()
+    assert shapely.contains(cells, points).sum() == len(leaves) - len(repeated)
+    assert shapely.coverage_is_valid(cells)
+
+
+def test_parents_without_a_valid_coverage_are_dissolved_by_the_general_union(tmp_path, small, monkeypatch):
+    """Should rounding ever break the leaves' coverage, parents come from Boundaries.with_parents:
+    the same polygons, by the slower overlay union."""
+    import impact.synth
+
+    asked = []
+    monkeypatch.setattr(impact.synth.shapely, "coverage_is_valid", lambda geometries: asked.append(len(geometries)))
+    slow = write_synthetic(tmp_path / "slow", **SMALL, seed=7, samples=20)
+    assert asked == [SMALL["areas"]]  # the leaves' coverage was checked once, and found wanting
+    assert slow.joinpath(BOUNDARIES_FILE).read_bytes() != small.joinpath(BOUNDARIES_FILE).read_bytes()
+    _, fast_shapes = _boundaries(small)
+    collection, slow_shapes = _boundaries(slow)
+    assert list(slow_shapes) == list(fast_shapes)
+    assert [f["properties"]["admin_level"] for f in collection["features"]][:2] == [0, 1]
+    for area, geometry in slow_shapes.items():
+        assert geometry.is_valid, area
+        assert geometry.symmetric_difference(fast_shapes[area]).area < 1e-9, area
+
+
+def test_scenario_loads_the_boundaries_with_their_synthetic_attribution(small, small_scenario):
+    boundaries = small_scenario.boundaries
+    assert boundaries is not None and len(boundaries) == len(small_scenario.areas)
+    assert boundaries.attribution == BOUNDARIES_ATTRIBUTION
+    assert small_scenario.config.boundaries_attribution == BOUNDARIES_ATTRIBUTION
+    text = small.joinpath("scenario.toml").read_text(encoding="utf-8")
+    assert text.endswith(f'\n[boundaries]\nattribution = "{BOUNDARIES_ATTRIBUTION}"\n')
+    assert small_scenario.counts().endswith(", boundaries for 116 of 116 areas")
+    result = impact.run(small_scenario, samples=2)
+    assert result.dataset.attrs["boundaries_attribution"] == BOUNDARIES_ATTRIBUTION
+
+
+def test_impact_validate_passes_on_the_national_preset_with_its_boundaries(tmp_path, capsys):
+    from impact.cli import main
+
+    folder = tmp_path / "ua1469"
+    assert main(["synth", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: synthetic-ua-1469-1:") and out.rstrip().endswith("boundaries for 1635 of 1635 areas")
+    _, shapes = _boundaries(folder)
+    assert len(shapes) == 1635

@@ -10,14 +10,25 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from dash_app.callbacks import assets, baseline, cursor, downloads, needs, observations, progress, timeline, whatif
+from dash_app.callbacks import (
+    assets,
+    baseline,
+    cursor,
+    downloads,
+    maps,
+    needs,
+    observations,
+    progress,
+    timeline,
+    whatif,
+)
 from dash_app.callbacks.downloads import DOWNLOADS, MOST_TABLE_ROWS, download_file
 from dash_app.data import DashboardData
 
 __all__ = ["DOWNLOADS", "MOST_TABLE_ROWS", "PANELS", "download_file", "make_callbacks", "register"]
 
 #: The panels, in the order their callbacks are registered.
-PANELS = (timeline, cursor, assets, whatif, downloads, needs, observations, baseline, progress)
+PANELS = (timeline, cursor, maps, assets, whatif, downloads, needs, observations, baseline, progress)
 
 
 def make_callbacks(data: DashboardData) -> SimpleNamespace:

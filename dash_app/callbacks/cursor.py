@@ -1,4 +1,4 @@
-"""The time cursor: the KPI cards, map and ranked areas at the cursor, and moving the cursor."""
+"""The time cursor: the KPI cards and ranked areas at the cursor, and moving it (the map: callbacks.maps)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.components import kpi_card
 from dash_app.data import DashboardData
-from dash_app.figures import cursor_moment, map_view
+from dash_app.figures import cursor_moment
 from dash_app.views import kpis, local_label, ranked_areas
 from dash_app.views.baseline import baseline_figures
 from impact.dataset import local_times, timezone_of
@@ -24,7 +24,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
     runs = Runs(data)
 
     def cursor_views(service, area, step, store) -> tuple:
-        """KPI cards, map, ranked areas and the cursor's label at time step ``step``."""
+        """KPI cards, ranked areas and the cursor's label at time step ``step``."""
         current, unmodified = runs.current(store), runs.unmodified(store)
         ds = current.dataset
         step = int(step)
@@ -34,8 +34,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
             baseline = baseline_figures(ds, runs.baseline_dataset(), summary, area, step, data.names[1])
         unmodified_ds = None if unmodified is None else unmodified.dataset
         cards = [kpi_card(k) for k in kpis(ds, area, step, unmodified_ds, baseline)]
-        figure = map_view(current, runs.parts(current), service, step, assets=data.asset_positions())
-        return cards, figure, ranked_areas(ds, service, step, area), local_label(ds, step)
+        return cards, ranked_areas(ds, service, step, area), local_label(ds, step)
 
     def move_cursor(step, store) -> Patch:
         """Move the cursor line (the timeline's first shape): a Patch, not a whole figure."""
@@ -67,7 +66,6 @@ def register(app, cb, data: DashboardData) -> None:
     )(cb.move_cursor)
     app.callback(
         Output(ids.KPI_ROW, "children"),
-        Output(ids.MAP_GRAPH, "figure"),
         Output(ids.TABLE_AREAS, "rowData"),
         Output(ids.CURSOR_LABEL, "children"),
         Input(ids.FILTER_SERVICE, "value"),

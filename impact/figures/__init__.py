@@ -11,27 +11,35 @@ change, the repeated (autumn) or skipped (spring) local hour shows as such on th
 Values hold for the whole time step that starts at each time, so lines are drawn as steps.
 
 Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
-(:class:`plotly.graph_objects.Scattergl`).
+(:class:`plotly.graph_objects.Scattergl`). Maps are SVG only: :func:`area_map` draws the
+scenario's boundaries on a plane of longitude and Web-Mercator latitude
+(:mod:`impact.figures.maps`, :mod:`impact.figures.map_shapes`, :mod:`impact.figures.tiles`).
 """
 
 from impact.dataset import top_area
 from impact.figures._base import WEBGL_THRESHOLD
 from impact.figures.assets import asset_status
 from impact.figures.compare import compare_timeline
-from impact.figures.maps import area_map
+from impact.figures.maps import area_map, area_map_dict, map_areas, map_boundaries
 from impact.figures.marks import add_strike_marks, strike_marks
+from impact.figures.tiles import check_tile_template, tile_origin
 from impact.figures.timeline import areas_timeline, cursor_shape, services_timeline, timeline
 
 __all__ = [
     "WEBGL_THRESHOLD",
     "add_strike_marks",
     "area_map",
+    "area_map_dict",
     "areas_timeline",
     "asset_status",
+    "check_tile_template",
     "compare_timeline",
     "cursor_shape",
+    "map_areas",
+    "map_boundaries",
     "services_timeline",
     "strike_marks",
+    "tile_origin",
     "timeline",
     "top_area",
 ]
