@@ -31,7 +31,10 @@ CAVEATS = (
     "Model estimates, not observations. Restoration curves are seismic (HAZUS) or stated "
     "assumptions; missile damage may take longer to repair. Shares of people served by each "
     "asset are approximations. Quantiles are over Monte Carlo samples of repair times only; "
-    "the network, damage states and populations are taken as given."
+    "the network, damage states and populations are taken as given. Populations are those of "
+    "areas.csv (its source column says from when): unless population_current gives an adjusted "
+    "figure, they are not adjusted for displacement (the bundled Odesa scenario's are of "
+    "1 January 2022, before the full-scale invasion)."
 )
 
 
