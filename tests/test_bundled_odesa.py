@@ -123,3 +123,16 @@ def test_build_refuses_a_folder_without_the_reference_files(tmp_path, capsys) ->
     assert build.main(["--reference", str(tmp_path / "nothing"), "--out", str(out)]) == 2
     assert "odesa_oblast_pcodes.csv: file not found" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_simplification_per_level_keeps_neighbours_touching() -> None:
+    """The script's fallback for a file over 1 MB: each admin level simplified as one coverage."""
+    wiggle = [(1, y / 100 + (0.00005 if y % 2 else 0)) for y in range(101)]  # a shared edge wiggling by 5e-5
+    west = shapely.Polygon([(0, 0), *wiggle, (0, 1)])
+    east = shapely.Polygon([(2, 0), (2, 1), *reversed(wiggle)])
+    out = build.simplified({"W": west, "E": east, "UP": box(0, 0, 2, 1)}, {"W": 2, "E": 2, "UP": 1})
+    assert list(out) == ["W", "E", "UP"]
+    assert len(out["W"].exterior.coords) < len(west.exterior.coords)  # the wiggle is gone
+    assert out["W"].intersection(out["E"]).area == pytest.approx(0, abs=1e-12)  # no overlap
+    assert out["W"].union(out["E"]).area == pytest.approx(2.0, abs=1e-4)  # no gap
+    assert out["UP"].equals(box(0, 0, 2, 1))
