@@ -83,8 +83,11 @@ def signed(value: float, relative: float | None = None) -> str:
 
 
 def percent(fraction: float) -> str:
-    """A signed fraction as a percentage with a space before the sign, e.g. ``+6 %``, ``−12 %``."""
-    return f"{fraction * 100:+.0f} %".replace("-", "−")
+    """A signed fraction as a percentage with a space before the sign, e.g. ``+6 %``, ``−12 %``;
+    one decimal under 1 % so that a small error keeps its sign and size (``−0.5 %``, never ``−0 %``)."""
+    value = fraction * 100
+    digits = 1 if 0 < abs(value) < 0.95 else 0
+    return f"{value:+.{digits}f} %".replace("-", "−")
 
 
 def day_label(text: str) -> str:

@@ -17,6 +17,7 @@ from dash import html
 from dash_app import ids
 from dash_app.app import build_app, create_app
 from dash_app.cache import BoundedCache
+from dash_app.text import percent
 from dash_app.views import area_options, descendants, kpis, local_labels, ranked_areas, time_marks, view_dataset
 from impact.whatif import WhatIf, apply_whatif
 
@@ -319,3 +320,11 @@ def test_dashboard_stays_thin() -> None:
                 for callback in node.body:
                     if isinstance(callback, ast.FunctionDef):
                         assert callback.end_lineno - callback.lineno <= 40, (path, callback.name)
+
+
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [(0.06, "+6 %"), (-0.12, "−12 %"), (-0.0049, "−0.5 %"), (0.011, "+1 %"), (0.0, "+0 %"), (-0.0001, "−0.0 %")],
+)
+def test_percent_keeps_the_sign_and_size_of_small_errors(fraction: float, text: str) -> None:
+    assert percent(fraction) == text

@@ -140,7 +140,7 @@ def test_observed_markers_say_what_the_model_says(alone) -> None:
     # the oblast's power figures of 15, 16, 17 and 19 December (observations 0, 2, 3 and 6) and
     # the central errors of the dataset README
     words = [
-        ("1,112,534", "5,466 below the report (−0 %)"),
+        ("1,112,534", "5,466 below the report (−0.5 %)"),
         ("757,903", "8,583 above the report (+1 %)"),
         ("80,843", "3,137 below the report (−4 %)"),
         ("216,255", "22,555 above the report (+12 %)"),
