@@ -354,6 +354,37 @@ def test_tile_templates_are_checked() -> None:
         tiles.check_tile_template("file:///tiles/{z}/{x}/{y}.png")
 
 
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        ("http://127.0.0.1:8081/{z}/{x}/{y}.png", "http://127.0.0.1:8081"),
+        ("https://user@tiles.example.org/t/{z}/{x}/{y}.png", "https://tiles.example.org"),
+        ("http://[::1]:9000/{z}/{x}/{y}.png", "http://[::1]:9000"),
+        ("https://Tiles.Example.org/{z}/{x}/{y}.png?key=abc", "https://tiles.example.org"),
+    ],
+)
+def test_the_tile_origin_is_rebuilt_from_the_parsed_host_and_port(template: str, origin: str) -> None:
+    assert tiles.tile_origin(template) == origin
+
+
+@pytest.mark.parametrize(
+    ("template", "why"),
+    [
+        ("https://evil.example;script-src *;/{z}/{x}/{y}.png", "contains ' ' '\\*' ';'"),  # would add a CSP rule
+        ("https://*/{z}/{x}/{y}.png", "contains '\\*'"),  # every host
+        ("https://a.example,b.example/{z}/{x}/{y}.png", "contains ','"),
+        ("https://a.example/{z}/{x}/{y}.png?x='a'", 'contains "\'"'),
+        ("https://a.example:99999/{z}/{x}/{y}.png", "invalid port"),
+        ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "subdomain placeholder"),
+        ("https://-a.example/{z}/{x}/{y}.png", "plain host name"),
+        ("https://a.example/{z}/{x}/{y}.png\r\nX: 1", "contains"),
+    ],
+)
+def test_tile_templates_that_could_widen_the_policy_are_refused(template: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        tiles.check_tile_template(template)
+
+
 def test_map_areas_are_the_polygons_of_the_level_largest_first(ds: xr.Dataset) -> None:
     squares = _squares()
     # Bilhorod-Dnistrovskyi (2 square degrees) first; the two 1-degree squares in the dataset's order

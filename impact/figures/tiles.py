@@ -17,6 +17,7 @@ is given.
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -111,13 +112,38 @@ def tile_zoom(west: float, south: float, east: float, north: float) -> int:
     return int(min(max(zoom, 0), MAX_TILE_ZOOM))
 
 
+#: A host name a tile URL may name: letters, digits, dots and hyphens (no wildcard), or an IPv6 address in brackets.
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
+
+#: Characters never allowed in a tile URL: they would end the URL or a rule of the Content-Security-Policy
+#: header the URL's origin is written into (``;`` ``,`` quotes, spaces, controls), or are a wildcard.
+_FORBIDDEN = frozenset(";,'\"*<>\\ ") | frozenset(chr(c) for c in range(32)) | {chr(127)}
+
+
 def check_tile_template(template: str) -> str:
-    """``template`` if it is an http(s) URL with ``{z}``, ``{x}`` and ``{y}``; else ``ValueError`` saying why."""
+    """``template`` if it is an http(s) URL with one plain host and ``{z}``, ``{x}`` and ``{y}``;
+    else ``ValueError`` saying why.
+
+    The URL's origin goes into the dashboard's Content-Security-Policy header
+    (:func:`tile_origin`), so the check is strict: no wildcard host, no ``{s}`` subdomain
+    placeholder (name one server), no character that could end a rule of that header.
+    """
+    example = "e.g. https://tile.example.org/{z}/{x}/{y}.png"
+    bad = sorted({c for c in template if c in _FORBIDDEN})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        raise ValueError(f"tile URL {template!r} contains {shown}: not allowed in a tile URL; {example}")
+    if "{s}" in template:
+        raise ValueError(f"tile URL {template!r} has a {{s}} subdomain placeholder: name one server instead; {example}")
     parts = urlsplit(template)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"tile URL {template!r} is not an http(s) URL with a host, e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png"
-        )
+    try:
+        parts.port  # noqa: B018 -- raises ValueError on a port out of range or not a number
+    except ValueError:
+        raise ValueError(f"tile URL {template!r} has an invalid port; {example}") from None
+    netloc = parts.netloc.rpartition("@")[2]
+    host = netloc[: netloc.find("]") + 1] if netloc.startswith("[") else netloc.split(":", 1)[0]
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _HOST.fullmatch(host):
+        raise ValueError(f"tile URL {template!r} is not an http(s) URL with a plain host name; {example}")
     missing = [key for key in ("{z}", "{x}", "{y}") if key not in template]
     if missing:
         raise ValueError(
@@ -127,9 +153,12 @@ def check_tile_template(template: str) -> str:
 
 
 def tile_origin(template: str) -> str:
-    """Scheme, host and port of a tile URL, e.g. ``https://tile.example.org`` (what a browser's CSP names)."""
+    """Scheme, host and port of a tile URL, e.g. ``https://tile.example.org`` (what a browser's CSP names),
+    rebuilt from the checked parts (never the user's text as given)."""
     parts = urlsplit(check_tile_template(template))
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    hostname = str(parts.hostname)
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port is not None else "")
 
 
 def tile_images(
