@@ -19,7 +19,7 @@ from shapely.geometry import Polygon
 
 import impact
 from impact.boundaries import Boundaries
-from impact.scenario.geojson import REPAIR_HINT, REPROJECT_HINT
+from impact.scenario.geojson import REPAIR_HINT, REPROJECT_HINT, check_boundaries
 
 VALID = Path(__file__).parent / "malformed" / "_valid"
 FILE = "boundaries.geojson"
@@ -382,6 +382,7 @@ def test_impact_validate_prints_the_count_of_leaves_without_a_polygon(folder: Pa
         code = main(["validate", str(folder)])
     assert code == 0
     assert "boundaries for 2 of 3 areas (1 leaf without a polygon)" in out.getvalue()
+    assert "note: boundaries.geojson has no attribution" in out.getvalue()  # neither the file nor the toml gives one
 
 
 # --- [boundaries] attribution -------------------------------------------------------------------
@@ -450,3 +451,12 @@ def test_frames_take_a_ready_boundaries_as_is() -> None:
 def test_frames_refuse_other_boundaries() -> None:
     with pytest.raises(TypeError, match="boundaries must be a GeoJSON FeatureCollection"):
         _frames_scenario("boundaries.geojson")
+
+
+def test_the_files_own_attribution_is_used_when_scenario_toml_gives_none(tmp_path: Path) -> None:
+    document = {"type": "FeatureCollection", "attribution": "© OpenStreetMap contributors (ODbL)", "features": []}
+    boundaries, problems = check_boundaries(document, [], "")
+    assert not problems and boundaries is not None
+    assert boundaries.attribution == "© OpenStreetMap contributors (ODbL)"
+    setting, _ = check_boundaries(document, [], "Boundaries: OCHA COD-AB (CC BY-IGO)")
+    assert setting is not None and setting.attribution == "Boundaries: OCHA COD-AB (CC BY-IGO)"  # the setting wins

@@ -167,7 +167,9 @@ def check_boundaries(
         then only the file itself is checked.
     attribution : str
         Credit line for the :class:`~impact.boundaries.Boundaries` (``[boundaries]
-        attribution`` of ``scenario.toml``).
+        attribution`` of ``scenario.toml``); when empty, the document's own top-level
+        ``attribution`` member (which ``impact import-areas`` and ``impact synth`` write) is
+        used, so that a licence's credit is not lost with a missing setting.
 
     Returns
     -------
@@ -192,6 +194,9 @@ def check_boundaries(
             shapes[area] = geometry
     if problems:
         return None, problems
+    own = document.get("attribution")
+    if not attribution.strip() and isinstance(own, str):
+        attribution = own.strip()
     return Boundaries(shapes, attribution), []
 
 
