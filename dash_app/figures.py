@@ -358,8 +358,9 @@ def map_view(
         {
             "title": {"font": {"size": 14}, "x": 0.01, "xanchor": "left"},
             "uirevision": f"map-{level}",
-            "margin": {"t": 60},
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+            "margin": {"t": 80},
+            # the legend above the map, under its title: the credits take the foot of the map
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
         },
     )
     default_level, note = parts.map_level

@@ -548,9 +548,10 @@ def test_strikes_are_marked_inside_their_area_unless_asset_positions_are_given(d
 def test_attribution_is_shown_under_the_map(ds: xr.Dataset) -> None:
     fig = figures.area_map(ds, "heat", NOON, boundaries=_squares())
     (note,) = fig.layout.annotations
-    # at the foot of the map, in its lower right corner (as web maps credit their data)
+    # under the map, right-aligned below the longitude ticks, in a bottom margin grown for it
     assert note.text == OSM and (note.xref, note.yref, note.x, note.y) == ("paper", "paper", 1, 0)
-    assert (note.xanchor, note.yanchor) == ("right", "bottom") and note.bgcolor
+    assert (note.xanchor, note.yanchor, note.yshift) == ("right", "top", -maps.CREDIT_TICKS_PX)
+    assert fig.layout.margin.b == 40 + maps.CREDIT_LINE_PX
     assert fig.layout.images == ()  # no tiles: nothing to fetch
     unattributed = figures.area_map(ds, "heat", NOON, boundaries=Boundaries(SQUARES))
     assert unattributed.layout.annotations == ()

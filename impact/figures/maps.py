@@ -41,6 +41,8 @@ __all__ = [
     "AREA_LINE_COLOUR",
     "ATTRIBUTION_LINE_CHARS",
     "COLOUR_BY",
+    "CREDIT_LINE_PX",
+    "CREDIT_TICKS_PX",
     "MAP_TEMPLATE",
     "MAX_BUBBLE_PX",
     "OUTLINE_COLOUR",
@@ -55,6 +57,10 @@ __all__ = [
 
 #: Longest line of the credit text under the map [characters] (wrapped to fit a map about 330 px wide).
 ATTRIBUTION_LINE_CHARS = 50
+
+#: Height of one line of the credits under the map [px], and the room left above them for the longitude ticks [px].
+CREDIT_LINE_PX = 13
+CREDIT_TICKS_PX = 22
 
 #: Diameter of the largest bubble [px].
 MAX_BUBBLE_PX = 60
@@ -501,7 +507,7 @@ def _choropleth(
         "hoverdistance": STRIKE_HOVER_PX,
         "hoverlabel": {"bgcolor": "white", "font": {"size": 12}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        "margin": {"t": 70, "l": 55, "r": 10, "b": 40},
+        "margin": {"t": 70, "l": 55, "r": 10, "b": 40 + CREDIT_LINE_PX * len(_credit_lines(credits))},
         "annotations": [_attribution(credits)] if credits else [],
         "images": images,
     }
@@ -552,25 +558,28 @@ def _line(name: str, rings: tuple[np.ndarray, np.ndarray], colour: str, width: f
     }
 
 
+def _credit_lines(credits: list[str]) -> list[str]:
+    """The credits wrapped to lines of at most :data:`ATTRIBUTION_LINE_CHARS` characters."""
+    return [
+        line for credit in credits for line in textwrap.wrap(credit, ATTRIBUTION_LINE_CHARS, break_on_hyphens=False)
+    ]
+
+
 def _attribution(credits: list[str]) -> dict:
-    """The credit lines at the foot of the map, in its lower right corner as on web maps (boundaries, tiles),
-    wrapped so that a long credit stays inside a narrow map."""
+    """The credit lines under the map, right-aligned below the longitude ticks (boundaries, tiles),
+    wrapped so that a long credit stays inside a narrow map; the bottom margin grows with them."""
     return {
-        "text": "<br>".join(
-            html.escape(line, quote=False)
-            for credit in credits
-            for line in textwrap.wrap(credit, ATTRIBUTION_LINE_CHARS, break_on_hyphens=False)
-        ),
+        "text": "<br>".join(html.escape(line, quote=False) for line in _credit_lines(credits)),
         "name": "attribution",
         "xref": "paper",
         "yref": "paper",
         "x": 1,
         "y": 0,
         "xanchor": "right",
-        "yanchor": "bottom",
+        "yanchor": "top",
+        "yshift": -CREDIT_TICKS_PX,
         "showarrow": False,
         "align": "right",
-        "bgcolor": "rgba(255, 255, 255, 0.75)",
         "font": {"size": 10, "color": "#444444"},
     }
 
