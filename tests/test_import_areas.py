@@ -529,10 +529,11 @@ def _bad_katotth(tmp_path: Path) -> tuple[list[str], list[str]]:
 def _bad_population(tmp_path: Path) -> tuple[list[str], list[str]]:
     gpkg = write_gpkg(tmp_path / "areas.gpkg")
     table = tmp_path / "pop.csv"
-    table.write_text("ADM3_PCODE,T_TL\nUA5102001,many\nUA5102003,-5\n", encoding="utf-8")
+    table.write_text("ADM3_PCODE,T_TL\nUA5102001,many\nUA5102003,-5\nUA5104001,1e30\n", encoding="utf-8")
     return [str(gpkg), "--population", str(table)], [
         f"{table}: line 2: T_TL: 'many' is not a number of persons",
         f"{table}: line 3: T_TL: '-5' must be a number >= 0",
+        f"{table}: line 4: T_TL: '1e30' is more than 9,007,199,254,740,992 persons",
     ]
 
 

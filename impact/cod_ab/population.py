@@ -25,6 +25,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from impact.cod_ab.hierarchy import Hierarchy
+from impact.scenario.cells import MAX_WHOLE
 
 __all__ = ["PopulationJoin", "PopulationRow", "PopulationTable", "join_population", "read_population"]
 
@@ -292,6 +293,9 @@ def read_population(
             continue
         if not math.isfinite(value) or value < 0:
             problems.append(f"{label}: {where}: {population_name}: {text!r} must be a number >= 0")
+            continue
+        if value > MAX_WHOLE:
+            problems.append(f"{label}: {where}: {population_name}: {text!r} is more than {MAX_WHOLE:,} persons")
             continue
         whole = math.floor(value + 0.5)
         rounded += whole != value
