@@ -217,6 +217,16 @@ FEATURE_CASES = {
         "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "
         "[longitude, latitude] positions",
     ),
+    "text-or-boolean-coordinates": (
+        feature("UA5102", [[["30", "46"], ["31", "46"], ["31", "47"], ["30", "46"]]]),
+        "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "
+        "[longitude, latitude] positions",
+    ),
+    "boolean-coordinates": (
+        feature("UA5102", [[[True, True], [False, True], [True, False], [True, True]]]),
+        "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "
+        "[longitude, latitude] positions",
+    ),
     "coordinates-nested-too-deeply": (
         feature("UA5102", _nested([30.0, 46.0], 500)),
         "boundaries.geojson:2: geometry: features[1] (area 'UA5102'): exterior ring is not a list of "

@@ -333,9 +333,12 @@ def _polygon(rings: object) -> tuple[Polygon | None, str]:
     for number, ring in enumerate(rings):
         name = "exterior ring" if number == 0 else f"hole {number}"
         try:
-            array = np.asarray(ring, dtype=np.float64)
+            array = np.asarray(ring)
         except (ValueError, TypeError):
             return None, f"{name} is not a list of [longitude, latitude] positions"
+        if array.dtype.kind not in "iuf":  # text ("30.5"), true/false or mixed values are not coordinates
+            return None, f"{name} is not a list of [longitude, latitude] positions"
+        array = array.astype(np.float64)
         if array.ndim != 2 or array.shape[1] not in (2, 3):
             return None, f"{name} is not a list of [longitude, latitude] positions"
         if not np.isfinite(array).all():
