@@ -31,6 +31,7 @@ from impact.areas import AreaTree
 __all__ = [
     "BOUNDARIES_FILE",
     "COORDINATE_DECIMALS",
+    "COVERAGE_AREA_TOLERANCE",
     "Boundaries",
     "display_shapes",
     "representative_points",
@@ -38,6 +39,11 @@ __all__ = [
 
 #: Name of the boundaries file of a scenario folder.
 BOUNDARIES_FILE = "boundaries.geojson"
+
+#: Relative difference [1] between a parent's area and the sum of its children's up to which their
+#: fast coverage union is accepted in :meth:`Boundaries.with_parents` (beyond it: an overlap, and
+#: the full union is used). Floating-point noise of the area sums is far below it.
+COVERAGE_AREA_TOLERANCE = 1e-9
 
 #: Decimals kept in coordinates written or drawn (1e-4 degree: about 11 m north-south).
 COORDINATE_DECIMALS = 4
@@ -95,18 +101,25 @@ class Boundaries:
         """A copy where every area without a polygon gets the union of its leaves' polygons.
 
         Areas whose leaves have no polygon at all stay without one. An area's own polygon
-        always wins over the union of its children's.
+        always wins over the union of its children's. Boundary layers are usually coverages
+        (neighbours share their edges exactly): when every child has a polygon, their union is
+        first tried with :func:`shapely.coverage_union_all` (linear in the edges, many times
+        faster) and kept when it is a valid polygon whose area is the sum of the children's
+        (within :data:`COVERAGE_AREA_TOLERANCE`); otherwise, and for parents with some
+        children missing, the general overlay union, repaired with :func:`shapely.make_valid`.
         """
         shapes = dict(self.shapes)
         for area in tree.bottom_up():
             if area in shapes or tree.is_leaf(area):
                 continue
             parts = [shapes[child] for child in tree.children(area) if child in shapes]
-            if parts:
-                merged = shapely.make_valid(shapely.union_all(parts))
-                polygonal = _polygonal(merged)
-                if polygonal is not None:
-                    shapes[area] = polygonal
+            if not parts:
+                continue
+            merged = _coverage_union(parts) if len(parts) == len(tree.children(area)) else None
+            if merged is None:
+                merged = _polygonal(shapely.make_valid(shapely.union_all(parts)))
+            if merged is not None:
+                shapes[area] = merged
         ordered = {a: shapes[a] for a in tree.ids if a in shapes}
         ordered.update({a: g for a, g in shapes.items() if a not in ordered})
         return Boundaries(ordered, self.attribution)
@@ -158,6 +171,23 @@ def _rounded_geojson(geometries: list[BaseGeometry]) -> list[str]:
     snapped = np.where(shapely.is_empty(snapped), original, snapped)
     rounded = shapely.transform(snapped, lambda xy: np.round(xy, COORDINATE_DECIMALS))
     return [str(text) for text in shapely.to_geojson(rounded)]
+
+
+def _coverage_union(parts: list[BaseGeometry]) -> BaseGeometry | None:
+    """The union of polygons that form a coverage, or None when they do not (overlaps, a result
+    that is not one valid polygonal geometry)."""
+    try:
+        merged = shapely.coverage_union_all(parts)
+    except shapely.errors.GEOSException:  # "incorrectly noded inputs": not a coverage
+        return None
+    total = sum(part.area for part in parts)
+    if (
+        isinstance(merged, Polygon | MultiPolygon)
+        and merged.is_valid
+        and abs(merged.area - total) <= COVERAGE_AREA_TOLERANCE * total
+    ):
+        return merged
+    return None
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:

@@ -805,22 +805,6 @@ def voronoi_cells(lon: np.ndarray, lat: np.ndarray) -> list[BaseGeometry]:
     return list(shapely.transform(cells, lambda xy: xy / np.array([_COS_LAT, 1.0])))
 
 
-def _dissolved(leaves: Boundaries, areas: AreaTree) -> Boundaries:
-    """``leaves`` with every parent's polygon, the union of its children's, bottom up.
-
-    The leaves' cells form a coverage, so :func:`shapely.coverage_union_all` (linear in the
-    edges) merges them; should rounding ever break the coverage, the general (slower) overlay
-    union of :meth:`Boundaries.with_parents` is used instead.
-    """
-    if not shapely.coverage_is_valid(np.array(list(leaves.shapes.values()), dtype=object)):
-        return leaves.with_parents(areas)
-    shapes = dict(leaves.shapes)
-    for area in areas.bottom_up():
-        if area not in shapes:
-            shapes[area] = shapely.coverage_union_all([shapes[child] for child in areas.children(area)])
-    return Boundaries({area: shapes[area] for area in areas.ids}, leaves.attribution)
-
-
 def _boundaries_text(tree: _Areas) -> str:
     """``boundaries.geojson``: every leaf's cell (:func:`voronoi_cells`) and every parent dissolved
     from its children; one feature per line, in the order of ``areas.csv``."""
@@ -833,7 +817,8 @@ def _boundaries_text(tree: _Areas) -> str:
     leaves = Boundaries(dict(zip(tree.leaf_ids, cells, strict=True)), BOUNDARIES_ATTRIBUTION)
     areas = AreaTree.from_pairs((row[0] for row in tree.rows), (row[3] for row in tree.rows))
     levels = {row[0]: {"admin_level": int(row[2])} for row in tree.rows}
-    collection = _dissolved(leaves, areas).to_geojson(levels)
+    # the leaves' cells form a coverage: with_parents merges each parent's with the fast coverage union
+    collection = leaves.with_parents(areas).to_geojson(levels)
     features = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in collection["features"]]
     head = json.dumps(
         {key: value for key, value in collection.items() if key != "features"},

@@ -15,6 +15,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
+import impact.boundaries as boundaries_module
 from impact.areas import AreaTree
 from impact.boundaries import COORDINATE_DECIMALS, Boundaries, display_shapes, representative_points
 from impact.scenario.geojson import check_boundaries
@@ -153,3 +154,16 @@ def test_subset_bounds_and_representative_points() -> None:
     assert list(points) == ["R1", "R2"]
     for area, (x, y) in points.items():
         assert boundaries.get(area).contains(shapely.Point(x, y))
+
+
+def test_a_parent_of_a_coverage_takes_the_fast_union_and_of_overlapping_children_the_full_one(monkeypatch) -> None:
+    tree = AreaTree.from_pairs(["P", "A", "B"], ["", "P", "P"])
+    west, east = box(0, 0, 1, 1), box(1, 0, 2, 1)  # a coverage: one shared edge
+    with monkeypatch.context() as patched:
+        patched.setattr(boundaries_module.shapely, "union_all", lambda parts: pytest.fail("the slow union was used"))
+        parent = Boundaries({"A": west, "B": east}).with_parents(tree).get("P")
+    assert parent is not None and parent.equals(box(0, 0, 2, 1))
+    # overlapping children: their coverage union is refused (its area is not the children's sum)
+    overlapping = box(0.5, 0, 2, 1)
+    parent = Boundaries({"A": west, "B": overlapping}).with_parents(tree).get("P")
+    assert parent is not None and parent.is_valid and parent.equals(box(0, 0, 2, 1))

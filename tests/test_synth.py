@@ -350,25 +350,6 @@ def test_settlements_sharing_a_point_share_its_cell(tmp_path):
     assert shapely.coverage_is_valid(cells)
 
 
-def test_parents_without_a_valid_coverage_are_dissolved_by_the_general_union(tmp_path, small, monkeypatch):
-    """Should rounding ever break the leaves' coverage, parents come from Boundaries.with_parents:
-    the same polygons, by the slower overlay union."""
-    import impact.synth
-
-    asked = []
-    monkeypatch.setattr(impact.synth.shapely, "coverage_is_valid", lambda geometries: asked.append(len(geometries)))
-    slow = write_synthetic(tmp_path / "slow", **SMALL, seed=7, samples=20)
-    assert asked == [SMALL["areas"]]  # the leaves' coverage was checked once, and found wanting
-    assert slow.joinpath(BOUNDARIES_FILE).read_bytes() != small.joinpath(BOUNDARIES_FILE).read_bytes()
-    _, fast_shapes = _boundaries(small)
-    collection, slow_shapes = _boundaries(slow)
-    assert list(slow_shapes) == list(fast_shapes)
-    assert [f["properties"]["admin_level"] for f in collection["features"]][:2] == [0, 1]
-    for area, geometry in slow_shapes.items():
-        assert geometry.is_valid, area
-        assert geometry.symmetric_difference(fast_shapes[area]).area < 1e-9, area
-
-
 def test_scenario_loads_the_boundaries_with_their_synthetic_attribution(small, small_scenario):
     boundaries = small_scenario.boundaries
     assert boundaries is not None and len(boundaries) == len(small_scenario.areas)

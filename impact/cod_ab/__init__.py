@@ -36,13 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import shapely
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
 
 from impact._version import __version__
 from impact.boundaries import BOUNDARIES_FILE, Boundaries, representative_points
-from impact.cod_ab.hierarchy import Area, Hierarchy, build_hierarchy
+from impact.cod_ab.hierarchy import Area, build_hierarchy
 from impact.cod_ab.layers import GEO_EXTRA_HINT, GeoUnavailable, Layer, read_layers
 from impact.cod_ab.names import transliterate_uk
 from impact.cod_ab.pcodes import pcode_from_katotth
@@ -81,10 +78,6 @@ AREA_COLUMNS = (
 
 #: Decimals of the latitude/longitude written to areas.csv (0.01 degree: about 1.1 km north-south).
 CENTROID_DECIMALS = 2
-
-#: Relative difference [1] between a parent's area and the sum of its children's up to which
-#: their fast coverage union is accepted (beyond it, an overlap: the full union is used).
-COVERAGE_AREA_TOLERANCE = 1e-9
 
 #: README of the folder written.
 README_FILE = "README.md"
@@ -249,34 +242,6 @@ def _default_attribution(layers: Sequence[Layer]) -> str:
     return "; ".join(lines[style] for style in styles)
 
 
-def _dissolve_coverages(shapes: dict[str, BaseGeometry], hierarchy: Hierarchy) -> dict[str, BaseGeometry]:
-    """``shapes`` plus the parents without a polygon whose children form a clean coverage.
-
-    Boundary layers such as COD-AB are coverages (neighbours share their edges exactly): the
-    children's union is then :func:`shapely.coverage_union_all`, many times faster than
-    :func:`shapely.union_all`. The result is kept only when it is a valid polygon whose area is
-    the sum of its children's; other parents are left to
-    :meth:`impact.boundaries.Boundaries.with_parents` (a full union, repaired).
-    """
-    shapes = dict(shapes)
-    tree = hierarchy.tree
-    for area in tree.bottom_up():
-        if area in shapes or tree.is_leaf(area):
-            continue
-        parts = [shapes.get(child) for child in tree.children(area)]
-        if not parts or any(part is None for part in parts):
-            continue
-        merged = shapely.coverage_union_all(parts)
-        total = sum(part.area for part in parts)
-        if (
-            isinstance(merged, Polygon | MultiPolygon)
-            and merged.is_valid
-            and abs(merged.area - total) <= COVERAGE_AREA_TOLERANCE * total
-        ):
-            shapes[area] = merged
-    return shapes
-
-
 def _area_source(area: Area, population: PopulationJoin | None) -> str:
     if area.feature is not None:
         text = f"boundary: {area.feature.source}, feature {area.feature.index}"
@@ -346,7 +311,7 @@ def import_areas(
     if table is not None:
         notes += list(table.notes)
     read = {a.pcode: a.geometry for a in hierarchy.areas if a.geometry is not None}
-    own = Boundaries(_dissolve_coverages(read, hierarchy))
+    own = Boundaries(read)
     assumed = attribution is None
     credit = _default_attribution(layers) if attribution is None else attribution.strip()
     boundaries = Boundaries(own.with_parents(hierarchy.tree).shapes, credit)
