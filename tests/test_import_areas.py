@@ -743,3 +743,11 @@ def test_cli_column_options_need_a_population_table(tmp_path: Path, capsys) -> N
     code, _, err = run_cli([str(gpkg), "--pcode-column", "code", "--out", str(tmp_path / "area")], capsys)
     assert code == 2 and "name columns of the --population table: give one" in err
     assert not (tmp_path / "area").exists()
+
+
+def test_an_osm_plain_name_in_cyrillic_is_the_ukrainian_name() -> None:
+    from impact.cod_ab.names import osm_names
+
+    assert osm_names({"name": "Балтська міська громада"}) == ("Baltska miska hromada", "Балтська міська громада")
+    assert osm_names({"name": "Balta", "name_uk": "Балтська"}) == ("Baltska", "Балтська")
+    assert osm_names({"name": "Balta"}) == ("Balta", "")  # a Latin name is no Ukrainian name

@@ -14,6 +14,7 @@ official rule of Ukraine (Cabinet of Ministers of Ukraine, resolution No. 55 of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 __all__ = ["cod_names", "osm_names", "transliterate_uk"]
@@ -59,6 +60,10 @@ _LETTERS: dict[str, str] = {
 _WORD_START: dict[str, str] = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 
 _APOSTROPHES = "'’ʼ`"
+
+
+#: Any Cyrillic letter.
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def transliterate_uk(text: str) -> str:
@@ -136,8 +141,11 @@ def cod_names(row: Mapping[str, object], level: int) -> tuple[str, str]:
 def osm_names(row: Mapping[str, object]) -> tuple[str, str]:
     """English and Ukrainian names of an OSM-style feature (``name_en``/``name:en``, ``name_uk``/``name:uk``).
 
-    The name falls back on the transliterated Ukrainian name, then on ``name``, then on "".
+    OSM's plain ``name`` is in the local language: in Cyrillic it is taken as the Ukrainian
+    name when none is given. The name falls back on the transliterated Ukrainian name, then on
+    ``name``, then on "".
     """
-    name_uk = _text(row, "name_uk") or _text(row, "name:uk")
+    plain = _text(row, "name")
+    name_uk = _text(row, "name_uk") or _text(row, "name:uk") or (plain if _CYRILLIC.search(plain) else "")
     name = _text(row, "name_en") or _text(row, "name:en") or _text(row, "name_en_osm")
-    return name or transliterate_uk(name_uk) or _text(row, "name"), name_uk
+    return name or transliterate_uk(name_uk) or plain, name_uk
