@@ -96,8 +96,11 @@ def serve(
     ------
     ServeError
         ``workers`` is given but gunicorn is not installed, or is below 1; ``tiles`` is not
-        an http(s) URL template with ``{z}``, ``{x}`` and ``{y}``.
+        an http(s) URL template with ``{z}``, ``{x}`` and ``{y}``, or ``tiles_attribution`` is
+        given without ``tiles``.
     """
+    if tiles is None and tiles_attribution.strip():
+        raise ServeError("--tiles-attribution credits map tiles, but no --tiles URL was given")
     if tiles is not None:
         from impact.figures import check_tile_template
 

@@ -51,7 +51,7 @@ def test_selectors_offer_the_admin_levels_by_name(squares, bare) -> None:
     _app, data, _cb = squares
     ds = data.result().dataset
     setup = PageSetup.from_run(data, ds)
-    assert setup.map_levels == [{"label": "oblast", "value": "1"}, {"label": "raion", "value": "2"}]
+    assert setup.map_levels == [{"label": "admin level 1", "value": "1"}, {"label": "admin level 2", "value": "2"}]
     assert setup.map_level == "2" and setup.polygons  # the leaves: both districts are on level 2
     body = dashboard_body(data, setup)
     assert _by_id(body, ids.MAP_LEVEL).value == "2"
@@ -71,7 +71,13 @@ def test_selectors_offer_the_admin_levels_by_name(squares, bare) -> None:
 
 def test_level_options_name_levels_and_add_the_leaves_when_they_are_mixed(squares) -> None:
     ds = squares[1].result().dataset
-    assert level_options(ds) == [{"label": "oblast", "value": "1"}, {"label": "raion", "value": "2"}]
+    # ids that are not Ukrainian P-codes: the levels are not called oblast and raion
+    assert level_options(ds) == [{"label": "admin level 1", "value": "1"}, {"label": "admin level 2", "value": "2"}]
+    ukrainian = ds.assign_coords(
+        area=[f"UA5{str(a)[1:]}" for a in ds["area"].values],
+        parent_id=("area", [f"UA5{str(p)[1:]}" if p else "" for p in ds["parent_id"].values]),
+    )
+    assert [o["label"] for o in level_options(ukrainian)] == ["oblast", "raion"]
     assert level_value(ds, None) == "2" and level_value(ds, 1) == "1"
     assert (level_of("2"), level_of(LEAVES), level_of(None)) == (2, None, None)
     # R1 split into two level-3 areas: leaves on levels 2 (R2) and 3
@@ -197,3 +203,5 @@ def test_serve_takes_tiles_and_refuses_a_bad_template(monkeypatch, capsys) -> No
     assert "error: --tiles: tile URL 'tiles.example.org/{z}/{x}/{y}.png' is not an http(s) URL" in (
         capsys.readouterr().err
     )
+    assert serve.main(["--tiles-attribution", "© T"]) == 2  # a credit for tiles never drawn
+    assert "error: --tiles-attribution credits map tiles, but no --tiles URL was given" in capsys.readouterr().err

@@ -22,7 +22,8 @@ __all__ = [
     "map_note",
 ]
 
-#: Names of the admin levels (``admin_level`` in ``docs/data-format.md``).
+#: Names of Ukraine's admin levels (``admin_level`` in ``docs/data-format.md``), used when every
+#: area's P-code is Ukrainian (starts with ``UA``); other countries' levels are "admin level N".
 ADMIN_LEVEL_NAMES = {0: "country", 1: "oblast", 2: "raion", 3: "hromada", 4: "settlement"}
 
 #: Value of the level option "the smallest areas" (the leaves, when they are not all on one level).
@@ -42,10 +43,11 @@ def level_options(ds: xr.Dataset) -> list[dict]:
     leaves are not all on one level, a last option draws them (value :data:`LEAVES`).
     """
     levels = np.asarray(ds["admin_level"].values, dtype=int)
+    ukrainian = all(str(area).startswith("UA") for area in ds["area"].values)
     options = []
     for level in sorted(set(levels.tolist())):
         count = int((levels == level).sum())
-        label = ADMIN_LEVEL_NAMES.get(level, f"level {level}")
+        label = ADMIN_LEVEL_NAMES.get(level, f"level {level}") if ukrainian else f"admin level {level}"
         options.append({"label": label if count <= MOST_MAP_AREAS else f"{label} ({count:,})", "value": str(level)})
     leaves = AreaTree.from_dataset(ds).leaves()
     if len({int(v) for v in ds["admin_level"].sel(area=leaves).values}) > 1:
