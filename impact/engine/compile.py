@@ -17,8 +17,7 @@ from impact.restoration import (
     restoration_class_of,
     sample_hours,
 )
-from impact.scenario import Scenario
-from impact.scenario.consistency import population_used
+from impact.scenario import Scenario, population_used
 from impact.scenario.schema import SERVICES
 
 __all__ = [

@@ -24,6 +24,7 @@ Modules, from the bottom up:
 
 from __future__ import annotations
 
+from impact.scenario.consistency import population_used
 from impact.scenario.load import Scenario, load_scenario, scenario_from_frames
 from impact.scenario.problems import Problem, ScenarioError
 from impact.scenario.settings import NeedsSettings, ScenarioSettings
@@ -35,5 +36,6 @@ __all__ = [
     "ScenarioError",
     "ScenarioSettings",
     "load_scenario",
+    "population_used",
     "scenario_from_frames",
 ]
