@@ -377,6 +377,8 @@ def _leaks(bodies: list, assets) -> tuple[list, int]:
     """Asset coordinates found in the page's own responses (HTML and JSON; not library scripts)."""
     from test_dashboard_browser import _numbers_and_strings
 
+    from impact.figures.tiles import mercator_y
+
     numbers: set = set()
     strings: set = set()
     searched = 0
@@ -393,7 +395,9 @@ def _leaks(bodies: list, assets) -> tuple[list, int]:
     found = []
     for column in ("latitude", "longitude"):
         for value in assets[column]:
-            if value in joined or round(float(value), 6) in rounded:
+            # a choropleth draws latitudes on its Web-Mercator plane: search for those values too
+            drawn = round(float(mercator_y(float(value))), 6) if column == "latitude" else None
+            if value in joined or round(float(value), 6) in rounded or drawn in rounded:
                 found.append(value)
     return found, searched
 
