@@ -20,7 +20,16 @@ import pandas as pd
 from impact.scenario.problems import Problem
 from impact.scenario.schema import Table
 
-__all__ = ["BROKEN", "LINE", "frame_to_text", "not_a_file", "parse_csv_bytes", "read_text_table", "unreadable"]
+__all__ = [
+    "BROKEN",
+    "LINE",
+    "frame_to_text",
+    "not_a_file",
+    "parse_csv_bytes",
+    "read_file_bytes",
+    "read_text_table",
+    "unreadable",
+]
 
 #: Name of the hidden column holding each row's line number in its file.
 LINE = "__line__"
@@ -50,19 +59,44 @@ def read_text_table(folder: Path, table: Table) -> tuple[pd.DataFrame | None, li
         required), a folder or not a regular file, or that cannot be read (permission
         denied, I/O error...) is a problem on line 0, never an exception.
     """
-    path = folder / table.name
+    raw, problems = read_file_bytes(folder / table.name, table.name, "a CSV file", required=table.required)
+    if raw is None:
+        return None, problems
+    return parse_csv_bytes(raw, table)
+
+
+def read_file_bytes(path: Path, name: str, expected: str, *, required: bool) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of one file of a scenario folder, or the whole-file problem (line 0) instead.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str
+        Its name in messages.
+    expected : str
+        What it should be, for the message on a folder in its place (``"a CSV file"``).
+    required : bool
+        Whether a missing file is a problem; else it is ``(None, [])``.
+
+    Returns
+    -------
+    raw : bytes or None
+        The content; None when the file is missing, not a regular file or unreadable.
+    problems : list of Problem
+        At most one: missing (when required), not a regular file, or cannot be read
+        (permission denied, I/O error...); never an exception.
+    """
     try:
         if not path.exists():
-            if table.required:
-                return None, [Problem(table.name, 0, "-", "required file is missing from the scenario folder")]
-            return None, []
-        problem = not_a_file(path, table.name, "a CSV file")
+            missing = Problem(name, 0, "-", "required file is missing from the scenario folder")
+            return None, [missing] if required else []
+        problem = not_a_file(path, name, expected)
         if problem:
             return None, [problem]
-        raw = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as error:
-        return None, [unreadable(table.name, error)]
-    return parse_csv_bytes(raw, table)
+        return None, [unreadable(name, error)]
 
 
 def not_a_file(path: Path, name: str, expected: str) -> Problem | None:

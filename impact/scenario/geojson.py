@@ -33,7 +33,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from impact.boundaries import BOUNDARIES_FILE, Boundaries
-from impact.scenario.csv_text import not_a_file, unreadable
+from impact.scenario.csv_text import read_file_bytes
 from impact.scenario.problems import Problem
 
 __all__ = [
@@ -86,16 +86,9 @@ def read_boundaries(folder: Path) -> tuple[object | None, list[Problem]]:
         Whole-file problems (line 0): a folder or special file in its place, unreadable,
         not UTF-8, not JSON.
     """
-    path = folder / FILE
-    try:
-        if not path.exists():
-            return None, []
-        problem = not_a_file(path, FILE, "a GeoJSON file")
-        if problem:
-            return None, [problem]
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [unreadable(FILE, error)]
+    raw, problems = read_file_bytes(folder / FILE, FILE, "a GeoJSON file", required=False)
+    if raw is None:
+        return None, problems
     return parse_boundaries_bytes(raw)
 
 

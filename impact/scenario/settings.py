@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from impact.scenario.cells import parse_time
-from impact.scenario.csv_text import not_a_file, unreadable
+from impact.scenario.csv_text import read_file_bytes
 from impact.scenario.problems import Problem, did_you_mean
 from impact.scenario.schema import KINDS, MAX_SEED, NEEDS_DEFAULTS, SCENARIO_KEYS, SETTINGS_FILE
 
@@ -247,16 +247,9 @@ def read_settings(folder: Path) -> tuple[ScenarioSettings | None, list[Problem]]
         A file that is missing, a folder or not a regular file, or that cannot be read is
         a problem on line 0, never an exception.
     """
-    path = folder / FILE
-    try:
-        if not path.exists():
-            return None, [Problem(FILE, 0, "-", "required file is missing from the scenario folder")]
-        problem = not_a_file(path, FILE, "a TOML file")
-        if problem:
-            return None, [problem]
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [unreadable(FILE, error)]
+    raw, problems = read_file_bytes(folder / FILE, FILE, "a TOML file", required=True)
+    if raw is None:
+        return None, problems
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
