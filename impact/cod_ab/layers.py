@@ -47,6 +47,7 @@ __all__ = [
     "Layer",
     "read_layers",
     "same_shape",
+    "split_source",
 ]
 
 #: How to install what reading boundary files needs.
@@ -181,8 +182,9 @@ def same_shape(a: BaseGeometry, b: BaseGeometry) -> bool:
 # ---------------------------------------------------------------------------- sources
 
 
-def _split_source(source: str | Path) -> tuple[Path, str | None]:
-    """``FILE`` or ``FILE:LAYER`` → (path, layer); a path that exists as given is never split."""
+def split_source(source: str | Path) -> tuple[Path, str | None]:
+    """``FILE`` or ``FILE:LAYER`` (a layer of a GeoPackage, a sheet of a workbook) → (path, layer);
+    a path that exists as given is never split."""
     text = str(source)
     path = Path(text)
     if path.exists() or ":" not in text:
@@ -450,7 +452,7 @@ def read_layers(sources: Iterable[str | Path]) -> tuple[list[Layer], list[str], 
     notes: list[str] = []
     problems: list[str] = []
     for source in sources:
-        path, chosen = _split_source(source)
+        path, chosen = split_source(source)
         if not path.exists():
             problems.append(f"{source}: no such file")
             continue

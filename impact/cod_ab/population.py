@@ -25,6 +25,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from impact.cod_ab.hierarchy import Hierarchy
+from impact.cod_ab.layers import split_source
 from impact.scenario.cells import MAX_WHOLE
 
 __all__ = ["PopulationJoin", "PopulationRow", "PopulationTable", "join_population", "read_population"]
@@ -207,17 +208,6 @@ def _excel_sheets(
     return sheets, ""
 
 
-def _split_source(source: str | Path) -> tuple[Path, str | None]:
-    text = str(source)
-    path = Path(text)
-    if path.exists() or ":" not in text:
-        return path, None
-    head, sheet = text.rsplit(":", 1)
-    if head and Path(head).exists() and sheet:
-        return Path(head), sheet
-    return path, None
-
-
 def read_population(
     source: str | Path, pcode_column: str | None = None, population_column: str | None = None
 ) -> tuple[PopulationTable | None, list[str]]:
@@ -239,7 +229,7 @@ def read_population(
     tuple of (PopulationTable or None, list of str)
         The table, or None and every problem found (file, line and column named).
     """
-    path, sheet = _split_source(source)
+    path, sheet = split_source(source)
     if not path.is_file():
         return None, [f"{source}: no such file"]
     if path.suffix.lower() == ".xls":
