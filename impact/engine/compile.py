@@ -183,6 +183,15 @@ class CompiledScenario:
         """Each dependency row's buffer in the central estimate, the middle of its range [hours]."""
         return (self.buffer_low + self.buffer_high) / 2.0
 
+    def central_assets(self) -> np.ndarray:
+        """Each strike's asset in the central estimate: its most likely candidate (the first listed on a tie)."""
+        if self.strike_candidates is None or self.strike_candidate_weights is None:
+            return np.asarray(self.strike_asset, dtype=np.int64)
+        return np.array(
+            [c[int(np.argmax(w))] for c, w in zip(self.strike_candidates, self.strike_candidate_weights, strict=True)],
+            dtype=np.int64,
+        )
+
     def central_states(self) -> np.ndarray:
         """Each strike's damage state in the central estimate (index in ``DAMAGE_STATES``).
 
@@ -230,14 +239,19 @@ class CompiledScenario:
         order of severity) and takes the median of that curve (:func:`curve_hours` at z = 0);
         buffers at the middle of their range; each report's conditional median.
         """
-        medians = curve_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion, 0.0)
+        assets, states = self.central_assets(), self.central_states()
+        if self.asset_curves is None:
+            medians = curve_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion, 0.0)
+        else:
+            curves = self.asset_curves[assets, states.astype(np.int64)]
+            medians = curve_hours(curves[:, 0].astype(np.int64), curves[:, 1], curves[:, 2], 0.0)
         conditioned = [self._conditioned(report, np.array([0.5]))[0] for report in self.reports]
         strikes = len(self.strike_ids)
         return Draws(
             np.concatenate([np.atleast_1d(medians), np.array(conditioned, dtype=np.float64)])[None, :],
-            np.asarray(self.strike_asset, dtype=np.int64)[None, :],
+            assets[None, :],
             self.central_buffers()[None, :],
-            self.central_states()[None, :],
+            states[None, :],
             np.full((1, strikes), 0.5),
         )
 

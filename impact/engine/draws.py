@@ -73,7 +73,7 @@ def as_draws(model: CompiledScenario, drawn: Draws | np.ndarray) -> Draws:
     samples, strikes = durations.shape[0], len(model.strike_ids)
     return Draws(
         durations,
-        np.broadcast_to(np.asarray(model.strike_asset, dtype=np.int64), (samples, strikes)),
+        np.broadcast_to(model.central_assets(), (samples, strikes)),
         np.broadcast_to(model.central_buffers(), (samples, len(model.buffer_keys))),
         np.broadcast_to(model.central_states(), (samples, strikes)),
         np.full((samples, strikes), 0.5),
