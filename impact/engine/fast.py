@@ -55,6 +55,8 @@ __all__ = [
     "effective_outages",
     "outage_steps",
     "plan_tasks",
+    "repair_outages",
+    "repair_schedule",
     "run_task",
     "serial_mapper",
     "thread_mapper",
@@ -71,19 +73,24 @@ LEVEL_CELLS = 1 << 20
 Mapper = Callable[[Callable, object, Sequence], Iterable]
 
 
-def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
-    """Each strike's outage length after waiting for a crew (docs/method.md, section 2c), shape (N, S) [hours].
+def repair_schedule(model: CompiledScenario, draws: Draws) -> tuple[np.ndarray, np.ndarray]:
+    """Each strike's outage length after waiting for a crew, and its wait (docs/method.md, section 2c).
 
     :func:`impact.engine.crews.crew_outage_hours`, vectorised over samples; without crew
-    pools, the repair work itself.
+    pools, the repair work itself and no wait.
+
+    Returns
+    -------
+    outage, wait : ndarray of float, shape (N, S)
+        [hours].
     """
     strikes = len(model.strike_ids)
     work = draws.durations[:, :strikes]
     if not model.has_crews:
-        return work
+        return work, np.zeros_like(work)
     from impact.engine.crews import crew_outage_hours
 
-    outage, _wait = crew_outage_hours(
+    return crew_outage_hours(
         model.strike_hours,
         draws.strike_asset,
         work,
@@ -92,7 +99,11 @@ def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
         model.asset_order,
         model.pool_crews,
     )
-    return outage
+
+
+def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
+    """Each strike's outage length after waiting for a crew, shape (N, S) [hours] (:func:`repair_schedule`)."""
+    return repair_schedule(model, draws)[0]
 
 
 def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> list[iv.Intervals]:
