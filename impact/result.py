@@ -426,12 +426,12 @@ def draw_variables(
         "drawn_damage_state": xr.DataArray(
             states[draws.damage_state.astype(np.int64)].astype(str),
             dims=pair,
-            attrs={"long_name": "damage state drawn"},
+            attrs={"long_name": "damage state drawn", "units": "1"},
         ),
         "drawn_asset": xr.DataArray(
             names[draws.strike_asset].astype(str),
             dims=pair,
-            attrs={"long_name": "asset hit, drawn among the candidates"},
+            attrs={"long_name": "asset hit, drawn among the candidates", "units": "1"},
         ),
         "drawn_buffer_hours": with_units(
             xr.DataArray(draws.buffers, dims=("sample", "dependency")), "hours", "buffer of each dependency drawn"
