@@ -238,7 +238,7 @@ def test_the_asset_hit_differs_between_samples(function) -> None:
 @IMPLEMENTATIONS
 def test_more_crews_can_lengthen_the_total_outage(function) -> None:
     """Repairs are not interrupted, so a spare crew can start a long low-priority repair that
-    later keeps urgent ones waiting (not an error: the rule of docs/method.md)."""
+    later keeps urgent ones waiting (the rule of impact/engine/crews.py, not an error)."""
     # Assets Y S X Z H1 H2 H3, one strike each; priorities 3 2 3 3 1 1 1.
     strikes = [(0, 0, 5), (1, 1, 1), (3, 2, 20), (4, 3, 20), (6, 4, 1), (6, 5, 1), (6, 6, 1)]
     priority = [3, 2, 3, 3, 1, 1, 1]

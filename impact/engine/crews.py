@@ -25,9 +25,10 @@ crew of its pool busy forever, after an infinite repair) has start and end inf.
 Every strike merged into a job gets ``outage = end - s`` for its own strike time s (so the
 asset is down on ``[s, s + outage)``, and the union over strikes is the asset's outage)
 and ``wait = max(0, start - s)`` (for the first strike of a job, ``start - s``). Since
-``s + (end - s)`` can differ from ``end`` in the last bit, the outage of an asset whose
-crews are never short equals the one without crews (``[s, s + work)``) up to that bit;
-without any pool it is exactly the same (outage = work).
+``s + (end - s)`` can differ from ``end`` in the last bit (and ``(s + work) - s`` from
+``work``), the outage of an asset whose crews are never short equals the one without crews
+(the union of ``[s, s + work)``) only up to that bit; without any pool it is exactly the
+same (outage = work).
 
 Two implementations give identical floats (``tests/test_crews.py`` checks that on random
 cases): :func:`crew_outage_hours_reference`, a plain event loop sample by sample (the
@@ -47,7 +48,7 @@ __all__ = ["crew_outage_hours", "crew_outage_hours_reference"]
 #: Bits of one word of a waiting-queue bitmap in :func:`crew_outage_hours`.
 _WORD_BITS = 64
 
-#: Largest number of combined sort keys packed into one int64 (beyond it, :func:`numpy.lexsort`).
+#: Largest product of the numbers of levels of sort keys packed into one int64 (beyond it, :func:`numpy.lexsort`).
 _KEY_LIMIT = 1 << 62
 
 
@@ -223,12 +224,13 @@ def crew_outage_hours(
     """Outage and wait of every strike with limited crews, vectorised over samples and pools.
 
     Same parameters, rules and floats as :func:`crew_outage_hours_reference`. Every
-    (sample, pool) pair is a *lane* with its own clock; one iteration of the loop does one
-    action in every lane that has one left: start the best waiting job when a crew is free
-    before the lane's next strike, or else take in that strike. The loop runs as many times
-    as the busiest lane has actions (its pooled strikes plus its job starts). A lane's
-    waiting jobs are a bitmap over the ranks of its strikes by (priority, strike time,
-    asset order), so the best one is the lowest set bit. Without any pool this returns
+    (sample, pool) pair is a *lane* with its own clock. Each pass of a Python loop does, in
+    every lane at once (numpy over lanes), its next strike if no waiting job can start
+    before it, then one job start if one can start before the lane's next strike; so the
+    loop runs at most as many times as the busiest lane has pooled strikes plus job starts
+    (no more than twice its strikes). A lane's waiting jobs are a bitmap over the ranks of
+    its strikes in (priority, strike time, asset order), so the best one is the lowest set
+    bit. Memory: about 150 bytes per (sample, strike) and 8 per (sample, asset). Without any pool this returns
     ``(work_hours.copy(), zeros)`` at once.
 
     Parameters
@@ -324,7 +326,8 @@ class _Schedule:
     following: np.ndarray  # (N S,) time of the lane's next strike [hours]; inf after its last
     work: np.ndarray  # (N S,) work [hours]
     asset: np.ndarray  # (N S,) flat asset index
-    rank: np.ndarray  # (N S,) rank in the lane's queue order
+    word: np.ndarray  # (N S,) its word in the lane's waiting-queue bitmap: rank r in the lane's queue order // 64
+    bit: np.ndarray  # (N S,) uint64: its bit in that word, 1 << (r % 64)
     by_rank: np.ndarray  # (N S,) position at each queue-order place
     assets: int  # N * J
 
@@ -347,8 +350,8 @@ class _Schedule:
             ]
         )
         row = np.arange(samples)[:, None] * strikes
-        counts = np.zeros((samples, pools + 1), dtype=np.int64)
-        np.add.at(counts, (np.broadcast_to(np.arange(samples)[:, None], pool_key.shape), pool_key), 1)
+        group = (np.arange(samples)[:, None] * (pools + 1) + pool_key).ravel()
+        counts = np.bincount(group, minlength=samples * (pools + 1)).reshape(samples, pools + 1)
         group_first = np.cumsum(counts, axis=1) - counts + row  # position of each (sample, pool)'s first strike
         first = group_first[:, :pools].ravel()
         stop = first + counts[:, :pools].ravel()
@@ -372,7 +375,8 @@ class _Schedule:
             following=following,
             work=work_hours.ravel()[strike],
             asset=asset,
-            rank=rank,
+            word=rank // _WORD_BITS,
+            bit=np.left_shift(np.uint64(1), (rank % _WORD_BITS).astype(np.uint64)),
             by_rank=by_rank,
             assets=samples * len(asset_order),
         )
@@ -408,7 +412,7 @@ class _Schedule:
         job_crew = np.zeros(no_job + 1, dtype=np.int64)
         job_of_position = np.full(no_job, no_job, dtype=np.int64)
         asset_job = np.full(self.assets, no_job, dtype=np.int64)
-        one, zero, low_bits = np.uint64(1), np.uint64(0), _WORD_BITS - 1
+        one, zero = np.uint64(1), np.uint64(0)
 
         lane = np.flatnonzero(self.stop > self.first)
         first, stop, ptr = self.first[lane], self.stop[lane], self.first[lane].copy()
@@ -420,12 +424,13 @@ class _Schedule:
         words = np.zeros((lane.size, words_per_row), dtype=np.uint64)  # bit r: the job of rank r waits
         queued = np.zeros(lane.size, dtype=np.int64)
         now = np.full(lane.size, -np.inf)
+        row_first_crew = np.arange(lane.size) * width  # index of each row's first crew in crew_end.reshape(-1)
 
         while lane.size:
             # An arrival in each lane where no job can start before its next strike.
-            crew = crew_end.argmin(axis=1)
+            crew = crew_end.argmin(axis=1)  # the crew free first
             crew_flat = crew_end.reshape(-1)
-            start = np.maximum(crew_flat[np.arange(lane.size) * width + crew], now)
+            start = np.maximum(crew_flat[row_first_crew + crew], now)
             arriving = (((queued == 0) | (start >= next_strike)) & (ptr < stop)).nonzero()[0]
             if arriving.size:
                 position = ptr[arriving]
@@ -438,21 +443,23 @@ class _Schedule:
                 waiting = job_start[job] == np.inf
                 running = (end > t) & ~waiting
                 opening = ~(running | waiting) & (work > 0)
-                job_work[job] = np.where(waiting, np.maximum(job_work[job], work), job_work[job])
+                work_before = job_work[job]
+                job_work[job] = np.where(waiting, np.maximum(work_before, work), work_before)
                 end = np.where(running, np.maximum(end, t + work), end)
                 job_end[job] = end
                 merged_crew = arriving * width + job_crew[job]
                 crew_flat[merged_crew] = np.where(running, end, crew_flat[merged_crew])
                 job_work[position] = work  # the work of the job this strike opens (read only if it does)
                 asset_job[asset] = np.where(opening, position, job)
-                rank = self.rank[position]
-                word = arriving * words_per_row + (rank // _WORD_BITS)
+                word = arriving * words_per_row + self.word[position]
                 words_flat = words.reshape(-1)
-                words_flat[word] |= np.where(opening, one << (rank & low_bits).astype(np.uint64), zero)
+                words_flat[word] |= np.where(opening, self.bit[position], zero)
                 queued[arriving] += opening
                 job_of_position[position] = np.where(running | waiting, job, np.where(opening, position, no_job))
-                crew = crew_end.argmin(axis=1)
-                start = np.maximum(crew_flat[np.arange(lane.size) * width + crew], now)
+                if running.any():  # a repair now ends later: its lane's crew free first may be another one
+                    merged = arriving[running]
+                    crew[merged] = crew_end[merged].argmin(axis=1)
+                start = np.maximum(crew_flat[row_first_crew + crew], now)
             # Then a start in each lane where a job can start before its next strike.
             starting = ((queued > 0) & (start < next_strike)).nonzero()[0]
             if starting.size:
@@ -477,4 +484,5 @@ class _Schedule:
                 busy[starting] = True
                 lane, first, stop, ptr, next_strike = lane[busy], first[busy], stop[busy], ptr[busy], next_strike[busy]
                 crew_end, words, queued, now = crew_end[busy], words[busy], queued[busy], now[busy]
+                row_first_crew = np.arange(lane.size) * width
         return job_of_position, job_start, job_end
