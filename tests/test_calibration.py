@@ -61,7 +61,7 @@ def test_the_5_95_band_holds_the_truth_in_90_percent_of_cases():
     covered, cases, widths = 0, 0, []
     jitter = np.random.default_rng(2009)
     for seed in range(SCENARIOS):
-        model = uncertain(compile_scenario(random_scenario(seed)), seed, crews=False)
+        model = uncertain(compile_scenario(random_scenario(seed)), seed)
         service, area = most_affected(model)
         band = np.sort(person_steps(model, model.sample_draws(BAND_SAMPLES, 1000 + seed), service, area))
         truths = person_steps(model, model.sample_draws(TRUTHS, 5000 + seed), service, area)

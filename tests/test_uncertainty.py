@@ -84,9 +84,10 @@ def uncertain_case(seed: int, crews: bool = True) -> CompiledScenario:
     return uncertain(compile_scenario(random_scenario(seed)), seed, crews)
 
 
+@pytest.mark.parametrize("crews", [False, True], ids=["unlimited-crews", "crew-pools"])
 @pytest.mark.parametrize("seed", seeds())
-def test_fast_equals_reference_with_every_uncertain_input(seed):
-    model = uncertain_case(seed, crews=False)
+def test_fast_equals_reference_with_every_uncertain_input(seed, crews):
+    model = uncertain_case(seed, crews=crews)
     draws = model.sample_draws(20 + seed % 17, seed)
     assert_same(fast.compute(model, draws, QUANTILES), reference.compute(model, draws, QUANTILES))
     central = model.central_draws()
