@@ -145,4 +145,6 @@ def compute(model: CompiledScenario, durations: np.ndarray, quantiles) -> Engine
     }
     with np.errstate(invalid="ignore"):
         stat_means = {name: values.sum(axis=0) / samples for name, values in per_sample.items()}
-    return EngineOutput(people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples)
+    return EngineOutput(
+        people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples, per_sample
+    )
