@@ -463,11 +463,14 @@ def test_areas_are_coloured_by_share_or_by_people(ds: xr.Dataset) -> None:
 def test_area_hover_gives_names_pcode_range_share_and_population(ds: xr.Dataset) -> None:
     band = ds["people_without"].sel(service="heat", area="UA5110027", time=pd.Timestamp(NOON).tz_convert(None))
     low, high = (f"{float(band.sel(quantile=q)):,.0f}" for q in (0.05, 0.95))
+    shares = ds["outage_beyond_probability"].sel(service="heat", area="UA5110027").values
+    beyond = ", ".join(f"{h:g} h: {p:.0%}".replace("%", " %") for h, p in zip((24, 72, 168), shares, strict=True))
     traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=_squares()))
     assert traces["UA5110027"].hoverinfo == "text"
     assert traces["UA5110027"].text == (
         "<b>Odeska</b><br>P-code UA5110027<br>304,748 without heat (central estimate)<br>"
-        f"5–95 %: {low}–{high}<br>30.0% of the population<br>population 1,015,826"
+        f"5–95 %: {low}–{high}<br>30.0% of the population<br>population 1,015,826<br>"
+        f"outage lasts beyond {beyond}"
     )
     adjusted = ds.assign_coords(
         name_uk=("area", ["Одеська", "Одеський", "Одеська", "", "Білгород-Дністровський"]),
@@ -476,11 +479,14 @@ def test_area_hover_gives_names_pcode_range_share_and_population(ds: xr.Dataset)
     )
     texts = {t.name: t.text for t in figures.area_map(adjusted, "heat", NOON, boundaries=_squares()).data}
     assert texts["UA5110027"].startswith("<b>Odeska</b> (Одеська)<br>P-code UA5110027<br>")
-    assert texts["UA5110027"].endswith("population 1,015,826 (displacement estimate; 1,100,000 before adjustment)")
+    assert texts["UA5110027"].endswith(
+        f"population 1,015,826 (displacement estimate; 1,100,000 before adjustment)<br>outage lasts beyond {beyond}"
+    )
     assert texts["UA5110037"].startswith("<b>Chornomorska</b><br>")  # no Ukrainian name given
-    assert texts["UA5110037"].endswith("<br>population 60,000")  # not adjusted: no source
+    assert "<br>population 60,000<br>outage lasts beyond 24 h: " in texts["UA5110037"]  # not adjusted: no source
     no_samples = figures.area_map(make_result_dataset(samples=0), "heat", NOON, boundaries=_squares())
     assert "5–95 %" not in _by_name(no_samples)["UA5110027"].text
+    assert _by_name(no_samples)["UA5110027"].text.endswith("population 1,015,826")  # no probability
 
 
 def test_holes_stay_empty_and_enclaves_are_drawn_in_them(ds: xr.Dataset) -> None:
