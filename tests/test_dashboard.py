@@ -89,7 +89,8 @@ def test_timeline_callback_modes_cursor_first_and_window(built) -> None:
     _app, _data, cb = built
     band = cb.timeline_figure("water", "UA5110027", "band", ["band"], [10, 100], None, 50)
     names = [t["name"] for t in band["data"]]
-    assert "central estimate" in names and "5–95 % range" in names
+    assert "median over samples" in names and "5–95 % range" in names
+    assert "central (every repair at its median)" in names
     assert band["layout"]["shapes"][0]["name"] == "cursor"
     assert str(band["layout"]["xaxis"]["range"][0]).startswith("2025-12-13 08:00")
     no_band = cb.timeline_figure("water", "UA5110027", "band", [], FULL_WINDOW, None, 50)
