@@ -219,7 +219,7 @@ def build_dataset(
     areas: np.ndarray | None = None,
     unscheduled: EngineOutput | None = None,
     plan_quantile: float = PLAN_QUANTILE,
-    beyond_hours: Sequence[float] = BEYOND_HOURS,
+    beyond_hours: Sequence[float] | np.ndarray = BEYOND_HOURS,
 ) -> xr.Dataset:
     """Label engine outputs as the result Dataset (``docs/user-guide.md``, section 3).
 

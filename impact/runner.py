@@ -202,7 +202,7 @@ class _RunPlan:
         mapper: Mapper | None = None,
         sample_blocks: int = 1,
         plan_quantile: float = PLAN_QUANTILE,
-        beyond_hours: Sequence[float] = BEYOND_HOURS,
+        beyond_hours: Sequence[float] | np.ndarray = BEYOND_HOURS,
     ) -> None:
         if engine not in engines.ENGINES:
             raise ValueError(f"{engine!r} is not a valid engine; choose one of {', '.join(engines.ENGINES)}")
