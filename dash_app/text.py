@@ -13,6 +13,7 @@ import pandas as pd
 from impact.dataset import statistic_name
 
 __all__ = [
+    "CENTRAL_ESTIMATE",
     "CENTRAL_LABEL",
     "SERVICES",
     "SERVICE_LABELS",
@@ -50,6 +51,9 @@ UNMODIFIED_STATUS = "Showing the unmodified run."
 
 #: How the central estimate is named wherever it is shown beside the planning statistic.
 CENTRAL_LABEL = "central (every repair at its median)"
+
+#: The same in running text.
+CENTRAL_ESTIMATE = "central estimate (every repair at its median)"
 
 
 def statistic_label(q: float | None) -> str:

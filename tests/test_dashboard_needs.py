@@ -41,7 +41,7 @@ def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
     title, table, note = cb.needs_panel("water", CITY, [2, 73], None)  # three whole local days from 13 Dec
     assert title.startswith(f"Needs per day in Odeska ({CITY}), 2025-12-13 to 2025-12-15")
     assert "each figure the median over samples" in title and "5–95 % range" in title
-    assert "central (every repair at its median)" in title
+    assert "central estimate (every repair at its median)" in title
     assert _text(table[0]) == (
         "day|hours|people without water (mean over the day)|water to deliver [litres]|water-truck trips|"
     )

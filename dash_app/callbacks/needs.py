@@ -10,7 +10,7 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.components import needs_table_component
 from dash_app.data import DashboardData
-from dash_app.text import CENTRAL_LABEL
+from dash_app.text import CENTRAL_ESTIMATE
 from dash_app.views import needs_view
 
 __all__ = ["make", "register"]
@@ -26,7 +26,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
         current = runs.current(store)
         view = needs_view(runs.needs(current, plan), current.dataset, service, area, window)
         lead = f"; each figure the {view.statistic} over samples" if view.band else f"; {view.statistic}"
-        below = f", below it its {view.band} range and the {CENTRAL_LABEL}" if view.band else ""
+        below = f", below it its {view.band} range and the {CENTRAL_ESTIMATE}" if view.band else ""
         return view.title + lead + below, needs_table_component(view), view.note
 
     return {"needs_panel": needs_panel}

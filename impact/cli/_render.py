@@ -119,7 +119,8 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
     band = f"{quantiles[0] * 100:g}-{quantiles[-1] * 100:g} %" if len(quantiles) and sampled else ""
     statistic = str(nd.attrs.get("plan_statistic", "median"))
     lead = (
-        f"each figure the {statistic} over samples, then the {band} range and the {CENTRAL}"
+        f"each figure the {statistic} over samples, then the {band} range and the central estimate "
+        "(every repair at its median)"
         if sampled
         else "no samples: the central estimate (every repair at its median)"
     )
