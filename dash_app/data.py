@@ -28,7 +28,8 @@ PLAN_CHOICES: tuple[float, ...] = (0.5, 0.75, 0.9, 0.95)
 #: Scenario opened when none is given.
 DEFAULT_SCENARIO = "odesa-2025-12"
 
-#: Memory the cached runs may hold [bytes]; a national run (1,635 areas x 2,160 hours) holds about 0.47 GB.
+#: Memory the cached runs may hold [bytes]; a national run (1,635 areas x 2,160 hours) holds about 0.65 GB
+#: (with the two quantiles of the planning statistic control besides the scenario's three).
 DEFAULT_CACHE_BYTES = 2_000_000_000
 
 log = logging.getLogger(__name__)
