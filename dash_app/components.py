@@ -6,10 +6,11 @@ Each takes what :mod:`dash_app.views` computed and returns Dash components; no d
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import html
 
-from dash_app.text import format_count, range_text, service_label, signed
+from dash_app.text import CENTRAL_LABEL, beyond_text, format_count, range_text, service_label, signed
 from dash_app.views import Kpi, NeedsView
 from dash_app.views.baseline import comparison_rows
 
@@ -23,7 +24,7 @@ def _baseline_line(kpi: Kpi) -> html.Div | str:
         return ""
     return html.Div(
         [
-            html.Strong(f"B ({baseline.name}) "),
+            html.Strong(f"B ({baseline.name}), central "),
             f"{format_count(baseline.now)} now, A − B {signed(baseline.now_difference)}",
             html.Br(),
             f"peak {format_count(baseline.peak)}, A − B {signed(baseline.peak_difference)}",
@@ -40,40 +41,73 @@ def _unmodified_line(kpi: Kpi, label: str) -> str:
     return f"{label}: {format_count(kpi.unmodified_now)} now, {format_count(kpi.unmodified_peak)} at peak"
 
 
+def _central_line(kpi: Kpi) -> html.Div | str:
+    """The card's reference line: the central estimate now, at its peak and when 90 % is back."""
+    if kpi.statistic == CENTRAL_LABEL:  # no samples: the central estimate leads the card itself
+        return ""
+    peak = f"peak {format_count(kpi.central_peak)} on {kpi.peak_time}" if kpi.peak_time else "no outage"
+    back = f", 90 % back {kpi.restored_by}" if kpi.peak_time else ""
+    return html.Div(
+        [html.Strong(f"{CENTRAL_LABEL}: "), f"{format_count(kpi.central_now)} now, {peak}{back}"],
+        className="small text-muted mt-1",
+        id=f"kpi-{kpi.service}-central",
+    )
+
+
 def kpi_card(kpi: Kpi, unmodified_label: str = "without the what-if") -> dbc.Col:
-    """One KPI card; ``unmodified_label`` names the run without the what-if (when one is on screen)."""
+    """One KPI card: the planning statistic (named) leads, the central estimate is a reference line;
+    ``unmodified_label`` names the run without the what-if (when one is on screen)."""
     restore_range = range_text(kpi.restore_hours_low, kpi.restore_hours_high, " h after peak")
     now = [
-        f"at the cursor · {100 * kpi.now / max(kpi.population, 1):.0f} % of population",
+        f"{kpi.statistic} at the cursor · {100 * kpi.now / max(kpi.population, 1):.0f} % of population",
         html.Br(),
         range_text(kpi.now_low, kpi.now_high),
     ]
+    if kpi.statistic == CENTRAL_LABEL:
+        peak_figure = f"{format_count(kpi.peak)} on {kpi.peak_time}" if kpi.peak_time else "none"
+        back = kpi.restored_by or "no outage"
+    else:
+        peak_figure = f"{format_count(kpi.peak)} ({kpi.statistic})"
+        back = "no outage" if kpi.restore_hours == 0 else _hours_after_peak(kpi)
     peak = [
         html.Strong("Peak "),
-        f"{format_count(kpi.peak)} on {kpi.peak_time}" if kpi.peak_time else "none",
+        peak_figure,
         html.Br(),
         html.Span(range_text(kpi.peak_low, kpi.peak_high), className="text-muted"),
     ]
-    restore = [html.Strong("90 % back "), kpi.restored_by or "no outage", html.Br()]
+    restore = [html.Strong("90 % back "), back, html.Br()]
     body = [
         html.H3(f"Without {service_label(kpi.service).lower()}", className="h6 mb-1"),
         html.Div(format_count(kpi.now), className="fs-4 fw-bold", id=f"kpi-{kpi.service}-now"),
-        html.Div(now, className="small text-muted"),
+        html.Div(now, className="small text-muted", id=f"kpi-{kpi.service}-statistic"),
         html.Div(peak, className="small mt-1"),
         html.Div([*restore, html.Span(restore_range, className="text-muted")], className="small mt-1"),
+        html.Div(beyond_text(kpi.beyond), className="small mt-1", id=f"kpi-{kpi.service}-beyond"),
+        _central_line(kpi),
         html.Div(_unmodified_line(kpi, unmodified_label), className="small text-primary mt-1"),
         _baseline_line(kpi),
     ]
     return dbc.Col(dbc.Card(dbc.CardBody(body), className=f"h-100 border-top border-4 kpi-{kpi.service}"), md=4)
 
 
+def _hours_after_peak(kpi: Kpi) -> str:
+    """``105 h after the peak (median)``; ``not within the horizon (median)``."""
+    hours = kpi.restore_hours
+    when = f"{format_count(hours)} h after the peak" if np.isfinite(hours) else "not within the horizon"
+    return f"{when} ({kpi.statistic})"
+
+
 def _needs_cell(row: dict, prefix: str, band: str, digits: str = ",.0f") -> list:
-    """A need's central figure, and its quantile range on a second line."""
-    central = row[prefix]
-    cell: list = [html.Strong("–" if central is None else format(central, digits))]
+    """A need's leading figure (the planning statistic, or the central estimate without samples), its
+    quantile range on a second line and the central estimate on a third."""
+    lead = row[prefix]
+    cell: list = [html.Strong("–" if lead is None else format(lead, digits))]
     low, high = row[f"{prefix}_low"], row[f"{prefix}_high"]
     if low is not None and high is not None:
         cell += [html.Br(), html.Span(f"{band}: {format(low, digits)}–{format(high, digits)}", className="text-muted")]
+    central = row.get(f"{prefix}_central")
+    if central is not None:
+        cell += [html.Br(), html.Span(f"central: {format(central, digits)}", className="text-muted")]
     return cell
 
 

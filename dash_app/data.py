@@ -19,12 +19,17 @@ from impact.figures import check_tile_template, map_areas
 from impact.scenario.problems import ScenarioError
 from impact.whatif import WhatIf, apply_whatif
 
-__all__ = ["DEFAULT_CACHE_BYTES", "DEFAULT_SCENARIO", "DashboardData"]
+__all__ = ["DEFAULT_CACHE_BYTES", "DEFAULT_SCENARIO", "PLAN_CHOICES", "DashboardData"]
+
+#: Planning statistics the page offers (its control): the median and the 75th, 90th and 95th
+#: percentiles over samples [1]; every run of the page has these quantiles.
+PLAN_CHOICES: tuple[float, ...] = (0.5, 0.75, 0.9, 0.95)
 
 #: Scenario opened when none is given.
 DEFAULT_SCENARIO = "odesa-2025-12"
 
-#: Memory the cached runs may hold [bytes]; a national run (1,635 areas x 2,160 hours) holds about 0.47 GB.
+#: Memory the cached runs may hold [bytes]; a national run (1,635 areas x 2,160 hours) holds about 0.65 GB
+#: (with the two quantiles of the planning statistic control besides the scenario's three).
 DEFAULT_CACHE_BYTES = 2_000_000_000
 
 log = logging.getLogger(__name__)
@@ -112,9 +117,15 @@ class DashboardData:
                 except CompareError as error:
                     self.baseline_problems = [f"cannot compare {self.source} with {self.baseline_source}: {error}"]
         self.samples = self.seed = None
+        #: Choices of the planning statistic (:data:`PLAN_CHOICES` and the scenario's own) and the
+        #: quantiles of every run: the scenario's and those choices [1].
+        self.plan_choices: tuple[float, ...] = PLAN_CHOICES
+        self.quantiles: tuple[float, ...] = ()
         if self.scenario is not None:
             self.samples = self.scenario.config.samples if samples is None else samples
             self.seed = self.scenario.config.seed if seed is None else seed
+            self.plan_choices = tuple(sorted({*PLAN_CHOICES, self.scenario.config.plan_quantile}))
+            self.quantiles = tuple(sorted({*self.scenario.config.quantiles, *self.plan_choices}))
         #: Labels of A and B on the page: the scenario ids, else the folder names, else "A" and "B".
         self.names = side_names(
             (getattr(self.scenario, "id", None), getattr(self.baseline_scenario, "id", None)),
@@ -172,7 +183,9 @@ class DashboardData:
             return self._runs.get(self._key(whatif), self._run_unmodified)
         return self._runs.get(
             self._key(whatif),
-            lambda: impact.run(apply_whatif(self.scenario, whatif), samples=self.samples, seed=self.seed),
+            lambda: impact.run(
+                apply_whatif(self.scenario, whatif), samples=self.samples, seed=self.seed, quantiles=self.quantiles
+            ),
         )
 
     def unmodified_result(self) -> impact.Result:
@@ -183,7 +196,13 @@ class DashboardData:
         """Run the scenario unmodified, reporting its stages to :attr:`progress` (called once, by the cache)."""
         self.progress.start()
         try:
-            result = impact.run(self.scenario, samples=self.samples, seed=self.seed, progress=self.progress.advance)
+            result = impact.run(
+                self.scenario,
+                samples=self.samples,
+                seed=self.seed,
+                quantiles=self.quantiles,
+                progress=self.progress.advance,
+            )
         except Exception as error:
             self.progress.fail(error)
             raise
@@ -219,7 +238,8 @@ class DashboardData:
                 self.baseline_scenario,
                 samples=self.samples,
                 seed=self.seed,
-                quantiles=self.scenario.config.quantiles,
+                quantiles=self.quantiles,
+                plan_quantile=self.scenario.config.plan_quantile,
                 progress=lambda stage: self.progress.advance(label + str(stage)),
             )
         except Exception as error:

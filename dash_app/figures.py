@@ -229,8 +229,12 @@ def band_figure(
     unmodified: xr.Dataset | None = None,
     baseline: xr.Dataset | None = None,
     names: tuple[str, str] = ("A", "B"),
+    plan_quantile: float | None = None,
 ) -> go.Figure:
     """The timeline of one service with its band, observations, and the runs it is shown against.
+
+    The planning statistic ``plan_quantile`` (default the run's) leads, the central estimate
+    is a dashed reference line (:func:`impact.figures.timeline`).
 
     A baseline scenario B (when it has ``area``) is the grey dotted line, as in
     :func:`impact.figures.compare_timeline`; the run without the what-if (``unmodified``) a
@@ -252,6 +256,7 @@ def band_figure(
         compare_label=compare_label,
         unmodified=unmodified,
         unmodified_label=unmodified_label,
+        plan_quantile=plan_quantile,
     )
 
 

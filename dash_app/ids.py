@@ -23,6 +23,7 @@ __all__ = [
     "FILTER_AREA",
     "FILTER_BAND",
     "FILTER_MODE",
+    "FILTER_PLAN",
     "FILTER_SERVICE",
     "FILTER_WINDOW",
     "HEADER_TITLE",
@@ -72,6 +73,8 @@ FILTER_AREA = "filter-area"
 FILTER_WINDOW = "filter-window"
 FILTER_MODE = "filter-mode"
 FILTER_BAND = "filter-band"
+#: The planning statistic every headline figure leads with (median, 75 %, 90 %, 95 %).
+FILTER_PLAN = "filter-plan"
 
 # time cursor shared by the page
 CURSOR_SLIDER = "cursor-slider"

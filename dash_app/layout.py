@@ -17,16 +17,25 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.progress import Status
-from dash_app.text import UNMODIFIED_STATUS, service_label
-from dash_app.views import area_options, default_window, local_label, map_level, time_marks
+from dash_app.text import CENTRAL_LABEL, UNMODIFIED_STATUS, plan_choice_label, service_label, statistic_label
+from dash_app.views import (
+    area_options,
+    beyond_field,
+    default_window,
+    local_label,
+    map_level,
+    plan_of,
+    time_marks,
+)
 from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value
-from impact.dataset import top_area
+from impact.dataset import plan_quantile_of, top_area
 from impact.whatif import strike_labels
 
 __all__ = [
     "GRAPH_CONFIG",
     "POLL_MS",
     "PageSetup",
+    "area_columns",
     "body_for",
     "dashboard_body",
     "failed_body",
@@ -130,6 +139,14 @@ class PageSetup:
         (:func:`dash_app.views.map_level`).
     polygons : bool
         Whether the scenario has boundaries (the map is a choropleth, with a colour selector).
+    plan_choices : tuple of float
+        Choices of the planning statistic (:data:`dash_app.data.PLAN_CHOICES`) [1].
+    plan_quantile : float
+        The one chosen first: the run's ``plan_quantile`` [1].
+    statistic : str
+        Its name (``median``), or the central estimate's for a run without samples.
+    beyond_hours : tuple of float
+        Outage lengths of the run's ``outage_beyond_probability`` [hours].
     """
 
     services: list[str]
@@ -146,6 +163,10 @@ class PageSetup:
     map_levels: list[dict] = field(default_factory=list)
     map_level: str = ""
     polygons: bool = False
+    plan_choices: tuple[float, ...] = ()
+    plan_quantile: float = 0.5
+    statistic: str = CENTRAL_LABEL
+    beyond_hours: tuple[float, ...] = ()
 
     @classmethod
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
@@ -170,6 +191,10 @@ class PageSetup:
             map_levels=level_options(ds),
             map_level=level_value(ds, map_level(ds)[0]),
             polygons=data.scenario.boundaries is not None,
+            plan_choices=data.plan_choices,
+            plan_quantile=plan_quantile_of(ds),
+            statistic=statistic_label(plan_of(ds)),
+            beyond_hours=tuple(float(h) for h in ds["beyond_hours"].values) if "beyond_hours" in ds.coords else (),
         )
 
     @classmethod
@@ -248,6 +273,17 @@ def _sidebar(setup: PageSetup) -> html.Div:
                 switch=True,
                 options=[{"label": "5–95 % band", "value": "band"}],
                 className="mb-3",
+            ),
+            _labelled(
+                "Headline figures: statistic over samples (the central estimate, every repair at its "
+                "median, stays as a reference)",
+                dbc.RadioItems(
+                    id=ids.FILTER_PLAN,
+                    value=setup.plan_quantile,
+                    inline=True,
+                    options=[{"label": plan_choice_label(q), "value": q} for q in setup.plan_choices],
+                ),
+                ids.FILTER_PLAN,
             ),
             html.Hr(),
             html.H2("What-if", className="h6 text-uppercase text-muted"),
@@ -332,20 +368,30 @@ def _number_column(field: str, header: str, width: int = 110, specifier: str = "
     }
 
 
-def _table() -> dag.AgGrid:
+def area_columns(statistic: str, beyond_hours: tuple[float, ...] | list[float]) -> list[dict]:
+    """Columns of the areas table: people without in ``statistic`` (the planning statistic, named in the
+    header), the central estimate, the range, population, share and the probability that the outage
+    lasts beyond each of ``beyond_hours`` [%]."""
+    lead = "without (central)" if statistic == CENTRAL_LABEL else f"without ({statistic})"
+    return [
+        {"field": "name", "headerName": "area", "flex": 2, "minWidth": 170, "tooltipField": "name"},
+        {"field": "area_id", "headerName": "P-code", "minWidth": 105, "flex": 1, "tooltipField": "area_id"},
+        {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 70},
+        _number_column("people_without", lead, 125),
+        *([] if statistic == CENTRAL_LABEL else [_number_column("central", "central", 95)]),
+        _number_column("low", "5 %", 85),
+        _number_column("high", "95 %", 85),
+        _number_column("population", "population", 95),
+        _number_column("share", "share [%]", 85, ".1f"),
+        *[_number_column(beyond_field(hours), f"out > {hours:g} h [%]", 95) for hours in beyond_hours],
+    ]
+
+
+def _table(setup: PageSetup) -> dag.AgGrid:
     """The areas table: sortable by any column, ranked by people without service."""
     return dag.AgGrid(
         id=ids.TABLE_AREAS,
-        columnDefs=[
-            {"field": "name", "headerName": "area", "flex": 2, "minWidth": 170, "tooltipField": "name"},
-            {"field": "area_id", "headerName": "P-code", "minWidth": 105, "flex": 1, "tooltipField": "area_id"},
-            {"field": "admin_level", "headerName": "level", "type": "numericColumn", "width": 70},
-            _number_column("people_without", "without (central)", 125),
-            _number_column("low", "5 %", 85),
-            _number_column("high", "95 %", 85),
-            _number_column("population", "population", 95),
-            _number_column("share", "share [%]", 85, ".1f"),
-        ],
+        columnDefs=area_columns(setup.statistic, setup.beyond_hours),
         rowData=[],
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 15, "animateRows": False},
@@ -439,10 +485,10 @@ def _compare_panel() -> html.Div:
     )
 
 
-def _tabs(data: DashboardData) -> dcc.Tabs:
+def _tabs(data: DashboardData, setup: PageSetup) -> dcc.Tabs:
     """The tabs under the charts; with a baseline scenario B the comparison comes first, and is open."""
     tabs = [
-        dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table()),
+        dcc.Tab(label="Areas ranked at the cursor", value="areas", children=_table(setup)),
         dcc.Tab(
             label="Asset status (ports and logistics included)",
             value="assets",
@@ -540,7 +586,7 @@ def dashboard_body(data: DashboardData, setup: PageSetup):
                                     ],
                                     className="g-2",
                                 ),
-                                _tabs(data),
+                                _tabs(data, setup),
                                 html.P(setup.caveats, className="small text-muted mt-2"),
                             ],
                             width=9,

@@ -10,18 +10,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impact.dataset import statistic_name
+
 __all__ = [
+    "CENTRAL_ESTIMATE",
+    "CENTRAL_LABEL",
     "SERVICES",
     "SERVICE_LABELS",
     "SERVICE_WORDS",
     "UNMODIFIED_STATUS",
+    "beyond_text",
     "day_label",
     "format_count",
     "percent",
+    "plan_choice_label",
+    "probability",
     "range_text",
     "service_label",
     "service_word",
     "signed",
+    "statistic_label",
 ]
 
 #: Each service's name as a label (filters, headings) and as a word in running text and table rows.
@@ -40,6 +48,37 @@ SERVICE_WORDS: dict[str, str] = {service: word for service, (_label, word) in SE
 
 #: The what-if status line while no what-if is on screen (the page shows the unmodified run).
 UNMODIFIED_STATUS = "Showing the unmodified run."
+
+#: How the central estimate is named wherever it is shown beside the planning statistic.
+CENTRAL_LABEL = "central (every repair at its median)"
+
+#: The same in running text.
+CENTRAL_ESTIMATE = "central estimate (every repair at its median)"
+
+
+def statistic_label(q: float | None) -> str:
+    """What a headline figure is: ``median``, ``90th percentile``; the central estimate for None (no samples)."""
+    return CENTRAL_LABEL if q is None else statistic_name(q)
+
+
+def plan_choice_label(q: float) -> str:
+    """A choice of the planning statistic control: ``median`` for 0.5, else the percentage, ``90 %``."""
+    return "median" if float(q) == 0.5 else f"{float(q) * 100:g} %"
+
+
+def probability(share: float) -> str:
+    """A probability as a whole percentage, ``86 %``; ``–`` when missing."""
+    if share is None or not np.isfinite(share):
+        return "–"
+    return f"{share * 100:.0f} %"
+
+
+def beyond_text(beyond: tuple[tuple[float, float], ...]) -> str:
+    """``outage beyond 24 h: 100 %, 72 h: 86 %, 168 h: 22 %``; empty without any (or without samples)."""
+    shown = [(hours, share) for hours, share in beyond if share is not None and np.isfinite(share)]
+    if not shown:
+        return ""
+    return "outage beyond " + ", ".join(f"{hours:g} h: {probability(share)}" for hours, share in shown)
 
 
 def service_label(service: str) -> str:

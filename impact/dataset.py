@@ -12,7 +12,9 @@ variables). This module owns what the rest of the package may assume about it:
 - areas: :func:`top_area` and :func:`area_name` (the hierarchy itself is
   :class:`impact.areas.AreaTree`);
 - statistics: :func:`quantile_label` and :func:`quantile_labels` (column suffixes),
-  :func:`quantiles_of`, :func:`samples_of`, :func:`step_hours`;
+  :func:`quantiles_of`, :func:`samples_of`, :func:`step_hours`; the planning statistic the
+  headline figures lead with (:func:`plan_quantile_of`, its name :func:`statistic_name`,
+  :func:`plan_values`) and the hours of ``outage_beyond_probability`` (:data:`BEYOND_HOURS`);
 - units: :func:`with_units` attaches ``units`` and ``long_name``, which every data variable
   carries.
 
@@ -35,18 +37,24 @@ if TYPE_CHECKING:
     from impact.result import Result
 
 __all__ = [
+    "BEYOND_HOURS",
+    "PLAN_QUANTILE",
     "REQUIRED_VARIABLES",
     "ResultLike",
     "area_name",
     "as_dataset",
+    "beyond_label",
     "check_dataset",
     "iso_local",
     "local_times",
     "offsets_label",
+    "plan_quantile_of",
+    "plan_values",
     "quantile_label",
     "quantile_labels",
     "quantiles_of",
     "samples_of",
+    "statistic_name",
     "step_hours",
     "timezone_of",
     "top_area",
@@ -56,6 +64,14 @@ __all__ = [
 
 #: A result object or its dataset: what every function reading a result accepts.
 ResultLike: TypeAlias = "Result | xr.Dataset"
+
+#: Default planning statistic: the quantile over Monte Carlo samples every headline figure leads
+#: with (``impact.run(plan_quantile=...)``, attribute ``plan_quantile``) [1]; docs/method.md, section 5.
+PLAN_QUANTILE = 0.5
+
+#: Default hours of ``outage_beyond_probability`` (coordinate ``beyond_hours``): a day, three
+#: days, a week [hours].
+BEYOND_HOURS: tuple[float, ...] = (24.0, 72.0, 168.0)
 
 #: Variables every result dataset must hold for the exports.
 REQUIRED_VARIABLES: tuple[str, ...] = (
@@ -251,6 +267,70 @@ def quantiles_of(result: ResultLike) -> list[float]:
     """The Monte Carlo quantiles of a result, in order (empty when it has none) [1]."""
     ds = as_dataset(result)
     return [float(q) for q in ds["quantile"].values] if "quantile" in ds.coords else []
+
+
+def statistic_name(q: float) -> str:
+    """The quantile ``q`` in words: ``median`` for 0.5, ``90th percentile`` for 0.9.
+
+    ``minimum`` for 0 and ``maximum`` for 1; otherwise the percentile with its English
+    ordinal suffix (``1st``, ``2nd``, ``3rd``, ``11th``, ``2.5th``).
+
+    Parameters
+    ----------
+    q : float
+        Quantile in [0, 1] [1].
+
+    Returns
+    -------
+    str
+    """
+    q = float(q)
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"quantile {q} is not in [0, 1]")
+    if q == 0.5:
+        return "median"
+    if q in (0.0, 1.0):
+        return "minimum" if q == 0.0 else "maximum"
+    text = f"{q * 100:.10f}".rstrip("0").rstrip(".")
+    suffix = "th"
+    if "." not in text and int(text) % 100 not in (11, 12, 13):
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(int(text) % 10, "th")
+    return f"{text}{suffix} percentile"
+
+
+def plan_quantile_of(result: ResultLike) -> float:
+    """The planning statistic of a result: ``attrs["plan_quantile"]``, :data:`PLAN_QUANTILE` when absent [1].
+
+    Every headline figure (KPI cards, needs, command-line tables, the leading export columns)
+    shows this quantile over Monte Carlo samples and says which it is (:func:`statistic_name`).
+    """
+    return float(as_dataset(result).attrs.get("plan_quantile", PLAN_QUANTILE))
+
+
+def plan_values(array: xr.DataArray, q: float) -> xr.DataArray:
+    """``array`` at quantile ``q`` (the ``quantile`` dimension dropped); NaN when ``q`` is not one of its quantiles.
+
+    Parameters
+    ----------
+    array : xarray.DataArray
+        A variable with a ``quantile`` dimension (e.g. ``people_without``).
+    q : float
+        The planning statistic's quantile [1].
+
+    Returns
+    -------
+    xarray.DataArray
+        NaN everywhere for a result without that quantile (or without samples).
+    """
+    quantiles = [float(v) for v in array["quantile"].values]
+    if float(q) in quantiles:
+        return array.isel(quantile=quantiles.index(float(q)), drop=True)
+    return xr.full_like(array.sum("quantile"), np.nan, dtype=np.float64)
+
+
+def beyond_label(hours: float) -> str:
+    """Column-name part of an outage length of ``outage_beyond_probability``: ``24h`` for 24, ``1.5h`` for 1.5."""
+    return f"{np.format_float_positional(float(hours), trim='-')}h"
 
 
 def samples_of(result: ResultLike) -> int:

@@ -72,7 +72,7 @@ def render() -> str:
         "Sections `[scenario]`, `[run]`, `[needs]` ([needs.md](needs.md)) and `[boundaries]` with the",
         "keys below. An unknown section or key, or a key written above every section header, is a problem naming",
         "its line, with the closest valid name and the valid ones (`scenario.toml:12: run.sampels:",
-        "unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles`). A missing",
+        "unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles, plan_quantile`). A missing",
         "required key is reported on its section's header line; line 0 is left for a missing",
         "section or file.",
         "",

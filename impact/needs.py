@@ -30,7 +30,9 @@ Four needs, each per area and local calendar day (the scenario's time zone):
     dependency groups (suppliers of kinds :data:`impact.scenario.schema.POWER_KINDS`) is down.
 
 Central and mean figures come from the central and mean series of the result; each quantile
-column applies the same rule to that quantile's per-step series. Such a daily figure is not
+column applies the same rule to that quantile's per-step series. The planning statistic
+(``quantile=``, by default the result's ``plan_quantile``, the median) is one of those
+quantiles, repeated as ``<name>_plan``: the figure every needs table leads with. Such a daily figure is not
 the quantile of the per-sample daily figure (quantiles do not add up over hours): it equals
 it when one set of repair times drives every hour of the day (the usual case), and is
 otherwise a planning approximation. ``docs/needs.md`` states every definition and source.
@@ -49,7 +51,17 @@ import xarray as xr
 
 from impact._version import __version__
 from impact.areas import AreaTree
-from impact.dataset import as_dataset, check_dataset, local_times, step_hours, timezone_of, with_units
+from impact.dataset import (
+    as_dataset,
+    check_dataset,
+    local_times,
+    plan_quantile_of,
+    quantiles_of,
+    statistic_name,
+    step_hours,
+    timezone_of,
+    with_units,
+)
 from impact.export.needs_table import needs_columns, needs_table  # documented here before: kept as aliases
 from impact.scenario import Scenario, load_scenario
 from impact.scenario.csv_text import LINE
@@ -373,6 +385,7 @@ def needs(
     *,
     scenario: Scenario | str | None = None,
     settings: NeedsSettings | None = None,
+    quantile: float | None = None,
 ) -> xr.Dataset:
     """Needs per area and local day: water, water-truck trips, heating places, generator hours.
 
@@ -386,6 +399,9 @@ def needs(
         settings, ``temperature.csv`` and dependencies are used.
     settings : NeedsSettings, optional
         Planning figures overriding the scenario's ``[needs]`` section.
+    quantile : float, optional
+        The planning statistic the needs lead with: one of the result's quantiles [1];
+        default the result's ``plan_quantile`` (0.5, the median).
 
     Returns
     -------
@@ -393,8 +409,10 @@ def needs(
         Dims ``area`` (with ``name``, ``admin_level``, ``parent_id``), ``day`` (local
         ``YYYY-MM-DD``, with ``hours``: hours of the day on the time axis), ``quantile`` and
         ``site``. For each of ``water_people`` [persons], ``water_litres`` [litres],
-        ``water_truck_trips`` [trips] and ``heating_places`` [persons]: ``<name>_central``
-        and ``<name>_mean`` (area, day) and ``<name>`` (area, day, quantile).
+        ``water_truck_trips`` [trips] and ``heating_places`` [persons]: ``<name>_plan``
+        (area, day), the planning statistic (``<name>`` at ``quantile``; attributes
+        ``plan_quantile`` and ``plan_statistic`` say which), ``<name>_central`` and
+        ``<name>_mean`` (area, day) and ``<name>`` (area, day, quantile).
         ``generator_hours_central`` (area, day) [hours] and ``site_generator_hours_central``
         (site, day) [hours]. ``population`` (area) [persons]. Attributes carry the settings,
         their sources, the method and caveats. NaN where the result has no Monte Carlo
@@ -405,10 +423,18 @@ def needs(
     TypeError
         If no scenario is given or found on ``result``.
     ValueError
-        If the scenario is not the one the result was run from.
+        If the scenario is not the one the result was run from, or ``quantile`` is not one
+        of the result's quantiles.
     """
     ds = as_dataset(result)
     check_dataset(ds)
+    plan = plan_quantile_of(ds) if quantile is None else float(quantile)
+    if plan not in quantiles_of(ds):
+        raise ValueError(
+            f"quantile {plan:g} is not one of the result's quantiles "
+            f"({', '.join(f'{q:g}' for q in quantiles_of(ds)) or 'none'}); run with plan_quantile={plan:g} "
+            "(it is added to the quantiles) or choose one of them"
+        )
     scenario = scenario if scenario is not None else getattr(result, "scenario", None)
     if scenario is None:
         raise TypeError(
@@ -439,8 +465,15 @@ def needs(
         "heating_places": heating if heating else missing,
     }
     data: dict[str, xr.DataArray] = {}
+    position = quantiles_of(ds).index(plan)
     for name, (central, mean, quantiles) in figures.items():
         unit, what = NEEDS[name]
+        data[f"{name}_plan"] = _with(
+            quantiles[:, position, :],
+            ("area", "day"),
+            unit,
+            f"{what}, planning statistic: from the per-step series of the {statistic_name(plan)} over samples",
+        )
         data[f"{name}_central"] = _with(central, ("area", "day"), unit, f"{what}, central estimate")
         data[f"{name}_mean"] = _with(mean, ("area", "day"), unit, f"{what}, from the Monte Carlo mean series")
         data[name] = _with(
@@ -481,6 +514,7 @@ def needs(
     out["day"].attrs.update(long_name=f"local calendar day ({timezone_of(ds)})")
     out["hours"].attrs.update(units="hours", long_name="hours of the day on the time axis")
     out.attrs.update(_attributes(ds, scenario, settings, step))
+    out.attrs.update(plan_quantile=plan, plan_statistic=statistic_name(plan))
     return out
 
 

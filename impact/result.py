@@ -7,6 +7,7 @@ Runs themselves are :func:`impact.runner.run` and :func:`impact.runner.run_to_ne
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,17 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
-from impact.dataset import check_dataset, top_area, with_units
+from impact.dataset import (
+    BEYOND_HOURS,
+    PLAN_QUANTILE,
+    beyond_label,
+    check_dataset,
+    plan_quantile_of,
+    plan_values,
+    statistic_name,
+    top_area,
+    with_units,
+)
 from impact.engine.compile import CompiledScenario
 from impact.engine.draws import Draws
 from impact.engine.stats import EngineOutput
@@ -95,10 +106,15 @@ class Result:
         Returns
         -------
         DataFrame
-            Index service; columns ``peak_central``, ``peak_low``, ``peak_high`` (lowest and
-            highest quantile of the per-sample peak) [persons], ``peak_time`` (local),
-            ``person_days_central`` [person days], ``restore_90_hours_central`` [hours from
-            the peak until at most 10 % of the peak are without service].
+            Index service; columns ``peak_plan``, ``person_days_plan`` [person days] and
+            ``restore_90_hours_plan`` [hours]: the planning statistic (the result's
+            ``plan_quantile`` over samples, named in ``frame.attrs["plan_statistic"]``; NaN
+            without samples); ``peak_central``, ``peak_low``, ``peak_high`` (lowest and
+            highest quantile of the per-sample peak) [persons], ``peak_time`` (local, of the
+            central peak), ``person_days_central`` [person days], ``restore_90_hours_central``
+            [hours from the peak until at most 10 % of the peak are without service], then
+            ``outage_beyond_{X}h_probability`` [1] for each X of ``beyond_hours``. Attributes
+            ``plan_quantile`` and ``plan_statistic``.
         """
         ds = self.dataset
         area = area or top_area(ds)
@@ -108,13 +124,18 @@ class Result:
             )
         at = ds.sel(area=area)
         timezone = ds.attrs["timezone"]
+        plan = plan_quantile_of(ds)
         rows = []
         for service in ds["service"].values:
             s = at.sel(service=service)
             peak_time = pd.Timestamp(s["peak_time_central"].values)
+            beyond = s["outage_beyond_probability"] if "outage_beyond_probability" in s else None
             rows.append(
                 {
                     "service": str(service),
+                    "peak_plan": float(plan_values(s["peak_people_without"], plan)),
+                    "person_days_plan": float(plan_values(s["person_hours_without"], plan)) / 24.0,
+                    "restore_90_hours_plan": float(plan_values(s["restore_90_hours"], plan)),
                     "peak_central": float(s["peak_people_without_central"]),
                     "peak_low": float(s["peak_people_without"].isel(quantile=0)) if ds.sizes["quantile"] else np.nan,
                     "peak_high": float(s["peak_people_without"].isel(quantile=-1)) if ds.sizes["quantile"] else np.nan,
@@ -123,9 +144,19 @@ class Result:
                     ),
                     "person_days_central": float(s["person_hours_without_central"]) / 24.0,
                     "restore_90_hours_central": float(s["restore_90_hours_central"]),
+                    **{
+                        f"outage_beyond_{beyond_label(hours)}_probability": float(value)
+                        for hours, value in zip(
+                            [] if beyond is None else beyond["beyond_hours"].values,
+                            [] if beyond is None else beyond.values,
+                            strict=True,
+                        )
+                    },
                 }
             )
-        return pd.DataFrame(rows).set_index("service")
+        frame = pd.DataFrame(rows).set_index("service")
+        frame.attrs.update(plan_quantile=plan, plan_statistic=statistic_name(plan))
+        return frame
 
     def export(self, path: str | Path, *, include_needs: bool = True) -> Path:
         """Write the result to ``path`` by its suffix (.csv, .xlsx, .nc, .parquet), atomically.
@@ -189,6 +220,8 @@ def build_dataset(
     areas: np.ndarray | None = None,
     unscheduled: EngineOutput | None = None,
     draws: tuple[Draws, np.ndarray, np.ndarray] | None = None,
+    plan_quantile: float = PLAN_QUANTILE,
+    beyond_hours: Sequence[float] | np.ndarray = BEYOND_HOURS,
 ) -> xr.Dataset:
     """Label engine outputs as the result Dataset (``docs/user-guide.md``, section 3).
 
@@ -198,6 +231,9 @@ def build_dataset(
     ``draws`` is the Monte Carlo draws with each strike's outage length and crew wait [hours]
     (:func:`impact.engine.fast.repair_schedule`); with them the dataset gets the ``drawn_*``
     variables on a ``sample`` axis (:func:`draw_variables`, for :func:`impact.sensitivity`).
+    ``plan_quantile`` [1] is the planning statistic the headline figures lead with (attribute
+    ``plan_quantile``; it should be one of ``quantiles``); ``beyond_hours`` [hours] the
+    outage lengths of ``outage_beyond_probability`` (docs/method.md, section 5).
     """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
     services = list(model.services)
@@ -231,6 +267,10 @@ def build_dataset(
         return np.where(np.isinf(values), np.nan, values * step)
 
     vsa, vsaq = ("service", "area"), ("service", "area", "quantile")
+    beyond = np.asarray(beyond_hours, dtype=np.float64)
+    beyond_probability, sample_person_hours = _per_sample_variables(
+        monte_carlo, beyond, scenario.config.step_minutes, step, (len(services), len(area_ids))
+    )
     data = {
         "people_without": with_units(
             xr.DataArray(people_q, dims=(*vsa, "time", "quantile")),
@@ -304,6 +344,18 @@ def build_dataset(
             "mean over samples of hours from the peak to 90 % restored (NaN if any sample is not restored)",
         ),
     }
+    data["outage_beyond_probability"] = with_units(
+        xr.DataArray(beyond_probability, dims=(*vsa, "beyond_hours")),
+        "1",
+        "probability that the outage lasts beyond beyond_hours: share of Monte Carlo samples whose hours from "
+        "the peak until at most 10 % of the peak are without service (restore_90) exceed beyond_hours, a "
+        "sample not restored within the horizon counting as beyond",
+    )
+    data["person_hours_without_sample"] = with_units(
+        xr.DataArray(sample_person_hours, dims=(*vsa, "sample")),
+        "person hours",
+        "person-hours without service over the horizon in each Monte Carlo sample",
+    )
     coords = {
         "service": services,
         "area": area_ids,
@@ -317,6 +369,7 @@ def build_dataset(
         "population_source": ("area", _text_column(area_rows, "population_source")),
         "time": times.values,
         "quantile": np.asarray(quantiles, dtype=np.float64),
+        "beyond_hours": beyond,
         "asset": list(model.asset_ids[: model.assets_shown]),
         "asset_name": ("asset", list(asset_table["name"])),
         "asset_kind": ("asset", list(asset_table["kind"])),
@@ -354,6 +407,7 @@ def build_dataset(
     dataset["longitude"].attrs.update(
         standard_name="longitude", units="degrees_east", long_name="area centroid longitude (coarse)"
     )
+    dataset["beyond_hours"].attrs.update(units="hours", long_name="outage length exceeded (outage_beyond_probability)")
     dataset["name_uk"].attrs.update(long_name="area name in Ukrainian (empty when not given)")
     dataset["population_base"].attrs.update(
         units="persons",
@@ -375,6 +429,8 @@ def build_dataset(
         seed=int(seed),
         model_version=__version__,
         quantile_method="linear",
+        plan_quantile=float(plan_quantile),
+        plan_statistic=statistic_name(plan_quantile),
         persons_per_household=config.persons_per_household,
         status_updates=_status_note(model),
         sources=_sources(scenario),
@@ -437,6 +493,28 @@ def draw_variables(
             xr.DataArray(draws.buffers, dims=("sample", "dependency")), "hours", "buffer of each dependency drawn"
         ),
     }
+
+
+def _per_sample_variables(
+    monte_carlo: EngineOutput | None,
+    beyond_hours: np.ndarray,
+    step_minutes: float,
+    step_hours: float,
+    shape: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """``outage_beyond_probability`` (V, A, X) [1] and ``person_hours_without_sample`` (V, A, N) [person hours].
+
+    A sample's outage lasts beyond X hours when its hours from the peak to 90 % restored
+    exceed X (steps x step, compared in minutes so that whole hours are exact), infinitely
+    many (not restored within the horizon) included. Without samples: NaN, and no sample.
+    """
+    if monte_carlo is None or monte_carlo.per_sample is None:
+        return np.full((*shape, len(beyond_hours)), np.nan), np.zeros((*shape, 0))
+    restore_minutes = monte_carlo.per_sample["restore_steps"] * float(step_minutes)  # inf stays inf
+    beyond = restore_minutes[..., None] > beyond_hours * 60.0
+    probability = beyond.sum(axis=0) / monte_carlo.samples
+    person_hours = np.moveaxis(monte_carlo.per_sample["person_steps"], 0, -1) * step_hours
+    return probability, person_hours
 
 
 def open_result(path: str | os.PathLike[str], scenario: str | Path | Scenario | None = None) -> Result:

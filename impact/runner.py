@@ -34,6 +34,7 @@ import numpy as np
 import xarray as xr
 
 from impact import engine as engines
+from impact.dataset import BEYOND_HOURS, PLAN_QUANTILE, quantile_label
 from impact.distributed import cluster_mapper
 from impact.engine.compile import CompiledScenario, compile_scenario
 from impact.engine.draws import Draws
@@ -45,25 +46,33 @@ from impact.observations import observation_variables, score_observations
 from impact.result import Result, build_dataset
 from impact.scenario import Scenario, load_scenario
 from impact.scenario.schema import SERVICES
-from impact.scenario.settings import check_quantiles, check_seed
+from impact.scenario.settings import check_beyond_hours, check_plan_quantile, check_quantiles, check_seed
 
-__all__ = ["AREA_BLOCK", "engine_options", "result_bytes", "run", "run_settings", "run_to_netcdf"]
+__all__ = ["AREA_BLOCK", "engine_options", "plan_settings", "result_bytes", "run", "run_settings", "run_to_netcdf"]
 
 #: Areas per block of :func:`run_to_netcdf` by default.
 AREA_BLOCK = 2048
 
 
-def result_bytes(scenario: Scenario, quantiles: Sequence[float] | None = None) -> int:
+def result_bytes(
+    scenario: Scenario, quantiles: Sequence[float] | None = None, plan_quantile: float | None = None
+) -> int:
     """Memory of a whole result's (service, area, time) variables [bytes], float64.
 
-    Quantiles, the mean and the central estimate: services x areas x steps x (Q + 2) x 8.
+    Quantiles (with the planning statistic's, ``plan_quantile``, when given), the mean and
+    the central estimate: services x areas x steps x (Q + 2) x 8.
     """
-    count = len(scenario.config.quantiles if quantiles is None else quantiles)
+    chosen = {float(q) for q in (scenario.config.quantiles if quantiles is None else quantiles)}
+    count = len(chosen | ({float(plan_quantile)} if plan_quantile is not None else set()))
     return len(SERVICES) * len(scenario.areas) * scenario.config.steps * (count + 2) * 8
 
 
 def run_settings(
-    scenario: Scenario, samples: int | None, seed: int | None, quantiles: Sequence[float] | None
+    scenario: Scenario,
+    samples: int | None,
+    seed: int | None,
+    quantiles: Sequence[float] | None,
+    plan_quantile: float | None = None,
 ) -> tuple[int, int, np.ndarray]:
     """Samples, seed and sorted quantiles of a run: the arguments, else ``scenario.toml``'s.
 
@@ -78,6 +87,8 @@ def run_settings(
         range ``scenario.toml`` and the command line accept.
     quantiles : sequence of float, optional
         Distinct numbers in [0, 1].
+    plan_quantile : float, optional
+        A planning statistic (:func:`plan_settings`), added to the quantiles when not among them.
 
     Returns
     -------
@@ -103,7 +114,52 @@ def run_settings(
     reason = check_quantiles(list(quantiles))
     if reason:
         raise ValueError(f"quantiles {reason}")
-    return int(samples), int(seed), np.sort(np.asarray(quantiles, dtype=np.float64))
+    values = [float(q) for q in quantiles]
+    if plan_quantile is not None and float(plan_quantile) not in values:
+        clash = [q for q in values if quantile_label(q) == quantile_label(plan_quantile)]
+        if clash:
+            raise ValueError(
+                f"plan_quantile {plan_quantile!r} is too close to quantile {clash[0]!r} to tell their columns "
+                "apart; use the same number for both"
+            )
+        values.append(float(plan_quantile))
+    return int(samples), int(seed), np.sort(np.asarray(values, dtype=np.float64))
+
+
+def plan_settings(
+    scenario: Scenario, plan_quantile: float | None, beyond_hours: Sequence[float] | None
+) -> tuple[float, np.ndarray]:
+    """The planning statistic and the outage lengths of a run: the arguments, else the defaults.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Gives the default planning statistic (``[run] plan_quantile``, 0.5 when absent).
+    plan_quantile : float, optional
+        Quantile over samples in (0, 1] every headline figure leads with [1].
+    beyond_hours : sequence of float, optional
+        Outage lengths of ``outage_beyond_probability``, distinct and >= 0 [hours]; default
+        :data:`impact.dataset.BEYOND_HOURS`.
+
+    Returns
+    -------
+    tuple of (float, ndarray)
+        The planning statistic and the outage lengths in increasing order.
+
+    Raises
+    ------
+    ValueError
+        A value out of range, named in the message.
+    """
+    plan = scenario.config.plan_quantile if plan_quantile is None else plan_quantile
+    reason = check_plan_quantile(plan)
+    if reason:
+        raise ValueError(f"plan_quantile {reason}")
+    hours = BEYOND_HOURS if beyond_hours is None else tuple(beyond_hours)
+    reason = check_beyond_hours(list(hours))
+    if reason:
+        raise ValueError(f"beyond_hours {reason}")
+    return float(plan), np.sort(np.asarray(hours, dtype=np.float64))
 
 
 @contextmanager
@@ -146,10 +202,13 @@ class _RunPlan:
         engine: str = "fast",
         mapper: Mapper | None = None,
         sample_blocks: int = 1,
+        plan_quantile: float = PLAN_QUANTILE,
+        beyond_hours: Sequence[float] | np.ndarray = BEYOND_HOURS,
     ) -> None:
         if engine not in engines.ENGINES:
             raise ValueError(f"{engine!r} is not a valid engine; choose one of {', '.join(engines.ENGINES)}")
         self.scenario, self.samples, self.seed, self.quantiles = scenario, samples, seed, quantiles
+        self.plan_quantile, self.beyond_hours = plan_quantile, beyond_hours
         self.engine = engine
         self.options = {} if mapper is None else {"mapper": mapper, "sample_blocks": sample_blocks}
         self.mapper = mapper or thread_mapper()
@@ -251,6 +310,8 @@ class _RunPlan:
             areas=areas,
             unscheduled=unscheduled,
             draws=draws,
+            plan_quantile=self.plan_quantile,
+            beyond_hours=self.beyond_hours,
         )
 
     def observations(self) -> xr.Dataset:
@@ -289,6 +350,8 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     engine_name: str | None = None,
+    plan_quantile: float | None = None,
+    beyond_hours: Sequence[float] | None = None,
 ) -> Result:
     """Estimate people without power, water and heat over time.
 
@@ -315,6 +378,13 @@ def run(
         Results are identical whichever runs them.
     engine_name : str, optional
         Deprecated name of ``engine``.
+    plan_quantile : float, optional
+        Planning statistic: the quantile over samples in (0, 1] every headline figure leads
+        with (default ``[run] plan_quantile`` of ``scenario.toml``, else 0.5, the median);
+        added to ``quantiles`` when not among them; attribute ``plan_quantile``.
+    beyond_hours : sequence of float, optional
+        Outage lengths [hours] of ``outage_beyond_probability`` (the share of samples in
+        which an area's outage lasts longer); default (24, 72, 168).
 
     Returns
     -------
@@ -331,11 +401,14 @@ def run(
         warnings.warn("impact.run(engine_name=...) is deprecated; use engine=...", DeprecationWarning, stacklevel=2)
         engine = engine_name
     scenario = load_scenario(scenario)
-    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles)
+    plan_q, beyond = plan_settings(scenario, plan_quantile, beyond_hours)
+    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles, plan_q)
     step = progress or _silent
     step("compiling")
     with engine_options(workers, scheduler) as options:
-        plan = _RunPlan(scenario, samples, seed, quantile_array, engine=engine, **options)
+        plan = _RunPlan(
+            scenario, samples, seed, quantile_array, engine=engine, plan_quantile=plan_q, beyond_hours=beyond, **options
+        )
         dataset = plan.labelled(progress=step)
     return Result(dataset, scenario)
 
@@ -351,6 +424,8 @@ def run_to_netcdf(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
+    plan_quantile: float | None = None,
+    beyond_hours: Sequence[float] | None = None,
 ) -> Path:
     """Run a scenario and write its result to a CF NetCDF file, one block of areas at a time.
 
@@ -368,6 +443,8 @@ def run_to_netcdf(
         As :func:`run`: a local dask cluster or an existing one (extra ``[dask]``).
     progress : callable, optional
         Called with a short label as each stage and block starts.
+    plan_quantile, beyond_hours
+        As :func:`run`.
 
     Returns
     -------
@@ -382,11 +459,12 @@ def run_to_netcdf(
     if area_block < 1:
         raise ValueError(f"area_block must be at least 1, not {area_block}")
     scenario = load_scenario(scenario)
-    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles)
+    plan_q, beyond = plan_settings(scenario, plan_quantile, beyond_hours)
+    samples, seed, quantile_array = run_settings(scenario, samples, seed, quantiles, plan_q)
     step = progress or _silent
     step("compiling")
     with engine_options(workers, scheduler) as options:
-        plan = _RunPlan(scenario, samples, seed, quantile_array, **options)
+        plan = _RunPlan(scenario, samples, seed, quantile_array, plan_quantile=plan_q, beyond_hours=beyond, **options)
         step("outages")
         plan.prepare()
         written = write_netcdf_blocks(plan.blocks(area_block, step), path, area_block)

@@ -53,6 +53,9 @@ DEPENDS_ON: dict[str, str] = {"PMP-01": "SUB-01"}
 
 SERVICES: tuple[str, ...] = ("power", "water", "heat")
 
+#: Outage lengths of ``outage_beyond_probability`` [hours] (the run's default).
+BEYOND_HOURS: tuple[float, ...] = (24.0, 72.0, 168.0)
+
 
 def _down(start_h: np.ndarray, durations_h: np.ndarray, hours: np.ndarray) -> np.ndarray:
     """Down indicator [bool] of shape (..., time) for outages [start, start + duration)."""
@@ -185,6 +188,10 @@ def make_result_dataset(
         q = np.moveaxis(np.quantile(sampled, quantiles, axis=0, method="linear"), 0, -1)
         prob = sample_down.mean(axis=0)
         s_peak, _, s_ph, s_rest = _summaries(sampled, times, step_hours)
+        # restore_90 beyond X hours: NaN with a peak is "not restored within the horizon", beyond any X
+        lasting = np.where(np.isnan(s_rest), np.where(s_peak > 0, np.inf, 0.0), s_rest)
+        beyond = (lasting[..., None] > np.asarray(BEYOND_HOURS)).mean(axis=0)
+        sample_ph = np.moveaxis(s_ph, 0, -1)
         mc = {
             "peak_people_without": s_peak,
             "person_hours_without": s_ph,
@@ -210,6 +217,8 @@ def make_result_dataset(
             for k in ("peak_people_without", "person_hours_without", "restore_90_hours")
         }
         mc_mean = dict.fromkeys(mc_q, nan2)
+        beyond = np.full((*shape3[:2], len(BEYOND_HOURS)), np.nan)
+        sample_ph = np.zeros((*shape3[:2], 0))
     c_peak, c_time, c_ph, c_rest = _summaries(central, times, step_hours)
 
     sa = ("service", "area")
@@ -241,6 +250,12 @@ def make_result_dataset(
         data_vars[key] = var(saq, mc_q[key], units, f"{long_name}, quantiles")
         data_vars[f"{key}_mean"] = var(sa, mc_mean[key], units, f"{long_name}, mean")
     data_vars["peak_time_central"].attrs["units"] = "UTC"
+    data_vars["outage_beyond_probability"] = var(
+        ("service", "area", "beyond_hours"), beyond, "1", "probability that the outage lasts beyond beyond_hours"
+    )
+    data_vars["person_hours_without_sample"] = var(
+        ("service", "area", "sample"), sample_ph, "person hours", "person-hours without, per sample"
+    )
 
     anames = {a[0]: a[1] for a in ASSETS} | (asset_names or {})
     coords = {
@@ -251,6 +266,7 @@ def make_result_dataset(
         "parent_id": ("area", np.array([a[3] for a in AREAS], dtype=object)),
         "time": ("time", times),
         "quantile": ("quantile", np.array(quantiles, dtype=np.float64)),
+        "beyond_hours": ("beyond_hours", np.array(BEYOND_HOURS, dtype=np.float64), {"units": "hours"}),
         "asset": ("asset", np.array(asset_ids, dtype=object)),
         "asset_name": ("asset", np.array([anames[a] for a in asset_ids], dtype=object)),
         "asset_kind": ("asset", np.array([a[2] for a in ASSETS], dtype=object)),
@@ -279,6 +295,8 @@ def make_result_dataset(
         "seed": seed,
         "model_version": "0.1.0",
         "quantile_method": "linear",
+        "plan_quantile": 0.5,
+        "plan_statistic": "median",
         "sources": "OCHA COD-AB Ukraine (HDX cod-ab-ukr)\nHAZUS EQ Technical Manual",
         "caveats": "Illustrative test data; not a forecast.",
         "persons_per_household": 2.6,

@@ -32,7 +32,11 @@ def check_result(ds: xr.Dataset) -> None:
     - asset down probabilities lie in [0, 1]; the central asset state is 0 or 1;
     - person-hours and peaks are at least 0, peaks at most the population; the central peak is
       the maximum of the central series and the central person-hours its sum times the step
-      [hours].
+      [hours];
+    - the result leads with a planning statistic that is one of its quantiles
+      (``plan_quantile``); the probability that an outage lasts beyond X hours lies in [0, 1]
+      and does not increase with X; each sample's person-hours give back the person-hours
+      quantiles (NaN and no sample without samples).
 
     Parameters
     ----------
@@ -46,7 +50,11 @@ def check_result(ds: xr.Dataset) -> None:
         "asset_down_probability",
         "peak_people_without",
         "person_hours_without",
+        "outage_beyond_probability",
     )
+    assert float(ds.attrs["plan_quantile"]) in [float(q) for q in ds["quantile"].values], "plan_quantile not reported"
+    if not ds.attrs["samples"]:
+        assert ds.sizes["sample"] == 0, "samples without a Monte Carlo run"
     if not ds.attrs["samples"]:  # the central estimate alone: the Monte Carlo variables are NaN (method.md)
         for name in monte_carlo:
             assert bool(np.isnan(ds[name]).all()), f"{name} is not NaN without samples"
@@ -93,3 +101,17 @@ def _check_monte_carlo(ds: xr.Dataset) -> None:
     for name in ("person_hours_without", "peak_people_without"):
         assert bool((ds[name] >= 0).all()), f"{name} has negative values"
     assert bool((ds["peak_people_without"] <= ds["population"]).all()), "peak exceeds the population"
+    beyond = ds["outage_beyond_probability"].sortby("beyond_hours")
+    assert bool(((beyond >= 0) & (beyond <= 1)).all()), "outage beyond probability outside [0, 1]"
+    if beyond.sizes["beyond_hours"] > 1:
+        assert bool((beyond.diff("beyond_hours") <= 0).all()), "outage beyond probability grows with the hours"
+    per_sample = ds["person_hours_without_sample"]
+    assert per_sample.sizes["sample"] == int(ds.attrs["samples"]), "not one person-hours value per sample"
+    np.testing.assert_allclose(
+        per_sample.quantile(ds["person_hours_without"]["quantile"].values, dim="sample")
+        .transpose(*ds["person_hours_without"].dims)
+        .values,
+        ds["person_hours_without"].values,
+        rtol=1e-9,
+        atol=1e-6,
+    )

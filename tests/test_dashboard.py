@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 from component_tree import components as _components
+from component_tree import text as _text
 from dash import html
 
 from dash_app import ids
@@ -89,7 +91,8 @@ def test_timeline_callback_modes_cursor_first_and_window(built) -> None:
     _app, _data, cb = built
     band = cb.timeline_figure("water", "UA5110027", "band", ["band"], [10, 100], None, 50)
     names = [t["name"] for t in band["data"]]
-    assert "central estimate" in names and "5–95 % range" in names
+    assert "median over samples" in names and "5–95 % range" in names
+    assert "central (every repair at its median)" in names
     assert band["layout"]["shapes"][0]["name"] == "cursor"
     assert str(band["layout"]["xaxis"]["range"][0]).startswith("2025-12-13 08:00")
     no_band = cb.timeline_figure("water", "UA5110027", "band", [], FULL_WINDOW, None, 50)
@@ -328,3 +331,49 @@ def test_dashboard_stays_thin() -> None:
 )
 def test_percent_keeps_the_sign_and_size_of_small_errors(fraction: float, text: str) -> None:
     assert percent(fraction) == text
+
+
+def test_the_planning_statistic_control_leads_every_headline_and_names_it(built) -> None:
+    app, data, cb = built
+    assert data.wait_for_runs(60).state == "done"
+    control = next(c for c in _components(app.layout()) if getattr(c, "id", None) == ids.FILTER_PLAN)
+    assert [o["label"] for o in control.options] == ["median", "75 %", "90 %", "95 %"] and control.value == 0.5
+    ds = data.result().dataset
+    at = ds.sel(service="power", area="UA51")
+    cards, rows, _label = cb.cursor_views("power", "UA51", 40, None, 0.9)
+    card = next(c for c in _components(html.Div(cards)) if getattr(c, "id", None) == "kpi-power-now")
+    assert card.children == f"{float(at['people_without'].isel(time=40).sel(quantile=0.9)):,.0f}"
+    said = {getattr(c, "id", None): _text(c) for c in _components(html.Div(cards))}
+    assert said["kpi-power-statistic"].startswith("90th percentile at the cursor")
+    central = f"{float(at['people_without_central'].isel(time=40)):,.0f} now"
+    assert said["kpi-power-central"].startswith(f"central (every repair at its median): {central}, peak ")
+    shares = at["outage_beyond_probability"].values
+    assert said["kpi-power-beyond"] == (
+        f"outage beyond 24 h: {shares[0]:.0%}, 72 h: {shares[1]:.0%}, 168 h: {shares[2]:.0%}".replace("%", " %")
+    )
+    top = next(row for row in rows if row["area_id"] == "UA51")
+    assert top["people_without"] == float(at["people_without"].isel(time=40).sel(quantile=0.9))
+    assert top["central"] == float(at["people_without_central"].isel(time=40))
+    assert top["beyond_72h"] == round(100 * float(shares[1]), 1)
+    headers = [column["headerName"] for column in cb.area_columns_for(0.9)]
+    assert headers[3:5] == ["without (90th percentile)", "central"] and headers[-1] == "out > 168 h [%]"
+    assert cb.area_columns_for(0.5)[3]["headerName"] == "without (median)"
+    timeline = cb.timeline_figure("power", "UA51", "band", ["band"], FULL_WINDOW, None, 40, 0.9)
+    names = [t["name"] for t in timeline["data"]]
+    assert "90th percentile over samples" in names and "central (every repair at its median)" in names
+    sent, _status = cb.download(
+        1, None, None, None, None, None, "power", "UA5110", [24, 47], None, trigger=ids.DOWNLOAD_VIEW_CSV, plan=0.9
+    )
+    content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+    assert b"people_without_plan_q90" in content.splitlines()[0]
+
+
+def test_without_samples_the_central_estimate_leads_and_says_so() -> None:
+    _app, data, cb = build_app(samples=0)
+    assert data.wait_for_runs(60).state == "done"
+    cards, rows, _label = cb.cursor_views("power", "UA51", 40, None, 0.9)
+    said = {getattr(c, "id", None): _text(c) for c in _components(html.Div(cards))}
+    assert said["kpi-power-statistic"].startswith("central (every repair at its median) at the cursor")
+    assert "kpi-power-central" not in said  # the central estimate leads: no reference line
+    assert rows[0]["people_without"] == rows[0]["central"] and rows[0]["beyond_24h"] is None
+    assert cb.area_columns_for(0.9)[3]["headerName"] == "without (central)"

@@ -252,7 +252,7 @@ def test_kpi_cards_show_b_and_a_minus_b(against) -> None:
     assert now_a > now_b
     line = next(c for c in _components(html.Div(cards)) if getattr(c, "id", None) == "kpi-power-baseline")
     assert _text(line) == (
-        f"B ({B_NAME}) {now_b:,.0f} now, A − B {signed(now_a - now_b)}"
+        f"B ({B_NAME}), central {now_b:,.0f} now, A − B {signed(now_a - now_b)}"
         f"peak {peak_b:,.0f}, A − B {signed(peak_a - peak_b)}"
     )
     assert signed(now_a - now_b).startswith("+")
@@ -308,7 +308,7 @@ def test_an_area_that_b_does_not_have_shows_a_alone(tmp_path) -> None:
     _app, data, cb = build_app(baseline=other, samples=0)
     assert data.wait_for_runs(60).state == "done"
     names = [t.get("name") for t in cb.timeline_figure("power", "UA5110041", "band", ["band"], WINDOW, None, 4)["data"]]
-    assert "central estimate" in names and not any(str(name).startswith("B: ") for name in names)
+    assert "central (every repair at its median)" in names and not any(str(name).startswith("B: ") for name in names)
     assert "kpi-power-baseline" not in {
         getattr(c, "id", None) for c in _components(html.Div(cb.cursor_views("power", "UA5110041", 4, None)[0]))
     }

@@ -242,7 +242,7 @@ def test_page_loads_with_kpi_cards_at_the_power_peak(dash_duo):
 
     timeline = _figure(dash_duo, ids.TIMELINE_GRAPH)
     assert timeline["title"] == "People without power: Odeska (UA51)"
-    assert "central estimate" in timeline["names"] and "strikes" in timeline["names"]
+    assert "central (every repair at its median)" in timeline["names"] and "strikes" in timeline["names"]
     assert "without the what-if (central)" not in timeline["names"]
     assert timeline["shapes"][0]["name"] == "cursor"
 

@@ -40,17 +40,23 @@ def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
     nd = impact.needs(data.result())
     title, table, note = cb.needs_panel("water", CITY, [2, 73], None)  # three whole local days from 13 Dec
     assert title.startswith(f"Needs per day in Odeska ({CITY}), 2025-12-13 to 2025-12-15")
-    assert "5–95 % range" in title
+    assert "each figure the median over samples" in title and "5–95 % range" in title
+    assert "central estimate (every repair at its median)" in title
     assert _text(table[0]) == (
         "day|hours|people without water (mean over the day)|water to deliver [litres]|water-truck trips|"
     )
     rows = _rows(table)
     assert len(rows) == 3
     at = nd.sel(area=CITY, day="2025-12-14")
-    litres = f"{float(at['water_litres_central']):,.0f}"
+    median = f"{float(at['water_litres'].sel(quantile=0.5)):,.0f}"  # the planning statistic leads
     band = f"5–95 %: {float(at['water_litres'][0]):,.0f}–{float(at['water_litres'][-1]):,.0f}"
+    central = f"central: {float(at['water_litres_central']):,.0f}"
     trips = f"{float(at['water_truck_trips_central']):,.0f}"
-    assert rows[1].startswith("2025-12-14|24|") and f"|{litres}{band}|" in rows[1] and trips in rows[1]
+    assert rows[1].startswith("2025-12-14|24|") and f"|{median}{band}{central}|" in rows[1] and trips in rows[1]
+    assert median != f"{float(at['water_litres_central']):,.0f}"  # here the median is not the central estimate
+    _title, table, _note = cb.needs_panel("water", CITY, [2, 73], None, 0.95)
+    p95 = f"{float(at['water_litres'].sel(quantile=0.95)):,.0f}"
+    assert f"|{p95}{band}{central}|" in _rows(table)[1] and "95th percentile" in _title
     assert "15 L per person per day (Sphere)" in note and "docs/needs.md" in note
 
 
@@ -59,11 +65,11 @@ def test_needs_panel_follows_service_area_and_window(built) -> None:
     nd = impact.needs(data.result())
     title, table, _note = cb.needs_panel("heat", OBLAST, [26, 49], None)  # 14 Dec, a whole local day
     assert title.startswith(f"Needs per day in Odeska ({OBLAST}), 2025-12-14;")
-    places = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-14"))
+    places = nd["heating_places"].sel(area=OBLAST, day="2025-12-14")
+    central = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-14"))
     assert _rows(table) == [
-        f"2025-12-14|24|{places:,.0f}5–95 %: "
-        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-14')[0]):,.0f}–"
-        f"{float(nd['heating_places'].sel(area=OBLAST, day='2025-12-14')[-1]):,.0f}|"
+        f"2025-12-14|24|{float(places.sel(quantile=0.5)):,.0f}5–95 %: "
+        f"{float(places[0]):,.0f}–{float(places[-1]):,.0f}central: {central:,.0f}|"
     ]
     _title, table, _note = cb.needs_panel("power", OBLAST, [2, 25], None)
     hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-13"))
@@ -77,7 +83,7 @@ def test_needs_panel_shows_the_whatif_run(built) -> None:
     store = {"repair_time_factor": 0.5, "extra_backup_hours": 0, "disabled_strikes": []}
     _title, table, _note = cb.needs_panel("water", OBLAST, [2, 25], store)
     faster = impact.needs(data.result(WhatIf(repair_time_factor=0.5)))
-    litres = float(faster["water_litres_central"].sel(area=OBLAST, day="2025-12-13"))
+    litres = float(faster["water_litres_plan"].sel(area=OBLAST, day="2025-12-13"))
     assert f"|{litres:,.0f}" in _rows(table)[0]
 
 

@@ -153,7 +153,10 @@ WHATIFS = [
 def test_dashboard_runs_under_concurrent_whatifs_equal_impact_run(dashboard) -> None:
     _app, data, _cb = dashboard
     assert len(WHATIFS) > 16
-    expected = {w: impact.run(apply_whatif(data.scenario, w), samples=20, seed=5).dataset for w in WHATIFS}
+    expected = {
+        w: impact.run(apply_whatif(data.scenario, w), samples=20, seed=5, quantiles=data.quantiles).dataset
+        for w in WHATIFS
+    }  # the page's runs have the quantiles of its planning statistic control besides the scenario's
     order = WHATIFS * 3  # each what-if three times, from 8 threads at once
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda w: (w, data.result(w).dataset), order))

@@ -68,6 +68,10 @@ def assert_same(first: EngineOutput, second: EngineOutput) -> None:
     for name in SAMPLE_STATS:
         assert np.array_equal(first.stat_quantiles[name], second.stat_quantiles[name], equal_nan=True), name
         assert np.array_equal(first.stat_means[name], second.stat_means[name], equal_nan=True), name
+    assert set(first.per_sample) == set(second.per_sample) == set(SAMPLE_STATS)
+    for name in SAMPLE_STATS:
+        assert first.per_sample[name].shape == (first.samples, *first.stat_means[name].shape), name
+        assert np.array_equal(first.per_sample[name], second.per_sample[name]), name
 
 
 @pytest.mark.parametrize("seed", seeds())

@@ -80,11 +80,15 @@ def test_long_dataframe_shape_order_and_columns(ds: xr.Dataset) -> None:
         "time_local",
         "population",
         "population_source",
+        "people_without_plan_q50",
         "people_without_central",
         "people_without_mean",
         "people_without_q05",
         "people_without_q50",
         "people_without_q95",
+        "outage_beyond_24h_probability",
+        "outage_beyond_72h_probability",
+        "outage_beyond_168h_probability",
     ]
     # sorted by service (dataset order), area (dataset order), time
     assert list(dict.fromkeys(df["service"])) == list(ds["service"].values)
@@ -176,12 +180,16 @@ def test_csv_round_trip(ds: xr.Dataset, tmp_path: Path) -> None:
     tags = next(csv.reader([lines[1]]))
     assert tags[:5] == ["#x_area+code", "#x_area+name", "#x_area+name+i_uk", "#x_area+admin_level", "#adm1+code"]
     assert "#date" in tags and "#population" in tags and "#service+name" in tags
-    assert tags[-5:] == [
+    assert tags[-9:] == [
+        "#affected+ind+plan+q50",
         "#affected+ind+central",
         "#affected+ind+mean",
         "#affected+ind+q05",
         "#affected+ind+q50",
         "#affected+ind+q95",
+        "#indicator+num+outage_probability+beyond_24h",
+        "#indicator+num+outage_probability+beyond_72h",
+        "#indicator+num+outage_probability+beyond_168h",
     ]
     back = pd.read_csv(path, skiprows=[1], keep_default_na=False, na_values=[""])
     expected = to_long_dataframe(ds)

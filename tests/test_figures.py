@@ -44,15 +44,21 @@ def test_timeline_traces(ds: xr.Dataset) -> None:
     assert names == [
         "5–95 % range (upper)",
         "5–95 % range",
-        "central estimate",
+        "median over samples",
+        "central (every repair at its median)",
         "Monte Carlo mean",
         "strikes",
     ]
     traces = _by_name(fig)
     assert all(isinstance(t, go.Scatter) for t in fig.data)  # short series: SVG
-    central = traces["central estimate"]
+    central = traces["central (every repair at its median)"]
     np.testing.assert_array_equal(central.y, ds["people_without_central"].sel(service="water", area="UA5110027").values)
-    assert traces["Monte Carlo mean"].line.dash == "dash"
+    assert central.line.dash == "dash" and traces["median over samples"].line.dash is None
+    np.testing.assert_array_equal(
+        traces["median over samples"].y,
+        ds["people_without"].sel(service="water", area="UA5110027", quantile=0.5).values,
+    )
+    assert traces["Monte Carlo mean"].line.dash == "dot"
     lower, upper = traces["5–95 % range"], traces["5–95 % range (upper)"]
     assert lower.fill == "tonexty"
     np.testing.assert_array_equal(
@@ -64,7 +70,7 @@ def test_timeline_traces(ds: xr.Dataset) -> None:
 
 def test_timeline_local_time_axis(ds: xr.Dataset) -> None:
     fig = figures.timeline(ds)
-    central = _by_name(fig)["central estimate"]
+    central = _by_name(fig)["central (every repair at its median)"]
     # first step is 2025-12-18T22:00 UTC = 2025-12-19T00:00 in Kyiv (UTC+2)
     assert pd.Timestamp(central.x[0]) == pd.Timestamp("2025-12-19T00:00:00")
     assert "Europe/Kyiv" in fig.layout.xaxis.title.text
@@ -75,7 +81,7 @@ def test_timeline_defaults_to_top_area(ds: xr.Dataset) -> None:
     fig = figures.timeline(_Result(ds))
     assert "(UA51)" in fig.layout.title.text
     np.testing.assert_array_equal(
-        _by_name(fig)["central estimate"].y,
+        _by_name(fig)["central (every repair at its median)"].y,
         ds["people_without_central"].sel(service="power", area="UA51").values,
     )
 
@@ -95,10 +101,13 @@ def test_timeline_strikes(ds: xr.Dataset) -> None:
 
 def test_timeline_without_band_or_samples() -> None:
     ds = make_result_dataset(samples=0)
-    names = [t.name for t in figures.timeline(ds).data]
-    assert names == ["central estimate", "strikes"]
+    fig = figures.timeline(ds)
+    assert [t.name for t in fig.data] == ["central (every repair at its median)", "strikes"]
+    assert fig.data[0].line.dash is None  # without samples the central line leads, solid
     names = [t.name for t in figures.timeline(make_result_dataset(), show_band=False).data]
-    assert names == ["central estimate", "Monte Carlo mean", "strikes"]
+    assert names == ["median over samples", "central (every repair at its median)", "Monte Carlo mean", "strikes"]
+    names = [t.name for t in figures.timeline(make_result_dataset(), show_band=False, plan_quantile=0.95).data]
+    assert names[0] == "95th percentile over samples"
 
 
 def test_timeline_observations(ds: xr.Dataset) -> None:
@@ -227,7 +236,8 @@ def test_timeline_compare_with_and_unmodified_lines(ds: xr.Dataset) -> None:
     )
     traces = _by_name(fig)
     assert [t.name for t in fig.data][-3:] == ["B: last week (central)", "A without the what-if (central)", "strikes"]
-    assert "A: now (central)" in traces and "central estimate" not in traces
+    assert "A: now (central)" in traces and "A: now (median)" in traces
+    assert "central (every repair at its median)" not in traces
     expected = other["people_without_central"].sel(service="water", area="UA5110027").values
     np.testing.assert_array_equal(traces["B: last week (central)"].y, expected)
     np.testing.assert_array_equal(traces["A without the what-if (central)"].y, expected)
@@ -453,11 +463,14 @@ def test_areas_are_coloured_by_share_or_by_people(ds: xr.Dataset) -> None:
 def test_area_hover_gives_names_pcode_range_share_and_population(ds: xr.Dataset) -> None:
     band = ds["people_without"].sel(service="heat", area="UA5110027", time=pd.Timestamp(NOON).tz_convert(None))
     low, high = (f"{float(band.sel(quantile=q)):,.0f}" for q in (0.05, 0.95))
+    shares = ds["outage_beyond_probability"].sel(service="heat", area="UA5110027").values
+    beyond = ", ".join(f"{h:g} h: {p:.0%}".replace("%", " %") for h, p in zip((24, 72, 168), shares, strict=True))
     traces = _by_name(figures.area_map(ds, "heat", NOON, boundaries=_squares()))
     assert traces["UA5110027"].hoverinfo == "text"
     assert traces["UA5110027"].text == (
         "<b>Odeska</b><br>P-code UA5110027<br>304,748 without heat (central estimate)<br>"
-        f"5–95 %: {low}–{high}<br>30.0% of the population<br>population 1,015,826"
+        f"5–95 %: {low}–{high}<br>30.0% of the population<br>population 1,015,826<br>"
+        f"outage lasts beyond {beyond}"
     )
     adjusted = ds.assign_coords(
         name_uk=("area", ["Одеська", "Одеський", "Одеська", "", "Білгород-Дністровський"]),
@@ -466,11 +479,14 @@ def test_area_hover_gives_names_pcode_range_share_and_population(ds: xr.Dataset)
     )
     texts = {t.name: t.text for t in figures.area_map(adjusted, "heat", NOON, boundaries=_squares()).data}
     assert texts["UA5110027"].startswith("<b>Odeska</b> (Одеська)<br>P-code UA5110027<br>")
-    assert texts["UA5110027"].endswith("population 1,015,826 (displacement estimate; 1,100,000 before adjustment)")
+    assert texts["UA5110027"].endswith(
+        f"population 1,015,826 (displacement estimate; 1,100,000 before adjustment)<br>outage lasts beyond {beyond}"
+    )
     assert texts["UA5110037"].startswith("<b>Chornomorska</b><br>")  # no Ukrainian name given
-    assert texts["UA5110037"].endswith("<br>population 60,000")  # not adjusted: no source
+    assert "<br>population 60,000<br>outage lasts beyond 24 h: " in texts["UA5110037"]  # not adjusted: no source
     no_samples = figures.area_map(make_result_dataset(samples=0), "heat", NOON, boundaries=_squares())
     assert "5–95 %" not in _by_name(no_samples)["UA5110027"].text
+    assert _by_name(no_samples)["UA5110027"].text.endswith("population 1,015,826")  # no probability
 
 
 def test_holes_stay_empty_and_enclaves_are_drawn_in_them(ds: xr.Dataset) -> None:

@@ -32,6 +32,17 @@ def test_blocks_of_any_size_give_the_exported_file(tmp_path, block):
         xr.testing.assert_identical(a, b)
 
 
+def test_planning_statistic_and_outage_lengths_stream_identically(tmp_path):
+    options = {"samples": 30, "seed": 4, "plan_quantile": 0.9, "beyond_hours": (12, 48)}
+    expected = exported("odesa-2025-12", tmp_path / "full.nc", **options)
+    streamed = runner.run_to_netcdf("odesa-2025-12", tmp_path / "streamed.nc", area_block=7, **options)
+    with xr.open_dataset(expected) as a, xr.open_dataset(streamed) as b:
+        xr.testing.assert_identical(a, b)
+        assert b.attrs["plan_quantile"] == 0.9 and b["beyond_hours"].values.tolist() == [12.0, 48.0]
+        assert b["outage_beyond_probability"].dims == ("service", "area", "beyond_hours")
+        assert b["person_hours_without_sample"].sizes["sample"] == 30
+
+
 def test_synthetic_national_shape_streams_identically(tmp_path, synthetic):
     expected = exported(synthetic, tmp_path / "full.nc", samples=40, seed=9)
     labels: list[str] = []

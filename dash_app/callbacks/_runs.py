@@ -57,6 +57,7 @@ class Runs:
             lambda: comparison_summary(current.dataset, self.data.baseline_result().dataset, area, self.data.names),
         )
 
-    def needs(self, result: impact.Result) -> xr.Dataset:
-        """:func:`impact.needs` of ``result`` (computed once per run)."""
-        return self.data.derived(result, "needs", lambda: impact.needs(result))
+    def needs(self, result: impact.Result, plan: float | None = None) -> xr.Dataset:
+        """:func:`impact.needs` of ``result`` leading with the planning statistic ``plan`` (default the
+        run's), computed once per run and statistic."""
+        return self.data.derived(result, f"needs {plan}", lambda: impact.needs(result, quantile=plan))

@@ -23,8 +23,8 @@ def make(data: DashboardData) -> dict[str, Callable]:
     """``cursor_views``, ``move_cursor`` and ``click_to_cursor``, bound to ``data``."""
     runs = Runs(data)
 
-    def cursor_views(service, area, step, store) -> tuple:
-        """KPI cards, ranked areas and the cursor's label at time step ``step``."""
+    def cursor_views(service, area, step, store, plan=None) -> tuple:
+        """KPI cards, ranked areas and the cursor's label at time step ``step``, leading with ``plan``."""
         current, unmodified = runs.current(store), runs.unmodified(store)
         ds = current.dataset
         step = int(step)
@@ -33,8 +33,8 @@ def make(data: DashboardData) -> dict[str, Callable]:
             summary = runs.summary(current, area)
             baseline = baseline_figures(ds, runs.baseline_dataset(), summary, area, step, data.names[1])
         unmodified_ds = None if unmodified is None else unmodified.dataset
-        cards = [kpi_card(k) for k in kpis(ds, area, step, unmodified_ds, baseline)]
-        return cards, ranked_areas(ds, service, step, area), local_label(ds, step)
+        cards = [kpi_card(k) for k in kpis(ds, area, step, unmodified_ds, baseline, plan)]
+        return cards, ranked_areas(ds, service, step, area, plan), local_label(ds, step)
 
     def move_cursor(step, store) -> Patch:
         """Move the cursor line (the timeline's first shape): a Patch, not a whole figure."""
@@ -72,6 +72,7 @@ def register(app, cb, data: DashboardData) -> None:
         Input(ids.FILTER_AREA, "value"),
         Input(ids.CURSOR_SLIDER, "value"),
         Input(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_PLAN, "value"),
     )(cb.cursor_views)
     app.callback(
         Output(ids.CURSOR_SLIDER, "value"),

@@ -18,6 +18,7 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.data import DashboardData
 from dash_app.views import view_dataset
+from impact.dataset import statistic_name
 from impact.export import export, write_excel, write_needs_csv, write_needs_excel
 from impact.whatif import WhatIf
 
@@ -66,6 +67,7 @@ def download_file(
     whatif: WhatIf | None = None,
     needs_ds: xr.Dataset | None = None,
     source: str = "",
+    plan: float | None = None,
 ) -> tuple[bytes, str]:
     """The bytes and file name of one download.
 
@@ -85,6 +87,9 @@ def download_file(
         run's Excel file.
     source : str
         The scenario as given, for the message of a refusal.
+    plan : float, optional
+        The planning statistic chosen on the page (one of the run's quantiles): the file's
+        ``plan_quantile`` and its leading ``*_plan_qNN`` columns; default the run's.
 
     Returns
     -------
@@ -104,6 +109,8 @@ def download_file(
     ds = result.dataset.copy() if which != "view" else view_dataset(result.dataset, *view)
     _check_rows(ds, needs_ds, which, suffix, source)
     name = f"{ds.attrs['scenario_id']}_{which}{'' if whatif.is_identity else '_whatif'}{suffix}"
+    if plan is not None:
+        ds.attrs = dict(ds.attrs, plan_quantile=float(plan), plan_statistic=statistic_name(plan))
     if needs_ds is not None:
         needs_ds = needs_ds.copy()
     if not whatif.is_identity:
@@ -125,15 +132,16 @@ def make(data: DashboardData) -> dict[str, Callable]:
     """``download``, bound to ``data``."""
     runs = Runs(data)
 
-    def download(*args, trigger=None) -> tuple:
-        """The file for the download button ``trigger`` and a status line; a refusal or failure says why."""
+    def download(*args, trigger=None, plan=None) -> tuple:
+        """The file for the download button ``trigger`` and a status line, with the page's planning
+        statistic ``plan``; a refusal or failure says why."""
         service, area, window, store = args[-4:]
         if trigger not in DOWNLOADS:
             return no_update, no_update
         which, suffix = DOWNLOADS[trigger]
         current = runs.current(store)
         try:
-            needs_ds = runs.needs(current) if which == "needs" or (which, suffix) == ("full", ".xlsx") else None
+            needs_ds = runs.needs(current, plan) if which == "needs" or (which, suffix) == ("full", ".xlsx") else None
             content, name = download_file(
                 current,
                 which,
@@ -142,6 +150,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
                 whatif=runs.whatif(store),
                 needs_ds=needs_ds,
                 source=data.source,
+                plan=plan,
             )
         except (ValueError, OSError) as error:
             return no_update, html.Span(f"Not sent: {error}", className="text-danger")
@@ -160,5 +169,6 @@ def register(app, cb, data: DashboardData) -> None:
         State(ids.FILTER_AREA, "value"),
         State(ids.FILTER_WINDOW, "value"),
         State(ids.STORE_WHATIF, "data"),
+        State(ids.FILTER_PLAN, "value"),
         prevent_initial_call=True,
-    )(lambda *args: cb.download(*args, trigger=ctx.triggered_id))
+    )(lambda *args: cb.download(*args[:-1], trigger=ctx.triggered_id, plan=args[-1]))

@@ -10,6 +10,7 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.components import needs_table_component
 from dash_app.data import DashboardData
+from dash_app.text import CENTRAL_ESTIMATE
 from dash_app.views import needs_view
 
 __all__ = ["make", "register"]
@@ -19,12 +20,14 @@ def make(data: DashboardData) -> dict[str, Callable]:
     """``needs_panel``, bound to ``data``."""
     runs = Runs(data)
 
-    def needs_panel(service, area, window, store) -> tuple:
-        """The needs tab: title, table (central and quantile range per day) and the planning figures used."""
+    def needs_panel(service, area, window, store, plan=None) -> tuple:
+        """The needs tab: title, table (the planning statistic ``plan``, its quantile range and the
+        central estimate per day) and the planning figures used."""
         current = runs.current(store)
-        view = needs_view(runs.needs(current), current.dataset, service, area, window)
-        band = f"; below each figure its {view.band} range" if view.band else ""
-        return view.title + band, needs_table_component(view), view.note
+        view = needs_view(runs.needs(current, plan), current.dataset, service, area, window)
+        lead = f"; each figure the {view.statistic} over samples" if view.band else f"; {view.statistic}"
+        below = f", below it its {view.band} range and the {CENTRAL_ESTIMATE}" if view.band else ""
+        return view.title + lead + below, needs_table_component(view), view.note
 
     return {"needs_panel": needs_panel}
 
@@ -39,4 +42,5 @@ def register(app, cb, data: DashboardData) -> None:
         Input(ids.FILTER_AREA, "value"),
         Input(ids.FILTER_WINDOW, "value"),
         Input(ids.STORE_WHATIF, "data"),
+        Input(ids.FILTER_PLAN, "value"),
     )(cb.needs_panel)

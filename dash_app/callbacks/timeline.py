@@ -18,8 +18,9 @@ def make(data: DashboardData) -> dict[str, Callable]:
     """``timeline_figure`` and ``apply_window``, bound to ``data``."""
     runs = Runs(data)
 
-    def timeline_figure(service, area, mode, band, window, store, step) -> dict:
-        """The timeline as a plain figure dict: cursor line first, strikes marked, one time per trace."""
+    def timeline_figure(service, area, mode, band, window, store, step, plan=None) -> dict:
+        """The timeline as a plain figure dict: cursor line first, strikes marked, one time per trace;
+        the planning statistic ``plan`` leads, the central estimate a dashed reference."""
         current = runs.current(store)
         parts = runs.parts(current)
         view = {"service": service, "area": area, "mode": mode, "window": window, "step": step}
@@ -34,6 +35,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
             unmodified=None if unmodified is None else unmodified.dataset,
             baseline=runs.baseline_dataset(),
             names=data.names,
+            plan_quantile=plan,
         )
         return timeline_view(figure, parts, current.dataset, view)
 
@@ -61,6 +63,7 @@ def register(app, cb, data: DashboardData) -> None:
         State(ids.FILTER_WINDOW, "value"),
         Input(ids.STORE_WHATIF, "data"),
         State(ids.CURSOR_SLIDER, "value"),
+        Input(ids.FILTER_PLAN, "value"),
     )(cb.timeline_figure)
     app.callback(
         Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),

@@ -11,9 +11,19 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from dash_app.text import statistic_label
 from dash_app.views.baseline import BaselineFigures
 from impact.areas import AreaTree, ancestors_attribute
-from impact.dataset import local_times, timezone_of, top_area
+from impact.dataset import (
+    beyond_label,
+    local_times,
+    plan_quantile_of,
+    plan_values,
+    quantiles_of,
+    samples_of,
+    timezone_of,
+    top_area,
+)
 
 __all__ = [
     "INDENT",
@@ -26,6 +36,7 @@ __all__ = [
     "NeedsView",
     "area_lines",
     "area_options",
+    "beyond_field",
     "busiest_assets",
     "children",
     "default_window",
@@ -35,6 +46,7 @@ __all__ = [
     "local_labels",
     "map_level",
     "needs_view",
+    "plan_of",
     "ranked_areas",
     "time_marks",
     "view_dataset",
@@ -93,7 +105,14 @@ def default_window(ds: xr.Dataset, margin_steps: int = 48, shortest_steps: int =
 
 @dataclass(frozen=True)
 class Kpi:
-    """Figures of one KPI card (one service in one area) [persons unless stated]."""
+    """Figures of one KPI card (one service in one area) [persons unless stated].
+
+    ``now``, ``peak`` and ``restore_hours`` lead the card: the planning statistic named by
+    ``statistic`` (``median``, ``90th percentile``), or the central estimate for a run
+    without samples. ``central_now``, ``central_peak``, ``peak_time`` and ``restored_by``
+    are the central estimate, the card's reference line. ``beyond`` pairs each outage length
+    [hours] with the probability that the outage lasts beyond it [1].
+    """
 
     service: str
     now: float
@@ -110,6 +129,11 @@ class Kpi:
     unmodified_now: float | None = None
     unmodified_peak: float | None = None
     baseline: BaselineFigures | None = None
+    statistic: str = "central (every repair at its median)"
+    central_now: float = np.nan
+    central_peak: float = np.nan
+    restore_hours: float = np.nan
+    beyond: tuple[tuple[float, float], ...] = ()
 
 
 def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
@@ -118,25 +142,45 @@ def _local(ds: xr.Dataset, value: np.datetime64) -> pd.Timestamp | None:
     return pd.Timestamp(value).tz_localize("UTC").tz_convert(timezone_of(ds))
 
 
+def plan_of(ds: xr.Dataset, plan_quantile: float | None = None) -> float | None:
+    """The planning statistic the page leads with: ``plan_quantile`` (default the run's) when the
+    run has samples and that quantile, else None (the central estimate leads) [1]."""
+    plan = plan_quantile_of(ds) if plan_quantile is None else float(plan_quantile)
+    sampled = samples_of(ds) > 0 and plan in quantiles_of(ds)
+    return plan if sampled else None
+
+
+def _lead(array: xr.DataArray, central: xr.DataArray, plan: float | None) -> float:
+    """The planning statistic of ``array`` (quantile dimension), or ``central`` without one."""
+    return float(central) if plan is None else float(plan_values(array, plan))
+
+
 def kpis(
     ds: xr.Dataset,
     area: str,
     step: int,
     unmodified: xr.Dataset | None = None,
     baseline: dict[str, BaselineFigures] | None = None,
+    plan_quantile: float | None = None,
 ) -> list[Kpi]:
     """KPI figures per service for ``area`` at time step ``step``.
 
-    ``now`` is the central estimate at the cursor with the lowest-highest quantile range;
-    ``peak`` the central peak with the range of the per-sample peaks; ``restored_by`` the
-    local time at which 90 % of the central peak is back (empty when not within the
-    horizon), with the range of per-sample hours from peak to 90 % restored.
-    ``unmodified`` (the run without the what-if on screen) adds its figures now and at peak;
-    ``baseline`` (per service, a baseline scenario B's figures and A - B, see
+    ``now`` is the planning statistic (``plan_quantile``, default the run's; the central
+    estimate without samples) at the cursor with the lowest-highest quantile range; ``peak``
+    the planning statistic of the per-sample peaks with their range; ``restore_hours`` that
+    of the per-sample hours from peak to 90 % restored, with their range. The central
+    estimate is the reference: ``central_now``, ``central_peak``, its peak time and
+    ``restored_by``, the local time at which 90 % of the central peak is back (empty when
+    not within the horizon). ``beyond``: the probability that the outage lasts beyond each
+    of the run's ``beyond_hours``. ``unmodified`` (the run without the what-if on screen)
+    adds its figures now and at peak, in the same statistic; ``baseline`` (per service, a
+    baseline scenario B's central figures and A - B, see
     :func:`dash_app.views.baseline.baseline_figures`) adds those.
     """
     at = ds.sel(area=area)
     has_quantiles = ds.sizes["quantile"] > 0
+    plan = plan_of(ds, plan_quantile)
+    other = None if unmodified is None else unmodified.sel(area=area)
     cards = []
     for service in (str(s) for s in ds["service"].values):
         s = at.sel(service=service)
@@ -149,13 +193,15 @@ def kpis(
             restored = f"{back:%d %b %H:%M}"
         elif peak_time is not None:
             restored = "not within horizon"
+        central_now = s["people_without_central"].isel(time=step)
+        beyond = s["outage_beyond_probability"] if "outage_beyond_probability" in s else None
         cards.append(
             Kpi(
                 service=service,
-                now=float(s["people_without_central"].isel(time=step)),
+                now=_lead(quantile, central_now, plan),
                 now_low=float(quantile.isel(quantile=0)) if has_quantiles else np.nan,
                 now_high=float(quantile.isel(quantile=-1)) if has_quantiles else np.nan,
-                peak=float(s["peak_people_without_central"]),
+                peak=_lead(s["peak_people_without"], s["peak_people_without_central"], plan),
                 peak_low=float(s["peak_people_without"].isel(quantile=0)) if has_quantiles else np.nan,
                 peak_high=float(s["peak_people_without"].isel(quantile=-1)) if has_quantiles else np.nan,
                 peak_time=f"{peak_time:%d %b %H:%M}" if peak_time is not None else "",
@@ -163,49 +209,77 @@ def kpis(
                 restore_hours_low=float(s["restore_90_hours"].isel(quantile=0)) if has_quantiles else np.nan,
                 restore_hours_high=float(s["restore_90_hours"].isel(quantile=-1)) if has_quantiles else np.nan,
                 population=int(at["population"]),
-                unmodified_now=(
-                    float(unmodified["people_without_central"].sel(service=service, area=area).isel(time=step))
-                    if unmodified is not None
-                    else None
-                ),
-                unmodified_peak=(
-                    float(unmodified["peak_people_without_central"].sel(service=service, area=area))
-                    if unmodified is not None
-                    else None
-                ),
+                unmodified_now=_unmodified(other, service, step, plan),
+                unmodified_peak=_unmodified(other, service, None, plan),
                 baseline=(baseline or {}).get(service),
+                statistic=statistic_label(plan),
+                central_now=float(central_now),
+                central_peak=float(s["peak_people_without_central"]),
+                restore_hours=_lead(s["restore_90_hours"], s["restore_90_hours_central"], plan),
+                beyond=()
+                if beyond is None
+                else tuple(zip(beyond["beyond_hours"].values.tolist(), beyond.values.tolist(), strict=True)),
             )
         )
     return cards
 
 
-def ranked_areas(ds: xr.Dataset, service: str, step: int, area: str | None = None) -> list[dict]:
+def _unmodified(at: xr.Dataset | None, service: str, step: int | None, plan: float | None) -> float | None:
+    """The run without the what-if in the card's statistic: now (``step``) or at peak (None); None without it."""
+    if at is None:
+        return None
+    s = at.sel(service=service)
+    if step is None:
+        return _lead(s["peak_people_without"], s["peak_people_without_central"], plan)
+    return _lead(s["people_without"].isel(time=step), s["people_without_central"].isel(time=step), plan)
+
+
+def beyond_field(hours: float) -> str:
+    """Field of the areas table holding the probability that the outage lasts beyond ``hours``: ``beyond_24h``."""
+    return f"beyond_{beyond_label(hours).replace('.', '_')}"
+
+
+def ranked_areas(
+    ds: xr.Dataset, service: str, step: int, area: str | None = None, plan_quantile: float | None = None
+) -> list[dict]:
     """Rows of the areas table: areas under ``area`` (default all) ranked by people without at ``step``.
 
-    Each row: ``area_id``, ``name``, ``admin_level``, ``people_without`` (central) [persons],
-    ``low`` / ``high`` (lowest / highest quantile) [persons], ``population`` [persons],
-    ``share`` [%, 0-100].
+    Each row: ``area_id``, ``name``, ``admin_level``, ``people_without`` (the planning
+    statistic, ``plan_quantile`` or the run's; central without samples) [persons],
+    ``central`` [persons], ``low`` / ``high`` (lowest / highest quantile) [persons],
+    ``population`` [persons], ``share`` of ``people_without`` [%, 0-100], and per outage
+    length X of the run ``beyond_{X}h`` (:func:`beyond_field`): the probability that the
+    outage lasts beyond X hours [%, 0-100; None without samples].
     """
     ids = descendants(ds, area or top_area(ds))
     at = ds.isel(time=step).sel(service=service, area=ids)
+    plan = plan_of(ds, plan_quantile)
     central = at["people_without_central"].values
+    lead = central if plan is None else plan_values(at["people_without"], plan).values
     population = at["population"].values.astype(float)
     has_quantiles = ds.sizes["quantile"] > 0
     low = at["people_without"].isel(quantile=0).values if has_quantiles else np.full(len(ids), np.nan)
     high = at["people_without"].isel(quantile=-1).values if has_quantiles else np.full(len(ids), np.nan)
+    beyond = {}
+    if "outage_beyond_probability" in at:
+        for hours in at["beyond_hours"].values:
+            shares = 100.0 * at["outage_beyond_probability"].sel(beyond_hours=hours).values
+            beyond[beyond_field(hours)] = [None if np.isnan(v) else round(float(v), 1) for v in shares]
     rows = [
         {
             "area_id": a,
             "name": str(n),
             "admin_level": int(lv),
             "people_without": float(c),
+            "central": float(centre),
             "low": None if np.isnan(lo) else float(lo),
             "high": None if np.isnan(hi) else float(hi),
             "population": int(p),
             "share": round(float(100.0 * c / p), 1) if p > 0 else 0.0,
+            **{field: values[k] for field, values in beyond.items()},
         }
-        for a, n, lv, c, lo, hi, p in zip(
-            ids, at["name"].values, at["admin_level"].values, central, low, high, population, strict=True
+        for k, (a, n, lv, c, centre, lo, hi, p) in enumerate(
+            zip(ids, at["name"].values, at["admin_level"].values, lead, central, low, high, population, strict=True)
         )
     ]
     return sorted(rows, key=lambda row: (-row["people_without"], row["area_id"]))
@@ -242,6 +316,10 @@ class NeedsView:
         The quantile range, e.g. ``5–95 %`` ("" without Monte Carlo samples).
     note : str
         The planning figures used and where their definitions are.
+    statistic : str
+        What each row's ``<prefix>`` is: the planning statistic (``median``, ``90th
+        percentile``), then ``<prefix>_central`` is the central estimate; without samples the
+        central estimate itself (``<prefix>_central`` then None).
     """
 
     title: str
@@ -249,6 +327,7 @@ class NeedsView:
     rows: list[dict]
     band: str
     note: str
+    statistic: str = "central (every repair at its median)"
 
 
 def _maybe(value: float) -> float | None:
@@ -263,7 +342,8 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
     nd : xarray.Dataset
         Needs of the run (:func:`impact.needs`).
     ds : xarray.Dataset
-        The run's result dataset (for the time axis of the window).
+        The run's result dataset (for the time axis of the window). Each need leads with
+        ``nd``'s planning statistic (``<need>_plan``), the central estimate its reference.
     service : str
         Selected service: water shows people without water, water to deliver and truck
         trips; heat heating-point places; power the generator hours of critical sites.
@@ -279,7 +359,7 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
     days_in_window = set(local_times(ds["time"].values[first : last + 1], timezone_of(ds)).strftime("%Y-%m-%d"))
     at = nd.sel(area=area)
     quantiles = [float(q) for q in nd["quantile"].values]
-    sampled = bool(quantiles) and bool(np.isfinite(at["water_litres"].values).any())
+    sampled = bool(quantiles) and bool(np.isfinite(at["water_litres"].values).any()) and "water_litres_plan" in nd
     band = f"{quantiles[0] * 100:g}–{quantiles[-1] * 100:g} %" if sampled else ""
     needs = NEEDS_BY_SERVICE.get(service, NEEDS_BY_SERVICE["water"])
     rows = []
@@ -288,9 +368,12 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
             continue
         row: dict = {"day": day, "hours": float(nd["hours"].values[d])}
         for prefix, _header, has_range in needs:
-            row[prefix] = _maybe(float(at[f"{prefix}_central"].values[d]))
+            central = _maybe(float(at[f"{prefix}_central"].values[d]))
+            planned = has_range and sampled
+            row[prefix] = _maybe(float(at[f"{prefix}_plan"].values[d])) if planned else central
+            row[f"{prefix}_central"] = central if planned else None
             low = high = None
-            if has_range and sampled:
+            if planned:
                 low = _maybe(float(at[prefix].values[d, 0]))
                 high = _maybe(float(at[prefix].values[d, -1]))
             row[f"{prefix}_low"], row[f"{prefix}_high"] = low, high
@@ -309,6 +392,7 @@ def needs_view(nd: xr.Dataset, ds: xr.Dataset, service: str, area: str, window: 
         rows=rows,
         band=band,
         note=note,
+        statistic=statistic_label(float(nd.attrs["plan_quantile"]) if sampled else None),
     )
 
 

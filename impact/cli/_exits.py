@@ -14,17 +14,20 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn
 
 from impact.distributed import DaskUnavailable
 from impact.result import Result
-from impact.runner import run
+from impact.runner import plan_settings, run, run_settings
 from impact.scenario import Scenario, load_scenario
 from impact.scenario.problems import ScenarioError
-from impact.scenario.settings import check_quantiles
+from impact.scenario.settings import check_beyond_hours, check_plan_quantile, check_quantiles
 
 __all__ = [
     "EXIT_BAD_INPUT",
     "RUN_STAGES",
     "check_out",
+    "check_plan",
     "fail",
     "load",
+    "parse_beyond_hours",
+    "parse_plan_quantile",
     "parse_quantiles",
     "print_notes",
     "run_or_exit",
@@ -127,6 +130,39 @@ def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
     return values
 
 
+def parse_plan_quantile(value: float | None) -> float | None:
+    """The planning statistic of ``--plan-quantile 0.9``, or exit with code 2; None when not given."""
+    if value is None:
+        return None
+    reason = check_plan_quantile(value)
+    if reason:
+        raise fail(f"error: --plan-quantile {reason}")
+    return float(value)
+
+
+def parse_beyond_hours(text: str | None) -> tuple[float, ...] | None:
+    """The outage lengths of ``--beyond-hours 24,72,168`` [hours], or exit with code 2; None when not given."""
+    if text is None:
+        return None
+    try:
+        values = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise fail(f"error: --beyond-hours {text!r} must be hours separated by commas, e.g. 24,72,168") from None
+    reason = check_beyond_hours(list(values))
+    if reason:
+        raise fail(f"error: --beyond-hours {reason}")
+    return values
+
+
+def check_plan(loaded: Scenario, quantiles: tuple[float, ...] | None, plan_quantile: float | None) -> None:
+    """Exit with code 2 when the planning statistic cannot join the quantiles (labels that clash)."""
+    try:
+        plan, _hours = plan_settings(loaded, plan_quantile, None)
+        run_settings(loaded, None, None, quantiles, plan)
+    except ValueError as error:
+        raise fail(f"error: {error}") from None
+
+
 def run_or_exit(
     loaded: Scenario,
     samples: int | None,
@@ -134,12 +170,19 @@ def run_or_exit(
     quantiles: tuple[float, ...] | None,
     workers: int | None = None,
     scheduler: str | None = None,
+    plan_quantile: float | None = None,
+    beyond_hours: tuple[float, ...] | None = None,
 ) -> Result:
     """Run ``loaded`` with a stage progress bar on a terminal; exit with code 2 when the run
     cannot be done (no dask for ``workers``/``scheduler``, not enough memory).
+
+    ``plan_quantile`` and ``beyond_hours`` go to :func:`impact.run` (parsed with
+    :func:`parse_plan_quantile` and :func:`parse_beyond_hours`, checked with :func:`check_plan`).
     """
+    check_plan(loaded, quantiles, plan_quantile)
+    plan = {"plan_quantile": plan_quantile, "beyond_hours": beyond_hours}
     try:
-        return _run_with_progress(loaded, samples, seed, quantiles, workers, scheduler)
+        return _run_with_progress(loaded, samples, seed, quantiles, workers, scheduler, plan)
     except DaskUnavailable as error:
         raise fail(f"error: {error}") from None
     except MemoryError:
@@ -157,11 +200,14 @@ def _run_with_progress(
     quantiles: tuple[float, ...] | None,
     workers: int | None,
     scheduler: str | None,
+    plan: dict,
 ) -> Result:
     """Run the scenario, with a stage progress bar when standard error is a terminal."""
     console = stderr()
     if not console.is_terminal:
-        return run(loaded, samples=samples, seed=seed, quantiles=quantiles, workers=workers, scheduler=scheduler)
+        return run(
+            loaded, samples=samples, seed=seed, quantiles=quantiles, workers=workers, scheduler=scheduler, **plan
+        )
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<20}"),
@@ -184,6 +230,7 @@ def _run_with_progress(
             progress=advance,
             workers=workers,
             scheduler=scheduler,
+            **plan,
         )
         bar.update(task, completed=RUN_STAGES)
     return result

@@ -3,6 +3,7 @@ a comparison of two scenarios."""
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +12,7 @@ from impact.compare import Comparison
 from impact.dataset import top_area
 from impact.result import Result
 
-__all__ = ["comparison_table", "needs_table_for", "print_observation_scores", "short_time", "summary_table"]
+__all__ = ["CENTRAL", "comparison_table", "needs_table_for", "print_observation_scores", "short_time", "summary_table"]
 
 
 def short_time(iso: str) -> str:
@@ -21,39 +22,76 @@ def short_time(iso: str) -> str:
     return f"{iso[:10]} {iso[11:16]} {iso[19:]}"
 
 
+#: How the central estimate is named wherever it is shown beside the planning statistic.
+CENTRAL = "central (every repair at its median)"
+
+
+def _restore_text(hours: float) -> str:
+    return "not within horizon" if hours != hours else f"{hours:g}"
+
+
 def summary_table(result: Result) -> Table:
-    """A rich table of :meth:`impact.Result.summary` for the top area."""
+    """A rich table of :meth:`impact.Result.summary` for the top area.
+
+    Each service has a row of the planning statistic (the result's ``plan_quantile`` over
+    samples, named in the row: ``median``, ``90th percentile``), with the lowest-highest
+    quantile range of the peak and the probability that the outage lasts beyond each of
+    ``beyond_hours``, then a reference row of the central estimate. A run without samples
+    has the central rows alone.
+    """
     frame = result.summary()
     dataset = result.dataset
     quantiles = dataset["quantile"].values
     low = f"{quantiles[0] * 100:g}" if len(quantiles) else "-"
     high = f"{quantiles[-1] * 100:g}" if len(quantiles) else "-"
     area = top_area(dataset)
+    statistic = frame.attrs["plan_statistic"]
+    sampled = bool(np.isfinite(frame["peak_plan"]).any())
+    beyond = [column for column in frame.columns if column.startswith("outage_beyond_")]
+    lead = (
+        f"the {statistic} over samples leads; P(> X h): probability that the outage lasts beyond X hours; "
+        if sampled
+        else "no samples: "
+    )
     table = Table(
         title=f"{dataset.attrs['scenario_title']}\npeople without service in {area} "
-        f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})"
+        f"({dataset.attrs['samples']} samples, seed {dataset.attrs['seed']})\n{lead}"
+        f"central = {CENTRAL.removeprefix('central (').removesuffix(')')}" + (", for reference" if sampled else "")
     )
-    for header in (
-        "service",
-        "peak (central)",
-        f"peak {low}-{high} %",
-        "peak time (local)",
-        "person-days",
-        "hours to 90 % restored",
-    ):
-        table.add_column(header, justify="left" if header == "service" else "right")
+    headers = ["service", "statistic", "peak", f"peak {low}-{high} %", "central peak at", "person-days"]
+    headers += ["h to 90 % back"] + [_beyond_header(column) for column in beyond]
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("service", "statistic") else "right", no_wrap=True)
     for service, row in frame.iterrows():
-        spread = "-" if row["peak_low"] != row["peak_low"] else f"{row['peak_low']:,.0f} - {row['peak_high']:,.0f}"
-        restore = row["restore_90_hours_central"]
+        spread = "-" if row["peak_low"] != row["peak_low"] else f"{row['peak_low']:,.0f}-{row['peak_high']:,.0f}"
+        if sampled:
+            table.add_row(
+                str(service),
+                statistic,
+                f"{row['peak_plan']:,.0f}",
+                spread,
+                "",
+                f"{row['person_days_plan']:,.0f}",
+                _restore_text(row["restore_90_hours_plan"]),
+                *[f"{row[column]:.0%}" for column in beyond],
+            )
         table.add_row(
-            str(service),
+            "" if sampled else str(service),
+            "central",
             f"{row['peak_central']:,.0f}",
-            spread,
+            "" if sampled else spread,
             short_time(row["peak_time"]),
             f"{row['person_days_central']:,.0f}",
-            "not within horizon" if restore != restore else f"{restore:g}",
+            _restore_text(row["restore_90_hours_central"]),
+            *["" if sampled else "-" for _ in beyond],
+            style="dim" if sampled else None,
         )
     return table
+
+
+def _beyond_header(column: str) -> str:
+    """``outage_beyond_24h_probability`` -> ``P(> 24 h)``: the probability that the outage lasts beyond 24 h."""
+    return f"P(> {column.removeprefix('outage_beyond_').removesuffix('h_probability')} h)"
 
 
 def print_observation_scores(result: Result, console: Console) -> None:
@@ -69,13 +107,26 @@ def print_observation_scores(result: Result, console: Console) -> None:
 
 
 def needs_table_for(nd: xr.Dataset, area: str) -> Table:
-    """A rich table of one area's needs per local day: central, with the lowest-highest quantile range."""
+    """A rich table of one area's needs per local day.
+
+    Each cell leads with the planning statistic (``<need>_plan``; the needs' ``plan_statistic``,
+    named in the title), then the lowest-highest quantile range and the central estimate for
+    reference; without samples, the central estimate alone. Generator hours are central.
+    """
     at = nd.sel(area=area)
     quantiles = nd["quantile"].values
-    band = f"{quantiles[0] * 100:g}-{quantiles[-1] * 100:g} %" if len(quantiles) else ""
+    sampled = "water_litres_plan" in nd and bool(np.isfinite(nd["water_litres_plan"].values).any())
+    band = f"{quantiles[0] * 100:g}-{quantiles[-1] * 100:g} %" if len(quantiles) and sampled else ""
+    statistic = str(nd.attrs.get("plan_statistic", "median"))
+    lead = (
+        f"each figure the {statistic} over samples, then the {band} range and the central estimate "
+        "(every repair at its median)"
+        if sampled
+        else "no samples: the central estimate (every repair at its median)"
+    )
     table = Table(
         title=f"needs per day in {area} ({at['name'].item() if 'name' in at.coords else area}); "
-        f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}; central" + (f" and {band}" if band else "")
+        f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}\n{lead}; generator hours: central"
     )
     headers = ("day", "hours", "people without water", "water [L]", "truck trips", "heating places", "generator hours")
     for header in headers:
@@ -83,12 +134,15 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
 
     def cell(name: str, day: int) -> str:
         central = float(at[f"{name}_central"].values[day])
-        text = "-" if central != central else f"{central:,.0f}"
-        if len(quantiles):
-            low, high = (float(at[name].values[day, i]) for i in (0, -1))
-            if low == low and high == high:
-                text += f"\n{low:,.0f}-{high:,.0f}"
-        return text
+        central_text = "-" if central != central else f"{central:,.0f}"
+        if not sampled:
+            return central_text
+        plan = float(at[f"{name}_plan"].values[day])
+        text = f"{statistic} {'-' if plan != plan else f'{plan:,.0f}'}"
+        low, high = (float(at[name].values[day, i]) for i in (0, -1))
+        if low == low and high == high:
+            text += f"\n{low:,.0f}-{high:,.0f}"
+        return text + f"\ncentral {central_text}"
 
     for d, day in enumerate(nd["day"].values):
         table.add_row(

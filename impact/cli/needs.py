@@ -11,6 +11,7 @@ from impact.cli._exits import (
     check_out,
     fail,
     load,
+    parse_plan_quantile,
     parse_quantiles,
     print_notes,
     run_or_exit,
@@ -19,6 +20,7 @@ from impact.cli._exits import (
     write_failed,
 )
 from impact.cli._render import needs_table_for
+from impact.cli.run import PLAN_HELP
 from impact.dataset import top_area
 from impact.export import NEEDS_SUFFIXES, write_needs
 from impact.needs import needs as compute_needs
@@ -37,14 +39,17 @@ def needs(
     samples: Annotated[int | None, typer.Option(min=0, help="Monte Carlo samples; 0 = central estimate only.")] = None,
     seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed of the random generator.")] = None,
     quantiles: Annotated[str | None, typer.Option(help="Comma-separated quantiles, e.g. 0.05,0.5,0.95.")] = None,
+    plan_quantile: Annotated[float | None, typer.Option(help=PLAN_HELP)] = None,
 ) -> None:
     """Run a scenario and print its needs per day (water, truck trips, heating places, generator hours).
 
     The planning figures come from the scenario's [needs] section of scenario.toml (defaults:
     Sphere's 15 L per person per day, 10,000 L trucks, heating places after 24 h without heat);
-    docs/needs.md gives every definition and source.
+    docs/needs.md gives every definition and source. Each figure leads with the planning
+    statistic (--plan-quantile, the median by default), the central estimate below it.
     """
     quantile_values = parse_quantiles(quantiles)
+    plan = parse_plan_quantile(plan_quantile)
     check_out(out, NEEDS_SUFFIXES)
     loaded = load(scenario)
     if area is not None and area not in set(loaded.areas["area_id"]):
@@ -52,7 +57,7 @@ def needs(
             f"error: --area {area!r} is not an area of {loaded.id}; choose one of "
             f"{', '.join(list(loaded.areas['area_id'])[:20])}"
         )
-    result = run_or_exit(loaded, samples, seed, quantile_values)
+    result = run_or_exit(loaded, samples, seed, quantile_values, plan_quantile=plan)
     print_notes(status_notes(result))
     nd = compute_needs(result)
     console = stdout()

@@ -11,8 +11,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from impact.cli._exits import (
     check_out,
+    check_plan,
     fail,
     load,
+    parse_beyond_hours,
+    parse_plan_quantile,
     parse_quantiles,
     print_notes,
     run_or_exit,
@@ -29,10 +32,22 @@ from impact.runner import AREA_BLOCK, result_bytes, run_to_netcdf
 from impact.scenario import Scenario
 from impact.scenario.schema import MAX_SEED
 
-__all__ = ["STREAM_BYTES", "run"]
+__all__ = ["BEYOND_HELP", "PLAN_HELP", "STREAM_BYTES", "run"]
 
 #: Results larger than this stream block by block when written to NetCDF [bytes].
 STREAM_BYTES = 2 << 30
+
+#: Help of ``--plan-quantile`` (``impact run`` and ``impact needs``).
+PLAN_HELP = (
+    "Planning statistic the headline figures lead with: a quantile over samples in (0, 1], e.g. 0.5 (the "
+    "median, the default) or 0.9 (the 90th percentile); added to the quantiles."
+)
+
+#: Help of ``--beyond-hours``.
+BEYOND_HELP = (
+    "Comma-separated outage lengths [hours] for the probability that an area's outage lasts beyond each "
+    "(default 24,72,168)."
+)
 
 
 def run(
@@ -56,18 +71,26 @@ def run(
             "result would exceed 2 GB).",
         ),
     ] = None,
+    plan_quantile: Annotated[float | None, typer.Option(help=PLAN_HELP)] = None,
+    beyond_hours: Annotated[str | None, typer.Option(help=BEYOND_HELP)] = None,
 ) -> None:
-    """Run a scenario, print the summary and optionally write FILE."""
+    """Run a scenario, print the summary and optionally write FILE.
+
+    The summary leads with the planning statistic (--plan-quantile, the median by default) and
+    keeps the central estimate (every repair at its median) as a reference row.
+    """
     quantile_values = parse_quantiles(quantiles)
+    plan = {"plan_quantile": parse_plan_quantile(plan_quantile), "beyond_hours": parse_beyond_hours(beyond_hours)}
     check_out(out, SUFFIXES)
     if workers is not None and scheduler is not None:
         raise fail("error: give --workers or --scheduler, not both")
     loaded = load(scenario)
-    block = _streaming_block(loaded, quantile_values, out, area_block)
+    check_plan(loaded, quantile_values, plan["plan_quantile"])
+    block = _streaming_block(loaded, quantile_values, out, area_block, plan["plan_quantile"])
     if out is not None and block is not None:
-        _stream(loaded, out, block, samples, seed, quantile_values, workers, scheduler)
+        _stream(loaded, out, block, samples, seed, quantile_values, workers, scheduler, plan)
         return
-    result = run_or_exit(loaded, samples, seed, quantile_values, workers, scheduler)
+    result = run_or_exit(loaded, samples, seed, quantile_values, workers, scheduler, **plan)
     print_notes(status_notes(result))
     console = stdout()
     console.print(summary_table(result))
@@ -81,7 +104,11 @@ def run(
 
 
 def _streaming_block(
-    loaded: Scenario, quantiles: tuple[float, ...] | None, out: Path | None, area_block: int | None
+    loaded: Scenario,
+    quantiles: tuple[float, ...] | None,
+    out: Path | None,
+    area_block: int | None,
+    plan_quantile: float | None = None,
 ) -> int | None:
     """Areas per block when the run should stream into a NetCDF file, else None."""
     netcdf = out is not None and out.suffix.lower() == ".nc"
@@ -89,7 +116,8 @@ def _streaming_block(
         if not netcdf:
             raise fail("error: --area-block writes the result block by block and needs --out FILE.nc")
         return area_block
-    if netcdf and result_bytes(loaded, quantiles) > STREAM_BYTES:
+    plan = loaded.config.plan_quantile if plan_quantile is None else plan_quantile
+    if netcdf and result_bytes(loaded, quantiles, plan) > STREAM_BYTES:
         return AREA_BLOCK
     return None
 
@@ -103,6 +131,7 @@ def _stream(
     quantiles: tuple[float, ...] | None,
     workers: int | None,
     scheduler: str | None,
+    plan: dict,
 ) -> None:
     """Run block by block into ``out`` (NetCDF), then print the summary read back from it."""
     console: Console = stderr()
@@ -127,6 +156,7 @@ def _stream(
                 progress=lambda label: bar.update(task, description=label),
                 workers=workers,
                 scheduler=scheduler,
+                **plan,
             )
     except DaskUnavailable as error:
         raise fail(f"error: {error}") from None

@@ -602,7 +602,7 @@ def compute_from_steps(
         for result in mapper(run_task, shared, jobs):
             place(result)
     stat_quantiles, stat_means = summarise_samples(stats, quantiles)
-    return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples)
+    return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples, per_sample=stats)
 
 
 def _single_sample(model: CompiledScenario, down: np.ndarray, quantiles: np.ndarray, areas: np.ndarray) -> EngineOutput:
@@ -623,5 +623,11 @@ def _single_sample(model: CompiledScenario, down: np.ndarray, quantiles: np.ndar
     stat_means = {name: stats[name].reshape(services, -1) for name in SAMPLE_STATS}
     stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
     return EngineOutput(
-        np.broadcast_to(people[..., None], (*people.shape, len(quantiles))), people, down, stat_quantiles, stat_means, 1
+        np.broadcast_to(people[..., None], (*people.shape, len(quantiles))),
+        people,
+        down,
+        stat_quantiles,
+        stat_means,
+        1,
+        per_sample={name: stat_means[name][None] for name in SAMPLE_STATS},
     )

@@ -182,4 +182,6 @@ def compute(model: CompiledScenario, drawn: Draws | np.ndarray, quantiles) -> En
     }
     with np.errstate(invalid="ignore"):
         stat_means = {name: values.sum(axis=0) / samples for name, values in per_sample.items()}
-    return EngineOutput(people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples)
+    return EngineOutput(
+        people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples, per_sample
+    )

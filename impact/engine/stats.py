@@ -48,6 +48,11 @@ class EngineOutput:
         Means over samples of the same.
     samples : int
         Number of samples N.
+    per_sample : dict of str to ndarray, shape (N, V, A), or None
+        Each sample's own value of the same statistics (the input of ``stat_quantiles`` and
+        ``stat_means``), for statistics the quantiles cannot give, such as the share of
+        samples whose ``restore_steps`` exceed a number of hours (docs/method.md, section 5).
+        None when an engine output was built without them.
     """
 
     people_quantiles: np.ndarray
@@ -56,6 +61,7 @@ class EngineOutput:
     stat_quantiles: dict[str, np.ndarray]
     stat_means: dict[str, np.ndarray]
     samples: int
+    per_sample: dict[str, np.ndarray] | None = None
 
 
 def order_statistic_quantiles(count: int, quantiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

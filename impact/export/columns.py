@@ -26,6 +26,8 @@ column                             hashtag
 ``peak_time_local_central``        ``#date+peak+central``
 ``person_hours_without_*``         ``#indicator+num+person_hours+central`` …
 ``restore_90_hours_*``             ``#indicator+num+restore90_hours+central`` …
+``*_plan_q50`` …                   ``…+plan+q50`` (the planning statistic)
+``outage_beyond_24h_probability``  ``#indicator+num+outage_probability+beyond_24h``
 ``asset_id``, ``asset_name``       ``#x_asset+code``, ``#x_asset+name``
 ``asset_kind``                     ``#x_asset+type``
 ``down_probability``               ``#indicator+num+down_probability``
@@ -37,7 +39,10 @@ column                             hashtag
 
 ``+ind`` marks counts of individuals (not households). ``+central`` is the deterministic
 estimate from every curve's median, ``+mean`` the Monte Carlo mean and ``+qNN`` the
-Monte Carlo quantile NN % (see :func:`impact.dataset.quantile_label`).
+Monte Carlo quantile NN % (see :func:`impact.dataset.quantile_label`). ``+plan+qNN`` (column
+``<statistic>_plan_qNN``, the first of each statistic) is the planning statistic every
+headline figure leads with, the result's ``plan_quantile`` (:func:`plan_quantile_for`): the
+same numbers as ``<statistic>_qNN``, named so that a table says which statistic leads.
 """
 
 from __future__ import annotations
@@ -45,9 +50,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import xarray as xr
 
-from impact.dataset import quantile_labels, quantiles_of, timezone_of
+from impact.dataset import (
+    beyond_label,
+    plan_quantile_of,
+    quantile_label,
+    quantile_labels,
+    quantiles_of,
+    statistic_name,
+    timezone_of,
+)
 
 __all__ = [
     "ADMIN_LEVELS",
@@ -57,7 +71,11 @@ __all__ = [
     "SERVICE",
     "OutputColumn",
     "assets_columns",
+    "beyond_column_name",
+    "beyond_columns",
     "long_columns",
+    "plan_column",
+    "plan_quantile_for",
     "stat_columns",
     "strikes_columns",
     "summary_columns",
@@ -126,8 +144,45 @@ POPULATION_SOURCE = OutputColumn(
 )
 
 
-def stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float]) -> list[OutputColumn]:
-    """The central, mean and quantile columns of one statistic.
+def plan_quantile_for(ds: xr.Dataset) -> float | None:
+    """The planning statistic of a result or needs dataset when it has that quantile, else None [1].
+
+    ``attrs["plan_quantile"]`` (0.5 when absent, :func:`impact.dataset.plan_quantile_of`)
+    when it is one of the dataset's quantiles: the tables then lead each statistic with its
+    :func:`plan_column`.
+    """
+    plan = plan_quantile_of(ds)
+    return plan if plan in quantiles_of(ds) else None
+
+
+def plan_column(prefix: str, hxl: str, unit: str, what: str, plan_quantile: float) -> OutputColumn:
+    """The planning statistic's column of one statistic: ``{prefix}_plan_qNN``, hashtag ``{hxl}+plan+qNN``.
+
+    Parameters
+    ----------
+    prefix, hxl, unit, what
+        As :func:`stat_columns`.
+    plan_quantile : float
+        The planning statistic [1].
+
+    Returns
+    -------
+    OutputColumn
+    """
+    label = quantile_label(plan_quantile)
+    return OutputColumn(
+        f"{prefix}_plan_{label}",
+        f"{hxl}+plan+{label}",
+        unit,
+        f"{what}, planning statistic: the {statistic_name(plan_quantile)} over Monte Carlo samples (quantile "
+        f"{float(plan_quantile):g}), the headline figure; the same numbers as {prefix}_{label}.",
+    )
+
+
+def stat_columns(
+    prefix: str, hxl: str, unit: str, what: str, quantiles: Sequence[float], plan_quantile: float | None = None
+) -> list[OutputColumn]:
+    """The planning, central, mean and quantile columns of one statistic.
 
     Parameters
     ----------
@@ -141,13 +196,17 @@ def stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequenc
         What the statistic is, in words (start of each description).
     quantiles : sequence of float
         Monte Carlo quantiles [1], each giving a ``{prefix}_qNN`` column.
+    plan_quantile : float, optional
+        The planning statistic [1]: its :func:`plan_column` comes first.
 
     Returns
     -------
     list of OutputColumn
-        ``{prefix}_central``, ``{prefix}_mean``, then one column per quantile.
+        ``{prefix}_plan_qNN`` (with ``plan_quantile``), ``{prefix}_central``,
+        ``{prefix}_mean``, then one column per quantile.
     """
-    cols = [
+    cols = [] if plan_quantile is None else [plan_column(prefix, hxl, unit, what, plan_quantile)]
+    cols += [
         OutputColumn(
             f"{prefix}_central",
             f"{hxl}+central",
@@ -166,6 +225,40 @@ def stat_columns(prefix: str, hxl: str, unit: str, what: str, quantiles: Sequenc
             )
         )
     return cols
+
+
+def beyond_column_name(hours: float) -> str:
+    """Column of ``outage_beyond_probability`` at ``hours``: ``outage_beyond_24h_probability``."""
+    return f"outage_beyond_{beyond_label(hours)}_probability"
+
+
+def beyond_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """One column per outage length of ``outage_beyond_probability`` (none when the dataset has none).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result dataset (its ``beyond_hours`` coordinate).
+
+    Returns
+    -------
+    list of OutputColumn
+        ``outage_beyond_{X}h_probability`` [1], hashtag
+        ``#indicator+num+outage_probability+beyond_{X}h``.
+    """
+    if "outage_beyond_probability" not in ds.variables:
+        return []
+    return [
+        OutputColumn(
+            beyond_column_name(hours),
+            f"#indicator+num+outage_probability+beyond_{beyond_label(hours).replace('.', '_')}",
+            "1",
+            f"Probability that the outage lasts beyond {np.format_float_positional(float(hours), trim='-')} h: "
+            "share of Monte Carlo samples whose hours from the peak until at most 10 % of the peak are without "
+            "the service exceed it (not restored within the horizon counts as beyond); empty without samples.",
+        )
+        for hours in ds["beyond_hours"].values
+    ]
 
 
 def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
@@ -193,7 +286,9 @@ def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
             "persons",
             "People without the service at this time",
             quantiles_of(ds),
+            plan_quantile_for(ds),
         ),
+        *beyond_columns(ds),
     ]
 
 
@@ -211,12 +306,13 @@ def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:
     """
     tz = timezone_of(ds)
     qs = quantiles_of(ds)
+    plan = plan_quantile_for(ds)
     return [
         *AREA_COLUMNS,
         SERVICE,
         POPULATION,
         POPULATION_SOURCE,
-        *stat_columns("peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs),
+        *stat_columns("peak_people_without", "#affected+ind+peak", "persons", "Peak people without", qs, plan),
         OutputColumn(
             "peak_time_local_central",
             "#date+peak+central",
@@ -229,6 +325,7 @@ def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:
             "person hours",
             "Person-hours without the service over the horizon",
             qs,
+            plan,
         ),
         *stat_columns(
             "restore_90_hours",
@@ -237,7 +334,9 @@ def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:
             "Hours from the peak until people without first fall to 10 % of the peak or "
             "fewer; empty if not within the horizon",
             qs,
+            plan,
         ),
+        *beyond_columns(ds),
     ]
 
 

@@ -97,6 +97,8 @@ NEEDS_SHEETS: tuple[str, ...] = ("needs", "metadata")
 
 #: Attributes of a needs dataset listed in the ``metadata`` sheet (section ``needs``).
 _NEEDS_ATTRS: tuple[str, ...] = (
+    "plan_quantile",
+    "plan_statistic",
     "water_litres_per_person_day",
     "truck_capacity_litres",
     "heating_after_hours",

@@ -21,12 +21,22 @@ import pandas as pd
 import xarray as xr
 
 from impact.areas import AreaTree, read_ancestors
-from impact.dataset import as_dataset, check_dataset, iso_local, quantile_labels, quantiles_of, timezone_of
+from impact.dataset import (
+    as_dataset,
+    check_dataset,
+    iso_local,
+    quantile_label,
+    quantile_labels,
+    quantiles_of,
+    timezone_of,
+)
 from impact.export.columns import (
     ADMIN_LEVELS,
     OutputColumn,
     assets_columns,
+    beyond_column_name,
     long_columns,
+    plan_quantile_for,
     strikes_columns,
     summary_columns,
 )
@@ -95,7 +105,12 @@ def area_table(ds: xr.Dataset) -> dict[str, np.ndarray]:
 
 
 def stat_data(
-    prefix: str, central: np.ndarray, mean: np.ndarray, quantiles: np.ndarray, labels: Sequence[str]
+    prefix: str,
+    central: np.ndarray,
+    mean: np.ndarray,
+    quantiles: np.ndarray,
+    labels: Sequence[str],
+    plan_label: str | None = None,
 ) -> dict[str, np.ndarray]:
     """The data of the :func:`impact.export.columns.stat_columns` of one statistic.
 
@@ -109,13 +124,17 @@ def stat_data(
         One column per quantile, in the order of ``labels``.
     labels : sequence of str
         Quantile labels (:func:`impact.dataset.quantile_labels`).
+    plan_label : str, optional
+        Label of the planning statistic, one of ``labels``: adds ``{prefix}_plan_qNN``.
 
     Returns
     -------
     dict of str to numpy.ndarray
-        ``{prefix}_central``, ``{prefix}_mean`` and ``{prefix}_qNN``, in column order.
+        ``{prefix}_plan_qNN`` (with ``plan_label``), ``{prefix}_central``, ``{prefix}_mean``
+        and ``{prefix}_qNN``, in column order.
     """
-    data = {f"{prefix}_central": central, f"{prefix}_mean": mean}
+    data = {} if plan_label is None else {f"{prefix}_plan_{plan_label}": quantiles[:, list(labels).index(plan_label)]}
+    data |= {f"{prefix}_central": central, f"{prefix}_mean": mean}
     for j, label in enumerate(labels):
         data[f"{prefix}_{label}"] = quantiles[:, j]
     return data
@@ -192,8 +211,28 @@ def to_long_dataframe(ds: Any) -> pd.DataFrame:
         _values(ds, "people_without_mean", dims3, shape3).reshape(n_rows),
         q.reshape(n_rows, len(qs)),
         labels,
+        _plan_label(ds),
     )
+    data |= {
+        name: np.repeat(values, n_t) for name, values in _beyond_data(ds, np.arange(n_s * n_a)).items()
+    }  # one value per (service, area), repeated over its time steps
     return _frame(data, long_columns(ds))
+
+
+def _plan_label(ds: xr.Dataset) -> str | None:
+    """Quantile label of the planning statistic the tables lead with (None without it)."""
+    plan = plan_quantile_for(ds)
+    return None if plan is None else quantile_label(plan)
+
+
+def _beyond_data(ds: xr.Dataset, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The :func:`impact.export.columns.beyond_columns` per (service, area) row (service-major order) [1]."""
+    if "outage_beyond_probability" not in ds.variables:
+        return {}
+    values = np.asarray(
+        ds["outage_beyond_probability"].transpose("service", "area", "beyond_hours").values, dtype=np.float64
+    ).reshape(-1, ds.sizes["beyond_hours"])[rows]
+    return {beyond_column_name(hours): values[:, k] for k, hours in enumerate(ds["beyond_hours"].values)}
 
 
 def to_summary_dataframe(ds: Any) -> pd.DataFrame:
@@ -231,7 +270,9 @@ def to_summary_dataframe(ds: Any) -> pd.DataFrame:
             _values(ds, f"{prefix}_mean", sa, (n_s, n_a)).reshape(n_rows),
             _values(ds, prefix, (*sa, "quantile"), (n_s, n_a, len(qs))).reshape(n_rows, len(qs)),
             labels,
+            _plan_label(ds),
         )
+    data |= _beyond_data(ds, np.arange(n_rows))
     if "peak_time_central" in ds.variables:
         peak = ds["peak_time_central"].transpose(*sa).values.reshape(n_rows)
         data["peak_time_local_central"] = iso_local(peak, timezone_of(ds))

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from impact.dataset import quantile_labels
-from impact.export.columns import AREA_COLUMNS, POPULATION, OutputColumn, stat_columns
+from impact.dataset import quantile_label, quantile_labels
+from impact.export.columns import AREA_COLUMNS, POPULATION, OutputColumn, plan_quantile_for, stat_columns
 from impact.export.frames import area_table, stat_data
 
 __all__ = ["NEEDS_STATISTICS", "as_needs_dataset", "needs_columns", "needs_table"]
@@ -54,6 +54,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
     """
     nd = as_needs_dataset(nd)
     quantiles = [float(q) for q in nd["quantile"].values]
+    plan = plan_quantile_for(nd)
     tz = str(nd.attrs.get("timezone", "UTC"))
     litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
     capacity = float(nd.attrs.get("truck_capacity_litres", np.nan))
@@ -74,6 +75,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             "persons",
             "People without water, mean over the day's time steps",
             quantiles,
+            plan,
         ),
         *stat_columns(
             "water_litres",
@@ -81,6 +83,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             "litres",
             f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
             quantiles,
+            plan,
         ),
         *stat_columns(
             "water_truck_trips",
@@ -88,6 +91,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             "trips",
             f"Water-truck trips of {capacity:g} L to deliver that water, rounded up",
             quantiles,
+            plan,
         ),
         *stat_columns(
             "heating_places",
@@ -96,6 +100,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             f"Most people at once needing a heating-point place that day (heat outage of at least "
             f"{after:g} h, or any outage while colder than the threshold)",
             quantiles,
+            plan,
         ),
         OutputColumn(
             "generator_hours_central",
@@ -120,8 +125,9 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Columns as :func:`needs_columns`: the area columns (``area_id``, ``area_name``,
         ``admin_level``, ``adm1_code`` … ``adm3_name``), ``date`` (local ``YYYY-MM-DD``),
-        ``hours`` [hours], ``population`` [persons], then central, mean and quantile columns
-        of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
+        ``hours`` [hours], ``population`` [persons], then the planning statistic's
+        (``<need>_plan_qNN``, the dataset's ``plan_quantile``), central, mean and quantile
+        columns of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
         [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
         Rows sorted by area (dataset order), then day.
 
@@ -133,6 +139,7 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
     nd = as_needs_dataset(nd)
     n_a, n_d = nd.sizes["area"], nd.sizes["day"]
     labels = quantile_labels([float(q) for q in nd["quantile"].values])
+    plan = plan_quantile_for(nd)
     area_idx = np.repeat(np.arange(n_a), n_d)
     data: dict[str, Any] = {k: v[area_idx] for k, v in area_table(nd).items()}
     data["date"] = np.tile(np.asarray(nd["day"].values, dtype=object), n_a)
@@ -145,6 +152,7 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
             np.asarray(nd[f"{name}_mean"].transpose("area", "day").values).reshape(-1),
             np.asarray(nd[name].transpose("area", "day", "quantile").values).reshape(n_a * n_d, -1),
             labels,
+            None if plan is None else quantile_label(plan),
         )
     data["generator_hours_central"] = np.asarray(nd["generator_hours_central"].transpose("area", "day").values).reshape(
         -1

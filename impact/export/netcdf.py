@@ -120,6 +120,7 @@ _COORD_ATTRS: dict[str, dict[str, str]] = {
         "long_name": "quantile of the Monte Carlo distribution over samples",
         "units": "1",
     },
+    "beyond_hours": {"long_name": "outage length exceeded (outage_beyond_probability)", "units": "h"},
     "asset": {"long_name": "asset identifier"},
     "asset_name": {"long_name": "asset name"},
     "asset_kind": {"long_name": "asset kind"},

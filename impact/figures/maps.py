@@ -219,6 +219,7 @@ def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: 
     names_uk = coord("name_uk", "")
     sources = coord("population_source", "")
     bases = coord("population_base", np.nan)
+    beyond = _beyond_texts(ds, s, index)
     estimate = "central estimate" if statistic == "central" else "mean over samples"
     texts = []
     for k, area in enumerate(areas):
@@ -240,8 +241,25 @@ def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: 
                 details.append(f"{base:,.0f} before adjustment")
             population += f" ({'; '.join(details)})"
         lines.append(population)
+        if beyond[k]:
+            lines.append(beyond[k])
         texts.append("<br>".join(lines))
     return texts
+
+
+def _beyond_texts(ds: xr.Dataset, service: int, index: np.ndarray) -> list[str]:
+    """Per area, ``outage lasts beyond 24 h: 100 %, 72 h: 86 %, 168 h: 22 %`` (``outage_beyond_probability``);
+    "" without samples or in a result written before the variable existed."""
+    if "outage_beyond_probability" not in ds.variables:
+        return [""] * len(index)
+    values = _array(ds, "outage_beyond_probability", "service", "area", "beyond_hours")[service][index]
+    hours = [f"{float(h):g} h" for h in ds["beyond_hours"].values]
+    return [
+        "outage lasts beyond " + ", ".join(f"{h}: {p:.0%}".replace("%", " %") for h, p in zip(hours, row, strict=True))
+        if np.isfinite(row).all()
+        else ""
+        for row in values
+    ]
 
 
 def _colours(values: np.ndarray, alpha: float = 1.0) -> list[str]:

@@ -11,7 +11,17 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.areas import AreaTree
-from impact.dataset import area_name, as_dataset, offsets_label, timezone_of, top_area, wall_clock
+from impact.dataset import (
+    area_name,
+    as_dataset,
+    offsets_label,
+    plan_quantile_of,
+    plan_values,
+    statistic_name,
+    timezone_of,
+    top_area,
+    wall_clock,
+)
 from impact.figures._base import (
     AREA_COLOURS,
     BAND_FILL,
@@ -31,7 +41,10 @@ from impact.figures._base import (
 )
 from impact.observations import observations_in_people
 
-__all__ = ["areas_timeline", "cursor_shape", "services_timeline", "timeline"]
+__all__ = ["CENTRAL_NAME", "areas_timeline", "cursor_shape", "services_timeline", "timeline"]
+
+#: Name of the central estimate's line beside the planning statistic.
+CENTRAL_NAME = "central (every repair at its median)"
 
 
 def _observation_points(obs: pd.DataFrame, ds: xr.Dataset, service: str, area: str):
@@ -70,6 +83,7 @@ def timeline(
     unmodified_label: str = "unmodified",
     cursor: Any = None,
     baseline: Any = None,
+    plan_quantile: float | None = None,
 ) -> go.Figure:
     """People without a service over time in one area.
 
@@ -91,7 +105,9 @@ def timeline(
         Default: the scenario's own observations (households and consumers converted with
         ``persons_per_household``) when ``result`` is a :class:`impact.Result`.
     label : str, optional
-        Name of this run's central line, ``"{label} (central)"``; default ``central estimate``.
+        Names this run's lines ``"{label} ({statistic})"`` and ``"{label} (central)"``; default
+        ``"{statistic} over samples"`` and ``"central (every repair at its median)"``
+        (:data:`CENTRAL_NAME`).
     compare_with : xarray.Dataset or result object, optional
         A baseline run (e.g. scenario B of :func:`impact.compare`) with the same areas and
         times, drawn as a grey dotted ``"{compare_label} (central)"`` line [persons].
@@ -106,15 +122,20 @@ def timeline(
         Draws a vertical ``cursor`` line at this time (see :func:`cursor_shape`).
     baseline : xarray.Dataset or result object, optional
         Deprecated alias of ``compare_with`` (emits :class:`DeprecationWarning`).
+    plan_quantile : float, optional
+        The planning statistic drawn as the leading line: one of the result's quantiles [1];
+        default the result's ``plan_quantile`` (0.5, the median).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces, in order: the quantile band (two traces, upper then lower, if drawn),
-        ``central estimate`` [persons], ``Monte Carlo mean`` [persons] (dashed; omitted
-        without samples), ``strikes`` (markers with strike id, asset, damage state,
-        killed, injured in the hover text; also dotted vertical lines) and ``observed``,
-        with the ``compare_with`` and ``unmodified`` lines before ``strikes``. The x axis is local wall-clock time.
+        Traces, in order: the quantile band (two traces, upper then lower, if drawn), the
+        planning statistic, e.g. ``median over samples`` [persons] (solid; omitted without
+        samples), ``central (every repair at its median)`` [persons] (dashed; solid without
+        samples), ``Monte Carlo mean`` [persons] (dotted; omitted without samples),
+        ``strikes`` (markers with strike id, asset, damage state, killed, injured in the
+        hover text; also dotted vertical lines) and ``observed``, with the ``compare_with``
+        and ``unmodified`` lines before ``strikes``. The x axis is local wall-clock time.
 
     Raises
     ------
@@ -187,13 +208,34 @@ def timeline(
             )
             ymax = max(ymax, float(np.nanmax(hi)))
 
+    plan = plan_quantile_of(ds) if plan_quantile is None else float(plan_quantile)
+    statistic = statistic_name(plan)
+    planned = (
+        np.asarray(plan_values(ds["people_without"].sel(sel), plan).values, dtype=float)
+        if "people_without" in ds
+        else np.full(len(x), np.nan)
+    )
+    leads = bool(np.isfinite(planned).any())
+    if leads:
+        fig.add_trace(
+            cls(
+                x=x,
+                y=planned,
+                mode="lines",
+                name=f"{statistic} over samples" if label is None else f"{label} ({statistic})",
+                line={"color": CENTRAL_COLOUR, "width": 2, "shape": "hv"},
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{statistic}</extra>",
+            )
+        )
+        ymax = max(ymax, float(np.nanmax(planned)))
     fig.add_trace(
         cls(
             x=x,
             y=central,
             mode="lines",
-            name="central estimate" if label is None else f"{label} (central)",
-            line={"color": CENTRAL_COLOUR, "width": 2, "shape": "hv"},
+            name=CENTRAL_NAME if label is None else f"{label} (central)",
+            line={"color": CENTRAL_COLOUR, "width": 1.5 if leads else 2, "shape": "hv"}
+            | ({"dash": "dash"} if leads else {}),
             hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{'central' if label is None else label}</extra>",
         )
     )
@@ -204,7 +246,7 @@ def timeline(
                 y=mean,
                 mode="lines",
                 name="Monte Carlo mean",
-                line={"color": MEAN_COLOUR, "width": 1.5, "dash": "dash", "shape": "hv"},
+                line={"color": MEAN_COLOUR, "width": 1.5, "dash": "dot", "shape": "hv"},
                 hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>mean</extra>",
             )
         )

@@ -580,6 +580,13 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
     ("run", "samples"): ("int", False, 500, "Monte Carlo samples."),
     ("run", "seed"): ("int", False, 0, "Seed of the random generator, from 0 to 2**63 - 1."),
     ("run", "quantiles"): ("list", False, [0.05, 0.5, 0.95], "Quantiles reported, each in [0, 1]."),
+    ("run", "plan_quantile"): (
+        "float",
+        False,
+        0.5,
+        "Planning statistic, in (0, 1]: the quantile over Monte Carlo samples every headline figure leads "
+        "with (0.5 the median, 0.9 the 90th percentile); always added to the quantiles reported.",
+    ),
     ("needs", "water_litres_per_person_day"): (
         "float",
         False,

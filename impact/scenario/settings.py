@@ -23,7 +23,9 @@ __all__ = [
     "SECTIONS",
     "NeedsSettings",
     "ScenarioSettings",
+    "check_beyond_hours",
     "check_kinds",
+    "check_plan_quantile",
     "check_quantiles",
     "read_settings",
     "settings_from_dict",
@@ -111,6 +113,9 @@ class ScenarioSettings:
         Default seed.
     quantiles : tuple of float
         Default quantiles reported.
+    plan_quantile : float
+        Default planning statistic: the quantile over samples the headline figures lead with
+        (``[run] plan_quantile``; 0.5, the median) [1].
     description : str
         Longer description.
     needs : NeedsSettings
@@ -130,6 +135,7 @@ class ScenarioSettings:
     samples: int = 500
     seed: int = 0
     quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
+    plan_quantile: float = 0.5
     description: str = ""
     needs: NeedsSettings = field(default_factory=NeedsSettings)
     boundaries_attribution: str = ""
@@ -202,6 +208,28 @@ def check_quantiles(values: object) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             return f"{value!r} is not a number in [0, 1]"
     if len(set(values)) != len(values):
+        return "must not repeat a value"
+    return None
+
+
+def check_plan_quantile(value: object) -> str | None:
+    """Return why ``value`` is not a valid planning statistic (a quantile in (0, 1]), or None if it is."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 1:
+        return f"{value!r} must be a number in (0, 1], e.g. 0.5 (the median) or 0.9"
+    return None
+
+
+def check_beyond_hours(values: object) -> str | None:
+    """Return why ``values`` are not valid outage lengths for ``outage_beyond_probability``, or None.
+
+    Valid: a non-empty list of distinct finite numbers >= 0 [hours].
+    """
+    if not isinstance(values, list | tuple) or not values:
+        return "must be a non-empty list of hours >= 0, e.g. [24, 72, 168]"
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+            return f"{value!r} is not a number of hours >= 0"
+    if len({float(value) for value in values}) != len(values):
         return "must not repeat a value"
     return None
 
@@ -365,6 +393,8 @@ def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[ob
         return None, f"{value!r} must be a whole number >= 0"
     if (section, key) == ("run", "seed") and (reason := check_seed(value)) is not None:
         return None, reason
+    if (section, key) == ("run", "plan_quantile") and (reason := check_plan_quantile(value)) is not None:
+        return None, reason
     if kind == "float" and (
         isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
     ):
@@ -441,6 +471,7 @@ def _settings(values: dict) -> ScenarioSettings:
         samples=int(values["samples"]),
         seed=int(values["seed"]),
         quantiles=tuple(values["quantiles"]),
+        plan_quantile=float(values["plan_quantile"]),
         description=values["description"],
         needs=NeedsSettings(
             water_litres_per_person_day=float(values["water_litres_per_person_day"]),
