@@ -1,0 +1,496 @@
+"""What drives the range: the share of the variance of person-days explained by each strike or kind of input.
+
+>>> import impact
+>>> res = impact.run("odesa-2025-12", samples=500, seed=1)
+>>> by_strike = impact.sensitivity(res)                 # (service, area, strike)
+>>> by_input = impact.sensitivity(res, by="input")      # (service, area, input)
+>>> by_strike["variance_share"].sel(service="power", area="UA51")  # doctest: +SKIP
+>>> from impact.export import write_sensitivity
+>>> write_sensitivity(by_strike, "drivers.xlsx")        # or .csv  # doctest: +SKIP
+
+The response is each sample's person-days without a service in an area
+(``person_hours_without_sample / 24``); the inputs are what the run drew for that sample
+(``drawn_*`` variables and ``crew_wait_hours`` of the result). Nothing is run again: the
+shares come from the samples already drawn (``docs/method.md``, section 5b).
+
+**Estimator.** For an input X the first-order share is ``Var(E[Y | X]) / Var(Y)``, the
+correlation ratio. From given data it is estimated by partitioning X's samples into bins
+(a categorical input by its values; a number into equal-count quantile bins, about
+``sqrt(N)`` of them, at most :data:`MAX_BINS`) and taking the between-bin variance of Y
+over its total variance, corrected for the bias of a finite sample as omega-squared does:
+
+``share = (SS_between - (B - 1) MS_within) / (SS_total + MS_within)``, with
+``MS_within = SS_within / (N - B)``, clipped to [0, 1].
+
+Without the correction an input that does nothing would get ``(B - 1) / (N - 1)`` on
+average (0.1 with 100 samples in 10 bins).
+
+``by="strike"``
+    The strike's own draws jointly: its drawn outage hours (after crews) binned, crossed
+    with the asset it hit when it has candidates (the outage hours binned within each
+    asset, about ``B`` cells in all).
+``by="input"``
+    One share per kind of input (:data:`INPUTS`): the sum, over the kind's variables that
+    vary, of their first-order shares (each unclipped, so that the small-sample noise of
+    inputs without effect cancels; the sum is clipped to [0, 1]). Damage states and assets
+    per strike are categorical; repair times are the drawn quantile of each strike's curve
+    (counted only for strikes whose curve gives different hours for one damage state);
+    buffers per dependency; crews are the total crew-waiting hours of the sample.
+
+**Limits.** First-order shares only: what an input explains through interactions with
+others is in no share, so shares need not sum to 1 (the rest is interactions and, for
+by-input sums, estimation noise). With ``repair_correlation > 0`` repair times are
+correlated across strikes and per-strike shares overlap (a common factor shows in every
+strike it moves). Crew waiting is not an independent input: it is a consequence of the
+other draws, so its share overlaps theirs. With few samples the shares are noisy (about
+``sqrt(2 (B - 1)) / N`` each); :data:`MIN_SAMPLES` is the least accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from impact._version import __version__
+from impact.areas import ancestors_attribute
+from impact.dataset import as_dataset, samples_of, with_units
+
+__all__ = [
+    "BY",
+    "CAVEATS",
+    "INPUTS",
+    "INPUT_LABELS",
+    "MAX_BINS",
+    "METHOD",
+    "MIN_SAMPLES",
+    "SAMPLE_VARIABLES",
+    "SensitivityError",
+    "bin_count",
+    "first_order_shares",
+    "input_bins",
+    "nested_bins",
+    "sensitivity",
+]
+
+#: What the variance can be split by.
+BY: tuple[str, ...] = ("strike", "input")
+
+#: Kinds of input of ``by="input"``, in order.
+INPUTS: tuple[str, ...] = ("damage_state", "asset", "repair_time", "buffer", "crews")
+
+#: Each kind of input in words.
+INPUT_LABELS: dict[str, str] = {
+    "damage_state": "damage state",
+    "asset": "asset hit",
+    "repair_time": "repair time",
+    "buffer": "buffers",
+    "crews": "crew waiting",
+}
+
+#: Fewest Monte Carlo samples the shares are computed from.
+MIN_SAMPLES: int = 20
+
+#: Most bins of a numeric input.
+MAX_BINS: int = 50
+
+#: The per-sample response: person-hours without service per (service, area, sample).
+RESPONSE = "person_hours_without_sample"
+
+#: Per-sample variables of the result each ``by`` reads.
+SAMPLE_VARIABLES: dict[str, tuple[str, ...]] = {
+    "strike": (RESPONSE, "drawn_outage_hours", "drawn_asset"),
+    "input": (
+        RESPONSE,
+        "drawn_damage_state",
+        "drawn_asset",
+        "drawn_repair_quantile",
+        "drawn_repair_hours",
+        "drawn_buffer_hours",
+        "crew_wait_hours",
+    ),
+}
+
+#: The method in one paragraph, stored with every sensitivity dataset.
+METHOD = (
+    "First-order variance shares from the Monte Carlo samples already drawn (given-data estimator: "
+    "Plischke, Borgonovo and Smith 2013): each input's samples are binned (categories as they are; "
+    "numbers in equal-count quantile bins, about sqrt(samples)), and the between-bin variance of "
+    "person-days over its total variance is corrected for the sample size as omega-squared does "
+    "(Hays 1963): (SS_between - (B-1) MS_within) / (SS_total + MS_within), clipped to [0, 1]. "
+    "See docs/method.md, section 5b."
+)
+
+#: Caveats stored with every sensitivity dataset.
+CAVEATS = (
+    "First-order shares only: what inputs do together (interactions) is in no share, so shares need not "
+    "sum to 1. A strike's share is that of its drawn outage hours (after crews) and, with candidate "
+    "assets, the asset hit. An input kind's share is the sum of the first-order shares of its variables. "
+    "With repair_correlation > 0 the strikes' repair times move together and their shares overlap. "
+    "Crew waiting is a consequence of the other draws, not an independent input: its share overlaps "
+    "theirs. Each share carries sampling noise of about sqrt(2 (B - 1)) / samples."
+)
+
+
+class SensitivityError(ValueError):
+    """A result the shares cannot be computed from (no samples, too few, or no per-sample variables)."""
+
+
+def bin_count(samples: int) -> int:
+    """Bins of a numeric input: ``round(sqrt(samples))``, at least 2 and at most :data:`MAX_BINS`."""
+    return int(min(MAX_BINS, max(2, round(math.sqrt(max(samples, 0))))))
+
+
+def input_bins(values: Any, bins: int) -> np.ndarray:
+    """The bin of each sample of one input.
+
+    Parameters
+    ----------
+    values : array-like, shape (N,)
+        The input's drawn values: text (categories) or numbers.
+    bins : int
+        Bins of a numeric input with more distinct values than this.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+        Bin indices ``0 … B-1``, every bin used. Text, and numbers with at most ``bins``
+        distinct values, are binned by value. Other numbers go into ``bins`` equal-count
+        bins by rank; samples with equal values share the bin of the first of them.
+    """
+    values = np.asarray(values)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    inverse = inverse.reshape(-1).astype(np.int64)
+    if values.dtype.kind not in "fiub" or len(distinct) <= bins:
+        return inverse
+    order = np.argsort(values, kind="stable")
+    by_rank = np.empty(n, dtype=np.int64)
+    by_rank[order] = np.arange(n, dtype=np.int64) * bins // n
+    first = np.full(len(distinct), bins, dtype=np.int64)
+    np.minimum.at(first, inverse, by_rank)
+    return np.unique(first[inverse], return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+def nested_bins(groups: Any, values: Any, bins: int) -> np.ndarray:
+    """Bins of ``values`` within each group of ``groups`` (the two inputs crossed).
+
+    Parameters
+    ----------
+    groups : array-like, shape (N,)
+        A categorical input (e.g. the asset a strike hit).
+    values : array-like of float, shape (N,)
+        A numeric input (e.g. the strike's outage hours).
+    bins : int
+        Cells in all, about: a group of ``n_g`` samples gets ``round(bins * n_g / N)``
+        equal-count bins of its values (at least 1).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+        Cell indices ``0 … C-1``, every cell used.
+    """
+    groups, values = np.asarray(groups), np.asarray(values)
+    n = len(values)
+    group_of = np.unique(groups, return_inverse=True)[1].reshape(-1)
+    cells = np.zeros(n, dtype=np.int64)
+    offset = 0
+    for group in range(int(group_of.max()) + 1 if n else 0):
+        members = np.flatnonzero(group_of == group)
+        inside = input_bins(values[members], max(1, round(bins * len(members) / n)))
+        cells[members] = inside + offset
+        offset += int(inside.max()) + 1
+    return cells
+
+
+def first_order_shares(response: Any, codes: Any) -> np.ndarray:
+    """First-order variance shares of one binned input, bias-corrected and not clipped.
+
+    Parameters
+    ----------
+    response : array-like of float, shape (M, N)
+        M responses (e.g. person-days of M service-area pairs) in N samples.
+    codes : array-like of int, shape (N,)
+        The input's bin in each sample (:func:`input_bins`, :func:`nested_bins`).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (M,)
+        ``(SS_between - (B - 1) MS_within) / (SS_total + MS_within)`` [1] with B the bins
+        used and ``MS_within = SS_within / (N - B)``: an estimate of
+        ``Var(E[Y | X]) / Var(Y)`` whose mean is about 0 for an input without effect. Not
+        clipped (it can be slightly below 0 or above 1). NaN where the response does not
+        vary, and everywhere when every sample has its own bin (``N - B < 1``).
+    """
+    y = np.asarray(response, dtype=np.float64)
+    codes = np.asarray(codes, dtype=np.int64)
+    m, n = y.shape
+    shares = np.full(m, np.nan)
+    if n == 0:
+        return shares
+    spread = np.ptp(y, axis=1) > 0
+    counts = np.bincount(codes)
+    counts = counts[counts > 0]
+    used = len(counts)
+    if n - used < 1 or not spread.any():
+        return shares
+    centred = y[spread] - y[spread].mean(axis=1, keepdims=True)
+    total = np.einsum("ij,ij->i", centred, centred)
+    order = np.argsort(codes, kind="stable")
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    sums = np.add.reduceat(centred[:, order], starts, axis=1)
+    between = (sums**2 / counts).sum(axis=1)
+    within = np.maximum(total - between, 0.0)
+    mean_square_within = within / (n - used)
+    shares[spread] = (between - (used - 1) * mean_square_within) / (total + mean_square_within)
+    return shares
+
+
+def _check(ds: xr.Dataset, by: str) -> int:
+    """The number of samples, or :class:`SensitivityError` saying what the result lacks."""
+    if by not in BY:
+        raise ValueError(f"by={by!r} is not a valid choice; choose one of {', '.join(BY)}")
+    samples = samples_of(ds)
+    if samples == 0:
+        raise SensitivityError(
+            "the result has no Monte Carlo samples (samples=0, central estimate only): what drives the range "
+            f"needs the samples; run with at least {MIN_SAMPLES} samples"
+        )
+    missing = [name for name in SAMPLE_VARIABLES[by] if name not in ds.variables]
+    if missing:
+        raise SensitivityError(
+            f"the result has no per-sample variables ({', '.join(missing)} missing): it was made before they "
+            "were stored (an older NetCDF file?) or by another program; run the scenario again with "
+            "impact.run or `impact sensitivity SCENARIO`"
+        )
+    n = int(ds.sizes.get("sample", 0))
+    if n < MIN_SAMPLES:
+        raise SensitivityError(
+            f"the result has {n} Monte Carlo samples; what drives the range needs at least {MIN_SAMPLES} "
+            "(a few hundred for shares steady to a few per cent)"
+        )
+    return n
+
+
+def _pick(ds: xr.Dataset, dim: str, chosen: Sequence[str] | None, what: str) -> list[str]:
+    valid = [str(v) for v in ds[dim].values]
+    if chosen is None:
+        return valid
+    chosen = [chosen] if isinstance(chosen, str) else [str(c) for c in chosen]
+    unknown = [c for c in chosen if c not in valid]
+    if unknown:
+        shown = ", ".join(valid[:20]) + (f" and {len(valid) - 20} more" if len(valid) > 20 else "")
+        raise ValueError(f"{what} {', '.join(map(repr, unknown))} not in the result; choose among {shown}")
+    return chosen
+
+
+def _draws(ds: xr.Dataset, name: str, dim: str) -> np.ndarray:
+    """A (sample, dim) variable as a numpy array; text as str."""
+    values = ds[name].transpose("sample", dim).values
+    return values.astype(str) if values.dtype.kind in "OSU" else values
+
+
+def _varies(values: np.ndarray) -> bool:
+    return len(np.unique(values)) > 1
+
+
+def _by_strike(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shares (M, S), clipped, and whether each strike's draws vary (S,)."""
+    outage = _draws(ds, "drawn_outage_hours", "strike")
+    asset = _draws(ds, "drawn_asset", "strike")
+    n_strikes = outage.shape[1]
+    shares = np.zeros((y.shape[0], n_strikes))
+    varies = np.zeros(n_strikes, dtype=bool)
+    for i in range(n_strikes):
+        if _varies(asset[:, i]):
+            codes = nested_bins(asset[:, i], outage[:, i], bins)
+        else:
+            codes = input_bins(outage[:, i], bins)
+        varies[i] = codes.max(initial=0) > 0
+        shares[:, i] = first_order_shares(y, codes) if varies[i] else 0.0
+    shares[~(np.ptp(y, axis=1) > 0)] = np.nan
+    return np.clip(shares, 0.0, 1.0), varies
+
+
+def _repair_time_matters(hours: np.ndarray, states: np.ndarray) -> bool:
+    """Whether a strike's drawn repair hours differ between samples of one damage state."""
+    return any(np.ptp(hours[states == state]) > 0 for state in np.unique(states))
+
+
+def _input_variables(ds: xr.Dataset, bins: int) -> dict[str, list[np.ndarray]]:
+    """The bins of every varying variable of each kind of input."""
+    states = _draws(ds, "drawn_damage_state", "strike")
+    assets = _draws(ds, "drawn_asset", "strike")
+    quantiles = _draws(ds, "drawn_repair_quantile", "strike")
+    repair_hours = _draws(ds, "drawn_repair_hours", "strike")
+    buffers = _draws(ds, "drawn_buffer_hours", "dependency")
+    waiting = _draws(ds, "crew_wait_hours", "strike").sum(axis=1)
+    found: dict[str, list[np.ndarray]] = {kind: [] for kind in INPUTS}
+    for i in range(states.shape[1]):
+        if _varies(states[:, i]):
+            found["damage_state"].append(input_bins(states[:, i], bins))
+        if _varies(assets[:, i]):
+            found["asset"].append(input_bins(assets[:, i], bins))
+        if _repair_time_matters(repair_hours[:, i], states[:, i]):
+            found["repair_time"].append(input_bins(quantiles[:, i], bins))
+    for k in range(buffers.shape[1]):
+        if _varies(buffers[:, k]):
+            found["buffer"].append(input_bins(buffers[:, k], bins))
+    if _varies(waiting):
+        found["crews"].append(input_bins(waiting, bins))
+    return found
+
+
+def _by_input(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shares (M, kinds): sums of unclipped first-order shares, clipped; variables per kind."""
+    found = _input_variables(ds, bins)
+    shares = np.zeros((y.shape[0], len(INPUTS)))
+    for k, kind in enumerate(INPUTS):
+        for codes in found[kind]:
+            shares[:, k] += first_order_shares(y, codes)
+    shares[~(np.ptp(y, axis=1) > 0)] = np.nan
+    return np.clip(shares, 0.0, 1.0), np.array([len(found[kind]) for kind in INPUTS], dtype=np.int64)
+
+
+def _ancestors(ds: xr.Dataset, areas: list[str]) -> str | None:
+    """``attrs["ancestors"]`` for a subset of areas (None for every area or without a hierarchy)."""
+    if len(areas) == ds.sizes["area"] or not {"parent_id", "name", "admin_level"} <= set(ds.coords):
+        return ds.attrs.get("ancestors")
+    named: dict[str, Any] = json.loads(ds.attrs.get("ancestors", "{}") or "{}")
+    for area in areas:
+        named |= json.loads(ancestors_attribute(ds, area))
+    return json.dumps({k: v for k, v in sorted(named.items()) if k not in set(areas)}, sort_keys=True)
+
+
+def sensitivity(
+    result: Any,
+    by: str = "strike",
+    *,
+    services: str | Sequence[str] | None = None,
+    areas: str | Sequence[str] | None = None,
+) -> xr.Dataset:
+    """The share of the variance of person-days explained by each strike or each kind of input.
+
+    Parameters
+    ----------
+    result : Result or xarray.Dataset
+        A result of :func:`impact.run` with Monte Carlo samples (at least
+        :data:`MIN_SAMPLES`) and its per-sample variables.
+    by : {"strike", "input"}
+        Split by strike (the strike's own draws jointly) or by kind of input
+        (:data:`INPUTS`: damage state, asset hit, repair time, buffers, crew waiting).
+    services, areas : str or sequence of str, optional
+        Only these services or areas (default: all).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``variance_share`` (service, area, strike|input) [1]: share of the variance over
+        samples of person-days without the service in the area explained by the strike or
+        kind of input (first order, bias-corrected, in [0, 1]; NaN where person-days do not
+        vary); ``person_days_mean`` and ``person_days_std`` (service, area) [person days]:
+        mean and standard deviation over samples. By strike also ``strike_draws_vary``
+        (strike) [bool]: whether the strike's outage hours or asset differ between samples
+        (a strike whose draws do not vary has share 0). By input also ``input_variables``
+        (input) [1]: how many variables of that kind vary (0: the kind is not uncertain in
+        this scenario, share 0) and the coordinate ``input_label``. Area and strike
+        coordinates of the result are kept; ``attrs`` hold ``by``, ``samples``, ``seed``,
+        ``bins``, ``method`` and ``caveats``.
+
+    Raises
+    ------
+    SensitivityError
+        (a ValueError) The result has no samples, fewer than :data:`MIN_SAMPLES`, or lacks
+        the per-sample variables (a result made before they were stored).
+    ValueError
+        ``by``, a service or an area not in the result (the message lists the choices).
+
+    Notes
+    -----
+    ``docs/method.md``, section 5b, states the estimator, its source and its limits.
+    """
+    ds = as_dataset(result)
+    n = _check(ds, by)
+    chosen_services = _pick(ds, "service", services, "service(s)")
+    chosen_areas = _pick(ds, "area", areas, "area(s)")
+    hours = ds[RESPONSE].sel(service=chosen_services, area=chosen_areas).transpose("service", "area", "sample")
+    days = np.asarray(hours.values, dtype=np.float64) / 24.0
+    n_services, n_areas = len(chosen_services), len(chosen_areas)
+    y = days.reshape(n_services * n_areas, n)
+    bins = bin_count(n)
+    if by == "strike":
+        shares, varies = _by_strike(y, ds, bins)
+        index = xr.DataArray(
+            ds["strike"].values.astype(str), dims=("strike",), coords={"strike": ds["strike"].values.astype(str)}
+        )
+        extra = {
+            "strike_draws_vary": with_units(
+                xr.DataArray(varies, dims=("strike",)),
+                "1",
+                "whether the strike's drawn outage hours or asset differ between samples",
+            )
+        }
+        coords = {name: coord for name, coord in ds["strike"].coords.items() if coord.dims == ("strike",)}
+        coords["strike"] = index
+        label = "strike"
+    else:
+        shares, counts = _by_input(y, ds, bins)
+        extra = {
+            "input_variables": with_units(
+                xr.DataArray(counts, dims=("input",)),
+                "1",
+                "number of variables of this kind of input that vary between samples",
+            )
+        }
+        coords = {
+            "input": xr.DataArray(list(INPUTS), dims=("input",)),
+            "input_label": xr.DataArray([INPUT_LABELS[k] for k in INPUTS], dims=("input",)),
+        }
+        label = "kind of input"
+    area_coords = {
+        name: coord.sel(area=chosen_areas) for name, coord in ds["area"].coords.items() if coord.dims == ("area",)
+    }
+    dims = ("service", "area", by)
+    data = {
+        "variance_share": with_units(
+            xr.DataArray(shares.reshape(n_services, n_areas, -1), dims=dims),
+            "1",
+            f"share of the variance of person-days without the service explained by the {label} "
+            "(first order, bias-corrected, clipped to [0, 1])",
+        ),
+        "person_days_mean": with_units(
+            xr.DataArray(days.mean(axis=2), dims=("service", "area")),
+            "person days",
+            "mean over samples of person-days without the service",
+        ),
+        "person_days_std": with_units(
+            xr.DataArray(days.std(axis=2, ddof=1), dims=("service", "area")),
+            "person days",
+            "standard deviation over samples of person-days without the service",
+        ),
+        **extra,
+    }
+    out = xr.Dataset(data, coords={"service": chosen_services, **area_coords, **coords})
+    attrs = {key: ds.attrs[key] for key in ("scenario_id", "scenario_title", "timezone", "seed") if key in ds.attrs}
+    ancestors = _ancestors(ds, chosen_areas)
+    if ancestors:
+        attrs["ancestors"] = ancestors
+    if "repair_correlation" in ds.attrs:
+        attrs["repair_correlation"] = ds.attrs["repair_correlation"]
+    out.attrs = {
+        "title": f"What drives the range of person-days without service, by {label}",
+        **attrs,
+        "by": by,
+        "samples": n,
+        "bins": bins,
+        "method": METHOD,
+        "caveats": CAVEATS,
+        "model_version": __version__,
+    }
+    return out

@@ -1,0 +1,327 @@
+"""What drives the range (impact.sensitivity, docs/method.md section 5b): the estimator on
+hand-computable cases, on datasets laid out as the result's per-sample variables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import impact
+from impact.sensitivity import (
+    INPUTS,
+    MIN_SAMPLES,
+    SensitivityError,
+    bin_count,
+    first_order_shares,
+    input_bins,
+    nested_bins,
+    sensitivity,
+)
+
+#: Areas of the hand-made datasets: (area_id, name, admin_level, parent_id).
+AREAS = (("UA51", "Odeska", 1, ""), ("UA5110", "Odeskyi", 2, "UA51"), ("UA5104", "Bilhorod", 2, "UA51"))
+SERVICES = ("power", "water", "heat")
+
+
+def sample_dataset(
+    response,
+    *,
+    outage=None,
+    assets=None,
+    states=None,
+    quantiles=None,
+    repair=None,
+    buffers=None,
+    waits=None,
+    strike_ids=None,
+) -> xr.Dataset:
+    """A result dataset holding only what the contract names for the shares.
+
+    ``response`` (N,) person-days of power in every area (water: twice, heat: none), or
+    (service, area, N). Per strike (N, S) arrays: ``outage`` drawn outage hours, ``assets``
+    drawn asset ids, ``states`` drawn damage states, ``quantiles`` drawn repair quantiles,
+    ``repair`` drawn repair (work) hours, ``waits`` crew waiting hours; ``buffers`` (N, B)
+    drawn buffer hours. Defaults: one asset, state and quantile per strike that never vary,
+    repair hours equal to the outage hours, no buffer, no waiting.
+    """
+    response = np.asarray(response, dtype=np.float64)
+    if response.ndim == 1:
+        n = len(response)
+        days = np.zeros((len(SERVICES), len(AREAS), n))
+        days[0] = response
+        days[1] = 2 * response
+    else:
+        days = response
+        n = days.shape[-1]
+    outage = np.zeros((n, 1)) if outage is None else np.asarray(outage, dtype=np.float64)
+    n_strikes = outage.shape[1]
+    strike_ids = strike_ids or [f"S{i + 1}" for i in range(n_strikes)]
+    assets = np.full((n, n_strikes), "SUB-1") if assets is None else np.asarray(assets, dtype=str)
+    states = np.full((n, n_strikes), "moderate") if states is None else np.asarray(states, dtype=str)
+    quantiles = np.full((n, n_strikes), 0.5) if quantiles is None else np.asarray(quantiles)
+    repair = outage if repair is None else np.asarray(repair, dtype=np.float64)
+    buffers = np.zeros((n, 0)) if buffers is None else np.asarray(buffers, dtype=np.float64)
+    waits = np.zeros((n, n_strikes)) if waits is None else np.asarray(waits, dtype=np.float64)
+    per_strike = ("sample", "strike")
+    return xr.Dataset(
+        {
+            "person_hours_without_sample": (("service", "area", "sample"), days * 24.0),
+            "drawn_repair_hours": (per_strike, repair),
+            "drawn_outage_hours": (per_strike, outage),
+            "drawn_repair_quantile": (per_strike, quantiles),
+            "drawn_damage_state": (per_strike, states),
+            "drawn_asset": (per_strike, assets),
+            "drawn_buffer_hours": (("sample", "dependency"), buffers),
+            "crew_wait_hours": (per_strike, waits),
+        },
+        coords={
+            "service": list(SERVICES),
+            "area": [a[0] for a in AREAS],
+            "name": ("area", [a[1] for a in AREAS]),
+            "admin_level": ("area", [a[2] for a in AREAS]),
+            "parent_id": ("area", [a[3] for a in AREAS]),
+            "strike": strike_ids,
+            "strike_asset": ("strike", [str(a) for a in assets[0]]),
+            "dependency": [f"PMP-{k}|SUB-{k}" for k in range(buffers.shape[1])],
+        },
+        attrs={"samples": n, "seed": 7, "scenario_id": "hand", "timezone": "Europe/Kyiv"},
+    )
+
+
+def power_share(ds: xr.Dataset, area: str = "UA51") -> np.ndarray:
+    return ds["variance_share"].sel(service="power", area=area).values
+
+
+# ------------------------------------------------------------------ the estimator by hand
+
+
+def test_share_of_a_hand_computed_case() -> None:
+    # Y = 1..6, bins {1,2,3} {4,5,6}: SS_total 17.5, SS_between 13.5, SS_within 4, B = 2, MS_within 4 / 4 = 1
+    shares = first_order_shares([[1, 2, 3, 4, 5, 6]], [0, 0, 0, 1, 1, 1])
+    assert shares == pytest.approx([(13.5 - 1) / (17.5 + 1)])
+
+
+def test_share_is_nan_without_spread_and_one_bin_explains_nothing() -> None:
+    shares = first_order_shares([[4, 4, 4, 4], [1, 2, 3, 5]], [0, 1, 0, 1])
+    assert np.isnan(shares[0]) and np.isfinite(shares[1])
+    assert first_order_shares([[1, 2, 3, 5]], [0, 0, 0, 0]) == pytest.approx([0.0])
+
+
+def test_bias_correction_centres_an_input_without_effect_on_zero() -> None:
+    # 400 inputs unrelated to Y, 100 samples in 10 bins: the plain ratio averages (B-1)/(N-1) = 0.09
+    rng = np.random.default_rng(3)
+    n, bins = 100, 10
+    y = rng.normal(size=(1, n))
+    corrected, plain = [], []
+    for _ in range(400):
+        codes = input_bins(rng.uniform(size=n), bins)
+        corrected.append(first_order_shares(y, codes)[0])
+        centred = y[0] - y[0].mean()
+        group_sums = np.bincount(codes, centred)
+        plain.append((group_sums**2 / np.bincount(codes)).sum() / (centred**2).sum())
+    assert np.mean(plain) == pytest.approx(9 / 99, abs=0.01)
+    assert abs(np.mean(corrected)) < 0.01
+
+
+def test_bins_of_numbers_have_equal_counts_and_keep_ties_together() -> None:
+    values = np.arange(100.0)[::-1]
+    codes = input_bins(values, 10)
+    assert np.bincount(codes).tolist() == [10] * 10
+    assert codes[0] == 9 and codes[-1] == 0  # the largest value in the last bin
+    tied = np.r_[np.zeros(30), np.arange(1.0, 71.0)]
+    codes = input_bins(tied, 10)
+    assert len(set(codes[:30])) == 1 and (np.bincount(codes) > 0).all()
+
+
+def test_bins_of_text_and_of_few_numbers_are_their_values() -> None:
+    assert input_bins(np.array(["b", "a", "b", "c"]), 2).tolist() == [1, 0, 1, 2]
+    assert input_bins(np.array([5.0, 1.0, 5.0]), 2).tolist() == [1, 0, 1]
+
+
+def test_nested_bins_cross_the_group_with_bins_of_the_values() -> None:
+    groups = np.repeat(["A", "B"], [75, 25])
+    values = np.tile(np.arange(25.0), 4)
+    cells = nested_bins(groups, values, 8)
+    assert set(cells[:75]).isdisjoint(cells[75:])
+    assert len(set(cells[:75])) == 6 and len(set(cells[75:])) == 2  # round(8 * 75 / 100), round(8 * 25 / 100)
+
+
+def test_bin_count_is_about_the_square_root_of_the_samples() -> None:
+    assert [bin_count(n) for n in (20, 60, 500, 100_000)] == [4, 8, 22, 50]
+
+
+# ------------------------------------------------------------------ by strike
+
+
+#: Sampling error of an estimated share S from N samples, about sqrt(4 S (1 - S) / N) (that of a squared
+#: correlation), and sqrt(2 (B - 1)) / N for an input without effect; the tolerances below are 4 to 6 of them.
+
+
+def test_one_strike_drives_everything_the_other_nothing() -> None:
+    rng = np.random.default_rng(1)
+    outage = rng.uniform(0, 100, size=(4000, 2))
+    shares = power_share(sensitivity(sample_dataset(3 * outage[:, 0], outage=outage)))
+    assert shares[0] == pytest.approx(1.0, abs=0.02)
+    assert shares[1] == pytest.approx(0.0, abs=0.03)
+
+
+def test_two_independent_strikes_split_the_variance_by_their_own() -> None:
+    # Y = X1 + 2 X2 with independent uniforms: Var(E[Y|X1]) / Var(Y) = 1/5, X2: 4/5
+    rng = np.random.default_rng(2)
+    outage = rng.uniform(size=(10_000, 2))
+    ds = sensitivity(sample_dataset(outage[:, 0] + 2 * outage[:, 1], outage=outage))
+    assert power_share(ds) == pytest.approx([0.2, 0.8], abs=0.04)
+    water = ds["variance_share"].sel(service="water", area="UA51").values
+    assert water == pytest.approx(power_share(ds))  # twice the person-days, the same shares
+    assert ds["person_days_std"].sel(service="power", area="UA51") == pytest.approx(np.sqrt(5 / 12), rel=0.03)
+
+
+def test_a_candidate_asset_is_part_of_its_strike() -> None:
+    # Y = 10 when the strike hit A (half the samples), plus noise of sd 1: share 25 / 26
+    rng = np.random.default_rng(4)
+    n = 5000
+    hit = rng.choice(["A", "B"], size=n)
+    outage = rng.uniform(10, 20, size=(n, 2))
+    y = 10.0 * (hit == "A") + rng.normal(size=n)
+    assets = np.stack([hit, np.full(n, "C")], axis=1)
+    shares = power_share(sensitivity(sample_dataset(y, outage=outage, assets=assets)))
+    assert shares[0] == pytest.approx(25 / 26, abs=0.03)
+    assert shares[1] == pytest.approx(0.0, abs=0.03)
+
+
+def test_a_strike_whose_draws_do_not_vary_has_share_zero() -> None:
+    rng = np.random.default_rng(5)
+    outage = np.stack([rng.uniform(size=200), np.full(200, 12.0)], axis=1)
+    ds = sensitivity(sample_dataset(outage[:, 0], outage=outage))
+    assert ds["strike_draws_vary"].values.tolist() == [True, False]
+    assert power_share(ds)[1] == 0.0
+
+
+def test_no_spread_gives_nan_shares_and_zero_std() -> None:
+    rng = np.random.default_rng(6)
+    ds = sensitivity(sample_dataset(rng.uniform(size=100), outage=rng.uniform(size=(100, 2))))
+    heat = ds["variance_share"].sel(service="heat")  # no heat person-days in any sample
+    assert heat.isnull().all()
+    assert (ds["person_days_std"].sel(service="heat") == 0).all()
+
+
+# ------------------------------------------------------------------ by kind of input
+
+
+def test_damage_state_and_repair_time_split_with_their_interaction_left_out() -> None:
+    # Y = a_s (0.5 + q): a = 10 or 50 by state (half each), q uniform. Var(Y) = 1300 * 13/12 - 900;
+    # Var(E[Y|s]) = 400, Var(E[Y|q]) = 900 / 12 = 75; the rest (33.3) is their interaction.
+    rng = np.random.default_rng(7)
+    n = 50_000
+    states = rng.choice(["moderate", "extensive"], size=(n, 1))
+    q = rng.uniform(size=(n, 1))
+    hours = np.where(states == "moderate", 10.0, 50.0) * (0.5 + q)
+    ds = sensitivity(sample_dataset(hours[:, 0], outage=hours, states=states, quantiles=q, repair=hours), by="input")
+    total = 1300 * 13 / 12 - 900
+    shares = dict(zip(INPUTS, power_share(ds), strict=True))
+    assert shares["damage_state"] == pytest.approx(400 / total, abs=0.02)
+    assert shares["repair_time"] == pytest.approx(75 / total, abs=0.02)
+    assert shares["asset"] == shares["buffer"] == shares["crews"] == 0.0
+    assert ds["input_variables"].values.tolist() == [1, 0, 1, 0, 0]
+    assert shares["damage_state"] + shares["repair_time"] < 0.97  # first order: interactions in no share
+
+
+def test_repair_time_of_a_fixed_curve_is_not_an_input() -> None:
+    # repair hours fixed per damage state: the drawn quantile does nothing and is not counted
+    rng = np.random.default_rng(8)
+    n = 300
+    states = rng.choice(["moderate", "extensive"], size=(n, 1))
+    hours = np.where(states == "moderate", 24.0, 96.0)
+    ds = sensitivity(
+        sample_dataset(hours[:, 0], outage=hours, states=states, quantiles=rng.uniform(size=(n, 1)), repair=hours),
+        by="input",
+    )
+    assert ds["input_variables"].sel(input="repair_time") == 0
+    assert ds["variance_share"].sel(service="power", area="UA51", input="damage_state") == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_kind_sums_its_variables_and_buffers_and_crews_are_inputs() -> None:
+    # Y = B1 + B2 + W: three independent uniforms of equal variance; buffers explain 2/3, crews 1/3
+    rng = np.random.default_rng(9)
+    n = 40_000
+    buffers = rng.uniform(0, 12, size=(n, 3))
+    buffers[:, 2] = 6.0  # a fixed buffer: not an input
+    waits = np.zeros((n, 2))
+    waits[:, 0] = rng.uniform(0, 6, size=n)
+    waits[:, 1] = rng.uniform(0, 6, size=n)  # total waiting = sum over strikes
+    y = buffers[:, 0] + buffers[:, 1] + 2 * (waits[:, 0] + waits[:, 1])
+    ds = sensitivity(sample_dataset(y, outage=np.ones((n, 2)), buffers=buffers, waits=waits), by="input")
+    shares = dict(zip(INPUTS, power_share(ds), strict=True))
+    # Var(B) = 12; total waiting W = w1 + w2 (each var 3), 2W has var 24: buffers 24/48, crews 24/48
+    assert shares["buffer"] == pytest.approx(0.5, abs=0.03)
+    assert shares["crews"] == pytest.approx(0.5, abs=0.03)
+    assert ds["input_variables"].sel(input="buffer") == 2
+
+
+def test_a_kind_is_the_clipped_sum_of_its_unclipped_shares() -> None:
+    # 40 strikes whose repair times do nothing to Y: each estimate is noise around 0, and the kind's share
+    # sums them before clipping (clipping each first would add up only the positive noise)
+    rng = np.random.default_rng(10)
+    n = 400
+    repair = rng.uniform(1, 50, size=(n, 40))
+    quantiles = rng.uniform(size=(n, 40))
+    y = rng.normal(size=n)
+    ds = sensitivity(sample_dataset(y, outage=repair, quantiles=quantiles, repair=repair), by="input")
+    each = np.array([first_order_shares(y[None], input_bins(quantiles[:, i], bin_count(n)))[0] for i in range(40)])
+    assert ds["input_variables"].sel(input="repair_time") == 40
+    expected = np.clip(each.sum(), 0, 1)
+    assert float(ds["variance_share"].sel(service="power", area="UA51", input="repair_time")) == pytest.approx(expected)
+    assert (each < 0).sum() > 10  # the noise goes both ways
+
+
+# ------------------------------------------------------------------ the dataset and its errors
+
+
+def test_dataset_keeps_labels_units_and_subsets() -> None:
+    rng = np.random.default_rng(11)
+    outage = rng.uniform(size=(60, 2))
+    ds = sensitivity(sample_dataset(outage.sum(axis=1), outage=outage), services="water", areas=["UA5110"])
+    assert ds["variance_share"].dims == ("service", "area", "strike")
+    assert ds["service"].values.tolist() == ["water"] and ds["area"].values.tolist() == ["UA5110"]
+    assert ds["name"].values.tolist() == ["Odeskyi"] and ds["strike_asset"].values.tolist() == ["SUB-1", "SUB-1"]
+    assert ds["variance_share"].attrs["units"] == "1" and ds["person_days_mean"].attrs["units"] == "person days"
+    assert ds.attrs["by"] == "strike" and ds.attrs["samples"] == 60 and ds.attrs["bins"] == 8
+    assert '"UA51"' in ds.attrs["ancestors"]
+    assert "docs/method.md" in ds.attrs["method"]
+
+
+def test_a_result_without_samples_is_refused() -> None:
+    ds = sample_dataset(np.arange(30.0), outage=np.ones((30, 1))).isel(sample=slice(0, 0))
+    ds.attrs["samples"] = 0
+    with pytest.raises(SensitivityError, match="no Monte Carlo samples"):
+        sensitivity(ds)
+
+
+def test_too_few_samples_are_refused() -> None:
+    n = MIN_SAMPLES - 1
+    with pytest.raises(SensitivityError, match=f"{n} Monte Carlo samples.*at least {MIN_SAMPLES}"):
+        sensitivity(sample_dataset(np.arange(float(n)), outage=np.ones((n, 1))))
+
+
+@pytest.mark.parametrize("by", ["strike", "input"])
+def test_a_result_without_per_sample_variables_is_refused(by: str) -> None:
+    ds = sample_dataset(np.arange(30.0), outage=np.ones((30, 1))).drop_vars(
+        ["person_hours_without_sample", "drawn_asset"]
+    )
+    with pytest.raises(SensitivityError, match=r"person_hours_without_sample, drawn_asset missing.*older NetCDF"):
+        sensitivity(ds, by=by)
+
+
+def test_bad_choices_are_refused_with_the_choices() -> None:
+    ds = sample_dataset(np.arange(30.0), outage=np.ones((30, 1)))
+    with pytest.raises(ValueError, match=r"by='asset'.*strike, input"):
+        sensitivity(ds, by="asset")
+    with pytest.raises(ValueError, match="'UA99' not in the result; choose among UA51"):
+        sensitivity(ds, areas="UA99")
+    with pytest.raises(ValueError, match="'gas' not in the result"):
+        sensitivity(ds, services=["gas"])
+
+
+def test_front_door() -> None:
+    assert impact.sensitivity is sensitivity
