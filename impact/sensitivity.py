@@ -477,12 +477,11 @@ def sensitivity(
         **extra,
     }
     out = xr.Dataset(data, coords={"service": chosen_services, **area_coords, **coords})
-    attrs = {key: ds.attrs[key] for key in ("scenario_id", "scenario_title", "timezone", "seed") if key in ds.attrs}
+    kept = ("scenario_id", "scenario_title", "timezone", "start", "seed", "repair_correlation")
+    attrs = {key: ds.attrs[key] for key in kept if key in ds.attrs}
     ancestors = _ancestors(ds, chosen_areas)
     if ancestors:
         attrs["ancestors"] = ancestors
-    if "repair_correlation" in ds.attrs:
-        attrs["repair_correlation"] = ds.attrs["repair_correlation"]
     out.attrs = {
         "title": f"What drives the range of person-days without service, by {label}",
         **attrs,

@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 
 import impact
+from impact.export import sensitivity_columns, sensitivity_table, write_sensitivity
 from impact.sensitivity import (
     INPUTS,
     MIN_SAMPLES,
@@ -325,3 +326,64 @@ def test_bad_choices_are_refused_with_the_choices() -> None:
 
 def test_front_door() -> None:
     assert impact.sensitivity is sensitivity
+
+
+# ------------------------------------------------------------------ the table and its files
+
+
+def hand_shares(by: str = "strike") -> xr.Dataset:
+    rng = np.random.default_rng(12)
+    outage = rng.uniform(size=(80, 2))
+    return sensitivity(sample_dataset(outage[:, 0] + 3 * outage[:, 1], outage=outage), by=by)
+
+
+@pytest.mark.parametrize(("by", "keys"), [("strike", ["strike_id", "asset_id"]), ("input", ["input", "input_label"])])
+def test_table_has_one_row_per_area_service_and_strike_or_input(by: str, keys: list[str]) -> None:
+    ds = hand_shares(by)
+    table = sensitivity_table(ds)
+    assert len(table) == 3 * 3 * ds.sizes[by]
+    assert [c.name for c in sensitivity_columns(ds)] == list(table.columns)
+    row = table[(table["area_id"] == "UA5110") & (table["service"] == "water")].iloc[-1]
+    last = ds[by].values[-1]
+    assert row[keys[0]] == last and row["adm1_code"] == "UA51" and row["adm2_code"] == "UA5110"
+    assert row["variance_share"] == ds["variance_share"].sel(service="water", area="UA5110", **{by: last})
+    assert row["person_days_std"] == ds["person_days_std"].sel(service="water", area="UA5110")
+    heat = table[table["service"] == "heat"]
+    assert heat["variance_share"].isna().all()
+
+
+def test_csv_and_excel_carry_hxl_hashtags_and_read_back(tmp_path) -> None:
+    import openpyxl
+    import pandas as pd
+
+    ds = hand_shares()
+    table = sensitivity_table(ds)
+    written = write_sensitivity(ds, tmp_path / "drivers.csv")
+    lines = written.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:1] == ["area_id"]
+    assert "#indicator+num+variance_share" in lines[1].split(",") and "#event+code" in lines[1].split(",")
+    back = pd.read_csv(written, skiprows=[1], keep_default_na=False, na_values=[""])
+    assert np.allclose(back["variance_share"], table["variance_share"], equal_nan=True, rtol=0, atol=0)
+    path = write_sensitivity(ds, tmp_path / "drivers.xlsx")
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["sensitivity", "metadata"]
+    rows = list(book["sensitivity"].iter_rows(values_only=True))
+    assert rows[1][rows[0].index("variance_share")] == "#indicator+num+variance_share"
+    assert len(rows) == 2 + len(table)
+    metadata = [row for row in book["metadata"].iter_rows(values_only=True)]
+    assert any(row[1] == "method" and "docs/method.md" in str(row[2]) for row in metadata)
+    first = path.read_bytes()
+    assert write_sensitivity(ds, tmp_path / "again.xlsx").read_bytes() == first  # reproducible
+
+
+def test_writers_refuse_other_suffixes_and_other_datasets(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"\.nc is not a valid sensitivity output type; choose one of \.csv, \.xlsx"):
+        write_sensitivity(hand_shares(), tmp_path / "x.nc")
+    with pytest.raises(TypeError, match="expected a sensitivity dataset"):
+        sensitivity_table(sample_dataset(np.arange(30.0), outage=np.ones((30, 1))))
+
+
+def test_no_exported_cell_starts_like_a_formula(tmp_path) -> None:
+    ds = hand_shares().assign_coords(name=("area", ["=cmd|' /C calc'!A0", "+1", "Bilhorod"]))
+    text = write_sensitivity(ds, tmp_path / "drivers.csv").read_text(encoding="utf-8")
+    assert "\n=cmd" not in text and ",=cmd" not in text and ",'=cmd" in text
