@@ -387,3 +387,50 @@ def test_no_exported_cell_starts_like_a_formula(tmp_path) -> None:
     ds = hand_shares().assign_coords(name=("area", ["=cmd|' /C calc'!A0", "+1", "Bilhorod"]))
     text = write_sensitivity(ds, tmp_path / "drivers.csv").read_text(encoding="utf-8")
     assert "\n=cmd" not in text and ",=cmd" not in text and ",'=cmd" in text
+
+
+# ------------------------------------------------------------------ the figure
+
+
+def test_figure_has_one_bar_per_strike_largest_on_top() -> None:
+    ds = hand_shares()
+    fig = impact.figures.sensitivity(ds, "water", "UA5110")
+    (bars,) = fig.data
+    shares = ds["variance_share"].sel(service="water", area="UA5110").values
+    assert list(bars.y) == ["S2 · SUB-1", "S1 · SUB-1"]  # Y = X1 + 3 X2: S2 drives it
+    assert np.allclose(bars.x, np.sort(shares)[::-1] * 100)
+    assert "Odeskyi (UA5110)" in fig.layout.title.text and "by strike" in fig.layout.title.text
+    assert "first-order shares sum to" in fig.layout.annotations[0].text
+
+
+def test_figure_sums_the_strikes_beyond_the_most_shown() -> None:
+    rng = np.random.default_rng(13)
+    outage = rng.uniform(size=(200, 6))
+    ds = sensitivity(sample_dataset(outage @ np.arange(6.0, 0.0, -1.0), outage=outage))
+    (bars,) = impact.figures.sensitivity(ds, most=3).data
+    shares = np.sort(power_share(ds))[::-1]
+    assert list(bars.y)[:3] == ["S1 · SUB-1", "S2 · SUB-1", "S3 · SUB-1"] and bars.y[3] == "3 other strikes, summed"
+    assert bars.x[3] == pytest.approx(shares[3:].sum() * 100)
+
+
+def test_figure_by_input_from_a_result_names_fixed_kinds() -> None:
+    rng = np.random.default_rng(14)
+    states = rng.choice(["moderate", "extensive"], size=(100, 1))
+    hours = np.where(states == "moderate", 24.0, 96.0)
+    result = sample_dataset(hours[:, 0], outage=hours, states=states, repair=hours)
+    fig = impact.figures.sensitivity(result, "power", by="input")
+    (bars,) = fig.data
+    assert bars.y[0] == "damage state" and bars.x[0] == pytest.approx(100.0)
+    assert set(bars.y) == {"damage state", "asset hit", "repair time", "buffers", "crew waiting"}
+    assert list(bars.customdata).count("fixed in this scenario") == 4
+
+
+def test_figure_without_spread_says_so_and_refuses_bad_choices() -> None:
+    fig = impact.figures.sensitivity(hand_shares(), "heat")
+    assert fig.data == () and "do not vary between samples" in fig.layout.annotations[0].text
+    with pytest.raises(ValueError, match="'gas' is not a valid service"):
+        impact.figures.sensitivity(hand_shares(), "gas")
+    with pytest.raises(ValueError, match="'UA99' is not a valid area"):
+        impact.figures.sensitivity(hand_shares(), "power", "UA99")
+    with pytest.raises(SensitivityError, match="no per-sample variables"):
+        impact.figures.sensitivity(sample_dataset(np.arange(30.0)).drop_vars("drawn_asset"))
