@@ -434,3 +434,45 @@ def test_figure_without_spread_says_so_and_refuses_bad_choices() -> None:
         impact.figures.sensitivity(hand_shares(), "power", "UA99")
     with pytest.raises(SensitivityError, match="no per-sample variables"):
         impact.figures.sensitivity(sample_dataset(np.arange(30.0)).drop_vars("drawn_asset"))
+
+
+# ------------------------------------------------------------------ the command
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "asset"], "--by 'asset' is not a valid choice; choose one of strike, input"),
+        (["--service", "gas"], "--service 'gas' is not a service; choose one of power, water, heat"),
+        (["--area", "UA99"], "--area 'UA99' is not an area of odesa-2025-12"),
+        (["--samples", "5"], f"needs at least {MIN_SAMPLES} Monte Carlo samples, not 5"),
+        (["--samples", "0"], f"needs at least {MIN_SAMPLES} Monte Carlo samples, not 0"),
+        (["--out", "x.nc"], ".nc is not a valid output type; choose one of .csv, .xlsx"),
+    ],
+)
+def test_command_refuses_bad_input_with_one_line_and_exit_2(args: list[str], message: str, capsys) -> None:
+    from impact.cli import main
+
+    code = main(["sensitivity", "odesa-2025-12", *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_printed_table_lists_the_largest_shares_first_then_their_sum_and_the_person_days() -> None:
+    from rich.console import Console
+
+    from impact.cli._render import sensitivity_table_for
+
+    console = Console(width=200, record=True)
+    ds = hand_shares()
+    console.print(sensitivity_table_for(ds, "UA51"))
+    text = console.export_text()
+    assert text.index("S2") < text.index("S1")  # S2 drives it (Y = X1 + 3 X2)
+    power = ds["variance_share"].sel(service="power", area="UA51").values
+    assert f"{power[1] * 100:.0f} %" in text and f"{power.sum() * 100:.0f} %" in text
+    assert "sum of the shares" in text and "mean ± sd" in text and "80 samples, seed 7" in text
+    console = Console(width=200, record=True)
+    console.print(sensitivity_table_for(hand_shares("input"), "UA5110"))
+    text = console.export_text()
+    assert "kind of input" in text and "repair time" in text and "crew waiting" in text

@@ -1,5 +1,5 @@
-"""The rich tables and lines the ``impact`` commands print: a run's summary, needs per day and
-a comparison of two scenarios."""
+"""The rich tables and lines the ``impact`` commands print: a run's summary, needs per day,
+a comparison of two scenarios and what drives the range."""
 
 from __future__ import annotations
 
@@ -12,7 +12,19 @@ from impact.compare import Comparison
 from impact.dataset import top_area
 from impact.result import Result
 
-__all__ = ["CENTRAL", "comparison_table", "needs_table_for", "print_observation_scores", "short_time", "summary_table"]
+__all__ = [
+    "CENTRAL",
+    "MOST_SENSITIVITY_ROWS",
+    "comparison_table",
+    "needs_table_for",
+    "print_observation_scores",
+    "sensitivity_table_for",
+    "short_time",
+    "summary_table",
+]
+
+#: Strikes printed one row each by :func:`sensitivity_table_for`; the others share one row.
+MOST_SENSITIVITY_ROWS = 20
 
 
 def short_time(iso: str) -> str:
@@ -197,4 +209,50 @@ def comparison_table(comparison: Comparison, area: str) -> Table:
             short_time(row["peak_time_a"]),
             short_time(row["peak_time_b"]),
         )
+    return table
+
+
+def _percent(share: float) -> str:
+    return "-" if share != share else f"{share * 100:.0f} %"
+
+
+def sensitivity_table_for(shares: xr.Dataset, area: str) -> Table:
+    """A rich table of one area's variance shares (:func:`impact.sensitivity`): one row per strike or kind
+    of input, one column per service, the largest shares first; then their sum and the person-days."""
+    at = shares.sel(area=area)
+    by = str(shares.attrs["by"])
+    services = [str(s) for s in shares["service"].values]
+    values = np.asarray(at["variance_share"].transpose(by, "service").values, dtype=np.float64)
+    place = str(at["name"].item()) if "name" in at.coords else area
+    table = Table(
+        title=f"what drives the range of person-days without service in {area} ({place}), by "
+        f"{'strike' if by == 'strike' else 'kind of input'}\n{shares.attrs.get('samples')} samples, seed "
+        f"{shares.attrs.get('seed', '-')}; share of the variance over samples explained by each, first order "
+        "(docs/method.md, section 5b)",
+        show_edge=False,
+    )
+    if by == "strike":
+        labels = [str(s) for s in shares["strike"].values]
+        second = (
+            [str(a) for a in shares["strike_asset"].values] if "strike_asset" in shares.coords else [""] * len(labels)
+        )
+        headers = ("strike", "asset")
+    else:
+        labels = [str(v) for v in shares["input_label"].values]
+        second = [f"{int(c)}" for c in shares["input_variables"].values]
+        headers = ("input", "variables that vary")
+    for header in (*headers, *services):
+        table.add_column(header, justify="left" if header in headers else "right")
+    order = np.argsort(-np.nan_to_num(values, nan=-1.0).max(axis=1), kind="stable")
+    shown = order[:MOST_SENSITIVITY_ROWS] if by == "strike" else order
+    for i in shown:
+        table.add_row(labels[i], second[i], *(_percent(v) for v in values[i]))
+    rest = order[len(shown) :]
+    if len(rest):
+        table.add_row(f"{len(rest)} other strikes", "summed", *(_percent(v) for v in values[rest].sum(axis=0)))
+    table.add_section()
+    table.add_row("sum of the shares", "", *(_percent(v) for v in values.sum(axis=0)))
+    mean = at["person_days_mean"].sel(service=services).values
+    std = at["person_days_std"].sel(service=services).values
+    table.add_row("person-days", "mean ± sd", *(f"{m:,.0f} ± {s:,.0f}" for m, s in zip(mean, std, strict=True)))
     return table
