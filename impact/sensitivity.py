@@ -11,7 +11,7 @@
 The response is each sample's person-days without a service in an area
 (``person_hours_without_sample / 24``); the inputs are what the run drew for that sample
 (``drawn_*`` variables and ``crew_wait_hours`` of the result). Nothing is run again: the
-shares come from the samples already drawn (``docs/method.md``, section 5b).
+shares come from the samples already drawn (``docs/method.md``, section 5a, 'What drives the range').
 
 **Estimator.** For an input X the first-order share is ``Var(E[Y | X]) / Var(Y)``, the
 correlation ratio. From given data it is estimated by partitioning X's samples into bins
@@ -122,7 +122,7 @@ METHOD = (
     "numbers in equal-count quantile bins, about sqrt(samples)), and the between-bin variance of "
     "person-days over its total variance is corrected for the sample size as omega-squared does "
     "(Hays 1963): (SS_between - (B-1) MS_within) / (SS_total + MS_within), clipped to [0, 1]. "
-    "See docs/method.md, section 5b."
+    "See docs/method.md, section 5a, 'What drives the range'."
 )
 
 #: Caveats stored with every sensitivity dataset.
@@ -413,7 +413,7 @@ def sensitivity(
 
     Notes
     -----
-    ``docs/method.md``, section 5b, states the estimator, its source and its limits.
+    ``docs/method.md``, section 5a, 'What drives the range', states the estimator, its source and its limits.
     """
     ds = as_dataset(result)
     n = _check(ds, by)

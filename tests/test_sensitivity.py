@@ -1,4 +1,4 @@
-"""What drives the range (impact.sensitivity, docs/method.md section 5b): the estimator on
+"""What drives the range (impact.sensitivity; docs/method.md, section 5a, 'What drives the range'): the estimator on
 hand-computable cases, on datasets laid out as the result's per-sample variables."""
 
 from __future__ import annotations
@@ -155,8 +155,9 @@ def test_bin_count_is_about_the_square_root_of_the_samples() -> None:
 # ------------------------------------------------------------------ by strike
 
 
-#: Sampling error of an estimated share S from N samples, about sqrt(4 S (1 - S) / N) (that of a squared
-#: correlation), and sqrt(2 (B - 1)) / N for an input without effect; the tolerances below are 4 to 6 of them.
+#: Sampling error of an estimated share S from N samples: about 2 sqrt(S) (1 - S) / sqrt(N) (that of a squared
+#: correlation), and sqrt(2 (B - 1)) / N for an input without effect. The tolerances below are at least 4 times
+#: sqrt(4 S (1 - S) / N), larger than both.
 
 
 def test_one_strike_drives_everything_the_other_nothing() -> None:

@@ -228,7 +228,7 @@ def sensitivity_table_for(shares: xr.Dataset, area: str) -> Table:
         title=f"what drives the range of person-days without service in {area} ({place}), by "
         f"{'strike' if by == 'strike' else 'kind of input'}\n{shares.attrs.get('samples')} samples, seed "
         f"{shares.attrs.get('seed', '-')}; share of the variance over samples explained by each, first order "
-        "(docs/method.md, section 5b)",
+        "(docs/method.md, section 5a, 'What drives the range')",
         show_edge=False,
     )
     if by == "strike":

@@ -43,7 +43,7 @@ def sensitivity(
     repair time, buffers, crew waiting).
 
     First-order shares from the samples of the one run (no second run); they need not sum to 100 %.
-    docs/method.md, section 5b, gives the method and its limits.
+    docs/method.md, section 5a, 'What drives the range', gives the method and its limits.
     """
     if by not in BY:
         raise fail(f"error: --by {by!r} is not a valid choice; choose one of {', '.join(BY)}")

@@ -433,8 +433,8 @@ def sensitivity_columns(ds: xr.Dataset) -> list[OutputColumn]:
             "#indicator+num+variance_share",
             "1",
             f"Share of the variance over {samples} samples of person-days without the service explained by "
-            f"{share}; first order, bias-corrected, in [0, 1] (docs/method.md, section 5b). Shares need not "
-            "sum to 1. Empty where person-days do not vary.",
+            f"{share}; first order, bias-corrected, in [0, 1] (docs/method.md, section 5a, 'What "
+            "drives the range'). Shares need not sum to 1. Empty where person-days do not vary.",
         ),
         OutputColumn(
             "person_days_mean",

@@ -7,7 +7,7 @@
 >>> write_sensitivity(by_strike, "drivers.xlsx")      # or .csv  # doctest: +SKIP
 
 The shares themselves are computed by :func:`impact.sensitivity` (``docs/method.md``,
-section 5b); this module only lays them out for the CSV and Excel exports.
+section 5a, 'What drives the range'); this module only lays them out for the CSV and Excel exports.
 """
 
 from __future__ import annotations
