@@ -477,3 +477,31 @@ def test_printed_table_lists_the_largest_shares_first_then_their_sum_and_the_per
     console.print(sensitivity_table_for(hand_shares("input"), "UA5110"))
     text = console.export_text()
     assert "kind of input" in text and "repair time" in text and "crew waiting" in text
+
+
+# ------------------------------------------------------------------ the dashboard's presenter
+
+
+def test_dashboard_view_draws_the_library_bars_and_says_how_to_read_them() -> None:
+    from dash_app.views.sensitivity import area_shares, sensitivity_view
+
+    rng = np.random.default_rng(15)
+    outage = rng.uniform(size=(80, 2))
+    result = sample_dataset(outage[:, 0] + 3 * outage[:, 1], outage=outage)
+    shares = area_shares(result, "UA5110", "strike")
+    assert shares["area"].values.tolist() == ["UA5110"]
+    view = sensitivity_view(shares, "water", "UA5110", "strike", "odesa-2025-12")
+    (bars,) = view.figure["data"]
+    assert bars["type"] == "bar" and list(bars["y"]) == ["S2 · SUB-1", "S1 · SUB-1"]
+    assert "80 samples" in view.note and "`impact sensitivity odesa-2025-12 --by strike --out FILE.xlsx`" in view.note
+    assert "need not add to 100 %" in view.note
+
+
+def test_dashboard_view_without_shares_says_why() -> None:
+    from dash_app.views.sensitivity import area_shares, sensitivity_view
+
+    result = sample_dataset(np.arange(10.0), outage=np.ones((10, 1)))
+    reason = area_shares(result, "UA51", "input")
+    assert isinstance(reason, str) and "10 Monte Carlo samples" in reason
+    view = sensitivity_view(reason, "power", "UA51", "input", "odesa-2025-12")
+    assert view.figure["data"] == [] and view.note.startswith("No shares: the result has 10 Monte Carlo samples")
