@@ -209,6 +209,36 @@ def nested_bins(groups: Any, values: Any, bins: int) -> np.ndarray:
     return cells
 
 
+class _Response:
+    """Responses (M, N) centred once, with their total sums of squares, for many inputs."""
+
+    def __init__(self, response: Any) -> None:
+        y = np.asarray(response, dtype=np.float64)
+        self.rows, self.samples = y.shape
+        self.spread = np.ptp(y, axis=1) > 0 if self.samples else np.zeros(self.rows, dtype=bool)
+        varying = y[self.spread]
+        self.centred = varying - varying.mean(axis=1, keepdims=True)
+        self.total = np.einsum("ij,ij->i", self.centred, self.centred)
+
+    def shares(self, codes: Any) -> np.ndarray:
+        """:func:`first_order_shares` of these responses for one binned input."""
+        codes = np.asarray(codes, dtype=np.int64)
+        shares = np.full(self.rows, np.nan)
+        counts = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
+        counts = counts[counts > 0]
+        used, n = len(counts), self.samples
+        if n - used < 1 or not self.spread.any():
+            return shares
+        order = np.argsort(codes, kind="stable")
+        starts = np.r_[0, np.cumsum(counts)[:-1]]
+        sums = np.add.reduceat(self.centred[:, order], starts, axis=1)
+        between = (sums**2 / counts).sum(axis=1)
+        within = np.maximum(self.total - between, 0.0)
+        mean_square_within = within / (n - used)
+        shares[self.spread] = (between - (used - 1) * mean_square_within) / (self.total + mean_square_within)
+        return shares
+
+
 def first_order_shares(response: Any, codes: Any) -> np.ndarray:
     """First-order variance shares of one binned input, bias-corrected and not clipped.
 
@@ -228,28 +258,7 @@ def first_order_shares(response: Any, codes: Any) -> np.ndarray:
         clipped (it can be slightly below 0 or above 1). NaN where the response does not
         vary, and everywhere when every sample has its own bin (``N - B < 1``).
     """
-    y = np.asarray(response, dtype=np.float64)
-    codes = np.asarray(codes, dtype=np.int64)
-    m, n = y.shape
-    shares = np.full(m, np.nan)
-    if n == 0:
-        return shares
-    spread = np.ptp(y, axis=1) > 0
-    counts = np.bincount(codes)
-    counts = counts[counts > 0]
-    used = len(counts)
-    if n - used < 1 or not spread.any():
-        return shares
-    centred = y[spread] - y[spread].mean(axis=1, keepdims=True)
-    total = np.einsum("ij,ij->i", centred, centred)
-    order = np.argsort(codes, kind="stable")
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    sums = np.add.reduceat(centred[:, order], starts, axis=1)
-    between = (sums**2 / counts).sum(axis=1)
-    within = np.maximum(total - between, 0.0)
-    mean_square_within = within / (n - used)
-    shares[spread] = (between - (used - 1) * mean_square_within) / (total + mean_square_within)
-    return shares
+    return _Response(response).shares(codes)
 
 
 def _check(ds: xr.Dataset, by: str) -> int:
@@ -302,6 +311,7 @@ def _varies(values: np.ndarray) -> bool:
 
 def _by_strike(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Shares (M, S), clipped, and whether each strike's draws vary (S,)."""
+    response = _Response(y)
     outage = _draws(ds, "drawn_outage_hours", "strike")
     asset = _draws(ds, "drawn_asset", "strike")
     n_strikes = outage.shape[1]
@@ -313,8 +323,8 @@ def _by_strike(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np
         else:
             codes = input_bins(outage[:, i], bins)
         varies[i] = codes.max(initial=0) > 0
-        shares[:, i] = first_order_shares(y, codes) if varies[i] else 0.0
-    shares[~(np.ptp(y, axis=1) > 0)] = np.nan
+        shares[:, i] = response.shares(codes) if varies[i] else 0.0
+    shares[~response.spread] = np.nan
     return np.clip(shares, 0.0, 1.0), varies
 
 
@@ -350,11 +360,12 @@ def _input_variables(ds: xr.Dataset, bins: int) -> dict[str, list[np.ndarray]]:
 def _by_input(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Shares (M, kinds): sums of unclipped first-order shares, clipped; variables per kind."""
     found = _input_variables(ds, bins)
+    response = _Response(y)
     shares = np.zeros((y.shape[0], len(INPUTS)))
     for k, kind in enumerate(INPUTS):
         for codes in found[kind]:
-            shares[:, k] += first_order_shares(y, codes)
-    shares[~(np.ptp(y, axis=1) > 0)] = np.nan
+            shares[:, k] += response.shares(codes)
+    shares[~response.spread] = np.nan
     return np.clip(shares, 0.0, 1.0), np.array([len(found[kind]) for kind in INPUTS], dtype=np.int64)
 
 
