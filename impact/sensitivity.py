@@ -470,7 +470,7 @@ def sensitivity(
     dims = ("service", "area", by)
     data = {
         "variance_share": with_units(
-            xr.DataArray(shares.reshape(n_services, n_areas, -1), dims=dims),
+            xr.DataArray(shares.reshape(n_services, n_areas, shares.shape[1]), dims=dims),
             "1",
             f"share of the variance of person-days without the service explained by the {label} "
             "(first order, bias-corrected, clipped to [0, 1])",

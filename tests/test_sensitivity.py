@@ -505,3 +505,10 @@ def test_dashboard_view_without_shares_says_why() -> None:
     assert isinstance(reason, str) and "10 Monte Carlo samples" in reason
     view = sensitivity_view(reason, "power", "UA51", "input", "odesa-2025-12")
     assert view.figure["data"] == [] and view.note.startswith("No shares: the result has 10 Monte Carlo samples")
+
+
+@pytest.mark.parametrize("by", ["strike", "input"])
+def test_a_result_without_strikes_has_nothing_to_split(by: str) -> None:
+    ds = sensitivity(sample_dataset(np.zeros(30), outage=np.zeros((30, 0))), by=by)
+    assert ds["variance_share"].sizes[by] == (0 if by == "strike" else len(INPUTS))
+    assert ds["variance_share"].isnull().all()
