@@ -37,19 +37,28 @@ average (0.1 with 100 samples in 10 bins).
     (counted only for strikes whose curve gives different hours for one damage state);
     buffers per dependency; crews are the total crew-waiting hours of the sample.
 
+**Sampling noise.** Every share comes with ``variance_share_noise``: the shares of
+:data:`NOISE_INPUTS` inputs without effect (the samples put into ``B`` equal-count bins at
+random, from a generator of its own) give the standard deviation of a share that is pure
+noise, for this very response; the noise level is :data:`NOISE_DEVIATIONS` of them, scaled to
+the input's cells (``(cells - 1) / (B - 1)`` of the variance) and, for a kind, summed over its
+variables. A share below its noise level cannot be told from sampling noise; with many strikes
+a few pass it by chance.
+
 **Limits.** First-order shares only: what an input explains through interactions with
 others is in no share, so shares need not sum to 1 (the rest is interactions and, for
 by-input sums, estimation noise). With ``repair_correlation > 0`` repair times are
 correlated across strikes and per-strike shares overlap (a common factor shows in every
 strike it moves). Crew waiting is not an independent input: it is a consequence of the
 other draws, so its share overlaps theirs. With few samples the shares are noisy (about
-``sqrt(2 (B - 1)) / N`` each); :data:`MIN_SAMPLES` is the least accepted.
+``sqrt(2 (B - 1)) / N`` each, see above); :data:`MIN_SAMPLES` is the least accepted.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,6 +77,8 @@ __all__ = [
     "MAX_BINS",
     "METHOD",
     "MIN_SAMPLES",
+    "NOISE_DEVIATIONS",
+    "NOISE_INPUTS",
     "SAMPLE_VARIABLES",
     "SensitivityError",
     "bin_count",
@@ -97,6 +108,12 @@ MIN_SAMPLES: int = 20
 
 #: Most bins of a numeric input.
 MAX_BINS: int = 50
+
+#: Inputs without effect (samples put into bins at random) whose shares measure the sampling noise.
+NOISE_INPUTS: int = 50
+
+#: The noise level of a share: this many standard deviations of the share of an input without effect.
+NOISE_DEVIATIONS: float = 2.0
 
 #: The per-sample response: person-hours without service per (service, area, sample).
 RESPONSE = "person_hours_without_sample"
@@ -238,6 +255,23 @@ class _Response:
         shares[self.spread] = (between - (used - 1) * mean_square_within) / (self.total + mean_square_within)
         return shares
 
+    def noise(self, bins: int, seed: int) -> np.ndarray:
+        """Standard deviation (M,) of the shares of :data:`NOISE_INPUTS` inputs without effect, each putting
+        the samples into ``bins`` equal-count bins at random (from a generator of its own, keyed by ``seed``)."""
+        n = self.samples
+        rng = np.random.default_rng([int(seed), zlib.crc32(b"sensitivity noise")])
+        assignment = np.arange(n, dtype=np.int64) * bins // max(n, 1)
+        shares = np.stack([self.shares(rng.permutation(assignment)) for _ in range(NOISE_INPUTS)])
+        return shares.std(axis=0, ddof=1)
+
+
+def _noise_level(deviation: np.ndarray, bins: int, cells: list[int]) -> np.ndarray:
+    """:data:`NOISE_DEVIATIONS` standard deviations of the sum of the shares of inputs without effect with
+    these numbers of ``cells``: each one's variance scaled from ``bins`` bins by ``(cells - 1) / (bins - 1)``
+    (the degrees of freedom of its between-bin sum of squares)."""
+    scale = sum((c - 1) / max(bins - 1, 1) for c in cells if c > 1)
+    return NOISE_DEVIATIONS * deviation * math.sqrt(scale)
+
 
 def first_order_shares(response: Any, codes: Any) -> np.ndarray:
     """First-order variance shares of one binned input, bias-corrected and not clipped.
@@ -309,23 +343,26 @@ def _varies(values: np.ndarray) -> bool:
     return len(np.unique(values)) > 1
 
 
-def _by_strike(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shares (M, S), clipped, and whether each strike's draws vary (S,)."""
-    response = _Response(y)
+def _by_strike(
+    response: _Response, deviation: np.ndarray, ds: xr.Dataset, bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares (M, S), clipped; their noise levels (M, S); whether each strike's draws vary (S,)."""
     outage = _draws(ds, "drawn_outage_hours", "strike")
     asset = _draws(ds, "drawn_asset", "strike")
     n_strikes = outage.shape[1]
-    shares = np.zeros((y.shape[0], n_strikes))
+    shares = np.zeros((response.rows, n_strikes))
+    noise = np.zeros((response.rows, n_strikes))
     varies = np.zeros(n_strikes, dtype=bool)
     for i in range(n_strikes):
         if _varies(asset[:, i]):
             codes = nested_bins(asset[:, i], outage[:, i], bins)
         else:
             codes = input_bins(outage[:, i], bins)
-        varies[i] = codes.max(initial=0) > 0
+        cells = int(codes.max(initial=0)) + 1
+        varies[i] = cells > 1
         shares[:, i] = response.shares(codes) if varies[i] else 0.0
-    shares[~response.spread] = np.nan
-    return np.clip(shares, 0.0, 1.0), varies
+        noise[:, i] = _noise_level(deviation, bins, [cells])
+    return np.clip(shares, 0.0, 1.0), noise, varies
 
 
 def _repair_time_matters(hours: np.ndarray, states: np.ndarray) -> bool:
@@ -357,16 +394,20 @@ def _input_variables(ds: xr.Dataset, bins: int) -> dict[str, list[np.ndarray]]:
     return found
 
 
-def _by_input(y: np.ndarray, ds: xr.Dataset, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shares (M, kinds): sums of unclipped first-order shares, clipped; variables per kind."""
+def _by_input(
+    response: _Response, deviation: np.ndarray, ds: xr.Dataset, bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares (M, kinds): sums of unclipped first-order shares, clipped; their noise levels (M, kinds);
+    variables per kind."""
     found = _input_variables(ds, bins)
-    response = _Response(y)
-    shares = np.zeros((y.shape[0], len(INPUTS)))
+    shares = np.zeros((response.rows, len(INPUTS)))
+    noise = np.zeros((response.rows, len(INPUTS)))
     for k, kind in enumerate(INPUTS):
         for codes in found[kind]:
             shares[:, k] += response.shares(codes)
-    shares[~response.spread] = np.nan
-    return np.clip(shares, 0.0, 1.0), np.array([len(found[kind]) for kind in INPUTS], dtype=np.int64)
+        noise[:, k] = _noise_level(deviation, bins, [int(codes.max(initial=0)) + 1 for codes in found[kind]])
+    counts = np.array([len(found[kind]) for kind in INPUTS], dtype=np.int64)
+    return np.clip(shares, 0.0, 1.0), noise, counts
 
 
 def _ancestors(ds: xr.Dataset, areas: list[str]) -> str | None:
@@ -405,7 +446,10 @@ def sensitivity(
         ``variance_share`` (service, area, strike|input) [1]: share of the variance over
         samples of person-days without the service in the area explained by the strike or
         kind of input (first order, bias-corrected, in [0, 1]; NaN where person-days do not
-        vary); ``person_days_mean`` and ``person_days_std`` (service, area) [person days]:
+        vary); ``variance_share_noise`` (the same dims) [1]: the share's sampling noise,
+        :data:`NOISE_DEVIATIONS` standard deviations of the share of inputs without effect binned
+        alike (a share below it cannot be told from noise; 0 for an input that does not vary);
+        ``person_days_mean`` and ``person_days_std`` (service, area) [person days]:
         mean and standard deviation over samples. By strike also ``strike_draws_vary``
         (strike) [bool]: whether the strike's outage hours or asset differ between samples
         (a strike whose draws do not vary has share 0). By input also ``input_variables``
@@ -435,8 +479,10 @@ def sensitivity(
     n_services, n_areas = len(chosen_services), len(chosen_areas)
     y = days.reshape(n_services * n_areas, n)
     bins = bin_count(n)
+    response = _Response(y)
+    deviation = response.noise(bins, int(ds.attrs.get("seed", 0) or 0))
     if by == "strike":
-        shares, varies = _by_strike(y, ds, bins)
+        shares, noise, varies = _by_strike(response, deviation, ds, bins)
         index = xr.DataArray(
             ds["strike"].values.astype(str), dims=("strike",), coords={"strike": ds["strike"].values.astype(str)}
         )
@@ -451,7 +497,7 @@ def sensitivity(
         coords["strike"] = index
         label = "strike"
     else:
-        shares, counts = _by_input(y, ds, bins)
+        shares, noise, counts = _by_input(response, deviation, ds, bins)
         extra = {
             "input_variables": with_units(
                 xr.DataArray(counts, dims=("input",)),
@@ -468,12 +514,20 @@ def sensitivity(
         name: coord.sel(area=chosen_areas) for name, coord in ds["area"].coords.items() if coord.dims == ("area",)
     }
     dims = ("service", "area", by)
+    shares[~response.spread] = np.nan
+    noise[~response.spread] = np.nan
     data = {
         "variance_share": with_units(
             xr.DataArray(shares.reshape(n_services, n_areas, shares.shape[1]), dims=dims),
             "1",
             f"share of the variance of person-days without the service explained by the {label} "
             "(first order, bias-corrected, clipped to [0, 1])",
+        ),
+        "variance_share_noise": with_units(
+            xr.DataArray(noise.reshape(n_services, n_areas, noise.shape[1]), dims=dims),
+            "1",
+            f"sampling noise of the share: {NOISE_DEVIATIONS:g} standard deviations of the share of inputs "
+            "without effect binned alike; a share below it cannot be told from noise",
         ),
         "person_days_mean": with_units(
             xr.DataArray(days.mean(axis=2), dims=("service", "area")),

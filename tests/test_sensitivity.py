@@ -512,3 +512,46 @@ def test_a_result_without_strikes_has_nothing_to_split(by: str) -> None:
     ds = sensitivity(sample_dataset(np.zeros(30), outage=np.zeros((30, 0))), by=by)
     assert ds["variance_share"].sizes[by] == (0 if by == "strike" else len(INPUTS))
     assert ds["variance_share"].isnull().all()
+
+
+# ------------------------------------------------------------------ the sampling noise of a share
+
+
+def test_noise_level_is_two_standard_deviations_of_a_share_without_effect() -> None:
+    # normal Y, 400 samples in 20 bins: the share of an input without effect has sd sqrt(2 * 19) / 400
+    rng = np.random.default_rng(16)
+    outage = rng.uniform(size=(400, 2))
+    ds = sensitivity(sample_dataset(rng.normal(size=400), outage=outage))
+    noise = ds["variance_share_noise"].sel(service="power", area="UA51").values
+    assert noise == pytest.approx(np.full(2, 2 * np.sqrt(38) / 400), rel=0.3)  # from 50 random inputs: +- 10 %
+    assert noise[0] == noise[1]
+    assert ds["variance_share_noise"].sel(service="heat").isnull().all()  # no spread, no noise
+
+
+@pytest.mark.slow
+def test_inputs_without_effect_rarely_pass_the_noise_level() -> None:
+    # 600 runs of 100 samples, Y unrelated to the strike's draws: about 4.5 % pass (2 sd of a skewed share),
+    # binomial error 0.85 %
+    rng = np.random.default_rng(17)
+    passed = 0
+    for _ in range(600):
+        outage = rng.uniform(size=(100, 1))
+        ds = sensitivity(sample_dataset(rng.lognormal(size=100), outage=outage), services="power", areas="UA51")
+        passed += int(ds["variance_share"].item() > ds["variance_share_noise"].item())
+    assert 0.015 < passed / 600 < 0.075
+
+
+def test_noise_of_a_kind_grows_with_its_variables_and_is_zero_without_any() -> None:
+    rng = np.random.default_rng(18)
+    n = 200
+    repair = rng.uniform(1, 50, size=(n, 4))
+    ds = sensitivity(
+        sample_dataset(rng.normal(size=n), outage=repair, quantiles=rng.uniform(size=(n, 4)), repair=repair),
+        by="input",
+    )
+    noise = ds["variance_share_noise"].sel(service="power", area="UA51")
+    by_strike = sensitivity(sample_dataset(rng.normal(size=n), outage=repair))
+    assert float(noise.sel(input="repair_time")) == pytest.approx(
+        2 * float(by_strike["variance_share_noise"].sel(service="power", area="UA51", strike="S1")), rel=0.35
+    )  # sqrt(4) times one variable's (two estimates of the same noise, each +- 10 %)
+    assert float(noise.sel(input="damage_state")) == 0.0 and float(noise.sel(input="crews")) == 0.0
