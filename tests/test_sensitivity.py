@@ -393,25 +393,36 @@ def test_no_exported_cell_starts_like_a_formula(tmp_path) -> None:
 # ------------------------------------------------------------------ the figure
 
 
-def test_figure_has_one_bar_per_strike_largest_on_top() -> None:
+def test_figure_has_one_bar_per_strike_largest_on_top_and_marks_the_noise() -> None:
     ds = hand_shares()
     fig = impact.figures.sensitivity(ds, "water", "UA5110")
-    (bars,) = fig.data
-    shares = ds["variance_share"].sel(service="water", area="UA5110").values
+    bars, marks = fig.data
+    at = {"service": "water", "area": "UA5110"}
+    shares = ds["variance_share"].sel(at).values
     assert list(bars.y) == ["S2 · SUB-1", "S1 · SUB-1"]  # Y = X1 + 3 X2: S2 drives it
-    assert np.allclose(bars.x, np.sort(shares)[::-1] * 100)
+    assert np.allclose(bars.x, shares[::-1] * 100)
+    assert marks.name == "sampling noise" and np.allclose(
+        marks.x, ds["variance_share_noise"].sel(at).values[::-1] * 100
+    )
     assert "Odeskyi (UA5110)" in fig.layout.title.text and "by strike" in fig.layout.title.text
-    assert "first-order shares sum to" in fig.layout.annotations[0].text
+    assert "need not sum to 100 %" in fig.layout.annotations[0].text
 
 
-def test_figure_sums_the_strikes_beyond_the_most_shown() -> None:
+def test_figure_shows_the_largest_strikes_and_pales_those_within_noise() -> None:
     rng = np.random.default_rng(13)
     outage = rng.uniform(size=(200, 6))
-    ds = sensitivity(sample_dataset(outage @ np.arange(6.0, 0.0, -1.0), outage=outage))
-    (bars,) = impact.figures.sensitivity(ds, most=3).data
-    shares = np.sort(power_share(ds))[::-1]
-    assert list(bars.y)[:3] == ["S1 · SUB-1", "S2 · SUB-1", "S3 · SUB-1"] and bars.y[3] == "3 other strikes, summed"
-    assert bars.x[3] == pytest.approx(shares[3:].sum() * 100)
+    ds = sensitivity(sample_dataset(outage @ np.array([6.0, 5.0, 4.0, 0.0, 0.0, 0.0]), outage=outage))
+    fig = impact.figures.sensitivity(ds, most=4)
+    bars, _marks = fig.data
+    shares = power_share(ds)
+    assert list(bars.y)[:3] == ["S1 · SUB-1", "S2 · SUB-1", "S3 · SUB-1"] and len(bars.y) == 4
+    assert f"the 4 largest of 6 strikes; each other explains at most {np.sort(shares)[-5] * 100:.0f} %" in (
+        fig.layout.annotations[0].text
+    )
+    noise = ds["variance_share_noise"].sel(service="power", area="UA51").values
+    order = np.argsort(-shares, kind="stable")[:4]
+    assert list(bars.marker.opacity) == [1.0 if shares[i] > noise[i] else 0.4 for i in order]
+    assert list(bars.marker.opacity)[:3] == [1.0, 1.0, 1.0]  # the three strikes with an effect pass their noise
 
 
 def test_figure_by_input_from_a_result_names_fixed_kinds() -> None:
@@ -420,10 +431,10 @@ def test_figure_by_input_from_a_result_names_fixed_kinds() -> None:
     hours = np.where(states == "moderate", 24.0, 96.0)
     result = sample_dataset(hours[:, 0], outage=hours, states=states, repair=hours)
     fig = impact.figures.sensitivity(result, "power", by="input")
-    (bars,) = fig.data
+    bars, _marks = fig.data
     assert bars.y[0] == "damage state" and bars.x[0] == pytest.approx(100.0)
     assert set(bars.y) == {"damage state", "asset hit", "repair time", "buffers", "crew waiting"}
-    assert list(bars.customdata).count("fixed in this scenario") == 4
+    assert [row[0] for row in bars.customdata].count("fixed in this scenario") == 4
 
 
 def test_figure_without_spread_says_so_and_refuses_bad_choices() -> None:
@@ -460,10 +471,10 @@ def test_command_refuses_bad_input_with_one_line_and_exit_2(args: list[str], mes
     assert message in err and "Traceback" not in err
 
 
-def test_printed_table_lists_the_largest_shares_first_then_their_sum_and_the_person_days() -> None:
+def test_printed_table_lists_the_largest_shares_first_brackets_those_within_noise() -> None:
     from rich.console import Console
 
-    from impact.cli._render import sensitivity_table_for
+    from impact.cli._render import _percent, sensitivity_table_for
 
     console = Console(width=200, record=True)
     ds = hand_shares()
@@ -471,12 +482,28 @@ def test_printed_table_lists_the_largest_shares_first_then_their_sum_and_the_per
     text = console.export_text()
     assert text.index("S2") < text.index("S1")  # S2 drives it (Y = X1 + 3 X2)
     power = ds["variance_share"].sel(service="power", area="UA51").values
-    assert f"{power[1] * 100:.0f} %" in text and f"{power.sum() * 100:.0f} %" in text
-    assert "sum of the shares" in text and "mean ± sd" in text and "80 samples, seed 7" in text
+    noise = ds["variance_share_noise"].sel(service="power", area="UA51").values
+    assert f"{power[1] * 100:.0f} %" in text and f"{noise.max() * 100:.0f} %" in text
+    assert "sampling noise" in text and "mean ± sd" in text and "80 samples, seed 7" in text
+    assert "(in brackets): within sampling noise" in text
     console = Console(width=200, record=True)
-    console.print(sensitivity_table_for(hand_shares("input"), "UA5110"))
-    text = console.export_text()
-    assert "kind of input" in text and "repair time" in text and "crew waiting" in text
+    rng = np.random.default_rng(12)
+    outage = rng.uniform(size=(80, 2))
+    quantiles = rng.uniform(size=(80, 2))
+    by_input = sensitivity(sample_dataset(rng.normal(size=80), outage=outage, quantiles=quantiles), by="input")
+    console.print(sensitivity_table_for(by_input, "UA51"))
+    rows = {line.split()[0]: line for line in console.export_text().splitlines() if line.split()}
+    at = {"service": "power", "area": "UA51", "input": "repair_time"}
+    repair, noise = by_input["variance_share"].sel(at).item(), by_input["variance_share_noise"].sel(at).item()
+    shown = f"{repair * 100:.0f} %"
+    assert (f"({shown})" if repair <= noise else f" {shown}") in rows["repair"]
+    assert "0 %" in rows["crew"] and "(0 %)" not in rows["crew"]  # nothing uncertain: no noise either
+    assert [_percent(0.05, 0.1), _percent(0.15, 0.1), _percent(0.0, 0.0), _percent(np.nan)] == [
+        "(5 %)",
+        "15 %",
+        "0 %",
+        "-",
+    ]
 
 
 # ------------------------------------------------------------------ the dashboard's presenter
@@ -491,7 +518,7 @@ def test_dashboard_view_draws_the_library_bars_and_says_how_to_read_them() -> No
     shares = area_shares(result, "UA5110", "strike")
     assert shares["area"].values.tolist() == ["UA5110"]
     view = sensitivity_view(shares, "water", "UA5110", "strike", "odesa-2025-12")
-    (bars,) = view.figure["data"]
+    bars, _marks = view.figure["data"]
     assert bars["type"] == "bar" and list(bars["y"]) == ["S2 · SUB-1", "S1 · SUB-1"]
     assert "80 samples" in view.note and "`impact sensitivity odesa-2025-12 --by strike --out FILE.xlsx`" in view.note
     assert "need not add to 100 %" in view.note

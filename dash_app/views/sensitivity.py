@@ -59,7 +59,8 @@ def _reading(by: str, samples: Any, source: str) -> str:
     return (
         f"Share of the variance of person-days over the {samples} samples of this run, first order "
         f"(docs/method.md, section 5a). {what}. Shares need not add to 100 %: what inputs do only together is "
-        f"in none, and each carries a sampling error of a few per cent. Every area: "
+        "in none. The black mark on each bar is its sampling noise: a pale bar that does not pass it cannot be "
+        "told from an input without effect. Every area: "
         f"`impact sensitivity {source} --by {by} --out FILE.xlsx`."
     )
 

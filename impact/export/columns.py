@@ -38,6 +38,7 @@ column                             hashtag
 ``input``, ``input_label``         ``#x_input+type``, ``#x_input+name``
 ``input_variables``                ``#indicator+num+inputs``
 ``variance_share``                 ``#indicator+num+variance_share``
+``variance_share_noise``           ``#indicator+num+variance_share+noise``
 ``person_days_mean``, ``_std``     ``#indicator+num+person_days+mean`` / ``+sd``
 =================================  ===============================================
 
@@ -435,6 +436,13 @@ def sensitivity_columns(ds: xr.Dataset) -> list[OutputColumn]:
             f"Share of the variance over {samples} samples of person-days without the service explained by "
             f"{share}; first order, bias-corrected, in [0, 1] (docs/method.md, section 5a, 'What "
             "drives the range'). Shares need not sum to 1. Empty where person-days do not vary.",
+        ),
+        OutputColumn(
+            "variance_share_noise",
+            "#indicator+num+variance_share+noise",
+            "1",
+            "Sampling noise of the share: 2 standard deviations of the share of inputs without effect binned "
+            "alike (about 95 % of them stay below); a share below it cannot be told from noise.",
         ),
         OutputColumn(
             "person_days_mean",

@@ -47,7 +47,8 @@ def sensitivity_table(ds: xr.Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Columns as :func:`impact.export.columns.sensitivity_columns`: the area columns,
         ``service``, then ``strike_id`` and ``asset_id`` (by strike) or ``input``,
-        ``input_label`` and ``input_variables`` (by input), ``variance_share`` [1],
+        ``input_label`` and ``input_variables`` (by input), ``variance_share`` and
+        ``variance_share_noise`` [1],
         ``person_days_mean`` and ``person_days_std`` [person days]. Rows by area (dataset
         order), service, then strike or kind of input (dataset order).
 
@@ -72,7 +73,8 @@ def sensitivity_table(ds: xr.Dataset) -> pd.DataFrame:
         data["input"] = np.asarray(ds["input"].values).astype(str).astype(object)[item_idx]
         data["input_label"] = np.asarray(ds["input_label"].values).astype(str).astype(object)[item_idx]
         data["input_variables"] = np.asarray(ds["input_variables"].values, dtype=np.int64)[item_idx]
-    data["variance_share"] = ds["variance_share"].transpose("area", "service", by).values.reshape(-1)
+    for name in ("variance_share", "variance_share_noise"):
+        data[name] = ds[name].transpose("area", "service", by).values.reshape(-1)
     for name in ("person_days_mean", "person_days_std"):
         data[name] = ds[name].transpose("area", "service").values.reshape(-1)[area_idx * n_s + service_idx]
     return pd.DataFrame({c.name: data[c.name] for c in sensitivity_columns(ds)})

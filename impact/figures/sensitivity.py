@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -9,14 +10,17 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.dataset import area_name, as_dataset, top_area
-from impact.figures._base import BASELINE_COLOUR, CENTRAL_COLOUR, OKABE_ITO, check_choice
+from impact.figures._base import CENTRAL_COLOUR, OKABE_ITO, check_choice
 from impact.sensitivity import BY, INPUTS
 from impact.sensitivity import sensitivity as compute_sensitivity
 
-__all__ = ["INPUT_COLOURS", "MOST_STRIKES", "sensitivity"]
+__all__ = ["INPUT_COLOURS", "MOST_STRIKES", "NOISE_COLOUR", "sensitivity"]
 
-#: Strikes drawn one bar each; the others share one bar.
+#: Strikes drawn, those with the largest shares (the subtitle names the largest share left out).
 MOST_STRIKES: int = 12
+
+#: Colour of the sampling-noise marks.
+NOISE_COLOUR: str = "#000000"
 
 #: Colour of each kind of input.
 INPUT_COLOURS: dict[str, str] = dict(zip(INPUTS, OKABE_ITO[1:], strict=False))
@@ -38,31 +42,55 @@ def _shares(result: Any, service: str, area: str | None, by: str) -> tuple[xr.Da
     return shares, area
 
 
-def _bars(shares: xr.Dataset, service: str, area: str, most: int) -> tuple[list[str], np.ndarray, list[str], list[str]]:
-    """Labels, shares [1], colours and hover notes of the bars, largest first."""
+@dataclass(frozen=True)
+class _Bars:
+    """The bars of one service and area, largest share first."""
+
+    labels: list[str]
+    shares: np.ndarray
+    noise: np.ndarray
+    colours: list[str]
+    notes: list[str]
+    left_out: str
+
+
+def _bars(shares: xr.Dataset, service: str, area: str, most: int) -> _Bars:
+    """Labels, shares [1], noise levels [1], colours and hover notes of the bars, and what is left out."""
     by = str(shares.attrs["by"])
-    values = np.asarray(shares["variance_share"].sel(service=service, area=area).values, dtype=np.float64)
+    at = {"service": service, "area": area}
+    values = np.asarray(shares["variance_share"].sel(at).values, dtype=np.float64)
+    noise = np.asarray(shares["variance_share_noise"].sel(at).values, dtype=np.float64)
+    order = np.argsort(-np.nan_to_num(values, nan=-1.0), kind="stable")
     if by == "input":
         counts = shares["input_variables"].values
         labels = [str(v) for v in shares["input_label"].values]
         notes = [f"{int(c)} variable(s) vary" if c else "fixed in this scenario" for c in counts]
         colours = [INPUT_COLOURS.get(str(k), CENTRAL_COLOUR) for k in shares["input"].values]
-        order = np.argsort(-values, kind="stable")
-        return [labels[i] for i in order], values[order], [colours[i] for i in order], [notes[i] for i in order]
-    strikes = [str(s) for s in shares["strike"].values]
-    assets = [str(a) for a in shares["strike_asset"].values] if "strike_asset" in shares.coords else [""] * len(strikes)
-    order = np.argsort(-values, kind="stable")
-    shown, rest = order[:most], order[most:]
-    labels = [f"{strikes[i]} · {assets[i]}" if assets[i] else strikes[i] for i in shown]
-    notes = [f"asset {assets[i]}" for i in shown]
-    bars = list(values[shown])
-    colours = [CENTRAL_COLOUR] * len(shown)
-    if len(rest):
-        labels.append(f"{len(rest)} other strikes, summed")
-        bars.append(float(values[rest].sum()))
-        colours.append(BASELINE_COLOUR)
-        notes.append(", ".join(strikes[i] for i in rest[:20]) + (" …" if len(rest) > 20 else ""))
-    return labels, np.asarray(bars), colours, notes
+        left_out = ""
+    else:
+        strikes = [str(s) for s in shares["strike"].values]
+        assets = (
+            [str(a) for a in shares["strike_asset"].values] if "strike_asset" in shares.coords else [""] * len(strikes)
+        )
+        labels = [f"{s} · {a}" if a else s for s, a in zip(strikes, assets, strict=True)]
+        notes = [f"strike {s}, asset {a}" if a else f"strike {s}" for s, a in zip(strikes, assets, strict=True)]
+        colours = [CENTRAL_COLOUR] * len(strikes)
+        rest = order[most:]
+        left_out = (
+            f"the {most} largest of {len(order)} strikes; each other explains at most "
+            f"{np.nanmax(values[rest]) * 100:.0f} %; "
+            if len(rest)
+            else ""
+        )
+        order = order[:most]
+    return _Bars(
+        labels=[labels[i] for i in order],
+        shares=values[order],
+        noise=noise[order],
+        colours=[colours[i] for i in order],
+        notes=[notes[i] for i in order],
+        left_out=left_out,
+    )
 
 
 def sensitivity(
@@ -87,17 +115,19 @@ def sensitivity(
     by : {"strike", "input"}
         What to split by when ``result`` is a result (a sensitivity dataset says itself).
     most : int
-        Strikes drawn one bar each, the largest shares; the others are summed into one grey
-        bar.
+        Strikes drawn, those with the largest shares; the subtitle says how many are left out
+        and the largest share among them.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One horizontal bar per strike (labelled ``strike · asset``) or kind of input, the
-        largest share on top, ``x`` in per cent of the variance of person-days (first-order
-        shares, which need not sum to 100 %). The subtitle gives the mean and standard
-        deviation of person-days [person days], the samples and the sum of the shares. Where
-        person-days do not vary, no bar and a note saying so.
+        Trace ``share``: one horizontal bar per strike (labelled ``strike · asset``) or kind of
+        input, the largest share on top, ``x`` in per cent of the variance of person-days
+        (first-order shares, which need not sum to 100 %); bars within their sampling noise
+        are pale. Trace ``sampling noise``: a mark at each bar's noise level
+        (``variance_share_noise``). The subtitle gives the mean and standard deviation of
+        person-days [person days], the samples and the strikes left out. Where person-days do
+        not vary, no trace and a note saying so.
 
     Raises
     ------
@@ -121,10 +151,10 @@ def sensitivity(
         yaxis={"autorange": "reversed"},
         template="plotly_white",
         showlegend=False,
-        margin={"t": 90, "l": 10},
+        margin={"t": 110, "l": 10},
     )
-    labels, values, colours, notes = _bars(shares, service, area, most)
-    if not np.isfinite(values).any():
+    bars = _bars(shares, service, area, most)
+    if not np.isfinite(bars.shares).any():
         fig.add_annotation(
             text=f"{service} person-days in {place} do not vary between samples ({mean:,.0f} in each): "
             "nothing to split",
@@ -135,31 +165,46 @@ def sensitivity(
             y=0.5,
         )
         return fig
-    percent = values * 100
+    percent, noise = bars.shares * 100, bars.noise * 100
+    within = ~(percent > noise)
     fig.add_trace(
         go.Bar(
             x=percent,
-            y=labels,
+            y=bars.labels,
             orientation="h",
-            marker={"color": colours},
+            marker={"color": bars.colours, "opacity": [0.4 if w else 1.0 for w in within]},
             text=[f"{p:.0f} %" for p in percent],
             textposition="outside",
-            customdata=notes,
-            hovertemplate="%{y}: %{x:.1f} % of the variance<br>%{customdata}<extra></extra>",
+            customdata=np.stack([bars.notes, [f"{n:.0f}" for n in noise]], axis=1),
+            hovertemplate="%{y}: %{x:.1f} % of the variance (sampling noise %{customdata[1]} %)<br>"
+            "%{customdata[0]}<extra></extra>",
+            name="share",
         )
     )
-    total = float(np.nansum(values)) * 100
+    fig.add_trace(
+        go.Scatter(
+            x=noise,
+            y=bars.labels,
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 16, "line": {"width": 2, "color": NOISE_COLOUR}},
+            hovertemplate="sampling noise: %{x:.0f} %<extra></extra>",
+            name="sampling noise",
+        )
+    )
     fig.add_annotation(
         text=(
             f"person-days: mean {mean:,.0f}, standard deviation {std:,.0f}; {shares.attrs.get('samples', '?')} "
-            f"samples; first-order shares sum to {total:.0f} % (interactions and noise are in none)"
+            f"samples; {bars.left_out}first-order shares, which need not sum to 100 %<br>"
+            "| sampling noise: a paler bar that does not pass it cannot be told from noise"
         ),
         showarrow=False,
         xref="paper",
         yref="paper",
         x=0,
-        y=1.06,
+        y=1.02,
         xanchor="left",
+        yanchor="bottom",
+        align="left",
         font={"size": 12},
     )
     return fig
