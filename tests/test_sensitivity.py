@@ -10,6 +10,7 @@ import xarray as xr
 import impact
 from impact.export import sensitivity_columns, sensitivity_table, write_sensitivity
 from impact.sensitivity import (
+    BY,
     INPUTS,
     MIN_SAMPLES,
     SensitivityError,
@@ -582,3 +583,121 @@ def test_noise_of_a_kind_grows_with_its_variables_and_is_zero_without_any() -> N
         2 * float(by_strike["variance_share_noise"].sel(service="power", area="UA51", strike="S1")), rel=0.35
     )  # sqrt(4) times one variable's (two estimates of the same noise, each +- 10 %)
     assert float(noise.sel(input="damage_state")) == 0.0 and float(noise.sel(input="crews")) == 0.0
+
+
+# ------------------------------------------------------------------ the bundled scenario, end to end
+
+
+@pytest.fixture(scope="module")
+def bundled() -> impact.Result:
+    return impact.run("odesa-2025-12", samples=60, seed=3)
+
+
+def test_bundled_oblast_power_range_is_driven_by_the_strike_on_node_one(bundled: impact.Result) -> None:
+    # S01 hits SUB-BB-1; with SUB-BB-2 destroyed by S02, Odesa depends on node 1 alone until it is repaired
+    # (datasets/odesa-2025-12/strikes.csv): how long S01's repair takes is most of the spread
+    ds = impact.sensitivity(bundled)
+    at = {"service": "power", "area": "UA51"}
+    power = ds["variance_share"].sel(at)
+    assert power.idxmax().item() == "S01"
+    assert power.sel(strike="S01") > 0.5
+    assert power.sel(strike="S01") > ds["variance_share_noise"].sel(at).sel(strike="S01")
+    shares = ds["variance_share"]
+    assert (((shares >= 0) & (shares <= 1)) | shares.isnull()).all()
+    varies = bundled.dataset["person_hours_without_sample"].std("sample") > 0
+    assert (shares.notnull().all("strike") == varies).all()  # empty exactly where person-days do not vary
+    assert ds["person_days_mean"].sel(at) == pytest.approx(
+        float(bundled.dataset["person_hours_without_sample"].sel(at).mean()) / 24
+    )
+
+
+def test_bundled_by_input_only_repair_times_are_uncertain(bundled: impact.Result) -> None:
+    # the bundled scenario has no weighted cells, buffer ranges or crews; every strike's curve has a spread
+    ds = impact.sensitivity(bundled, by="input", areas=["UA51", "UA5110027"])
+    assert dict(zip(ds["input"].values.tolist(), ds["input_variables"].values.tolist(), strict=True)) == {
+        "damage_state": 0,
+        "asset": 0,
+        "repair_time": 16,
+        "buffer": 0,
+        "crews": 0,
+    }
+    fixed = ds["variance_share"].sel(input=["damage_state", "asset", "buffer", "crews"])
+    assert ((fixed == 0) | fixed.isnull()).all()
+    assert ds["variance_share"].sel(service="power", area="UA51", input="repair_time") > 0.5
+
+
+def test_bundled_shares_survive_the_netcdf_round_trip(bundled: impact.Result, tmp_path) -> None:
+    back = impact.open_result(bundled.export(tmp_path / "odesa.nc"))
+    try:
+        for by in BY:
+            before = sensitivity(bundled, by=by, areas="UA5110027")
+            after = sensitivity(back, by=by, areas="UA5110027")
+            for name in ("variance_share", "variance_share_noise"):
+                xr.testing.assert_equal(before[name].reset_coords(drop=True), after[name].reset_coords(drop=True))
+    finally:
+        back.dataset.close()
+
+
+def test_an_older_netcdf_without_per_sample_variables_is_refused(bundled: impact.Result, tmp_path) -> None:
+    from impact.export import write_netcdf
+
+    per_sample = [name for name, var in bundled.dataset.data_vars.items() if "sample" in var.dims]
+    path = write_netcdf(bundled.dataset.drop_vars(per_sample), tmp_path / "old.nc")
+    old = impact.open_result(path)
+    try:
+        with pytest.raises(SensitivityError, match=r"no per-sample variables.*older NetCDF"):
+            sensitivity(old)
+    finally:
+        old.dataset.close()
+
+
+def test_bundled_figure_from_a_result(bundled: impact.Result) -> None:
+    fig = impact.figures.sensitivity(bundled, "water", "UA5110027", by="input")
+    bars, _marks = fig.data
+    assert bars.y[0] == "repair time" and "Odeska (UA5110027)" in fig.layout.title.text
+
+
+def test_command_prints_the_shares_and_writes_every_area(tmp_path, capsys) -> None:
+    import openpyxl
+
+    from impact.cli import main
+
+    out = tmp_path / "drivers.xlsx"
+    code = main(["sensitivity", "odesa-2025-12", "--samples", "60", "--seed", "3", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    rows = [line.split() for line in captured.out.splitlines() if line.startswith(" S")]
+    assert rows[0][:2] == ["S01", "│"] and len(rows) == 16
+    assert "60 samples, seed 3" in captured.out and f"wrote {out}" in captured.out
+    sheet = list(openpyxl.load_workbook(out, read_only=True)["sensitivity"].iter_rows(values_only=True))
+    assert len(sheet) == 2 + 3 * 99 * 16  # services x areas x strikes
+
+
+def test_command_by_input_for_one_service_and_area(capsys) -> None:
+    from impact.cli import main
+
+    code = main(
+        ["sensitivity", "odesa-2025-12", "--by", "input", "--service", "heat", "--area", "UA5110027", "--samples", "40"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "in UA5110027 (Odeska), by kind of input" in captured.out
+    header = next(line for line in captured.out.splitlines() if line.startswith(" input"))
+    assert "heat" in header and "power" not in header
+    assert next(line for line in captured.out.splitlines() if line.startswith(" ") and "│" in line).startswith(
+        " repair time"
+    )
+
+
+def test_dashboard_tab_draws_the_selected_area_while_open() -> None:
+    from dash import no_update
+
+    from dash_app.app import build_app
+
+    _app, data, cb = build_app(samples=60, seed=3)
+    assert data.wait_for_runs(60).state == "done"
+    figure, note = cb.sensitivity_panel("power", "UA51", "strike", None, "sensitivity")
+    assert figure["data"][0]["y"][0] == "S01 · SUB-BB-1" and "60 samples" in note
+    figure, _note = cb.sensitivity_panel("heat", "UA5110027", "input", None, "sensitivity")
+    assert figure["data"][0]["y"][0] == "repair time"
+    assert cb.sensitivity_panel("power", "UA51", "strike", None, "needs") == (no_update, no_update)

@@ -23,7 +23,7 @@ __all__ = [
     "summary_table",
 ]
 
-#: Strikes printed one row each by :func:`sensitivity_table_for`; the others share one row.
+#: Strikes printed one row each by :func:`sensitivity_table_for`; one more row gives the largest share of the others.
 MOST_SENSITIVITY_ROWS = 20
 
 
