@@ -239,16 +239,16 @@ class _Response:
 
     def shares(self, codes: Any) -> np.ndarray:
         """:func:`first_order_shares` of these responses for one binned input."""
-        codes = np.asarray(codes, dtype=np.int64)
+        codes = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)[1].reshape(-1)
         shares = np.full(self.rows, np.nan)
-        counts = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
-        counts = counts[counts > 0]
-        used, n = len(counts), self.samples
+        n = self.samples
+        used = int(codes.max(initial=-1)) + 1
         if n - used < 1 or not self.spread.any():
             return shares
-        order = np.argsort(codes, kind="stable")
-        starts = np.r_[0, np.cumsum(counts)[:-1]]
-        sums = np.add.reduceat(self.centred[:, order], starts, axis=1)
+        members = np.zeros((n, used))  # one column per bin: a matrix product sums each bin (BLAS)
+        members[np.arange(n), codes] = 1.0
+        counts = members.sum(axis=0)
+        sums = self.centred @ members
         between = (sums**2 / counts).sum(axis=1)
         within = np.maximum(self.total - between, 0.0)
         mean_square_within = within / (n - used)
