@@ -43,6 +43,10 @@ __all__ = [
     "PROGRESS_ERROR",
     "PROGRESS_INTERVAL",
     "PROGRESS_LABEL",
+    "SENSITIVITY_BY",
+    "SENSITIVITY_GRAPH",
+    "SENSITIVITY_NOTE",
+    "SENSITIVITY_PANEL",
     "STORE_WHATIF",
     "TABLE_AREAS",
     "TABS",
@@ -99,6 +103,12 @@ NEEDS_PANEL = "needs-panel"
 NEEDS_TITLE = "needs-title"
 NEEDS_TABLE = "needs-table"
 NEEDS_NOTE = "needs-note"
+
+# what drives the range (a tab): variance shares of the selected area and service
+SENSITIVITY_PANEL = "sensitivity-panel"
+SENSITIVITY_BY = "sensitivity-by"
+SENSITIVITY_GRAPH = "sensitivity-graph"
+SENSITIVITY_NOTE = "sensitivity-note"
 
 # comparison with a baseline scenario B (a tab; only with ``impact serve A --baseline B``)
 COMPARE_PANEL = "compare-panel"

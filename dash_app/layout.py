@@ -28,6 +28,7 @@ from dash_app.views import (
     time_marks,
 )
 from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value
+from dash_app.views.sensitivity import BY_OPTIONS
 from impact.dataset import plan_quantile_of, top_area
 from impact.whatif import strike_labels
 
@@ -422,6 +423,25 @@ def _needs_panel() -> html.Div:
     )
 
 
+def _sensitivity_panel() -> html.Div:
+    """The tab 'What drives the range': shares of the variance of person-days in the selected area (by a callback)."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Label("split", html_for=ids.SENSITIVITY_BY, className="fw-semibold mb-0 me-2"),
+                    dbc.RadioItems(id=ids.SENSITIVITY_BY, options=list(BY_OPTIONS), value="strike", inline=True),
+                ],
+                className="d-flex align-items-center mt-3",
+            ),
+            dcc.Graph(id=ids.SENSITIVITY_GRAPH, config=GRAPH_CONFIG, style={"height": "440px"}),
+            html.P(id=ids.SENSITIVITY_NOTE, className="small text-muted"),
+        ],
+        id=ids.SENSITIVITY_PANEL,
+        className="px-1",
+    )
+
+
 def _header(data: DashboardData) -> dbc.Navbar:
     """Title, scenario id, samples, seed and time zone (and the baseline scenario B): all known before the run."""
     config = data.scenario.config
@@ -495,6 +515,7 @@ def _tabs(data: DashboardData, setup: PageSetup) -> dcc.Tabs:
             children=dcc.Graph(id=ids.ASSETS_GRAPH, config=GRAPH_CONFIG, style={"height": "360px"}),
         ),
         dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
+        dcc.Tab(label="What drives the range", value="sensitivity", children=_sensitivity_panel()),
     ]
     if data.has_baseline:
         tabs.insert(

@@ -9,6 +9,7 @@ with Monte Carlo uncertainty.
 >>> res = impact.run(sc, samples=100, seed=1)
 >>> res.summary()  # doctest: +SKIP
 >>> impact.needs(res)  # doctest: +SKIP
+>>> impact.sensitivity(res)  # what drives the range  # doctest: +SKIP
 """
 
 from impact import export, figures, whatif
@@ -20,6 +21,7 @@ from impact.runner import run, run_to_netcdf
 from impact.scenario import Scenario, load_scenario, scenario_from_frames
 from impact.scenario.bundled import bundled_ids
 from impact.scenario.problems import Problem, ScenarioError
+from impact.sensitivity import sensitivity
 
 __all__ = [
     "Comparison",
@@ -38,5 +40,6 @@ __all__ = [
     "run",
     "run_to_netcdf",
     "scenario_from_frames",
+    "sensitivity",
     "whatif",
 ]

@@ -123,6 +123,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "impact.synth",
         "impact.docgen",
         "impact.cod_ab",
+        "impact.sensitivity",
     ),
     ("impact.figures",),
     ("impact.cli", "impact.__main__"),

@@ -20,6 +20,7 @@ from dash_app.callbacks import (
     observations,
     plan,
     progress,
+    sensitivity,
     timeline,
     whatif,
 )
@@ -29,7 +30,7 @@ from dash_app.data import DashboardData
 __all__ = ["DOWNLOADS", "MOST_TABLE_ROWS", "PANELS", "download_file", "make_callbacks", "register"]
 
 #: The panels, in the order their callbacks are registered.
-PANELS = (timeline, cursor, maps, assets, whatif, downloads, needs, observations, baseline, plan, progress)
+PANELS = (timeline, cursor, maps, assets, whatif, downloads, needs, sensitivity, observations, baseline, plan, progress)
 
 
 def make_callbacks(data: DashboardData) -> SimpleNamespace:

@@ -9,6 +9,7 @@ import impact
 from dash_app.data import DashboardData
 from dash_app.figures import FigureParts
 from dash_app.views.baseline import comparison_summary
+from dash_app.views.sensitivity import area_shares
 from impact.whatif import WhatIf, whatif_from_dict
 
 __all__ = ["Runs"]
@@ -61,3 +62,8 @@ class Runs:
         """:func:`impact.needs` of ``result`` leading with the planning statistic ``plan`` (default the
         run's), computed once per run and statistic."""
         return self.data.derived(result, f"needs {plan}", lambda: impact.needs(result, quantile=plan))
+
+    def sensitivity(self, result: impact.Result, area: str, by: str) -> xr.Dataset | str:
+        """:func:`impact.sensitivity` of ``result`` in ``area`` split ``by`` (once per run, area and split), or why
+        there is none (:func:`dash_app.views.sensitivity.area_shares`)."""
+        return self.data.derived(result, f"sensitivity {by} {area}", lambda: area_shares(result, area, by))

@@ -16,7 +16,18 @@ from typing import Any
 
 import typer
 
-from impact.cli import compare, datasets, import_acled, import_areas, needs, run, serve, synth, validate
+from impact.cli import (
+    compare,
+    datasets,
+    import_acled,
+    import_areas,
+    needs,
+    run,
+    sensitivity,
+    serve,
+    synth,
+    validate,
+)
 from impact.cli._exits import EXIT_BAD_INPUT, stderr
 from impact.cli._render import comparison_table, needs_table_for, summary_table
 
@@ -46,6 +57,7 @@ app.command("import-acled")(import_acled.import_acled_command)
 app.command("import-areas")(import_areas.import_areas_command)
 app.command("needs")(needs.needs)
 app.command("compare")(compare.compare)
+app.command("sensitivity")(sensitivity.sensitivity)
 
 
 class Signalled(BaseException):

@@ -1,5 +1,5 @@
-"""The rich tables and lines the ``impact`` commands print: a run's summary, needs per day and
-a comparison of two scenarios."""
+"""The rich tables and lines the ``impact`` commands print: a run's summary, needs per day,
+a comparison of two scenarios and what drives the range."""
 
 from __future__ import annotations
 
@@ -12,7 +12,19 @@ from impact.compare import Comparison
 from impact.dataset import top_area
 from impact.result import Result
 
-__all__ = ["CENTRAL", "comparison_table", "needs_table_for", "print_observation_scores", "short_time", "summary_table"]
+__all__ = [
+    "CENTRAL",
+    "MOST_SENSITIVITY_ROWS",
+    "comparison_table",
+    "needs_table_for",
+    "print_observation_scores",
+    "sensitivity_table_for",
+    "short_time",
+    "summary_table",
+]
+
+#: Strikes printed one row each by :func:`sensitivity_table_for`; one more row gives the largest share of the others.
+MOST_SENSITIVITY_ROWS = 20
 
 
 def short_time(iso: str) -> str:
@@ -197,4 +209,60 @@ def comparison_table(comparison: Comparison, area: str) -> Table:
             short_time(row["peak_time_a"]),
             short_time(row["peak_time_b"]),
         )
+    return table
+
+
+def _percent(share: float, noise: float = 0.0) -> str:
+    """A share in per cent; in brackets when it does not pass its sampling noise (a share of an input that
+    does not vary, noise 0, is not); ``-`` when empty."""
+    if share != share:
+        return "-"
+    text = f"{share * 100:.0f} %"
+    return text if share > noise or noise == 0 else f"({text})"
+
+
+def sensitivity_table_for(shares: xr.Dataset, area: str) -> Table:
+    """A rich table of one area's variance shares (:func:`impact.sensitivity`): one row per strike or kind
+    of input, one column per service, the largest shares first (in brackets when within their sampling
+    noise); then the sampling noise of one strike and the person-days."""
+    at = shares.sel(area=area)
+    by = str(shares.attrs["by"])
+    services = [str(s) for s in shares["service"].values]
+    values = np.asarray(at["variance_share"].transpose(by, "service").values, dtype=np.float64)
+    noise = np.asarray(at["variance_share_noise"].transpose(by, "service").values, dtype=np.float64)
+    place = str(at["name"].item()) if "name" in at.coords else area
+    table = Table(
+        title=f"what drives the range of person-days without service in {area} ({place}), by "
+        f"{'strike' if by == 'strike' else 'kind of input'}\n{shares.attrs.get('samples')} samples, seed "
+        f"{shares.attrs.get('seed', '-')}; share of the variance over samples explained by each, first order "
+        "(docs/method.md, section 5a, 'What drives the range')",
+        caption="(in brackets): within sampling noise, cannot be told from an input without effect; "
+        "shares need not sum to 100 %",
+        show_edge=False,
+    )
+    if by == "strike":
+        labels = [str(s) for s in shares["strike"].values]
+        struck = shares["strike_asset"].values if "strike_asset" in shares.coords else [""] * len(labels)
+        second = [str(a) for a in struck]
+        headers = ("strike", "asset")
+    else:
+        labels = [str(v) for v in shares["input_label"].values]
+        second = [f"{int(c)}" for c in shares["input_variables"].values]
+        headers = ("input", "variables that vary")
+    for header in (*headers, *services):
+        table.add_column(header, justify="left" if header in headers else "right")
+    order = np.argsort(-np.nan_to_num(values, nan=-1.0).max(axis=1), kind="stable")
+    shown = order[:MOST_SENSITIVITY_ROWS] if by == "strike" else order
+    for i in shown:
+        table.add_row(labels[i], second[i], *(_percent(v, n) for v, n in zip(values[i], noise[i], strict=True)))
+    rest = order[len(shown) :]
+    if len(rest):
+        most = np.nanmax(values[rest], axis=0, initial=0.0)
+        table.add_row(f"{len(rest)} other strikes", "each at most", *(_percent(v) for v in most))
+    table.add_section()
+    if by == "strike" and len(labels):
+        table.add_row("sampling noise", "one strike", *(_percent(v) for v in np.nanmax(noise, axis=0, initial=0.0)))
+    mean = at["person_days_mean"].sel(service=services).values
+    std = at["person_days_std"].sel(service=services).values
+    table.add_row("person-days", "mean ± sd", *(f"{m:,.0f} ± {s:,.0f}" for m, s in zip(mean, std, strict=True)))
     return table

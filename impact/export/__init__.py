@@ -14,9 +14,11 @@ are reproducible: the same result always gives the same file.
 - ``.parquet``: the long table, typed (:func:`write_parquet`).
 
 Needs (:func:`impact.needs`) are written by :func:`write_needs_csv` and
-:func:`write_needs_excel`, a comparison (:func:`impact.compare`) by :func:`write_comparison`.
+:func:`write_needs_excel`, a comparison (:func:`impact.compare`) by :func:`write_comparison`,
+what drives the range (:func:`impact.sensitivity`) by :func:`write_sensitivity`.
 The writers only write: the tables come from :mod:`impact.export.frames`,
-:mod:`impact.export.needs_table` and :mod:`impact.export.comparison_table`, their columns
+:mod:`impact.export.needs_table`, :mod:`impact.export.comparison_table` and
+:mod:`impact.export.sensitivity_table`, their columns
 from :mod:`impact.export.columns`, and every workbook from :mod:`impact.export.workbook`.
 """
 
@@ -33,17 +35,25 @@ import xarray as xr
 from impact.dataset import as_dataset
 from impact.export.atomic import atomic_path, atomic_write
 from impact.export.comparison_table import comparison_columns, comparison_table
-from impact.export.excel import warn_if_needs_dropped, write_comparison_excel, write_excel, write_needs_excel
+from impact.export.excel import (
+    warn_if_needs_dropped,
+    write_comparison_excel,
+    write_excel,
+    write_needs_excel,
+    write_sensitivity_excel,
+)
 from impact.export.frames import to_assets_dataframe, to_long_dataframe, to_strikes_dataframe, to_summary_dataframe
-from impact.export.hxl_csv import write_comparison_csv, write_csv, write_needs_csv
+from impact.export.hxl_csv import write_comparison_csv, write_csv, write_needs_csv, write_sensitivity_csv
 from impact.export.needs_table import needs_columns, needs_table
 from impact.export.netcdf import write_netcdf
 from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
 from impact.export.parquet import write_parquet
+from impact.export.sensitivity_table import sensitivity_columns, sensitivity_table
 
 __all__ = [
     "COMPARISON_SUFFIXES",
     "NEEDS_SUFFIXES",
+    "SENSITIVITY_SUFFIXES",
     "SUFFIXES",
     "atomic_path",
     "atomic_write",
@@ -55,6 +65,8 @@ __all__ = [
     "needs_columns",
     "needs_table",
     "observation_columns",
+    "sensitivity_columns",
+    "sensitivity_table",
     "to_assets_dataframe",
     "to_long_dataframe",
     "to_observation_dataframe",
@@ -70,6 +82,9 @@ __all__ = [
     "write_needs_excel",
     "write_netcdf",
     "write_parquet",
+    "write_sensitivity",
+    "write_sensitivity_csv",
+    "write_sensitivity_excel",
 ]
 
 #: File suffix → writer. Iterating gives the valid suffixes.
@@ -92,6 +107,11 @@ NEEDS_SUFFIXES: MappingProxyType[str, Callable[[xr.Dataset, str | os.PathLike[st
 
 #: Output types of a comparison (:func:`write_comparison`).
 COMPARISON_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+
+#: File suffix → writer of what drives the range (:func:`write_sensitivity`).
+SENSITIVITY_SUFFIXES: MappingProxyType[str, Callable[[xr.Dataset, str | os.PathLike[str]], Path]] = MappingProxyType(
+    {".csv": write_sensitivity_csv, ".xlsx": write_sensitivity_excel}
+)
 
 
 def _suffix(path: Path, valid: Sequence[str], what: str) -> str:
@@ -200,3 +220,29 @@ def write_comparison(dataset: xr.Dataset, path: str | os.PathLike[str], *, notes
         f"{str(path)!r}: {suffix or 'no suffix'} is not a valid output type; "
         f"choose one of {', '.join(COMPARISON_SUFFIXES)}"
     )
+
+
+def write_sensitivity(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write what drives the range to ``path`` by its suffix (``.csv`` or ``.xlsx``), atomically.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A sensitivity dataset of :func:`impact.sensitivity`.
+    path : str or os.PathLike
+        ``.csv``: one row per (area, service, strike or kind of input), HXL hashtags on line 2
+        (:func:`write_sensitivity_csv`). ``.xlsx``: sheets ``sensitivity`` and ``metadata``
+        (:func:`write_sensitivity_excel`). Its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not one of :data:`SENSITIVITY_SUFFIXES`.
+    """
+    path = Path(path)
+    return SENSITIVITY_SUFFIXES[_suffix(path, list(SENSITIVITY_SUFFIXES), "sensitivity output type")](ds, path)

@@ -35,6 +35,11 @@ column                             hashtag
 ``strike_id``                      ``#event+code``
 ``damage_state``                   ``#x_damage_state``
 ``killed``, ``injured``            ``#affected+killed``, ``#affected+injured``
+``input``, ``input_label``         ``#x_input+type``, ``#x_input+name``
+``input_variables``                ``#indicator+num+inputs``
+``variance_share``                 ``#indicator+num+variance_share``
+``variance_share_noise``           ``#indicator+num+variance_share+noise``
+``person_days_mean``, ``_std``     ``#indicator+num+person_days+mean`` / ``+sd``
 =================================  ===============================================
 
 ``+ind`` marks counts of individuals (not households). ``+central`` is the deterministic
@@ -76,6 +81,7 @@ __all__ = [
     "long_columns",
     "plan_column",
     "plan_quantile_for",
+    "sensitivity_columns",
     "stat_columns",
     "strikes_columns",
     "summary_columns",
@@ -376,4 +382,78 @@ def strikes_columns(ds: xr.Dataset) -> list[OutputColumn]:
         OutputColumn("damage_state", "#x_damage_state", "", "HAZUS damage state."),
         OutputColumn("killed", "#affected+killed", "persons", "People killed; empty if unknown."),
         OutputColumn("injured", "#affected+injured", "persons", "People injured; empty if unknown."),
+    ]
+
+
+def sensitivity_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """Columns of :func:`impact.export.sensitivity_table.sensitivity_table`, in order.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A sensitivity dataset of :func:`impact.sensitivity` (``attrs["by"]``: ``strike`` or
+        ``input``).
+
+    Returns
+    -------
+    list of OutputColumn
+    """
+    samples = ds.attrs.get("samples", "the")
+    if ds.attrs.get("by") == "input":
+        what = [
+            OutputColumn(
+                "input",
+                "#x_input+type",
+                "",
+                "Kind of input: damage_state, asset (the asset hit, among candidates), repair_time (the drawn "
+                "quantile of the repair-time curve), buffer (drawn buffer hours) or crews (total crew-waiting hours).",
+            ),
+            OutputColumn("input_label", "#x_input+name", "", "The kind of input in words."),
+            OutputColumn(
+                "input_variables",
+                "#indicator+num+inputs",
+                "1",
+                "How many variables of this kind vary between samples (0: not uncertain in this scenario).",
+            ),
+        ]
+        share = "the kind of input: the sum of the first-order shares of its variables"
+    else:
+        what = [
+            OutputColumn("strike_id", "#event+code", "", "Strike identifier."),
+            OutputColumn(
+                "asset_id", "#x_asset+code", "", "Asset struck, as in strikes.csv (candidates with their weights)."
+            ),
+        ]
+        share = "the strike's own draws (its outage hours after crews and, with candidates, the asset hit)"
+    return [
+        *AREA_COLUMNS,
+        SERVICE,
+        *what,
+        OutputColumn(
+            "variance_share",
+            "#indicator+num+variance_share",
+            "1",
+            f"Share of the variance over {samples} samples of person-days without the service explained by "
+            f"{share}; first order, bias-corrected, in [0, 1] (docs/method.md, section 5a, 'What "
+            "drives the range'). Shares need not sum to 1. Empty where person-days do not vary.",
+        ),
+        OutputColumn(
+            "variance_share_noise",
+            "#indicator+num+variance_share+noise",
+            "1",
+            "Sampling noise of the share: 2 standard deviations of the share of inputs without effect binned "
+            "alike (about 95 % of them stay below); a share below it cannot be told from noise.",
+        ),
+        OutputColumn(
+            "person_days_mean",
+            "#indicator+num+person_days+mean",
+            "person days",
+            "Person-days without the service over the horizon, mean over samples.",
+        ),
+        OutputColumn(
+            "person_days_std",
+            "#indicator+num+person_days+sd",
+            "person days",
+            "Person-days without the service over the horizon, standard deviation over samples.",
+        ),
     ]

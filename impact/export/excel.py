@@ -29,6 +29,7 @@ Sheets, in order:
 
 :func:`write_needs_excel` writes the needs alone: sheets ``needs`` and ``metadata``.
 :func:`write_comparison_excel` writes a comparison: sheets ``comparison``, ``time_series`` and
+``metadata``; :func:`write_sensitivity_excel` what drives the range: sheets ``sensitivity`` and
 ``metadata``.
 
 Every table sheet has the column names in row 1 and the HXL hashtags in row 2 (data from
@@ -66,6 +67,7 @@ from impact.export.comparison_table import (
 from impact.export.frames import to_long_dataframe, to_strikes_dataframe, to_summary_dataframe
 from impact.export.needs_table import needs_columns, needs_table
 from impact.export.observation_table import has_observations, observation_columns, to_observation_dataframe
+from impact.export.sensitivity_table import sensitivity_columns, sensitivity_table
 from impact.export.workbook import (
     Sheet,
     attr_cell,
@@ -81,11 +83,13 @@ __all__ = [
     "assets_wide",
     "comparison_workbook_bytes",
     "needs_workbook_bytes",
+    "sensitivity_workbook_bytes",
     "warn_if_needs_dropped",
     "workbook_bytes",
     "write_comparison_excel",
     "write_excel",
     "write_needs_excel",
+    "write_sensitivity_excel",
 ]
 
 #: Sheet names, in workbook order (``needs`` only when the needs are given, ``observations``
@@ -414,3 +418,48 @@ def write_comparison_excel(
     meaning).
     """
     return _write(path, comparison_workbook_bytes(dataset, notes))
+
+
+def sensitivity_workbook_bytes(ds: xr.Dataset) -> bytes:
+    """The xlsx file of :func:`write_sensitivity_excel` as bytes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A sensitivity dataset of :func:`impact.sensitivity`.
+
+    Returns
+    -------
+    bytes
+        A reproducible xlsx file with sheets ``sensitivity`` and ``metadata``.
+    """
+    return _result_workbook(
+        ds,
+        [Sheet("sensitivity", sensitivity_table(ds), sensitivity_columns(ds))],
+        [],
+        "What drives the range of person-days without service (model estimate)",
+    )
+
+
+def write_sensitivity_excel(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write what drives the range as an Excel workbook: sheets ``sensitivity`` and ``metadata``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A sensitivity dataset of :func:`impact.sensitivity`.
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    One row per (area, service, strike or kind of input); columns as
+    :func:`impact.export.columns.sensitivity_columns`, HXL hashtags in row 2. Shares in [1],
+    person-days in [person days]; ``metadata`` holds the method, its caveats and every column.
+    """
+    return _write(path, sensitivity_workbook_bytes(ds))

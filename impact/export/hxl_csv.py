@@ -18,7 +18,8 @@ Read it back with ``pandas.read_csv(path, skiprows=[1])``.
 :func:`write_needs_csv` writes the needs table (:func:`impact.export.needs_table.needs_table`:
 one row per area and local day) the same way, with ``#inneed`` hashtags on its people columns, and
 :func:`write_comparison_csv` a comparison table
-(:func:`impact.export.comparison_table.comparison_table`).
+(:func:`impact.export.comparison_table.comparison_table`) and :func:`write_sensitivity_csv` what
+drives the range (:func:`impact.export.sensitivity_table.sensitivity_table`).
 """
 
 from __future__ import annotations
@@ -40,8 +41,16 @@ from impact.export.columns import long_columns
 from impact.export.comparison_table import comparison_columns, comparison_table
 from impact.export.frames import to_long_dataframe
 from impact.export.needs_table import needs_columns, needs_table
+from impact.export.sensitivity_table import sensitivity_columns, sensitivity_table
 
-__all__ = ["format_numbers", "write_comparison_csv", "write_csv", "write_needs_csv", "write_table_csv"]
+__all__ = [
+    "format_numbers",
+    "write_comparison_csv",
+    "write_csv",
+    "write_needs_csv",
+    "write_sensitivity_csv",
+    "write_table_csv",
+]
 
 
 def format_numbers(values: Any) -> np.ndarray:
@@ -196,3 +205,27 @@ def write_comparison_csv(dataset: xr.Dataset, path: str | os.PathLike[str]) -> P
     Read it back with ``pandas.read_csv(path, skiprows=[1])``.
     """
     return write_table_csv(comparison_table(dataset), [c.hxl for c in comparison_columns(dataset)], path)
+
+
+def write_sensitivity_csv(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write what drives the range, one row per (area, service, strike or kind of input), as an HXL-tagged CSV.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A sensitivity dataset of :func:`impact.sensitivity`.
+    path : str or os.PathLike
+        Destination file; its folder must exist. Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    Columns as :func:`impact.export.columns.sensitivity_columns`: shares of the variance of
+    person-days [1] (``#indicator+num+variance_share``), mean and standard deviation of
+    person-days [person days]. Read it back with ``pandas.read_csv(path, skiprows=[1])``.
+    """
+    return write_table_csv(sensitivity_table(ds), [c.hxl for c in sensitivity_columns(ds)], path)

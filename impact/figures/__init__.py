@@ -22,6 +22,7 @@ from impact.figures.assets import asset_status
 from impact.figures.compare import compare_timeline
 from impact.figures.maps import area_map, area_map_dict, map_areas, map_boundaries
 from impact.figures.marks import add_strike_marks, strike_marks
+from impact.figures.sensitivity import sensitivity
 from impact.figures.tiles import check_tile_template, tile_origin
 from impact.figures.timeline import areas_timeline, cursor_shape, services_timeline, timeline
 
@@ -37,6 +38,7 @@ __all__ = [
     "cursor_shape",
     "map_areas",
     "map_boundaries",
+    "sensitivity",
     "services_timeline",
     "strike_marks",
     "tile_origin",
