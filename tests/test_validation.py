@@ -31,6 +31,7 @@ TABLE_FILES = (
     "service_links.csv",
     "strikes.csv",
     "restoration.csv",
+    "crews.csv",
     "observations.csv",
     "status_updates.csv",
     "temperature.csv",
@@ -354,8 +355,8 @@ def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_pa
         f"scenario.toml:{at['quantile = [0.5]']}: run.quantile: unknown key (did you mean 'quantiles'?); "
         "valid keys: samples, seed, quantiles",
         f"scenario.toml:{at['[need]']}: need: unknown section (did you mean 'needs'?); "
-        "valid sections: scenario, run, needs, boundaries",
-        f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs, boundaries",
+        "valid sections: scenario, run, needs, boundaries, uncertainty",
+        f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty",
     ]
 
 
@@ -378,7 +379,7 @@ def test_frames_settings_with_unknown_keys() -> None:
     settings["run"]["sampels"] = 3
     settings["output"] = {"format": "csv"}
     assert _frame_problems(settings, dict(_frames(VALID))) == [
-        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries",
+        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty",
         "scenario.toml:0: run.sampels: unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles",
     ]
 
