@@ -591,8 +591,9 @@ def check_crew_pools(assets: pd.DataFrame | None, crews: pd.DataFrame | None, cr
     crews : DataFrame or None
         Typed ``crews.csv`` (empty when absent).
     crews_missing : bool
-        Whether the scenario has no crews.csv (and no other problem with that file was reported):
-        then one problem on ``crews.csv`` names the pools and where they are named.
+        Whether the scenario has no crews.csv: then one problem on ``crews.csv`` names the pools
+        and where they are named. (A crews.csv that could not be read is reported as such; the
+        loader does not call this check then.)
 
     Returns
     -------

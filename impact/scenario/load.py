@@ -221,8 +221,10 @@ def _validate(
         ):
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
         problems += checks.check_strike_assets(strikes, asset_ids)
-        crews_missing = texts.get(CREWS.name) is None and not any(p.file == CREWS.name for p in problems)
-        problems += checks.check_crew_pools(assets, crews, crews_missing)
+        # crews.csv absent: one problem if pools are named; present but unreadable: reported already.
+        crews_unread = texts.get(CREWS.name) is None
+        if not (crews_unread and any(problem.file == CREWS.name for problem in problems)):
+            problems += checks.check_crew_pools(assets, crews, crews_missing=crews_unread)
     if deps is not None:
         problems += checks.check_dependencies(deps)
         problems += checks.check_buffer_ranges(deps, texts.get(DEPENDENCIES.name))

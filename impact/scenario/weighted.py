@@ -77,7 +77,9 @@ def parse_weighted(text: str, known: Collection[str] = ()) -> Weighted:
         raise ValueError("an alternative is empty; write alternatives as VALUE:WEIGHT separated by one '|'")
     for part in parts:
         value, separator, weight_text = part.rpartition(WEIGHT_SEPARATOR)
-        if not separator or not value.strip():
+        if separator and not value.strip():
+            raise ValueError(f"{part!r} has no value before its weight; write alternatives as VALUE:WEIGHT")
+        if not separator:
             raise ValueError(
                 f"{part!r} has no weight; write alternatives as VALUE:WEIGHT separated by '|', e.g. {_example(parts)}"
             )
@@ -94,7 +96,7 @@ def parse_weighted(text: str, known: Collection[str] = ()) -> Weighted:
         raise ValueError(f"{', '.join(map(repr, repeated))} is listed more than once")
     total = math.fsum(weight for _, weight in pairs)
     if abs(total - 1.0) > WEIGHT_TOLERANCE:
-        raise ValueError(f"the weights sum to {total:.6g}; they must sum to 1")
+        raise ValueError(f"the weights sum to {total:.10g}; they must sum to 1")
     return tuple(pairs)
 
 
