@@ -43,13 +43,15 @@ EXTRA_TABLES = {
     "blackouts.csv": "area_id,start,end,hours_off_per_day,queues,source\n"
     "UA51,2025-12-19T00:00:00+02:00,2025-12-22T00:00:00+02:00,4,6,oblenergo\n"
     "UA5102,2025-12-23T00:00:00+02:00,2025-12-24T00:00:00+02:00,8,,oblenergo\n",
-    "crews.csv": "crew_pool,crews,source\ngrid,2,assumption\nwater,1,assumption\n",
 }
 NEEDS = (
     "\n[needs]\nwater_litres_per_person_day = 15\ntruck_capacity_litres = 10000\nheating_after_hours = 24\n"
     'heating_below_celsius = 0\ncritical_kinds = ["pumping_station", "boiler_house"]\n'
-    "\n[uncertainty]\nrepair_correlation = 0.2\n"
 )
+
+#: The inputs of issue 13 on top (kept apart: scripts/output_digests.py uses the tables and ``[needs]`` above).
+UNCERTAIN_TABLES = {"crews.csv": "crew_pool,crews,source\ngrid,2,assumption\nwater,1,assumption\n"}
+UNCERTAINTY = "\n[uncertainty]\nrepair_correlation = 0.2\n"
 
 
 def _crew_pool(row: dict[str, str]) -> str:
@@ -120,12 +122,12 @@ def base_folder(folder: Path) -> Path:
     """Write the valid base scenario (bundled Odesa plus the optional tables, columns, ``[needs]`` and
     ``[uncertainty]``) to ``folder``."""
     shutil.copytree(find_bundled("odesa-2025-12"), folder)
-    for name, text in EXTRA_TABLES.items():
+    for name, text in {**EXTRA_TABLES, **UNCERTAIN_TABLES}.items():
         (folder / name).write_text(text, encoding="utf-8")
     for name, columns in EXTRA_COLUMNS.items():
         _add_columns(folder / name, columns)
     with (folder / "scenario.toml").open("a", encoding="utf-8") as handle:
-        handle.write(NEEDS)
+        handle.write(NEEDS + UNCERTAINTY)
     return folder
 
 
