@@ -353,7 +353,7 @@ def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curve
         candidates, _message = strike_candidates(str(asset_cell), asset_ids)
         try:
             states = [state for state, _weight in parse_weighted(str(state_cell)) if state != "none"]
-        except ValueError:  # reported by the cell checks (the cell is emptied then; kept for frames typed elsewhere)
+        except ValueError:  # a wrong cell is reported by the cell checks (and emptied)
             continue
         if candidates is None:
             continue
