@@ -10,9 +10,13 @@ reference engine builds the full (sample x area x time) cube, so it runs a subse
 samples (``--reference-samples``) and its time is scaled linearly to the full sample count;
 the fast engine is timed on the same subset too, so both ratios are printed.
 
-    python benchmarks/bench_national.py [--samples 500] [--repeats 3] [--reference-samples 4]
+    python benchmarks/bench_national.py [--samples 500] [--repeats 3] [--reference-samples 4] [--uncertain]
 
 Targets (issue 4): impact.run <= 3 s wall, <= 2 GB peak memory, >= 25x the reference.
+With ``--uncertain`` it also times, in the same run, a copy of the scenario with every
+issue-13 input on (:func:`uncertain_copy`: damage-state weights on every strike, two candidate
+assets on every other strike, buffer ranges, correlated repairs, a crew pool per kind of
+asset) and prints its ratio to the plain case's time (issue 13: at most 2x).
 The machine is noisy: read medians.
 """
 
@@ -50,6 +54,54 @@ def _run_in_child(folder: Path, samples: int) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def uncertain_copy(folder: Path, out: Path) -> Path:
+    """A copy of a scenario folder with every issue-13 input switched on (for timing; not real data).
+
+    Every strike's damage state becomes its state at 0.6 and the next one (or the previous, for
+    ``complete``) at 0.4; every other strike gets a second candidate asset of the same kind at
+    0.5; every dependency's buffer gets a range up to twice itself plus 6 hours;
+    ``repair_correlation`` 0.3; the struck kinds share crew pools of 8 crews per kind, with
+    priority 1 for power plants and substations.
+    """
+    import shutil
+
+    import pandas as pd
+
+    from impact.scenario.schema import DAMAGE_STATES
+
+    shutil.copytree(folder, out)
+    assets = pd.read_csv(out / "assets.csv", dtype=str, keep_default_na=False)
+    strikes = pd.read_csv(out / "strikes.csv", dtype=str, keep_default_na=False)
+    kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
+    by_kind = assets.groupby("kind")["asset_id"].apply(list).to_dict()
+    states, candidates = [], []
+    for row_number, (asset_id, state) in enumerate(zip(strikes["asset_id"], strikes["damage_state"], strict=True)):
+        k = DAMAGE_STATES.index(state)
+        other = DAMAGE_STATES[k + 1] if 0 < k < len(DAMAGE_STATES) - 1 else DAMAGE_STATES[max(k - 1, 1)]
+        states.append(state if k == 0 or other == state else f"{state}:0.6|{other}:0.4")
+        peers = [a for a in by_kind[kind_of[asset_id]] if a != asset_id]
+        second = peers[row_number % len(peers)] if peers and row_number % 2 == 0 else None
+        candidates.append(f"{asset_id}:0.5|{second}:0.5" if second else asset_id)
+    strikes["damage_state"], strikes["asset_id"] = states, candidates
+    strikes.to_csv(out / "strikes.csv", index=False)
+    struck_kinds = sorted({kind_of[a] for a in kind_of if a in set(pd.read_csv(folder / "strikes.csv")["asset_id"])})
+    assets["crew_pool"] = [f"crews-{kind}" if kind in struck_kinds else "" for kind in assets["kind"]]
+    assets["priority"] = ["1" if kind in ("power_plant", "substation") else "" for kind in assets["kind"]]
+    assets.to_csv(out / "assets.csv", index=False)
+    pd.DataFrame({"crew_pool": [f"crews-{kind}" for kind in struck_kinds], "crews": 8}).to_csv(
+        out / "crews.csv", index=False
+    )
+    dependencies_file = out / "dependencies.csv"
+    if dependencies_file.exists():
+        dependencies = pd.read_csv(dependencies_file, dtype=str, keep_default_na=False)
+        buffers = pd.to_numeric(dependencies["buffer_hours"], errors="coerce").fillna(0.0)
+        dependencies["buffer_hours_max"] = (buffers * 2 + 6).map(lambda v: f"{v:g}")
+        dependencies.to_csv(dependencies_file, index=False)
+    settings = (out / "scenario.toml").read_text(encoding="utf-8")
+    (out / "scenario.toml").write_text(settings + "\n[uncertainty]\nrepair_correlation = 0.3\n", encoding="utf-8")
+    return out
+
+
 def main() -> None:
     """Print the national case's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,6 +109,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reference-samples", type=int, default=4)
+    parser.add_argument("--uncertain", action="store_true", help="also time the case with every issue-13 input on")
     args = parser.parse_args()
 
     import numpy as np
@@ -71,7 +124,15 @@ def main() -> None:
             Path(tmp) / "ua1469", areas=1469, assets=2000, strikes=300, days=90, seed=1
         )
         scenario = impact.load_scenario(folder)
-        runs = [_run_in_child(folder, args.samples) for _ in range(args.repeats)]
+        uncertain_runs: list[dict] = []
+        if args.uncertain:
+            uncertain_folder = uncertain_copy(Path(folder), Path(tmp) / "uncertain")
+            impact.load_scenario(uncertain_folder)  # valid, or this raises
+        runs = []
+        for _ in range(args.repeats):  # interleaved, so that both see the same machine
+            runs.append(_run_in_child(folder, args.samples))
+            if args.uncertain:
+                uncertain_runs.append(_run_in_child(uncertain_folder, args.samples))
         seconds = [r["seconds"] for r in runs]
         again = [r["again"] for r in runs]
         peaks = [r["peak_mib"] for r in runs]
@@ -110,6 +171,13 @@ def main() -> None:
         f"{reference_seconds:.1f} s, ratio {reference_seconds / fast_seconds:.1f}x, results identical: {exact}"
     )
     print("targets (issue 4): <= 3 s wall, <= 2048 MiB, >= 25x the reference")
+    if uncertain_runs:
+        times = [r["seconds"] for r in uncertain_runs]
+        print(
+            f"with every issue-13 input on: impact.run median {statistics.median(times):.2f} s (min {min(times):.2f}, "
+            f"max {max(times):.2f}), peak {statistics.median(r['peak_mib'] for r in uncertain_runs):.0f} MiB; "
+            f"ratio to the plain case: {statistics.median(times) / statistics.median(seconds):.2f}x (issue 13: <= 2x)"
+        )
 
 
 if __name__ == "__main__":

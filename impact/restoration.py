@@ -11,8 +11,11 @@ here.
 
 Distributions of the repair time ``D`` [days]:
 
-* ``normal``: median = mean = ``median_days``, ``dispersion`` = standard deviation;
-  draws below 0 become 0.
+* ``normal``: a normal curve of mean ``median_days`` and standard deviation ``dispersion``,
+  truncated at 0 and renormalised (docs/method.md, section 2b): no draw is below 0, and the
+  share of draws below one hour is what the curve says (before issue 13, draws below 0
+  became 0, an instant repair in up to 16 % of draws). Its median is above ``median_days``
+  when the dispersion is large (:func:`curve_median_hours`).
 * ``lognormal``: ``median_days`` = exp(mu), ``dispersion`` = standard deviation of ln D.
 * ``fixed``: always ``median_days``.
 """
@@ -24,26 +27,152 @@ from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from impact.scenario.curves import default_curves, merge_curves, restoration_class_of
 
 __all__ = [
     "DISTRIBUTION_CODES",
+    "STREAM_BUFFER",
+    "STREAM_CANDIDATE",
+    "STREAM_COMMON",
+    "STREAM_DAMAGE_STATE",
+    "choose",
+    "common_factor",
     "conditional_draws",
     "conditional_hours",
+    "correlated_normals",
+    "curve_hours",
+    "curve_median_hours",
     "default_curves",
     "median_hours",
     "merge_curves",
     "restoration_class_of",
     "sample_hours",
+    "standard_normals",
+    "stream",
 ]
 
 #: Distribution codes used in the compiled arrays.
 DISTRIBUTION_CODES: dict[str, int] = {"fixed": 0, "normal": 1, "lognormal": 2}
 
+#: Tags of the random streams added by issue 13, each variable from
+#: ``default_rng([seed, tag, crc32(key)])`` (:func:`stream`), so that they never move the repair-time
+#: streams ``default_rng([seed, crc32(strike_id)])`` that existed before them.
+STREAM_DAMAGE_STATE = 1
+STREAM_CANDIDATE = 2
+STREAM_BUFFER = 3
+STREAM_COMMON = 4
+
+
+def stream(seed: int, tag: int, key: str) -> np.random.Generator:
+    """The random generator of one issue-13 variable: ``default_rng([seed, tag, crc32(key)])``."""
+    return np.random.default_rng([seed, tag, zlib.crc32(key.encode("utf-8"))])
+
+
+def standard_normals(samples: int, seed: int, keys: Sequence[str]) -> np.ndarray:
+    """Each key's standard normal column from ``default_rng([seed, crc32(key)])``, shape (samples, keys)."""
+    standard = np.empty((samples, len(keys)))
+    for column, key in enumerate(keys):
+        standard[:, column] = np.random.default_rng([seed, zlib.crc32(str(key).encode("utf-8"))]).standard_normal(
+            samples
+        )
+    return standard
+
+
+def common_factor(samples: int, seed: int) -> np.ndarray:
+    """Each sample's common factor of the repair times (Gaussian copula), shape (samples,)."""
+    return stream(seed, STREAM_COMMON, "repair_correlation").standard_normal(samples)
+
+
+def correlated_normals(standard: np.ndarray, correlation: float, common: np.ndarray) -> np.ndarray:
+    """``sqrt(rho) c + sqrt(1 - rho) z``: standard normals whose pairwise correlation is rho [1].
+
+    With rho = 0 the own draws are returned unchanged (not recomputed), so that a scenario
+    without ``repair_correlation`` keeps its numbers bit for bit.
+
+    Parameters
+    ----------
+    standard : ndarray of float, shape (N, S)
+        Each repair's own standard normal draws.
+    correlation : float
+        rho in [0, 1]: the correlation between any two repairs' latent normals.
+    common : ndarray of float, shape (N,)
+        The common factor c of each sample (:func:`common_factor`).
+    """
+    if correlation <= 0:
+        return standard
+    return np.sqrt(correlation) * common[:, None] + np.sqrt(1.0 - correlation) * standard
+
+
+def choose(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Index of the alternative each uniform draw falls in (inverse of the cumulative weights).
+
+    Parameters
+    ----------
+    weights : ndarray of float, shape (K,)
+        Probabilities of the alternatives, summing to 1 (within 1e-6).
+    uniform : ndarray of float, shape (N,)
+        Draws in [0, 1).
+
+    Returns
+    -------
+    ndarray of int64, shape (N,)
+        Alternative ``k`` when ``sum(weights[:k]) <= u < sum(weights[:k+1])``; the last one
+        takes any rounding remainder.
+    """
+    edges = np.cumsum(np.asarray(weights, dtype=np.float64))[:-1]
+    return np.searchsorted(edges, uniform, side="right").astype(np.int64)
+
+
+def curve_hours(distribution: np.ndarray, median_days: np.ndarray, dispersion: np.ndarray, standard: np.ndarray):
+    """Repair times at given standard-normal draws, each curve's quantile at ``Phi(z)`` [hours].
+
+    ``lognormal`` is ``median exp(dispersion z)`` and ``fixed`` is ``median`` (as before issue
+    13, bit for bit); ``normal`` is the normal of mean ``median`` and standard deviation
+    ``dispersion`` truncated at 0: ``median + dispersion Phi^-1(P0 + Phi(z) (1 - P0))`` with
+    ``P0 = Phi(-median / dispersion)`` (docs/method.md, section 2b).
+
+    Parameters
+    ----------
+    distribution, median_days, dispersion : ndarray, broadcastable to ``standard``
+        The curves (codes of :data:`DISTRIBUTION_CODES`; days; days or log-days).
+    standard : ndarray of float
+        Standard normal draws z.
+
+    Returns
+    -------
+    ndarray of float
+        Repair times [hours], never negative.
+    """
+    median = np.asarray(median_days, dtype=np.float64)
+    spread = np.nan_to_num(np.asarray(dispersion, dtype=np.float64))
+    code = np.asarray(distribution)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        lognormal = np.where(median > 0, median * np.exp(spread * standard), 0.0)
+        below_zero = ndtr(-median / np.where(spread > 0, spread, np.inf))
+        level = below_zero + ndtr(standard) * (1.0 - below_zero)
+        # keep the level strictly inside (0, 1): the quantile stays finite and >= 0
+        level = np.clip(level, np.nextafter(below_zero, 1.0), np.nextafter(1.0, 0.0))
+        truncated = median + spread * ndtri(level)
+    normal = np.where(spread > 0, truncated, median)
+    days = np.where(code == DISTRIBUTION_CODES["normal"], normal, median + 0.0 * standard)
+    days = np.where(code == DISTRIBUTION_CODES["lognormal"], lognormal, days)
+    return np.maximum(days, 0.0) * 24.0
+
+
+def curve_median_hours(distribution: np.ndarray, median_days: np.ndarray, dispersion: np.ndarray) -> np.ndarray:
+    """Median repair time of each curve as sampled, the value the central estimate uses [hours].
+
+    ``median_days`` for ``fixed`` and ``lognormal``; for ``normal`` the median of the curve
+    truncated at 0, ``median + dispersion Phi^-1((1 + P0) / 2)``, above ``median_days`` by
+    ``dispersion Phi^-1((1 + P0) / 2)`` (e.g. 14.7 days for a 93 +- 85 day tank repair).
+    """
+    return curve_hours(distribution, median_days, dispersion, np.zeros(np.shape(median_days)))
+
 
 def median_hours(distribution: np.ndarray, median_days: np.ndarray) -> np.ndarray:
-    """Median repair time of each curve, the value the central estimate uses [hours].
+    """The stated median of each curve, ``median_days`` [hours] (before truncation of normal curves).
 
     Parameters
     ----------
@@ -95,20 +224,16 @@ def sample_hours(
     Returns
     -------
     ndarray of float, shape (samples, outages)
-        Repair times [hours], never negative.
+        Repair times [hours], never negative (:func:`curve_hours`).
     """
     keys = [str(i) for i in range(len(median_days))] if keys is None else [str(k) for k in keys]
-    standard = np.empty((samples, len(keys)))
-    for column, key in enumerate(keys):
-        standard[:, column] = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))]).standard_normal(samples)
-    median = np.asarray(median_days, dtype=np.float64)[None, :]
-    spread = np.nan_to_num(np.asarray(dispersion, dtype=np.float64))[None, :]
-    code = np.asarray(distribution)[None, :]
-    days = np.where(code == DISTRIBUTION_CODES["normal"], median + spread * standard, median)
-    with np.errstate(over="ignore", invalid="ignore"):
-        lognormal = np.where(median > 0, median * np.exp(spread * standard), 0.0)
-    days = np.where(code == DISTRIBUTION_CODES["lognormal"], lognormal, days)
-    return np.maximum(days, 0.0) * 24.0
+    standard = standard_normals(samples, seed, keys)
+    return curve_hours(
+        np.asarray(distribution)[None, :],
+        np.asarray(median_days, dtype=np.float64)[None, :],
+        np.asarray(dispersion, dtype=np.float64)[None, :],
+        standard,
+    )
 
 
 def conditional_hours(
@@ -123,8 +248,9 @@ def conditional_hours(
 
     A repair time D with distribution function F, known to exceed e, has the distribution
     function ``(F(x) - F(e)) / (1 - F(e))`` for x > e; its quantile at p is
-    ``F^-1(F(e) + p (1 - F(e)))`` (inverse transform). ``normal`` draws below 0 count as 0,
-    as in :func:`sample_hours`, which does not change the condition for e >= 0.
+    ``F^-1(F(e) + p (1 - F(e)))`` (inverse transform). A ``normal`` curve truncated at 0
+    (:func:`curve_hours`) conditioned on D > e >= 0 is the untruncated normal conditioned on
+    D > e, so the truncation changes nothing here.
 
     A degenerate curve (``fixed``, or a dispersion of 0) that ends at or before e cannot
     last past it: the repair is taken to start again at the report, ``D = e + median``

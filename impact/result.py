@@ -16,6 +16,7 @@ import xarray as xr
 from impact._version import __version__
 from impact.dataset import check_dataset, top_area, with_units
 from impact.engine.compile import CompiledScenario
+from impact.engine.draws import Draws
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
 from impact.export import export as write_result
@@ -187,12 +188,16 @@ def build_dataset(
     seed: int,
     areas: np.ndarray | None = None,
     unscheduled: EngineOutput | None = None,
+    draws: tuple[Draws, np.ndarray, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Label engine outputs as the result Dataset (``docs/user-guide.md``, section 3).
 
     ``areas`` (indices) says which areas the outputs hold, in their order (default all).
     ``unscheduled`` is the central estimate without the rolling power cuts of
     ``blackouts.csv``; with it the dataset gets ``people_without_scheduled_central``.
+    ``draws`` is the Monte Carlo draws with each strike's outage length and crew wait [hours]
+    (:func:`impact.engine.fast.repair_schedule`); with them the dataset gets the ``drawn_*``
+    variables on a ``sample`` axis (:func:`draw_variables`, for :func:`impact.sensitivity`).
     """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
     services = list(model.services)
@@ -334,6 +339,9 @@ def build_dataset(
             "by strikes, central estimate",
         )
     config = scenario.config
+    if draws is not None:
+        data.update(draw_variables(model, *draws))
+        coords["dependency"] = list(model.buffer_keys)
     dataset = xr.Dataset(data, coords=coords)
     if every_area:  # a block of areas (streaming) gets them from impact.runner
         dataset = dataset.merge(
@@ -375,6 +383,60 @@ def build_dataset(
         boundaries_attribution=boundaries.attribution if boundaries is not None else config.boundaries_attribution,
     )
     return dataset
+
+
+def draw_variables(
+    model: CompiledScenario, draws: Draws, outage: np.ndarray, wait: np.ndarray
+) -> dict[str, xr.DataArray]:
+    """What each Monte Carlo sample drew, on a ``sample`` axis (docs/method.md, section 2b).
+
+    Parameters
+    ----------
+    model : CompiledScenario
+    draws : Draws
+    outage, wait : ndarray of float, shape (N, S)
+        Each strike's outage length after waiting for a crew, and the wait [hours].
+
+    Returns
+    -------
+    dict of str to xarray.DataArray
+        ``drawn_repair_hours``, ``drawn_outage_hours``, ``crew_wait_hours``,
+        ``drawn_repair_quantile``, ``drawn_damage_state``, ``drawn_asset`` (sample, strike) and
+        ``drawn_buffer_hours`` (sample, dependency).
+    """
+    strikes = len(model.strike_ids)
+    names = np.array(model.asset_ids, dtype=object)
+    states = np.array(DAMAGE_STATES, dtype=object)
+    pair = ("sample", "strike")
+    return {
+        "drawn_repair_hours": with_units(
+            xr.DataArray(draws.durations[:, :strikes], dims=pair),
+            "hours",
+            "repair work drawn for each strike (one crew)",
+        ),
+        "drawn_outage_hours": with_units(
+            xr.DataArray(outage, dims=pair), "hours", "outage from each strike until repaired, after waiting for a crew"
+        ),
+        "crew_wait_hours": with_units(
+            xr.DataArray(wait, dims=pair), "hours", "time each strike's repair waited for a crew"
+        ),
+        "drawn_repair_quantile": with_units(
+            xr.DataArray(draws.repair_quantile, dims=pair), "1", "quantile of the repair-time curve drawn"
+        ),
+        "drawn_damage_state": xr.DataArray(
+            states[draws.damage_state.astype(np.int64)].astype(str),
+            dims=pair,
+            attrs={"long_name": "damage state drawn", "units": "1"},
+        ),
+        "drawn_asset": xr.DataArray(
+            names[draws.strike_asset].astype(str),
+            dims=pair,
+            attrs={"long_name": "asset hit, drawn among the candidates", "units": "1"},
+        ),
+        "drawn_buffer_hours": with_units(
+            xr.DataArray(draws.buffers, dims=("sample", "dependency")), "hours", "buffer of each dependency drawn"
+        ),
+    }
 
 
 def open_result(path: str | os.PathLike[str], scenario: str | Path | Scenario | None = None) -> Result:

@@ -36,8 +36,9 @@ import xarray as xr
 from impact import engine as engines
 from impact.distributed import cluster_mapper
 from impact.engine.compile import CompiledScenario, compile_scenario
+from impact.engine.draws import Draws
 from impact.engine.events import AssetSteps
-from impact.engine.fast import Mapper, compute_from_steps, outage_steps, thread_mapper
+from impact.engine.fast import Mapper, compute_from_steps, outage_steps, repair_schedule, thread_mapper
 from impact.engine.stats import EngineOutput
 from impact.export.netcdf_blocks import write_netcdf_blocks
 from impact.observations import observation_variables, score_observations
@@ -156,6 +157,7 @@ class _RunPlan:
         self.model = compile_scenario(scenario)
         self._plain: CompiledScenario | None = None
         self._stages: dict[str, tuple[AssetSteps, np.ndarray, np.ndarray | None]] = {}
+        self._sampled: Draws | None = None
 
     @property
     def plain(self) -> CompiledScenario | None:
@@ -171,12 +173,18 @@ class _RunPlan:
             raise ValueError("the scenario has no rolling power cuts (blackouts.csv) to leave out")
         return model
 
-    def _durations(self, stage: str) -> tuple[CompiledScenario, np.ndarray]:
-        """The model of a stage and its repair times [hours]: medians, or sampled with the seed."""
+    def _durations(self, stage: str) -> tuple[CompiledScenario, Draws]:
+        """The model of a stage and its draws: every input at its middle, or sampled with the seed."""
         model = self._model(stage)
         if stage == "sampled":
-            return model, model.sample_durations(self.samples, self.seed)
-        return model, model.central_durations()
+            return model, self.sampled_draws()
+        return model, model.central_draws()
+
+    def sampled_draws(self) -> Draws:
+        """The Monte Carlo draws of the run (drawn once, for every block of areas)."""
+        if self._sampled is None:
+            self._sampled = self.model.sample_draws(self.samples, self.seed)
+        return self._sampled
 
     def _outages(self, stage: str) -> AssetSteps:
         model, durations = self._durations(stage)
@@ -228,6 +236,10 @@ class _RunPlan:
             monte_carlo = self._output("sampled", areas)
         unscheduled = None if self.plain is None else self._output("plain", areas)
         step("labelling")
+        draws = None
+        if self.samples > 0:
+            sampled = self.sampled_draws()
+            draws = (sampled, *repair_schedule(self.model, sampled))
         return build_dataset(
             self.scenario,
             self.model,
@@ -238,6 +250,7 @@ class _RunPlan:
             self.seed,
             areas=areas,
             unscheduled=unscheduled,
+            draws=draws,
         )
 
     def observations(self) -> xr.Dataset:

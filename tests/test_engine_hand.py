@@ -10,6 +10,7 @@ Hours below are hours since the start; step k is at k * step.
 from __future__ import annotations
 
 import zlib
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -474,66 +475,57 @@ def normal_curve(median_days: float, dispersion: float, klass: str = "nrm") -> l
     ]
 
 
-def test_normal_draws_below_zero_become_zero():
-    """Median 0.025 day, standard deviation 0.25 day: the central lasts 0.6 h; about 46 % of
-    draws are negative and start no outage, so P(down at the strike step) = P(Z > -0.1)."""
+def test_normal_curves_are_truncated_at_zero():
+    """Median 0.025 day, standard deviation 0.25 day, truncated at 0 (docs/method.md, section 2b):
+    a draw is D = 0.025 + 0.25 Phi^-1(P0 + Phi(z) (1 - P0)) with P0 = Phi(-0.1) and z the strike's
+    own standard normal; no draw is an instant repair, and the share below one hour is what the
+    truncated curve says, P(D < 1/24 day) = (Phi(1/150) - P0) / (1 - P0) = 0.123."""
     samples, seed = 400, 11
     sc = scenario([asset("SUB", "nrm")], [strike("S1", "SUB", 3)], restoration=normal_curve(0.025, 0.25))
     ds = impact.run(sc, samples=samples, seed=seed).dataset
-    assert down_steps(ds, "SUB") == [3]  # [3, 3.6)
+    normal = NormalDist()
+    below = normal.cdf(-0.1)
     z = np.random.default_rng([seed, zlib.crc32(b"S1")]).standard_normal(samples)  # the strike's own stream
-    hours = np.maximum(0.025 + 0.25 * z, 0) * 24
-    assert (hours == 0).sum() == (z <= -0.1).sum() > 0
+    hours = np.array([(0.025 + 0.25 * normal.inv_cdf(below + normal.cdf(v) * (1 - below))) * 24 for v in z])
     model = compile_scenario(sc)
-    assert np.array_equal(model.sample_durations(samples, seed)[:, 0], hours)
+    drawn = model.sample_durations(samples, seed)[:, 0]
+    np.testing.assert_allclose(drawn, hours, rtol=1e-9)
+    assert (drawn > 0).all()
+    share_below_hour = (normal.cdf((1 / 24 - 0.025) / 0.25) - below) / (1 - below)
+    assert abs(share_below_hour - 0.1230) < 1e-4
+    assert abs((drawn < 1).mean() - share_below_hour) < 4 * np.sqrt(share_below_hour * (1 - share_below_hour) / samples)
     time = np.arange(48.0)
-    counts = ((time[None, :] >= 3) & (time[None, :] < 3 + hours[:, None])).sum(axis=0)
+    counts = ((time[None, :] >= 3) & (time[None, :] < 3 + drawn[:, None])).sum(axis=0)
     assert np.array_equal(ds["asset_down_probability"].sel(asset="SUB").values, counts / samples)
-    assert 0.4 < counts[3] / samples < 0.7
+    assert counts[3] == samples  # every draw lasts past the strike step
     assert np.array_equal(ds["people_without_mean"].sel(service="power", area="R1").values, 1000 * counts / samples)
+    # the central estimate is the truncated curve's median, 0.025 + 0.25 Phi^-1((1 + P0) / 2) days
+    median = (0.025 + 0.25 * normal.inv_cdf((1 + below) / 2)) * 24
+    assert model.central_durations()[0, 0] == pytest.approx(median, rel=1e-12)
+    assert down_steps(ds, "SUB") == list(range(3, 3 + int(np.ceil(median))))
 
 
-def test_normal_with_zero_median_has_no_central_outage():
+def test_normal_with_zero_median_is_half_normal():
+    """Median 0, sd 0.5 day: the truncated curve is half-normal, median 0.5 Phi^-1(0.75) days = 8.09 h."""
     sc = scenario([asset("SUB", "nrm")], [strike("S1", "SUB", 3)], restoration=normal_curve(0.0, 0.5))
     ds = impact.run(sc, samples=50, seed=2).dataset
-    assert down_steps(ds, "SUB") == []
-    assert 0 < ds["asset_down_probability"].sel(asset="SUB").values[3] < 1
-
-
-def test_lognormal_central_is_the_median():
-    """Lognormal median 0.25 day (6 h), sigma 0.3: central [3, 9); draws 6 h * exp(0.3 z)."""
-    curves = [
-        {
-            "restoration_class": "lgn",
-            "damage_state": "moderate",
-            "distribution": "lognormal",
-            "median_days": 0.25,
-            "dispersion": 0.3,
-            "source": "test",
-        }
-    ]
-    sc = scenario([asset("SUB", "lgn")], [strike("S1", "SUB", 3)], restoration=curves)
-    samples, seed = 300, 5
-    ds = impact.run(sc, samples=samples, seed=seed).dataset
-    assert down_steps(ds, "SUB") == [3, 4, 5, 6, 7, 8]
-    z = np.random.default_rng([seed, zlib.crc32(b"S1")]).standard_normal(samples)  # the strike's own stream
-    hours = 0.25 * np.exp(0.3 * z) * 24
-    time = np.arange(48.0)
-    expected = ((time[None, :] >= 3) & (time[None, :] < 3 + hours[:, None])).mean(axis=0)
-    assert np.array_equal(ds["asset_down_probability"].sel(asset="SUB").values, expected)
-    assert expected[8] == (hours > 5).mean() and expected[9] == (hours > 6).mean()
-    assert 0.4 < expected[9] < 0.6  # about half of the draws outlast the median
+    assert down_steps(ds, "SUB") == list(range(3, 12))  # [3, 11.09)
+    assert ds["asset_down_probability"].sel(asset="SUB").values[3] == 1
 
 
 def test_default_curve_median_is_used_when_the_scenario_has_none():
-    """A substation's default moderate curve is normal with a 3-day median: central [2, 74)."""
+    """A substation's default moderate curve is normal 3 +- 1.5 days truncated at 0: its median is
+    3 + 1.5 Phi^-1((1 + Phi(-2)) / 2) = 3.0428 days = 73.03 h, so the central outage is [2, 75.03)."""
     sc = scenario(
         [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1"}],
         [strike("S1", "SUB", 2)],
         restoration=None,
         horizon_hours=96,
     )
-    assert down_steps(central(sc), "SUB") == list(range(2, 74))
+    normal = NormalDist()
+    median_hours = (3 + 1.5 * normal.inv_cdf((1 + normal.cdf(-2)) / 2)) * 24
+    assert 73.0 < median_hours < 73.1
+    assert down_steps(central(sc), "SUB") == list(range(2, 76))
 
 
 # --- 3.6 time axis ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,11 +116,19 @@ def test_normal_mean_is_the_median_for_a_small_dispersion():
     assert abs(np.std(hours) - 24.0) < 0.5
 
 
-def test_normal_draws_below_zero_are_zero():
-    """Median 0.5 day, sd 1 day: P(draw < 0) = Phi(-0.5) = 0.3085."""
+def test_normal_draws_are_truncated_at_zero():
+    """Mean 0.5 day, sd 1 day truncated at 0: no draw is 0, and the share below 1 hour is
+    (Phi((1/24 - 0.5) / 1) - Phi(-0.5)) / (1 - Phi(-0.5)) = 0.0214 (docs/method.md, section 2b)."""
     hours = draw(NORMAL, 0.5, 1.0, samples=40_000)
-    share = (hours == 0).mean()
-    assert abs(share - 0.3085375387) < 4 * np.sqrt(0.31 * 0.69 / len(hours))
+    assert (hours > 0).all()
+    normal = NormalDist()
+    expected = (normal.cdf(1 / 24 - 0.5) - normal.cdf(-0.5)) / (1 - normal.cdf(-0.5))
+    assert abs(expected - 0.0214) < 1e-4
+    share = (hours < 1).mean()
+    assert abs(share - expected) < 4 * np.sqrt(expected * (1 - expected) / len(hours))
+    # the median of the draws is the truncated curve's median, above the stated 0.5 day
+    median = (0.5 + normal.inv_cdf((1 + normal.cdf(-0.5)) / 2)) * 24
+    assert abs(np.median(hours) - median) < 0.02 * median
 
 
 def test_lognormal_median_is_the_median_days():
@@ -207,7 +217,12 @@ def test_scenario_curves_reach_the_model():
         restoration=[fixed_curve("electric_substation", 6, "moderate"), fixed_curve("mobile_pump", 3, "complete")],
     )
     model = compile_scenario(sc)
-    assert model.central_durations()[0].tolist() == [6.0, 24.0, 3.0]  # slight stays HAZUS: 1 day
+    # slight stays HAZUS (normal 1 +- 0.5 day), whose median truncated at 0 is 1 + 0.5 Phi^-1((1 + Phi(-2)) / 2) days
+    normal = NormalDist()
+    slight = (1 + 0.5 * normal.inv_cdf((1 + normal.cdf(-2)) / 2)) * 24
+    central = model.central_durations()[0]
+    assert central[[0, 2]].tolist() == [6.0, 3.0]
+    assert central[1] == pytest.approx(slight, rel=1e-12)
     assert model.strike_distribution.tolist() == [FIXED, NORMAL, FIXED]
     origins = sc.restoration.set_index(["restoration_class", "damage_state"])["origin"]
     assert origins[("electric_substation", "moderate")] == "scenario"

@@ -7,18 +7,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from impact.areas import AreaTree
+from impact.engine.draws import Draws
 from impact.restoration import (
     DISTRIBUTION_CODES,
+    STREAM_BUFFER,
+    STREAM_CANDIDATE,
+    STREAM_DAMAGE_STATE,
+    choose,
+    common_factor,
     conditional_draws,
     conditional_hours,
-    median_hours,
+    correlated_normals,
+    curve_hours,
     restoration_class_of,
-    sample_hours,
+    standard_normals,
+    stream,
 )
 from impact.scenario import Scenario, population_used
-from impact.scenario.schema import SERVICES
+from impact.scenario.schema import DAMAGE_STATES, SERVICES
+from impact.scenario.weighted import parse_weighted
 
 __all__ = [
     "CompiledScenario",
@@ -87,6 +97,35 @@ class CompiledScenario:
     population_base : ndarray of int64, shape (A,), optional
         The ``population`` column of ``areas.csv`` before any ``population_current``, summed
         over the leaves like ``population`` [persons]; default ``population``.
+    strike_candidates, strike_candidate_weights : tuple of ndarray, optional
+        Per strike, the asset indices it may have hit and their probabilities (``asset_id`` of
+        ``strikes.csv``); default the one asset of ``strike_asset``.
+    strike_states, strike_state_weights : tuple of ndarray, optional
+        Per strike, its possible damage states (indices in ``DAMAGE_STATES``) and their
+        probabilities; default the one state of the strike's curve.
+    asset_curves : ndarray of float, shape (J', 5, 3), optional
+        Per real asset and damage state: distribution code, median [days] and dispersion of
+        its restoration curve (``none``: fixed 0; NaN where no curve exists).
+    buffer_keys : list of str
+        ``asset_id|depends_on`` of each ``dependencies.csv`` row (the columns of
+        :attr:`Draws.buffers`).
+    buffer_low, buffer_high : ndarray of float, shape (B,)
+        ``buffer_hours`` and ``buffer_hours_max`` of each row (equal when fixed) [hours].
+    group_buffer_columns : list of list of list of int, optional
+        Aligned with ``groups``: the buffer column of each group member, -1 for a fixed buffer
+        (the helper assets of rolling power cuts).
+    asset_pool : ndarray of int64, shape (J,), optional
+        Crew pool index of each asset, -1 for none (repaired at once).
+    asset_priority : ndarray of float, shape (J,), optional
+        ``priority`` of each asset (1 first; inf when not given).
+    asset_order : ndarray of int64, shape (J,), optional
+        Rank of each asset id in sorted order (the last tie-break between waiting repairs).
+    pool_ids : list of str
+        Crew pools (``crews.csv`` order).
+    pool_crews : ndarray of int64, shape (P,)
+        Crews of each pool.
+    repair_correlation : float
+        rho of ``[uncertainty] repair_correlation`` (Gaussian copula of the repair times) [1].
     """
 
     time_hours: np.ndarray
@@ -113,6 +152,61 @@ class CompiledScenario:
     real_assets: int | None = None
     fixed_outages: list[list[tuple[float, float]]] | None = None
     population_base: np.ndarray | None = None
+    strike_candidates: tuple[np.ndarray, ...] | None = None
+    strike_candidate_weights: tuple[np.ndarray, ...] | None = None
+    strike_states: tuple[np.ndarray, ...] | None = None
+    strike_state_weights: tuple[np.ndarray, ...] | None = None
+    asset_curves: np.ndarray | None = None
+    buffer_keys: list[str] = field(default_factory=list)
+    buffer_low: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    buffer_high: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    group_buffer_columns: list[list[list[int]]] | None = None
+    asset_pool: np.ndarray | None = None
+    asset_priority: np.ndarray | None = None
+    asset_order: np.ndarray | None = None
+    pool_ids: list[str] = field(default_factory=list)
+    pool_crews: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    repair_correlation: float = 0.0
+
+    @property
+    def has_crews(self) -> bool:
+        """Whether any asset is repaired by a limited crew pool."""
+        return self.asset_pool is not None and bool((self.asset_pool >= 0).any())
+
+    def buffer_column(self, asset: int, group: int, member: int) -> int:
+        """Buffer column of a group member, -1 for a fixed buffer."""
+        if self.group_buffer_columns is None:
+            return -1
+        return self.group_buffer_columns[asset][group][member]
+
+    def central_buffers(self) -> np.ndarray:
+        """Each dependency row's buffer in the central estimate, the middle of its range [hours]."""
+        return (self.buffer_low + self.buffer_high) / 2.0
+
+    def central_assets(self) -> np.ndarray:
+        """Each strike's asset in the central estimate: its most likely candidate (the first listed on a tie)."""
+        if self.strike_candidates is None or self.strike_candidate_weights is None:
+            return np.asarray(self.strike_asset, dtype=np.int64)
+        return np.array(
+            [c[int(np.argmax(w))] for c, w in zip(self.strike_candidates, self.strike_candidate_weights, strict=True)],
+            dtype=np.int64,
+        )
+
+    def central_states(self) -> np.ndarray:
+        """Each strike's damage state in the central estimate (index in ``DAMAGE_STATES``).
+
+        The weighted median in order of severity: the first state at which the cumulative
+        weight reaches 1/2 (states are ordered, so the median of the distribution is defined).
+        """
+        if self.strike_states is None:
+            return np.full(len(self.strike_ids), -1, dtype=np.int8)
+        return np.array(
+            [
+                _weighted_median(states, weights)
+                for states, weights in zip(self.strike_states, self.strike_state_weights or (), strict=True)
+            ],
+            dtype=np.int8,
+        )
 
     @property
     def assets_shown(self) -> int:
@@ -131,23 +225,105 @@ class CompiledScenario:
     def central_durations(self) -> np.ndarray:
         """Every strike's median repair time, then each report's conditional median (see
         :class:`Report`), shape (1, S + R) [hours]."""
-        medians = median_hours(self.strike_distribution, self.strike_median_days)
-        conditioned = [self._conditioned(report, np.array([0.5]))[0] for report in self.reports]
-        return np.concatenate([medians, np.array(conditioned, dtype=np.float64)])[None, :]
+        return self.central_draws().durations
 
     def sample_durations(self, samples: int, seed: int) -> np.ndarray:
         """Seeded Monte Carlo draws of every strike's repair time, then of each report's
         conditioned repair time (see :class:`Report`), shape (samples, S + R) [hours]."""
-        drawn = sample_hours(
-            self.strike_distribution,
-            self.strike_median_days,
-            self.strike_dispersion,
-            samples,
-            seed,
-            keys=self.strike_ids,
+        return self.sample_draws(samples, seed).durations
+
+    def central_draws(self) -> Draws:
+        """The central estimate as one sample: every input at its middle (docs/method.md, section 2b).
+
+        Each strike hits its most likely asset in its median damage state (weighted median in
+        order of severity) and takes the median of that curve (:func:`curve_hours` at z = 0);
+        buffers at the middle of their range; each report's conditional median.
+        """
+        assets, states = self.central_assets(), self.central_states()
+        if self.asset_curves is None:
+            medians = curve_hours(self.strike_distribution, self.strike_median_days, self.strike_dispersion, 0.0)
+        else:
+            curves = self.asset_curves[assets, states.astype(np.int64)]
+            medians = curve_hours(curves[:, 0].astype(np.int64), curves[:, 1], curves[:, 2], 0.0)
+        conditioned = [self._conditioned(report, np.array([0.5]))[0] for report in self.reports]
+        strikes = len(self.strike_ids)
+        return Draws(
+            np.concatenate([np.atleast_1d(medians), np.array(conditioned, dtype=np.float64)])[None, :],
+            assets[None, :],
+            self.central_buffers()[None, :],
+            states[None, :],
+            np.full((1, strikes), 0.5),
         )
+
+    def sample_draws(self, samples: int, seed: int) -> Draws:
+        """Seeded Monte Carlo draws of every random input (docs/method.md, section 2b).
+
+        Each strike's repair-time quantile comes from its own standard normal
+        ``default_rng([seed, crc32(strike_id)])`` (mixed with each sample's common factor when
+        ``repair_correlation`` > 0); its damage state and candidate asset, when weighted, and
+        each buffer range from streams of their own (:func:`impact.restoration.stream`), so a
+        scenario without them draws exactly what it drew before.
+        """
+        strikes = len(self.strike_ids)
+        standard = standard_normals(samples, seed, self.strike_ids)
+        if self.repair_correlation > 0:
+            standard = correlated_normals(standard, self.repair_correlation, common_factor(samples, seed))
+        assets = np.empty((samples, strikes), dtype=np.int64)
+        states = np.empty((samples, strikes), dtype=np.int8)
+        central_states = self.central_states()
+        for i, key in enumerate(self.strike_ids):
+            assets[:, i] = self._pick(
+                self.strike_candidates, self.strike_candidate_weights, i, seed, STREAM_CANDIDATE, key, samples
+            )
+            if self.strike_states is None:
+                states[:, i] = central_states[i]
+            else:
+                states[:, i] = self._pick(
+                    self.strike_states, self.strike_state_weights, i, seed, STREAM_DAMAGE_STATE, key, samples
+                )
+        if self.asset_curves is None:
+            work = curve_hours(
+                self.strike_distribution[None, :],
+                self.strike_median_days[None, :],
+                self.strike_dispersion[None, :],
+                standard,
+            )
+        else:
+            curves = self.asset_curves[assets, states.astype(np.int64)]
+            work = curve_hours(curves[..., 0].astype(np.int64), curves[..., 1], curves[..., 2], standard)
         columns = [self._conditioned(report, conditional_draws(samples, seed, report.key)) for report in self.reports]
-        return np.column_stack([drawn, *columns]) if columns else drawn
+        buffers = np.empty((samples, len(self.buffer_keys)))
+        for b, key in enumerate(self.buffer_keys):
+            low, high = float(self.buffer_low[b]), float(self.buffer_high[b])
+            if high > low:
+                buffers[:, b] = low + stream(seed, STREAM_BUFFER, key).random(samples) * (high - low)
+            else:
+                buffers[:, b] = low
+        return Draws(
+            np.column_stack([work, *columns]) if columns else work,
+            assets,
+            buffers,
+            states,
+            ndtr(standard),
+        )
+
+    def _pick(
+        self,
+        choices: tuple[np.ndarray, ...] | None,
+        weights: tuple[np.ndarray, ...] | None,
+        strike: int,
+        seed: int,
+        tag: int,
+        key: str,
+        samples: int,
+    ) -> np.ndarray:
+        """One strike's drawn alternative per sample (asset or state); no draw when it has one."""
+        if choices is None or weights is None:
+            return np.full(samples, self.strike_asset[strike], dtype=np.int64)
+        options = choices[strike]
+        if len(options) == 1:
+            return np.full(samples, options[0], dtype=np.int64)
+        return options[choose(weights[strike], stream(seed, tag, key).random(samples))]
 
     def _conditioned(self, report: Report, probabilities: np.ndarray) -> np.ndarray:
         """Repair times of a down report's strike conditioned on lasting past the report [hours]."""
@@ -162,6 +338,14 @@ class CompiledScenario:
             self.step_hours,
             probabilities,
         )
+
+
+def _weighted_median(states: np.ndarray, weights: np.ndarray) -> int:
+    """The first state, in order of severity, at which the cumulative weight reaches 1/2."""
+    order = np.argsort(states, kind="stable")
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64)[order])
+    position = int(np.searchsorted(cumulative, 0.5 - 1e-9, side="left"))
+    return int(states[order][min(position, len(order) - 1)])
 
 
 @dataclass(frozen=True)
@@ -237,15 +421,19 @@ def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -
 def compile_reports(
     scenario: Scenario,
     asset_index: dict[str, int],
-    strike_asset: np.ndarray,
+    candidates: list[np.ndarray],
+    candidate_weights: list[np.ndarray],
     strike_hours: np.ndarray,
     strike_ids: list[str],
 ) -> tuple[list[Report], list[str]]:
     """The status updates that condition the forecast, in time order, and those that cannot.
 
-    A down report conditions the asset's latest strike at or before it. It is not used when
-    the asset has no such strike, or when an up report on the asset lies between that strike
-    and it (the two reports disagree about one outage).
+    A down report conditions the asset's latest strike at or before it (a strike that may
+    have hit it: one of its candidates). It is not used when the asset has no such strike, or
+    when an up report on the asset lies between that strike and it (the two reports disagree
+    about one outage). A down report on one of a strike's candidate assets settles which asset
+    it hit: ``candidates`` and ``candidate_weights`` are narrowed to that asset in place, and a
+    note says so (docs/method.md, section 3a).
 
     Returns
     -------
@@ -273,7 +461,8 @@ def compile_reports(
             reports.append(Report(asset, hours, False, -1, key))
             last_up[asset] = hours
             continue
-        earlier = np.flatnonzero((strike_asset == asset) & (strike_hours <= hours))
+        may_hit = np.array([asset in options for options in candidates], dtype=bool)
+        earlier = np.flatnonzero(may_hit & (strike_hours <= hours))
         if len(earlier) == 0:
             notes.append(f"{where}: {asset_id} reported down, but no strike on it at or before then; not used")
             continue
@@ -284,6 +473,13 @@ def compile_reports(
         if last_up.get(asset, -np.inf) >= strike_hours[strike]:
             notes.append(f"{where}: {asset_id} reported down after an up report with no strike in between; not used")
             continue
+        if len(candidates[strike]) > 1:
+            notes.append(
+                f"{where}: {asset_id} reported down: strike {strike_ids[strike]} is taken to have hit it "
+                f"(of {len(candidates[strike])} candidate assets)"
+            )
+            candidates[strike] = np.array([asset], dtype=np.int64)
+            candidate_weights[strike] = np.array([1.0])
         reports.append(Report(asset, hours, True, strike, f"{strike_ids[strike]}|{key}"))
     return reports, notes
 
@@ -399,33 +595,61 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
     asset_ids = list(scenario.assets["asset_id"])
     asset_index = {asset_id: j for j, asset_id in enumerate(asset_ids)}
     groups: list[dict[tuple[str, object], list[tuple[int, float]]]] = [{} for _ in asset_ids]
-    for row_number, row in enumerate(scenario.dependencies.itertuples(index=False)):
+    columns: list[dict[tuple[str, object], list[int]]] = [{} for _ in asset_ids]
+    dependencies = scenario.dependencies
+    has_max = "buffer_hours_max" in dependencies.columns
+    buffer_keys, buffer_low, buffer_high = [], [], []
+    for row_number, row in enumerate(dependencies.itertuples(index=False)):
         name = ("group", row.group) if row.group else ("row", row_number)
         buffer = 0.0 if pd.isna(row.buffer_hours) else float(row.buffer_hours)
+        most = getattr(row, "buffer_hours_max", None) if has_max else None
         groups[asset_index[row.asset_id]].setdefault(name, []).append((asset_index[row.depends_on], buffer))
+        columns[asset_index[row.asset_id]].setdefault(name, []).append(len(buffer_keys))
+        buffer_keys.append(f"{row.asset_id}|{row.depends_on}")
+        buffer_low.append(buffer)
+        buffer_high.append(buffer if most is None or pd.isna(most) else max(float(most), buffer))
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
+    group_columns = [list(asset_columns.values()) for asset_columns in columns]
 
     classes = restoration_class_of(scenario.assets)
     curves = {(row.restoration_class, row.damage_state): row for row in scenario.restoration.itertuples(index=False)}
+    asset_curves = np.full((len(asset_ids), len(DAMAGE_STATES), 3), np.nan)
+    asset_curves[:, 0] = (DISTRIBUTION_CODES["fixed"], 0.0, 0.0)  # damage "none": no repair
+    for j, asset_id in enumerate(asset_ids):
+        for k, state in enumerate(DAMAGE_STATES[1:], start=1):
+            curve = curves.get((classes[asset_id], state))
+            if curve is not None:
+                spread = 0.0 if pd.isna(curve.dispersion) else float(curve.dispersion)
+                asset_curves[j, k] = (DISTRIBUTION_CODES[curve.distribution], float(curve.median_days), spread)
+
     strikes = scenario.strikes
-    distribution, median, dispersion = [], [], []
-    for asset_id, state in zip(strikes["asset_id"], strikes["damage_state"], strict=True):
-        if state == "none":
-            distribution.append(DISTRIBUTION_CODES["fixed"])
-            median.append(0.0)
-            dispersion.append(0.0)
-            continue
-        curve = curves[(classes[asset_id], state)]
-        distribution.append(DISTRIBUTION_CODES[curve.distribution])
-        median.append(float(curve.median_days))
-        dispersion.append(0.0 if pd.isna(curve.dispersion) else float(curve.dispersion))
+    state_index = {state: k for k, state in enumerate(DAMAGE_STATES)}
+    known_assets = set(asset_ids)
+    candidates, candidate_weights, states, state_weights = [], [], [], []
+    for asset_text, state_text in zip(strikes["asset_id"], strikes["damage_state"], strict=True):
+        pairs = parse_weighted(asset_text, known_assets)
+        candidates.append(np.array([asset_index[a] for a, _ in pairs], dtype=np.int64))
+        candidate_weights.append(np.array([w for _, w in pairs]))
+        pairs = parse_weighted(state_text)
+        states.append(np.array([state_index[state] for state, _ in pairs], dtype=np.int64))
+        state_weights.append(np.array([w for _, w in pairs]))
     strike_hours = np.array(
         [(moment - config.start).total_seconds() / 3600.0 for moment in strikes["time"]], dtype=np.float64
     )
-
     strike_ids = [str(i) for i in strikes["strike_id"]]
-    strike_asset = np.array([asset_index[a] for a in strikes["asset_id"]], dtype=np.int64)
-    reports, report_notes = compile_reports(scenario, asset_index, strike_asset, strike_hours, strike_ids)
+    reports, report_notes = compile_reports(
+        scenario, asset_index, candidates, candidate_weights, strike_hours, strike_ids
+    )
+    # The central estimate's asset (the most likely candidate, the first listed on a tie) and
+    # state (the weighted median in order of severity), and its curve.
+    strike_asset = np.array(
+        [c[int(np.argmax(w))] for c, w in zip(candidates, candidate_weights, strict=True)], dtype=np.int64
+    )
+    central_state = [_weighted_median(k, w) for k, w in zip(states, state_weights, strict=True)]
+    central_curve = asset_curves[strike_asset, central_state] if len(strike_asset) else np.zeros((0, 3))
+    distribution = central_curve[:, 0].astype(np.int64)
+    median = central_curve[:, 1]
+    dispersion = central_curve[:, 2]
 
     tree = AreaTree.from_table(scenario.areas)
     area_ids = list(tree.ids)
@@ -456,6 +680,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         links[v][a].append((asset_index[row.asset_id], link_weight(int(population[a]), before, after)))
 
     real_assets = len(asset_ids)
+    crews = _compile_crews(scenario, asset_ids)
     fixed_outages: list[list[tuple[float, float]]] = [[] for _ in asset_ids]
     if blackouts and len(scenario.blackouts):
         add_blackouts(
@@ -493,4 +718,50 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         real_assets=real_assets,
         fixed_outages=fixed_outages,
         population_base=population_base,
+        strike_candidates=tuple(candidates),
+        strike_candidate_weights=tuple(candidate_weights),
+        strike_states=tuple(states),
+        strike_state_weights=tuple(state_weights),
+        asset_curves=asset_curves,
+        buffer_keys=buffer_keys,
+        buffer_low=np.array(buffer_low, dtype=np.float64),
+        buffer_high=np.array(buffer_high, dtype=np.float64),
+        group_buffer_columns=group_columns
+        + [[[-1] * len(group) for group in asset_groups] for asset_groups in group_lists[len(group_columns) :]],
+        asset_pool=_padded(crews[0], len(asset_ids), -1),
+        asset_priority=_padded(crews[1], len(asset_ids), np.inf),
+        asset_order=_padded(crews[2], len(asset_ids), len(asset_ids)),
+        pool_ids=crews[3],
+        pool_crews=crews[4],
+        repair_correlation=float(getattr(config, "repair_correlation", 0.0) or 0.0),
     )
+
+
+def _padded(values: np.ndarray, count: int, fill: float) -> np.ndarray:
+    """``values`` extended to ``count`` entries with ``fill`` (the helper assets of power cuts)."""
+    out = np.full(count, fill, dtype=values.dtype)
+    out[: len(values)] = values
+    return out
+
+
+def _compile_crews(
+    scenario: Scenario, asset_ids: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Crew pools of the real assets: pool index (-1 none), priority (inf none), id rank; pools and crews."""
+    assets = scenario.assets
+    crews = getattr(scenario, "crews", None)
+    pool_ids: list[str] = [] if crews is None or len(crews) == 0 else [str(p) for p in crews["crew_pool"]]
+    pool_crews = np.array([] if crews is None or len(crews) == 0 else [int(c) for c in crews["crews"]], dtype=np.int64)
+    pool_index = {pool: p for p, pool in enumerate(pool_ids)}
+    count = len(assets)
+    pool = np.full(count, -1, dtype=np.int64)
+    if "crew_pool" in assets.columns:
+        pool = np.array(
+            [-1 if pd.isna(p) or p == "" else pool_index[str(p)] for p in assets["crew_pool"]], dtype=np.int64
+        )
+    priority = np.full(count, np.inf)
+    if "priority" in assets.columns:
+        priority = np.array([np.inf if pd.isna(p) else float(p) for p in assets["priority"]], dtype=np.float64)
+    order = np.empty(count, dtype=np.int64)
+    order[np.argsort(np.array(asset_ids[:count], dtype=object), kind="stable")] = np.arange(count)
+    return pool, priority, order, pool_ids, pool_crews

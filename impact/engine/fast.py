@@ -32,6 +32,7 @@ import numpy as np
 from impact.engine import intervals as iv
 from impact.engine.compile import CompiledScenario
 from impact.engine.dense import dense_area
+from impact.engine.draws import Draws, as_draws
 from impact.engine.events import AssetSteps
 from impact.engine.levels import level_block
 from impact.engine.linear import leaf_link_sums
@@ -54,6 +55,8 @@ __all__ = [
     "effective_outages",
     "outage_steps",
     "plan_tasks",
+    "repair_outages",
+    "repair_schedule",
     "run_task",
     "serial_mapper",
     "thread_mapper",
@@ -70,35 +73,79 @@ LEVEL_CELLS = 1 << 20
 Mapper = Callable[[Callable, object, Sequence], Iterable]
 
 
-def effective_outages(model: CompiledScenario, durations: np.ndarray) -> list[iv.Intervals]:
+def repair_schedule(model: CompiledScenario, draws: Draws) -> tuple[np.ndarray, np.ndarray]:
+    """Each strike's outage length after waiting for a crew, and its wait (docs/method.md, section 2c).
+
+    :func:`impact.engine.crews.crew_outage_hours`, vectorised over samples; without crew
+    pools, the repair work itself and no wait.
+
+    Returns
+    -------
+    outage, wait : ndarray of float, shape (N, S)
+        [hours].
+    """
+    strikes = len(model.strike_ids)
+    work = draws.durations[:, :strikes]
+    if not model.has_crews:
+        return work, np.zeros_like(work)
+    from impact.engine.crews import crew_outage_hours
+
+    return crew_outage_hours(
+        model.strike_hours,
+        draws.strike_asset,
+        work,
+        model.asset_pool,
+        model.asset_priority,
+        model.asset_order,
+        model.pool_crews,
+    )
+
+
+def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
+    """Each strike's outage length after waiting for a crew, shape (N, S) [hours] (:func:`repair_schedule`)."""
+    return repair_schedule(model, draws)[0]
+
+
+def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> list[iv.Intervals]:
     """Effective outage interval sets of every asset (docs/method.md, sections 2-3).
 
     Parameters
     ----------
     model : CompiledScenario
-    durations : ndarray of float, shape (N, S)
-        Repair time of each strike in each sample [hours].
+    drawn : Draws or ndarray of float, shape (N, S + R)
+        The samples' random inputs, or their repair times alone [hours].
 
     Returns
     -------
     list of Intervals
         Indexed by asset.
     """
-    samples = durations.shape[0]
+    draws = as_draws(model, drawn)
+    samples = draws.samples
     strikes = len(model.strike_ids)
+    outages = repair_outages(model, draws)
+    # A strike whose asset differs between samples (candidate assets) counts on each asset it
+    # hits in some sample, with an outage of 0 (no interval) in the samples where it hit another.
+    hit_by: dict[int, list[int]] = {}
+    for strike in range(strikes):
+        for asset in np.unique(draws.strike_asset[:, strike]).tolist():
+            hit_by.setdefault(int(asset), []).append(strike)
     nothing = iv.empty(samples)
     reports_of: dict[int, list[int]] = {}
     for r, report in enumerate(model.reports):
         reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
     for asset in model.topo_order:
-        struck = np.flatnonzero(model.strike_asset == asset)
+        struck = np.array(hit_by.get(asset, []), dtype=np.int64)
+        repair = np.where(draws.strike_asset[:, struck] == asset, outages[:, struck], 0.0)
         lost = nothing
-        for group in model.groups[asset]:
+        for g, group in enumerate(model.groups[asset]):
             if any(iv.is_empty(effective[member]) for member, _buffer in group):
                 continue  # a member never down: the group never fails
             group_lost: iv.Intervals | None = None
-            for member, buffer in group:
+            for m, (member, fixed_buffer) in enumerate(group):
+                column = model.buffer_column(asset, g, m)
+                buffer = fixed_buffer if column < 0 else draws.buffers[:, column]
                 piece = iv.shorten(effective[member], buffer)
                 group_lost = piece if group_lost is None else iv.intersect(group_lost, piece)
             if not iv.is_empty(group_lost):
@@ -112,9 +159,11 @@ def effective_outages(model: CompiledScenario, durations: np.ndarray) -> list[iv
             )
             lost = pieces if iv.is_empty(lost) else iv.union(lost, pieces)
         if asset in reports_of:
-            effective[asset] = _reported_outage(model, durations, struck, lost, reports_of[asset], strikes)
+            effective[asset] = _reported_outage(
+                model, draws.durations, repair, struck, lost, reports_of[asset], strikes
+            )
             continue
-        outage = iv.from_strikes(model.strike_hours[struck], durations[:, struck]) if len(struck) else nothing
+        outage = iv.from_strikes(model.strike_hours[struck], repair) if len(struck) else nothing
         effective[asset] = lost if iv.is_empty(outage) else outage if iv.is_empty(lost) else iv.union(outage, lost)
     return effective
 
@@ -122,6 +171,7 @@ def effective_outages(model: CompiledScenario, durations: np.ndarray) -> list[iv
 def _reported_outage(
     model: CompiledScenario,
     durations: np.ndarray,
+    strike_outages: np.ndarray,
     struck: np.ndarray,
     lost: iv.Intervals,
     report_indices: list[int],
@@ -129,13 +179,14 @@ def _reported_outage(
 ) -> iv.Intervals:
     """Effective outage of an asset with status reports (docs/method.md, section 3a), reports in time order.
 
-    A down report at u replaces its strike's repair time by the conditioned one (column
-    ``strikes + r`` of ``durations``) in the samples where the asset is not down at u; an
-    up report at u ends at u every outage interval containing it (strikes after u start
-    new outages as usual).
+    ``strike_outages`` (N, len(struck)) holds the struck strikes' outage lengths [hours] (0 in
+    samples where a candidate strike hit another asset). A down report at u replaces its
+    strike's repair time by the conditioned one (column ``strikes + r`` of ``durations``) in
+    the samples where the asset is not down at u; an up report at u ends at u every outage
+    interval containing it (strikes after u start new outages as usual).
     """
     hours = model.strike_hours[struck]
-    repair = durations[:, struck].copy()
+    repair = strike_outages.copy()
     column = {int(strike): position for position, strike in enumerate(struck)}
 
     def build(up_until: float) -> iv.Intervals:
@@ -161,20 +212,21 @@ def _reported_outage(
     return build(np.inf)
 
 
-def asset_steps(model: CompiledScenario, durations: np.ndarray) -> AssetSteps:
-    """Step ranges in which every asset is down, for the given repair times.
+def asset_steps(model: CompiledScenario, drawn: Draws | np.ndarray) -> AssetSteps:
+    """Step ranges in which every asset is down, for the given draws.
 
     Parameters
     ----------
     model : CompiledScenario
-    durations : ndarray of float, shape (N, S)
-        Repair time of each strike in each sample [hours].
+    drawn : Draws or ndarray of float, shape (N, S + R)
+        The samples' random inputs, or their repair times alone [hours].
 
     Returns
     -------
     AssetSteps
     """
-    return AssetSteps.from_intervals(effective_outages(model, durations), model.time_hours, durations.shape[0])
+    draws = as_draws(model, drawn)
+    return AssetSteps.from_intervals(effective_outages(model, draws), model.time_hours, draws.samples)
 
 
 @dataclass(frozen=True)
@@ -429,15 +481,15 @@ serial_mapper.in_process = True
 
 
 def outage_steps(
-    model: CompiledScenario, durations: np.ndarray, *, mapper: Mapper | None = None, sample_blocks: int = 1
+    model: CompiledScenario, drawn: Draws | np.ndarray, *, mapper: Mapper | None = None, sample_blocks: int = 1
 ) -> AssetSteps:
     """The assets' down ranges (stage 1), optionally in blocks of samples on a mapper.
 
     Parameters
     ----------
     model : CompiledScenario
-    durations : ndarray of float, shape (N, S)
-        Repair time of each strike in each sample [hours].
+    drawn : Draws or ndarray of float, shape (N, S + R)
+        The samples' random inputs, or their repair times alone [hours].
     mapper : Mapper, optional
         Where the blocks run; default in this thread.
     sample_blocks : int
@@ -448,15 +500,16 @@ def outage_steps(
     AssetSteps
         The same whatever the mapper and the blocks.
     """
-    samples = durations.shape[0]
+    draws = as_draws(model, drawn)
+    samples = draws.samples
     bounds = np.linspace(0, samples, max(1, min(sample_blocks, samples)) + 1).astype(int)
-    blocks = [durations[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+    blocks = [draws.rows(lo, hi) for lo, hi in itertools.pairwise(bounds)]
     return AssetSteps.concatenate(list((mapper or serial_mapper)(asset_steps, model, blocks)))
 
 
 def compute(
     model: CompiledScenario,
-    durations: np.ndarray,
+    drawn: Draws | np.ndarray,
     quantiles,
     level_limit: int | None = None,
     *,
@@ -464,14 +517,14 @@ def compute(
     sample_blocks: int = 1,
     areas: Sequence[int] | np.ndarray | None = None,
 ) -> EngineOutput:
-    """Run the fast engine on given repair times.
+    """Run the fast engine on given draws.
 
     Parameters
     ----------
     model : CompiledScenario
-    durations : ndarray of float, shape (N, S)
-        Repair time of each strike in each sample [hours]; N = 1 with medians gives the
-        central estimate.
+    drawn : Draws or ndarray of float, shape (N, S + R)
+        The samples' random inputs (:class:`impact.engine.draws.Draws`), or their repair times
+        alone [hours]; one sample at the medians gives the central estimate.
     quantiles : sequence of float
         Quantiles to report, each in [0, 1].
     level_limit : int, optional
@@ -494,7 +547,7 @@ def compute(
         The same whatever the mapper and the blocks.
     """
     mapper = mapper or thread_mapper()
-    down = outage_steps(model, durations, mapper=mapper, sample_blocks=sample_blocks)
+    down = outage_steps(model, drawn, mapper=mapper, sample_blocks=sample_blocks)
     return compute_from_steps(model, down, quantiles, level_limit, mapper=mapper, areas=areas)
 
 

@@ -96,12 +96,16 @@ def from_strikes(strike_hours: np.ndarray, durations: np.ndarray) -> Intervals:
     return normalize(np.array(starts), starts + durations)
 
 
-def shorten(intervals: Intervals, buffer_hours: float) -> Intervals:
-    """Each interval ``[a, b)`` becomes ``[a + buffer, b)``, dropped when not positive."""
-    if buffer_hours == 0:
+def shorten(intervals: Intervals, buffer_hours: float | np.ndarray) -> Intervals:
+    """Each interval ``[a, b)`` becomes ``[a + buffer, b)``, dropped when not positive.
+
+    ``buffer_hours`` is one buffer [hours], or one per sample, shape (samples,) (a drawn range).
+    """
+    buffer = np.asarray(buffer_hours, dtype=np.float64)
+    if not buffer.any():
         return intervals
     starts, ends = intervals
-    return normalize(starts + buffer_hours, ends)
+    return normalize(starts + (buffer[:, None] if buffer.ndim else buffer), ends)
 
 
 def intersect(first: Intervals, second: Intervals) -> Intervals:

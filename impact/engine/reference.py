@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from impact.engine.compile import CompiledScenario
+from impact.engine.draws import Draws, as_draws
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
 
 __all__ = ["asset_outages", "compute", "intersect", "merge"]
@@ -55,16 +56,50 @@ def _with_reports(
     return merge(outage + remaining)
 
 
-def asset_outages(model: CompiledScenario, durations: np.ndarray, sample: int) -> list[list[tuple[float, float]]]:
-    """Effective outage intervals of every asset in one sample [hours since start] (docs/method.md, sections 2-3a)."""
+def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
+    """Each strike's outage length after waiting for a crew (docs/method.md, section 2c), shape (N, S) [hours].
+
+    The plain event loop of :func:`impact.engine.crews.crew_outage_hours_reference`; without
+    crew pools, the repair work itself.
+    """
+    strikes = len(model.strike_ids)
+    work = draws.durations[:, :strikes]
+    if not model.has_crews:
+        return work
+    from impact.engine.crews import crew_outage_hours_reference
+
+    outage, _wait = crew_outage_hours_reference(
+        model.strike_hours,
+        draws.strike_asset,
+        work,
+        model.asset_pool,
+        model.asset_priority,
+        model.asset_order,
+        model.pool_crews,
+    )
+    return outage
+
+
+def asset_outages(
+    model: CompiledScenario, drawn: Draws | np.ndarray, sample: int, outages: np.ndarray | None = None
+) -> list[list[tuple[float, float]]]:
+    """Effective outage intervals of every asset in one sample [hours since start] (docs/method.md, sections 2-3a).
+
+    ``outages`` (:func:`repair_outages`) may be passed when already computed for every sample.
+    """
+    draws = as_draws(model, drawn)
+    durations = draws.durations
+    outages = repair_outages(model, draws) if outages is None else outages
     strikes = len(model.strike_ids)
     effective: dict[int, list[tuple[float, float]]] = {}
     for asset in model.topo_order:
-        repair = {i: float(durations[sample, i]) for i in range(strikes) if model.strike_asset[i] == asset}
+        repair = {i: float(outages[sample, i]) for i in range(strikes) if draws.strike_asset[sample, i] == asset}
         lost: list[tuple[float, float]] = []
-        for group in model.groups[asset]:
+        for g, group in enumerate(model.groups[asset]):
             group_lost = None
-            for member, buffer in group:
+            for m, (member, fixed_buffer) in enumerate(group):
+                column = model.buffer_column(asset, g, m)
+                buffer = fixed_buffer if column < 0 else float(draws.buffers[sample, column])
                 shortened = [(a + buffer, b) for a, b in effective[member] if a + buffer < b]
                 group_lost = shortened if group_lost is None else intersect(group_lost, shortened)
             lost += group_lost
@@ -96,27 +131,29 @@ def _sample_stats(series: np.ndarray) -> tuple[float, float, float]:
     return float(peak), person_steps, float("inf")
 
 
-def compute(model: CompiledScenario, durations: np.ndarray, quantiles) -> EngineOutput:
-    """Run the reference engine on given repair times (same contract as the fast one).
+def compute(model: CompiledScenario, drawn: Draws | np.ndarray, quantiles) -> EngineOutput:
+    """Run the reference engine on given draws (same contract as the fast one).
 
     Parameters
     ----------
     model : CompiledScenario
-    durations : ndarray of float, shape (N, S)
-        Repair times [hours].
+    drawn : Draws or ndarray of float, shape (N, S + R)
+        The samples' random inputs, or their repair times alone [hours] (:func:`as_draws`).
     quantiles : sequence of float
 
     Returns
     -------
     EngineOutput
     """
+    draws = as_draws(model, drawn)
     quantiles = np.asarray(quantiles, dtype=np.float64)
-    samples, steps = durations.shape[0], model.steps
+    samples, steps = draws.samples, model.steps
     services, areas, assets = len(model.services), len(model.area_ids), len(model.asset_ids)
     time = model.time_hours
     down = np.zeros((samples, assets, steps), dtype=bool)
+    outages = repair_outages(model, draws)
     for n in range(samples):
-        for asset, outage in enumerate(asset_outages(model, durations, n)):
+        for asset, outage in enumerate(asset_outages(model, draws, n, outages)):
             for start, end in outage:
                 down[n, asset] |= (time >= start) & (time < end)
 
