@@ -2,7 +2,8 @@
 
 Every table of a valid scenario (a copy of the bundled ``odesa-2025-12`` folder, with small valid
 ``status_updates.csv``, ``temperature.csv``, ``blackouts.csv`` and ``crews.csv`` added, crew pools and
-priorities on its assets, buffer ranges on its dependencies and ``[uncertainty]``) and its ``scenario.toml`` are
+priorities on its assets, buffer ranges on its dependencies, candidate assets and weighted damage states
+on two strikes and ``[uncertainty]``) and its ``scenario.toml`` are
 replaced by random bytes or by a mutated copy of the valid file (cells, lines and headers changed,
 deleted or duplicated, the encoding or line endings changed, the file truncated...). The only allowed
 outcomes are a valid :class:`impact.Scenario` (or ACLED import) or :class:`impact.ScenarioError`
@@ -59,7 +60,13 @@ def _crew_pool(row: dict[str, str]) -> str:
     return {"substation": "grid", "pumping_station": "water", "water_treatment": "water"}.get(row["kind"], "")
 
 
-#: Columns of issue 13 added to the bundled tables: name -> cell from the row.
+#: Weighted cells on two strikes of the bundled scenario (strike id -> column -> cell).
+WEIGHTED_STRIKES = {
+    "S01": {"asset_id": "SUB-BB-1:0.6|SUB-BB-2:0.4"},
+    "S03": {"damage_state": "slight:0.3|moderate:0.5|extensive:0.2"},
+}
+
+#: Columns of issue 13 added to (or, for weighted strikes, rewritten in) the bundled tables: name -> cell from the row.
 EXTRA_COLUMNS = {
     "assets.csv": {
         "crew_pool": _crew_pool,
@@ -68,15 +75,20 @@ EXTRA_COLUMNS = {
     "dependencies.csv": {
         "buffer_hours_max": lambda row: f"{2 * float(row['buffer_hours']):g}" if row["buffer_hours"] else "",
     },
+    "strikes.csv": {
+        column: lambda row, column=column: WEIGHTED_STRIKES.get(row["strike_id"], {}).get(column, row[column])
+        for column in ("asset_id", "damage_state")
+    },
 }
 
 
 def _add_columns(path: Path, columns: dict) -> None:
-    """Append columns to a CSV file, each cell computed from its row."""
+    """Append columns to a CSV file (or rewrite those it has), each cell computed from its row."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-        header = [*(reader.fieldnames or []), *columns]
+        header = list(reader.fieldnames or [])
+        header += [name for name in columns if name not in header]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, header, lineterminator="\n")
         writer.writeheader()
@@ -222,6 +234,15 @@ NASTY_CELLS = (
     "people",
     "households",
     "S1",
+    "SUB-BB-1:0.5|SUB-BB-2:0.5",
+    "SUB-BB-1|SUB-BB-2",
+    "moderate:0.6|extensive:0.4",
+    "moderate:0.6|extensive:0.3",
+    "none:1",
+    "a:x|b:1",
+    "|",
+    ":",
+    "grid",
     "=1+1",
     "a" * 300,
 )
@@ -444,6 +465,9 @@ def test_base_of_the_fuzzing_is_valid(workspace: Workspace) -> None:
     assets = workspace.scenario.assets
     assert set(assets["crew_pool"]) == {"grid", "water", ""} and assets["priority"].notna().any()
     assert workspace.scenario.dependencies["buffer_hours_max"].notna().any()
+    strikes = workspace.scenario.strikes.set_index("strike_id")
+    assert strikes.loc["S01", "asset_id"] == "SUB-BB-1:0.6|SUB-BB-2:0.4"
+    assert strikes.loc["S03", "damage_state"] == "slight:0.3|moderate:0.5|extensive:0.2"
     assert len(import_acled(_write(workspace.acled, ACLED_TEXT.encode()), workspace.scenario).strikes) >= 1
 
 
