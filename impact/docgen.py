@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from impact.scenario.curves import default_curves
-from impact.scenario.schema import BOUNDARIES, KIND_DEFAULT_CLASS, SCENARIO_KEYS, TABLES, Column
+from impact.scenario.schema import BOUNDARIES, KIND_DEFAULT_CLASS, SCENARIO_KEYS, TABLES, WEIGHTED_CELLS, Column
 
 __all__ = ["TARGET", "main", "render"]
 
@@ -18,8 +18,9 @@ TARGET = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
 
 
 def _type(column: Column) -> str:
+    weighted = ", or weighted alternatives `VALUE:WEIGHT|...`" if column.weighted else ""
     if column.dtype == "choice":
-        return "one of " + ", ".join(f"`{c}`" for c in column.choices)
+        return "one of " + ", ".join(f"`{c}`" for c in column.choices) + weighted
     names = {
         "id": "id (text)",
         "text": "text",
@@ -33,7 +34,7 @@ def _type(column: Column) -> str:
         bounds.append(f"{'>' if column.exclusive_minimum else '≥'} {column.minimum:g}")
     if column.maximum is not None:
         bounds.append(f"≤ {column.maximum:g}")
-    return text + (f" ({', '.join(bounds)})" if bounds else "")
+    return text + (f" ({', '.join(bounds)})" if bounds else "") + weighted
 
 
 def _cell(text: str) -> str:
@@ -56,7 +57,7 @@ def render() -> str:
         "where line 1 is the header row and line 0 the file as a whole.",
         "",
         "Ids (every column of type *id*: `area_id`, `parent_id`, `asset_id`, `depends_on`, `group`,",
-        "`strike_id`, `restoration_class`) are text without commas, semicolons, tabs or line breaks,",
+        "`strike_id`, `restoration_class`, `crew_pool`) are text without commas, semicolons, tabs or line breaks,",
         "and must not start with `=`, `+`, `-`, `@`, a tab or a carriage return: a spreadsheet would",
         "read such a cell as a formula, so the loader rejects it, once per cell, e.g.",
         "`assets.csv:3: asset_id: '=SUB' starts with '='; ids must not start with =, +, -, @, a tab",
@@ -69,7 +70,7 @@ def render() -> str:
         "",
         "## scenario.toml",
         "",
-        "Sections `[scenario]`, `[run]`, `[needs]` ([needs.md](needs.md)) and `[boundaries]` with the",
+        "Sections `[scenario]`, `[run]`, `[needs]` ([needs.md](needs.md)), `[boundaries]` and `[uncertainty]` with the",
         "keys below. An unknown section or key, or a key written above every section header, is a problem naming",
         "its line, with the closest valid name and the valid ones (`scenario.toml:12: run.sampels:",
         "unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles, plan_quantile`). A missing",
@@ -117,11 +118,14 @@ def render() -> str:
         )
     lines += ["", "Checks, every problem reported at once:", ""]
     lines += [f"- {check}" for check in BOUNDARIES.checks]
+    lines += ["", "## Weighted cells", "", WEIGHTED_CELLS]
     lines += [
         "",
         "## Cross-table checks",
         "",
-        "- ids referenced in another table exist (`area_id`, `parent_id`, `asset_id`, `depends_on`);",
+        "- ids referenced in another table exist (`area_id`, `parent_id`, `asset_id`, `depends_on`, `crew_pool`),",
+        "  every candidate asset of a strike among them; a crew pool named in assets.csv needs crews.csv (a pool",
+        "  of crews.csv that no asset names is not a problem: `impact validate` prints a note);",
         "- keys are unique (see each table);",
         "- the area hierarchy has a top (empty `parent_id`), no cycles, and each child's",
         "  `admin_level` is greater than its parent's;",
@@ -129,8 +133,11 @@ def render() -> str:
         "  children within 0.5 %; a parent's `population_current` agrees within 0.5 % with the sum of",
         "  its leaves' population used (`population_current` where given, else `population`);",
         "- service links point at leaf areas; shares of one (area, service) sum to at most 1;",
-        "- dependencies have no cycles and no asset depends on itself;",
-        "- every restoration class named exists, and every struck (class, damage state) has a curve;",
+        "- dependencies have no cycles and no asset depends on itself; `buffer_hours_max` is at least",
+        "  `buffer_hours` (an empty `buffer_hours` counting as 0);",
+        "- every restoration class named exists, and every (class, damage state) a strike may leave has a",
+        "  curve: the class of each candidate asset at each damage state the strike may have (other than",
+        "  `none`);",
         "- normal and lognormal curves have a dispersion.",
         "",
         "## Asset kinds and their default restoration classes",

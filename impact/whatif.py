@@ -17,6 +17,7 @@ import pandas as pd
 
 from impact.scenario import Scenario
 from impact.scenario.schema import POWER_KINDS  # supplier kinds that count as power for backup generators
+from impact.scenario.weighted import describe_weighted
 
 __all__ = ["BACKUP_KINDS", "POWER_KINDS", "WhatIf", "apply_whatif", "strike_labels", "whatif_from_dict"]
 
@@ -36,7 +37,8 @@ class WhatIf:
         curves; the log-dispersion of lognormal curves is scale-free).
     extra_backup_hours : float
         Hours of backup added to the power supply of every pumping station and boiler
-        house (generators, fuel) [hours].
+        house (generators, fuel) [hours]; a buffer given as a range (``buffer_hours_max``)
+        moves up by as much at both ends.
     disabled_strikes : frozenset of str
         Strike ids switched off.
     """
@@ -116,6 +118,9 @@ def apply_whatif(scenario: Scenario, whatif: WhatIf) -> Scenario:
         ]
         buffers = dependencies["buffer_hours"].fillna(0.0)
         dependencies["buffer_hours"] = np.where(backed, buffers + whatif.extra_backup_hours, buffers)
+        if "buffer_hours_max" in dependencies.columns:  # NaN (a fixed buffer) stays NaN
+            longest = dependencies["buffer_hours_max"]
+            dependencies["buffer_hours_max"] = np.where(backed, longest + whatif.extra_backup_hours, longest)
 
     strikes = scenario.strikes.copy()
     off = strikes["strike_id"].isin(whatif.disabled_strikes)
@@ -136,11 +141,16 @@ def whatif_from_dict(values: dict | None) -> WhatIf:
 
 
 def strike_labels(scenario: Scenario) -> pd.DataFrame:
-    """Strike id with a short label for pickers: ``S09 19 Dec 19:00 logistics hub (extensive)``."""
+    """Strike id with a short label for pickers: ``S09 19 Dec 19:00 logistics hub (extensive)``.
+
+    A strike with candidate assets or damage states lists them with their probabilities:
+    ``S10 19 Dec 20:00 Substation 1 (50 %) or Substation 2 (50 %) (moderate (60 %) or extensive (40 %))``.
+    """
     names = dict(zip(scenario.assets["asset_id"], scenario.assets["name"], strict=True))
     local = scenario.strikes["time"].dt.tz_convert(scenario.config.timezone)
     labels = [
-        f"{sid} {moment:%d %b %H:%M} {names.get(asset, asset)} ({state})"
+        f"{sid} {moment:%d %b %H:%M} {describe_weighted(asset, names, lambda a: names.get(a, a))} "
+        f"({describe_weighted(state)})"
         for sid, moment, asset, state in zip(
             scenario.strikes["strike_id"],
             local,

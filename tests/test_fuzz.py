@@ -1,7 +1,9 @@
 """Fuzzing of the scenario loader, the ACLED importer and the CLI with hypothesis (issue 6, part 1).
 
 Every table of a valid scenario (a copy of the bundled ``odesa-2025-12`` folder, with small valid
-``status_updates.csv``, ``temperature.csv`` and ``blackouts.csv`` added) and its ``scenario.toml`` are
+``status_updates.csv``, ``temperature.csv``, ``blackouts.csv`` and ``crews.csv`` added, crew pools and
+priorities on its assets, buffer ranges on its dependencies, candidate assets and weighted damage states
+on two strikes and ``[uncertainty]``) and its ``scenario.toml`` are
 replaced by random bytes or by a mutated copy of the valid file (cells, lines and headers changed,
 deleted or duplicated, the encoding or line endings changed, the file truncated...). The only allowed
 outcomes are a valid :class:`impact.Scenario` (or ACLED import) or :class:`impact.ScenarioError`
@@ -16,6 +18,7 @@ The runs here are short (100 or 150 examples per test, 10 per CLI test, about 35
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import shutil
 import tempfile
@@ -46,6 +49,51 @@ NEEDS = (
     "\n[needs]\nwater_litres_per_person_day = 15\ntruck_capacity_litres = 10000\nheating_after_hours = 24\n"
     'heating_below_celsius = 0\ncritical_kinds = ["pumping_station", "boiler_house"]\n'
 )
+
+#: The inputs of issue 13 on top (kept apart: scripts/output_digests.py uses the tables and ``[needs]`` above).
+UNCERTAIN_TABLES = {"crews.csv": "crew_pool,crews,source\ngrid,2,assumption\nwater,1,assumption\n"}
+UNCERTAINTY = "\n[uncertainty]\nrepair_correlation = 0.2\n"
+
+
+def _crew_pool(row: dict[str, str]) -> str:
+    """Substations in the grid pool, water sites in the water pool, the rest repaired at once."""
+    return {"substation": "grid", "pumping_station": "water", "water_treatment": "water"}.get(row["kind"], "")
+
+
+#: Weighted cells on two strikes of the bundled scenario (strike id -> column -> cell).
+WEIGHTED_STRIKES = {
+    "S01": {"asset_id": "SUB-BB-1:0.6|SUB-BB-2:0.4"},
+    "S03": {"damage_state": "slight:0.3|moderate:0.5|extensive:0.2"},
+}
+
+#: Columns of issue 13 added to (or, for weighted strikes, rewritten in) the bundled tables: name -> cell from the row.
+EXTRA_COLUMNS = {
+    "assets.csv": {
+        "crew_pool": _crew_pool,
+        "priority": lambda row: "1" if row["asset_id"].startswith("SUB-BB") else "",
+    },
+    "dependencies.csv": {
+        "buffer_hours_max": lambda row: f"{2 * float(row['buffer_hours']):g}" if row["buffer_hours"] else "",
+    },
+    "strikes.csv": {
+        column: lambda row, column=column: WEIGHTED_STRIKES.get(row["strike_id"], {}).get(column, row[column])
+        for column in ("asset_id", "damage_state")
+    },
+}
+
+
+def _add_columns(path: Path, columns: dict) -> None:
+    """Append columns to a CSV file (or rewrite those it has), each cell computed from its row."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+        header += [name for name in columns if name not in header]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, **{name: cell(row) for name, cell in columns.items()}} for row in rows)
+
 
 #: Header of an ACLED export and a few valid rows (events on the bundled scenario's assets).
 ACLED_HEADER = (
@@ -83,12 +131,15 @@ ACLED_TEXT = ",".join(ACLED_HEADER) + "\n" + "\n".join(ACLED_ROWS) + "\n"
 
 
 def base_folder(folder: Path) -> Path:
-    """Write the valid base scenario (bundled Odesa plus the optional tables and ``[needs]``) to ``folder``."""
+    """Write the valid base scenario (bundled Odesa plus the optional tables, columns, ``[needs]`` and
+    ``[uncertainty]``) to ``folder``."""
     shutil.copytree(find_bundled("odesa-2025-12"), folder)
-    for name, text in EXTRA_TABLES.items():
+    for name, text in {**EXTRA_TABLES, **UNCERTAIN_TABLES}.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for name, columns in EXTRA_COLUMNS.items():
+        _add_columns(folder / name, columns)
     with (folder / "scenario.toml").open("a", encoding="utf-8") as handle:
-        handle.write(NEEDS)
+        handle.write(NEEDS + UNCERTAINTY)
     return folder
 
 
@@ -183,6 +234,15 @@ NASTY_CELLS = (
     "people",
     "households",
     "S1",
+    "SUB-BB-1:0.5|SUB-BB-2:0.5",
+    "SUB-BB-1|SUB-BB-2",
+    "moderate:0.6|extensive:0.4",
+    "moderate:0.6|extensive:0.3",
+    "none:1",
+    "a:x|b:1",
+    "|",
+    ":",
+    "grid",
     "=1+1",
     "a" * 300,
 )
@@ -387,6 +447,7 @@ def test_base_of_the_fuzzing_is_valid(workspace: Workspace) -> None:
             "areas.csv",
             "assets.csv",
             "blackouts.csv",
+            "crews.csv",
             "dependencies.csv",
             "observations.csv",
             "restoration.csv",
@@ -400,6 +461,13 @@ def test_base_of_the_fuzzing_is_valid(workspace: Workspace) -> None:
     counts = workspace.scenario.counts()
     assert "2 status updates" in counts and "2 temperature readings" in counts, counts
     assert len(workspace.scenario.blackouts) == 2
+    assert "2 crew pools" in counts and workspace.scenario.config.repair_correlation == 0.2
+    assets = workspace.scenario.assets
+    assert set(assets["crew_pool"]) == {"grid", "water", ""} and assets["priority"].notna().any()
+    assert workspace.scenario.dependencies["buffer_hours_max"].notna().any()
+    strikes = workspace.scenario.strikes.set_index("strike_id")
+    assert strikes.loc["S01", "asset_id"] == "SUB-BB-1:0.6|SUB-BB-2:0.4"
+    assert strikes.loc["S03", "damage_state"] == "slight:0.3|moderate:0.5|extensive:0.2"
     assert len(import_acled(_write(workspace.acled, ACLED_TEXT.encode()), workspace.scenario).strikes) >= 1
 
 

@@ -31,6 +31,7 @@ TABLE_FILES = (
     "service_links.csv",
     "strikes.csv",
     "restoration.csv",
+    "crews.csv",
     "observations.csv",
     "status_updates.csv",
     "temperature.csv",
@@ -253,6 +254,223 @@ def test_a_folder_in_place_of_the_readme_is_ignored(tmp_path: Path) -> None:
     assert impact.load_scenario(folder).readme == ""
 
 
+# --- the inputs of issue 13: weighted strikes, buffer ranges, crews, repair correlation -------
+
+UNCERTAIN = CORPUS / "_valid_uncertain"
+
+
+def test_base_with_every_uncertain_input_loads_cleanly() -> None:
+    scenario = impact.load_scenario(UNCERTAIN)
+    assert scenario.counts() == (
+        "mini-uncertain: 3 areas, 4 assets, 3 dependencies, 3 service links, 3 strikes, 2 restoration curves, "
+        "1 observation, 0 status updates, 2 crew pools"
+    )
+    # Weighted cells are kept as written; the engines parse them (impact.scenario.weighted).
+    assert scenario.strikes["asset_id"].tolist() == ["SUB-1:0.5|SUB-2:0.5", "BLR-1", "PMP-1:0.7|BLR-1:0.3"]
+    assert scenario.strikes["damage_state"].tolist() == [
+        "extensive",
+        "moderate:0.6|extensive:0.4",
+        "none:0.2|slight:0.8",
+    ]
+    assert scenario.crews[["crew_pool", "crews"]].to_dict("list") == {"crew_pool": ["grid", "water"], "crews": [1, 2]}
+    assert str(scenario.crews["crews"].dtype) == "Int64"
+    assert scenario.assets["crew_pool"].tolist() == ["grid", "grid", "water", ""]
+    assert scenario.assets["priority"].tolist()[:2] == [1, 2] and scenario.assets["priority"].isna().tolist()[2:] == [
+        True,
+        True,
+    ]
+    assert scenario.dependencies["buffer_hours_max"].tolist()[1:] == [4.0, 12.0]
+    assert scenario.dependencies["buffer_hours_max"].isna().tolist() == [True, False, False]
+    assert scenario.config.repair_correlation == 0.3
+
+
+def test_a_scenario_without_the_new_inputs_gets_their_empty_defaults() -> None:
+    scenario = impact.load_scenario(VALID)
+    assert len(scenario.crews) == 0 and list(scenario.crews.columns) == [
+        "crew_pool",
+        "crews",
+        "source",
+        "notes",
+        "__line__",
+    ]
+    assert scenario.assets["crew_pool"].tolist() == [""] * 4 and scenario.assets["priority"].isna().all()
+    assert scenario.dependencies["buffer_hours_max"].isna().all()
+    assert scenario.config.repair_correlation == 0.0
+    assert "crew" not in scenario.counts()
+
+
+def test_frames_with_every_uncertain_input_build_the_same_scenario() -> None:
+    frames = _frames(UNCERTAIN)
+    assert "crews" in frames
+    scenario = impact.scenario_from_frames(_settings(UNCERTAIN), **frames)
+    loaded = impact.load_scenario(UNCERTAIN)
+    assert scenario.counts() == loaded.counts()
+    for table in ("strikes", "assets", "dependencies", "crews"):
+        pd.testing.assert_frame_equal(getattr(scenario, table), getattr(loaded, table))
+    assert scenario.config.repair_correlation == 0.3
+    typed = _frames(UNCERTAIN, **READERS["typed"])  # priority as float with NaN, crews as int
+    assert impact.scenario_from_frames(_settings(UNCERTAIN), **typed).counts() == loaded.counts()
+
+
+def test_every_fault_of_the_new_inputs_is_reported_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "many-new-faults"
+    shutil.copytree(UNCERTAIN, folder)
+    _edit(folder / "scenario.toml", "repair_correlation = 0.3", "repair_correlation = 2")
+    _edit(folder / "assets.csv", ",grid,1\n", ",grid,0\n")
+    _edit(folder / "assets.csv", ",water,\n", ",waterworks,\n")
+    _edit(folder / "dependencies.csv", "BLR-1,SUB-2,,6,12", "BLR-1,SUB-2,,6,5")
+    _edit(folder / "strikes.csv", "SUB-1:0.5|SUB-2:0.5", "SUB-1:0.5|SUB-2:0.6")
+    _edit(folder / "strikes.csv", "moderate:0.6|extensive:0.4", "moderate:0.6|destroyed:0.4")
+    _edit(folder / "strikes.csv", "PMP-1:0.7|BLR-1:0.3", "PMP-9:0.7|BLR-1:0.3")
+    _edit(folder / "crews.csv", "water,2,", "water,two,")
+    assert problem_lines(folder) == [
+        "scenario.toml:14: uncertainty.repair_correlation: 2 is out of range; must be a number from 0 to 1",
+        "assets.csv:2: priority: '0' is out of range; must be >= 1",
+        "assets.csv:4: crew_pool: 'waterworks' is not in crews.csv (did you mean 'water'?); crews.csv lists grid, "
+        "water",
+        "dependencies.csv:4: buffer_hours_max: '5' is less than buffer_hours '6'; the buffer is drawn between the "
+        "two, so buffer_hours_max must be at least buffer_hours",
+        "strikes.csv:2: asset_id: 'SUB-1:0.5|SUB-2:0.6': the weights sum to 1.1; they must sum to 1",
+        "strikes.csv:3: damage_state: 'destroyed' in 'moderate:0.6|destroyed:0.4' is not a valid damage_state; "
+        "choose one of none, slight, moderate, extensive, complete",
+        "strikes.csv:4: asset_id: candidate 'PMP-9' in 'PMP-9:0.7|BLR-1:0.3' is not in assets.csv",
+        "crews.csv:3: crews: 'two' is not a whole number",
+    ]
+
+
+def test_asset_ids_holding_a_colon_or_a_bar_are_taken_as_they_stand(tmp_path: Path) -> None:
+    folder = tmp_path / "separators-in-ids"
+    shutil.copytree(VALID, folder)
+    _edit(folder / "assets.csv", "SUB-1,Substation 1", "SUB:1,Substation 1")
+    _edit(folder / "assets.csv", "SUB-2,Substation 2", "SUB|2,Substation 2")
+    _edit(folder / "service_links.csv", "power,SUB-1", "power,SUB:1")
+    _edit(folder / "dependencies.csv", "PMP-1,SUB-1,grid", "PMP-1,SUB:1,grid")
+    _edit(folder / "dependencies.csv", "PMP-1,SUB-2,grid", "PMP-1,SUB|2,grid")
+    _edit(folder / "dependencies.csv", "BLR-1,SUB-2,,6", "BLR-1,SUB|2,,6")
+    _edit(folder / "strikes.csv", ",SUB-1,", ",SUB:1,")
+    _edit(folder / "strikes.csv", ",BLR-1,", ",SUB|2,")
+    assert impact.load_scenario(folder).strikes["asset_id"].tolist() == ["SUB:1", "SUB|2"]
+    _edit(folder / "strikes.csv", ",SUB|2,", ",SUB:1:0.25|BLR-1:0.75,")  # the weight follows the last ':'
+    assert impact.load_scenario(folder).strikes["asset_id"].tolist() == ["SUB:1", "SUB:1:0.25|BLR-1:0.75"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("PRT:07", "'PRT:07' is not in assets.csv"),  # an unknown id with ':' reads as before weights existed
+        ("SUB-1:1", None),  # one candidate of weight 1
+        ("SUB-1:0.5", "'SUB-1:0.5': the weights sum to 0.5; they must sum to 1"),
+        (
+            "SUB-1:0.5|SUB-9:0.25|PRT-1:0.25",
+            "candidates 'SUB-9', 'PRT-1' in 'SUB-1:0.5|SUB-9:0.25|PRT-1:0.25' are not in assets.csv",
+        ),
+        (
+            "SUB-1:0.5|",
+            "'SUB-1:0.5|': an alternative is empty; write alternatives as VALUE:WEIGHT separated by one '|'",
+        ),
+    ],
+)
+def test_strike_asset_cells(tmp_path: Path, cell: str, problem: str | None) -> None:
+    folder = tmp_path / "cell"
+    shutil.copytree(VALID, folder)
+    _edit(folder / "strikes.csv", ",SUB-1,", f",{cell},")
+    if problem is None:
+        assert impact.load_scenario(folder).strikes["asset_id"].iloc[0] == cell
+    else:
+        assert problem_lines(folder) == [f"strikes.csv:2: asset_id: {problem}"]
+
+
+def test_every_missing_curve_of_a_weighted_strike_is_named_once(tmp_path: Path) -> None:
+    folder = tmp_path / "curves"
+    shutil.copytree(UNCERTAIN, folder)
+    _edit(folder / "assets.csv", "UA5101,,grid,1", "UA5101,mobile,grid,1")
+    _edit(folder / "assets.csv", "UA5102,,grid,2", "UA5102,mobile,grid,2")
+    _edit(folder / "restoration.csv", "fixed,10,\n", "fixed,10,\nmobile,slight,fixed,1,\n")
+    _edit(folder / "strikes.csv", ",extensive\n", ",moderate:0.5|complete:0.5\n")
+    assert problem_lines(folder) == [
+        f"strikes.csv:2: damage_state: no restoration curve for class 'mobile' (of candidate 'SUB-1') at '{state}'; "
+        "add a row to restoration.csv"
+        for state in ("complete", "moderate")  # problems of one line in the order of their text
+    ]
+
+
+def test_a_fixed_buffer_and_a_range_from_zero_are_accepted(tmp_path: Path) -> None:
+    folder = tmp_path / "buffers"
+    shutil.copytree(UNCERTAIN, folder)
+    _edit(folder / "dependencies.csv", "BLR-1,SUB-2,,6,12", "BLR-1,SUB-2,,6,6")  # max = min: a fixed buffer
+    _edit(folder / "dependencies.csv", "PMP-1,SUB-2,grid,,4", "PMP-1,SUB-2,grid,,0")  # empty min counts as 0
+    assert impact.load_scenario(folder).dependencies["buffer_hours_max"].tolist()[1:] == [0.0, 6.0]
+    _edit(folder / "dependencies.csv", "BLR-1,SUB-2,,6,6", "BLR-1,SUB-2,,6.5,6.25")
+    assert problem_lines(folder) == [
+        "dependencies.csv:4: buffer_hours_max: '6.25' is less than buffer_hours '6.5'; the buffer is drawn between "
+        "the two, so buffer_hours_max must be at least buffer_hours"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"), [("0", True), ("1", True), ("0.5", True), ("1.0001", False), ("true", False)]
+)
+def test_repair_correlation_bounds(tmp_path: Path, value: str, valid: bool) -> None:
+    folder = tmp_path / "correlation"
+    shutil.copytree(UNCERTAIN, folder)
+    _edit(folder / "scenario.toml", "repair_correlation = 0.3", f"repair_correlation = {value}")
+    if valid:
+        assert impact.load_scenario(folder).config.repair_correlation == float(value)
+        assert isinstance(impact.load_scenario(folder).config.repair_correlation, float)
+    else:
+        message = (
+            "True must be a number from 0 to 1"
+            if value == "true"
+            else f"{value} is out of range; must be a number from 0 to 1"
+        )
+        assert problem_lines(folder) == [f"scenario.toml:14: uncertainty.repair_correlation: {message}"]
+
+
+def test_frames_settings_with_a_repair_correlation() -> None:
+    frames = dict(_frames(VALID))
+    settings = {**_settings(VALID), "uncertainty": {"repair_correlation": 0.25}}
+    assert impact.scenario_from_frames(settings, **frames).config.repair_correlation == 0.25
+    settings["uncertainty"] = {"repair_correlation": -1}
+    assert _frame_problems(settings, frames) == [
+        "scenario.toml:0: uncertainty.repair_correlation: -1 is out of range; must be a number from 0 to 1"
+    ]
+
+
+def test_crews_file_in_trouble_while_pools_are_named_is_reported_once(tmp_path: Path) -> None:
+    folder = tmp_path / "crews-folder"
+    shutil.copytree(UNCERTAIN, folder)
+    (folder / "crews.csv").unlink()
+    (folder / "crews.csv").mkdir()
+    (folder / "crews.csv" / "README").write_text("not a table\n", encoding="utf-8")
+    assert problem_lines(folder) == ["crews.csv:0: -: is a folder, not a file; replace it with a CSV file"]
+
+
+def test_crews_without_pools_named_and_pools_named_by_frames() -> None:
+    frames = dict(_frames(UNCERTAIN))
+    plain = dict(_frames(VALID))
+    # crews.csv alone (no asset names a pool) is valid: its crews repair nothing.
+    assert len(impact.scenario_from_frames(_settings(VALID), **plain, crews=frames["crews"]).crews) == 2
+    del frames["crews"]
+    assert _frame_problems(_settings(UNCERTAIN), frames) == [
+        "crews.csv:0: -: is missing, but assets.csv names crew pools: 'grid' (line 2), 'water' (line 4); add "
+        "crews.csv with a row (crew_pool, crews) for each pool, or leave crew_pool empty"
+    ]
+
+
+def test_cli_validate_notes_crew_pools_no_asset_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = pytest.importorskip("impact.cli")
+    folder = tmp_path / "spare-crews"
+    shutil.copytree(UNCERTAIN, folder)
+    assert cli.main(["validate", str(folder)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"ok: {impact.load_scenario(folder).counts()}"]
+    _edit(folder / "crews.csv", "water,2,assumption\n", "water,2,assumption\nspare,3,\n")
+    assert cli.main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [
+        "note: crews.csv:4: crew_pool: 'spare' is named by no asset in assets.csv; its crews repair nothing"
+    ]
+
+
 # --- bundled scenario ------------------------------------------------------------------------
 
 
@@ -354,8 +572,9 @@ def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_pa
         f"scenario.toml:{at['quantile = [0.5]']}: run.quantile: unknown key (did you mean 'quantiles'?); "
         "valid keys: samples, seed, quantiles, plan_quantile",
         f"scenario.toml:{at['[need]']}: need: unknown section (did you mean 'needs'?); "
-        "valid sections: scenario, run, needs, boundaries",
-        f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs, boundaries",
+        "valid sections: scenario, run, needs, boundaries, uncertainty",
+        f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs, "
+        "boundaries, uncertainty",
     ]
 
 
@@ -378,7 +597,7 @@ def test_frames_settings_with_unknown_keys() -> None:
     settings["run"]["sampels"] = 3
     settings["output"] = {"format": "csv"}
     assert _frame_problems(settings, dict(_frames(VALID))) == [
-        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries",
+        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty",
         "scenario.toml:0: run.sampels: unknown key (did you mean 'samples'?); "
         "valid keys: samples, seed, quantiles, plan_quantile",
     ]

@@ -533,7 +533,8 @@ def busiest_assets(ds: xr.Dataset, most: int = MOST_ASSET_LINES) -> tuple[list[s
     if "strike_asset" not in ds.coords or "asset" not in ds.dims:
         return None, ""
     known = {str(a) for a in ds["asset"].values}
-    struck = [a for a in dict.fromkeys(str(a) for a in ds["strike_asset"].values) if a in known]
+    named = (a for cell in ds["strike_asset"].values for a in alternative_values(str(cell), known))  # candidates too
+    struck = [a for a in dict.fromkeys(named) if a in known]
     if not struck:
         return None, ""
     if len(struck) <= most:

@@ -730,7 +730,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         + [[[-1] * len(group) for group in asset_groups] for asset_groups in group_lists[len(group_columns) :]],
         asset_pool=_padded(crews[0], len(asset_ids), -1),
         asset_priority=_padded(crews[1], len(asset_ids), np.inf),
-        asset_order=_padded(crews[2], len(asset_ids), len(asset_ids)),
+        asset_order=np.concatenate([crews[2], np.arange(len(crews[2]), len(asset_ids), dtype=np.int64)]),
         pool_ids=crews[3],
         pool_crews=crews[4],
         repair_correlation=float(getattr(config, "repair_correlation", 0.0) or 0.0),

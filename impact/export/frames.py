@@ -40,6 +40,7 @@ from impact.export.columns import (
     strikes_columns,
     summary_columns,
 )
+from impact.scenario.weighted import describe_weighted
 
 __all__ = [
     "area_table",
@@ -329,7 +330,10 @@ def to_strikes_dataframe(ds: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns as :func:`strikes_columns`: strike_id, time_local, asset_id, asset_name,
-        damage_state, killed [persons], injured [persons] (NaN when unknown).
+        damage_state, killed [persons], injured [persons] (NaN when unknown). ``asset_id`` and
+        ``damage_state`` are as written in strikes.csv (candidates with weights included); the
+        ``asset_name`` of a strike with candidate assets lists their names with their
+        probabilities (``Substation 1 (50 %) or Substation 2 (50 %)``).
     """
     ds = as_dataset(ds)
     cols = strikes_columns(ds)
@@ -357,7 +361,9 @@ def to_strikes_dataframe(ds: Any) -> pd.DataFrame:
         "strike_id": np.array(ids, dtype=object),
         "time_local": times,
         "asset_id": np.array(assets, dtype=object),
-        "asset_name": np.array([asset_names.get(a, "") for a in assets], dtype=object),
+        "asset_name": np.array(
+            [describe_weighted(a, asset_names, lambda one: asset_names.get(one, "")) for a in assets], dtype=object
+        ),
         "damage_state": np.array(_coord_str(ds, "damage_state", "strike", [""] * n), object),
         "killed": floats("killed"),
         "injured": floats("injured"),

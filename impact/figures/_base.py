@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import xarray as xr
 
 from impact.dataset import local_times, timezone_of
+from impact.scenario.weighted import describe_weighted, primary_value
 
 WEBGL_THRESHOLD: int = 1000
 
@@ -47,6 +48,16 @@ def scatter_class(n: int) -> type:
     return go.Scattergl if n > WEBGL_THRESHOLD else go.Scatter
 
 
+def strike_place_asset(text: str, known: Collection[str]) -> str:
+    """The asset where a strike is drawn: the asset of its ``strike_asset`` cell, or its most likely
+    candidate when the cell lists candidates (``SUB-1:0.6|SUB-2:0.4`` -> ``SUB-1``); a cell that does
+    not parse is taken as written."""
+    try:
+        return primary_value(str(text), known)
+    except ValueError:
+        return str(text)
+
+
 def strike_table(ds: xr.Dataset) -> pd.DataFrame:
     """Strikes with wall-clock local times and hover text; empty if the result has none."""
     if "strike" not in ds.dims or ds.sizes["strike"] == 0 or "strike_time" not in ds.coords:
@@ -64,14 +75,17 @@ def strike_table(ds: xr.Dataset) -> pd.DataFrame:
     texts = []
     assets = [str(a) for a in coord("strike_asset", "")]
     states, killed, injured = coord("damage_state", ""), coord("killed", np.nan), coord("injured", np.nan)
+    known = {str(a) for a in ds["asset"].values} if "asset" in ds.dims else set(asset_names)
+
+    def label(asset: str) -> str:
+        return f"{asset_names[asset]} ({asset})" if asset in asset_names else asset
+
     for i, strike in enumerate(ds["strike"].values):
-        asset = assets[i]
-        label = f"{asset_names[asset]} ({asset})" if asset in asset_names else asset
         parts = [
             f"strike {strike}",
             f"{aware[i].isoformat() if aware[i] is not pd.NaT else 'time unknown'}",
-            f"asset: {label}",
-            f"damage state: {states[i]}",
+            f"asset: {describe_weighted(assets[i], known, label)}",
+            f"damage state: {describe_weighted(str(states[i]))}",
             f"killed: {count(killed[i])}",
             f"injured: {count(injured[i])}",
         ]

@@ -11,15 +11,20 @@ import xarray as xr
 
 from impact.dataset import as_dataset, offsets_label, timezone_of, wall_clock
 from impact.figures._base import add_strikes, check_choice, scatter_class, strike_table
+from impact.scenario.weighted import alternative_values
 
 __all__ = ["asset_status"]
 
 
 def _default_assets(ds: xr.Dataset) -> list[str]:
-    """Struck assets in strike order (unique); else assets ever down in the central run."""
+    """Struck assets in strike order (unique; every candidate of a strike with candidate assets, in the
+    order written); else assets ever down in the central run."""
     ids = [str(a) for a in ds["asset"].values]
     if "strike_asset" in ds.coords:
-        struck = list(dict.fromkeys(str(a) for a in ds["strike_asset"].values))
+        known = set(ids)
+        struck = list(
+            dict.fromkeys(a for cell in ds["strike_asset"].values for a in alternative_values(str(cell), known))
+        )
         struck = [a for a in struck if a in ids]
         if struck:
             return struck

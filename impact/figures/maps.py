@@ -33,9 +33,10 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 from impact.areas import AreaTree
 from impact.boundaries import Boundaries
 from impact.dataset import as_dataset, local_times, quantiles_of, timezone_of, top_area
-from impact.figures._base import STRIKE_COLOUR, check_choice
+from impact.figures._base import STRIKE_COLOUR, check_choice, strike_place_asset
 from impact.figures.map_shapes import MapShapes, area_boundaries, map_shapes, typed_array
 from impact.figures.tiles import latitude_ticks, mercator_y, tile_images, tile_origin
+from impact.scenario.weighted import describe_weighted
 
 __all__ = [
     "AREA_LINE_COLOUR",
@@ -607,7 +608,8 @@ def _strike_positions(
 ) -> dict | None:
     """One mark per place struck up to ``moment``: a point inside the asset's area (or the area's
     centroid), or the asset's own position when ``assets`` gives it; hover lists the strikes there
-    with their areas, ``customdata`` is the area (a click on the mark picks it)."""
+    with their areas, ``customdata`` is the area (a click on the mark picks it). A strike with
+    candidate assets is drawn at its most likely candidate and its hover lists every candidate."""
     if "strike" not in ds.dims or ds.sizes["strike"] == 0 or "asset_area" not in ds.coords:
         return None
     area_of = dict(zip((str(a) for a in ds["asset"].values), (str(a) for a in ds["asset_area"].values), strict=True))
@@ -625,12 +627,13 @@ def _strike_positions(
     times = local_times(ds["strike_time"].values, timezone_of(ds))
     places: dict[tuple[float, float], list[str]] = {}
     place_area: dict[tuple[float, float], str] = {}
-    for sid, asset, state, when in zip(
+    for sid, cell, state, when in zip(
         ds["strike"].values, ds["strike_asset"].values, ds["damage_state"].values, times, strict=True
     ):
         if not (when <= moment and state != "none"):
             continue
-        asset, area = str(asset), area_of.get(str(asset), "")
+        asset = strike_place_asset(str(cell), area_of)
+        area = area_of.get(asset, "")
         if asset in sites:
             where = sites[asset]
         elif area in points:
@@ -640,7 +643,8 @@ def _strike_positions(
         if not np.isfinite(where).all():
             continue
         label = html.escape(f"{names.get(area, area)} ({area})", quote=False)
-        places.setdefault(where, []).append(f"strike {sid} {when:%d %b %H:%M}: {html.escape(asset)} ({state}), {label}")
+        struck = html.escape(f"{describe_weighted(str(cell), area_of)} ({describe_weighted(str(state))})", quote=False)
+        places.setdefault(where, []).append(f"strike {sid} {when:%d %b %H:%M}: {struck}, {label}")
         place_area.setdefault(where, area)
     if not places:
         return None
@@ -751,17 +755,15 @@ def _add_strike_markers(fig: go.Figure, ds: xr.Dataset, moment: pd.Timestamp) ->
     lat = dict(zip(ids, ds["latitude"].values, strict=True)) if "latitude" in ds.coords else {}
     lon = dict(zip(ids, ds["longitude"].values, strict=True)) if "longitude" in ds.coords else {}
     times = local_times(ds["strike_time"].values, timezone_of(ds))
-    rows = [
-        (
-            lon.get(area_of.get(str(asset), ""), np.nan),
-            lat.get(area_of.get(str(asset), ""), np.nan),
-            f"strike {sid} {when:%d %b %H:%M}<br>{asset} ({state})",
-        )
-        for sid, asset, state, when in zip(
-            ds["strike"].values, ds["strike_asset"].values, ds["damage_state"].values, times, strict=True
-        )
-        if when <= moment and state != "none"
-    ]
+    rows = []
+    for sid, cell, state, when in zip(
+        ds["strike"].values, ds["strike_asset"].values, ds["damage_state"].values, times, strict=True
+    ):
+        if not (when <= moment and state != "none"):
+            continue
+        area = area_of.get(strike_place_asset(str(cell), area_of), "")  # a candidate cell: its most likely asset
+        struck = f"{describe_weighted(str(cell), area_of)} ({describe_weighted(str(state))})"
+        rows.append((lon.get(area, np.nan), lat.get(area, np.nan), f"strike {sid} {when:%d %b %H:%M}<br>{struck}"))
     if not rows:
         return
     x, y, text = zip(*rows, strict=True)

@@ -6,6 +6,8 @@ Modules, from the bottom up:
   ``scenario.toml`` keys); ``docs/data-format.md`` is generated from it;
 - :mod:`impact.scenario.problems`: :class:`Problem` (file, line, column, message) and
   :class:`ScenarioError`, which lists problems in the order of the declared files;
+- :mod:`impact.scenario.weighted`: weighted cells (``SUB-1:0.5|SUB-2:0.5``,
+  ``moderate:0.6|extensive:0.4``) of ``strikes.csv``: their grammar and readers;
 - :mod:`impact.scenario.csv_text`: reading CSV files as text, every row with its line number;
 - :mod:`impact.scenario.cells`: checking every cell against the schema, and typing the tables;
 - :mod:`impact.scenario.settings`: reading and checking ``scenario.toml``

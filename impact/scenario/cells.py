@@ -20,8 +20,17 @@ import pandera.pandas as pa
 from impact.scenario.csv_text import BROKEN, LINE
 from impact.scenario.problems import Problem, did_you_mean
 from impact.scenario.schema import ID_FORBIDDEN_STARTS, ID_START_RULE, Column, Table
+from impact.scenario.weighted import is_weighted, parse_weighted
 
-__all__ = ["MAX_WHOLE", "blank_cells", "check_cells", "failing_cells", "parse_time", "to_typed"]
+__all__ = [
+    "MAX_WHOLE",
+    "blank_cells",
+    "check_cells",
+    "failing_cells",
+    "parse_time",
+    "to_typed",
+    "weighted_choice_problem",
+]
 
 #: Largest whole number accepted in an integer column (exactly representable as float64).
 MAX_WHOLE = 2**53
@@ -80,6 +89,39 @@ def _id_start_ok(text: str) -> bool:
     return not text.startswith(ID_FORBIDDEN_STARTS) or not _id_characters_ok(text)
 
 
+def weighted_choice_problem(text: str, column: Column) -> str | None:
+    """Why a weighted cell of a ``choice`` column is wrong (its grammar, then its alternatives), or None.
+
+    A plain cell (no ``|`` or ``:``) is None here: the column's plain choice check reports it.
+
+    Parameters
+    ----------
+    text : str
+        The cell, e.g. ``moderate:0.6|extensive:0.4``.
+    column : Column
+        A ``choice`` column declared ``weighted``.
+
+    Returns
+    -------
+    str or None
+        The message, quoting the cell: ``'moderate:0.6|extensive:0.3': the weights sum to 0.9; they
+        must sum to 1``, or ``'destroyd' in 'moderate:0.6|destroyd:0.4' is not a valid
+        damage_state; choose one of ...``.
+    """
+    if not is_weighted(text):
+        return None
+    try:
+        pairs = parse_weighted(text)
+    except ValueError as error:
+        return f"{text!r}: {error}"
+    unknown = [value for value, _ in pairs if value not in column.choices]
+    if not unknown:
+        return None
+    named = " and ".join(f"{value!r}{did_you_mean(value, column.choices)}" for value in unknown)
+    verb = "is not a valid" if len(unknown) == 1 else "are not valid"
+    return f"{named} in {text!r} {verb} {column.name}; choose one of {', '.join(column.choices)}"
+
+
 def _in_range(column: Column) -> Callable[[str], bool]:
     def check(text: str) -> bool:
         if not _is_float(text):
@@ -105,8 +147,9 @@ def _cell_checks(column: Column, safe_ids: bool = True) -> list[tuple[Callable[[
     With ``safe_ids`` (the table's :attr:`~impact.scenario.schema.Table.safe_ids`), an ``id`` cell must
     not start like a spreadsheet formula.
 
-    Templates may use ``{value}`` (the cell), ``{first}`` (its first character) and ``{hint}``
-    (a did-you-mean hint among the column's choices); :func:`failing_cells` fills them in.
+    Templates may use ``{value}`` (the cell), ``{first}`` (its first character), ``{hint}``
+    (a did-you-mean hint among the column's choices) and ``{weighted}`` (the whole message on a
+    weighted cell, :func:`weighted_choice_problem`); :func:`failing_cells` fills them in.
     """
     checks: list[tuple[Callable[[str], bool], str]] = []
     if column.dtype == "int":
@@ -122,10 +165,12 @@ def _cell_checks(column: Column, safe_ids: bool = True) -> list[tuple[Callable[[
         allowed = ", ".join(column.choices)
         checks.append(
             (
-                lambda v, c=column.choices: v in c,
+                lambda v, c=column.choices, w=column.weighted: v in c or (w and is_weighted(v)),
                 f"{{value!r}} is not a valid {column.name}{{hint}}; choose one of {allowed}",
             )
         )
+        if column.weighted:
+            checks.append((lambda v, c=column: weighted_choice_problem(v, c) is None, "{weighted}"))
     elif column.dtype == "id":
         checks.append((_id_characters_ok, "{value!r} is not a valid id (no commas, semicolons, tabs or line breaks)"))
         if safe_ids:
@@ -189,8 +234,10 @@ def failing_cells(frame: pd.DataFrame, table: Table) -> list[tuple[Problem, bool
         message = str(case.check)
         if "{" in message:
             value = str(case.failure_case)
-            hint = did_you_mean(value, table.column(str(case.column)).choices) if "{hint}" in message else ""
-            message = message.format(value=value, first=value[:1], hint=hint)
+            column = table.column(str(case.column))
+            hint = did_you_mean(value, column.choices) if "{hint}" in message else ""
+            weighted = (weighted_choice_problem(value, column) or "") if "{weighted}" in message else ""
+            message = message.format(value=value, first=value[:1], hint=hint, weighted=weighted)
         row = int(case.index)
         failures.append((Problem(table.name, int(lines[row]), str(case.column), message), bool(broken[row])))
     return failures

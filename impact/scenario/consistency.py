@@ -12,7 +12,8 @@ import pandas as pd
 from impact.areas import AreaTree
 from impact.scenario.csv_text import LINE
 from impact.scenario.problems import Problem, did_you_mean
-from impact.scenario.schema import Table
+from impact.scenario.schema import CREWS, Table
+from impact.scenario.weighted import ALTERNATIVE_SEPARATOR, WEIGHT_SEPARATOR, parse_weighted
 
 __all__ = [
     "POPULATION_TOLERANCE",
@@ -20,13 +21,18 @@ __all__ = [
     "check_area_tree",
     "check_asset_classes",
     "check_blackouts",
+    "check_buffer_ranges",
+    "check_crew_pools",
     "check_curve_rows",
     "check_dependencies",
     "check_links",
     "check_references",
+    "check_strike_assets",
     "check_strike_curves",
     "check_unique",
     "population_used",
+    "strike_candidates",
+    "unused_crew_pools",
     "written_cells",
 ]
 
@@ -103,6 +109,67 @@ def check_references(frame: pd.DataFrame | None, file: str, column: str, known: 
             continue
         if value not in known:
             problems.append(Problem(file, line, column, f"{value!r} is not in {target}"))
+    return problems
+
+
+def strike_candidates(text: str, asset_ids: set[str]) -> tuple[tuple[tuple[str, float], ...] | None, str]:
+    """The candidate assets of a ``strikes.csv`` ``asset_id`` cell and their weights, or why there are none.
+
+    A cell that is a known asset id as it stands is that asset, even when the id holds ``:`` or
+    ``|``. A cell without ``|`` is read as ``ASSET:WEIGHT`` only when the text before its last
+    ``:`` is a known asset (``SUB-1:1``); otherwise it is one asset id, and an unknown one is
+    reported as before weights existed (``'PRT:07' is not in assets.csv``).
+
+    Parameters
+    ----------
+    text : str
+        The cell as written (non-empty).
+    asset_ids : set of str
+        The ids of assets.csv.
+
+    Returns
+    -------
+    candidates : tuple of (str, float) or None
+        ``((asset_id, weight), ...)`` in the order written; None when the cell is wrong.
+    message : str
+        What is wrong, quoting the cell; "" when the candidates are given.
+    """
+    if text in asset_ids:
+        return ((text, 1.0),), ""
+    head = text.rpartition(WEIGHT_SEPARATOR)[0].strip()
+    if ALTERNATIVE_SEPARATOR not in text and head not in asset_ids:
+        return None, f"{text!r} is not in assets.csv"
+    try:
+        pairs = parse_weighted(text, asset_ids)
+    except ValueError as error:
+        return None, f"{text!r}: {error}"
+    unknown = [value for value, _ in pairs if value not in asset_ids]
+    if unknown:
+        named = ", ".join(map(repr, unknown))
+        return None, (
+            f"candidate {named} in {text!r} is not in assets.csv"
+            if len(unknown) == 1
+            else f"candidates {named} in {text!r} are not in assets.csv"
+        )
+    return pairs, ""
+
+
+def check_strike_assets(strikes: pd.DataFrame | None, asset_ids: set[str]) -> list[Problem]:
+    """Strikes whose asset, or one of whose candidate assets, is not in assets.csv, and candidate
+    weights that are wrong (not a number, not > 0, not summing to 1, a candidate listed twice, a
+    missing weight), each located at the cell: ``strikes.csv:4: asset_id: ...``.
+
+    Empty cells are skipped (reported by the cell checks).
+    """
+    if strikes is None:
+        return []
+    problems = []
+    for text, line in zip(strikes["asset_id"], strikes[LINE], strict=True):
+        if text == "":
+            continue
+        candidates, message = strike_candidates(str(text), asset_ids)
+        if candidates is None:
+            problems.append(Problem("strikes.csv", int(line), "asset_id", message))
     return problems
 
 
@@ -270,23 +337,43 @@ def check_asset_classes(assets: pd.DataFrame, classes: set[str]) -> list[Problem
 
 
 def check_strike_curves(strikes: pd.DataFrame, classes_of: dict[str, str], curves: pd.DataFrame) -> list[Problem]:
-    """Strikes whose (class of asset, damage state) has no restoration curve."""
+    """Strikes that may leave an asset in a (class, damage state) without a restoration curve.
+
+    Every candidate asset of a strike and every damage state it may have (other than ``none``)
+    need a curve for the candidate's class; one problem per missing (class, state) of a strike.
+    Cells that are wrong themselves (reported elsewhere) are skipped.
+    """
     have = set(zip(curves["restoration_class"], curves["damage_state"], strict=True))
     problems = []
     known = {klass for klass, _state in have}
-    for asset_id, state, line in zip(strikes["asset_id"], strikes["damage_state"], strikes[LINE], strict=True):
-        if state in ("none", "") or asset_id == "" or asset_id not in classes_of:
+    asset_ids = set(classes_of)
+    for asset_cell, state_cell, line in zip(strikes["asset_id"], strikes["damage_state"], strikes[LINE], strict=True):
+        if state_cell in ("none", "") or asset_cell == "":
             continue
-        klass = classes_of[asset_id]
-        if klass not in known:  # an unknown class is reported on assets.csv (or the kind is bad)
+        candidates, _message = strike_candidates(str(asset_cell), asset_ids)
+        try:
+            states = [state for state, _weight in parse_weighted(str(state_cell)) if state != "none"]
+        except ValueError:  # a wrong cell is reported by the cell checks (and emptied)
             continue
-        if (klass, state) not in have:
+        if candidates is None:
+            continue
+        weighted = len(candidates) > 1
+        missing: dict[tuple[str, str], str] = {}
+        for asset_id, _weight in candidates:
+            klass = classes_of[asset_id]
+            if klass not in known:  # an unknown class is reported on assets.csv (or the kind is bad)
+                continue
+            for state in states:
+                if (klass, state) not in have:
+                    missing.setdefault((klass, state), asset_id)
+        for (klass, state), asset_id in missing.items():
+            of = f" (of candidate {asset_id!r})" if weighted else ""
             problems.append(
                 Problem(
                     "strikes.csv",
                     line,
                     "damage_state",
-                    f"no restoration curve for class {klass!r} at {state!r}; add a row to restoration.csv",
+                    f"no restoration curve for class {klass!r}{of} at {state!r}; add a row to restoration.csv",
                 )
             )
     return problems
@@ -456,3 +543,114 @@ def check_blackouts(
         for leaf in tree.leaves_of(area):
             windows.setdefault(leaf, []).append((begin, finish, line))
     return problems
+
+
+def check_buffer_ranges(dependencies: pd.DataFrame | None, text: pd.DataFrame | None = None) -> list[Problem]:
+    """Dependencies whose ``buffer_hours_max`` is less than their ``buffer_hours`` (empty counting as 0).
+
+    Parameters
+    ----------
+    dependencies : DataFrame or None
+        Typed ``dependencies.csv`` (cells that failed their own check are empty, so skipped).
+    text : DataFrame, optional
+        The table as read, so that messages quote the cells as written.
+    """
+    if dependencies is None or "buffer_hours_max" not in dependencies.columns:
+        return []
+    written = written_cells(text, ("buffer_hours", "buffer_hours_max"))
+    problems = []
+    for low, high, line in zip(
+        dependencies["buffer_hours"], dependencies["buffer_hours_max"], dependencies[LINE], strict=True
+    ):
+        if pd.isna(high):
+            continue
+        shortest = 0.0 if pd.isna(low) else float(low)
+        if float(high) < shortest:
+            line = int(line)
+            shown_high = written.get((line, "buffer_hours_max")) or f"{float(high):g}"
+            shown_low = written.get((line, "buffer_hours")) or f"{shortest:g}"
+            problems.append(
+                Problem(
+                    "dependencies.csv",
+                    line,
+                    "buffer_hours_max",
+                    f"{shown_high!r} is less than buffer_hours {shown_low!r}; the buffer is drawn between the two, "
+                    "so buffer_hours_max must be at least buffer_hours",
+                )
+            )
+    return problems
+
+
+def check_crew_pools(assets: pd.DataFrame | None, crews: pd.DataFrame | None, crews_missing: bool) -> list[Problem]:
+    """Assets naming a crew pool that crews.csv does not list, or crews.csv missing while pools are named.
+
+    Parameters
+    ----------
+    assets : DataFrame or None
+        Typed ``assets.csv``.
+    crews : DataFrame or None
+        Typed ``crews.csv`` (empty when absent).
+    crews_missing : bool
+        Whether the scenario has no crews.csv: then one problem on ``crews.csv`` names the pools
+        and where they are named. (A crews.csv that could not be read is reported as such; the
+        loader does not call this check then.)
+
+    Returns
+    -------
+    list of Problem
+        ``assets.csv:5: crew_pool: 'grdi' is not in crews.csv (did you mean 'grid'?)``.
+    """
+    if assets is None or "crew_pool" not in assets.columns:
+        return []
+    named = [(str(pool), int(line)) for pool, line in zip(assets["crew_pool"], assets[LINE], strict=True) if pool != ""]
+    if not named:
+        return []
+    if crews_missing:
+        first: dict[str, int] = {}
+        for pool, line in named:
+            first.setdefault(pool, line)
+        shown = _choices([f"{pool!r} (line {line})" for pool, line in first.items()])
+        return [
+            Problem(
+                CREWS.name,
+                0,
+                "-",
+                f"is missing, but assets.csv names crew pools: {shown}; add {CREWS.name} with a row "
+                "(crew_pool, crews) for each pool, or leave crew_pool empty",
+            )
+        ]
+    pools = set(crews["crew_pool"]) - {""} if crews is not None else set()
+    problems = []
+    for pool, line in named:
+        if pool not in pools:
+            listed = f"; crews.csv lists {_choices(sorted(pools))}" if pools else ""
+            problems.append(
+                Problem(
+                    "assets.csv", line, "crew_pool", f"{pool!r} is not in crews.csv{did_you_mean(pool, pools)}{listed}"
+                )
+            )
+    return problems
+
+
+def unused_crew_pools(assets: pd.DataFrame, crews: pd.DataFrame) -> list[Problem]:
+    """Pools of crews.csv that no asset names: not a fault (their crews repair nothing), a note.
+
+    Returns
+    -------
+    list of Problem
+        ``crews.csv:3: crew_pool: 'spare' is named by no asset in assets.csv; its crews repair nothing``,
+        for ``impact validate`` to print as notes.
+    """
+    if crews is None or len(crews) == 0:
+        return []
+    used = set(assets["crew_pool"]) if "crew_pool" in assets.columns else set()
+    return [
+        Problem(
+            CREWS.name,
+            int(line),
+            "crew_pool",
+            f"{pool!r} is named by no asset in assets.csv; its crews repair nothing",
+        )
+        for pool, line in zip(crews["crew_pool"], crews[LINE], strict=True)
+        if pool != "" and pool not in used
+    ]

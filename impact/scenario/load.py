@@ -27,6 +27,7 @@ from impact.scenario.schema import (
     AREAS,
     ASSETS,
     BLACKOUTS,
+    CREWS,
     DEPENDENCIES,
     OBSERVATIONS,
     RESTORATION,
@@ -64,6 +65,8 @@ class Scenario:
         :func:`impact.needs`.
     blackouts : DataFrame
         Rolling power-cut schedules (``blackouts.csv``; empty when absent).
+    crews : DataFrame
+        Pools of repair crews (``crews.csv``: ``crew_pool``, ``crews``; empty when absent).
     boundaries : Boundaries or None
         Area polygons of ``boundaries.geojson`` (None when the folder has none); their
         ``attribution`` is ``[boundaries] attribution`` of ``scenario.toml``.
@@ -82,6 +85,7 @@ class Scenario:
     readme: str = field(default="", repr=False)
     temperature: pd.DataFrame = field(default_factory=lambda: _empty(TEMPERATURE), repr=False)
     blackouts: pd.DataFrame = field(default_factory=lambda: _empty(BLACKOUTS), repr=False)
+    crews: pd.DataFrame = field(default_factory=lambda: _empty(CREWS), repr=False)
     boundaries: Boundaries | None = field(default=None, repr=False)
 
     @property
@@ -125,6 +129,8 @@ class Scenario:
         ]
         if len(self.temperature):
             parts.append(count(len(self.temperature), "temperature reading"))
+        if len(self.crews):
+            parts.append(count(len(self.crews), "crew pool"))
         if self.boundaries is not None:
             parts.append(self._boundaries_count())
         return f"{self.id}: " + ", ".join(parts)
@@ -187,6 +193,7 @@ def _validate(
     observations, updates = typed[OBSERVATIONS.name], typed[STATUS_UPDATES.name]
     temperature = typed[TEMPERATURE.name]
     blackouts = typed[BLACKOUTS.name]
+    crews = typed[CREWS.name]
     area_ids = set(areas["area_id"]) if areas is not None else None
     asset_ids = set(assets["asset_id"]) if assets is not None else None
     merged = merge_curves(default_curves(), curves)
@@ -210,12 +217,17 @@ def _validate(
             (deps, "dependencies.csv", "asset_id"),
             (deps, "dependencies.csv", "depends_on"),
             (links, "service_links.csv", "asset_id"),
-            (strikes, "strikes.csv", "asset_id"),
             (updates, "status_updates.csv", "asset_id"),
         ):
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
+        problems += checks.check_strike_assets(strikes, asset_ids)
+        # crews.csv absent: one problem if pools are named; present but unreadable: reported already.
+        crews_unread = texts.get(CREWS.name) is None
+        if not (crews_unread and any(problem.file == CREWS.name for problem in problems)):
+            problems += checks.check_crew_pools(assets, crews, crews_missing=crews_unread)
     if deps is not None:
         problems += checks.check_dependencies(deps)
+        problems += checks.check_buffer_ranges(deps, texts.get(DEPENDENCIES.name))
     problems += _check_temperature(temperature, bad_cells[TEMPERATURE.name], texts.get(TEMPERATURE.name))
     if areas is not None:
         problems += checks.check_blackouts(blackouts, bad_cells[BLACKOUTS.name], areas, texts.get(BLACKOUTS.name))
@@ -251,6 +263,7 @@ def _validate(
         readme=_readme(path),
         temperature=temperature,
         blackouts=blackouts,
+        crews=crews,
         boundaries=polygons,
     )
 
@@ -363,6 +376,7 @@ def scenario_from_frames(
     status_updates: pd.DataFrame | None = None,
     temperature: pd.DataFrame | None = None,
     blackouts: pd.DataFrame | None = None,
+    crews: pd.DataFrame | None = None,
     boundaries: dict | Boundaries | None = None,
 ) -> Scenario:
     """Build and validate a scenario from DataFrames (for notebooks and tests).
@@ -373,7 +387,7 @@ def scenario_from_frames(
         ``{"scenario": {...}, "run": {...}}`` as in ``scenario.toml``.
     areas, assets, service_links, strikes : DataFrame
         Required tables, columns as in the data format.
-    dependencies, restoration, observations, status_updates, temperature, blackouts : DataFrame, optional
+    dependencies, restoration, observations, status_updates, temperature, blackouts, crews : DataFrame, optional
         Optional tables.
     boundaries : dict or Boundaries, optional
         Area polygons: a GeoJSON FeatureCollection as a dict (checked as ``boundaries.geojson``
@@ -401,6 +415,7 @@ def scenario_from_frames(
         STATUS_UPDATES.name: status_updates,
         TEMPERATURE.name: temperature,
         BLACKOUTS.name: blackouts,
+        CREWS.name: crews,
     }
     texts: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:

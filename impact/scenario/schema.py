@@ -18,6 +18,7 @@ __all__ = [
     "ASSETS",
     "BLACKOUTS",
     "BOUNDARIES",
+    "CREWS",
     "DAMAGE_STATES",
     "DEPENDENCIES",
     "DISTRIBUTIONS",
@@ -40,6 +41,7 @@ __all__ = [
     "STRIKES",
     "TABLES",
     "TEMPERATURE",
+    "WEIGHTED_CELLS",
     "Column",
     "FeatureFile",
     "Table",
@@ -122,6 +124,11 @@ class Column:
         Whether a cell may be empty when the column is present.
     default : str
         What an empty cell means, for the documentation.
+    weighted : bool
+        Whether a cell may list weighted alternatives, ``VALUE:WEIGHT|VALUE:WEIGHT``
+        (:data:`WEIGHTED_CELLS`, :mod:`impact.scenario.weighted`). Each alternative of a
+        ``choice`` cell is checked against ``choices`` with the cell; those of an ``id`` cell
+        against the table they name (:mod:`impact.scenario.consistency`).
     """
 
     name: str
@@ -135,6 +142,7 @@ class Column:
     exclusive_minimum: bool = False
     nullable: bool = False
     default: str = ""
+    weighted: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,6 +280,25 @@ ASSETS = Table(
             nullable=True,
             default="the kind's default class",
         ),
+        Column(
+            "crew_pool",
+            "id",
+            False,
+            "Pool of repair crews (crews.csv) that repairs the asset: a repair waits until a crew of the pool "
+            "is free (docs/method.md).",
+            nullable=True,
+            default="repaired at once, no queue",
+        ),
+        Column(
+            "priority",
+            "int",
+            False,
+            "Repair priority within its crew pool, 1 first: a free crew takes the waiting repair with the "
+            "lowest number, then the earliest struck, then the asset id.",
+            minimum=1,
+            nullable=True,
+            default="after every numbered priority",
+        ),
         _SOURCE,
         _NOTES,
     ),
@@ -299,11 +326,24 @@ DEPENDENCIES = Table(
             "buffer_hours",
             "float",
             False,
-            "How long the asset keeps working after this supply is lost (fuel, storage).",
+            "How long the asset keeps working after this supply is lost (fuel, storage); with "
+            "`buffer_hours_max`, the shortest such time.",
             "hours",
             minimum=0,
             nullable=True,
             default="0",
+        ),
+        Column(
+            "buffer_hours_max",
+            "float",
+            False,
+            "The longest the asset may keep working after this supply is lost, when it is not known exactly: "
+            "each Monte Carlo sample draws the buffer uniformly between `buffer_hours` and this. Must be at "
+            "least `buffer_hours`.",
+            "hours",
+            minimum=0,
+            nullable=True,
+            default="`buffer_hours` (a fixed buffer)",
         ),
         Column("kind", "text", False, "Kind of supply (power, water, gas, heat...), for reading only.", nullable=True),
         _NOTES,
@@ -336,15 +376,45 @@ SERVICE_LINKS = Table(
     safe_ids=True,
 )
 
+#: Weighted cells, in words, for docs/data-format.md (grammar in :mod:`impact.scenario.weighted`).
+WEIGHTED_CELLS = (
+    "Where it is not known which asset a strike hit, or how badly, `asset_id` and `damage_state` of "
+    "strikes.csv take weighted alternatives instead of one value: `VALUE:WEIGHT` pairs separated by `|`, "
+    "e.g. `SUB-ODE-1:0.5|SUB-ODE-2:0.5` (either substation, as likely) or `moderate:0.6|extensive:0.4`. "
+    "Every weight is a number > 0, the weights of a cell sum to 1 (within 1e-6) and no value is listed "
+    "twice; each Monte Carlo sample draws one alternative with these probabilities. A cell without `|` "
+    "or `:` is one value, as before; an asset id that itself contains `:` or `|` is that asset when "
+    "written alone. Every candidate asset must be in "
+    "assets.csv, and its restoration class needs a curve at every damage state the strike may have. "
+    "Problems name the cell and what is wrong in it: `strikes.csv:4: damage_state: "
+    "'moderate:0.6|extensive:0.3': the weights sum to 0.9; they must sum to 1`."
+)
+
 STRIKES = Table(
     "strikes.csv",
     True,
-    "A strike that damaged an asset.",
+    "A strike that damaged an asset. `asset_id` and `damage_state` may be weighted alternatives when they "
+    "are not known for sure (see Weighted cells below).",
     (
         Column("strike_id", "id", True, "Strike id, unique in the scenario."),
         Column("time", "time", True, "When the strike hit, ISO 8601 with a UTC offset."),
-        Column("asset_id", "id", True, "Asset struck."),
-        Column("damage_state", "choice", True, "Damage state (HAZUS vocabulary).", choices=DAMAGE_STATES),
+        Column(
+            "asset_id",
+            "id",
+            True,
+            "Asset struck; or candidate assets with their probabilities when it is not known which was hit "
+            "(`SUB-ODE-1:0.5|SUB-ODE-2:0.5`).",
+            weighted=True,
+        ),
+        Column(
+            "damage_state",
+            "choice",
+            True,
+            "Damage state (HAZUS vocabulary); or states with their probabilities when it is not known "
+            "(`moderate:0.6|extensive:0.4`).",
+            choices=DAMAGE_STATES,
+            weighted=True,
+        ),
         Column("killed", "int", False, "People killed, as reported.", "persons", minimum=0, nullable=True),
         Column("injured", "int", False, "People injured, as reported.", "persons", minimum=0, nullable=True),
         _SOURCE,
@@ -383,6 +453,22 @@ RESTORATION = Table(
         _SOURCE,
     ),
     key=("restoration_class", "damage_state"),
+    safe_ids=True,
+)
+
+CREWS = Table(
+    "crews.csv",
+    False,
+    "A pool of repair crews. Assets name their pool in `crew_pool` (assets.csv); a repair needs one crew "
+    "of its asset's pool for its drawn duration and waits while every crew of the pool is busy. Assets "
+    "without a pool are repaired at once, as if crews were unlimited. See docs/method.md.",
+    (
+        Column("crew_pool", "id", True, "Crew pool id, as named in assets.csv."),
+        Column("crews", "int", True, "Crews in the pool, each repairing one asset at a time.", "crews", minimum=1),
+        _SOURCE,
+        _NOTES,
+    ),
+    key=("crew_pool",),
     safe_ids=True,
 )
 
@@ -486,6 +572,7 @@ TABLES: tuple[Table, ...] = (
     SERVICE_LINKS,
     STRIKES,
     RESTORATION,
+    CREWS,
     OBSERVATIONS,
     STATUS_UPDATES,
     TEMPERATURE,
@@ -631,5 +718,14 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "Credit line the licence of boundaries.geojson asks for, shown under every map drawn from it and "
         'kept in the results (attribute boundaries_attribution), e.g. "© OpenStreetMap contributors (ODbL 1.0)" '
         "for boundaries from OpenStreetMap.",
+    ),
+    ("uncertainty", "repair_correlation"): (
+        "fraction",
+        False,
+        0,
+        "How much the repair times of one Monte Carlo sample move together, a number from 0 to 1: the "
+        "correlation between the normal scores of any two repair times of a sample (a Gaussian copula with "
+        "one common factor), so that a slow campaign is slow everywhere [1]. 0 (the default): every repair "
+        "drawn on its own; 1: every repair of a sample at the same quantile of its curve.",
     ),
 }

@@ -24,6 +24,7 @@ __all__ = [
     "NeedsSettings",
     "ScenarioSettings",
     "check_beyond_hours",
+    "check_fraction",
     "check_kinds",
     "check_plan_quantile",
     "check_quantiles",
@@ -39,7 +40,7 @@ MAX_STEPS = 87_600
 
 
 #: Sections of ``scenario.toml``.
-SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries")
+SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries", "uncertainty")
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,10 @@ class ScenarioSettings:
     boundaries_attribution : str
         ``[boundaries] attribution``: the credit line the licence of ``boundaries.geojson``
         asks for (e.g. "© OpenStreetMap contributors"), shown under every map; "" when none.
+    repair_correlation : float
+        ``[uncertainty] repair_correlation``: correlation between the normal scores of the repair
+        times of one Monte Carlo sample (a Gaussian copula with one common factor) [1], from 0
+        (independent, the default) to 1.
     """
 
     id: str
@@ -139,6 +144,7 @@ class ScenarioSettings:
     description: str = ""
     needs: NeedsSettings = field(default_factory=NeedsSettings)
     boundaries_attribution: str = ""
+    repair_correlation: float = 0.0
 
     @property
     def steps(self) -> int:
@@ -231,6 +237,14 @@ def check_beyond_hours(values: object) -> str | None:
             return f"{value!r} is not a number of hours >= 0"
     if len({float(value) for value in values}) != len(values):
         return "must not repeat a value"
+
+
+def check_fraction(value: object) -> str | None:
+    """Return why ``value`` is not a number from 0 to 1, or None if it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return f"{value!r} must be a number from 0 to 1"
+    if not 0 <= value <= 1:
+        return f"{value!r} is out of range; must be a number from 0 to 1"
     return None
 
 
@@ -401,6 +415,9 @@ def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[ob
         return None, f"{value!r} must be a number > 0"
     if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)):
         return None, f"{value!r} must be a number"
+    if kind == "fraction":
+        reason = check_fraction(value)
+        return (None, reason) if reason else (float(value), None)
     if kind == "kinds":
         reason = check_kinds(value)
         return (None, reason) if reason else (tuple(value), None)
@@ -481,4 +498,5 @@ def _settings(values: dict) -> ScenarioSettings:
             critical_kinds=tuple(values["critical_kinds"]),
         ),
         boundaries_attribution=str(values["attribution"]),
+        repair_correlation=float(values["repair_correlation"]),
     )

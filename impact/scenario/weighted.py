@@ -13,12 +13,14 @@ within :data:`WEIGHT_TOLERANCE`, every value distinct. Ids may themselves contai
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 __all__ = [
     "ALTERNATIVE_SEPARATOR",
     "WEIGHT_SEPARATOR",
     "WEIGHT_TOLERANCE",
+    "alternative_values",
+    "describe_weighted",
     "format_weighted",
     "is_weighted",
     "parse_weighted",
@@ -70,13 +72,16 @@ def parse_weighted(text: str, known: Collection[str] = ()) -> Weighted:
     if not is_weighted(text, known):
         return ((text, 1.0),)
     pairs: list[tuple[str, float]] = []
-    for part in text.split(ALTERNATIVE_SEPARATOR):
-        part = part.strip()
+    parts = [part.strip() for part in text.split(ALTERNATIVE_SEPARATOR)]
+    if "" in parts:
+        raise ValueError("an alternative is empty; write alternatives as VALUE:WEIGHT separated by one '|'")
+    for part in parts:
         value, separator, weight_text = part.rpartition(WEIGHT_SEPARATOR)
-        if not separator or not value.strip():
+        if separator and not value.strip():
+            raise ValueError(f"{part!r} has no value before its weight; write alternatives as VALUE:WEIGHT")
+        if not separator:
             raise ValueError(
-                f"{part!r} has no weight; write alternatives as VALUE:WEIGHT separated by '|' "
-                "(e.g. moderate:0.6|extensive:0.4)"
+                f"{part!r} has no weight; write alternatives as VALUE:WEIGHT separated by '|', e.g. {_example(parts)}"
             )
         try:
             weight = float(weight_text)
@@ -91,8 +96,18 @@ def parse_weighted(text: str, known: Collection[str] = ()) -> Weighted:
         raise ValueError(f"{', '.join(map(repr, repeated))} is listed more than once")
     total = math.fsum(weight for _, weight in pairs)
     if abs(total - 1.0) > WEIGHT_TOLERANCE:
-        raise ValueError(f"the weights sum to {total:.6g}; they must sum to 1")
+        raise ValueError(f"the weights sum to {total:.10g}; they must sum to 1")
     return tuple(pairs)
+
+
+def _example(parts: list[str]) -> str:
+    """The alternatives of ``parts`` written with equal weights (two decimals, the last making the sum 1)."""
+    values = [part.rpartition(WEIGHT_SEPARATOR)[0].strip() or part for part in parts]
+    share = round(1 / len(values), 2)
+    weights = [share] * (len(values) - 1) + [round(1 - share * (len(values) - 1), 2)]
+    return ALTERNATIVE_SEPARATOR.join(
+        f"{value}{WEIGHT_SEPARATOR}{weight:g}" for value, weight in zip(values, weights, strict=True)
+    )
 
 
 def primary_value(text: str, known: Collection[str] = ()) -> str:
@@ -108,3 +123,42 @@ def format_weighted(pairs: Iterable[tuple[str, float]]) -> str:
     if len(pairs) == 1:
         return pairs[0][0]
     return ALTERNATIVE_SEPARATOR.join(f"{value}{WEIGHT_SEPARATOR}{weight:.10g}" for value, weight in pairs)
+
+
+def alternative_values(text: str, known: Collection[str] = ()) -> tuple[str, ...]:
+    """Every value a cell names, in the order written; the cell itself when it does not parse.
+
+    For readers of a cell that was validated already (or that only show it): a cell that
+    does not parse is taken as one plain value rather than an error.
+    """
+    try:
+        return tuple(value for value, _ in parse_weighted(text, known))
+    except ValueError:
+        return (str(text).strip(),)
+
+
+def describe_weighted(text: str, known: Collection[str] = (), label: Callable[[str], str] | None = None) -> str:
+    """A cell for people: ``SUB-1 (60 %) or SUB-2 (40 %)``; a plain value as it is (through ``label``).
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+    known : collection of str, optional
+        Values taken as they stand (as in :func:`parse_weighted`).
+    label : callable, optional
+        How to show one value (e.g. an asset's name and id); the value itself by default.
+
+    Returns
+    -------
+    str
+        A cell that does not parse is shown as written.
+    """
+    show = label or str
+    try:
+        pairs = parse_weighted(text, known)
+    except ValueError:
+        return str(text).strip()
+    if len(pairs) == 1:
+        return show(pairs[0][0])
+    return " or ".join(f"{show(value)} ({weight * 100:.3g} %)" for value, weight in pairs)
