@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status_updates": ("time", "asset_id", "status", "source"),
     "observations": ("time", "area_id", "service", "value", "unit", "source"),
     "blackouts": ("area_id", "start", "end", "hours_off_per_day", "queues", "source"),
+    "crews": ("crew_pool", "crews"),
 }
 
 #: Default tables: a region with two districts, a substation feeding a pumping station.
@@ -135,6 +136,7 @@ def make_scenario(
     observations=None,
     blackouts=None,
     boundaries=None,
+    crews=None,
     **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
@@ -145,7 +147,7 @@ def make_scenario(
         Required tables; defaults: region R with districts R1 (1000 people) and R2 (500),
         substation SUB and pumping station PMP in R1, R1 power through SUB, half of R2's
         water through PMP, one moderate strike on SUB at 02:00 local.
-    dependencies, restoration, status_updates, observations, blackouts : DataFrame or list of dict, optional
+    dependencies, restoration, status_updates, observations, blackouts, crews : DataFrame or list of dict, optional
         Optional tables (absent by default).
     boundaries : Boundaries or GeoJSON dict, optional
         Area polygons (none by default).
@@ -166,6 +168,7 @@ def make_scenario(
         status_updates=_frame(status_updates, "status_updates"),
         observations=_frame(observations, "observations"),
         blackouts=_frame(blackouts, "blackouts"),
+        crews=_frame(crews, "crews"),
         boundaries=boundaries,
     )
 

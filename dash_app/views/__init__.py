@@ -24,6 +24,7 @@ from impact.dataset import (
     timezone_of,
     top_area,
 )
+from impact.scenario.weighted import alternative_values
 
 __all__ = [
     "INDENT",
