@@ -1206,17 +1206,31 @@ def test_written_cells_parse_with_weights_summing_to_one(tmp_path: Path, odesa) 
     reason="weighted asset_id and damage_state cells in strikes.csv are validated on branch `inputs` (issue 13, "
     "parts 1 and 2); remove this mark once that branch is merged: the test must then pass",
 )
-def test_written_ambiguous_strikes_load_and_run_with_the_bundled_scenario(tmp_path: Path, odesa, capsys) -> None:
+def test_written_ambiguous_strikes_load_with_the_bundled_scenario(tmp_path: Path, odesa, capsys) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", AMBIGUOUS_ROWS), odesa)
     folder = copy_bundled(tmp_path / "scenario")
     result.write_strikes(folder / "strikes.csv")
     loaded = impact.load_scenario(folder)
     # the loaded strikes keep the cells as written
+    assert loaded.strikes["strike_id"].tolist() == result.strikes["strike_id"].tolist()
     assert loaded.strikes["asset_id"].tolist() == result.strikes["asset_id"].tolist()
     assert loaded.strikes["damage_state"].tolist() == result.strikes["damage_state"].tolist()
     assert main(["validate", str(folder)]) == 0
     assert "7 strikes" in capsys.readouterr().out
-    run = impact.run(loaded, samples=20, seed=3)
+    in_memory = result.scenario_with_strikes()
+    assert in_memory.strikes.drop(columns="__line__").equals(loaded.strikes.drop(columns="__line__"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="runs need the validation of weighted cells (branch `inputs`) and the engine drawing candidates and "
+    "states (the lead's draws, issue 13 parts 1 and 2); remove this mark once both are merged: it must then pass",
+)
+def test_written_ambiguous_strikes_run(tmp_path: Path, odesa) -> None:
+    result = import_acled(write_acled(tmp_path / "acled.csv", AMBIGUOUS_ROWS), odesa)
+    folder = copy_bundled(tmp_path / "scenario")
+    result.write_strikes(folder / "strikes.csv")
+    run = impact.run(impact.load_scenario(folder), samples=20, seed=3)
     assert run.dataset["asset_down_central"].sel(asset="PORT-IZM").any()
 
 
