@@ -13,17 +13,29 @@ from ``notes``.
 2. keep events whose day lies in the scenario's time window: the first day of the scenario
    (its start, in its time zone) <= event day, and the event day starts before the end of the
    horizon (start + ``horizon_hours``);
-3. keep events within ``radius_km`` of an area centroid or an asset of the scenario;
-4. find the asset kinds the notes name (:data:`impact.acled_rules.KIND_KEYWORDS`) and take the
-   nearest asset of those kinds within ``radius_km``; an asset's position is its own
+3. keep events within the search radius of an area centroid or an asset of the scenario: the
+   radius is ``radius_km`` for ACLED ``geo_precision`` 1 (the coordinates are the town's),
+   :data:`GEO_PRECISION_RADIUS_FACTOR` times it for 2 (near a town, part of a region) and 3 (a
+   larger region);
+4. blank out the effects the notes report ("causing power outages", "leaving residents without
+   water": :data:`impact.acled_rules.EFFECT_PATTERNS`), then find the asset kinds the rest
+   names (:data:`impact.acled_rules.KIND_KEYWORDS`);
+5. make the assets of those kinds that the location allows *candidates*: with
+   ``geo_precision`` 1 those at the nearest place (within ``place_margin_km`` of the nearest
+   one's distance), with 2 or 3 every one within the radius. Each candidate's weight is its
+   kind's weight (the kind named first weighs most: 1, 1/2, 1/3... renormalised) shared
+   equally among the candidates of its kind; an asset's position is its own
    latitude/longitude, else the centroid of its area;
-5. set the damage state from the notes (:data:`impact.acled_rules.DAMAGE_RULES`, first
-   matching phrase wins, else the default ``moderate``);
-6. time the strike at ``time_of_day`` (default 00:00) local time of the event day: ACLED gives
+6. set damage-state weights from the notes (:func:`impact.acled_rules.read_damage`: the first
+   phrase of :data:`impact.acled_rules.DAMAGE_RULES` that is not negated, negated phrases
+   lowering the state, else :data:`impact.acled_rules.DEFAULT_DAMAGE_STATE`);
+7. time the strike at ``time_of_day`` (default 00:00) local time of the event day: ACLED gives
    the day only, so the time is precise to a day.
 
-Every row of the file is accounted for in :attr:`AcledImport.account`: imported, or skipped
-with its reason.
+Candidates and weights are written as weighted cells (``SUB-1:0.5|SUB-2:0.5``,
+``moderate:0.6|extensive:0.4``, :mod:`impact.scenario.weighted`); each Monte Carlo sample
+draws one alternative. Every row of the file is accounted for in :attr:`AcledImport.account`:
+imported (on one asset, or on candidates), or skipped with its reason.
 
 >>> from impact.acled import import_acled
 >>> imported = import_acled("acled.csv", "odesa-2025-12")  # doctest: +SKIP
@@ -47,10 +59,14 @@ from impact.acled_rules import (
     DAMAGE_RULES,
     DEFAULT_DAMAGE_STATE,
     KIND_KEYWORDS,
+    DamageReading,
     DamageRule,
     KindKeyword,
-    first_damage_rule,
+    KindMention,
     kind_mentions,
+    mask_effects,
+    parse_damage_weights,
+    read_damage,
     read_damage_rules,
 )
 from impact.export.atomic import atomic_write
@@ -60,12 +76,15 @@ from impact.scenario import Scenario, load_scenario
 from impact.scenario.cells import failing_cells, to_typed
 from impact.scenario.csv_text import BROKEN, LINE, frame_to_text, parse_csv_bytes
 from impact.scenario.problems import Problem, ScenarioError
-from impact.scenario.schema import DAMAGE_STATES, STRIKES, Column, Table
+from impact.scenario.schema import STRIKES, Column, Table
+from impact.scenario.weighted import ALTERNATIVE_SEPARATOR, format_weighted
 
 __all__ = [
     "ACCOUNT_COLUMNS",
     "DEFAULT_RADIUS_KM",
     "DEFAULT_TIME_OF_DAY",
+    "GEO_PRECISION_RADIUS_FACTOR",
+    "PLACE_MARGIN_KM",
     "REASONS",
     "STRIKE_COLUMNS",
     "STRIKE_EVENT_TYPE",
@@ -76,6 +95,7 @@ __all__ = [
     "import_acled",
     "parse_event_date",
     "parse_time_of_day",
+    "weighted_cell",
 ]
 
 #: ACLED event type of strikes.
@@ -88,6 +108,25 @@ STRIKE_SUB_EVENT_TYPES: tuple[str, ...] = ("Air/drone strike", "Shelling/artille
 #: lie some 20 km from the town ACLED names.
 DEFAULT_RADIUS_KM = 25.0
 
+#: Search radius of an event per ACLED ``geo_precision``, as a multiple of ``radius_km`` [1]
+#: (ACLED Codebook: 1 = the coordinates of the town named; 2 = near a town or in a small part
+#: of a region, coded to the nearest town; 3 = only a larger region is known, coded to a
+#: natural location or its capital). At the default 25 km: 50 km for 2, the size of a raion
+#: (Ukrainian raions average some 4,400 km2, a disc of 38 km radius, plus the 20 km by which
+#: centroids may miss); 100 km for 3, an oblast (24,000 km2 on average, a disc of 87 km;
+#: Odesa oblast 33,300 km2, 103 km).
+#: A missing ``geo_precision`` counts as 1. Reasoning in docs/user-guide.md, section 6.
+GEO_PRECISION_RADIUS_FACTOR: dict[int, float] = {1: 1.0, 2: 2.0, 3: 4.0}
+
+#: With ``geo_precision`` 1, assets of the named kinds within this distance [km] of the
+#: nearest one's distance from the event are candidates as well: ACLED's point is the town's,
+#: and a target anywhere in a town of some 80 km2 (about 300,000 people) lies within 5 km of it.
+PLACE_MARGIN_KM = 5.0
+
+#: Decimals of the weights written in weighted cells (:func:`weighted_cell`: the written weights
+#: sum to exactly 1, each within one unit of the last decimal of its true value).
+WEIGHT_DECIMALS = 6
+
 #: Default local time of day given to an event (ACLED dates are days) [HH:MM].
 DEFAULT_TIME_OF_DAY = "00:00"
 
@@ -99,15 +138,18 @@ MAX_ALTERNATIVES = 5
 
 #: Why a row was or was not imported: code -> description, in the order of the checks.
 REASONS: dict[str, str] = {
-    "imported": "imported as a strike",
+    "imported": "imported as a strike on one asset",
+    "imported_candidates": "imported as a strike on one of several candidate assets (weighted asset_id)",
     "bad_row": "row cannot be read (bad date, coordinates or fatalities, wrong number of fields)",
     "duplicate_event": "another row has the same event_id_cnty (an older version of the event)",
     "not_a_strike": "event or sub-event type is not a strike",
     "outside_time_window": "event day outside the scenario's time window",
     "outside_areas": "no area centroid or asset of the scenario within the radius",
     "no_kind_in_notes": "the notes name no asset kind",
+    "effects_only": "the notes name asset kinds only in effects (outages, 'without water'), not as what was hit",
     "no_asset_in_range": "no asset of a kind named in the notes within the radius",
-    "no_restoration_curve": "the asset's restoration class has no curve for the damage state",
+    "pipe_in_candidate_id": "several candidate assets and one's id contains '|', which a weighted asset_id cannot hold",
+    "no_restoration_curve": "a candidate's restoration class has no curve for a damage state with weight",
 }
 
 #: Columns of :attr:`AcledImport.strikes` (those of ``strikes.csv`` that ACLED can fill).
@@ -126,17 +168,22 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
     "location",
     "latitude",
     "longitude",
+    "geo_precision",
     "status",
     "reason_code",
     "reason",
     "strike_id",
     "time",
     "asset_id",
+    "candidates",
     "kind",
     "keyword",
     "distance_km",
+    "radius_km",
     "damage_state",
     "damage_keyword",
+    "negated",
+    "effects",
     "alternatives",
     "date_note",
 )
@@ -152,6 +199,15 @@ _ACLED_COLUMNS = (
     Column("fatalities", "int", False, "Reported fatalities.", "persons", minimum=0, nullable=True),
     Column("time_precision", "int", False, "Certainty of the date: 1 = the day itself.", nullable=True),
     Column("location", "text", False, "Name of the location.", nullable=True),
+    Column(
+        "geo_precision",
+        "int",
+        False,
+        "Certainty of the location: 1 = the town, 2 = near it or part of a region, 3 = a larger region.",
+        minimum=1,
+        maximum=3,
+        nullable=True,
+    ),
 )
 
 #: Declaration of the ACLED columns the import reads (others are ignored).
@@ -284,24 +340,33 @@ class AcledImport:
     strikes : DataFrame
         Columns :data:`STRIKE_COLUMNS`: ``strike_id`` and ``source`` are the ACLED
         ``event_id_cnty``; ``time`` is tz-aware in the scenario's time zone (event day at the
-        chosen time of day); ``killed`` is ACLED ``fatalities`` (Int64, missing when not given).
-        Sorted by time, then by line of the file.
+        chosen time of day); ``asset_id`` one asset or weighted candidates
+        (``SUB-1:0.5|SUB-2:0.5``); ``damage_state`` one state or weights
+        (``moderate:0.6|extensive:0.4``); ``killed`` is ACLED ``fatalities`` (Int64, missing
+        when not given). Sorted by time, then by line of the file.
     account : DataFrame
         Columns :data:`ACCOUNT_COLUMNS`, one row per data row of the file in file order:
         ``status`` is ``imported`` or ``skipped``, ``reason_code`` one of :data:`REASONS`,
-        ``reason`` says why in words; for imported rows the asset, its kind, the keyword that
-        named it, the distance [km], the damage state and the phrase that set it, and the
-        other assets that were as good a match or nearly (``alternatives``).
+        ``reason`` says why in words; for imported rows the ``asset_id`` cell and the number of
+        ``candidates`` (0 for skipped rows), their kinds, the keywords that named them, the
+        distance of the nearest [km], the search radius used [km], the ``damage_state`` cell
+        and the phrase that set it, the damage phrases read as ``negated``, the ``effects``
+        not read as targets, and other assets of the named kinds within the radius that are
+        not candidates (``alternatives``).
     source : str
         The ACLED file read.
     scenario : Scenario
         The scenario the events were matched against.
     radius_km : float
-        Search radius used [km].
+        Search radius for ACLED ``geo_precision`` 1 [km]; :data:`GEO_PRECISION_RADIUS_FACTOR`
+        times it for 2 and 3.
     time_of_day : datetime.time
         Local time of day given to every strike.
     default_damage_state : str
-        Damage state of notes without any damage phrase.
+        Damage state, or weights, of notes without any damage phrase.
+    place_margin_km : float
+        With ``geo_precision`` 1, how much farther than the nearest asset of the named kinds a
+        candidate may lie [km].
     """
 
     strikes: pd.DataFrame
@@ -311,6 +376,7 @@ class AcledImport:
     radius_km: float = DEFAULT_RADIUS_KM
     time_of_day: time = time(0, 0)
     default_damage_state: str = DEFAULT_DAMAGE_STATE
+    place_margin_km: float = PLACE_MARGIN_KM
 
     def summary(self, max_ranges: int | None = None) -> pd.DataFrame:
         """Rows per reason.
@@ -348,8 +414,8 @@ class AcledImport:
         Text taken from the ACLED file (``strike_id``, ``source``, ``notes``) that a spreadsheet
         would read as a formula (starting with ``= + - @``, tab or carriage return) is prefixed
         with ``'`` (:func:`impact.export.cells.neutralise`); the file stays a valid scenario table
-        because no other table refers to a strike id. ``asset_id`` is left exactly as in the
-        scenario's ``assets.csv`` (changing it would break the reference); ``time``,
+        because no other table refers to a strike id. Asset ids are left exactly as in the
+        scenario's ``assets.csv`` (changing them would break the reference); ``time``,
         ``damage_state`` and ``killed`` cannot start with those characters.
         """
         frame = self.strikes.copy()
@@ -434,6 +500,7 @@ def import_acled(
     damage_rules: str | os.PathLike[str] | Sequence[DamageRule] | None = None,
     kind_keywords: Sequence[KindKeyword] | None = None,
     skip_bad_rows: bool = False,
+    place_margin_km: float = PLACE_MARGIN_KM,
 ) -> AcledImport:
     """Read an ACLED-format CSV file and turn its strikes on the scenario's assets into strikes.
 
@@ -442,26 +509,33 @@ def import_acled(
     path : str or PathLike
         ACLED-format CSV (UTF-8, comma, header row) with at least the columns
         ``event_id_cnty``, ``event_date``, ``event_type``, ``sub_event_type``, ``latitude``,
-        ``longitude`` and ``notes``; ``fatalities``, ``time_precision`` and ``location`` are
-        used when present; other columns are ignored.
+        ``longitude`` and ``notes``; ``fatalities``, ``time_precision``, ``geo_precision``,
+        ``location`` and ``timestamp`` are used when present; other columns are ignored.
     scenario : str, PathLike or Scenario
         Bundled scenario id, scenario folder or loaded scenario.
     radius_km : float, optional
-        Search radius around an event [km], default 25: the event must lie within it of an
-        area centroid or asset of the scenario, and the struck asset within it of the event.
+        Search radius around an event of ACLED ``geo_precision`` 1 [km], default 25: the event
+        must lie within it of an area centroid or asset of the scenario, and the candidate
+        assets within it of the event. :data:`GEO_PRECISION_RADIUS_FACTOR` times it for
+        ``geo_precision`` 2 and 3.
     time_of_day : str or datetime.time, optional
         Local time (``HH:MM``, scenario time zone) given to the event day, default 00:00.
     default_damage_state : str, optional
-        Damage state when the notes contain no damage phrase, default ``moderate``.
+        Damage state, or weights such as ``moderate:0.6|extensive:0.4``, when the notes contain
+        no damage phrase; default :data:`impact.acled_rules.DEFAULT_DAMAGE_STATE`.
     damage_rules : path or sequence of DamageRule, optional
         Rules replacing :data:`impact.acled_rules.DAMAGE_RULES`: a CSV file with columns
-        ``keyword`` and ``damage_state`` (first matching row wins) or a sequence of rules.
+        ``keyword`` and ``damage_state`` (a state or weights; rows tried top to bottom as in
+        :func:`impact.acled_rules.read_damage`) or a sequence of rules.
     kind_keywords : sequence of KindKeyword, optional
         Keyword table replacing :data:`impact.acled_rules.KIND_KEYWORDS`.
     skip_bad_rows : bool, optional
         False (default): any unreadable row (bad date, coordinates or fatalities, wrong
         number of fields) is an error. True: such rows are skipped and listed with reason
         ``bad_row``.
+    place_margin_km : float, optional
+        With ``geo_precision`` 1, assets of the named kinds up to this much farther [km] than
+        the nearest one are candidates too; default :data:`PLACE_MARGIN_KM`.
 
     Returns
     -------
@@ -478,17 +552,15 @@ def import_acled(
     FileNotFoundError
         If the scenario is neither a bundled id nor a folder.
     ValueError
-        If ``radius_km``, ``time_of_day`` or ``default_damage_state`` is invalid.
+        If ``radius_km``, ``place_margin_km``, ``time_of_day`` or ``default_damage_state`` is
+        invalid.
     """
-    if (
-        not isinstance(radius_km, int | float)
-        or isinstance(radius_km, bool)
-        or not (math.isfinite(radius_km) and radius_km > 0)
-    ):
+    if not _is_distance(radius_km) or radius_km <= 0:
         raise ValueError(f"radius_km must be a number of kilometres > 0, not {radius_km!r}")
+    if not _is_distance(place_margin_km):
+        raise ValueError(f"place_margin_km must be a number of kilometres >= 0, not {place_margin_km!r}")
     clock = parse_time_of_day(time_of_day)
-    if default_damage_state not in DAMAGE_STATES:
-        raise ValueError(f"{default_damage_state!r} is not a damage state; choose one of {', '.join(DAMAGE_STATES)}")
+    default_weights = parse_damage_weights(default_damage_state)
     rules = _damage_rules(damage_rules)
     loaded = load_scenario(scenario)
     source = os.fspath(path)
@@ -497,8 +569,9 @@ def import_acled(
     matcher = _Matcher(
         loaded,
         float(radius_km),
+        float(place_margin_km),
         clock,
-        default_damage_state,
+        default_weights,
         rules,
         tuple(KIND_KEYWORDS if kind_keywords is None else kind_keywords),
         _kept_lines(rows, bad),
@@ -506,7 +579,9 @@ def import_acled(
     records = [matcher.account(row, bad) for row in rows]
     account = pd.DataFrame(records, columns=list(ACCOUNT_COLUMNS))
     account["line"] = account["line"].astype("int64")
-    account["distance_km"] = account["distance_km"].astype("float64")
+    account["candidates"] = account["candidates"].astype("int64")
+    for column in ("distance_km", "radius_km"):
+        account[column] = account[column].astype("float64")
     strikes = _strikes_frame(matcher.strikes, loaded.config.timezone)
     return AcledImport(
         strikes=strikes,
@@ -516,7 +591,50 @@ def import_acled(
         radius_km=float(radius_km),
         time_of_day=clock,
         default_damage_state=default_damage_state,
+        place_margin_km=float(place_margin_km),
     )
+
+
+def _is_distance(value: object) -> bool:
+    """Whether ``value`` is a finite number >= 0 (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
+def weighted_cell(pairs: Iterable[tuple[str, float]]) -> str:
+    """Write alternatives as a weighted cell whose written weights sum to exactly 1.
+
+    Parameters
+    ----------
+    pairs : iterable of (str, float)
+        Values and weights [1] (> 0; rescaled to sum to 1), in the order to write.
+
+    Returns
+    -------
+    str
+        One value alone, else ``VALUE:WEIGHT|...`` (:func:`impact.scenario.weighted.format_weighted`)
+        with weights of :data:`WEIGHT_DECIMALS` decimals: each is rounded down, and the units of
+        the last decimal still missing from 1 go to the weights with the largest remainders
+        (ties: the first listed). The written weights sum to exactly 1 and each lies within one
+        unit of the last decimal of its true value.
+
+    Raises
+    ------
+    ValueError
+        If a written weight would be 0 (a weight below one unit of the last decimal).
+    """
+    pairs = list(pairs)
+    if len(pairs) == 1:
+        return format_weighted([(pairs[0][0], 1.0)])
+    unit = 10**WEIGHT_DECIMALS
+    total = math.fsum(weight for _, weight in pairs)
+    scaled = [weight / total * unit for _, weight in pairs]
+    units = [math.floor(value + 1e-9) for value in scaled]
+    by_remainder = sorted(range(len(pairs)), key=lambda i: (-(scaled[i] - units[i]), i))
+    for i in by_remainder[: unit - sum(units)]:
+        units[i] += 1
+    if min(units) <= 0:
+        raise ValueError(f"a weight is below 1e-{WEIGHT_DECIMALS} and cannot be written: {pairs!r}")
+    return format_weighted([(value, count / unit) for (value, _), count in zip(pairs, units, strict=True)])
 
 
 def _damage_rules(rules: str | os.PathLike[str] | Sequence[DamageRule] | None) -> tuple[DamageRule, ...]:
@@ -528,8 +646,10 @@ def _damage_rules(rules: str | os.PathLike[str] | Sequence[DamageRule] | None) -
             raise AcledError(problems, os.fspath(rules))
         return tuple(read)
     for rule in rules:
-        if rule.damage_state not in DAMAGE_STATES:
-            raise ValueError(f"damage rule {rule.keyword!r}: {rule.damage_state!r} is not a damage state")
+        try:
+            parse_damage_weights(rule.damage_state)
+        except ValueError as error:
+            raise ValueError(f"damage rule {rule.keyword!r}: {error}") from None
     return tuple(rules)
 
 
@@ -603,6 +723,17 @@ def _strikes_frame(records: list[dict], timezone: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """Candidate assets of one event: indices into the scenario's assets, weights, distances."""
+
+    indices: list[int]
+    weights: list[float]
+    distances: list[float]
+    mention: KindMention
+    alternatives: str
+
+
 class _Matcher:
     """Scenario geometry, time window and rules; decides the fate of one ACLED row at a time."""
 
@@ -610,15 +741,17 @@ class _Matcher:
         self,
         scenario: Scenario,
         radius_km: float,
+        place_margin_km: float,
         clock: time,
-        default_state: str,
+        default_weights: tuple[tuple[str, float], ...],
         rules: tuple[DamageRule, ...],
         keywords: tuple[KindKeyword, ...],
         kept_lines: dict[str, int],
     ) -> None:
         self.radius_km = radius_km
+        self.place_margin_km = place_margin_km
         self.clock = clock
-        self.default_state = default_state
+        self.default_weights = default_weights
         self.rules = rules
         self.keywords = keywords
         config = scenario.config
@@ -650,11 +783,13 @@ class _Matcher:
     def account(self, row: dict, bad: dict[int, str]) -> dict:
         """The account record of one ACLED row; appends to :attr:`strikes` when it is imported."""
         line = int(row[LINE])
-        record = {column: "" for column in ACCOUNT_COLUMNS}
+        record: dict[str, object] = {column: "" for column in ACCOUNT_COLUMNS}
         record.update(
             {
                 "line": line,
+                "candidates": 0,
                 "distance_km": np.nan,
+                "radius_km": np.nan,
                 **{
                     column: row.get(column, "")
                     for column in (
@@ -665,6 +800,7 @@ class _Matcher:
                         "location",
                         "latitude",
                         "longitude",
+                        "geo_precision",
                     )
                 },
             }
@@ -686,68 +822,106 @@ class _Matcher:
             record.update(status="skipped", reason_code="outside_time_window", reason=window)
             return record
         latitude, longitude = float(row["latitude"]), float(row["longitude"])
-        outside = self._outside_reason(latitude, longitude)
+        geo_text = str(row.get("geo_precision", "")).strip()
+        geo_precision = int(float(geo_text)) if geo_text else 1
+        radius = self.radius_km * GEO_PRECISION_RADIUS_FACTOR[geo_precision]
+        record["radius_km"] = radius
+        outside = self._outside_reason(latitude, longitude, radius)
         if outside is not None:
             record.update(status="skipped", reason_code="outside_areas", reason=outside)
             return record
         notes = str(row.get("notes", ""))
-        mentions = kind_mentions(notes, self.keywords)
+        targets, effects = mask_effects(notes)
+        record["effects"] = "; ".join(effects)
+        mentions = kind_mentions(targets, self.keywords)
         if not mentions:
+            if kind_mentions(notes, self.keywords):
+                record.update(
+                    status="skipped",
+                    reason_code="effects_only",
+                    reason="the notes name asset kinds only in effects ("
+                    + "; ".join(f"'{effect}'" for effect in effects)
+                    + "), not what was hit (see docs/user-guide.md, section 6)",
+                )
+            else:
+                record.update(
+                    status="skipped",
+                    reason_code="no_kind_in_notes",
+                    reason="no asset kind named in the notes (see the keyword table in docs/user-guide.md)",
+                )
+            return record
+        found = self._candidates(latitude, longitude, mentions, radius, geo_precision)
+        if isinstance(found, str):
+            record.update(status="skipped", reason_code="no_asset_in_range", reason=found)
+            return record
+        ids = [str(self.asset_ids[i]) for i in found.indices]
+        kinds = list(dict.fromkeys(str(self.asset_kinds[i]) for i in found.indices))
+        keywords = list(dict.fromkeys(found.mention.keywords[kind] for kind in kinds))
+        reading = read_damage(notes, self.rules, self.default_weights)
+        state_cell = weighted_cell(reading.weights)
+        record.update(
+            kind=", ".join(kinds),
+            keyword=", ".join(keywords),
+            distance_km=round(min(found.distances), 3),
+            damage_state=state_cell,
+            damage_keyword=reading.phrase,
+            negated="; ".join(reading.negated),
+            alternatives=found.alternatives,
+            candidates=len(ids),
+        )
+        if len(ids) > 1 and any(ALTERNATIVE_SEPARATOR in asset_id for asset_id in ids):
+            piped = ", ".join(asset_id for asset_id in ids if ALTERNATIVE_SEPARATOR in asset_id)
             record.update(
                 status="skipped",
-                reason_code="no_kind_in_notes",
-                reason="no asset kind named in the notes (see the keyword table in docs/user-guide.md)",
+                reason_code="pipe_in_candidate_id",
+                candidates=0,
+                reason=f"{len(ids)} candidate assets and the id of {piped} contains '|', which a weighted "
+                "asset_id cannot hold; rename the asset in assets.csv or write this strike by hand",
             )
             return record
-        choice = self._nearest(latitude, longitude, mentions)
-        if isinstance(choice, str):
-            record.update(status="skipped", reason_code="no_asset_in_range", reason=choice)
-            return record
-        index, distance, keyword, alternatives = choice
-        asset_id, kind = str(self.asset_ids[index]), str(self.asset_kinds[index])
-        rule = first_damage_rule(notes, self.rules)
-        state = rule.damage_state if rule else self.default_state
-        klass = self.classes.get(asset_id, "")
-        if state != "none" and (klass, state) not in self.curves:
-            record.update(
-                status="skipped",
-                reason_code="no_restoration_curve",
-                asset_id=asset_id,
-                kind=kind,
-                damage_state=state,
-                reason=f"asset {asset_id} (class {klass!r}) has no restoration curve at {state!r}; "
-                "add a row to the scenario's restoration.csv",
-            )
+        asset_cell = weighted_cell(zip(ids, found.weights, strict=True))
+        record["asset_id"] = asset_cell
+        missing = self._missing_curves(ids, reading)
+        if missing:
+            record.update(status="skipped", reason_code="no_restoration_curve", candidates=0, reason=missing)
             return record
         moment = self._strike_time(day)
         event_id = str(row["event_id_cnty"])
-        damage_text = f"the phrase '{rule.keyword}'" if rule else "default (no damage phrase in the notes)"
         fatalities = str(row.get("fatalities", "")).strip()
+        span = _km_span(found.distances)
+        place = (
+            f"{len(ids)} candidate assets ({', '.join(kinds)}) named by {_quoted(keywords)}, {span} from the event"
+            if len(ids) > 1
+            else f"asset named by '{keywords[0]}', {span} from the event"
+        )
+        how = (
+            f"every one within {radius:g} km: geo_precision {geo_precision}"
+            if geo_precision > 1
+            else f"the nearest place, up to {self.place_margin_km:g} km farther than the nearest"
+        )
         self.strikes.append(
             {
                 "strike_id": event_id,
                 "time": moment,
-                "asset_id": asset_id,
-                "damage_state": state,
+                "asset_id": asset_cell,
+                "damage_state": state_cell,
                 "killed": int(float(fatalities)) if fatalities else pd.NA,
                 "source": event_id,
-                "notes": _strike_notes(notes, keyword, distance, damage_text, state, self.clock),
+                "notes": _strike_notes(notes, place, geo_text, radius, reading, state_cell, effects, self.clock),
                 LINE: line,
             }
         )
         record.update(
             status="imported",
-            reason_code="imported",
-            reason=f"{kind} {asset_id} named by '{keyword}', {distance:.1f} km away; damage {state}",
+            reason_code="imported" if len(ids) == 1 else "imported_candidates",
+            reason=(
+                f"{kinds[0]} {ids[0]} named by '{keywords[0]}', {found.distances[0]:.1f} km away"
+                if len(ids) == 1
+                else f"{len(ids)} candidates ({', '.join(kinds)}) named by {_quoted(keywords)}, {span} away ({how})"
+            )
+            + f"; damage {state_cell}",
             strike_id=event_id,
             time=moment.isoformat(),
-            asset_id=asset_id,
-            kind=kind,
-            keyword=keyword,
-            distance_km=round(distance, 3),
-            damage_state=state,
-            damage_keyword=rule.keyword if rule else "",
-            alternatives=alternatives,
         )
         return record
 
@@ -788,39 +962,55 @@ class _Matcher:
             )
         return None
 
-    def _outside_reason(self, latitude: float, longitude: float) -> str | None:
+    def _outside_reason(self, latitude: float, longitude: float, radius: float) -> str | None:
         distances = distance_km(latitude, longitude, self.reference_lat, self.reference_lon)
         if not np.isfinite(distances).any():
             return "outside the scenario's areas: neither areas.csv nor assets.csv gives latitude/longitude"
         nearest = float(np.nanmin(distances))
-        if nearest <= self.radius_km:
+        if nearest <= radius:
             return None
         return (
-            f"outside the scenario's areas: no area centroid or asset within {self.radius_km:g} km "
-            f"(nearest {nearest:.1f} km)"
+            f"outside the scenario's areas: no area centroid or asset within {radius:g} km (nearest {nearest:.1f} km)"
         )
 
-    def _nearest(self, latitude: float, longitude: float, mentions) -> tuple[int, float, str, str] | str:
-        """Nearest asset of the named kinds in range, tier by tier; else why there is none."""
+    def _candidates(
+        self, latitude: float, longitude: float, mentions: list[KindMention], radius: float, geo_precision: int
+    ) -> _Candidates | str:
+        """Candidate assets of the named kinds, tier by tier (docs/user-guide.md, section 6); else why none."""
         distances = distance_km(latitude, longitude, self.asset_lat, self.asset_lon)
         order = np.arange(len(self.asset_ids))
         for mention in mentions:
             rank = {kind: number for number, kind in enumerate(mention.kinds)}
-            kind_rank = np.array([rank.get(kind, -1) for kind in self.asset_kinds])
-            usable = (kind_rank >= 0) & np.isfinite(distances) & (distances <= self.radius_km)
+            kind_rank = np.array([rank.get(kind, -1) for kind in self.asset_kinds], dtype=int)
+            usable = (kind_rank >= 0) & np.isfinite(distances) & (distances <= radius)
             if not usable.any():
                 continue
-            candidates = order[usable]
-            ranked = candidates[np.lexsort((candidates, kind_rank[usable], np.round(distances[usable], 6)))]
-            best = int(ranked[0])
-            others = [f"{self.asset_ids[i]} ({distances[i]:.1f} km)" for i in ranked[1 : MAX_ALTERNATIVES + 1]]
-            if len(ranked) > MAX_ALTERNATIVES + 1:
-                others.append(f"... ({len(ranked) - 1 - MAX_ALTERNATIVES} more)")
-            keyword = mention.keywords[str(self.asset_kinds[best])]
-            return best, float(distances[best]), keyword, "; ".join(others)
-        return self._none_in_range(distances, mentions[0])
+            nearest = float(distances[usable].min())
+            reach = radius if geo_precision > 1 else min(radius, nearest + self.place_margin_km)
+            chosen = usable & (distances <= reach)
+            present = sorted(set(kind_rank[chosen].tolist()))
+            share = {level: 1.0 / (position + 1) for position, level in enumerate(present)}
+            total = math.fsum(share.values())
+            counts = {level: int((kind_rank[chosen] == level).sum()) for level in present}
+            indices = order[chosen]
+            weights = np.array([share[kind_rank[i]] / total / counts[kind_rank[i]] for i in indices])
+            ranked = indices[np.lexsort((indices, np.round(distances[indices], 6), kind_rank[indices]))]
+            weight_of = dict(zip(indices.tolist(), weights.tolist(), strict=True))
+            others = order[usable & ~chosen]
+            others = others[np.lexsort((others, np.round(distances[others], 6)))]
+            listed = [f"{self.asset_ids[i]} ({distances[i]:.1f} km)" for i in others[:MAX_ALTERNATIVES]]
+            if len(others) > MAX_ALTERNATIVES:
+                listed.append(f"... ({len(others) - MAX_ALTERNATIVES} more)")
+            return _Candidates(
+                indices=[int(i) for i in ranked],
+                weights=[weight_of[int(i)] for i in ranked],
+                distances=[float(distances[i]) for i in ranked],
+                mention=mention,
+                alternatives="; ".join(listed),
+            )
+        return self._none_in_range(distances, mentions[0], radius)
 
-    def _none_in_range(self, distances: np.ndarray, mention) -> str:
+    def _none_in_range(self, distances: np.ndarray, mention: KindMention, radius: float) -> str:
         named = ", ".join(f"{kind} ('{mention.keywords[kind]}')" for kind in mention.kinds)
         present = [kind for kind in mention.kinds if kind in self.kinds_present]
         if not present:
@@ -830,9 +1020,36 @@ class _Matcher:
             return f"no asset of a kind named in the notes ({named}) has a position (latitude/longitude)"
         nearest = int(np.flatnonzero(of_kind)[np.argmin(distances[of_kind])])
         return (
-            f"no asset of a kind named in the notes ({named}) within {self.radius_km:g} km "
+            f"no asset of a kind named in the notes ({named}) within {radius:g} km "
             f"(nearest {self.asset_ids[nearest]}, {distances[nearest]:.1f} km)"
         )
+
+    def _missing_curves(self, asset_ids: list[str], reading: DamageReading) -> str:
+        """Why some candidate has no restoration curve for a damage state with weight; "" if all have one."""
+        states = [state for state, _weight in reading.weights if state != "none"]
+        lacking: dict[str, tuple[list[str], list[str]]] = {}
+        for asset_id in asset_ids:
+            klass = self.classes.get(asset_id, "")
+            absent = [state for state in states if (klass, state) not in self.curves]
+            if absent:
+                lacking.setdefault(klass, ([], absent))[0].append(asset_id)
+        parts = [
+            f"asset{'s' if len(ids) > 1 else ''} {', '.join(ids)} (class {klass!r}) "
+            f"{'have' if len(ids) > 1 else 'has'} no restoration curve at {', '.join(map(repr, absent))}"
+            for klass, (ids, absent) in lacking.items()
+        ]
+        if not parts:
+            return ""
+        return "; ".join(parts) + "; add rows to the scenario's restoration.csv"
+
+
+def _km_span(distances: list[float]) -> str:
+    low, high = f"{min(distances):.1f}", f"{max(distances):.1f}"
+    return f"{low} km" if low == high else f"{low}-{high} km"
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"'{word}'" for word in words)
 
 
 def _local(moment: datetime, timezone: str) -> pd.Timestamp:
@@ -849,10 +1066,23 @@ def _offset(moment: pd.Timestamp) -> str:
     return f"{text[:3]}:{text[3:]}"
 
 
-def _strike_notes(notes: str, keyword: str, distance: float, damage: str, state: str, clock: time) -> str:
+def _strike_notes(
+    notes: str,
+    place: str,
+    geo_precision: str,
+    radius: float,
+    reading: DamageReading,
+    state_cell: str,
+    effects: tuple[str, ...],
+    clock: time,
+) -> str:
     """ACLED notes followed by how the import read them."""
-    tag = (
-        f"[impact import-acled: asset named by '{keyword}', {distance:.1f} km from the event; damage {state} "
-        f"by {damage}; ACLED gives the day only, time of day {clock:%H:%M} assumed]"
-    )
+    parts = [
+        f"{place} (ACLED geo_precision {geo_precision or 'not given'}: radius {radius:g} km)",
+        f"damage {state_cell} by {reading.description}",
+    ]
+    if effects:
+        parts.append(f"effects not read as targets: {_quoted(list(effects))}")
+    parts.append(f"ACLED gives the day only, time of day {clock:%H:%M} assumed")
+    tag = f"[impact import-acled: {'; '.join(parts)}]"
     return f"{notes} {tag}" if notes else tag

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from impact.acled import AcledError, import_acled, parse_time_of_day
+from impact.acled import GEO_PRECISION_RADIUS_FACTOR, PLACE_MARGIN_KM, AcledError, import_acled, parse_time_of_day
+from impact.acled_rules import DEFAULT_DAMAGE_STATE, parse_damage_weights
 from impact.cli._exits import EXIT_BAD_INPUT, check_out, fail, load, stderr, stdout, write_failed
-from impact.scenario.schema import DAMAGE_STATES
 
 __all__ = ["import_acled_command"]
 
@@ -26,23 +26,32 @@ def import_acled_command(
     radius_km: Annotated[
         float,
         typer.Option(
-            help="Search radius in km: the event within it of an area centroid or asset, the struck asset within "
-            "it of the event."
+            help="Search radius in km for ACLED geo_precision 1: the event within it of an area centroid or asset, "
+            "the candidate assets within it of the event. Twice it for geo_precision 2, four times for 3."
         ),
     ] = 25.0,
+    place_margin_km: Annotated[
+        float,
+        typer.Option(
+            help="With geo_precision 1, assets of the named kinds up to this many km farther than the nearest one "
+            "are candidates too (0: only the nearest place)."
+        ),
+    ] = PLACE_MARGIN_KM,
     time_of_day: Annotated[
         str, typer.Option(help="Local time HH:MM given to each event day (ACLED dates are days).")
     ] = "00:00",
     damage_state: Annotated[
         str,
         typer.Option(
-            help="Damage state when the notes contain no damage phrase: none, slight, moderate, extensive or complete."
+            help="Damage state when the notes contain no damage phrase: none, slight, moderate, extensive or "
+            "complete, or weights such as moderate:0.6|extensive:0.4."
         ),
-    ] = "moderate",
+    ] = DEFAULT_DAMAGE_STATE,
     damage_rules: Annotated[
         Path | None,
         typer.Option(
-            help="CSV with columns keyword,damage_state replacing the built-in damage phrases (first match wins)."
+            help="CSV with columns keyword,damage_state (a state or weights) replacing the built-in damage phrases "
+            "(rows tried top to bottom; negated phrases skipped)."
         ),
     ] = None,
     skip_bad_rows: Annotated[
@@ -57,14 +66,16 @@ def import_acled_command(
     """Write strikes.csv rows for a scenario from ACLED events (strikes on its assets, in its time window)."""
     if not (radius_km > 0 and radius_km != float("inf")):
         raise fail(f"error: --radius-km {radius_km:g} must be a distance in km > 0")
+    if not (place_margin_km >= 0 and place_margin_km != float("inf")):
+        raise fail(f"error: --place-margin-km {place_margin_km:g} must be a distance in km >= 0")
     try:
         parse_time_of_day(time_of_day)
     except ValueError as error:
         raise fail(f"error: --time-of-day {error}") from None
-    if damage_state not in DAMAGE_STATES:
-        raise fail(
-            f"error: --damage-state {damage_state!r} is not a damage state; choose one of {', '.join(DAMAGE_STATES)}"
-        )
+    try:
+        parse_damage_weights(damage_state)
+    except ValueError as error:
+        raise fail(f"error: --damage-state {error}") from None
     for option, path in {"--out": out, "--report": report}.items():
         if path is None:
             continue
@@ -79,6 +90,7 @@ def import_acled_command(
             file,
             loaded,
             radius_km=radius_km,
+            place_margin_km=place_margin_km,
             time_of_day=time_of_day,
             default_damage_state=damage_state,
             damage_rules=damage_rules,
@@ -106,7 +118,13 @@ def import_acled_command(
     console.print(
         f"{loaded.id}: {strikes} strike{'' if strikes == 1 else 's'} from {rows} row"
         f"{'' if rows == 1 else 's'} of {file} (event day at {imported.time_of_day:%H:%M} "
-        f"{loaded.config.timezone}, precise to a day; radius {imported.radius_km:g} km)",
+        f"{loaded.config.timezone}, precise to a day; radius {imported.radius_km:g} km, "
+        + ", ".join(
+            f"{imported.radius_km * factor:g} km at geo_precision {level}"
+            for level, factor in GEO_PRECISION_RADIUS_FACTOR.items()
+            if level > 1
+        )
+        + ")",
         markup=False,
     )
     table = Table(title="rows of the ACLED file")
