@@ -51,7 +51,6 @@ from impact.acled_rules import (
 )
 from impact.cli import main
 from impact.scenario.bundled import find_bundled
-from impact.scenario.problems import ScenarioError
 from impact.scenario.schema import DAMAGE_STATES
 from impact.scenario.weighted import WEIGHT_TOLERANCE, parse_weighted
 
@@ -1200,12 +1199,6 @@ def test_written_cells_parse_with_weights_summing_to_one(tmp_path: Path, odesa) 
     assert result.account["candidates"].sum() == sum(len(parse_weighted(cell)) for cell in written["asset_id"])
 
 
-@pytest.mark.xfail(
-    raises=ScenarioError,
-    strict=True,
-    reason="weighted asset_id and damage_state cells in strikes.csv are validated on branch `inputs` (issue 13, "
-    "parts 1 and 2); remove this mark once that branch is merged: the test must then pass",
-)
 def test_written_ambiguous_strikes_load_with_the_bundled_scenario(tmp_path: Path, odesa, capsys) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", AMBIGUOUS_ROWS), odesa)
     folder = copy_bundled(tmp_path / "scenario")
@@ -1221,11 +1214,6 @@ def test_written_ambiguous_strikes_load_with_the_bundled_scenario(tmp_path: Path
     assert in_memory.strikes.drop(columns="__line__").equals(loaded.strikes.drop(columns="__line__"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runs need the validation of weighted cells (branch `inputs`) and the engine drawing candidates and "
-    "states (the lead's draws, issue 13 parts 1 and 2); remove this mark once both are merged: it must then pass",
-)
 def test_written_ambiguous_strikes_run(tmp_path: Path, odesa) -> None:
     result = import_acled(write_acled(tmp_path / "acled.csv", AMBIGUOUS_ROWS), odesa)
     folder = copy_bundled(tmp_path / "scenario")
