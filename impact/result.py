@@ -461,8 +461,8 @@ def draw_variables(
         ``drawn_buffer_hours`` (sample, dependency).
     """
     strikes = len(model.strike_ids)
-    names = np.array(model.asset_ids, dtype=object)
-    states = np.array(DAMAGE_STATES, dtype=object)
+    names = np.array(model.asset_ids, dtype=str)
+    states = np.array(DAMAGE_STATES, dtype=str)
     pair = ("sample", "strike")
     return {
         "drawn_repair_hours": with_units(
@@ -480,12 +480,12 @@ def draw_variables(
             xr.DataArray(draws.repair_quantile, dims=pair), "1", "quantile of the repair-time curve drawn"
         ),
         "drawn_damage_state": xr.DataArray(
-            states[draws.damage_state.astype(np.int64)].astype(str),
+            states[draws.damage_state.astype(np.int64)],
             dims=pair,
             attrs={"long_name": "damage state drawn", "units": "1"},
         ),
         "drawn_asset": xr.DataArray(
-            names[draws.strike_asset].astype(str),
+            names[draws.strike_asset],
             dims=pair,
             attrs={"long_name": "asset hit, drawn among the candidates", "units": "1"},
         ),

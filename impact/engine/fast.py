@@ -127,9 +127,13 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
     # A strike whose asset differs between samples (candidate assets) counts on each asset it
     # hits in some sample, with an outage of 0 (no interval) in the samples where it hit another.
     hit_by: dict[int, list[int]] = {}
+    certain = samples == 0 or bool((draws.strike_asset == draws.strike_asset[:1]).all())
     for strike in range(strikes):
-        for asset in np.unique(draws.strike_asset[:, strike]).tolist():
+        hit = draws.strike_asset[:1, strike] if certain else np.unique(draws.strike_asset[:, strike])
+        for asset in hit.tolist():
             hit_by.setdefault(int(asset), []).append(strike)
+    # a buffer drawn the same in every sample is applied as one number (as before buffer ranges)
+    same_buffer = (draws.buffers == draws.buffers[:1]).all(axis=0) if samples else np.ones(0, dtype=bool)
     nothing = iv.empty(samples)
     reports_of: dict[int, list[int]] = {}
     for r, report in enumerate(model.reports):
@@ -137,7 +141,10 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
     for asset in model.topo_order:
         struck = np.array(hit_by.get(asset, []), dtype=np.int64)
-        repair = np.where(draws.strike_asset[:, struck] == asset, outages[:, struck], 0.0)
+        if certain:
+            repair = outages[:, struck]
+        else:
+            repair = np.where(draws.strike_asset[:, struck] == asset, outages[:, struck], 0.0)
         lost = nothing
         for g, group in enumerate(model.groups[asset]):
             if any(iv.is_empty(effective[member]) for member, _buffer in group):
@@ -145,7 +152,12 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
             group_lost: iv.Intervals | None = None
             for m, (member, fixed_buffer) in enumerate(group):
                 column = model.buffer_column(asset, g, m)
-                buffer = fixed_buffer if column < 0 else draws.buffers[:, column]
+                if column < 0:
+                    buffer = fixed_buffer
+                elif same_buffer[column]:
+                    buffer = float(draws.buffers[0, column])
+                else:
+                    buffer = draws.buffers[:, column]
                 piece = iv.shorten(effective[member], buffer)
                 group_lost = piece if group_lost is None else iv.intersect(group_lost, piece)
             if not iv.is_empty(group_lost):
