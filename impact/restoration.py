@@ -37,6 +37,7 @@ __all__ = [
     "STREAM_CANDIDATE",
     "STREAM_COMMON",
     "STREAM_DAMAGE_STATE",
+    "STREAM_REPORT_STATE",
     "choose",
     "common_factor",
     "conditional_draws",
@@ -44,6 +45,7 @@ __all__ = [
     "correlated_normals",
     "curve_hours",
     "curve_median_hours",
+    "curve_survival",
     "default_curves",
     "median_hours",
     "merge_curves",
@@ -63,6 +65,7 @@ STREAM_DAMAGE_STATE = 1
 STREAM_CANDIDATE = 2
 STREAM_BUFFER = 3
 STREAM_COMMON = 4
+STREAM_REPORT_STATE = 5
 
 
 def stream(seed: int, tag: int, key: str) -> np.random.Generator:
@@ -169,6 +172,25 @@ def curve_median_hours(distribution: np.ndarray, median_days: np.ndarray, disper
     ``dispersion Phi^-1((1 + P0) / 2)`` (e.g. 14.7 days for a 93 +- 85 day tank repair).
     """
     return curve_hours(distribution, median_days, dispersion, np.zeros(np.shape(median_days)))
+
+
+def curve_survival(distribution: int, median_days: float, dispersion: float, elapsed_hours: float) -> float:
+    """P(D > e): the probability that a repair drawn from the curve lasts past ``elapsed_hours`` [1].
+
+    As sampled by :func:`curve_hours` (normal curves truncated at 0). Used to weigh the damage
+    states of a strike reported still down ``elapsed_hours`` after it (docs/method.md, section 3a).
+    """
+    elapsed_days = max(float(elapsed_hours), 0.0) / 24.0
+    median = max(float(median_days), 0.0)
+    spread = 0.0 if dispersion is None or np.isnan(dispersion) else float(dispersion)
+    if distribution == DISTRIBUTION_CODES["fixed"] or spread <= 0:
+        return 1.0 if median > elapsed_days else 0.0
+    if distribution == DISTRIBUTION_CODES["lognormal"]:
+        if median <= 0:
+            return 0.0
+        return 1.0 if elapsed_days <= 0 else float(ndtr(-(np.log(elapsed_days) - np.log(median)) / spread))
+    below_zero = float(ndtr(-median / spread))
+    return float(ndtr(-(elapsed_days - median) / spread)) / (1.0 - below_zero)
 
 
 def median_hours(distribution: np.ndarray, median_days: np.ndarray) -> np.ndarray:

@@ -134,3 +134,42 @@ def test_buffer_range_is_drawn_per_sample():
     assert abs(probability[4] - 0.5) <= 4 * np.sqrt(0.25 / samples)
     assert probability[6] == 1.0 and probability[10] == 0.0
     assert down_steps(ds, "PMP") == list(range(4, 10))  # central buffer 4 h, the middle of the range
+
+
+def test_a_down_report_weighs_the_damage_states():
+    """none:0.6|extensive:0.4 on class ``two`` (extensive 10 h), reported down at hour 3: only the
+    extensive state lasts past the report (P(D > 3 h) = 0 for none), so its posterior weight is 1
+    and the asset is down on [0, 10) in every sample and in the central estimate."""
+    from scenario_factory import at
+
+    sc = scenario(
+        [asset("A", "two")],
+        [strike("S1", "A", 0, "none:0.6|extensive:0.4")],
+        status_updates=[{"time": at(3), "asset_id": "A", "status": "down", "source": "operator"}],
+    )
+    ds = impact.run(sc, samples=300, seed=5).dataset
+    assert ds["asset_down_probability"].sel(asset="A").values[:10].tolist() == [1.0] * 10
+    assert ds["asset_down_probability"].sel(asset="A").values[10:].sum() == 0
+    assert down_steps(ds, "A") == list(range(0, 10))
+    model = compile_scenario(sc)
+    draws = model.sample_draws(300, 5)
+    q = [0.05, 0.5, 0.95]
+    assert np.array_equal(
+        fast.compute(model, draws, q).people_quantiles, reference.compute(model, draws, q).people_quantiles
+    )
+
+
+def test_a_down_report_prefers_the_strike_that_certainly_hit():
+    """S1 certainly hit A; S2 may have hit A or B. A report that A is down is explained by S1, so
+    S2 keeps its candidates (and no note says it was narrowed)."""
+    from scenario_factory import at
+
+    sc = scenario(
+        [asset("A", "h10"), asset("B", "h10")],
+        [strike("S1", "A", 0), strike("S2", "A:0.5|B:0.5", 1)],
+        status_updates=[{"time": at(3), "asset_id": "A", "status": "down", "source": "operator"}],
+    )
+    model = compile_scenario(sc)
+    assert [len(c) for c in model.strike_candidates] == [1, 2]
+    assert model.reports[0].strike == 0
+    assert not any("taken to have hit" in note for note in model.report_notes)

@@ -16,12 +16,14 @@ from impact.restoration import (
     STREAM_BUFFER,
     STREAM_CANDIDATE,
     STREAM_DAMAGE_STATE,
+    STREAM_REPORT_STATE,
     choose,
     common_factor,
     conditional_draws,
     conditional_hours,
     correlated_normals,
     curve_hours,
+    curve_survival,
     restoration_class_of,
     standard_normals,
     stream,
@@ -107,8 +109,8 @@ class CompiledScenario:
         Per real asset and damage state: distribution code, median [days] and dispersion of
         its restoration curve (``none``: fixed 0; NaN where no curve exists).
     buffer_keys : list of str
-        ``asset_id|depends_on`` of each ``dependencies.csv`` row (the columns of
-        :attr:`Draws.buffers`).
+        ``asset_id;depends_on`` of each ``dependencies.csv`` row (ids hold no semicolon, so the
+        keys are distinct), the columns of :attr:`Draws.buffers`.
     buffer_low, buffer_high : ndarray of float, shape (B,)
         ``buffer_hours`` and ``buffer_hours_max`` of each row (equal when fixed) [hours].
     group_buffer_columns : list of list of list of int, optional
@@ -291,7 +293,14 @@ class CompiledScenario:
         else:
             curves = self.asset_curves[assets, states.astype(np.int64)]
             work = curve_hours(curves[..., 0].astype(np.int64), curves[..., 1], curves[..., 2], standard)
-        columns = [self._conditioned(report, conditional_draws(samples, seed, report.key)) for report in self.reports]
+        columns = [
+            self._conditioned(
+                report,
+                conditional_draws(samples, seed, report.key),
+                stream(seed, STREAM_REPORT_STATE, report.key).random(samples) if report.down else None,
+            )
+            for report in self.reports
+        ]
         buffers = np.empty((samples, len(self.buffer_keys)))
         for b, key in enumerate(self.buffer_keys):
             low, high = float(self.buffer_low[b]), float(self.buffer_high[b])
@@ -325,19 +334,47 @@ class CompiledScenario:
             return np.full(samples, options[0], dtype=np.int64)
         return options[choose(weights[strike], stream(seed, tag, key).random(samples))]
 
-    def _conditioned(self, report: Report, probabilities: np.ndarray) -> np.ndarray:
-        """Repair times of a down report's strike conditioned on lasting past the report [hours]."""
+    def _conditioned(
+        self, report: Report, probabilities: np.ndarray, state_uniform: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Repair times of a down report's strike conditioned on lasting past the report [hours].
+
+        A strike with weighted damage states is first given the states' posterior weights
+        given the report, ``w_k P(D_k > e)`` (a state whose repair is over by then gets none),
+        and each sample draws its state from them (``state_uniform``, a stream of its own);
+        the central estimate takes their weighted median (docs/method.md, section 3a).
+        """
         if not report.down:
             return np.zeros(len(probabilities))
         i = report.strike
-        return conditional_hours(
-            int(self.strike_distribution[i]),
-            float(self.strike_median_days[i]),
-            float(self.strike_dispersion[i]),
-            report.hours - float(self.strike_hours[i]),
-            self.step_hours,
-            probabilities,
-        )
+        elapsed = report.hours - float(self.strike_hours[i])
+        states = None if self.strike_states is None else self.strike_states[i]
+        if states is None or len(states) == 1 or self.asset_curves is None or self.strike_state_weights is None:
+            return conditional_hours(
+                int(self.strike_distribution[i]),
+                float(self.strike_median_days[i]),
+                float(self.strike_dispersion[i]),
+                elapsed,
+                self.step_hours,
+                probabilities,
+            )
+        curves = [self.asset_curves[report.asset, int(k)] for k in states]
+        prior = np.asarray(self.strike_state_weights[i], dtype=np.float64)
+        lasting = np.array([curve_survival(int(c[0]), c[1], c[2], elapsed) for c in curves])
+        weights = prior * lasting if (prior * lasting).sum() > 0 else prior  # no state lasts: keep the prior
+        posterior = weights / weights.sum()
+        if state_uniform is None:
+            chosen = np.full(len(probabilities), int(np.flatnonzero(states == _weighted_median(states, posterior))[0]))
+        else:
+            chosen = choose(posterior, state_uniform)
+        hours = np.empty(len(probabilities))
+        for position in np.unique(chosen).tolist():
+            mask = chosen == position
+            curve = curves[position]
+            hours[mask] = conditional_hours(
+                int(curve[0]), float(curve[1]), float(curve[2]), elapsed, self.step_hours, probabilities[mask]
+            )
+        return hours
 
 
 def _weighted_median(states: np.ndarray, weights: np.ndarray) -> int:
@@ -431,9 +468,10 @@ def compile_reports(
     A down report conditions the asset's latest strike at or before it (a strike that may
     have hit it: one of its candidates). It is not used when the asset has no such strike, or
     when an up report on the asset lies between that strike and it (the two reports disagree
-    about one outage). A down report on one of a strike's candidate assets settles which asset
-    it hit: ``candidates`` and ``candidate_weights`` are narrowed to that asset in place, and a
-    note says so (docs/method.md, section 3a).
+    about one outage). Strikes that certainly hit the asset come before candidate strikes. A
+    down report explained only by a strike with candidate assets settles which asset it hit:
+    ``candidates`` and ``candidate_weights`` are narrowed to that asset in place, and a note
+    says so (docs/method.md, section 3a).
 
     Returns
     -------
@@ -466,6 +504,11 @@ def compile_reports(
         if len(earlier) == 0:
             notes.append(f"{where}: {asset_id} reported down, but no strike on it at or before then; not used")
             continue
+        # A strike that certainly hit the asset explains the report before one that may have hit it
+        # (a candidate strike is narrowed only when no certain strike explains the report).
+        certain = np.array([i for i in earlier if len(candidates[i]) == 1], dtype=np.int64)
+        if len(certain):
+            earlier = certain
         # the latest; on a tie the greatest strike id (not the row order: the same file with its rows
         # in another order must give the same result)
         ids = np.array([strike_ids[i] for i in earlier])
@@ -605,7 +648,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         most = getattr(row, "buffer_hours_max", None) if has_max else None
         groups[asset_index[row.asset_id]].setdefault(name, []).append((asset_index[row.depends_on], buffer))
         columns[asset_index[row.asset_id]].setdefault(name, []).append(len(buffer_keys))
-        buffer_keys.append(f"{row.asset_id}|{row.depends_on}")
+        buffer_keys.append(f"{row.asset_id};{row.depends_on}")
         buffer_low.append(buffer)
         buffer_high.append(buffer if most is None or pd.isna(most) else max(float(most), buffer))
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
