@@ -217,6 +217,7 @@ class _RunPlan:
         self._plain: CompiledScenario | None = None
         self._stages: dict[str, tuple[AssetSteps, np.ndarray, np.ndarray | None]] = {}
         self._sampled: Draws | None = None
+        self._schedule: tuple[Draws, np.ndarray, np.ndarray] | None = None
 
     @property
     def plain(self) -> CompiledScenario | None:
@@ -297,8 +298,10 @@ class _RunPlan:
         step("labelling")
         draws = None
         if self.samples > 0:
-            sampled = self.sampled_draws()
-            draws = (sampled, *repair_schedule(self.model, sampled))
+            if self._schedule is None:  # once for every block of areas
+                sampled = self.sampled_draws()
+                self._schedule = (sampled, *repair_schedule(self.model, sampled))
+            draws = self._schedule
         return build_dataset(
             self.scenario,
             self.model,
