@@ -652,7 +652,14 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         buffer_low.append(buffer)
         buffer_high.append(buffer if most is None or pd.isna(most) else max(float(most), buffer))
     group_lists = [list(asset_groups.values()) for asset_groups in groups]
-    group_columns = [list(asset_columns.values()) for asset_columns in columns]
+    # Buffer columns in key order, not row order: the same file with its rows in another order
+    # gives the same result (key = (asset_id, depends_on), unique in dependencies.csv).
+    order = sorted(range(len(buffer_keys)), key=lambda b: buffer_keys[b])
+    column_of = {old: new for new, old in enumerate(order)}
+    buffer_keys = [buffer_keys[b] for b in order]
+    buffer_low = [buffer_low[b] for b in order]
+    buffer_high = [buffer_high[b] for b in order]
+    group_columns = [[[column_of[c] for c in group] for group in asset_columns.values()] for asset_columns in columns]
 
     classes = restoration_class_of(scenario.assets)
     curves = {(row.restoration_class, row.damage_state): row for row in scenario.restoration.itertuples(index=False)}
