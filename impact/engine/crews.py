@@ -230,32 +230,9 @@ def crew_outage_hours(
     loop runs at most as many times as the busiest lane has pooled strikes plus job starts
     (no more than twice its strikes). A lane's waiting jobs are a bitmap over the ranks of
     its strikes in (priority, strike time, asset order), so the best one is the lowest set
-    bit. Memory: about 150 bytes per (sample, strike) and 8 per (sample, asset). Without any pool this returns
-    ``(work_hours.copy(), zeros)`` at once.
-
-    Parameters
-    ----------
-    strike_hours : ndarray of float, shape (S,)
-        Time of each strike [hours since start], in any order.
-    strike_asset : ndarray of int, shape (N, S)
-        Index of the asset each strike hits in each sample.
-    work_hours : ndarray of float, shape (N, S)
-        Repair work of each strike in each sample, for one crew [hours]; 0 = no repair.
-    asset_pool : ndarray of int, shape (J,)
-        Crew pool of each asset; -1 = no pool (repaired at once, no queue).
-    asset_priority : ndarray of float, shape (J,)
-        Priority of each asset: lower first; inf = no priority given.
-    asset_order : ndarray of int, shape (J,)
-        Place of each asset id in the sorted asset ids (the last tie-break).
-    pool_crews : ndarray of int, shape (P,)
-        Number of crews of each pool (>= 1).
-
-    Returns
-    -------
-    outage_hours : ndarray of float, shape (N, S)
-        Strike i's asset is down on ``[s_i, s_i + outage_hours[n, i])`` [hours].
-    wait_hours : ndarray of float, shape (N, S)
-        How long strike i's repair waited for a crew [hours]; 0 without a pool.
+    bit. Memory: about 150 bytes per (sample, strike) and 8 per (sample, asset). Without any
+    pool this returns ``(work_hours.copy(), zeros)`` at once. Parameters and returns: see
+    :func:`crew_outage_hours_reference`.
     """
     strike_hours, strike_asset, work_hours, asset_pool, asset_priority, asset_order, pool_crews = _checked(
         strike_hours, strike_asset, work_hours, asset_pool, asset_priority, asset_order, pool_crews
