@@ -209,6 +209,35 @@ def _status_note(model: CompiledScenario) -> str:
     return "\n".join(lines + model.report_notes)
 
 
+def grid_variables(
+    model: CompiledScenario, central: EngineOutput, monte_carlo: EngineOutput | None
+) -> dict[str, xr.DataArray]:
+    """The grid zones' demand and deficit share (docs/method.md, section 4b)."""
+    data = {
+        "grid_demand_mw": with_units(
+            xr.DataArray(model.grid.demand_kw / 1000.0, dims=("zone", "time")), "MW", "electricity demand of the zone"
+        ),
+        "grid_deficit_share_central": with_units(
+            xr.DataArray(central.deficit_mean, dims=("zone", "time")),
+            "1",
+            "share of the zone's demand its available supply cannot meet, max(0, 1 - available / demand), "
+            "central estimate",
+        ),
+    }
+    if monte_carlo is not None and monte_carlo.deficit_quantiles is not None:
+        data["grid_deficit_share"] = with_units(
+            xr.DataArray(monte_carlo.deficit_quantiles, dims=("zone", "time", "quantile")),
+            "1",
+            "share of the zone's demand its available supply cannot meet, quantiles over Monte Carlo samples",
+        )
+        data["grid_deficit_share_mean"] = with_units(
+            xr.DataArray(monte_carlo.deficit_mean, dims=("zone", "time")),
+            "1",
+            "share of the zone's demand its available supply cannot meet, mean over Monte Carlo samples",
+        )
+    return data
+
+
 def build_dataset(
     scenario: Scenario,
     model: CompiledScenario,
@@ -388,9 +417,12 @@ def build_dataset(
         data["people_without_scheduled_central"] = with_units(
             xr.DataArray(central_people - unscheduled.people_mean, dims=(*vsa, "time")),
             "persons",
-            "of the people without service, those cut by the rolling power-cut schedule (blackouts.csv) and not "
-            "by strikes, central estimate",
+            "of the people without service, those cut by emergency and scheduled cuts (the rotating cuts that "
+            "shed the grid's deficit, and blackouts.csv) and not by strikes, central estimate",
         )
+    if central.deficit_mean is not None and model.grid is not None:
+        coords["zone"] = list(model.grid.zone_ids)
+        data.update(grid_variables(model, central, monte_carlo))
     config = scenario.config
     if draws is not None:
         data.update(draw_variables(model, *draws))

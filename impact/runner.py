@@ -221,8 +221,10 @@ class _RunPlan:
 
     @property
     def plain(self) -> CompiledScenario | None:
-        """The model without the rolling power cuts of ``blackouts.csv``; None without any."""
-        if self._plain is None and len(self.scenario.blackouts):
+        """The model without emergency and scheduled cuts (the grid's rotating cuts and
+        ``blackouts.csv``); None without any."""
+        has_cuts = len(self.scenario.blackouts) or (self.model.grid is not None and self.model.grid.shed)
+        if self._plain is None and has_cuts:
             self._plain = compile_scenario(self.scenario, blackouts=False)
         return self._plain
 

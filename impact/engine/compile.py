@@ -11,6 +11,8 @@ from scipy.special import ndtr
 
 from impact.areas import AreaTree
 from impact.engine.draws import Draws
+from impact.engine.grid import GridModel
+from impact.engine.grid_compile import add_own_power, compile_grid
 from impact.restoration import (
     DISTRIBUTION_CODES,
     STREAM_BUFFER,
@@ -29,7 +31,7 @@ from impact.restoration import (
     stream,
 )
 from impact.scenario import Scenario, population_used
-from impact.scenario.schema import DAMAGE_STATES, SERVICES
+from impact.scenario.schema import DAMAGE_STATES, OWN_POWER, SERVICES
 from impact.scenario.weighted import parse_weighted
 
 __all__ = [
@@ -128,6 +130,9 @@ class CompiledScenario:
         Crews of each pool.
     repair_correlation : float
         rho of ``[uncertainty] repair_correlation`` (Gaussian copula of the repair times) [1].
+    grid : GridModel, optional
+        The capacity balance of the grid zones and the helper assets of their rotating cuts
+        (:mod:`impact.engine.grid`, docs/method.md section 4b); None without ``capacity_mw``.
     """
 
     time_hours: np.ndarray
@@ -169,6 +174,7 @@ class CompiledScenario:
     pool_ids: list[str] = field(default_factory=list)
     pool_crews: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     repair_correlation: float = 0.0
+    grid: GridModel | None = None
 
     @property
     def has_crews(self) -> bool:
@@ -433,9 +439,17 @@ def link_weight(population: int, share_before: float, share_after: float) -> int
     return rounded(share_after) - rounded(share_before)
 
 
-def topological_order(count: int, groups: list[list[list[tuple[int, float]]]]) -> list[int]:
-    """Order asset indices so that suppliers come first (Kahn's algorithm, stable)."""
+def topological_order(
+    count: int, groups: list[list[list[tuple[int, float]]]], after: dict[int, list[int]] | None = None
+) -> list[int]:
+    """Order asset indices so that suppliers come first (Kahn's algorithm, stable).
+
+    ``after`` adds predecessors that are not supplies: a grid queue's helper asset comes after
+    the zone's supply assets, whose capacity decides its cuts.
+    """
     needs = [{member for group in asset_groups for member, _ in group} for asset_groups in groups]
+    for asset, predecessors in (after or {}).items():
+        needs[asset] |= set(predecessors)
     users: list[list[int]] = [[] for _ in range(count)]
     for asset, suppliers in enumerate(needs):
         for supplier in suppliers:
@@ -625,8 +639,10 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
     ----------
     scenario : Scenario
     blackouts : bool
-        Include the rolling power cuts of ``blackouts.csv`` (:func:`add_blackouts`); False
-        gives the strikes' effect alone.
+        Include emergency and scheduled cuts: the rolling power cuts of ``blackouts.csv``
+        (:func:`add_blackouts`) and the rotating cuts that shed the grid's deficit
+        (:func:`impact.engine.grid_compile.compile_grid`); False gives the strikes' effect
+        alone (the capacity balance and partial damage stay).
 
     Returns
     -------
@@ -722,11 +738,17 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
     # order: rounding on the running total would otherwise move a person between links, and
     # float sums would differ in the last bit, when the same rows come in another order.
     ordered_links = scenario.service_links.sort_values(["area_id", "service", "asset_id"], kind="stable")
+    own_power: dict[tuple[int, int, int], float] = {}
     for row in ordered_links.itertuples(index=False):
         a, v = area_index[row.area_id], service_index[row.service]
         before = cumulative_share.get((v, a), 0.0)
         after = before + float(row.share)
         cumulative_share[(v, a)] = after
+        if row.asset_id == OWN_POWER:  # split over the area's power links below (add_own_power)
+            buffer = getattr(row, "buffer_hours", None)
+            own_power[(v, a, len(links[v][a]))] = 0.0 if buffer is None or pd.isna(buffer) else float(buffer)
+            links[v][a].append((-1, link_weight(int(population[a]), before, after)))
+            continue
         links[v][a].append((asset_index[row.asset_id], link_weight(int(population[a]), before, after)))
 
     real_assets = len(asset_ids)
@@ -742,12 +764,31 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
             [model_leaves for model_leaves in leaves],
             area_index,
         )
+    group_columns += [
+        [[-1] * len(group) for group in asset_groups] for asset_groups in group_lists[len(group_columns) :]
+    ]
+    after: dict[int, list[int]] = {}
+    grid = compile_grid(
+        scenario,
+        asset_ids,
+        group_lists,
+        group_columns,
+        fixed_outages,
+        links[service_index["power"]],
+        area_ids,
+        after,
+        shed=blackouts,
+    )
+    if own_power:
+        add_own_power(
+            asset_ids, group_lists, group_columns, fixed_outages, links, own_power, service_index["power"], population
+        )
 
     return CompiledScenario(
         time_hours=time_hours,
         step_hours=config.step_hours,
         asset_ids=asset_ids,
-        topo_order=topological_order(len(asset_ids), group_lists),
+        topo_order=topological_order(len(asset_ids), group_lists, after),
         groups=group_lists,
         strike_ids=strike_ids,
         strike_asset=strike_asset,
@@ -776,14 +817,14 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         buffer_keys=buffer_keys,
         buffer_low=np.array(buffer_low, dtype=np.float64),
         buffer_high=np.array(buffer_high, dtype=np.float64),
-        group_buffer_columns=group_columns
-        + [[[-1] * len(group) for group in asset_groups] for asset_groups in group_lists[len(group_columns) :]],
+        group_buffer_columns=group_columns,
         asset_pool=_padded(crews[0], len(asset_ids), -1),
         asset_priority=_padded(crews[1], len(asset_ids), np.inf),
         asset_order=np.concatenate([crews[2], np.arange(len(crews[2]), len(asset_ids), dtype=np.int64)]),
         pool_ids=crews[3],
         pool_crews=crews[4],
         repair_correlation=float(getattr(config, "repair_correlation", 0.0) or 0.0),
+        grid=grid,
     )
 
 

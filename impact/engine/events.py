@@ -33,6 +33,9 @@ class AssetSteps:
         again (``stop`` may equal T: down past the horizon).
     offset : ndarray of int64, shape (J + 1,)
         Rows ``offset[j]:offset[j + 1]`` belong to asset j.
+    grid_deficit : ndarray of float, shape (N, Z, T), or None
+        Each grid zone's deficit share in each sample [1] (docs/method.md, section 4b); None
+        without a capacity balance.
     """
 
     samples: int
@@ -41,9 +44,12 @@ class AssetSteps:
     first: np.ndarray
     stop: np.ndarray
     offset: np.ndarray
+    grid_deficit: np.ndarray | None = None
 
     @classmethod
-    def from_intervals(cls, outages: list[iv.Intervals], time_hours: np.ndarray, samples: int) -> AssetSteps:
+    def from_intervals(
+        cls, outages: list[iv.Intervals], time_hours: np.ndarray, samples: int, grid_deficit: np.ndarray | None = None
+    ) -> AssetSteps:
         """Convert each asset's outage interval set to step ranges.
 
         Parameters
@@ -53,6 +59,7 @@ class AssetSteps:
         time_hours : ndarray of float, shape (T,)
             Time of each step [hours since start].
         samples : int
+        grid_deficit : ndarray of float, shape (N, Z, T), optional
         """
         parts = [iv.to_steps(outage, time_hours) for outage in outages]
         lengths = np.array([len(part[0]) for part in parts], dtype=np.int64)
@@ -61,7 +68,7 @@ class AssetSteps:
         def column(i: int) -> np.ndarray:
             return np.concatenate([np.zeros(0, np.int64)] + [part[i].astype(np.int64) for part in parts])
 
-        return cls(samples, len(time_hours), column(0), column(1), column(2), offset)
+        return cls(samples, len(time_hours), column(0), column(1), column(2), offset, grid_deficit)
 
     @classmethod
     def concatenate(cls, blocks: list[AssetSteps]) -> AssetSteps:
@@ -87,6 +94,7 @@ class AssetSteps:
             np.concatenate([empty, *pieces["first"]]),
             np.concatenate([empty, *pieces["stop"]]),
             offset,
+            None if blocks[0].grid_deficit is None else np.concatenate([block.grid_deficit for block in blocks]),
         )
 
     def down_counts(self) -> np.ndarray:

@@ -20,6 +20,7 @@ Head counts are whole numbers throughout, so results equal the reference engine'
 from __future__ import annotations
 
 import concurrent.futures.thread
+import dataclasses
 import itertools
 import os
 import sys
@@ -34,6 +35,7 @@ from impact.engine.compile import CompiledScenario
 from impact.engine.dense import dense_area
 from impact.engine.draws import Draws, as_draws
 from impact.engine.events import AssetSteps
+from impact.engine.grid import PartialStrike, zone_cuts
 from impact.engine.levels import level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
@@ -52,6 +54,7 @@ __all__ = [
     "compute",
     "compute_from_steps",
     "down_links",
+    "effective_and_deficit",
     "effective_outages",
     "outage_steps",
     "plan_tasks",
@@ -120,10 +123,23 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
     list of Intervals
         Indexed by asset.
     """
+    return effective_and_deficit(model, drawn)[0]
+
+
+def effective_and_deficit(
+    model: CompiledScenario, drawn: Draws | np.ndarray
+) -> tuple[list[iv.Intervals], np.ndarray | None]:
+    """:func:`effective_outages`, and each grid zone's deficit share (N, Z, T) [1] (None
+    without a capacity balance; docs/method.md, section 4b)."""
     draws = as_draws(model, drawn)
     samples = draws.samples
     strikes = len(model.strike_ids)
     outages = repair_outages(model, draws)
+    grid = model.grid
+    queue_of = {} if grid is None else grid.queue_of()
+    partial: dict[int, list[PartialStrike]] = {}
+    deficit: np.ndarray | None = None
+    cuts: dict[int, iv.Intervals] = {}
     # A strike whose asset differs between samples (candidate assets) counts on each asset it
     # hits in some sample, with an outage of 0 (no interval) in the samples where it hit another.
     hit_by: dict[int, list[int]] = {}
@@ -140,11 +156,18 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
         reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
     for asset in model.topo_order:
+        if asset in queue_of:
+            if deficit is None:  # every supply asset is done (topological order): balance all zones
+                deficit, cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
+            effective[asset] = cuts[asset]
+            continue
         struck = np.array(hit_by.get(asset, []), dtype=np.int64)
         if certain:
             repair = outages[:, struck]
         else:
             repair = np.where(draws.strike_asset[:, struck] == asset, outages[:, struck], 0.0)
+        if grid is not None and asset in grid.kept_kw and len(struck):
+            repair = _partial_strikes(model, draws, asset, struck, repair, partial)
         lost = nothing
         for g, group in enumerate(model.groups[asset]):
             if any(iv.is_empty(effective[member]) for member, _buffer in group):
@@ -177,7 +200,33 @@ def effective_outages(model: CompiledScenario, drawn: Draws | np.ndarray) -> lis
             continue
         outage = iv.from_strikes(model.strike_hours[struck], repair) if len(struck) else nothing
         effective[asset] = lost if iv.is_empty(outage) else outage if iv.is_empty(lost) else iv.union(outage, lost)
-    return effective
+    if grid is not None and deficit is None:  # compiled without shedding: the balance alone
+        deficit, _cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
+    return effective, deficit
+
+
+def _partial_strikes(
+    model: CompiledScenario,
+    draws: Draws,
+    asset: int,
+    struck: np.ndarray,
+    repair: np.ndarray,
+    partial: dict[int, list[PartialStrike]],
+) -> np.ndarray:
+    """With ``partial_damage``: the strikes that leave a supply asset working at reduced capacity.
+
+    Returns the strikes' outage lengths with those strikes' set to 0 (they do not put the
+    asset down) and records them in ``partial`` (docs/method.md, section 4b).
+    """
+    kept = model.grid.kept_kw[asset][draws.damage_state[:, struck].astype(np.int64)]
+    reduced = (draws.strike_asset[:, struck] == asset) & (kept > 0)
+    for column, strike in enumerate(struck.tolist()):
+        partial.setdefault(asset, []).append(
+            PartialStrike(
+                float(model.strike_hours[strike]), np.where(reduced[:, column], repair[:, column], 0.0), kept[:, column]
+            )
+        )
+    return np.where(reduced, 0.0, repair)
 
 
 def _reported_outage(
@@ -238,7 +287,8 @@ def asset_steps(model: CompiledScenario, drawn: Draws | np.ndarray) -> AssetStep
     AssetSteps
     """
     draws = as_draws(model, drawn)
-    return AssetSteps.from_intervals(effective_outages(model, draws), model.time_hours, draws.samples)
+    effective, deficit = effective_and_deficit(model, draws)
+    return AssetSteps.from_intervals(effective, model.time_hours, draws.samples, grid_deficit=deficit)
 
 
 @dataclass(frozen=True)
@@ -587,7 +637,9 @@ def compute_from_steps(
     mapper = mapper or thread_mapper()
     down_counts = down.down_counts() if down_counts is None else down_counts
     if samples == 1 and level_limit is None:
-        return _single_sample(model, down_counts, quantiles, selected)
+        single = _single_sample(model, down_counts, quantiles, selected)
+        deficit_q, deficit_mean = deficit_statistics(down, quantiles)
+        return dataclasses.replace(single, deficit_quantiles=deficit_q, deficit_mean=deficit_mean)
 
     position = {int(area): i for i, area in enumerate(selected)}
     people_q = np.zeros((services, len(selected), steps, len(quantiles)))
@@ -614,7 +666,24 @@ def compute_from_steps(
         for result in mapper(run_task, shared, jobs):
             place(result)
     stat_quantiles, stat_means = summarise_samples(stats, quantiles)
-    return EngineOutput(people_q, people_mean, down_counts, stat_quantiles, stat_means, samples, per_sample=stats)
+    return EngineOutput(
+        people_q,
+        people_mean,
+        down_counts,
+        stat_quantiles,
+        stat_means,
+        samples,
+        stats,
+        *deficit_statistics(down, quantiles),
+    )
+
+
+def deficit_statistics(down: AssetSteps, quantiles: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Quantiles (Z, T, Q) and mean (Z, T) over samples of each zone's deficit share [1]; None without one."""
+    if down.grid_deficit is None:
+        return None, None
+    deficit = down.grid_deficit
+    return np.moveaxis(np.quantile(deficit, quantiles, axis=0), 0, -1), deficit.sum(axis=0) / deficit.shape[0]
 
 
 def _single_sample(model: CompiledScenario, down: np.ndarray, quantiles: np.ndarray, areas: np.ndarray) -> EngineOutput:

@@ -13,9 +13,15 @@ import numpy as np
 
 from impact.engine.compile import CompiledScenario
 from impact.engine.draws import Draws, as_draws
+from impact.engine.grid import (
+    cut_intervals_reference,
+    deficit_share_reference,
+    rotate_queues_reference,
+    shed_units_reference,
+)
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
 
-__all__ = ["asset_outages", "compute", "intersect", "merge"]
+__all__ = ["asset_outages", "compute", "intersect", "merge", "outages_and_deficit"]
 
 
 def merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -83,17 +89,75 @@ def repair_outages(model: CompiledScenario, draws: Draws) -> np.ndarray:
 def asset_outages(
     model: CompiledScenario, drawn: Draws | np.ndarray, sample: int, outages: np.ndarray | None = None
 ) -> list[list[tuple[float, float]]]:
-    """Effective outage intervals of every asset in one sample [hours since start] (docs/method.md, sections 2-3a).
+    """Effective outage intervals of every asset in one sample [hours since start] (docs/method.md, sections 2-4b).
 
     ``outages`` (:func:`repair_outages`) may be passed when already computed for every sample.
     """
+    return outages_and_deficit(model, drawn, sample, outages)[0]
+
+
+def _zone_cuts(
+    model: CompiledScenario,
+    effective: dict[int, list[tuple[float, float]]],
+    partial: dict[int, list[tuple[float, float, int]]],
+) -> tuple[list[list[float]], dict[int, list[tuple[float, float]]]]:
+    """One sample's deficit share of every zone at every step, and the cuts of its queue helpers.
+
+    Step by step: the capacity of the zone's supply assets that are up (the least kept by a
+    partial strike under way), the deficit share, its thousandths of a queue, and the rule of
+    :func:`impact.engine.grid.rotate_queues_reference`.
+    """
+    grid = model.grid
+    time = [float(t) for t in model.time_hours]
+    deficits: list[list[float]] = []
+    cuts: dict[int, list[tuple[float, float]]] = {}
+    for zone in range(len(grid.zone_ids)):
+        shares = []
+        for step, moment in enumerate(time):
+            available = 0
+            for asset, capacity in zip(grid.supply_assets[zone].tolist(), grid.supply_kw[zone].tolist(), strict=True):
+                if any(a <= moment < b for a, b in effective[asset]):
+                    continue
+                for start, length, kept in partial.get(asset, []):
+                    if start <= moment < start + length:
+                        capacity = min(capacity, kept)
+                available += capacity
+            shares.append(deficit_share_reference(available, float(grid.demand_kw[zone, step])))
+        deficits.append(shares)
+        if grid.shed:
+            units = [shed_units_reference(share, grid.queues) for share in shares]
+            for queue, cut in enumerate(rotate_queues_reference(units, grid.queues, grid.block_steps)):
+                cuts[int(grid.queue_assets[zone, queue])] = cut_intervals_reference(cut, time, model.step_hours)
+    return deficits, cuts
+
+
+def outages_and_deficit(
+    model: CompiledScenario, drawn: Draws | np.ndarray, sample: int, outages: np.ndarray | None = None
+) -> tuple[list[list[tuple[float, float]]], list[list[float]] | None]:
+    """:func:`asset_outages`, and each grid zone's deficit share at each step in the sample
+    (None without a capacity balance)."""
     draws = as_draws(model, drawn)
     durations = draws.durations
     outages = repair_outages(model, draws) if outages is None else outages
     strikes = len(model.strike_ids)
+    grid = model.grid
+    queue_of = {} if grid is None else grid.queue_of()
+    partial: dict[int, list[tuple[float, float, int]]] = {}
+    deficits: list[list[float]] | None = None
+    cuts: dict[int, list[tuple[float, float]]] = {}
     effective: dict[int, list[tuple[float, float]]] = {}
     for asset in model.topo_order:
+        if asset in queue_of:
+            if deficits is None:
+                deficits, cuts = _zone_cuts(model, effective, partial)
+            effective[asset] = cuts[asset]
+            continue
         repair = {i: float(outages[sample, i]) for i in range(strikes) if draws.strike_asset[sample, i] == asset}
+        if grid is not None and asset in grid.kept_kw:
+            for i in list(repair):
+                kept = int(grid.kept_kw[asset][int(draws.damage_state[sample, i])])
+                if kept > 0:  # partial damage: works at reduced capacity until repaired, not down
+                    partial.setdefault(asset, []).append((float(model.strike_hours[i]), repair.pop(i), kept))
         lost: list[tuple[float, float]] = []
         for g, group in enumerate(model.groups[asset]):
             group_lost = None
@@ -115,7 +179,9 @@ def asset_outages(
         effective[asset] = _with_reports(
             _strike_pieces(model, repair), lost, [report.hours for _, report in reports if not report.down]
         )
-    return [effective[asset] for asset in range(len(model.asset_ids))]
+    if grid is not None and deficits is None:
+        deficits, _cuts = _zone_cuts(model, effective, partial)
+    return [effective[asset] for asset in range(len(model.asset_ids))], deficits
 
 
 def _sample_stats(series: np.ndarray) -> tuple[float, float, float]:
@@ -152,10 +218,14 @@ def compute(model: CompiledScenario, drawn: Draws | np.ndarray, quantiles) -> En
     time = model.time_hours
     down = np.zeros((samples, assets, steps), dtype=bool)
     outages = repair_outages(model, draws)
+    deficit = None if model.grid is None else np.zeros((samples, len(model.grid.zone_ids), steps))
     for n in range(samples):
-        for asset, outage in enumerate(asset_outages(model, draws, n, outages)):
+        sample_outages, sample_deficit = outages_and_deficit(model, draws, n, outages)
+        for asset, outage in enumerate(sample_outages):
             for start, end in outage:
                 down[n, asset] |= (time >= start) & (time < end)
+        if deficit is not None:
+            deficit[n] = sample_deficit
 
     people = np.zeros((services, areas, samples, steps), dtype=np.int64)
     for v in range(services):
@@ -182,6 +252,16 @@ def compute(model: CompiledScenario, drawn: Draws | np.ndarray, quantiles) -> En
     }
     with np.errstate(invalid="ignore"):
         stat_means = {name: values.sum(axis=0) / samples for name, values in per_sample.items()}
+    deficit_q = None if deficit is None else np.moveaxis(np.quantile(deficit, quantiles, axis=0), 0, -1)
+    deficit_mean = None if deficit is None else deficit.sum(axis=0) / samples
     return EngineOutput(
-        people_q, people_mean, down.sum(axis=0).astype(np.int64), stat_quantiles, stat_means, samples, per_sample
+        people_q,
+        people_mean,
+        down.sum(axis=0).astype(np.int64),
+        stat_quantiles,
+        stat_means,
+        samples,
+        per_sample,
+        deficit_q,
+        deficit_mean,
     )

@@ -53,6 +53,11 @@ class EngineOutput:
         ``stat_means``), for statistics the quantiles cannot give, such as the share of
         samples whose ``restore_steps`` exceed a number of hours (docs/method.md, section 5).
         None when an engine output was built without them.
+    deficit_quantiles : ndarray of float, shape (Z, T, Q), or None
+        Quantiles over samples of each grid zone's deficit share (docs/method.md, section 4b)
+        [1]; None without a capacity balance.
+    deficit_mean : ndarray of float, shape (Z, T), or None
+        Mean over samples of the same [1].
     """
 
     people_quantiles: np.ndarray
@@ -62,6 +67,8 @@ class EngineOutput:
     stat_means: dict[str, np.ndarray]
     samples: int
     per_sample: dict[str, np.ndarray] | None = None
+    deficit_quantiles: np.ndarray | None = None
+    deficit_mean: np.ndarray | None = None
 
 
 def order_statistic_quantiles(count: int, quantiles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
