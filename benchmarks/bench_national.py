@@ -102,6 +102,58 @@ def uncertain_copy(folder: Path, out: Path) -> Path:
     return out
 
 
+def grid_copy(folder: Path, out: Path) -> Path:
+    """A copy of a scenario folder with a grid zone per oblast and supply capacities (for timing; not real data).
+
+    Every leaf area takes the zone of its oblast (its top-level ancestor); every power plant
+    and CHP gets a capacity, and so does every substation that no other power asset needs
+    (the import nodes), sized so that each zone's supply is 1.2 times its demand at the
+    default 0.5 kW per person: a strike on a zone's supply asset leaves a deficit there, so
+    the struck oblasts shed load by rotating cuts while the others do not. ``[grid]`` keeps
+    its defaults (6 queues, blocks of 4 hours, the default daily profile).
+    """
+    import shutil
+
+    import pandas as pd
+
+    shutil.copytree(folder, out)
+    areas = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
+    assets = pd.read_csv(out / "assets.csv", dtype=str, keep_default_na=False)
+    parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
+
+    def top(area: str) -> str:
+        while parent.get(area):
+            area = parent[area]
+        return area
+
+    parents = set(areas["parent_id"])
+    areas["grid_zone"] = [top(a) if a not in parents else "" for a in areas["area_id"]]
+    areas.to_csv(out / "areas.csv", index=False)
+    dependencies = pd.read_csv(out / "dependencies.csv", dtype=str, keep_default_na=False)
+    power = {"power_plant", "chp_plant", "substation"}
+    kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
+    fed = {
+        a for a, d in zip(dependencies["asset_id"], dependencies["depends_on"], strict=True) if kind_of.get(d) in power
+    }
+    supply = [
+        kind in ("power_plant", "chp_plant") or (kind == "substation" and asset_id not in fed)
+        for asset_id, kind in zip(assets["asset_id"], assets["kind"], strict=True)
+    ]
+    zone = [top(area) for area in assets["area_id"]]
+    population = pd.to_numeric(areas["population"], errors="coerce").fillna(0)
+    demand_mw = {z: 0.0 for z in set(zone)}
+    for area, people in zip(areas["area_id"], population, strict=True):
+        if area not in parents:
+            demand_mw[top(area)] = demand_mw.get(top(area), 0.0) + people * 0.5 / 1000
+    count = {z: sum(1 for zz, s in zip(zone, supply, strict=True) if s and zz == z) for z in set(zone)}
+    assets["capacity_mw"] = [
+        f"{1.2 * demand_mw.get(z, 0.0) / count[z]:.3f}" if s else "" for z, s in zip(zone, supply, strict=True)
+    ]
+    assets["grid_zone"] = [z if s else "" for z, s in zip(zone, supply, strict=True)]
+    assets.to_csv(out / "assets.csv", index=False)
+    return out
+
+
 def main() -> None:
     """Print the national case's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -110,6 +162,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reference-samples", type=int, default=4)
     parser.add_argument("--uncertain", action="store_true", help="also time the case with every issue-13 input on")
+    parser.add_argument("--grid", action="store_true", help="also time the case with a grid zone per oblast (issue 14)")
     args = parser.parse_args()
 
     import numpy as np
@@ -125,14 +178,20 @@ def main() -> None:
         )
         scenario = impact.load_scenario(folder)
         uncertain_runs: list[dict] = []
+        grid_runs: list[dict] = []
         if args.uncertain:
             uncertain_folder = uncertain_copy(Path(folder), Path(tmp) / "uncertain")
             impact.load_scenario(uncertain_folder)  # valid, or this raises
+        if args.grid:
+            grid_folder = grid_copy(Path(folder), Path(tmp) / "grid")
+            grid_scenario = impact.load_scenario(grid_folder)
         runs = []
         for _ in range(args.repeats):  # interleaved, so that both see the same machine
             runs.append(_run_in_child(folder, args.samples))
             if args.uncertain:
                 uncertain_runs.append(_run_in_child(uncertain_folder, args.samples))
+            if args.grid:
+                grid_runs.append(_run_in_child(grid_folder, args.samples))
         seconds = [r["seconds"] for r in runs]
         again = [r["again"] for r in runs]
         peaks = [r["peak_mib"] for r in runs]
@@ -149,6 +208,15 @@ def main() -> None:
         exact = np.array_equal(fast_subset.people_quantiles, oracle.people_quantiles) and np.array_equal(
             fast_subset.people_mean, oracle.people_mean
         )
+        if args.grid:
+            grid_model = compile_scenario(grid_scenario)
+            grid_subset = grid_model.sample_draws(args.reference_samples, 1)
+            grid_fast = fast.compute(grid_model, grid_subset, quantiles)
+            grid_oracle = reference.compute(grid_model, grid_subset, quantiles)
+            grid_exact = np.array_equal(grid_fast.people_quantiles, grid_oracle.people_quantiles) and np.array_equal(
+                grid_fast.deficit_mean, grid_oracle.deficit_mean
+            )
+            shedding = int((grid_fast.deficit_mean > 0).any(axis=1).sum())
 
     print(
         f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
@@ -177,6 +245,15 @@ def main() -> None:
             f"with every issue-13 input on: impact.run median {statistics.median(times):.2f} s (min {min(times):.2f}, "
             f"max {max(times):.2f}), peak {statistics.median(r['peak_mib'] for r in uncertain_runs):.0f} MiB; "
             f"ratio to the plain case: {statistics.median(times) / statistics.median(seconds):.2f}x (issue 13: <= 2x)"
+        )
+    if grid_runs:
+        times = [r["seconds"] for r in grid_runs]
+        print(
+            f"with a grid zone per oblast ({len(grid_model.grid.zone_ids)} zones, {shedding} with a deficit in the "
+            f"reference subset): impact.run median {statistics.median(times):.2f} s (min {min(times):.2f}, "
+            f"max {max(times):.2f}), peak {statistics.median(r['peak_mib'] for r in grid_runs):.0f} MiB; ratio to "
+            f"the plain case: {statistics.median(times) / statistics.median(seconds):.2f}x (issue 14: <= 1.5x); "
+            f"fast == reference on {args.reference_samples} samples: {grid_exact}"
         )
 
 

@@ -13,6 +13,7 @@ from impact.areas import AreaTree
 from impact.engine.draws import Draws
 from impact.engine.grid import GridModel
 from impact.engine.grid_compile import add_own_power, compile_grid
+from impact.engine.weights import link_weight
 from impact.restoration import (
     DISTRIBUTION_CODES,
     STREAM_BUFFER,
@@ -415,28 +416,6 @@ class Report:
     down: bool
     strike: int
     key: str
-
-
-def link_weight(population: int, share_before: float, share_after: float) -> int:
-    """Whole persons served through one link [persons].
-
-    Links of one (area, service) are rounded on their running total,
-    ``round(population * share_after) - round(population * share_before)``, so their
-    head counts add up to ``round(population * total share)`` and never exceed the
-    population (each differs from ``population * share`` by less than one person).
-
-    Parameters
-    ----------
-    population : int
-        Residents of the leaf area [persons].
-    share_before, share_after : float
-        Running total of shares before and after this link [1].
-    """
-
-    def rounded(share: float) -> int:
-        return min(int(np.rint(population * share)), population)
-
-    return rounded(share_after) - rounded(share_before)
 
 
 def topological_order(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from impact.areas import AreaTree
 from impact.engine.grid import GridModel
+from impact.engine.weights import link_weight
 from impact.scenario import Scenario
 from impact.scenario.grid import asset_grid_zones, asset_is_critical, leaf_grid_zones
 from impact.scenario.schema import DAMAGE_STATES, POWER_KINDS
@@ -231,8 +232,6 @@ def _split_power_links(
 ) -> None:
     """Split every leaf's power links into one link per queue of its zone (w / Q people each,
     rounded on the running total), through helpers that need both the asset and the queue."""
-    from impact.engine.compile import link_weight
-
     queues = queue_assets.shape[1]
     through: dict[tuple[int, int, int], int] = {}
     for area, area_id in enumerate(area_ids):
@@ -336,8 +335,6 @@ def add_own_power(
     population : ndarray of int64
         Residents of each area [persons].
     """
-    from impact.engine.compile import link_weight
-
     through: dict[tuple[int, float], int] = {}
     for (service, area, position), buffer in sorted(own_power.items(), reverse=True):
         _asset, weight = links[service][area][position]

@@ -729,7 +729,3 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "drawn on its own; 1: every repair of a sample at the same quantile of its curve.",
     ),
 }
-
-#: TEMPORARY (lead stub, replaced by the inputs branch)
-OWN_POWER = "own_power"
-DEFAULT_GRID_ZONE = "all"

@@ -1,0 +1,272 @@
+"""The grid's capacity balance and rotating cuts (issue 14; docs/method.md, sections 4b and 4c).
+
+Hand-computed cases with exact numbers, both engines; the rotation rule against its plain
+version on random inputs; fast == reference on random scenarios with zones, capacities,
+own_power links, blackouts and strikes together are in tests/test_grid_random.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scenario_factory import make_scenario, strike
+
+import impact
+from impact.engine import fast, reference
+from impact.engine.compile import compile_scenario
+from impact.engine.grid import (
+    cut_intervals,
+    cut_intervals_reference,
+    rotate_queues,
+    rotate_queues_reference,
+)
+
+#: A flat demand: 0.5 kW per person at every hour, no temperature dependence.
+FLAT = {"demand_kw_per_person": 0.5, "demand_profile": [1.0] * 24, "demand_change_per_degree": 0.0}
+
+AREAS = [
+    {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+    {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1200},
+]
+
+
+def two_feeds(
+    strikes, grid=None, capacity=(0.36, 0.36), links=None, assets_extra=(), dependencies_extra=(), **settings
+):
+    """R1 (1,200 people, demand 600 kW) fed by SUB, which needs either of two plants F1, F2."""
+    assets = [
+        {"asset_id": "F1", "name": "Plant 1", "kind": "power_plant", "area_id": "R", "capacity_mw": capacity[0]},
+        {"asset_id": "F2", "name": "Plant 2", "kind": "power_plant", "area_id": "R", "capacity_mw": capacity[1]},
+        {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1"},
+        {"asset_id": "PMP", "name": "Pumping station", "kind": "pumping_station", "area_id": "R1"},
+        *assets_extra,
+    ]
+    dependencies = [
+        {"asset_id": "SUB", "depends_on": "F1", "group": "feed"},
+        {"asset_id": "SUB", "depends_on": "F2", "group": "feed"},
+        {"asset_id": "PMP", "depends_on": "SUB"},
+        *dependencies_extra,
+    ]
+    links = links or [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+        {"area_id": "R1", "service": "water", "asset_id": "PMP", "share": 1.0},
+    ]
+    settings.setdefault("horizon_hours", 48)
+    return make_scenario(
+        areas=AREAS,
+        assets=assets,
+        dependencies=dependencies,
+        service_links=links,
+        strikes=strikes,
+        grid={**FLAT, **(grid or {})},
+        **settings,
+    )
+
+
+def central(scenario):
+    """Central estimate of both engines (asserted equal), and the model."""
+    model = compile_scenario(scenario)
+    draws = model.central_draws()
+    first = fast.compute(model, draws, [0.5])
+    second = reference.compute(model, draws, [0.5])
+    assert np.array_equal(first.people_mean, second.people_mean)
+    assert np.array_equal(first.deficit_mean, second.deficit_mean)
+    return first, model
+
+
+POWER, WATER, HEAT = 0, 1, 2
+
+
+def test_two_feeds_of_60_percent_one_lost_sheds_40_percent():
+    """Deficit 1 - 360/600 = 0.4: 2.4 queues of 6 on average, 40 % of R1 over every 5 steps."""
+    output, model = central(two_feeds([strike("S1", "F1", 0.0, "complete")]))
+    r1 = model.area_ids.index("R1")
+    assert np.allclose(output.deficit_mean[0], 0.4)
+    power = output.people_mean[POWER, r1]
+    assert set(power.tolist()) == {400.0, 600.0}  # 2 or 3 queues of 200 people
+    for begin in range(0, 45, 5):
+        assert power[begin : begin + 5].sum() == 5 * 480  # exactly 40 % over every 5 steps
+    day = power[:24].sum() / 24
+    assert day == pytest.approx(480, abs=200 / 24)  # within one queue-hour of 40 % over the day
+    # each queue off its share of the day (9.6 h): 9 or 10 hours
+    down = fast.asset_steps(model, model.central_draws()).down_counts()
+    queue_hours = [int(down[model.asset_ids.index(f"~grid:all:queue{q}"), :24].sum()) for q in range(1, 7)]
+    assert set(queue_hours) <= {9, 10}
+    assert sum(queue_hours) == 57  # floor(24 x 2.4)
+    # the pumping station is critical (protected line): water never lost
+    assert output.people_mean[WATER, r1].max() == 0
+
+
+def test_ample_capacity_gives_the_results_of_a_run_without_grid():
+    strikes = [strike("S1", "F1", 3.0, "complete"), strike("S2", "SUB", 10.0, "moderate")]
+    with_grid = two_feeds(strikes, capacity=(0.6, 0.6))
+    plain = make_scenario(
+        areas=AREAS,
+        assets=[{k: v for k, v in row.items() if k != "capacity_mw"} for row in with_grid.assets.to_dict("records")],
+        dependencies=with_grid.dependencies.drop(columns="__line__", errors="ignore").to_dict("records"),
+        service_links=with_grid.service_links.drop(columns="__line__", errors="ignore").to_dict("records"),
+        strikes=strikes,
+        horizon_hours=48,
+    )
+    first = impact.run(with_grid, samples=40, seed=3).dataset
+    second = impact.run(plain, samples=40, seed=3).dataset
+    assert float(first["grid_deficit_share"].max()) == 0.0
+    for name in ("people_without", "people_without_central", "people_without_mean"):
+        assert np.array_equal(first[name].values, second[name].values), name
+
+
+def test_a_steady_50_percent_deficit_cuts_each_queue_12_hours_a_day_in_blocks():
+    output, model = central(two_feeds([strike("S1", "F1", 0.0, "complete")], capacity=(0.3, 0.3), horizon_hours=72))
+    r1 = model.area_ids.index("R1")
+    assert np.all(output.people_mean[POWER, r1] == 600)  # 3 of 6 queues at every step
+    down = fast.asset_steps(model, model.central_draws())
+    queue1 = model.asset_ids.index("~grid:all:queue1")
+    rows = slice(down.offset[queue1], down.offset[queue1 + 1])
+    lengths = (down.stop[rows] - down.first[rows]).tolist()
+    assert set(lengths) == {4}  # blocks of cut_block_hours = 4
+    assert int(down.down_counts()[queue1, :24].sum()) == 12
+
+
+def test_a_non_critical_asset_is_shed_with_its_queue_and_its_dependants_follow():
+    extra = [{"asset_id": "BOOST", "name": "Booster", "kind": "pumping_station", "area_id": "R1", "critical": "false"}]
+    links = [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+        {"area_id": "R1", "service": "water", "asset_id": "PMP", "share": 0.5},
+        {"area_id": "R1", "service": "water", "asset_id": "BOOST", "share": 0.5},
+    ]
+    output, model = central(
+        two_feeds(
+            [strike("S1", "F1", 0.0, "complete")],
+            capacity=(0.3, 0.3),
+            links=links,
+            assets_extra=extra,
+            dependencies_extra=[{"asset_id": "BOOST", "depends_on": "SUB"}],
+        )
+    )
+    r1 = model.area_ids.index("R1")
+    water = output.people_mean[WATER, r1]
+    # BOOST takes queue 1 (the only shed asset): its 600 people lose water while queue 1 is cut
+    down = fast.asset_steps(model, model.central_draws()).down_counts()
+    queue1 = down[model.asset_ids.index("~grid:all:queue1")]
+    assert np.array_equal(water, 600 * queue1)
+    assert water.max() == 600 and water.min() == 0
+
+
+def test_partial_damage_keeps_a_share_of_capacity_and_the_asset_up():
+    # F1 moderate keeps 50 %: 180 + 360 = 540 of 600 kW -> deficit 0.1; SUB stays fed either way
+    strikes = [strike("S1", "F1", 0.0, "moderate")]
+    output, _model = central(two_feeds(strikes, grid={"partial_damage": True}))
+    assert np.allclose(output.deficit_mean[0, :24], 0.1)
+    off, _ = central(two_feeds(strikes))  # default: F1 down, 360 of 600 -> 0.4
+    assert np.allclose(off.deficit_mean[0, :24], 0.4)
+
+
+def test_partial_damage_of_a_sole_feed_keeps_the_substation_up():
+    strikes = [strike("S1", "F1", 0.0, "moderate")]
+    scenario = two_feeds(
+        strikes, capacity=(0.72, 0.0), grid={"partial_damage": True, "kept_capacity": {"moderate": 0.5}}
+    )
+    output, model = central(scenario)
+    r1 = model.area_ids.index("R1")
+    assert np.allclose(output.deficit_mean[0, :24], 0.4)  # 360 of 600 kW
+    assert output.people_mean[WATER, r1].max() == 0  # SUB and PMP up: the cascade sees F1 up
+    plain, _ = central(two_feeds(strikes, capacity=(0.72, 0.0)))
+    assert np.all(plain.deficit_mean[0] == 1.0)  # on/off: F1 down all along, F2 has no capacity
+    assert np.all(plain.people_mean[POWER, r1] == 1200)  # every queue cut at every step
+
+
+def test_own_power_people_follow_their_power_link_with_its_buffer():
+    """R1: power 3/4 through SUB, 1/4 through SUB2; water own_power for half of R1 (600 people),
+    buffer 2 h. SUB is struck at 0 for a fixed 10 h: its share of the own_power people, 600 x 3/4 =
+    450, lose water from 2 h to 10 h; SUB2's 150 never do."""
+    assets = [
+        {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "fix10"},
+        {"asset_id": "SUB2", "name": "Substation 2", "kind": "substation", "area_id": "R1"},
+    ]
+    links = [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 0.75},
+        {"area_id": "R1", "service": "power", "asset_id": "SUB2", "share": 0.25},
+        {"area_id": "R1", "service": "water", "asset_id": "own_power", "share": 0.5, "buffer_hours": 2.0},
+    ]
+    scenario = make_scenario(
+        areas=AREAS,
+        assets=assets,
+        service_links=links,
+        strikes=[strike("S1", "SUB", 0.0, "moderate")],
+        restoration=[
+            {"restoration_class": "fix10", "damage_state": "moderate", "distribution": "fixed", "median_days": 10 / 24}
+        ],
+        horizon_hours=24,
+    )
+    model = compile_scenario(scenario)
+    draws = model.central_draws()
+    output = fast.compute(model, draws, [0.5])
+    assert np.array_equal(output.people_mean, reference.compute(model, draws, [0.5]).people_mean)
+    r1 = model.area_ids.index("R1")
+    expected = np.zeros(24)
+    expected[2:10] = 450
+    assert np.array_equal(output.people_mean[WATER, r1], expected)
+    power = np.zeros(24)
+    power[:10] = 900
+    assert np.array_equal(output.people_mean[POWER, r1], power)
+
+
+def test_own_power_people_lose_water_during_their_queue_cuts():
+    links = [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+        {"area_id": "R1", "service": "heat", "asset_id": "own_power", "share": 0.6},
+    ]
+    output, model = central(two_feeds([strike("S1", "F1", 0.0, "complete")], capacity=(0.3, 0.3), links=links))
+    r1 = model.area_ids.index("R1")
+    # 3 of 6 queues cut at every step: half of the 720 own_power people without heat
+    assert np.all(output.people_mean[HEAT, r1] == 360)
+
+
+def test_blackouts_and_the_grid_never_count_anyone_twice():
+    blackouts = [
+        {
+            "area_id": "R1",
+            "start": "2025-12-13T00:00:00+02:00",
+            "end": "2025-12-15T00:00:00+02:00",
+            "hours_off_per_day": 24,
+            "queues": 2,
+        }
+    ]
+    scenario = two_feeds([strike("S1", "F1", 0.0, "complete")], blackouts=blackouts)
+    output, model = central(scenario)
+    r1 = model.area_ids.index("R1")
+    assert output.people_mean[POWER, r1].max() == 1200  # everyone cut by the schedule: never more
+    result = impact.run(scenario, samples=0).dataset
+    component = result["people_without_scheduled_central"].sel(service="power", area="R1").values
+    assert component.max() == 1200 and component.min() >= 0
+
+
+def test_the_cut_component_is_the_shed_people():
+    result = impact.run(two_feeds([strike("S1", "F1", 0.0, "complete")]), samples=10, seed=2).dataset
+    power = result["people_without_central"].sel(service="power", area="R1").values
+    component = result["people_without_scheduled_central"].sel(service="power", area="R1").values
+    assert np.array_equal(component, power)  # nobody is cut off by the strike itself (OR-feed)
+    assert np.allclose(result["grid_deficit_share_central"].sel(zone="all").values, 0.4)
+    assert result["grid_deficit_share"].sizes == {"zone": 1, "time": 48, "quantile": 3}
+    assert float(result["grid_demand_mw"].max()) == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rotation_equals_its_plain_rule(seed):
+    rng = np.random.default_rng(seed)
+    queues, block, steps, rows = int(rng.integers(1, 9)), int(rng.integers(1, 7)), int(rng.integers(1, 60)), 5
+    deficit = rng.choice([0.0, 0.05, 0.2, 0.4, 0.5, 0.77, 1.0], size=(rows, steps))
+    deficit = np.where(rng.random((rows, steps)) < 0.3, rng.random((rows, steps)), deficit)
+    units = np.floor(deficit * queues * 1000 + 0.5).astype(np.int64)
+    vectorised = rotate_queues(units, queues, block)
+    time = np.arange(steps, dtype=float) * 0.5
+    for row in range(rows):
+        plain = rotate_queues_reference(units[row].tolist(), queues, block)
+        assert np.array_equal(vectorised[row], np.array(plain, dtype=bool).reshape(queues, steps))
+        # queue-steps cut = whole queues accumulated
+        assert vectorised[row].sum() == units[row].sum() // 1000
+        for q in range(queues):
+            starts, ends = cut_intervals(vectorised[row, q][None, :], time, 0.5)
+            expected = cut_intervals_reference(plain[q], time.tolist(), 0.5)
+            got = [(a, b) for a, b in zip(starts[0], ends[0], strict=True) if np.isfinite(a)]
+            assert got == expected
