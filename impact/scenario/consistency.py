@@ -885,8 +885,10 @@ def check_grid_zones(
                     "name the zone the asset's capacity serves",
                 )
             )
-    if any(column == "grid_zone" for _line, column in bad_areas | bad_assets):
-        return problems  # a zone cell that failed its own check would be reported twice
+    if problems or capacity_bad or any(column == "grid_zone" for _line, column in bad_areas | bad_assets):
+        # A zone misspelt, ambiguous or failing its own check, or a capacity that failed its own, would
+        # leave its zone unserved: reported once, where it is wrong.
+        return problems
     members: dict[str, list[str]] = {}
     for leaf, zone in leaves.items():
         members.setdefault(zone, []).append(leaf)
