@@ -27,6 +27,7 @@ def _type(column: Column) -> str:
         "int": "whole number",
         "float": "number",
         "time": "ISO 8601 time with UTC offset",
+        "bool": "`true` or `false` (also `yes`/`no`, `1`/`0`, any case)",
     }
     text = names[column.dtype]
     bounds = []
@@ -70,18 +71,30 @@ def render() -> str:
         "",
         "## scenario.toml",
         "",
-        "Sections `[scenario]`, `[run]`, `[needs]` ([needs.md](needs.md)), `[boundaries]` and `[uncertainty]` with the",
-        "keys below. An unknown section or key, or a key written above every section header, is a problem naming",
-        "its line, with the closest valid name and the valid ones (`scenario.toml:12: run.sampels:",
+        "Sections `[scenario]`, `[run]`, `[needs]` ([needs.md](needs.md)), `[boundaries]`, `[uncertainty]`",
+        "and `[grid]` with the keys below. An unknown section or key, or a key written above every section",
+        "header, is a problem naming its line, with the closest valid name and the valid ones",
+        "(`scenario.toml:12: run.sampels:",
         "unknown key (did you mean 'samples'?); valid keys: samples, seed, quantiles, plan_quantile`). A missing",
         "required key is reported on its section's header line; line 0 is left for a missing",
         "section or file.",
+        "",
+        "`[grid]` sets the grid model: its demand and how a deficit is shed. The model is active when some asset of",
+        "assets.csv has a `capacity_mw` (power plants, CHP plants, substations importing from the wider grid); then,",
+        "each hour and in each grid zone (`grid_zone` of the leaf areas, `all` when empty), the demand is the",
+        "zone's residents x `demand_kw_per_person` x the hour's `demand_profile` x the temperature factor, the",
+        "available capacity is the `capacity_mw` of the zone's supply assets that are up, and the deficit share",
+        "max(0, 1 - available / demand) of the zone's grid customers is cut in `queues` rotating queues, in",
+        "blocks of `cut_block_hours`. Critical assets (`critical` in assets.csv, by default the kinds of",
+        "`[needs] critical_kinds`) are never cut. A `[grid]` section while no asset has `capacity_mw` is a",
+        "problem (it would have no effect). Every default below is sourced or marked as an assumption;",
+        "see docs/method.md for the model.",
         "",
         "| key | type | required | default | meaning |",
         "|---|---|---|---|---|",
     ]
     for (section, key), (kind, required, default, doc) in SCENARIO_KEYS.items():
-        shown = "" if default is None else f"`{default}`"
+        shown = "" if default is None else f"`{str(default).lower() if isinstance(default, bool) else default}`"
         lines.append(f"| `{section}.{key}` | {kind} | {'yes' if required else 'no'} | {shown} | {_cell(doc)} |")
     for table in TABLES:
         lines += [
@@ -132,7 +145,15 @@ def render() -> str:
         "- leaf areas state a population; a parent that states one agrees with the sum of its",
         "  children within 0.5 %; a parent's `population_current` agrees within 0.5 % with the sum of",
         "  its leaves' population used (`population_current` where given, else `population`);",
-        "- service links point at leaf areas; shares of one (area, service) sum to at most 1;",
+        "- service links point at leaf areas; shares of one (area, service) sum to at most 1, `own_power` shares",
+        "  included; `own_power` (reserved: no asset may have that id) links water or heat only, and",
+        "  `buffer_hours` is given on `own_power` links only;",
+        "- `capacity_mw` is given on power kinds only (power_plant, chp_plant, substation, power_line), and",
+        "  an asset's `grid_zone` only with a `capacity_mw`; `grid_zone` of areas.csv on leaf areas only;",
+        "- with some `capacity_mw` (the grid model active): a capacity asset without `grid_zone` lies in an",
+        "  area whose leaves are all in one zone (its zone); a capacity asset's `grid_zone` is the zone of some",
+        "  leaf; every zone with leaf areas has a capacity asset; `[grid]` is written only when some asset has",
+        "  `capacity_mw`;",
         "- dependencies have no cycles and no asset depends on itself; `buffer_hours_max` is at least",
         "  `buffer_hours` (an empty `buffer_hours` counting as 0);",
         "- every restoration class named exists, and every (class, damage state) a strike may leave has a",

@@ -33,6 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "observations": ("time", "area_id", "service", "value", "unit", "source"),
     "blackouts": ("area_id", "start", "end", "hours_off_per_day", "queues", "source"),
     "crews": ("crew_pool", "crews"),
+    "temperature": ("time", "temperature_c", "area_id"),
 }
 
 #: Default tables: a region with two districts, a substation feeding a pumping station.
@@ -104,10 +105,15 @@ def make_settings(
     samples: int = 20,
     seed: int = 1,
     quantiles: Iterable[float] = (0.05, 0.5, 0.95),
+    grid: Mapping[str, object] | None = None,
     **scenario_keys: object,
 ) -> dict:
-    """``scenario.toml`` settings as a dict."""
-    return {
+    """``scenario.toml`` settings as a dict.
+
+    ``grid`` is the ``[grid]`` section (``{"queues": 4, "demand_kw_per_person": 1.0}``; ``{}`` writes
+    an empty section); None (the default) leaves the section out.
+    """
+    settings: dict = {
         "scenario": {
             "id": id,
             "title": title,
@@ -119,6 +125,9 @@ def make_settings(
         },
         "run": {"samples": samples, "seed": seed, "quantiles": list(quantiles)},
     }
+    if grid is not None:
+        settings["grid"] = dict(grid)
+    return settings
 
 
 _DEFAULT = object()
@@ -137,6 +146,7 @@ def make_scenario(
     blackouts=None,
     boundaries=None,
     crews=None,
+    temperature=None,
     **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
@@ -149,11 +159,14 @@ def make_scenario(
         water through PMP, one moderate strike on SUB at 02:00 local.
     dependencies, restoration, status_updates, observations, blackouts, crews : DataFrame or list of dict, optional
         Optional tables (absent by default).
+    temperature : DataFrame or list of dict, optional
+        Outdoor temperature readings (``time``, ``temperature_c``, ``area_id``); absent by default.
     boundaries : Boundaries or GeoJSON dict, optional
         Area polygons (none by default).
     **settings
         ``scenario.toml`` keys (``horizon_hours=48``, ``step_minutes=60``, ``start``,
-        ``samples``, ``seed``, ``quantiles``...).
+        ``samples``, ``seed``, ``quantiles``...), and ``grid={...}`` for the ``[grid]`` section
+        (:func:`make_settings`).
     """
     if strikes is _DEFAULT:
         strikes = [strike("S1", "SUB", 2.0)]
@@ -169,6 +182,7 @@ def make_scenario(
         observations=_frame(observations, "observations"),
         blackouts=_frame(blackouts, "blackouts"),
         crews=_frame(crews, "crews"),
+        temperature=_frame(temperature, "temperature"),
         boundaries=boundaries,
     )
 

@@ -14,6 +14,8 @@ Modules, from the bottom up:
   (:class:`ScenarioSettings`);
 - :mod:`impact.scenario.curves`: the restoration curve table (defaults overlaid with the
   scenario's ``restoration.csv``) and the restoration class of each asset;
+- :mod:`impact.scenario.grid`: grid zones of leaf areas and capacity assets, critical assets
+  (the inputs of the grid model, ``[grid]``);
 - :mod:`impact.scenario.consistency`: checks across the tables (references, the area tree,
   dependency cycles, schedules...);
 - :mod:`impact.scenario.geojson`: reading and checking the optional ``boundaries.geojson``
@@ -27,16 +29,21 @@ Modules, from the bottom up:
 from __future__ import annotations
 
 from impact.scenario.consistency import population_used
+from impact.scenario.grid import asset_grid_zones, asset_is_critical, leaf_grid_zones
 from impact.scenario.load import Scenario, load_scenario, scenario_from_frames
 from impact.scenario.problems import Problem, ScenarioError
-from impact.scenario.settings import NeedsSettings, ScenarioSettings
+from impact.scenario.settings import GridSettings, NeedsSettings, ScenarioSettings
 
 __all__ = [
+    "GridSettings",
     "NeedsSettings",
     "Problem",
     "Scenario",
     "ScenarioError",
     "ScenarioSettings",
+    "asset_grid_zones",
+    "asset_is_critical",
+    "leaf_grid_zones",
     "load_scenario",
     "population_used",
     "scenario_from_frames",

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 
 from impact.scenario.csv_text import BROKEN, LINE
 from impact.scenario.problems import Problem, did_you_mean
-from impact.scenario.schema import ID_FORBIDDEN_STARTS, ID_START_RULE, Column, Table
+from impact.scenario.schema import FALSE_WORDS, ID_FORBIDDEN_STARTS, ID_START_RULE, TRUE_WORDS, Column, Table
 from impact.scenario.weighted import is_weighted, parse_weighted
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "blank_cells",
     "check_cells",
     "failing_cells",
+    "parse_bool",
     "parse_time",
     "to_typed",
     "weighted_choice_problem",
@@ -48,6 +49,26 @@ def parse_time(text: str) -> pd.Timestamp:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{text!r} has no UTC offset; write it like 2025-12-19T19:00:00+02:00")
     return pd.Timestamp(moment).tz_convert("UTC")
+
+
+def parse_bool(text: str) -> bool:
+    """Read a ``bool`` cell: ``true``/``yes``/``1`` or ``false``/``no``/``0``, in any case.
+
+    Raises
+    ------
+    ValueError
+        If the text is none of them.
+    """
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{text!r} is not true or false (also accepted: yes/no, 1/0)")
+
+
+def _is_bool(text: str) -> bool:
+    return text.strip().lower() in TRUE_WORDS + FALSE_WORDS
 
 
 def _is_float(text: str) -> bool:
@@ -157,6 +178,8 @@ def _cell_checks(column: Column, safe_ids: bool = True) -> list[tuple[Callable[[
         checks.append((_is_not_huge, f"{{value!r}} is too large; must be at most {MAX_WHOLE:,}"))
     elif column.dtype == "float":
         checks.append((_is_float, "{value!r} is not a number"))
+    elif column.dtype == "bool":
+        checks.append((_is_bool, "{value!r} is not true or false (also accepted: yes/no, 1/0)"))
     elif column.dtype == "time":
         checks.append(
             (_is_time, "{value!r} is not an ISO 8601 time with a UTC offset (e.g. 2025-12-19T19:00:00+02:00)")
@@ -260,7 +283,7 @@ def to_typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
     Declared columns missing from the file are added empty. Types: ``int`` -> Int64
     (nullable), ``float`` -> float64 (NaN when empty), ``time`` -> UTC timestamps,
-    text columns -> str with "" when empty.
+    ``bool`` -> boolean (nullable, NA when empty), text columns -> str with "" when empty.
 
     Parameters
     ----------
@@ -282,6 +305,8 @@ def to_typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
             typed[column.name] = pd.array([int(float(v)) if v != "" else pd.NA for v in cells], dtype="Int64")
         elif column.dtype == "float":
             typed[column.name] = np.array([float(v) if v != "" else np.nan for v in cells], dtype=np.float64)
+        elif column.dtype == "bool":
+            typed[column.name] = pd.array([parse_bool(v) if v != "" else pd.NA for v in cells], dtype="boolean")
         elif column.dtype == "time":
             typed[column.name] = pd.to_datetime([parse_time(v) if v != "" else pd.NaT for v in cells], utc=True)
         else:

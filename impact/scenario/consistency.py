@@ -11,8 +11,9 @@ import pandas as pd
 
 from impact.areas import AreaTree
 from impact.scenario.csv_text import LINE
+from impact.scenario.grid import area_zones, has_capacity, leaf_zones
 from impact.scenario.problems import Problem, did_you_mean
-from impact.scenario.schema import CREWS, Table
+from impact.scenario.schema import CREWS, DEFAULT_GRID_ZONE, OWN_POWER, POWER_KINDS, SETTINGS_FILE, Table
 from impact.scenario.weighted import ALTERNATIVE_SEPARATOR, WEIGHT_SEPARATOR, parse_weighted
 
 __all__ = [
@@ -22,11 +23,15 @@ __all__ = [
     "check_asset_classes",
     "check_blackouts",
     "check_buffer_ranges",
+    "check_capacity",
     "check_crew_pools",
     "check_curve_rows",
     "check_dependencies",
+    "check_grid_zones",
     "check_links",
+    "check_own_power_links",
     "check_references",
+    "check_reserved_asset_ids",
     "check_strike_assets",
     "check_strike_curves",
     "check_unique",
@@ -654,3 +659,251 @@ def unused_crew_pools(assets: pd.DataFrame, crews: pd.DataFrame) -> list[Problem
         for pool, line in zip(crews["crew_pool"], crews[LINE], strict=True)
         if pool != "" and pool not in used
     ]
+
+
+# --- the grid model (issue 14): capacities, zones, own_power links -----------------------------
+
+
+def _written(value: object) -> str:
+    """A text cell as written, "" when empty or missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def check_reserved_asset_ids(assets: pd.DataFrame | None) -> list[Problem]:
+    """Assets whose id is the reserved word ``own_power`` of service_links.csv.
+
+    Returns
+    -------
+    list of Problem
+        ``assets.csv:6: asset_id: 'own_power' is reserved: ...``.
+    """
+    if assets is None:
+        return []
+    return [
+        Problem(
+            "assets.csv",
+            int(line),
+            "asset_id",
+            f"{OWN_POWER!r} is reserved: in service_links.csv it stands for households whose water or heat "
+            "needs their own power; give the asset another id",
+        )
+        for asset, line in zip(assets["asset_id"], assets[LINE], strict=True)
+        if asset == OWN_POWER
+    ]
+
+
+def check_own_power_links(links: pd.DataFrame | None, bad_cells: set[tuple[int, str]] = frozenset()) -> list[Problem]:
+    """``own_power`` on a power link, and ``buffer_hours`` on a link that is not ``own_power``.
+
+    Parameters
+    ----------
+    links : DataFrame or None
+        Typed ``service_links.csv``.
+    bad_cells : set of (line, column)
+        Cells that failed their own check (already reported).
+
+    Returns
+    -------
+    list of Problem
+        ``service_links.csv:5: asset_id: 'own_power' is for water and heat only; ...`` and
+        ``service_links.csv:4: buffer_hours: buffer_hours applies to own_power links only; an
+        asset's buffer is in dependencies.csv``.
+    """
+    if links is None:
+        return []
+    problems = []
+    buffers = links["buffer_hours"] if "buffer_hours" in links.columns else pd.Series(float("nan"), index=links.index)
+    for asset, service, buffer, line in zip(links["asset_id"], links["service"], buffers, links[LINE], strict=True):
+        line = int(line)
+        if asset == OWN_POWER and service == "power":
+            problems.append(
+                Problem(
+                    "service_links.csv",
+                    line,
+                    "asset_id",
+                    f"{OWN_POWER!r} is for water and heat only (households whose own pumps or boilers need "
+                    "power); a power link names the asset the power comes through",
+                )
+            )
+        if not pd.isna(buffer) and asset != OWN_POWER and (line, "asset_id") not in bad_cells:
+            problems.append(
+                Problem(
+                    "service_links.csv",
+                    line,
+                    "buffer_hours",
+                    "buffer_hours applies to own_power links only; an asset's buffer is in dependencies.csv",
+                )
+            )
+    return problems
+
+
+def check_capacity(assets: pd.DataFrame | None, bad_cells: set[tuple[int, str]] = frozenset()) -> list[Problem]:
+    """``capacity_mw`` on an asset that is not of a power kind, and ``grid_zone`` without ``capacity_mw``.
+
+    Parameters
+    ----------
+    assets : DataFrame or None
+        Typed ``assets.csv``.
+    bad_cells : set of (line, column)
+        Cells that failed their own check (already reported); a rule depending on one is skipped.
+
+    Returns
+    -------
+    list of Problem
+        ``assets.csv:4: capacity_mw: given for a pumping_station; ...``.
+    """
+    if assets is None or "capacity_mw" not in assets.columns:
+        return []
+    problems = []
+    zones = assets["grid_zone"] if "grid_zone" in assets.columns else pd.Series("", index=assets.index)
+    for kind, capacity, zone, line in zip(assets["kind"], assets["capacity_mw"], zones, assets[LINE], strict=True):
+        line = int(line)
+        if not pd.isna(capacity) and kind and kind not in POWER_KINDS:
+            problems.append(
+                Problem(
+                    "assets.csv",
+                    line,
+                    "capacity_mw",
+                    f"given for a {kind}; capacity_mw is the supply of a power asset: {', '.join(POWER_KINDS)}",
+                )
+            )
+        zone = _written(zone)
+        if zone and pd.isna(capacity) and (line, "capacity_mw") not in bad_cells:
+            problems.append(
+                Problem(
+                    "assets.csv",
+                    line,
+                    "grid_zone",
+                    f"{zone!r} given without capacity_mw; grid_zone names the zone an asset's capacity serves, "
+                    "so give capacity_mw or leave grid_zone empty",
+                )
+            )
+    return problems
+
+
+def check_grid_zones(
+    areas: pd.DataFrame,
+    assets: pd.DataFrame | None,
+    grid_written: bool = False,
+    grid_line: int = 0,
+    bad_cells: dict[str, set[tuple[int, str]]] | None = None,
+) -> list[Problem]:
+    """Grid zones of areas and capacity assets, and a ``[grid]`` section without any capacity.
+
+    - ``grid_zone`` on an area with child areas (zones are set on leaves);
+    - ``[grid]`` written while no asset has ``capacity_mw`` (then it has no effect);
+    - with some capacity (the grid model active): a capacity asset without ``grid_zone`` whose
+      area's leaves span several zones; a capacity asset's ``grid_zone`` that no leaf has; a zone
+      with leaves but no capacity asset serving it.
+
+    Parameters
+    ----------
+    areas : DataFrame
+        Typed ``areas.csv``.
+    assets : DataFrame or None
+        Typed ``assets.csv``.
+    grid_written : bool
+        Whether ``scenario.toml`` has a ``[grid]`` section.
+    grid_line : int
+        Line of its ``[grid]`` header (0 when not known, e.g. settings given as a dict).
+    bad_cells : dict of str to set of (line, column), optional
+        Cells of each file that failed their own check (already reported).
+
+    Returns
+    -------
+    list of Problem
+    """
+    bad = bad_cells or {}
+    bad_areas, bad_assets = bad.get("areas.csv", set()), bad.get("assets.csv", set())
+    tree = AreaTree.from_table(areas)
+    if tree.cycles():  # reported by the area checks; zones of a cycle mean nothing
+        return []
+    problems: list[Problem] = []
+    area_line = dict(zip(areas["area_id"], areas[LINE], strict=True))
+    if "grid_zone" in areas.columns:
+        for area, zone, line in zip(areas["area_id"], areas["grid_zone"], areas[LINE], strict=True):
+            zone = _written(zone)
+            if zone and area in tree and not tree.is_leaf(area):
+                problems.append(
+                    Problem(
+                        "areas.csv",
+                        int(line),
+                        "grid_zone",
+                        f"{zone!r} given on an area with child areas; grid zones are set on leaf areas (the zones "
+                        "of a parent are those of its leaves)",
+                    )
+                )
+    active = assets is not None and bool(has_capacity(assets).any())
+    capacity_bad = any(column == "capacity_mw" for _line, column in bad_assets)
+    if not active:
+        if grid_written and assets is not None and not capacity_bad:
+            problems.append(
+                Problem(
+                    SETTINGS_FILE, grid_line, "grid", "[grid] has no effect: no asset in assets.csv has capacity_mw"
+                )
+            )
+        return problems
+    assert assets is not None
+    leaves = leaf_zones(areas)
+    known = sorted(set(leaves.values()))
+    below = area_zones(areas)
+    served: set[str] = set()
+    zones = assets["grid_zone"] if "grid_zone" in assets.columns else pd.Series("", index=assets.index)
+    rows = zip(assets["area_id"], zones, has_capacity(assets), assets[LINE], strict=True)
+    for area, zone, has, line in rows:
+        line = int(line)
+        if not has:
+            continue
+        zone = _written(zone)
+        if zone:
+            served.add(zone)
+            if zone not in known and (line, "grid_zone") not in bad_assets:
+                problems.append(
+                    Problem(
+                        "assets.csv",
+                        line,
+                        "grid_zone",
+                        f"{zone!r} is the grid zone of no leaf area{did_you_mean(zone, known)}; zones of areas.csv: "
+                        f"{_choices(known)}",
+                    )
+                )
+            continue
+        if area not in below or (line, "area_id") in bad_assets:
+            continue  # an unknown area is reported by the reference checks
+        spanned = sorted(below[area])
+        if len(spanned) == 1:
+            served.add(spanned[0])
+        else:
+            problems.append(
+                Problem(
+                    "assets.csv",
+                    line,
+                    "grid_zone",
+                    f"is empty, and the leaves of area {area!r} are in several grid zones ({_choices(spanned)}); "
+                    "name the zone the asset's capacity serves",
+                )
+            )
+    if problems or capacity_bad or any(column == "grid_zone" for _line, column in bad_areas | bad_assets):
+        # A zone misspelt, ambiguous or failing its own check, or a capacity that failed its own, would
+        # leave its zone unserved: reported once, where it is wrong.
+        return problems
+    members: dict[str, list[str]] = {}
+    for leaf, zone in leaves.items():
+        members.setdefault(zone, []).append(leaf)
+    for zone, zone_leaves in members.items():
+        if zone in served:
+            continue
+        first = min(zone_leaves, key=lambda leaf: int(area_line[leaf]))
+        which = " (leaf areas without a grid_zone)" if zone == DEFAULT_GRID_ZONE else ""
+        problems.append(
+            Problem(
+                "areas.csv",
+                int(area_line[first]),
+                "grid_zone",
+                f"no asset with capacity_mw serves grid zone {zone!r}{which}, which has leaf areas "
+                f"{_choices(zone_leaves, 5)}; give a supply asset of the zone a capacity_mw",
+            )
+        )
+    return problems

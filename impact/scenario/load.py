@@ -30,6 +30,7 @@ from impact.scenario.schema import (
     CREWS,
     DEPENDENCIES,
     OBSERVATIONS,
+    OWN_POWER,
     RESTORATION,
     SERVICE_LINKS,
     STATUS_UPDATES,
@@ -38,7 +39,8 @@ from impact.scenario.schema import (
     TEMPERATURE,
     Table,
 )
-from impact.scenario.settings import ScenarioSettings, read_settings, settings_from_dict
+from impact.scenario.settings import FILE as SETTINGS_FILE
+from impact.scenario.settings import ScenarioSettings, read_settings, section_line, settings_from_dict
 
 __all__ = ["Scenario", "load_scenario", "scenario_from_frames"]
 
@@ -165,11 +167,13 @@ def _validate(
     source: str,
     path: Path | None,
     boundaries: object | None = None,
+    grid_line: int = 0,
 ) -> Scenario:
     """Check text tables cell by cell and across tables; build the typed scenario.
 
     ``boundaries`` is the parsed ``boundaries.geojson`` (checked here against the areas), a
-    ready :class:`Boundaries` (taken as is) or None.
+    ready :class:`Boundaries` (taken as is) or None. ``grid_line`` is the line of the ``[grid]``
+    header of ``scenario.toml`` (0 when not known).
     """
     typed: dict[str, pd.DataFrame | None] = {}
     bad_cells: dict[str, set[tuple[int, str]]] = {}
@@ -216,15 +220,23 @@ def _validate(
         for frame, name, column in (
             (deps, "dependencies.csv", "asset_id"),
             (deps, "dependencies.csv", "depends_on"),
-            (links, "service_links.csv", "asset_id"),
             (updates, "status_updates.csv", "asset_id"),
         ):
             problems += checks.check_references(frame, name, column, asset_ids, "assets.csv")
+        # own_power is the reserved word of links (its service is checked below), never an asset.
+        link_targets = asset_ids | {OWN_POWER}
+        problems += checks.check_references(links, "service_links.csv", "asset_id", link_targets, "assets.csv")
         problems += checks.check_strike_assets(strikes, asset_ids)
         # crews.csv absent: one problem if pools are named; present but unreadable: reported already.
         crews_unread = texts.get(CREWS.name) is None
         if not (crews_unread and any(problem.file == CREWS.name for problem in problems)):
             problems += checks.check_crew_pools(assets, crews, crews_missing=crews_unread)
+    problems += checks.check_reserved_asset_ids(assets)
+    problems += checks.check_capacity(assets, bad_cells[ASSETS.name])
+    problems += checks.check_own_power_links(links, bad_cells[SERVICE_LINKS.name])
+    if areas is not None:
+        grid_written = config.grid.present if config is not None else False
+        problems += checks.check_grid_zones(areas, assets, grid_written, grid_line, bad_cells)
     if deps is not None:
         problems += checks.check_dependencies(deps)
         problems += checks.check_buffer_ranges(deps, texts.get(DEPENDENCIES.name))
@@ -360,7 +372,17 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
         problems += table_problems
     document, boundary_problems = read_boundaries(folder)
     problems += boundary_problems
-    return _validate(config, texts, problems, str(scenario), folder, document)
+    grid_line = _grid_line(folder) if config is not None and config.grid.present else 0
+    return _validate(config, texts, problems, str(scenario), folder, document, grid_line)
+
+
+def _grid_line(folder: Path) -> int:
+    """Line of the ``[grid]`` section of the folder's ``scenario.toml`` (read already, so readable; 0 if not)."""
+    try:
+        text = (folder / SETTINGS_FILE).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return section_line(text, "grid")
 
 
 def scenario_from_frames(

@@ -20,8 +20,11 @@ __all__ = [
     "BOUNDARIES",
     "CREWS",
     "DAMAGE_STATES",
+    "DEFAULT_GRID_ZONE",
     "DEPENDENCIES",
     "DISTRIBUTIONS",
+    "FALSE_WORDS",
+    "GRID_DEFAULTS",
     "ID_FORBIDDEN_STARTS",
     "ID_START_RULE",
     "KINDS",
@@ -30,6 +33,7 @@ __all__ = [
     "NEEDS_DEFAULTS",
     "OBSERVATIONS",
     "OBSERVATION_UNITS",
+    "OWN_POWER",
     "POWER_KINDS",
     "RESTORATION",
     "SCENARIO_KEYS",
@@ -41,6 +45,7 @@ __all__ = [
     "STRIKES",
     "TABLES",
     "TEMPERATURE",
+    "TRUE_WORDS",
     "WEIGHTED_CELLS",
     "Column",
     "FeatureFile",
@@ -96,6 +101,21 @@ ID_START_RULE = (
     "ids must not start with =, +, -, @, a tab or a carriage return (spreadsheets would read them as formulas)"
 )
 
+#: Cells of a ``bool`` column read as true and as false (compared in lower case).
+TRUE_WORDS: tuple[str, ...] = ("true", "yes", "1")
+FALSE_WORDS: tuple[str, ...] = ("false", "no", "0")
+
+#: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours);
+#: only they may have a ``capacity_mw``.
+POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
+
+#: The grid zone of a leaf area that names none (``areas.csv`` ``grid_zone``): one zone for the scenario.
+DEFAULT_GRID_ZONE = "all"
+
+#: Reserved ``asset_id`` of ``service_links.csv``: that share of the area's people has water or heat
+#: (own pumps, individual boilers) only while they themselves have power. No asset may take this id.
+OWN_POWER = "own_power"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -107,7 +127,8 @@ class Column:
         Header as it appears in the CSV file.
     dtype : str
         One of ``id`` (non-empty text without surrounding spaces), ``text``,
-        ``int``, ``float``, ``time`` (ISO 8601 with a UTC offset) or ``choice``.
+        ``int``, ``float``, ``time`` (ISO 8601 with a UTC offset), ``choice`` or ``bool``
+        (:data:`TRUE_WORDS` or :data:`FALSE_WORDS`, in any case).
     required : bool
         Whether the column must be present in the file.
     description : str
@@ -255,6 +276,15 @@ AREAS = Table(
         Column("households", "float", False, "Households, where known.", "households", minimum=0, nullable=True),
         _LAT,
         _LON,
+        Column(
+            "grid_zone",
+            "id",
+            False,
+            "Grid zone of a leaf area: the zone whose supply assets (`capacity_mw` in assets.csv) carry its "
+            "power demand under `[grid]`. Leaf areas only; a parent's leaves give its zones.",
+            nullable=True,
+            default="`all` (one zone for the scenario)",
+        ),
         _SOURCE,
     ),
     key=("area_id",),
@@ -298,6 +328,35 @@ ASSETS = Table(
             minimum=1,
             nullable=True,
             default="after every numbered priority",
+        ),
+        Column(
+            "capacity_mw",
+            "float",
+            False,
+            "Supply capacity the asset brings to its grid zone (a power plant's or CHP's output, a substation's "
+            "import from the wider grid) while it is effectively up; with any capacity given, demand beyond "
+            "the zone's available capacity is shed by rotating queues (`[grid]` in scenario.toml, "
+            "docs/method.md). Power kinds only (power_plant, chp_plant, substation, power_line).",
+            "MW",
+            minimum=0,
+            nullable=True,
+            default="no capacity: not part of the grid balance",
+        ),
+        Column(
+            "grid_zone",
+            "id",
+            False,
+            "Grid zone whose demand the asset's capacity serves; only with `capacity_mw`.",
+            nullable=True,
+            default="the zone of the leaves under `area_id` (they must be in one zone)",
+        ),
+        Column(
+            "critical",
+            "bool",
+            False,
+            "Whether the asset sits on a protected line that load shedding never cuts (true/false, also yes/no, 1/0).",
+            nullable=True,
+            default="true for the kinds of `[needs] critical_kinds`",
         ),
         _SOURCE,
         _NOTES,
@@ -359,16 +418,34 @@ SERVICE_LINKS = Table(
     (
         Column("area_id", "id", True, "Leaf area served."),
         Column("service", "choice", True, "Service delivered.", choices=SERVICES),
-        Column("asset_id", "id", True, "Asset the service flows through."),
+        Column(
+            "asset_id",
+            "id",
+            True,
+            "Asset the service flows through; for water and heat also `own_power`: that share of the area's "
+            "people has the service (own pumps, individual boilers) only while they themselves have power.",
+        ),
         Column(
             "share",
             "float",
             True,
-            "Share of the area's population served through this asset; shares of one (area, service) sum to at most 1.",
+            "Share of the area's population served through this asset; shares of one (area, service) sum to at "
+            "most 1, `own_power` shares included.",
             "1",
             minimum=0,
             maximum=1,
             exclusive_minimum=True,
+        ),
+        Column(
+            "buffer_hours",
+            "float",
+            False,
+            "On an `own_power` row only: how long the households keep the service after their power is lost "
+            "(a tank, a stove's heat). An asset's buffer is in dependencies.csv.",
+            "hours",
+            minimum=0,
+            nullable=True,
+            default="0",
         ),
         _NOTES,
     ),
@@ -634,9 +711,6 @@ BOUNDARIES = FeatureFile(
     ),
 )
 
-#: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours).
-POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
-
 #: Defaults of the ``[needs]`` section of ``scenario.toml`` (sources in :data:`SCENARIO_KEYS` and docs/needs.md).
 NEEDS_DEFAULTS: dict[str, object] = {
     "water_litres_per_person_day": 15,
@@ -644,6 +718,18 @@ NEEDS_DEFAULTS: dict[str, object] = {
     "heating_after_hours": 24,
     "heating_below_celsius": 0,
     "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
+}
+
+#: Defaults of the ``[grid]`` section of ``scenario.toml`` (sources or "Assumption" in :data:`SCENARIO_KEYS`).
+GRID_DEFAULTS: dict[str, object] = {
+    "demand_kw_per_person": 0.5,
+    "demand_profile": [0.70] * 6 + [0.78, 0.88] + [0.92] * 9 + [0.97] + [1.0] * 4 + [0.90, 0.80],
+    "demand_reference_celsius": 0,
+    "demand_change_per_degree": 0.015,
+    "queues": 6,
+    "cut_block_hours": 4,
+    "partial_damage": False,
+    "kept_capacity": {"slight": 0.75, "moderate": 0.5, "extensive": 0.0, "complete": 0.0},
 }
 
 #: Largest ``[run] seed``: the seed is stored as a signed 64-bit attribute of NetCDF exports.
@@ -727,5 +813,64 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "correlation between the normal scores of any two repair times of a sample (a Gaussian copula with "
         "one common factor), so that a slow campaign is slow everywhere [1]. 0 (the default): every repair "
         "drawn on its own; 1: every repair of a sample at the same quantile of its curve.",
+    ),
+    ("grid", "demand_kw_per_person"): (
+        "float",
+        False,
+        GRID_DEFAULTS["demand_kw_per_person"],
+        "Power demand per resident at the peak hour of the daily profile, before the temperature factor "
+        "[kW/person]. Assumption: Ukraine's pre-war winter peak of about 20 GW for about 41 million people "
+        "(unconfirmed); set your grid operator's figure. Used only when some asset has capacity_mw.",
+    ),
+    ("grid", "demand_profile"): (
+        "profile",
+        False,
+        GRID_DEFAULTS["demand_profile"],
+        "Daily shape of demand: 24 numbers >= 0 (at least one > 0), one per local hour 0..23, multiplying "
+        "demand_kw_per_person [1]. Assumption: a winter weekday with the evening peak = 1.",
+    ),
+    ("grid", "demand_reference_celsius"): (
+        "number",
+        False,
+        GRID_DEFAULTS["demand_reference_celsius"],
+        "With temperature.csv: the outdoor temperature at which the temperature factor is 1 [°C]. Demand of a "
+        "leaf at time t is multiplied by max(0, 1 + demand_change_per_degree x (demand_reference_celsius - "
+        "T(t))); leaves without a reading keep factor 1. Assumption.",
+    ),
+    ("grid", "demand_change_per_degree"): (
+        "number >= 0",
+        False,
+        GRID_DEFAULTS["demand_change_per_degree"],
+        "Relative change of demand per degree below demand_reference_celsius (and fall per degree above) "
+        "[1/°C]. Assumption: 1.5 % per degree, electric heating topping up the district heat.",
+    ),
+    ("grid", "queues"): (
+        "int",
+        False,
+        GRID_DEFAULTS["queues"],
+        "Queues the grid customers of a zone are split into for load shedding, a whole number from 1 to 24. "
+        "Source: Ukrainian distribution operators publish cut schedules for 6 queues (the usual split).",
+    ),
+    ("grid", "cut_block_hours"): (
+        "float",
+        False,
+        GRID_DEFAULTS["cut_block_hours"],
+        "Length of one cut of a queue: the queues take turns in blocks of this many hours [hours]. "
+        "Assumption: published schedules cut a queue for blocks of a few hours.",
+    ),
+    ("grid", "partial_damage"): (
+        "bool",
+        False,
+        GRID_DEFAULTS["partial_damage"],
+        "Whether a struck supply asset keeps kept_capacity of its capacity_mw until repaired, instead of "
+        "none (true or false). Off by default, so a struck asset is down as without [grid].",
+    ),
+    ("grid", "kept_capacity"): (
+        "fractions",
+        False,
+        GRID_DEFAULTS["kept_capacity"],
+        "With partial_damage: the share of its capacity a struck supply asset keeps until repaired, by damage "
+        "state: a table with the keys slight, moderate, extensive and complete (those given replace their "
+        "defaults), each a number from 0 to 1 [1]. Assumption.",
     ),
 }

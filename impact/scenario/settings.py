@@ -15,20 +15,34 @@ import pandas as pd
 from impact.scenario.cells import parse_time
 from impact.scenario.csv_text import read_file_bytes
 from impact.scenario.problems import Problem, did_you_mean
-from impact.scenario.schema import KINDS, MAX_SEED, NEEDS_DEFAULTS, SCENARIO_KEYS, SETTINGS_FILE
+from impact.scenario.schema import (
+    DAMAGE_STATES,
+    GRID_DEFAULTS,
+    KINDS,
+    MAX_SEED,
+    NEEDS_DEFAULTS,
+    SCENARIO_KEYS,
+    SETTINGS_FILE,
+)
 
 __all__ = [
     "FILE",
+    "MAX_QUEUES",
     "MAX_STEPS",
     "SECTIONS",
+    "GridSettings",
     "NeedsSettings",
     "ScenarioSettings",
     "check_beyond_hours",
+    "check_demand_profile",
     "check_fraction",
+    "check_kept_capacity",
     "check_kinds",
     "check_plan_quantile",
     "check_quantiles",
+    "check_queues",
     "read_settings",
+    "section_line",
     "settings_from_dict",
 ]
 
@@ -40,7 +54,16 @@ MAX_STEPS = 87_600
 
 
 #: Sections of ``scenario.toml``.
-SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries", "uncertainty")
+SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries", "uncertainty", "grid")
+
+#: Largest ``[grid] queues``: one queue per hour of the day.
+MAX_QUEUES = 24
+
+#: Hours of the daily demand profile (``[grid] demand_profile``).
+_PROFILE_HOURS = 24
+
+#: Damage states of ``[grid] kept_capacity``: every state that starts an outage.
+_KEPT_STATES: tuple[str, ...] = DAMAGE_STATES[1:]
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,77 @@ class NeedsSettings:
 
 
 @dataclass(frozen=True)
+class GridSettings:
+    """The grid's capacity balance and load shedding (``[grid]`` of ``scenario.toml``).
+
+    The grid model is active when any asset of ``assets.csv`` has a ``capacity_mw``; these
+    settings say how demand is computed and shed. Every default has its source, or is marked
+    as an assumption, in :data:`impact.scenario.schema.SCENARIO_KEYS`.
+
+    Parameters
+    ----------
+    demand_kw_per_person : float
+        Demand per resident at the profile's peak, before the temperature factor
+        [kW/person]; default 0.5 (assumption).
+    demand_profile : tuple of float
+        24 multipliers of demand, one per local hour 0..23, each >= 0 and at least one > 0 [1];
+        default :data:`impact.scenario.schema.GRID_DEFAULTS` ``["demand_profile"]`` (assumption).
+    demand_reference_celsius : float
+        Outdoor temperature at which the temperature factor is 1 [°C]; default 0.
+    demand_change_per_degree : float
+        Relative change of demand per degree below the reference [1/°C], >= 0; default 0.015
+        (assumption). The factor is ``max(0, 1 + change * (reference - T))``.
+    queues : int
+        Queues a zone's grid customers are split into for load shedding, 1 to 24; default 6.
+    cut_block_hours : float
+        Length of one cut of a queue [hours], > 0; default 4 (assumption).
+    partial_damage : bool
+        Whether a struck supply asset keeps ``kept_capacity`` of its capacity until repaired;
+        default False (a struck asset supplies nothing, as without ``[grid]``).
+    kept_capacity : dict of str to float
+        Share of its capacity a struck supply asset keeps, by damage state (keys ``slight``,
+        ``moderate``, ``extensive``, ``complete``), each in [0, 1] [1] (assumption).
+    present : bool
+        Whether ``scenario.toml`` has a ``[grid]`` section.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of its range (the messages of ``scenario.toml``'s checks).
+    """
+
+    demand_kw_per_person: float = float(GRID_DEFAULTS["demand_kw_per_person"])
+    demand_profile: tuple[float, ...] = tuple(GRID_DEFAULTS["demand_profile"])
+    demand_reference_celsius: float = float(GRID_DEFAULTS["demand_reference_celsius"])
+    demand_change_per_degree: float = float(GRID_DEFAULTS["demand_change_per_degree"])
+    queues: int = int(GRID_DEFAULTS["queues"])
+    cut_block_hours: float = float(GRID_DEFAULTS["cut_block_hours"])
+    partial_damage: bool = bool(GRID_DEFAULTS["partial_damage"])
+    kept_capacity: dict[str, float] = field(default_factory=lambda: dict(GRID_DEFAULTS["kept_capacity"]), hash=False)
+    present: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("demand_kw_per_person", "cut_block_hours"):
+            if (reason := _positive(getattr(self, name))) is not None:
+                raise ValueError(f"{name} {reason}")
+        if (reason := _finite(self.demand_reference_celsius)) is not None:
+            raise ValueError(f"demand_reference_celsius {reason}")
+        if (reason := _non_negative(self.demand_change_per_degree)) is not None:
+            raise ValueError(f"demand_change_per_degree {reason}")
+        if (reason := check_demand_profile(self.demand_profile)) is not None:
+            raise ValueError(f"demand_profile {reason}")
+        if (reason := check_queues(self.queues)) is not None:
+            raise ValueError(f"queues {reason}")
+        if not isinstance(self.partial_damage, bool):
+            raise ValueError(f"partial_damage {self.partial_damage!r} must be true or false")
+        if (reason := check_kept_capacity(self.kept_capacity)) is not None:
+            raise ValueError(f"kept_capacity {reason}")
+        object.__setattr__(self, "demand_profile", tuple(float(value) for value in self.demand_profile))
+        kept = dict(GRID_DEFAULTS["kept_capacity"]) | {str(k): float(v) for k, v in self.kept_capacity.items()}
+        object.__setattr__(self, "kept_capacity", {state: float(kept[state]) for state in _KEPT_STATES})
+
+
+@dataclass(frozen=True)
 class ScenarioSettings:
     """Settings of a scenario (``scenario.toml``).
 
@@ -128,6 +222,9 @@ class ScenarioSettings:
         ``[uncertainty] repair_correlation``: correlation between the normal scores of the repair
         times of one Monte Carlo sample (a Gaussian copula with one common factor) [1], from 0
         (independent, the default) to 1.
+    grid : GridSettings
+        ``[grid]``: demand and load shedding of the grid model (defaults when the section is
+        absent; ``grid.present`` says whether it was written).
     """
 
     id: str
@@ -145,6 +242,7 @@ class ScenarioSettings:
     needs: NeedsSettings = field(default_factory=NeedsSettings)
     boundaries_attribution: str = ""
     repair_correlation: float = 0.0
+    grid: GridSettings = field(default_factory=GridSettings)
 
     @property
     def steps(self) -> int:
@@ -206,6 +304,20 @@ def _line_of(text: str, section: str, key: str = "") -> int:
     return 0
 
 
+def section_line(text: str, section: str) -> int:
+    """1-based line of a section of a ``scenario.toml`` text (its ``[section]`` header, or the first line
+    writing one of its keys), 0 when the text does not write it.
+
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    section : str
+        Section name, e.g. ``grid``.
+    """
+    return _line_of(text, section)
+
+
 def check_quantiles(values: object) -> str | None:
     """Return why ``values`` is not a valid list of quantiles, or None if it is."""
     if not isinstance(values, list | tuple) or not values:
@@ -245,6 +357,69 @@ def check_fraction(value: object) -> str | None:
         return f"{value!r} must be a number from 0 to 1"
     if not 0 <= value <= 1:
         return f"{value!r} is out of range; must be a number from 0 to 1"
+    return None
+
+
+def _positive(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+        return f"{value!r} must be a number > 0"
+    return None
+
+
+def _finite(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        return f"{value!r} must be a number"
+    return None
+
+
+def _non_negative(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+        return f"{value!r} must be a number >= 0"
+    return None
+
+
+def check_demand_profile(values: object) -> str | None:
+    """Return why ``values`` is not a daily demand profile, or None if it is.
+
+    Valid: 24 finite numbers >= 0 (local hours 0..23), at least one of them > 0 [1].
+    """
+    if not isinstance(values, list | tuple):
+        return f"must be a list of {_PROFILE_HOURS} numbers >= 0, one per local hour 0..23"
+    if len(values) != _PROFILE_HOURS:
+        return f"has {len(values)} numbers; it must have {_PROFILE_HOURS}, one per local hour 0..23"
+    for hour, value in enumerate(values):
+        if _non_negative(value) is not None:
+            return f"{value!r} (hour {hour}) is not a number >= 0"
+    if not any(value > 0 for value in values):
+        return "is 0 at every hour; at least one number must be > 0"
+    return None
+
+
+def check_queues(value: object) -> str | None:
+    """Return why ``value`` is not a number of load-shedding queues (a whole number from 1 to 24), or None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= MAX_QUEUES:
+        return f"{value!r} must be a whole number from 1 to {MAX_QUEUES}"
+    return None
+
+
+def check_kept_capacity(value: object) -> str | None:
+    """Return why ``value`` is not a table of kept capacity shares by damage state, or None if it is.
+
+    Valid: a table whose keys are among ``slight``, ``moderate``, ``extensive`` and ``complete``
+    (absent ones keep their defaults), each a number from 0 to 1 [1].
+    """
+    if not isinstance(value, dict):
+        return (
+            f"{value!r} must be a table of shares by damage state, e.g. "
+            "{slight = 0.75, moderate = 0.5, extensive = 0, complete = 0}"
+        )
+    for state, share in value.items():
+        if state not in _KEPT_STATES:
+            return (
+                f"{state!r} is not a damage state{did_you_mean(state, _KEPT_STATES)}; keys: {', '.join(_KEPT_STATES)}"
+            )
+        if (reason := check_fraction(share)) is not None:
+            return f"{state}: {reason}"
     return None
 
 
@@ -385,24 +560,35 @@ def _check_keys(document: dict, text: str) -> tuple[dict[str, object], list[Prob
         table = document.get(section, {})
         if not isinstance(table, dict):
             continue
+        name = _value_name(section, key)
         if key not in table:
             if required:
                 problems.append(_keyed(text, section, key, "required key is missing"))
             else:
-                values[key] = default
+                values[name] = default
             continue
         value, reason = _checked_value(section, key, kind, table[key])
         if reason is None:
-            values[key] = value
+            values[name] = value
         else:
             problems.append(_keyed(text, section, key, reason))
+    values["grid.present"] = isinstance(document.get("grid"), dict)
     return values, problems
+
+
+def _value_name(section: str, key: str) -> str:
+    """The name a checked value is kept under: the key, or ``grid.KEY`` for the keys of ``[grid]``
+    (so that they cannot collide with a key of another section)."""
+    return f"{section}.{key}" if section == "grid" else key
 
 
 def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[object, str | None]:
     """``(value as stored, None)`` for a valid value of a key of ``kind``, else ``(None, why not)``."""
     if kind == "text" and not isinstance(value, str):
         return None, f"{value!r} must be text"
+    if (section, key) == ("grid", "queues"):
+        reason = check_queues(value)
+        return (None, reason) if reason else (int(value), None)
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         return None, f"{value!r} must be a whole number >= 0"
     if (section, key) == ("run", "seed") and (reason := check_seed(value)) is not None:
@@ -418,6 +604,17 @@ def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[ob
     if kind == "fraction":
         reason = check_fraction(value)
         return (None, reason) if reason else (float(value), None)
+    if kind == "number >= 0":
+        reason = _non_negative(value)
+        return (None, reason) if reason else (float(value), None)
+    if kind == "profile":
+        reason = check_demand_profile(value)
+        return (None, reason) if reason else (tuple(float(v) for v in value), None)
+    if kind == "bool":
+        return (value, None) if isinstance(value, bool) else (None, f"{value!r} must be true or false")
+    if kind == "fractions":
+        reason = check_kept_capacity(value)
+        return (None, reason) if reason else (dict(value), None)
     if kind == "kinds":
         reason = check_kinds(value)
         return (None, reason) if reason else (tuple(value), None)
@@ -499,4 +696,15 @@ def _settings(values: dict) -> ScenarioSettings:
         ),
         boundaries_attribution=str(values["attribution"]),
         repair_correlation=float(values["repair_correlation"]),
+        grid=GridSettings(
+            demand_kw_per_person=float(values["grid.demand_kw_per_person"]),
+            demand_profile=tuple(values["grid.demand_profile"]),
+            demand_reference_celsius=float(values["grid.demand_reference_celsius"]),
+            demand_change_per_degree=float(values["grid.demand_change_per_degree"]),
+            queues=int(values["grid.queues"]),
+            cut_block_hours=float(values["grid.cut_block_hours"]),
+            partial_damage=bool(values["grid.partial_damage"]),
+            kept_capacity=dict(values["grid.kept_capacity"]),
+            present=bool(values["grid.present"]),
+        ),
     )
