@@ -10,7 +10,8 @@ docs/method.md, section 4b. Per Monte Carlo sample, zone and time step:
 3. **Rotating cuts**: the deficit x queues, in thousandths of a queue, accumulates step by step;
    each step cuts as many queues as whole queues have accumulated since the last step
    (:func:`shed_units`, so that over time the share of queues cut matches the deficit), in
-   blocks of ``cut_block_hours``, queue after queue (:func:`rotate_queues`).
+   blocks of ``cut_block_hours``, the queues cut least so far first, queue after queue
+   (:func:`rotate_queues`).
 
 Both a plain loop (the reference engine's) and a version vectorised over samples and zones
 (the fast engine's) are here, like :mod:`impact.engine.crews`; they agree exactly because the
@@ -130,10 +131,13 @@ def rotate_queues_reference(units: list[int], queues: int, block_steps: int) -> 
 
     1. The units accumulate; the step cuts ``K`` queues, the whole queues accumulated since the
        previous step (``K = total // 1000 - previous total // 1000``, at most ``queues``).
-    2. Queues cut at the previous step whose block is not over (cut fewer than ``block_steps``
-       steps) stay cut, at most ``K`` of them: the youngest blocks first, then the lower queue.
-    3. If fewer than ``K`` stay, the next queues in turn after the last one cut start a block,
-       in queue order from there (queues whose block just ended come last).
+    2. The queues are ranked: first those whose cut block is under way (cut at the previous
+       step, for fewer than ``block_steps`` steps), then the others; within each, the queue cut
+       the fewest steps so far first, then queue order starting after the last queue that
+       started a block. The first ``K`` are cut.
+
+    So blocks run their length when the deficit allows, and the cut time is shared: at every
+    step each queue's total cut time is within about one block of the zone's average.
 
     Parameters
     ----------
@@ -148,20 +152,25 @@ def rotate_queues_reference(units: list[int], queues: int, block_steps: int) -> 
     """
     cut = [[False] * len(units) for _ in range(queues)]
     age = [0] * queues  # steps each queue has been cut in its current block (0: not cut)
+    served = [0] * queues  # steps each queue has been cut so far
     pointer, total = 0, 0
     for step, unit in enumerate(units):
         previous = total // CUT_UNITS
         total += unit
         count = total // CUT_UNITS - previous
-        continuing = sorted((age[q], q) for q in range(queues) if 0 < age[q] < block_steps)
-        kept = [q for _, q in continuing[:count]]
-        waiting = sorted((q for q in range(queues) if q not in kept), key=lambda q: (q - pointer) % queues)
-        started = waiting[: count - len(kept)]
+        under_way = [0 < age[q] < block_steps for q in range(queues)]
+        ranked = sorted(range(queues), key=lambda q: (not under_way[q], served[q], (q - pointer) % queues))
+        chosen = set(ranked[:count])
+        started = [q for q in ranked[:count] if not under_way[q]]
         if started:
-            pointer = (started[-1] + 1) % queues
+            pointer = (max(started, key=lambda q: (q - pointer) % queues) + 1) % queues
         for q in range(queues):
-            age[q] = age[q] + 1 if q in kept else 1 if q in started else 0
-            cut[q][step] = age[q] > 0
+            if q in chosen:
+                age[q] = age[q] + 1 if under_way[q] else 1
+                served[q] += 1
+            else:
+                age[q] = 0
+            cut[q][step] = q in chosen
     return cut
 
 
@@ -179,33 +188,30 @@ def rotate_queues(units: np.ndarray, queues: int, block_steps: int) -> np.ndarra
     """
     rows, steps = units.shape
     cut = np.zeros((rows, queues, steps), dtype=bool)
-    totals = np.cumsum(units, axis=1) // CUT_UNITS
-    counts = np.diff(totals, axis=1, prepend=0)
+    counts = np.diff(np.cumsum(units, axis=1) // CUT_UNITS, axis=1, prepend=0)
     active = np.nonzero(counts.any(axis=0))[0]
     if len(active) == 0:
         return cut
     queue = np.arange(queues)
     age = np.zeros((rows, queues), dtype=np.int64)
+    served = np.zeros((rows, queues), dtype=np.int64)
     pointer = np.zeros(rows, dtype=np.int64)
-    big = queues * (block_steps + 1) + queues
+    later = (steps + 1) * queues  # ranks every queue whose block is not under way after those that are
     for step in range(int(active[0]), steps):
         count = counts[:, step]
         if not count.any() and not age.any():
             continue
-        continuing = (age > 0) & (age < block_steps)
-        key = np.where(continuing, age * queues + queue, big)
-        rank = (key[:, None, :] < key[:, :, None]).sum(axis=2)
-        kept = continuing & (rank < count[:, None])
+        under_way = (age > 0) & (age < block_steps)
         distance = (queue[None, :] - pointer[:, None]) % queues
-        waiting_key = np.where(kept, big, distance)
-        waiting_rank = (waiting_key[:, None, :] < waiting_key[:, :, None]).sum(axis=2)
-        need = count - kept.sum(axis=1)
-        started = ~kept & (waiting_rank < need[:, None])
-        any_started = started.any(axis=1)
+        key = np.where(under_way, 0, later) + served * queues + distance  # distinct within a row
+        rank = (key[:, None, :] < key[:, :, None]).sum(axis=2)
+        chosen = rank < count[:, None]
+        started = chosen & ~under_way
         farthest = np.where(started, distance, -1).max(axis=1)
-        pointer = np.where(any_started, (pointer + farthest + 1) % queues, pointer)
-        age = np.where(kept, age + 1, np.where(started, 1, 0))
-        cut[:, :, step] = age > 0
+        pointer = np.where(farthest >= 0, (pointer + farthest + 1) % queues, pointer)
+        age = np.where(chosen, np.where(under_way, age + 1, 1), 0)
+        served += chosen
+        cut[:, :, step] = chosen
     return cut
 
 
