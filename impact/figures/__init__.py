@@ -21,7 +21,7 @@ from impact.dataset import top_area
 from impact.figures._base import WEBGL_THRESHOLD
 from impact.figures.assets import asset_status
 from impact.figures.compare import compare_timeline
-from impact.figures.grid import grid_deficit, grid_zones
+from impact.figures.grid import grid_deficit, grid_zones, zone_label
 from impact.figures.maps import area_map, area_map_dict, map_areas, map_boundaries
 from impact.figures.marks import add_strike_marks, strike_marks
 from impact.figures.sensitivity import sensitivity
@@ -48,4 +48,5 @@ __all__ = [
     "tile_origin",
     "timeline",
     "top_area",
+    "zone_label",
 ]
