@@ -45,6 +45,7 @@ from impact.figures import (
     asset_status,
     compare_timeline,
     cursor_shape,
+    grid_deficit,
     services_timeline,
     strike_marks,
     timeline,
@@ -58,6 +59,7 @@ __all__ = [
     "comparison_view",
     "cursor_moment",
     "deep_merge",
+    "grid_figure",
     "map_view",
     "time_axis",
     "timeline_view",
@@ -271,11 +273,12 @@ def _lines_figure(parts: FigureParts, service: str, area: str, mode: str) -> tup
 def timeline_view(figure: go.Figure, parts: FigureParts, ds: xr.Dataset, view: dict, note: str = "") -> dict:
     """A timeline figure as the page sends it: a plain dict, cursor line first, strikes marked, window set.
 
-    ``view`` holds ``service``, ``area``, ``mode``, ``window`` and ``step`` (the page's controls).
+    ``view`` holds ``service``, ``area``, ``mode``, ``window`` and ``step`` (the page's controls; mode ``grid``:
+    the grid's deficit share of zone ``area``, :func:`grid_figure`).
     """
     height = top_of(figure)
     drawn = figure.to_plotly_json()
-    if view["mode"] not in ("services", "areas") and parts.scores is not None:
+    if view["mode"] not in ("services", "areas", "grid") and parts.scores is not None:
         _observation_hover(drawn, parts.scores, ds, view["service"], view["area"])
     add_strike_marks(drawn, parts.marks, height * 1.05 if height > 0 else 1.0)
     layout = drawn["layout"]
@@ -402,3 +405,11 @@ def comparison_view(
     )
     compact_time_axis(drawn, parts_a.axis)
     return drawn
+
+
+def grid_figure(parts: FigureParts, ds: xr.Dataset, zone: str, window: tuple[int, int] | list[int], step: int) -> dict:
+    """The share of ``zone``'s electricity demand not met (:func:`impact.figures.grid_deficit`) as the page sends
+    it: a plain dict, cursor line first at ``step``, strikes marked, the time ``window`` set (see
+    :func:`timeline_view`)."""
+    view = {"service": "grid", "area": zone, "mode": "grid", "window": window, "step": step}
+    return timeline_view(grid_deficit(parts.bare, zone), parts, ds, view)

@@ -26,6 +26,12 @@ __all__ = [
     "FILTER_PLAN",
     "FILTER_SERVICE",
     "FILTER_WINDOW",
+    "GRID_GRAPH",
+    "GRID_NOTE",
+    "GRID_ONLY",
+    "GRID_PANEL",
+    "GRID_ZONE",
+    "GRID_ZONE_PICKER",
     "HEADER_TITLE",
     "KPI_ROW",
     "MAP_COLOUR",
@@ -109,6 +115,16 @@ SENSITIVITY_PANEL = "sensitivity-panel"
 SENSITIVITY_BY = "sensitivity-by"
 SENSITIVITY_GRAPH = "sensitivity-graph"
 SENSITIVITY_NOTE = "sensitivity-note"
+
+# the grid's capacity balance (a tab; only when the run has a grid): demand not met in one grid zone
+GRID_PANEL = "grid-panel"
+GRID_ZONE_PICKER = "grid-zone-picker"
+GRID_ZONE = "grid-zone"
+GRID_GRAPH = "grid-graph"
+GRID_NOTE = "grid-note"
+
+#: Ids on the page only when the run has a grid capacity balance (some asset has ``capacity_mw``).
+GRID_ONLY = frozenset({GRID_PANEL, GRID_ZONE_PICKER, GRID_ZONE, GRID_GRAPH, GRID_NOTE})
 
 # comparison with a baseline scenario B (a tab; only with ``impact serve A --baseline B``)
 COMPARE_PANEL = "compare-panel"

@@ -17,7 +17,15 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.data import DashboardData
 from dash_app.progress import Status
-from dash_app.text import CENTRAL_LABEL, UNMODIFIED_STATUS, plan_choice_label, service_label, statistic_label
+from dash_app.text import (
+    CENTRAL_LABEL,
+    GRID_TAB,
+    GRID_ZONE_LABEL,
+    UNMODIFIED_STATUS,
+    plan_choice_label,
+    service_label,
+    statistic_label,
+)
 from dash_app.views import (
     area_options,
     beyond_field,
@@ -27,6 +35,7 @@ from dash_app.views import (
     plan_of,
     time_marks,
 )
+from dash_app.views.grid import zone_options
 from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value
 from dash_app.views.sensitivity import BY_OPTIONS
 from impact.dataset import plan_quantile_of, top_area
@@ -148,6 +157,9 @@ class PageSetup:
         Its name (``median``), or the central estimate's for a run without samples.
     beyond_hours : tuple of float
         Outage lengths of the run's ``outage_beyond_probability`` [hours].
+    zone_options : list of dict
+        Options of the grid zone picker (:func:`dash_app.views.grid.zone_options`); empty when the run
+        has no grid (no tab 'Grid: demand not met' then).
     """
 
     services: list[str]
@@ -168,6 +180,7 @@ class PageSetup:
     plan_quantile: float = 0.5
     statistic: str = CENTRAL_LABEL
     beyond_hours: tuple[float, ...] = ()
+    zone_options: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
@@ -196,6 +209,7 @@ class PageSetup:
             plan_quantile=plan_quantile_of(ds),
             statistic=statistic_label(plan_of(ds)),
             beyond_hours=tuple(float(h) for h in ds["beyond_hours"].values) if "beyond_hours" in ds.coords else (),
+            zone_options=zone_options(ds),
         )
 
     @classmethod
@@ -442,6 +456,35 @@ def _sensitivity_panel() -> html.Div:
     )
 
 
+def _grid_panel(setup: PageSetup) -> html.Div:
+    """The tab 'Grid: demand not met': the deficit share of one grid zone (by a callback); the zone picker
+    only when the grid has several zones."""
+    options = setup.zone_options
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Label(GRID_ZONE_LABEL, html_for=ids.GRID_ZONE, className="fw-semibold mb-0 me-2"),
+                    dcc.Dropdown(
+                        id=ids.GRID_ZONE,
+                        options=options,
+                        value=options[0]["value"] if options else None,
+                        clearable=False,
+                        style={"minWidth": "16rem"},
+                    ),
+                ],
+                id=ids.GRID_ZONE_PICKER,
+                className="d-flex align-items-center mt-3 small",
+                style=None if len(options) > 1 else {"display": "none"},
+            ),
+            dcc.Graph(id=ids.GRID_GRAPH, config=GRAPH_CONFIG, style={"height": "380px"}),
+            html.P(id=ids.GRID_NOTE, className="small text-muted"),
+        ],
+        id=ids.GRID_PANEL,
+        className="px-1",
+    )
+
+
 def _header(data: DashboardData) -> dbc.Navbar:
     """Title, scenario id, samples, seed and time zone (and the baseline scenario B): all known before the run."""
     config = data.scenario.config
@@ -517,6 +560,8 @@ def _tabs(data: DashboardData, setup: PageSetup) -> dcc.Tabs:
         dcc.Tab(label="Needs per day", value="needs", children=_needs_panel()),
         dcc.Tab(label="What drives the range", value="sensitivity", children=_sensitivity_panel()),
     ]
+    if setup.zone_options:  # the run has a grid capacity balance
+        tabs.append(dcc.Tab(label=GRID_TAB, value="grid", children=_grid_panel(setup)))
     if data.has_baseline:
         tabs.insert(
             0, dcc.Tab(label=f"A against baseline B ({data.names[1]})", value="compare", children=_compare_panel())
@@ -726,11 +771,15 @@ def page(data: DashboardData) -> html.Div:
 
 
 def validation_layout(data: DashboardData) -> html.Div:
-    """Every component a callback names, without data: what Dash checks the callbacks against."""
+    """Every component a callback names, without data: what Dash checks the callbacks against.
+
+    The grid tab's components are in it whether or not the run has a grid (the page holds them only then).
+    """
     return html.Div(
         [
             dcc.Interval(id=ids.PROGRESS_INTERVAL, disabled=True),
             _header(data),
             html.Div(dashboard_body(data, PageSetup.placeholder()), id=ids.PAGE_BODY),
+            _grid_panel(PageSetup.placeholder()),
         ]
     )

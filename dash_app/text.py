@@ -15,6 +15,9 @@ from impact.dataset import statistic_name
 __all__ = [
     "CENTRAL_ESTIMATE",
     "CENTRAL_LABEL",
+    "GRID_NONE",
+    "GRID_TAB",
+    "GRID_ZONE_LABEL",
     "SERVICES",
     "SERVICE_LABELS",
     "SERVICE_WORDS",
@@ -22,6 +25,7 @@ __all__ = [
     "beyond_text",
     "day_label",
     "format_count",
+    "grid_note",
     "percent",
     "plan_choice_label",
     "probability",
@@ -54,6 +58,30 @@ CENTRAL_LABEL = "central (every repair at its median)"
 
 #: The same in running text.
 CENTRAL_ESTIMATE = "central estimate (every repair at its median)"
+
+
+#: The label of the tab of the grid's capacity balance (shown only when the run has a grid).
+GRID_TAB = "Grid: demand not met"
+
+#: The grid tab's note for a run without a grid (the tab is not shown then; a what-if keeps the grid).
+GRID_NONE = "This run has no grid capacity balance: no asset of assets.csv has capacity_mw."
+
+#: The label of the grid zone picker (shown only when the grid has several zones).
+GRID_ZONE_LABEL = "Grid zone"
+
+
+def grid_note(samples: int | None) -> str:
+    """How to read the grid tab: what the deficit share is, how it is shed, the band over ``samples`` samples
+    (none without samples)."""
+    band = f"the shaded band is the range over the {samples:,} samples its legend names; " if samples else ""
+    return (
+        "Share of the zone's electricity demand that its supply still up (capacity_mw of assets.csv, "
+        "plants and substations after the cascade) cannot meet; demand from [grid] of scenario.toml. "
+        "The grid sheds that share by rotating cuts among the zone's customers, queue after queue, "
+        "critical sites (pumping stations, water treatment, boiler houses) excepted: those cuts are the "
+        f"shaded 'emergency and scheduled cuts' on the electricity timeline. Central line: every repair "
+        f"at its median; {band}Hover for the zone's demand and the shortfall [MW]."
+    )
 
 
 def statistic_label(q: float | None) -> str:

@@ -20,6 +20,7 @@ import impact
 from impact import ScenarioError
 from impact.engine import fast, reference
 from impact.engine.compile import compile_scenario, schedule_intervals
+from impact.figures.timeline import CUTS_NAME
 
 SUB = [{"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "c"}]
 POWER = [{"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0}]
@@ -178,8 +179,8 @@ def test_timeline_draws_the_rolling_cuts_as_their_own_component():
     result = impact.run(dataclasses.replace(scenario, blackouts=_typed(frames)), samples=5)
     figure = impact.figures.timeline(result, service="power", area="R1")
     names = [trace.name for trace in figure.data]
-    assert "of which rolling power cuts (central)" in names
-    cuts = next(trace for trace in figure.data if trace.name == "of which rolling power cuts (central)")
+    assert CUTS_NAME in names
+    cuts = next(trace for trace in figure.data if trace.name == CUTS_NAME)
     assert list(cuts.y[:8]) == [500, 500, 0, 0, 0, 0, 0, 500]
     water = impact.figures.timeline(result, service="water", area="R2")
-    assert "of which rolling power cuts (central)" not in [trace.name for trace in water.data]
+    assert CUTS_NAME not in [trace.name for trace in water.data]

@@ -42,6 +42,7 @@ def test_layout_has_every_component_id(built) -> None:
     present = {getattr(c, "id", None) for c in _components(app.layout())}  # the layout is a function of the run
     elsewhere = {ids.PAGE_PROBLEMS, ids.PROGRESS_BAR, ids.PROGRESS_LABEL, ids.PROGRESS_ERROR}  # other pages
     elsewhere |= ids.BASELINE_ONLY  # the comparison tab: only with a baseline scenario
+    elsewhere |= ids.GRID_ONLY  # the grid tab: only when the run has a grid (tests/test_dashboard_grid.py)
     wanted = {value for name, value in vars(ids).items() if name.isupper() and isinstance(value, str)} - elsewhere
     assert wanted <= present
 

@@ -27,14 +27,18 @@ import pytest
 import requests
 import shapely
 from conftest import in_ci
+from grid_scenario import grid_scenario
+from scenario_factory import make_scenario
 from shapely.geometry import MultiPoint, mapping
 
 from dash_app import build_app, ids
+from dash_app.text import GRID_TAB
 from dash_app.views import default_window, kpis, local_labels, ranked_areas
 from impact.areas import AreaTree
 from impact.boundaries import representative_points
 from impact.dataset import top_area
 from impact.figures.tiles import latitude_of, mercator_y
+from impact.figures.timeline import CENTRAL_NAME
 from impact.whatif import WhatIf
 
 try:
@@ -792,4 +796,45 @@ def test_invalid_scenario_shows_its_problems(dash_duo, tmp_path):
     assert [item.text for item in items] == ["areas.csv:3: population: 'many' is not a whole number"]
     assert "could not be loaded" in dash_duo.find_element(f"#{ids.HEADER_TITLE}").text
     assert not dash_duo.find_elements(f"#{ids.KPI_ROW}")
+    _no_console_errors(dash_duo)
+
+
+def _drawn(dash_duo, graph_id: str) -> bool:
+    return dash_duo.driver.execute_script(
+        "const p = document.querySelector('#' + arguments[0] + ' .js-plotly-plot'); return p && p.data.length > 0;",
+        graph_id,
+    )
+
+
+def test_the_grid_tab_draws_the_deficit_of_the_chosen_zone(dash_duo):
+    _, data = _start(dash_duo, grid_scenario(), samples=20, seed=1)
+    ds = data.result().dataset
+    tabs = dash_duo.find_elements(f"#{ids.TABS} .tab")
+    assert tabs[-1].text == GRID_TAB
+    _click(dash_duo, f"#{ids.TABS} .tab:last-child")
+    _wait(lambda: _drawn(dash_duo, ids.GRID_GRAPH), message="the grid graph")
+    drawn = _figure(dash_duo, ids.GRID_GRAPH)
+    assert drawn["title"].endswith("zone east")
+    assert drawn["names"][:4] == ["5–95 % range (upper)", "5–95 % range", CENTRAL_NAME, "Monte Carlo mean"]
+    assert drawn["shapes"][0]["name"] == "cursor"
+    central = next(p for p in drawn["points"] if p["name"] == CENTRAL_NAME)
+    assert central["y"] == pytest.approx(list(ds["grid_deficit_share_central"].sel(zone="east").values))
+    assert dash_duo.find_element(f"#{ids.GRID_NOTE}").text.startswith("Share of the zone's electricity demand")
+
+    _click(dash_duo, f"#{ids.GRID_ZONE}")  # the picker: two zones
+    dash_duo.wait_for_element(".dash-dropdown-options")
+    next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.strip() == "zone west").click()
+    _wait(lambda: _figure(dash_duo, ids.GRID_GRAPH)["title"].endswith("zone west"), message="zone west")
+    central = next(p for p in _figure(dash_duo, ids.GRID_GRAPH)["points"] if p["name"] == CENTRAL_NAME)
+    assert central["y"] == pytest.approx(list(ds["grid_deficit_share_central"].sel(zone="west").values))
+    assert max(central["y"]) == pytest.approx(0.28)
+    _no_console_errors(dash_duo)
+
+
+def test_a_run_without_a_grid_has_no_grid_tab(dash_duo):
+    _start(dash_duo, make_scenario(), samples=5)
+    assert GRID_TAB not in [tab.text for tab in dash_duo.find_elements(f"#{ids.TABS} .tab")]
+    assert not dash_duo.find_elements(f"#{ids.GRID_GRAPH}")
+    _click(dash_duo, f"#{ids.TABS} .tab:last-child")  # the callbacks of the grid tab stay silent
+    _settle(dash_duo)
     _no_console_errors(dash_duo)

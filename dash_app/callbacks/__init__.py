@@ -15,6 +15,7 @@ from dash_app.callbacks import (
     baseline,
     cursor,
     downloads,
+    grid,
     maps,
     needs,
     observations,
@@ -30,7 +31,21 @@ from dash_app.data import DashboardData
 __all__ = ["DOWNLOADS", "MOST_TABLE_ROWS", "PANELS", "download_file", "make_callbacks", "register"]
 
 #: The panels, in the order their callbacks are registered.
-PANELS = (timeline, cursor, maps, assets, whatif, downloads, needs, sensitivity, observations, baseline, plan, progress)
+PANELS = (
+    timeline,
+    cursor,
+    maps,
+    assets,
+    whatif,
+    downloads,
+    needs,
+    sensitivity,
+    grid,
+    observations,
+    baseline,
+    plan,
+    progress,
+)
 
 
 def make_callbacks(data: DashboardData) -> SimpleNamespace:

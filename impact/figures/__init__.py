@@ -14,12 +14,14 @@ Long series (more than :data:`WEBGL_THRESHOLD` points) use WebGL traces
 (:class:`plotly.graph_objects.Scattergl`). Maps are SVG only: :func:`area_map` draws the
 scenario's boundaries on a plane of longitude and Web-Mercator latitude
 (:mod:`impact.figures.maps`, :mod:`impact.figures.map_shapes`, :mod:`impact.figures.tiles`).
+:func:`grid_deficit` draws the grid's capacity balance of one zone (:mod:`impact.figures.grid`).
 """
 
 from impact.dataset import top_area
 from impact.figures._base import WEBGL_THRESHOLD
 from impact.figures.assets import asset_status
 from impact.figures.compare import compare_timeline
+from impact.figures.grid import grid_deficit, grid_zones, zone_label
 from impact.figures.maps import area_map, area_map_dict, map_areas, map_boundaries
 from impact.figures.marks import add_strike_marks, strike_marks
 from impact.figures.sensitivity import sensitivity
@@ -36,6 +38,8 @@ __all__ = [
     "check_tile_template",
     "compare_timeline",
     "cursor_shape",
+    "grid_deficit",
+    "grid_zones",
     "map_areas",
     "map_boundaries",
     "sensitivity",
@@ -44,4 +48,5 @@ __all__ = [
     "tile_origin",
     "timeline",
     "top_area",
+    "zone_label",
 ]

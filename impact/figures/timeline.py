@@ -41,10 +41,14 @@ from impact.figures._base import (
 )
 from impact.observations import observations_in_people
 
-__all__ = ["CENTRAL_NAME", "areas_timeline", "cursor_shape", "services_timeline", "timeline"]
+__all__ = ["CENTRAL_NAME", "CUTS_NAME", "areas_timeline", "cursor_shape", "services_timeline", "timeline"]
 
 #: Name of the central estimate's line beside the planning statistic.
 CENTRAL_NAME = "central (every repair at its median)"
+
+#: Name of the shaded component of the central estimate: people without power because of the rotating
+#: cuts that shed the grid's deficit (emergency cuts) or the schedules of ``blackouts.csv`` (scheduled cuts).
+CUTS_NAME = "of which emergency and scheduled cuts (central)"
 
 
 def _observation_points(obs: pd.DataFrame, ds: xr.Dataset, service: str, area: str):
@@ -133,9 +137,12 @@ def timeline(
         planning statistic, e.g. ``median over samples`` [persons] (solid; omitted without
         samples), ``central (every repair at its median)`` [persons] (dashed; solid without
         samples), ``Monte Carlo mean`` [persons] (dotted; omitted without samples),
-        ``strikes`` (markers with strike id, asset, damage state, killed, injured in the
-        hover text; also dotted vertical lines) and ``observed``, with the ``compare_with``
-        and ``unmodified`` lines before ``strikes``. The x axis is local wall-clock time.
+        :data:`CUTS_NAME` [persons] (shaded; the part of the central estimate without power
+        because of emergency cuts that shed the grid's deficit or the scheduled cuts of
+        ``blackouts.csv``; drawn where there are any), ``strikes`` (markers with strike id,
+        asset, damage state, killed, injured in the hover text; also dotted vertical lines) and
+        ``observed``, with the ``compare_with`` and ``unmodified`` lines before ``strikes``.
+        The x axis is local wall-clock time.
 
     Raises
     ------
@@ -260,11 +267,11 @@ def timeline(
                     x=x,
                     y=scheduled,
                     mode="lines",
-                    name="of which rolling power cuts (central)",
+                    name=CUTS_NAME,
                     line={"color": SCHEDULED_COLOUR, "width": 1.5, "shape": "hv"},
                     fill="tozeroy",
                     fillcolor=SCHEDULED_FILL,
-                    hovertemplate=f"{hover}<br>%{{y:,.0f}} people cut by the schedule<extra>rolling cuts</extra>",
+                    hovertemplate=(f"{hover}<br>%{{y:,.0f}} people in emergency or scheduled cuts<extra>cuts</extra>"),
                 )
             )
 
