@@ -5,32 +5,18 @@ Two grid zones: ``west`` (district R1, 1,000 people, plants F1 and F2 of 0.36 MW
 profile, west needs 0.5 MW (ample until the strike on F1 at 02:00 takes half its supply:
 deficit 0.28 while F1 is down, about a day) and east 0.25 MW (deficit 0.2 throughout).
 
-Until the inputs of issue 14 land, the loader does not know ``capacity_mw``, ``grid_zone`` nor
-``[grid]``: :func:`grid_scenario` sets them on a scenario of :func:`make_scenario` afterwards.
-This is the one place to switch to real inputs (``capacity_mw`` / ``grid_zone`` columns and
-``make_scenario(grid={...})``).
+The inputs are real ``capacity_mw`` and ``grid_zone`` columns and a ``[grid]`` section, validated
+by the loader like any scenario's.
 """
 
 from __future__ import annotations
-
-import types
 
 from scenario_factory import make_scenario, strike
 
 from impact.scenario import Scenario
 
 #: ``[grid]`` of the scenario: flat demand of 0.5 kW per person, no temperature dependence.
-GRID = {
-    "demand_kw_per_person": 0.5,
-    "demand_profile": (1.0,) * 24,
-    "demand_reference_celsius": 0.0,
-    "demand_change_per_degree": 0.0,
-    "queues": 6,
-    "cut_block_hours": 4.0,
-    "partial_damage": False,
-    "kept_capacity": {"slight": 0.75, "moderate": 0.5, "extensive": 0.0, "complete": 0.0},
-    "present": True,
-}
+GRID = {"demand_kw_per_person": 0.5, "demand_profile": [1.0] * 24, "demand_change_per_degree": 0.0}
 
 AREAS = [
     {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
@@ -82,18 +68,18 @@ def grid_scenario(*, zones: bool = True, **settings: object) -> Scenario:
         ``scenario.toml`` keys for :func:`make_scenario` (``horizon_hours=72`` by default).
     """
     settings.setdefault("horizon_hours", 72)
-    scenario = make_scenario(
-        areas=AREAS,
-        assets=ASSETS,
+    assets = [{**row, "capacity_mw": mw} for row, mw in zip(ASSETS, CAPACITY_MW, strict=True)]
+    areas = [dict(row) for row in AREAS]
+    if zones:
+        assets = [{**row, "grid_zone": zone} for row, zone in zip(assets, ASSET_ZONES, strict=True)]
+        areas = [{**row, "grid_zone": zone} for row, zone in zip(areas, AREA_ZONES, strict=True)]
+    return make_scenario(
+        areas=areas,
+        assets=assets,
         dependencies=DEPENDENCIES,
         service_links=LINKS,
         strikes=[strike("S1", "F1", 2.0, "moderate")],
         restoration=RESTORATION,
+        grid=GRID,
         **settings,
     )
-    scenario.assets["capacity_mw"] = CAPACITY_MW
-    if zones:
-        scenario.assets["grid_zone"] = ASSET_ZONES
-        scenario.areas["grid_zone"] = AREA_ZONES
-    object.__setattr__(scenario.config, "grid", types.SimpleNamespace(**GRID))
-    return scenario
