@@ -255,8 +255,14 @@ def _curves(rng: np.random.Generator, step_hours: float) -> list[dict]:
     return rows
 
 
-def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Scenario:
-    """A varied valid scenario drawn from ``seed`` (deterministic).
+def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False) -> Scenario:
+    """A varied valid scenario drawn from ``seed`` (deterministic): :func:`random_tables` loaded."""
+    return make_scenario(**random_tables(seed, max_assets=max_assets, samples=samples, grid=grid))
+
+
+def random_tables(seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False) -> dict:
+    """The tables and settings of a varied valid scenario drawn from ``seed``, as keywords of
+    :func:`make_scenario` (deterministic).
 
     Parameters
     ----------
@@ -266,6 +272,9 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
         Upper bound of the number of assets (at least 1).
     samples : int
         ``[run] samples`` of the scenario.
+    grid : bool
+        Add issue 14's inputs (:func:`_add_grid`, from their own random stream: the rest of
+        the scenario is the one without them).
     """
     rng = np.random.default_rng(seed)
     step_minutes = int(rng.choice([15, 30, 60]))
@@ -381,17 +390,127 @@ def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30) -> Sc
                 }
             )
 
-    return make_scenario(
-        areas=areas,
-        assets=assets,
-        dependencies=dependencies or None,
-        service_links=links,
-        strikes=strikes,
-        restoration=curves,
-        id=f"random-{seed}",
-        step_minutes=step_minutes,
-        horizon_hours=horizon_hours,
-        samples=samples,
-        seed=seed,
-        quantiles=RANDOM_QUANTILES,
-    )
+    tables = {
+        "areas": areas,
+        "assets": assets,
+        "dependencies": dependencies or None,
+        "service_links": links,
+        "strikes": strikes,
+        "restoration": curves,
+        "id": f"random-{seed}",
+        "step_minutes": step_minutes,
+        "horizon_hours": horizon_hours,
+        "samples": samples,
+        "seed": seed,
+        "quantiles": RANDOM_QUANTILES,
+    }
+    if grid:
+        _add_grid(np.random.default_rng([seed, 14]), tables, leaves, all_areas)
+    return tables
+
+
+def _add_grid(rng: np.random.Generator, tables: dict, leaves: list[str], all_areas: list[str]) -> None:
+    """Issue 14's inputs on a random scenario's tables (in place): zones, supply assets with
+    capacities (struck, some with weighted states), supplies they give, critical flags,
+    own_power links with buffers, a rolling-cut schedule, temperatures and a random ``[grid]``."""
+    population = {row["area_id"]: row["population"] or 0 for row in tables["areas"]}
+    zones = [f"z{i}" for i in range(int(rng.integers(1, 4)))]
+    zone_of = {}
+    for row in tables["areas"]:
+        if row["area_id"] in leaves:
+            zone = str(rng.choice(zones)) if rng.random() < 0.9 else None
+            row["grid_zone"] = zone
+            zone_of[row["area_id"]] = zone or "all"
+    used = sorted(set(zone_of.values()))
+    kw = float(rng.choice([0.05, 0.3, 0.5, 1.0]))
+    assets, strikes, dependencies = tables["assets"], tables["strikes"], list(tables["dependencies"] or [])
+    existing = [row["asset_id"] for row in assets]
+    klass = [c["restoration_class"] for c in tables["restoration"]]
+    for zone in used:
+        demand = kw * sum(population[a] for a, z in zone_of.items() if z == zone) / 1000  # MW
+        for g in range(int(rng.integers(1, 4))):
+            asset_id = f"G{zone}{g}"
+            factor = float(rng.choice([0.0, 0.2, 0.4, 0.6, 1.0, 3.0]))
+            assets.append(
+                {
+                    "asset_id": asset_id,
+                    "name": f"Supply {asset_id}",
+                    "kind": str(rng.choice(["power_plant", "chp_plant", "substation"])),
+                    "area_id": str(rng.choice(all_areas)),
+                    "restoration_class": str(rng.choice(klass)),
+                    "capacity_mw": round(factor * demand, 3),
+                    "grid_zone": zone,
+                }
+            )
+            for _ in range(int(rng.integers(0, 3))):
+                minutes = float(rng.integers(-120, int(tables["horizon_hours"] * 60)))
+                state = str(rng.choice(DAMAGE_STATES[1:]))
+                if rng.random() < 0.3:
+                    state = f"{state}:0.5|{DAMAGE_STATES[1 + int(rng.integers(0, 4))]}:0.5"
+                    if state.split(":")[0] == state.split("|")[1].split(":")[0]:
+                        state = state.split(":")[0]
+                strikes.append(
+                    {
+                        "strike_id": f"S{len(strikes)}",
+                        "time": at(minutes=minutes),
+                        "asset_id": asset_id,
+                        "damage_state": state,
+                    }
+                )
+            for user in rng.choice(existing, size=min(len(existing), int(rng.integers(0, 3))), replace=False):
+                if not any(d["asset_id"] == user and d["depends_on"] == asset_id for d in dependencies):
+                    dependencies.append(
+                        {
+                            "asset_id": str(user),
+                            "depends_on": asset_id,
+                            "group": "grid" if rng.random() < 0.5 else "",
+                            "buffer_hours": float(rng.choice([0.0, 0.5, 2.0])),
+                        }
+                    )
+    for row in assets[: len(existing)]:
+        if rng.random() < 0.4:
+            row["critical"] = str(rng.choice(["true", "false"]))
+    links = tables["service_links"]
+    for leaf in leaves:
+        for service in ("water", "heat"):
+            taken = sum(link["share"] for link in links if link["area_id"] == leaf and link["service"] == service)
+            if rng.random() < 0.5 and taken < 0.95:
+                links.append(
+                    {
+                        "area_id": leaf,
+                        "service": service,
+                        "asset_id": "own_power",
+                        "share": round(float(rng.uniform(0.01, 1.0 - taken)), 4),
+                        "buffer_hours": rng.choice([None, 0.0, 1.0, 3.5]),
+                    }
+                )
+    if rng.random() < 0.4:
+        start = float(rng.integers(0, max(1, int(tables["horizon_hours"]))))
+        tables["blackouts"] = [
+            {
+                "area_id": str(rng.choice(all_areas)),
+                "start": at(start),
+                "end": at(start + float(rng.integers(1, 30))),
+                "hours_off_per_day": float(rng.choice([2, 8, 16, 24])),
+                "queues": int(rng.integers(1, 5)),
+            }
+        ]
+    if rng.random() < 0.5:
+        tables["temperature"] = [
+            {
+                "time": at(float(h)),
+                "temperature_c": float(rng.integers(-20, 15)),
+                "area_id": str(rng.choice([*all_areas, ""])),
+            }
+            for h in range(-2, int(tables["horizon_hours"]), 5)
+        ]
+    tables["dependencies"] = dependencies or None
+    tables["grid"] = {
+        "demand_kw_per_person": kw,
+        "demand_profile": [float(v) for v in rng.choice([0.5, 1.0, 1.3], size=24)],
+        "demand_change_per_degree": float(rng.choice([0.0, 0.02])),
+        "queues": int(rng.integers(1, 9)),
+        "cut_block_hours": float(rng.choice([0.25, 1.0, 2.0, 4.0, 7.0])),
+        "partial_damage": bool(rng.random() < 0.5),
+        "kept_capacity": {state: float(rng.choice([0.0, 0.3, 0.5, 1.0])) for state in DAMAGE_STATES[1:]},
+    }
