@@ -122,7 +122,8 @@ def grid_copy(folder: Path, out: Path) -> Path:
     parent = dict(zip(areas["area_id"], areas["parent_id"], strict=True))
 
     def top(area: str) -> str:
-        while parent.get(area):
+        """The oblast of an area: its ancestor just below the country."""
+        while parent.get(area) and parent.get(parent[area]):
             area = parent[area]
         return area
 
@@ -132,14 +133,18 @@ def grid_copy(folder: Path, out: Path) -> Path:
     dependencies = pd.read_csv(out / "dependencies.csv", dtype=str, keep_default_na=False)
     power = {"power_plant", "chp_plant", "substation"}
     kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
+    zone = [top(area) for area in assets["area_id"]]
+    zone_of = dict(zip(assets["asset_id"], zone, strict=True))
+    # a substation fed by a power asset of its own oblast is inside the oblast's network, not an import node
     fed = {
-        a for a, d in zip(dependencies["asset_id"], dependencies["depends_on"], strict=True) if kind_of.get(d) in power
+        a
+        for a, d in zip(dependencies["asset_id"], dependencies["depends_on"], strict=True)
+        if kind_of.get(d) in power and zone_of.get(d) == zone_of.get(a)
     }
     supply = [
         kind in ("power_plant", "chp_plant") or (kind == "substation" and asset_id not in fed)
         for asset_id, kind in zip(assets["asset_id"], assets["kind"], strict=True)
     ]
-    zone = [top(area) for area in assets["area_id"]]
     population = pd.to_numeric(areas["population"], errors="coerce").fillna(0)
     demand_mw = {z: 0.0 for z in set(zone)}
     for area, people in zip(areas["area_id"], population, strict=True):

@@ -278,3 +278,44 @@ def test_rotation_equals_its_plain_rule(seed):
             expected = cut_intervals_reference(plain[q], time.tolist(), 0.5)
             got = [(a, b) for a, b in zip(starts[0], ends[0], strict=True) if np.isfinite(a)]
             assert got == expected
+
+
+def test_a_zone_that_can_never_shed_gets_no_queues():
+    """West's supply is struck (it may shed); east's is never struck and exceeds its demand."""
+    areas = [
+        *AREAS,
+        {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
+    ]
+    areas = [{**row, "grid_zone": {"R1": "west", "R2": "east"}.get(row["area_id"])} for row in areas]
+    extra = [
+        {"asset_id": "FE", "name": "Plant E", "kind": "power_plant", "area_id": "R2", "capacity_mw": 1.0},
+        {"asset_id": "SUBE", "name": "Substation E", "kind": "substation", "area_id": "R2"},
+    ]
+    links = [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+        {"area_id": "R2", "service": "power", "asset_id": "SUBE", "share": 1.0},
+    ]
+    scenario = make_scenario(
+        areas=areas,
+        assets=[
+            {"asset_id": "F1", "name": "Plant 1", "kind": "power_plant", "area_id": "R1", "capacity_mw": 0.36},
+            {"asset_id": "F2", "name": "Plant 2", "kind": "power_plant", "area_id": "R1", "capacity_mw": 0.36},
+            {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1"},
+            *extra,
+        ],
+        dependencies=[
+            {"asset_id": "SUB", "depends_on": "F1", "group": "feed"},
+            {"asset_id": "SUB", "depends_on": "F2", "group": "feed"},
+            {"asset_id": "SUBE", "depends_on": "FE"},
+        ],
+        service_links=links,
+        strikes=[strike("S1", "F1", 0.0, "complete")],
+        grid=FLAT,
+        horizon_hours=24,
+    )
+    model = compile_scenario(scenario)
+    assert model.grid.zone_ids == ["east", "west"]
+    assert (model.grid.queue_assets[0] == -1).all() and (model.grid.queue_assets[1] >= 0).all()
+    assert not any(name.startswith("~SUBE|") for name in model.asset_ids)
+    output, _ = central(scenario)
+    assert output.deficit_mean[0].max() == 0 and np.allclose(output.deficit_mean[1], 0.4)

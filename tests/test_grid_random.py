@@ -87,3 +87,30 @@ def test_ample_capacity_changes_nothing(seed):
     assert "grid_deficit_share" not in two
     for name in ("people_without", "people_without_central", "people_without_mean"):
         assert np.array_equal(one[name].values, two[name].values), name
+
+
+@pytest.mark.parametrize("seed", range(QUICK_SEEDS))
+def test_factor_levels_and_dense_agree(seed):
+    """Level counting over an area's factors (power assets and queues, not one link per
+    (asset, queue)) gives what one dense array per area gives."""
+    model, sampled, _ = case(seed)
+    automatic = fast.compute(model, sampled, QUANTILES)
+    for limit in (0, 14):
+        other = fast.compute(model, sampled, QUANTILES, level_limit=limit)
+        assert np.array_equal(automatic.people_quantiles, other.people_quantiles), limit
+        for name in automatic.per_sample:
+            assert np.array_equal(automatic.per_sample[name], other.per_sample[name]), (limit, name)
+
+
+def test_factor_levels_are_used():
+    """A leaf behind one power link and six queues is counted by levels over 7 factors."""
+    from impact.engine.fast import link_factors, outage_steps, plan_tasks
+
+    for seed in range(QUICK_SEEDS):
+        model, sampled, _ = case(seed)
+        if not link_factors(model):
+            continue
+        tasks = plan_tasks(model, outage_steps(model, sampled))
+        if any(task.by_levels and task.level_values is not None for task in tasks):
+            return
+    pytest.fail("no random scenario used level counting over factors")

@@ -36,7 +36,7 @@ from impact.engine.dense import dense_area
 from impact.engine.draws import Draws, as_draws
 from impact.engine.events import AssetSteps
 from impact.engine.grid import PartialStrike, zone_cuts
-from impact.engine.levels import level_block
+from impact.engine.levels import level_block, level_values
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
 
@@ -56,6 +56,7 @@ __all__ = [
     "down_links",
     "effective_and_deficit",
     "effective_outages",
+    "link_factors",
     "outage_steps",
     "plan_tasks",
     "repair_outages",
@@ -311,6 +312,10 @@ class AreaTask:
     by_levels : bool
         Level counting (:func:`impact.engine.levels.level_block`) or one dense array per
         area (:func:`impact.engine.dense.dense_area`).
+    level_values : tuple of ndarray of int64, optional
+        With ``by_levels``: per area, its people without service at each of the 2^k levels of
+        ``link_asset`` [persons], when its links go through helper assets that are down when any
+        of their factors is (:func:`link_factors`); ``link_asset`` then holds the factors.
     """
 
     service: int
@@ -318,6 +323,7 @@ class AreaTask:
     link_asset: tuple[np.ndarray, ...]
     link_weight: tuple[np.ndarray, ...]
     by_levels: bool
+    level_values: tuple[np.ndarray, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -413,6 +419,58 @@ def down_links(
     return asset, np.array([weights[j] for j in asset.tolist()], dtype=np.int64)
 
 
+def link_factors(model: CompiledScenario) -> dict[int, frozenset[int]]:
+    """Helper assets that are down exactly when any of some other assets is, and those assets.
+
+    A helper (after the real assets) with no scheduled outage whose every dependency group
+    has one member and no buffer is down when any member is (the splits of rolling and
+    emergency cuts, :func:`impact.engine.compile.add_blackouts` and
+    :mod:`impact.engine.grid_compile`); members that are such helpers themselves are
+    expanded in turn. Level counting can then follow the few factors (a power asset and its
+    zone's queues) instead of one link per (asset, queue).
+
+    Returns
+    -------
+    dict of int to frozenset of int
+        Helper asset -> the assets (not such helpers) whose downs it is the OR of.
+    """
+    queue_assets = set() if model.grid is None else set(model.grid.queue_of())
+    factors: dict[int, frozenset[int]] = {}
+    for asset in model.topo_order:  # members before the helpers that need them
+        if asset < model.assets_shown or asset in queue_assets or model.fixed_outage(asset):
+            continue
+        groups = model.groups[asset]
+        if not groups or any(len(group) != 1 or group[0][1] != 0 for group in groups):
+            continue
+        if any(model.buffer_column(asset, g, 0) >= 0 for g in range(len(groups))):
+            continue
+        factors[asset] = frozenset().union(*(factors.get(group[0][0], {group[0][0]}) for group in groups))
+    return factors
+
+
+def _factor_values(
+    asset: np.ndarray,
+    weight: np.ndarray,
+    factors: dict[int, frozenset[int]],
+    ever_down: np.ndarray,
+    fits: Callable[[int], bool],
+) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """The factors an area's links depend on and its people at each of their levels (None
+    when there are too many factors for level counting); None when no link goes through a
+    helper of :func:`link_factors`."""
+    if not any(int(a) in factors for a in asset.tolist()):
+        return None
+    link_sets = [[f for f in factors.get(a, {a}) if ever_down[f]] for a in asset.tolist()]
+    factor_ids = np.array(sorted({f for link in link_sets for f in link}), dtype=np.int64)
+    if not fits(len(factor_ids)):
+        return factor_ids, None
+    bit = {int(f): b for b, f in enumerate(factor_ids.tolist())}
+    masks = np.array([sum(1 << bit[f] for f in link) for link in link_sets], dtype=np.int64)
+    levels = np.arange(1 << len(factor_ids), dtype=np.int64)
+    values = ((levels[:, None] & masks[None, :]) != 0).astype(np.int64) @ np.asarray(weight, dtype=np.int64)
+    return factor_ids, values
+
+
 def plan_tasks(
     model: CompiledScenario,
     steps: AssetSteps,
@@ -439,31 +497,44 @@ def plan_tasks(
         task: nobody there is ever without service.
     """
     ever_down = np.diff(steps.offset) > 0
+    factors = link_factors(model)
     dense: list[AreaTask] = []
     level_tasks: list[AreaTask] = []
+
+    def levels_fit(count: int) -> bool:
+        if level_limit is None:
+            return count <= LEVEL_LIMIT and (1 << count) <= steps.samples
+        return count <= level_limit
+
     for service in range(len(model.services)):
-        by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+        by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]]] = {}
         for area in range(len(model.area_ids)) if areas is None else areas:
             area = int(area)
             asset, weight = down_links(model, service, area, ever_down)
-            count = len(asset)
-            if count == 0:
+            if len(asset) == 0:
                 continue
-            if level_limit is None:
-                by_levels = count <= LEVEL_LIMIT and (1 << count) <= steps.samples
-            else:
-                by_levels = count <= level_limit
-            if by_levels:
-                by_count.setdefault(count, []).append((area, asset, weight))
+            expanded = _factor_values(asset, weight, factors, ever_down, levels_fit) if factors else None
+            if expanded is not None and expanded[1] is not None:
+                by_count.setdefault(len(expanded[0]), []).append((area, expanded[0], weight, expanded[1]))
+            elif expanded is None and levels_fit(len(asset)):
+                by_count.setdefault(len(asset), []).append((area, asset, weight, None))
             else:
                 dense.append(AreaTask(service, (area,), (asset,), (weight,), False))
         for count, members in sorted(by_count.items()):
             block = max(1, LEVEL_CELLS // ((1 << count) * steps.steps))
             for begin in range(0, len(members), block):
                 part = members[begin : begin + block]
+                values = None
+                if any(m[3] is not None for m in part):
+                    values = tuple(level_values(m[2][None, :])[0] if m[3] is None else m[3] for m in part)
                 level_tasks.append(
                     AreaTask(
-                        service, tuple(m[0] for m in part), tuple(m[1] for m in part), tuple(m[2] for m in part), True
+                        service,
+                        tuple(m[0] for m in part),
+                        tuple(m[1] for m in part),
+                        tuple(m[2] if m[3] is None else np.zeros(count, dtype=np.int64) for m in part),
+                        True,
+                        values,
                     )
                 )
     dense.sort(key=lambda task: -len(task.link_asset[0]))
@@ -480,7 +551,11 @@ def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | Lin
         )
     if task.by_levels:
         people_q, stats = level_block(
-            shared.steps, np.stack(task.link_asset), np.stack(task.link_weight), shared.quantiles
+            shared.steps,
+            np.stack(task.link_asset),
+            np.stack(task.link_weight),
+            shared.quantiles,
+            None if task.level_values is None else np.stack(task.level_values),
         )
         return TaskResult(task, people_q, stats)
     parts = [

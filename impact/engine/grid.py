@@ -67,8 +67,10 @@ class GridModel:
         damage state (index in ``DAMAGE_STATES``) [kW]; 0 means the strike puts it down.
         Empty without ``partial_damage``; assets with status reports are never here.
     queue_assets : ndarray of int64, shape (Z, Q)
-        The helper asset of each zone's queues (down while the queue is cut); -1 when the
-        model is compiled without shedding (the cascade with partial damage alone).
+        The helper asset of each zone's queues (down while the queue is cut); -1 for a zone
+        that can never have a deficit (full capacity above demand at every step and no strike
+        on its supply, :func:`impact.engine.grid_compile.compile_grid`) and for every zone when
+        the model is compiled without shedding (the balance with partial damage alone).
     """
 
     zone_ids: list[str]
@@ -82,14 +84,12 @@ class GridModel:
 
     @property
     def shed(self) -> bool:
-        """Whether the deficit is shed by rotating cuts (helper queue assets exist)."""
-        return self.queue_assets.size > 0 and bool((self.queue_assets >= 0).all())
+        """Whether any zone's deficit is shed by rotating cuts (helper queue assets exist)."""
+        return bool((self.queue_assets >= 0).any())
 
     def queue_of(self) -> dict[int, tuple[int, int]]:
         """Helper asset index -> (zone, queue)."""
-        if not self.shed:
-            return {}
-        return {int(a): (z, q) for (z, q), a in np.ndenumerate(self.queue_assets)}
+        return {int(a): (z, q) for (z, q), a in np.ndenumerate(self.queue_assets) if a >= 0}
 
 
 def deficit_share(available_kw: np.ndarray, demand_kw: np.ndarray) -> np.ndarray:
@@ -177,6 +177,9 @@ def rotate_queues_reference(units: list[int], queues: int, block_steps: int) -> 
 def rotate_queues(units: np.ndarray, queues: int, block_steps: int) -> np.ndarray:
     """:func:`rotate_queues_reference` for many rows (samples x zones) at once.
 
+    A row whose step cuts no queue keeps only its pointer and its queues' cut time (every
+    block ends), so each step works on the rows that cut something then.
+
     Parameters
     ----------
     units : ndarray of int64, shape (R, T)
@@ -188,30 +191,37 @@ def rotate_queues(units: np.ndarray, queues: int, block_steps: int) -> np.ndarra
     """
     rows, steps = units.shape
     cut = np.zeros((rows, queues, steps), dtype=bool)
-    counts = np.diff(np.cumsum(units, axis=1) // CUT_UNITS, axis=1, prepend=0)
-    active = np.nonzero(counts.any(axis=0))[0]
-    if len(active) == 0:
+    totals = np.cumsum(units, axis=1) // CUT_UNITS
+    counts = totals
+    counts[:, 1:] -= totals[:, :-1].copy()
+    step_of, row_of = np.nonzero(counts.T)  # (step, row) pairs cutting something, by step
+    if len(step_of) == 0:
         return cut
+    bounds = np.flatnonzero(np.diff(step_of)) + 1
     queue = np.arange(queues)
     age = np.zeros((rows, queues), dtype=np.int64)
     served = np.zeros((rows, queues), dtype=np.int64)
     pointer = np.zeros(rows, dtype=np.int64)
+    last = np.full(rows, -2, dtype=np.int64)  # the last step each row cut something
     later = (steps + 1) * queues  # ranks every queue whose block is not under way after those that are
-    for step in range(int(active[0]), steps):
-        count = counts[:, step]
-        if not count.any() and not age.any():
-            continue
-        under_way = (age > 0) & (age < block_steps)
-        distance = (queue[None, :] - pointer[:, None]) % queues
-        key = np.where(under_way, 0, later) + served * queues + distance  # distinct within a row
+    for active in np.split(np.arange(len(step_of)), bounds):
+        step = int(step_of[active[0]])
+        row = row_of[active]
+        count = counts[row, step]
+        row_age = np.where((last[row] == step - 1)[:, None], age[row], 0)
+        under_way = (row_age > 0) & (row_age < block_steps)
+        row_pointer = pointer[row]
+        distance = (queue[None, :] - row_pointer[:, None]) % queues
+        key = np.where(under_way, 0, later) + served[row] * queues + distance  # distinct within a row
         rank = (key[:, None, :] < key[:, :, None]).sum(axis=2)
         chosen = rank < count[:, None]
         started = chosen & ~under_way
         farthest = np.where(started, distance, -1).max(axis=1)
-        pointer = np.where(farthest >= 0, (pointer + farthest + 1) % queues, pointer)
-        age = np.where(chosen, np.where(under_way, age + 1, 1), 0)
-        served += chosen
-        cut[:, :, step] = chosen
+        pointer[row] = np.where(farthest >= 0, (row_pointer + farthest + 1) % queues, row_pointer)
+        age[row] = np.where(chosen, np.where(under_way, row_age + 1, 1), 0)
+        served[row] += chosen
+        last[row] = step
+        cut[row, :, step] = chosen
     return cut
 
 
@@ -264,10 +274,12 @@ def down_mask(intervals: iv.Intervals, time_hours: np.ndarray) -> np.ndarray:
     """Whether the set covers each step, shape (N, T) (step k covered when ``a <= time[k] < b``)."""
     samples, steps = intervals[0].shape[0], len(time_hours)
     sample, first, stop = iv.to_steps(intervals, time_hours)
-    change = np.zeros((samples, steps + 1), dtype=np.int64)
-    np.add.at(change, (sample, first), 1)
-    np.add.at(change, (sample, np.minimum(stop, steps)), -1)
-    return np.cumsum(change, axis=1)[:, :steps] > 0
+    width = steps + 1
+    size = samples * width
+    change = np.bincount(sample * width + first, minlength=size) - np.bincount(
+        sample * width + np.minimum(stop, steps), minlength=size
+    )
+    return np.cumsum(change.reshape(samples, width), axis=1)[:, :steps] > 0
 
 
 @dataclass(frozen=True)
@@ -301,17 +313,30 @@ def available_kw(
     """Capacity of a zone's supply assets that are up at each step, shape (N, T) [kW].
 
     A supply asset adds its capacity while it is not down, or the smallest capacity kept by
-    the partial strikes under way (:class:`PartialStrike`).
+    the partial strikes under way (:class:`PartialStrike`). The capacity lost to outages is
+    gathered as +capacity / -capacity events at the first and last step of every outage, in
+    one pass for all the zone's assets (whole kilowatts: the float sums are exact).
     """
-    total = np.zeros((samples, len(time_hours)), dtype=np.int64)
+    steps = len(time_hours)
+    width = steps + 1
+    index, lost = [], []
+    total = np.full((samples, steps), int(grid.supply_kw[zone].sum()), dtype=np.int64)
     for asset, capacity in zip(grid.supply_assets[zone].tolist(), grid.supply_kw[zone].tolist(), strict=True):
-        kept = np.full((samples, len(time_hours)), capacity, dtype=np.int64)
-        for strike in partial.get(asset, []):
-            under_way = (time_hours[None, :] >= strike.start) & (
-                time_hours[None, :] < strike.start + strike.length[:, None]
-            )
-            kept = np.where(under_way, np.minimum(kept, strike.kept_kw[:, None]), kept)
-        total += np.where(down_mask(effective[asset], time_hours), 0, kept)
+        if asset in partial:
+            kept = np.full((samples, steps), capacity, dtype=np.int64)
+            for strike in partial[asset]:
+                under_way = (time_hours[None, :] >= strike.start) & (
+                    time_hours[None, :] < strike.start + strike.length[:, None]
+                )
+                kept = np.where(under_way, np.minimum(kept, strike.kept_kw[:, None]), kept)
+            total -= np.where(down_mask(effective[asset], time_hours), capacity, capacity - kept)
+            continue
+        sample, first, stop = iv.to_steps(effective[asset], time_hours)
+        index += [sample * width + first, sample * width + np.minimum(stop, steps)]
+        lost += [np.full(len(sample), float(capacity)), np.full(len(sample), -float(capacity))]
+    if index:
+        change = np.bincount(np.concatenate(index), weights=np.concatenate(lost), minlength=samples * width)
+        total -= np.rint(np.cumsum(change.reshape(samples, width), axis=1)[:, :steps]).astype(np.int64)
     return total
 
 
@@ -334,14 +359,17 @@ def zone_cuts(
     """
     zones, steps = len(grid.zone_ids), len(time_hours)
     deficit = np.zeros((samples, zones, steps))
-    for z in range(zones):
-        deficit[:, z] = deficit_share(available_kw(grid, z, effective, partial, time_hours, samples), grid.demand_kw[z])
     cuts: dict[int, iv.Intervals] = {}
-    if grid.shed:
-        cut = rotate_queues(
-            shed_units(deficit, grid.queues).reshape(samples * zones, steps), grid.queues, grid.block_steps
-        )
-        cut = cut.reshape(samples, zones, grid.queues, steps)
-        for (z, q), asset in np.ndenumerate(grid.queue_assets):
-            cuts[int(asset)] = cut_intervals(cut[:, z, q], time_hours, step_hours)
+    for z in range(zones):
+        share = deficit_share(available_kw(grid, z, effective, partial, time_hours, samples), grid.demand_kw[z])
+        deficit[:, z] = share
+        if grid.queue_assets[z, 0] < 0:
+            continue
+        if not share.any():
+            for q in range(grid.queues):
+                cuts[int(grid.queue_assets[z, q])] = iv.empty(samples)
+            continue
+        cut = rotate_queues(shed_units(share, grid.queues), grid.queues, grid.block_steps)
+        for q in range(grid.queues):
+            cuts[int(grid.queue_assets[z, q])] = cut_intervals(cut[:, q], time_hours, step_hours)
     return deficit, cuts

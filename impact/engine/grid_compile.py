@@ -186,8 +186,12 @@ def compile_grid(
     queues = int(grid.queues)
     block_steps = max(1, round(float(grid.cut_block_hours) * 60 / config.step_minutes))
     queue_assets = np.full((len(zone_ids), queues), -1, dtype=np.int64)
+    demand_kw = zone_demand_kw(scenario, zone_of_leaf, zone_ids)
     if shed:
+        can_shed = _zones_that_can_shed(scenario, asset_index, groups, supply, capacity_kw, asset_ids, demand_kw)
         for z, zone in enumerate(zone_ids):
+            if not can_shed[z]:
+                continue
             for q in range(queues):
                 asset_ids.append(f"~grid:{zone}:queue{q + 1}")
                 groups.append([])
@@ -211,12 +215,44 @@ def compile_grid(
         zone_ids=zone_ids,
         queues=queues,
         block_steps=block_steps,
-        demand_kw=zone_demand_kw(scenario, zone_of_leaf, zone_ids),
+        demand_kw=demand_kw,
         supply_assets=tuple(np.array(s, dtype=np.int64) for s in supply),
         supply_kw=tuple(np.array([capacity_kw[asset_ids[j]] for j in s], dtype=np.int64) for s in supply),
         kept_kw=kept_kw,
         queue_assets=queue_assets,
     )
+
+
+def _zones_that_can_shed(
+    scenario: Scenario,
+    asset_index: dict[str, int],
+    groups: list[list[list[tuple[int, float]]]],
+    supply: list[list[int]],
+    capacity_kw: dict[str, int],
+    asset_ids: list[str],
+    demand_kw: np.ndarray,
+) -> list[bool]:
+    """Whether each zone can ever have a deficit: its full capacity falls short of its demand at
+    some step, or a strike may hit one of its supply assets or an asset they need.
+
+    A zone that cannot gets no queues: its results are those of a scenario without the grid,
+    computed without the helper assets of cuts that would never happen.
+    """
+    from impact.scenario.weighted import parse_weighted
+
+    known = set(asset_index)
+    targets = {
+        asset_index[asset]
+        for cell in scenario.strikes["asset_id"]
+        for asset, _weight in parse_weighted(str(cell), known)
+        if asset in asset_index
+    }
+    can_shed = []
+    for z, members in enumerate(supply):
+        full = sum(capacity_kw[asset_ids[j]] for j in members)
+        short = bool((demand_kw[z] > full).any())
+        can_shed.append(short or bool(_ancestors(members, groups) & targets))
+    return can_shed
 
 
 def _split_power_links(
@@ -238,6 +274,8 @@ def _split_power_links(
         if area_id not in zone_of_leaf or not power_links[area]:
             continue
         z = zone_index[zone_of_leaf[area_id]]
+        if queue_assets[z, 0] < 0:
+            continue  # a zone that can never shed
         split: list[tuple[int, int]] = []
         for asset, weight in power_links[area]:
             for q in range(queues):
@@ -300,6 +338,8 @@ def _shed_assets(
             continue
         by_zone.setdefault(zone_index[leaves.pop()], []).append((asset_id, j, min(power_buffers)))
     for z, members in by_zone.items():
+        if queue_assets[z, 0] < 0:
+            continue
         for position, (_asset_id, j, buffer) in enumerate(sorted(members)):
             groups[j].append([(int(queue_assets[z, position % queues]), buffer)])
             group_columns[j].append([-1])

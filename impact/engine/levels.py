@@ -120,17 +120,27 @@ def _segment_stats(segment: np.ndarray, step: np.ndarray, value: np.ndarray, seg
     return {"peak": peak.astype(np.float64), "restore_steps": np.where(peak == 0, 0.0, restore)}
 
 
-def level_block(steps: AssetSteps, link_asset: np.ndarray, weights: np.ndarray, quantiles: np.ndarray):
+def level_block(
+    steps: AssetSteps,
+    link_asset: np.ndarray,
+    weights: np.ndarray,
+    quantiles: np.ndarray,
+    values: np.ndarray | None = None,
+):
     """Quantiles and per-sample peak and restoration time of a block of leaves with k links each.
 
     Parameters
     ----------
     steps : AssetSteps
     link_asset : ndarray of int, shape (L, k)
-        Asset of each leaf's links.
+        Asset of each leaf's links (or of the factors its people depend on, with ``values``).
     weights : ndarray of int64, shape (L, k)
         Weight of each link [persons].
     quantiles : ndarray of float, shape (Q,)
+    values : ndarray of int64, shape (L, 2^k), optional
+        People without service at each level [persons], when they are not the sum of the
+        weights of the down links (``level_values(weights)``, the default): e.g. a link through
+        a rotating cut is down when its asset *or* its queue is down (:func:`impact.engine.fast.plan_tasks`).
 
     Returns
     -------
@@ -144,7 +154,7 @@ def level_block(steps: AssetSteps, link_asset: np.ndarray, weights: np.ndarray, 
     segment, step, before, after = _mask_changes(steps, np.asarray(link_asset).ravel(), bits)
     leaf = segment // samples
 
-    value = level_values(weights)
+    value = level_values(weights) if values is None else np.asarray(values, dtype=np.int64)
     by_value = np.argsort(value, axis=1, kind="stable")
     sorted_value = np.take_along_axis(value, by_value, axis=1).astype(np.float64)
     position = np.empty_like(by_value)

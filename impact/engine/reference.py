@@ -124,7 +124,7 @@ def _zone_cuts(
                 available += capacity
             shares.append(deficit_share_reference(available, float(grid.demand_kw[zone, step])))
         deficits.append(shares)
-        if grid.shed:
+        if grid.queue_assets[zone, 0] >= 0:
             units = [shed_units_reference(share, grid.queues) for share in shares]
             for queue, cut in enumerate(rotate_queues_reference(units, grid.queues, grid.block_steps)):
                 cuts[int(grid.queue_assets[zone, queue])] = cut_intervals_reference(cut, time, model.step_hours)
