@@ -426,6 +426,9 @@ def _add_grid(rng: np.random.Generator, tables: dict, leaves: list[str], all_are
     assets, strikes, dependencies = tables["assets"], tables["strikes"], list(tables["dependencies"] or [])
     existing = [row["asset_id"] for row in assets]
     klass = [c["restoration_class"] for c in tables["restoration"]]
+    # supplies of supply assets have no supplies of their own and never need a supply asset: no cycle
+    users: set[str] = set()
+    suppliers: set[str] = set()
     for zone in used:
         demand = kw * sum(population[a] for a, z in zone_of.items() if z == zone) / 1000  # MW
         for g in range(int(rng.integers(1, 4))):
@@ -457,7 +460,21 @@ def _add_grid(rng: np.random.Generator, tables: dict, leaves: list[str], all_are
                         "damage_state": state,
                     }
                 )
-            for user in rng.choice(existing, size=min(len(existing), int(rng.integers(0, 3))), replace=False):
+            roots = [a for a in existing if a not in users and not any(d["asset_id"] == a for d in dependencies)]
+            if roots and rng.random() < 0.4:  # a supply that needs another asset (gas, make-up water...)
+                supplier = str(rng.choice(roots))
+                suppliers.add(supplier)
+                dependencies.append(
+                    {
+                        "asset_id": asset_id,
+                        "depends_on": supplier,
+                        "group": "",
+                        "buffer_hours": float(rng.choice([0.0, 3.0])),
+                    }
+                )
+            candidates = [u for u in existing if u not in suppliers]
+            for user in rng.choice(candidates, size=min(len(candidates), int(rng.integers(0, 3))), replace=False):
+                users.add(str(user))
                 if not any(d["asset_id"] == user and d["depends_on"] == asset_id for d in dependencies):
                     dependencies.append(
                         {

@@ -319,3 +319,45 @@ def test_a_zone_that_can_never_shed_gets_no_queues():
     assert not any(name.startswith("~SUBE|") for name in model.asset_ids)
     output, _ = central(scenario)
     assert output.deficit_mean[0].max() == 0 and np.allclose(output.deficit_mean[1], 0.4)
+
+
+def test_every_supply_asset_is_settled_before_the_first_queue():
+    """East's plant needs gas through a chain of assets, so it comes late in the topological
+    order: the balance must still see it down while the gas is out (a bug found on the bundled
+    CHP, which needs gas and make-up water)."""
+    areas = [
+        *AREAS,
+        {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
+    ]
+    areas = [{**row, "grid_zone": {"R1": "west", "R2": "east"}.get(row["area_id"])} for row in areas]
+    assets = [
+        {"asset_id": "F1", "name": "Plant 1", "kind": "power_plant", "area_id": "R1", "capacity_mw": 1.0},
+        {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1"},
+        {"asset_id": "G1", "name": "Gas 1", "kind": "gas_node", "area_id": "R2"},
+        {"asset_id": "G2", "name": "Gas 2", "kind": "gas_node", "area_id": "R2"},
+        {"asset_id": "G3", "name": "Gas 3", "kind": "gas_node", "area_id": "R2"},
+        {"asset_id": "FE", "name": "CHP East", "kind": "chp_plant", "area_id": "R2", "capacity_mw": 0.5},
+        {"asset_id": "SUBE", "name": "Substation E", "kind": "substation", "area_id": "R2"},
+    ]
+    dependencies = [
+        {"asset_id": "SUB", "depends_on": "F1"},
+        {"asset_id": "G2", "depends_on": "G1"},
+        {"asset_id": "G3", "depends_on": "G2"},
+        {"asset_id": "FE", "depends_on": "G3"},
+    ]
+    links = [
+        {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+        {"area_id": "R2", "service": "power", "asset_id": "SUBE", "share": 1.0},
+    ]
+    scenario = make_scenario(
+        areas=areas,
+        assets=assets,
+        dependencies=dependencies,
+        service_links=links,
+        strikes=[strike("S1", "G1", 0.0, "complete"), strike("S2", "F1", 0.0, "slight")],
+        grid=FLAT,
+        horizon_hours=12,
+    )
+    output, model = central(scenario)
+    east = model.grid.zone_ids.index("east")
+    assert np.all(output.deficit_mean[east] == 1.0)  # FE down with its gas: nothing for 250 kW

@@ -146,7 +146,8 @@ def compile_grid(
     area_ids : list of str
     after : dict of int to list of int
         Filled in place: each queue helper asset -> the supply assets it must come after in
-        the topological order (its outage depends on their capacity).
+        the topological order (every zone's: the engines balance all zones at once, at the
+        first queue helper they meet).
     shed : bool
         Add the rotating cuts; False keeps the capacity balance (and partial damage) alone.
 
@@ -198,7 +199,8 @@ def compile_grid(
                 group_columns.append([])
                 fixed_outages.append([])
                 queue_assets[z, q] = len(asset_ids) - 1
-                after[len(asset_ids) - 1] = list(supply[z])
+                # after every zone's supply assets: the engines balance all zones at the first queue
+                after[len(asset_ids) - 1] = [j for members in supply for j in members]
         _split_power_links(
             asset_ids,
             groups,
