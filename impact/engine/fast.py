@@ -35,7 +35,7 @@ from impact.engine.compile import CompiledScenario
 from impact.engine.dense import dense_area
 from impact.engine.draws import Draws, as_draws
 from impact.engine.events import AssetSteps
-from impact.engine.grid import PartialStrike, zone_cuts
+from impact.engine.grid import PartialStrike, supply_first, zone_cuts
 from impact.engine.levels import level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
@@ -155,9 +155,9 @@ def effective_and_deficit(
     for r, report in enumerate(model.reports):
         reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
-    for asset in model.topo_order:
+    for asset in supply_first(model.topo_order, model.groups, grid):
         if asset in queue_of:
-            if deficit is None:  # every supply asset is done (topological order): balance all zones
+            if deficit is None:  # every supply asset is done (supply_first): balance all zones
                 deficit, cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
             effective[asset] = cuts[asset]
             continue

@@ -21,6 +21,7 @@ capacities are whole kilowatts and the accumulation is in whole thousandths of a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,6 +91,30 @@ class GridModel:
         if not self.shed:
             return {}
         return {int(a): (z, q) for (z, q), a in np.ndenumerate(self.queue_assets)}
+
+
+def supply_first(
+    topo_order: Sequence[int], groups: Sequence[Sequence[Sequence[tuple[int, float]]]], grid: GridModel | None
+) -> list[int]:
+    """The topological order, with the grid's supply assets and everything they need first.
+
+    Both engines decide the zones' cuts at the first queue helper, from the supply assets'
+    effective outages, so these must be known by then. In the plain topological order a supply
+    asset may come after a queue helper (a CHP plant that needs gas and make-up water has no
+    edge to the helpers). What a supply asset needs is never cut (docs/method.md, section 4b),
+    so the assets it needs, in topological order, are a valid start, and the others follow in
+    topological order.
+    """
+    if grid is None:
+        return list(topo_order)
+    needed: set[int] = set()
+    stack = [int(a) for zone in grid.supply_assets for a in zone]
+    while stack:
+        asset = stack.pop()
+        if asset not in needed:
+            needed.add(asset)
+            stack += [int(member) for group in groups[asset] for member, _buffer in group]
+    return [a for a in topo_order if a in needed] + [a for a in topo_order if a not in needed]
 
 
 def deficit_share(available_kw: np.ndarray, demand_kw: np.ndarray) -> np.ndarray:

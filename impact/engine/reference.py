@@ -18,6 +18,7 @@ from impact.engine.grid import (
     deficit_share_reference,
     rotate_queues_reference,
     shed_units_reference,
+    supply_first,
 )
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
 
@@ -146,7 +147,7 @@ def outages_and_deficit(
     deficits: list[list[float]] | None = None
     cuts: dict[int, list[tuple[float, float]]] = {}
     effective: dict[int, list[tuple[float, float]]] = {}
-    for asset in model.topo_order:
+    for asset in supply_first(model.topo_order, model.groups, model.grid):
         if asset in queue_of:
             if deficits is None:
                 deficits, cuts = _zone_cuts(model, effective, partial)
