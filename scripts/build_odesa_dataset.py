@@ -366,7 +366,7 @@ ODESA_ZONE, REST_ZONE = "odesa", "rest"
 ODESA_RAION = "UA5110"
 
 #: Demand per resident at the evening peak [kW/person]: the [grid] default, Ukraine's pre-war winter
-#: peak of about 20 GW for about 41 million people (DOMAIN; unconfirmed): an assumption. The
+#: peak of about 20 GW for about 41 million people (unconfirmed; docs/data-format.md): an assumption. The
 #: scenario has no temperature.csv, so the temperature factor is 1.
 DEMAND_KW_PER_PERSON = 0.5
 
