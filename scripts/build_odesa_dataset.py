@@ -313,6 +313,7 @@ def build_areas(reference: Reference, shapes: Mapping[str, BaseGeometry]) -> lis
                 "population": reference.population[pcode][0] if level == 3 else totals[pcode],
                 "latitude": f"{point.y:.2f}",
                 "longitude": f"{point.x:.2f}",
+                "grid_zone": grid_zone_of(pcode) if level == 3 else "",
                 "source": area_source(pcode, level),
             }
         )
@@ -348,14 +349,102 @@ BACKBONE = {
     "SUB-BB-5": ("Backbone substation 5 (330 kV, centre)", "UA5114", "Rozdilnianskyi, Berezivskyi, a 110 kV ring"),
 }
 
+#: The 110 kV ring from the centre node towards Odesa: an asset of its own (kind power_line, never
+#: struck), so that the transfer it brings into the Odesa grid zone has a capacity of its own.
+#: In the cascade it is up exactly when SUB-BB-5 is, as the ring was before it was an asset.
+RING = "LINE-RING-5"
+
+# ------------------------------------------------------------------ the grid balance ([grid], issue 14)
+
+#: Grid zones of the leaf areas. The Odesa node: Odeskyi raion (UA5110), whose 22 hromadas take
+#: their power from the two Odesa 330 kV nodes (SUB-BB-1, SUB-BB-2), the CHP and the ring from
+#: node 5; the rest of the oblast: the six other raions, on SUB-BB-3, SUB-BB-4 and SUB-BB-5.
+#: Assumption (the illustrative network's own split). The 110 kV second feeds that cross the two
+#: zones (Ovidiopol from SUB-BB-3; Bilhorod-Dnistrovskyi and Rozdilna from SUB-BB-2) keep their
+#: role in the cascade but bring no capacity to the other zone's balance.
+ODESA_ZONE, REST_ZONE = "odesa", "rest"
+ODESA_RAION = "UA5110"
+
+#: Demand per resident at the evening peak [kW/person]: the [grid] default, Ukraine's pre-war winter
+#: peak of about 20 GW for about 41 million people (unconfirmed; docs/data-format.md): an assumption. The
+#: scenario has no temperature.csv, so the temperature factor is 1.
+DEMAND_KW_PER_PERSON = 0.5
+
+#: Capacity of a zone with all its supply up = this x its peak demand. Assumption: a 20 % reserve
+#: over the peak. Capacities of Ukrainian grid nodes are not public; this rule stands in for them.
+#: It was chosen before the first run with cuts and not changed after it (docs/validation.md).
+CAPACITY_MARGIN = 1.2
+
+#: Electric output of the Odesa CHP plant [MW]. Assumption: 68 MW, the installed electric capacity
+#: usually quoted for the Odesa CHP (unconfirmed; its wartime output is not public).
+CHP_CAPACITY_MW = 68
+
+#: Transfer capacity of the 110 kV ring from node 5 into the Odesa zone [MW]. Assumption: two
+#: 110 kV circuits of about 50 MW each (a 110 kV circuit carries some 50-100 MW).
+RING_CAPACITY_MW = 100
+
+CAPACITY_RULE = (
+    f"assumption (grid-node capacities are not public): the zone's supply with everything up = {CAPACITY_MARGIN:g} x "
+    f"its peak demand at {DEMAND_KW_PER_PERSON:g} kW/person (1 Jan 2022 population)"
+)
+
+
+def zone_peak_mw(population: Mapping[str, tuple[int, int]], zone: str) -> float:
+    """Peak demand of a grid zone [MW]: its residents x :data:`DEMAND_KW_PER_PERSON`."""
+    people = sum(p for pcode, (p, _urban) in population.items() if grid_zone_of(pcode) == zone)
+    return people * DEMAND_KW_PER_PERSON / 1000
+
+
+def grid_zone_of(pcode: str) -> str:
+    """Grid zone of a hromada: the Odesa node for Odeskyi raion, the rest of the oblast otherwise."""
+    return ODESA_ZONE if pcode.startswith(ODESA_RAION) else REST_ZONE
+
+
+def capacities(population: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, str, str]]:
+    """capacity_mw, grid zone and derivation of every supply asset.
+
+    The Odesa zone: the margin x its peak demand, less the CHP and the ring, in equal halves for
+    SUB-BB-1 and SUB-BB-2 (the two nodes share the city). The rest: the margin x its peak demand,
+    split between SUB-BB-3, SUB-BB-4 and SUB-BB-5 in proportion to the residents of the 110 kV
+    zones whose first feed each node is. Whole MW.
+    """
+    oblast = hromadas_population(population)
+    hromadas = {pcode: people for pcode, (people, _urban) in oblast.items()}
+    odesa, rest = zone_peak_mw(oblast, ODESA_ZONE), zone_peak_mw(oblast, REST_ZONE)
+    half = round((CAPACITY_MARGIN * odesa - CHP_CAPACITY_MW - RING_CAPACITY_MW) / 2)
+    out = {
+        "CHP-1": (CHP_CAPACITY_MW, ODESA_ZONE, "assumption: 68 MW, the installed electric output usually quoted "
+                  "for the Odesa CHP (unconfirmed)"),
+        RING: (RING_CAPACITY_MW, ODESA_ZONE, "assumption: two 110 kV circuits of about 50 MW"),
+    }  # fmt: skip
+    for node in ("SUB-BB-1", "SUB-BB-2"):
+        out[node] = (half, ODESA_ZONE, f"{CAPACITY_RULE}: ({CAPACITY_MARGIN:g} x {odesa:.1f} MW - CHP "
+                     f"{CHP_CAPACITY_MW} MW - ring {RING_CAPACITY_MW} MW) / 2 nodes")  # fmt: skip
+    first = {node: 0 for node in ("SUB-BB-3", "SUB-BB-4", "SUB-BB-5")}
+    for zone in ZONES:
+        if zone.raion != ODESA_RAION:
+            first[zone.feeds[0]] += sum(hromadas[p] for p in zone.hromadas)
+    total = sum(first.values())
+    for node, people in first.items():
+        out[node] = (round(CAPACITY_MARGIN * rest * people / total), REST_ZONE,
+                     f"{CAPACITY_RULE}: {CAPACITY_MARGIN:g} x {rest:.1f} MW x {people:,} / {total:,} residents of "
+                     "the zones whose first feed it is")  # fmt: skip
+    return out
+
+
+def hromadas_population(population: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The population table restricted to the oblast's hromadas (9-character P-codes)."""
+    return {p: v for p, v in population.items() if p.startswith(OBLAST) and len(p) == 9}
+
+
 #: Odesa city zones: substation number -> share of the city's population. Unequal on purpose:
 #: zone 6 is a smaller district. Assumption.
 CITY = "UA5110027"
 CITY_SHARES = {1: 0.134, 2: 0.134, 3: 0.134, 4: 0.134, 5: 0.134, 6: 0.08, 7: 0.125, 8: 0.125}
 #: Backbone feeds of the city substations (zones 7 and 8 also through the 110 kV ring from node 5).
 CITY_FEEDS = {k: ("SUB-BB-1", "SUB-BB-2") for k in range(1, 7)} | {
-    7: ("SUB-BB-2", "SUB-BB-5"),
-    8: ("SUB-BB-2", "SUB-BB-5"),
+    7: ("SUB-BB-2", RING),
+    8: ("SUB-BB-2", RING),
 }
 #: Generator hours of the city's district pumping stations. Assumption: 2-6 h of fuel on site.
 CITY_PUMP_GENERATOR_HOURS = {1: 2, 2: 6, 3: 2, 4: 4, 5: 2, 6: 4, 7: 6, 8: 2}
@@ -363,16 +452,16 @@ CITY_PUMP_GENERATOR_HOURS = {1: 2, 2: 6, 3: 2, 4: 4, 5: 2, 6: 4, 7: 6, 8: 2}
 ZONES = (
     # Odeskyi raion (UA5110) outside the city
     Zone("CHO", "Chornomorsk and the south coast", "UA5110", ("UA5110037", "UA5110007", "UA5110013"),
-         ("SUB-BB-2", "SUB-BB-5"), "odesa"),
+         ("SUB-BB-2", RING), "odesa"),
     Zone("WEST", "western suburbs of Odesa", "UA5110", ("UA5110001", "UA5110029", "UA5110005"),
-         ("SUB-BB-2", "SUB-BB-5"), "odesa"),
+         ("SUB-BB-2", RING), "odesa"),
     Zone("NORTH", "northern suburbs of Odesa", "UA5110", ("UA5110033", "UA5110015", "UA5110023", "UA5110019"),
-         ("SUB-BB-1", "SUB-BB-5"), "odesa"),
+         ("SUB-BB-1", RING), "odesa"),
     Zone("PIV", "Pivdenne and the north-east", "UA5110",
-         ("UA5110041", "UA5110039", "UA5110035", "UA5110011", "UA5110017"), ("SUB-BB-1", "SUB-BB-5")),
+         ("UA5110041", "UA5110039", "UA5110035", "UA5110011", "UA5110017"), ("SUB-BB-1", RING)),
     Zone("OVD", "Ovidiopol and the Dniester estuary", "UA5110", ("UA5110025", "UA5110021"), ("SUB-BB-2", "SUB-BB-3")),
     Zone("BIL", "Biliaivka, Teplodar and the Dniester", "UA5110",
-         ("UA5110003", "UA5110031", "UA5110043", "UA5110009"), ("SUB-BB-2", "SUB-BB-5")),
+         ("UA5110003", "UA5110031", "UA5110043", "UA5110009"), ("SUB-BB-2", RING)),
     # Bilhorod-Dnistrovskyi raion (UA5104)
     Zone("BD", "Bilhorod-Dnistrovskyi and the coast", "UA5104",
          ("UA5104001", "UA5104031", "UA5104005", "UA5104013", "UA5104011", "UA5104021"), ("SUB-BB-3", "SUB-BB-2")),
@@ -450,6 +539,26 @@ DISTRICT_HEATING = {
 }
 HEAT_SOURCE = "the rest heat individually and are not linked (their gas boilers also stop without power: not modelled)"
 
+#: Households whose water and heat need their own power (service_links.csv ``own_power``, issue 14).
+#: Water: of the people NOT on piped water (own wells, the rule above), the share whose well has an
+#: electric pump (submersible or surface pump, hydrophore). Assumption: 0.6. Context, not a share:
+#: in 2010 74 % of Ukraine's rural residents had no centralised water and drew groundwater from over
+#: 2.1 million shallow wells, about 80,000 artesian and over 350,000 deep wells (Ukrainian government
+#: programme, via solutionsforwater.org); shallow wells are often, deep wells always, pumped.
+OWN_WELL_POWERED = 0.6
+#: Hours a household on its own pump keeps water after its power is lost. Assumption: buckets and a
+#: pressure or roof tank cover a usual cut block (4 h) but not a day.
+OWN_WELL_BUFFER_HOURS = 6
+#: Heat: of the people NOT on district heating, the share whose individual heating stops without
+#: power (gas boilers with electric ignition and circulation pumps, electric heaters, heat pumps);
+#: solid-fuel stoves and old non-electric gas boilers keep going. Assumption: 0.8 of the urban
+#: (apartment and house gas boilers) and 0.5 of the rural population (more solid fuel).
+OWN_HEAT_POWERED_URBAN, OWN_HEAT_POWERED_RURAL = 0.8, 0.5
+#: Hours individual heating keeps going after power is lost. 0 (the boiler stops at once), as the
+#: district boiler houses, which have no buffer on their power either; the home then cools for hours.
+OWN_HEAT_BUFFER_HOURS = 0
+OWN_POWER = "own_power"
+
 ASSUMED = "assumption: illustrative asset, generic name"
 
 
@@ -476,8 +585,21 @@ class Network:
         self.dependencies: list[dict[str, object]] = []
         self.links: list[dict[str, object]] = []
 
-    def asset(self, asset_id: str, name: str, kind: str, area: str, notes: str = "", restoration: str = "") -> None:
+    def asset(
+        self,
+        asset_id: str,
+        name: str,
+        kind: str,
+        area: str,
+        notes: str = "",
+        restoration: str = "",
+        capacity: tuple[int, str, str] | None = None,
+    ) -> None:
+        """One asset row; ``capacity`` is (capacity_mw, grid_zone, how it was derived)."""
         area_id, lat, lon = where(area, self.points)
+        source = f"{ASSUMED}, location = representative point of area {area_id} (coarse)"
+        if capacity is not None:
+            source = f"{source}; capacity_mw: {capacity[2]}"
         self.assets.append(
             {
                 "asset_id": asset_id,
@@ -487,7 +609,9 @@ class Network:
                 "latitude": lat,
                 "longitude": lon,
                 "restoration_class": restoration,
-                "source": f"{ASSUMED}, location = representative point of area {area_id} (coarse)",
+                "capacity_mw": "" if capacity is None else capacity[0],
+                "grid_zone": "" if capacity is None else capacity[1],
+                "source": source,
                 "notes": notes,
             }
         )
@@ -515,10 +639,20 @@ class Network:
         """One supply group: alternatives when there are several (the group is named ``group``, else ``kind``)."""
         self.needs(asset_id, supplies, kind, (group or kind) if len(supplies) > 1 else "", buffer, note)
 
-    def link(self, area: str, service: str, asset_id: str, share: float, note: str) -> None:
+    def link(
+        self, area: str, service: str, asset_id: str, share: float, note: str, buffer: float | None = None
+    ) -> None:
+        """One service link; ``buffer`` (hours) on ``own_power`` links only."""
         if share > 0:
             self.links.append(
-                {"area_id": area, "service": service, "asset_id": asset_id, "share": f"{share:.6g}", "notes": note}
+                {
+                    "area_id": area,
+                    "service": service,
+                    "asset_id": asset_id,
+                    "share": f"{share:.6g}",
+                    "buffer_hours": "" if buffer is None else f"{buffer:g}",
+                    "notes": note,
+                }
             )
 
 
@@ -546,10 +680,48 @@ def heat_share(pcode: str, population: Mapping[str, tuple[int, int]]) -> float:
     return round(DISTRICT_HEATING[pcode][2] * urban / total, 3) if pcode in DISTRICT_HEATING else 0.0
 
 
-def build_power(net: Network) -> None:
-    """Backbone nodes, the city substations and one aggregate substation per zone."""
+def own_water_share(pcode: str, population: Mapping[str, tuple[int, int]]) -> float:
+    """Share of a hromada on its own electric well pumps, rounded to 3 decimals."""
+    return round(OWN_WELL_POWERED * (1 - water_share(pcode, population)), 3)
+
+
+def own_heat_share(pcode: str, population: Mapping[str, tuple[int, int]]) -> float:
+    """Share of a hromada whose individual heating needs power, rounded to 3 decimals.
+
+    Odesa city's district share (CHP and boiler houses, 0.65) counts as urban; elsewhere
+    :func:`heat_share` is a share of the urban population already.
+    """
+    total, urban = population[pcode]
+    district = CITY_CHP_SHARE + CITY_BOILER_SHARE if pcode == CITY else heat_share(pcode, population)
+    urban_share = urban / total if total else 0.0
+    individual_urban = max(0.0, urban_share - district)
+    return round(OWN_HEAT_POWERED_URBAN * individual_urban + OWN_HEAT_POWERED_RURAL * (1 - urban_share), 3)
+
+
+def build_own_power(net: Network, population: Mapping[str, tuple[int, int]]) -> None:
+    """``own_power`` water and heat links of every hromada: own pumps and individual heating."""
+    for pcode in sorted(population):
+        if not (pcode.startswith(OBLAST) and len(pcode) == 9):
+            continue
+        total, urban = population[pcode]
+        net.link(pcode, "water", OWN_POWER, own_water_share(pcode, population),
+                 f"assumption: {OWN_WELL_POWERED:g} of the people on own wells pump with electricity; "
+                 f"{OWN_WELL_BUFFER_HOURS} h of stored water", OWN_WELL_BUFFER_HOURS)  # fmt: skip
+        net.link(pcode, "heat", OWN_POWER, own_heat_share(pcode, population),
+                 f"assumption: individual heating that needs power, {OWN_HEAT_POWERED_URBAN:g} of the urban "
+                 f"({urban / total:.0%}) not on district heat and {OWN_HEAT_POWERED_RURAL:g} of the rural population",
+                 OWN_HEAT_BUFFER_HOURS)  # fmt: skip
+
+
+def build_power(net: Network, supply: Mapping[str, tuple[int, str, str]]) -> None:
+    """Backbone nodes (with their capacity), the ring from node 5, the city substations and one
+    aggregate substation per zone."""
     for asset_id, (name, area, note) in BACKBONE.items():
-        net.asset(asset_id, name, "substation", area, f"feeds {note}", "transformer_missile")
+        net.asset(asset_id, name, "substation", area, f"feeds {note}", "transformer_missile", supply[asset_id])
+    net.asset(RING, "110 kV ring from backbone node 5 towards Odesa", "power_line", ODESA_RAION,
+              "second feed of city zones 7-8 and the suburbs; its transfer into the Odesa grid zone is limited",
+              capacity=supply[RING])  # fmt: skip
+    net.feeds(RING, ("SUB-BB-5",), "power")
     for k, feeds in CITY_FEEDS.items():
         net.asset(f"SUB-ODE-{k}", f"Distribution substation Odesa {k} (110 kV)", "substation", CITY,
                   f"city zone {k}: {CITY_SHARES[k]:.3g} of the city's people")  # fmt: skip
@@ -607,9 +779,12 @@ def build_water(net: Network, population: Mapping[str, tuple[int, int]]) -> None
             net.link(pcode, "water", asset_id, water_share(pcode, population), water_note(pcode, population))
 
 
-def build_heat(net: Network, population: Mapping[str, tuple[int, int]]) -> None:
+def build_heat(
+    net: Network, population: Mapping[str, tuple[int, int]], supply: Mapping[str, tuple[int, str, str]]
+) -> None:
     """Odesa's CHP plant and district boiler houses, and the boiler houses of the other towns."""
-    net.asset("CHP-1", "CHP plant (Odesa)", "chp_plant", CITY, "district heat for about 300,000 people of the city")
+    net.asset("CHP-1", "CHP plant (Odesa)", "chp_plant", CITY, "district heat for about 300,000 people of the city",
+              capacity=supply["CHP-1"])  # fmt: skip
     net.feeds("CHP-1", ("SUB-ODE-1", "SUB-ODE-2"), "power", note="auxiliaries and network pumps; no black start")
     net.feeds("CHP-1", ("GAS-1", "GAS-2"), "gas")
     net.feeds("CHP-1", ("PS-MAIN",), "water", 24, "make-up water; tanks for about a day")
@@ -657,14 +832,16 @@ def build_ports(net: Network) -> None:
 def build_network(reference: Reference, points: Mapping[str, tuple[float, float]]) -> Network:
     """The whole illustrative network and every leaf's service links."""
     net = Network(points)
-    build_power(net)
+    supply = capacities(reference.population)
+    build_power(net, supply)
     for k, share in CITY_SHARES.items():
         net.link(CITY, "power", f"SUB-ODE-{k}", share, f"assumption: city zone {k}")
     for zone in ZONES:
         for pcode in zone.hromadas:
             net.link(pcode, "power", f"SUB-{zone.code}", 1.0, "assumption: everyone on the grid of this zone")
     build_water(net, reference.population)
-    build_heat(net, reference.population)
+    build_heat(net, reference.population, supply)
+    build_own_power(net, reference.population)
     build_ports(net)
     return net
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -75,12 +76,41 @@ def test_vylkivska_is_derived_from_its_raion_and_says_so(odesa) -> None:
 
 def test_links_follow_the_stated_rules(odesa) -> None:
     links = odesa.service_links
-    total = links.groupby(["area_id", "service"])["share"].sum()
+    own = links["asset_id"] == "own_power"
+    total = links[~own].groupby(["area_id", "service"])["share"].sum()
     assert (total.xs("power", level="service") == 1).all() and len(total.xs("power", level="service")) == 91
     assert total[("UA5110027", "water")] == pytest.approx(0.95)  # the city: 0.95 on piped water
     assert total[("UA5102001", "water")] == pytest.approx(0.26)  # no urban population: 0.26
     assert total[("UA5110027", "heat")] == pytest.approx(0.65)  # CHP 0.30 and boiler houses 0.35
     assert sorted(total.xs("heat", level="service").index) == sorted(["UA5110027", *build.DISTRICT_HEATING])
+    # own_power: every hromada, water and heat; the city 0.6 x its 0.05 on own wells, 0.8 x its 0.35 heated alone
+    mine = links[own].set_index(["area_id", "service"])
+    assert len(mine) == 2 * 91 and set(mine.index.get_level_values("service")) == {"water", "heat"}
+    assert mine.loc[("UA5110027", "water"), "share"] == pytest.approx(0.03)
+    assert mine.loc[("UA5110027", "water"), "buffer_hours"] == 6
+    assert mine.loc[("UA5110027", "heat"), "share"] == pytest.approx(0.28)
+    assert mine.loc[("UA5110027", "heat"), "buffer_hours"] == 0
+    assert mine.loc[("UA5102001", "heat"), "share"] == pytest.approx(0.5)  # no urban population: 0.5
+    assert links[~own]["buffer_hours"].isna().all()
+
+
+def test_grid_zones_and_capacities_follow_the_stated_rule(odesa) -> None:
+    areas = odesa.areas.set_index("area_id")
+    leaves = areas[areas["admin_level"] == 3]
+    expected = ["odesa" if area.startswith("UA5110") else "rest" for area in leaves.index]
+    assert leaves["grid_zone"].tolist() == expected
+    assert (areas.loc[areas["admin_level"] < 3, "grid_zone"] == "").all()  # zones are set on leaves only
+    assets = odesa.assets.set_index("asset_id")
+    capacity = assets["capacity_mw"].dropna().to_dict()
+    # Odesa zone: 1,378,490 people x 0.5 kW = 689.245 MW; (1.2 x 689.245 - CHP 68 - ring 100) / 2 = 329.5 -> 330
+    assert capacity == {
+        "SUB-BB-1": 330, "SUB-BB-2": 330, "CHP-1": 68, "LINE-RING-5": 100,
+        "SUB-BB-3": 327, "SUB-BB-4": 132, "SUB-BB-5": 124,
+    }  # fmt: skip
+    # the rest: 1.2 x 486.451 MW = 583.7 MW split by the residents behind each node's first feed
+    assert sum(capacity[n] for n in ("SUB-BB-3", "SUB-BB-4", "SUB-BB-5")) == pytest.approx(1.2 * 486.451, abs=1)
+    assert assets["source"].str.contains("capacity_mw: assumption").sum() == 7
+    assert odesa.config.grid.present and not odesa.config.grid.partial_damage and odesa.config.grid.queues == 6
 
 
 def test_observations_are_the_reported_without_figures_with_their_role() -> None:
@@ -136,3 +166,106 @@ def test_simplification_per_level_keeps_neighbours_touching() -> None:
     assert out["W"].intersection(out["E"]).area == pytest.approx(0, abs=1e-12)  # no overlap
     assert out["W"].union(out["E"]).area == pytest.approx(2.0, abs=1e-4)  # no gap
     assert out["UP"].equals(box(0, 0, 2, 1))
+
+
+# ------------------------------------------------------------------ docs/validation.md
+
+
+def _validation_module():
+    spec = importlib.util.spec_from_file_location("odesa_validation", ROOT / "scripts" / "odesa_validation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def run() -> impact.Result:
+    return impact.run("odesa-2025-12")  # the scenario's 500 samples and seed 20251219
+
+
+def _people_days(result: impact.Result) -> dict[str, tuple[int, int]]:
+    summary = result.summary()
+    return {
+        s: (int(summary.loc[s, "peak_central"]), round(summary.loc[s, "person_days_central"])) for s in summary.index
+    }
+
+
+def test_cut_figures_quoted_in_validation_md(run) -> None:
+    figures = {(f.zone, f.date, f.statistic): f for f in _validation_module().cut_figures(run)}
+    central = {d: figures[("odesa", d, "central")] for d in ("2025-12-17", "2025-12-20", "2025-12-21")}
+    assert [f.consumers_with_cuts for f in central.values()] == [455_694, 469_038, 478_107]
+    assert [(f.hours_off_mean, f.hours_off_min, f.hours_off_max) for f in central.values()] == [
+        (7.0, 6, 8),
+        (3.8, 1, 6),
+        (3.8, 1, 5),
+    ]
+    band = {(d, q): figures[("odesa", d, q)].hours_off_mean for d in central for q in ("q05", "q95")}
+    assert band == {
+        ("2025-12-17", "q05"): 3.8, ("2025-12-17", "q95"): 20.0,
+        ("2025-12-20", "q05"): 0.0, ("2025-12-20", "q95"): 19.8,
+        ("2025-12-21", "q05"): 0.0, ("2025-12-21", "q95"): 20.0,
+    }  # fmt: skip
+    assert figures[("odesa", "2025-12-17", "q05")].consumers_with_cuts == 455_694
+    assert figures[("odesa", "2025-12-21", "q05")].consumers_with_cuts == 0
+    assert all(f.consumers_with_cuts == 0 for (zone, _d, _s), f in figures.items() if zone == "rest")
+    # the model / reported factors of the table
+    assert round(455_694 / 400_000, 2) == 1.14 and round(3.8 / 8, 2) == 0.47 and round(7.0 / 22, 2) == 0.32
+
+
+def test_strike_component_and_scores_quoted_in_validation_md(run) -> None:
+    ds = run.dataset
+    cuts = ds["people_without_scheduled_central"].sel(service="power", area="UA51")
+    strikes = ds["people_without_central"].sel(service="power", area="UA51") - cuts
+    assert int(strikes.max()) == 1_613_578  # the calibrated fit is unchanged by the grid
+    at = {t: pd.Timestamp(t).tz_convert("UTC").tz_localize(None).floor("h") for t in (
+        "2025-12-15T10:50+02:00", "2025-12-16T09:00+02:00", "2025-12-17T12:00+02:00")}  # fmt: skip
+    assert [int(strikes.sel(time=t)) for t in at.values()] == [1_112_534, 757_903, 80_843]
+    assert [int(cuts.sel(time=t)) for t in at.values()] == [221_631, 517_157, 216_278]
+    scores = run.observation_scores().set_index(["area_id", "service", "value_people"])
+    assert scores.loc[("UA51", "power", 83_980.0), "central"] == 297_121
+    assert scores.loc[("UA51", "power", 749_320.0), "central"] == 1_275_060
+    assert _people_days(run) == {
+        "power": (1_755_082, 8_404_824),
+        "water": (1_496_401, 4_967_474),
+        "heat": (1_431_812, 5_803_308),
+    }
+
+
+def _variant(tmp_path: Path, name: str, grid: bool, own_power: bool, partial: bool = False) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(FOLDER, folder)
+    if not own_power:
+        links = pd.read_csv(folder / "service_links.csv", dtype=str, keep_default_na=False)
+        links[links["asset_id"] != "own_power"].to_csv(folder / "service_links.csv", index=False)
+    if not grid:
+        assets = pd.read_csv(folder / "assets.csv", dtype=str, keep_default_na=False)
+        assets["capacity_mw"], assets["grid_zone"] = "", ""
+        assets.to_csv(folder / "assets.csv", index=False)
+        text = (folder / "scenario.toml").read_text(encoding="utf-8")
+        (folder / "scenario.toml").write_text(text[: text.index("\n# The grid balance")] + "\n", encoding="utf-8")
+    if partial:
+        text = (folder / "scenario.toml").read_text(encoding="utf-8")
+        (folder / "scenario.toml").write_text(text.replace("partial_damage = false", "partial_damage = true"))
+    return folder
+
+
+def test_before_and_after_figures_quoted_in_validation_md(tmp_path) -> None:
+    """Without the new inputs the dataset gives the figures of before issue 14 (the ring asset
+    without capacity is a pass-through); each new input alone, and partial damage."""
+    before = impact.run(_variant(tmp_path, "before", grid=False, own_power=False))
+    assert _people_days(before) == {
+        "power": (1_613_578, 5_329_321),
+        "water": (1_310_144, 4_576_074),
+        "heat": (751_071, 2_953_575),
+    }
+    grid_only = _people_days(impact.run(_variant(tmp_path, "grid", grid=True, own_power=False)))
+    assert grid_only["power"] == (1_755_082, 8_404_824) and grid_only["heat"] == (751_071, 2_953_575)
+    own_only = _people_days(impact.run(_variant(tmp_path, "own", grid=False, own_power=True)))
+    assert own_only == {
+        "power": (1_613_578, 5_329_321),
+        "water": (1_492_250, 4_857_005),
+        "heat": (1_349_071, 4_636_931),
+    }
+    partial = impact.run(_variant(tmp_path, "partial", grid=True, own_power=True, partial=True))
+    assert _people_days(partial)["power"][0] == 1_208_674

@@ -23,7 +23,7 @@ def test_run_prints_summary_of_top_area(capsys) -> None:
     assert "people without service in UA51" in out
     for service in ("power", "water", "heat"):
         assert service in out
-    assert "1,613,578" in out  # central peak without power, derived in the dataset README (Calibration)
+    assert "1,755,082" in out  # central peak without power (strikes and rotating cuts), dataset README (Results)
     assert "+02:00" in out
     assert "Traceback" not in err
 
@@ -85,7 +85,7 @@ def test_invalid_scenario_reports_problems_and_writes_nothing(tmp_path: Path, ca
 def test_validate_prints_counts(capsys) -> None:
     code, out, _err = _run(["validate", "odesa-2025-12"], capsys)
     assert code == 0
-    assert out.strip().startswith("ok: odesa-2025-12: 99 areas, 101 assets")
+    assert out.strip().startswith("ok: odesa-2025-12: 99 areas, 102 assets")
     assert len(out.strip().splitlines()) == 1
 
 

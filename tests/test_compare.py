@@ -255,13 +255,20 @@ def odesa_whatif():
 
 
 def test_faster_repairs_never_leave_more_people_without_service(odesa_whatif) -> None:
-    _faster, _base, comparison = odesa_whatif
+    faster, base, comparison = odesa_whatif
     ds = comparison.dataset
     assert comparison.notes == []
     assert ds.attrs["full_window"] == 1 and ds.sizes["time"] == 744 and ds.sizes["area"] == 99
     assert list(ds["quantile"].values) == [0.05, 0.5, 0.95]
+    # people without service at one hour (central) is not monotone under the grid's rotating cuts: with other
+    # repair hours the queues are cut in another phase; person-hours, means and peaks are, and so are the
+    # people disconnected by strikes (the central estimate without its cut component) at every hour
+    strikes = {
+        side: r.dataset["people_without_central"] - r.dataset["people_without_scheduled_central"]
+        for side, r in (("a", faster), ("b", base))
+    }
+    assert float((strikes["a"] - strikes["b"]).max()) <= 1e-6
     for name in (
-        "people_without_central_difference",
         "people_without_mean_difference",
         "person_hours_without_central_difference",
         "person_hours_without_mean_difference",

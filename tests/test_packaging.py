@@ -94,5 +94,5 @@ def test_wheel_installs_and_runs_bundled_scenario_from_any_directory(tmp_path: P
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "power" in result.stdout and "1,613,578" in result.stdout
+    assert "power" in result.stdout and "1,755,082" in result.stdout
     assert (elsewhere / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("#")

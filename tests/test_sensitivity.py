@@ -595,12 +595,13 @@ def bundled() -> impact.Result:
 
 def test_bundled_oblast_power_range_is_driven_by_the_strike_on_node_one(bundled: impact.Result) -> None:
     # S01 hits SUB-BB-1; with SUB-BB-2 destroyed by S02, Odesa depends on node 1 alone until it is repaired
-    # (datasets/odesa-2025-12/strikes.csv): how long S01's repair takes is most of the spread
+    # (datasets/odesa-2025-12/strikes.csv): how long S01's repair takes is the largest part of the spread;
+    # S02's repair comes second, since it decides how long the Odesa grid zone is short (rotating cuts)
     ds = impact.sensitivity(bundled)
     at = {"service": "power", "area": "UA51"}
     power = ds["variance_share"].sel(at)
     assert power.idxmax().item() == "S01"
-    assert power.sel(strike="S01") > 0.5
+    assert power.sel(strike="S01") > 0.4 and power.sortby(power, ascending=False).strike.values[1] == "S02"
     assert power.sel(strike="S01") > ds["variance_share_noise"].sel(at).sel(strike="S01")
     shares = ds["variance_share"]
     assert (((shares >= 0) & (shares <= 1)) | shares.isnull()).all()
