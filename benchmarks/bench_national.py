@@ -102,14 +102,14 @@ def uncertain_copy(folder: Path, out: Path) -> Path:
     return out
 
 
-def grid_copy(folder: Path, out: Path) -> Path:
+def grid_copy(folder: Path, out: Path, margin: float = 1.2) -> Path:
     """A copy of a scenario folder with a grid zone per oblast and supply capacities (for timing; not real data).
 
     Every leaf area takes the zone of its oblast (its top-level ancestor); every power plant
     and CHP gets a capacity, and so does every substation that no other power asset needs
     (the import nodes), sized so that each zone's supply is 1.2 times its demand at the
-    default 0.5 kW per person: a strike on a zone's supply asset leaves a deficit there, so
-    the struck oblasts shed load by rotating cuts while the others do not. ``[grid]`` keeps
+    default 0.5 kW per person (``margin``): with 1.2 a strike on a zone's supply asset leaves a
+    deficit there, so the struck oblasts shed load by rotating cuts while the others do not. ``[grid]`` keeps
     its defaults (6 queues, blocks of 4 hours, the default daily profile).
     """
     import shutil
@@ -152,7 +152,7 @@ def grid_copy(folder: Path, out: Path) -> Path:
             demand_mw[top(area)] = demand_mw.get(top(area), 0.0) + people * 0.5 / 1000
     count = {z: sum(1 for zz, s in zip(zone, supply, strict=True) if s and zz == z) for z in set(zone)}
     assets["capacity_mw"] = [
-        f"{1.2 * demand_mw.get(z, 0.0) / count[z]:.3f}" if s else "" for z, s in zip(zone, supply, strict=True)
+        f"{margin * demand_mw.get(z, 0.0) / count[z]:.3f}" if s else "" for z, s in zip(zone, supply, strict=True)
     ]
     assets["grid_zone"] = [z if s else "" for z, s in zip(zone, supply, strict=True)]
     assets.to_csv(out / "assets.csv", index=False)
@@ -168,6 +168,9 @@ def main() -> None:
     parser.add_argument("--reference-samples", type=int, default=4)
     parser.add_argument("--uncertain", action="store_true", help="also time the case with every issue-13 input on")
     parser.add_argument("--grid", action="store_true", help="also time the case with a grid zone per oblast (issue 14)")
+    parser.add_argument(
+        "--grid-margin", type=float, default=1.2, help="each oblast's supply over its peak demand (default 1.2)"
+    )
     args = parser.parse_args()
 
     import numpy as np
@@ -188,7 +191,7 @@ def main() -> None:
             uncertain_folder = uncertain_copy(Path(folder), Path(tmp) / "uncertain")
             impact.load_scenario(uncertain_folder)  # valid, or this raises
         if args.grid:
-            grid_folder = grid_copy(Path(folder), Path(tmp) / "grid")
+            grid_folder = grid_copy(Path(folder), Path(tmp) / "grid", args.grid_margin)
             grid_scenario = impact.load_scenario(grid_folder)
         runs = []
         for _ in range(args.repeats):  # interleaved, so that both see the same machine
@@ -254,7 +257,8 @@ def main() -> None:
     if grid_runs:
         times = [r["seconds"] for r in grid_runs]
         print(
-            f"with a grid zone per oblast ({len(grid_model.grid.zone_ids)} zones, {shedding} with a deficit in the "
+            f"with a grid zone per oblast, margin {args.grid_margin:g} ({len(grid_model.grid.zone_ids)} zones, "
+            f"{shedding} with a deficit in the "
             f"reference subset): impact.run median {statistics.median(times):.2f} s (min {min(times):.2f}, "
             f"max {max(times):.2f}), peak {statistics.median(r['peak_mib'] for r in grid_runs):.0f} MiB; ratio to "
             f"the plain case: {statistics.median(times) / statistics.median(seconds):.2f}x (issue 14: <= 1.5x); "

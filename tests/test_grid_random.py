@@ -114,3 +114,13 @@ def test_factor_levels_are_used():
         if any(task.by_levels and task.level_values is not None for task in tasks):
             return
     pytest.fail("no random scenario used level counting over factors")
+
+
+@pytest.mark.parametrize("seed", range(QUICK_SEEDS))
+def test_blocks_of_samples_give_the_same_result(seed):
+    """Blocks of samples may alias a helper in one block and not in another (its queue cut in
+    some samples only): joined, the result is the one of a single block."""
+    model, sampled, _ = case(seed)
+    whole = fast.compute(model, sampled, QUANTILES, mapper=fast.serial_mapper)
+    blocks = fast.compute(model, sampled, QUANTILES, mapper=fast.serial_mapper, sample_blocks=4)
+    assert_same_grid(whole, blocks)

@@ -36,6 +36,11 @@ class AssetSteps:
     grid_deficit : ndarray of float, shape (N, Z, T), or None
         Each grid zone's deficit share in each sample [1] (docs/method.md, section 4b); None
         without a capacity balance.
+    alias : ndarray of int64, shape (J,), or None
+        Asset j is down exactly when ``alias[j]`` is, and has no rows of its own when they
+        differ (helper assets of cuts that never happen, :func:`impact.engine.fast.link_factors`);
+        None: every asset has its own rows. :meth:`down_counts` and :meth:`down_steps` give
+        an aliased asset its target's figures.
     """
 
     samples: int
@@ -45,10 +50,16 @@ class AssetSteps:
     stop: np.ndarray
     offset: np.ndarray
     grid_deficit: np.ndarray | None = None
+    alias: np.ndarray | None = None
 
     @classmethod
     def from_intervals(
-        cls, outages: list[iv.Intervals], time_hours: np.ndarray, samples: int, grid_deficit: np.ndarray | None = None
+        cls,
+        outages: list[iv.Intervals],
+        time_hours: np.ndarray,
+        samples: int,
+        grid_deficit: np.ndarray | None = None,
+        alias: np.ndarray | None = None,
     ) -> AssetSteps:
         """Convert each asset's outage interval set to step ranges.
 
@@ -61,30 +72,41 @@ class AssetSteps:
         samples : int
         grid_deficit : ndarray of float, shape (N, Z, T), optional
         """
-        parts = [iv.to_steps(outage, time_hours) for outage in outages]
+        nothing = iv.empty(samples)
+        parts = [
+            iv.to_steps(nothing if alias is not None and alias[j] != j else outage, time_hours)
+            for j, outage in enumerate(outages)
+        ]
         lengths = np.array([len(part[0]) for part in parts], dtype=np.int64)
         offset = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
         def column(i: int) -> np.ndarray:
             return np.concatenate([np.zeros(0, np.int64)] + [part[i].astype(np.int64) for part in parts])
 
-        return cls(samples, len(time_hours), column(0), column(1), column(2), offset, grid_deficit)
+        return cls(samples, len(time_hours), column(0), column(1), column(2), offset, grid_deficit, alias)
 
     @classmethod
     def concatenate(cls, blocks: list[AssetSteps]) -> AssetSteps:
         """Join blocks of consecutive samples (each numbering its samples from 0) into one."""
         assets = len(blocks[0].offset) - 1
         sample_base = np.cumsum([0] + [block.samples for block in blocks])
+        identity = np.arange(assets, dtype=np.int64)
+        aliases = [identity if block.alias is None else block.alias for block in blocks]
+        # an alias all blocks agree on stays; otherwise the asset gets its rows back from each
+        # block's target (an aliased asset is down exactly when its target is)
+        alias = np.where(np.all([a == aliases[0] for a in aliases], axis=0), aliases[0], identity)
         pieces: dict[str, list[np.ndarray]] = {"sample": [], "first": [], "stop": []}
+        lengths = np.zeros(assets, dtype=np.int64)
         for j in range(assets):
-            for base, block in zip(sample_base, blocks, strict=False):
-                rows = slice(block.offset[j], block.offset[j + 1])
+            if alias[j] != j:
+                continue
+            for base, block, block_alias in zip(sample_base, blocks, aliases, strict=False):
+                source = int(block_alias[j])
+                rows = slice(block.offset[source], block.offset[source + 1])
                 pieces["sample"].append(block.sample[rows] + base)
                 pieces["first"].append(block.first[rows])
                 pieces["stop"].append(block.stop[rows])
-        lengths = np.array(
-            [sum(int(b.offset[j + 1] - b.offset[j]) for b in blocks) for j in range(assets)], dtype=np.int64
-        )
+                lengths[j] += rows.stop - rows.start
         offset = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         empty = np.zeros(0, np.int64)
         return cls(
@@ -95,6 +117,7 @@ class AssetSteps:
             np.concatenate([empty, *pieces["stop"]]),
             offset,
             None if blocks[0].grid_deficit is None else np.concatenate([block.grid_deficit for block in blocks]),
+            None if (alias == identity).all() else alias,
         )
 
     def down_counts(self) -> np.ndarray:
@@ -105,7 +128,8 @@ class AssetSteps:
         change = np.bincount(asset * width + self.first, minlength=assets * width) - np.bincount(
             asset * width + self.stop, minlength=assets * width
         )
-        return np.cumsum(change.reshape(assets, width), axis=1)[:, : self.steps].astype(np.int64)
+        counts = np.cumsum(change.reshape(assets, width), axis=1)[:, : self.steps].astype(np.int64)
+        return counts if self.alias is None else counts[self.alias]
 
     def down_steps(self) -> np.ndarray:
         """Number of steps each asset is down in each sample, shape (J, N)."""
@@ -115,7 +139,8 @@ class AssetSteps:
         flat = np.bincount(
             asset * self.samples + self.sample, weights=length.astype(np.float64), minlength=assets * self.samples
         )
-        return np.rint(flat).astype(np.int64).reshape(assets, self.samples)
+        steps = np.rint(flat).astype(np.int64).reshape(assets, self.samples)
+        return steps if self.alias is None else steps[self.alias]
 
 
 def gather(steps: AssetSteps, link_asset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

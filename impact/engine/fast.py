@@ -132,7 +132,20 @@ def effective_and_deficit(
 ) -> tuple[list[iv.Intervals], np.ndarray | None]:
     """:func:`effective_outages`, and each grid zone's deficit share (N, Z, T) [1] (None
     without a capacity balance; docs/method.md, section 4b)."""
+    effective, deficit, _alias = _effective(model, drawn)
+    return effective, deficit
+
+
+def _effective(
+    model: CompiledScenario, drawn: Draws | np.ndarray
+) -> tuple[list[iv.Intervals], np.ndarray | None, np.ndarray | None]:
+    """:func:`effective_and_deficit`, and the aliases of :class:`AssetSteps` (None when no
+    helper is an alias): a helper of :func:`link_factors` of which one factor alone is ever
+    down in these samples is down exactly when that factor is (a split of a power link by a
+    queue that is never cut), so it takes that factor's outage without computing a union."""
     draws = as_draws(model, drawn)
+    factors = link_factors(model) if model.grid is not None else {}
+    alias: np.ndarray | None = None
     samples = draws.samples
     strikes = len(model.strike_ids)
     outages = repair_outages(model, draws)
@@ -162,6 +175,14 @@ def effective_and_deficit(
                 deficit, cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
             effective[asset] = cuts[asset]
             continue
+        if asset in factors:
+            down = [f for f in factors[asset] if not iv.is_empty(effective[f])]
+            if len(down) == 1:
+                if alias is None:
+                    alias = np.arange(len(model.asset_ids), dtype=np.int64)
+                alias[asset] = down[0]
+                effective[asset] = effective[down[0]]
+                continue
         struck = np.array(hit_by.get(asset, []), dtype=np.int64)
         if certain:
             repair = outages[:, struck]
@@ -203,7 +224,7 @@ def effective_and_deficit(
         effective[asset] = lost if iv.is_empty(outage) else outage if iv.is_empty(lost) else iv.union(outage, lost)
     if grid is not None and deficit is None:  # compiled without shedding: the balance alone
         deficit, _cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
-    return effective, deficit
+    return effective, deficit, alias
 
 
 def _partial_strikes(
@@ -288,8 +309,8 @@ def asset_steps(model: CompiledScenario, drawn: Draws | np.ndarray) -> AssetStep
     AssetSteps
     """
     draws = as_draws(model, drawn)
-    effective, deficit = effective_and_deficit(model, draws)
-    return AssetSteps.from_intervals(effective, model.time_hours, draws.samples, grid_deficit=deficit)
+    effective, deficit, alias = _effective(model, draws)
+    return AssetSteps.from_intervals(effective, model.time_hours, draws.samples, grid_deficit=deficit, alias=alias)
 
 
 @dataclass(frozen=True)
@@ -710,6 +731,7 @@ def compute_from_steps(
     services = len(model.services)
     selected = np.arange(len(model.area_ids)) if areas is None else np.asarray(areas, dtype=np.int64)
     mapper = mapper or thread_mapper()
+    model = aliased_model(model, down.alias)
     down_counts = down.down_counts() if down_counts is None else down_counts
     if samples == 1 and level_limit is None:
         single = _single_sample(model, down_counts, quantiles, selected)
@@ -751,6 +773,19 @@ def compute_from_steps(
         stats,
         *deficit_statistics(down, quantiles),
     )
+
+
+def aliased_model(model: CompiledScenario, alias: np.ndarray | None) -> CompiledScenario:
+    """The model with each link through an aliased helper asset (:class:`AssetSteps`) taken to
+    the asset it is an alias of: the same people down at the same steps, counted through
+    fewer distinct assets."""
+    if alias is None:
+        return model
+    links = [
+        [[(int(alias[asset]), weight) for asset, weight in area_links] for area_links in service_links]
+        for service_links in model.links
+    ]
+    return dataclasses.replace(model, links=links)
 
 
 def deficit_statistics(down: AssetSteps, quantiles: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
