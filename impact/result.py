@@ -213,6 +213,8 @@ def grid_variables(
     model: CompiledScenario, central: EngineOutput, monte_carlo: EngineOutput | None
 ) -> dict[str, xr.DataArray]:
     """The grid zones' demand and deficit share (docs/method.md, section 4b)."""
+    if model.grid is None or central.deficit_mean is None:
+        return {}
     data = {
         "grid_demand_mw": with_units(
             xr.DataArray(model.grid.demand_kw / 1000.0, dims=("zone", "time")), "MW", "electricity demand of the zone"

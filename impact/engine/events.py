@@ -88,6 +88,8 @@ class AssetSteps:
     @classmethod
     def concatenate(cls, blocks: list[AssetSteps]) -> AssetSteps:
         """Join blocks of consecutive samples (each numbering its samples from 0) into one."""
+        if len(blocks) == 1:
+            return blocks[0]
         assets = len(blocks[0].offset) - 1
         sample_base = np.cumsum([0] + [block.samples for block in blocks])
         identity = np.arange(assets, dtype=np.int64)
