@@ -62,6 +62,7 @@ from impact.dataset import (
     timezone_of,
     with_units,
 )
+from impact.engine.grid_compile import outdoor_temperature
 from impact.export.needs_table import needs_columns, needs_table  # documented here before: kept as aliases
 from impact.scenario import Scenario, load_scenario
 from impact.scenario.csv_text import LINE
@@ -206,32 +207,17 @@ def _series(ds: xr.Dataset, service: str) -> tuple[np.ndarray, np.ndarray, np.nd
 def _cold(ds: xr.Dataset, tree: AreaTree, temperature: pd.DataFrame | None, threshold: float) -> np.ndarray | None:
     """(A, T) True where the area's outdoor temperature is below ``threshold``; None without readings.
 
-    An area takes its own readings, else those of its nearest ancestor that has some, else
-    the readings for every area (empty ``area_id``). A reading holds from its time until the
-    next one; steps before the first reading have no temperature (never cold).
+    The readings that apply to each area and step are those of
+    :func:`impact.engine.grid_compile.outdoor_temperature` (its own, else its nearest
+    ancestor's, else every area's; a reading holds until the next); steps before the first
+    reading have no temperature (never cold).
     """
-    if temperature is None or len(temperature) == 0:
-        return None
     times = np.asarray(ds["time"].values, dtype="datetime64[ns]")
-    readings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for area, rows in temperature.groupby("area_id", sort=False):
-        rows = rows.sort_values("time", kind="stable")
-        at = rows["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-        readings[str(area)] = (at, rows["temperature_c"].to_numpy(dtype=np.float64))
-    cache: dict[str, np.ndarray] = {}
-    cold = np.zeros((len(tree.ids), len(times)), dtype=bool)
-    for i, area in enumerate(tree.ids):
-        chain = [area, *tree.ancestors_of(area)]
-        key = next((node for node in chain if node in readings), "" if "" in readings else None)
-        if key is None:
-            continue
-        if key not in cache:
-            at, values = readings[key]
-            position = np.searchsorted(at, times, side="right") - 1
-            known = position >= 0
-            cache[key] = known & (np.where(known, values[np.maximum(position, 0)], np.inf) < threshold)
-        cold[i] = cache[key]
-    return cold
+    outdoor = outdoor_temperature(temperature, tree, times)
+    if outdoor is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(outdoor) & (outdoor < threshold)
 
 
 def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
