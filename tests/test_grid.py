@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scenario_factory import at, make_scenario, strike
+from scenario_factory import at, fixed_curves, make_scenario, strike
 
 import impact
 from impact.engine import fast, reference
@@ -241,7 +241,14 @@ def test_blackouts_and_the_grid_never_count_anyone_twice():
     scenario = two_feeds([strike("S1", "F1", 0.0, "complete")], blackouts=blackouts)
     output, model = central(scenario)
     r1 = model.area_ids.index("R1")
-    assert output.people_mean[POWER, r1].max() == 1200  # everyone cut by the schedule: never more
+    assert np.all(output.people_mean[POWER, r1] == 1200)  # everyone cut by the schedule all along
+    # half the day off (2 queues of 600, 12 h each) and the grid's 40 % on top: a person is without
+    # power when either cuts them, so exactly 1200 x (1 - (1 - 1/2)(1 - q/6)) with q queues cut
+    half = [{**blackouts[0], "hours_off_per_day": 12}]
+    output, model = central(two_feeds([strike("S1", "F1", 0.0, "complete")], blackouts=half))
+    down = fast.asset_steps(model, model.central_draws()).down_counts()
+    grid_cut = sum(down[model.asset_ids.index(f"~grid:all:queue{q}")] for q in range(1, 7))
+    assert np.array_equal(output.people_mean[POWER, r1], 1200 - 600 * (6 - grid_cut) // 6)
     result = impact.run(scenario, samples=0).dataset
     component = result["people_without_scheduled_central"].sel(service="power", area="R1").values
     assert component.max() == 1200 and component.min() >= 0
@@ -361,3 +368,57 @@ def test_every_supply_asset_is_settled_before_the_first_queue():
     output, model = central(scenario)
     east = model.grid.zone_ids.index("east")
     assert np.all(output.deficit_mean[east] == 1.0)  # FE down with its gas: nothing for 250 kW
+
+
+def test_what_a_critical_site_needs_is_never_cut():
+    """A reservoir (not critical) that the critical pumping station needs stays on a protected
+    line: water follows real outages only (found in review)."""
+    extra = [{"asset_id": "RES", "name": "Reservoir", "kind": "reservoir", "area_id": "R1"}]
+    output, model = central(
+        two_feeds(
+            [strike("S1", "F1", 0.0, "complete")],
+            capacity=(0.3, 0.3),
+            assets_extra=extra,
+            dependencies_extra=[{"asset_id": "RES", "depends_on": "SUB"}, {"asset_id": "PMP", "depends_on": "RES"}],
+        )
+    )
+    res = model.asset_ids.index("RES")
+    assert all(member < model.assets_shown for group in model.groups[res] for member, _ in group)
+    assert output.people_mean[WATER, model.area_ids.index("R1")].max() == 0
+
+
+def test_a_cut_ends_where_the_next_step_begins():
+    """A queue cut of step 5 is [5 h, 6 h): a schedule from 6 h continues the outage without a gap,
+    so an own_power buffer of 1.5 h runs out at 6.5 h either way (found in review)."""
+
+    def water(blackout_start: float) -> np.ndarray:
+        scenario = make_scenario(
+            areas=AREAS,
+            assets=[
+                {
+                    "asset_id": "F",
+                    "name": "Plant",
+                    "kind": "power_plant",
+                    "area_id": "R",
+                    "capacity_mw": 0.6,
+                    "restoration_class": "h1",
+                },
+                {"asset_id": "SUB", "name": "Sub", "kind": "substation", "area_id": "R1"},
+            ],
+            service_links=[
+                {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+                {"area_id": "R1", "service": "water", "asset_id": "own_power", "share": 0.5, "buffer_hours": 1.5},
+            ],
+            strikes=[strike("S1", "F", 5.0, "complete")],
+            restoration=fixed_curves("h1", 1.0),
+            blackouts=[
+                {"area_id": "R1", "start": at(blackout_start), "end": at(9.0), "hours_off_per_day": 24, "queues": 1}
+            ],
+            grid={**FLAT, "queues": 1},
+            horizon_hours=12,
+        )
+        output, model = central(scenario)
+        return output.people_mean[WATER, model.area_ids.index("R1")]
+
+    assert np.array_equal(water(6.0), water(5.0))
+    assert water(6.0).tolist() == [0] * 7 + [600, 600] + [0] * 3

@@ -227,7 +227,8 @@ def rotate_queues(units: np.ndarray, queues: int, block_steps: int) -> np.ndarra
 
 def cut_intervals_reference(cut: list[bool], time_hours: list[float], step_hours: float) -> list[tuple[float, float]]:
     """The cut steps of one queue as intervals [hours]: each run of steps ``k..m`` is
-    ``[time[k], time[m] + step / 2)`` (covering exactly those steps)."""
+    ``[time[k], time[m + 1])`` (``time[m] + step`` for the last step), covering exactly those
+    steps and ending where the next step begins, so that an outage starting then continues it."""
     intervals: list[tuple[float, float]] = []
     start = None
     for step, is_cut in enumerate(cut):
@@ -235,7 +236,9 @@ def cut_intervals_reference(cut: list[bool], time_hours: list[float], step_hours
             start = step
         if start is not None and (not is_cut or step == len(cut) - 1):
             end = step if is_cut else step - 1
-            intervals.append((time_hours[start], time_hours[end] + step_hours / 2))
+            intervals.append(
+                (time_hours[start], time_hours[end + 1] if end + 1 < len(cut) else time_hours[end] + step_hours)
+            )
             start = None
     return intervals
 
@@ -266,7 +269,7 @@ def cut_intervals(cut: np.ndarray, time_hours: np.ndarray, step_hours: float) ->
     starts = np.full((samples, width), np.inf)
     ends = np.full((samples, width), np.inf)
     starts[rows_start, slot] = time_hours[first]
-    ends[rows_end, slot] = time_hours[final] + step_hours / 2
+    ends[rows_end, slot] = np.append(time_hours, time_hours[-1] + step_hours)[final + 1]
     return starts, ends
 
 

@@ -310,13 +310,16 @@ def _shed_assets(
     Such an asset (neither ``critical`` nor a power kind, with at least one supply from a power
     kind, in one zone) is cut with its queue, after the shortest ``buffer_hours`` of its power
     supplies; queues are dealt out in order of asset id within a zone. Assets a supply asset
-    needs are never cut (the balance would depend on itself).
+    or a critical site needs are never cut.
     """
     assets = scenario.assets
     real = len(assets)
     critical = asset_is_critical(scenario)
     kinds = dict(zip(assets["asset_id"], assets["kind"], strict=True))
-    protected = _ancestors([j for s in supply for j in s], groups)
+    # never cut: what a supply asset needs (the balance would depend on itself) and what a
+    # critical site needs (the cascade to water and heat follows real outages only)
+    critical_sites = [j for j in range(real) if critical.get(asset_ids[j], True)]
+    protected = _ancestors([j for s in supply for j in s] + critical_sites, groups)
     tree = AreaTree.from_table(scenario.areas)
     leaf_order, begin, end = tree.leaf_ranges()
     area_position = {area: i for i, area in enumerate(tree.ids)}
