@@ -191,9 +191,7 @@ def rotate_queues(units: np.ndarray, queues: int, block_steps: int) -> np.ndarra
     """
     rows, steps = units.shape
     cut = np.zeros((rows, queues, steps), dtype=bool)
-    totals = np.cumsum(units, axis=1) // CUT_UNITS
-    counts = totals
-    counts[:, 1:] -= totals[:, :-1].copy()
+    counts = np.diff(np.cumsum(units, axis=1) // CUT_UNITS, axis=1, prepend=0)
     step_of, row_of = np.nonzero(counts.T)  # (step, row) pairs cutting something, by step
     if len(step_of) == 0:
         return cut

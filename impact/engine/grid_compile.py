@@ -21,7 +21,7 @@ import pandas as pd
 from impact.areas import AreaTree
 from impact.engine.grid import GridModel
 from impact.engine.weights import link_weight
-from impact.scenario import Scenario
+from impact.scenario import Scenario, population_used
 from impact.scenario.grid import asset_grid_zones, asset_is_critical, leaf_grid_zones
 from impact.scenario.schema import DAMAGE_STATES, POWER_KINDS
 
@@ -81,8 +81,6 @@ def zone_demand_kw(scenario: Scenario, zone_of_leaf: dict[str, str], zone_ids: l
     -------
     ndarray of float, shape (Z, T)
     """
-    from impact.scenario import population_used
-
     config = scenario.config
     grid = config.grid
     steps = config.steps
