@@ -38,6 +38,7 @@ __all__ = [
     "STREAM_COMMON",
     "STREAM_DAMAGE_STATE",
     "STREAM_REPORT_STATE",
+    "STREAM_RESTART",
     "choose",
     "common_factor",
     "conditional_draws",
@@ -66,6 +67,8 @@ STREAM_CANDIDATE = 2
 STREAM_BUFFER = 3
 STREAM_COMMON = 4
 STREAM_REPORT_STATE = 5
+#: The restart delay of drained buildings (issue 15), keyed by :attr:`impact.engine.heat.Drain.key`.
+STREAM_RESTART = 6
 
 
 def stream(seed: int, tag: int, key: str) -> np.random.Generator:

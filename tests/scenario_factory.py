@@ -106,12 +106,13 @@ def make_settings(
     seed: int = 1,
     quantiles: Iterable[float] = (0.05, 0.5, 0.95),
     grid: Mapping[str, object] | None = None,
+    heat: Mapping[str, object] | None = None,
     **scenario_keys: object,
 ) -> dict:
     """``scenario.toml`` settings as a dict.
 
     ``grid`` is the ``[grid]`` section (``{"queues": 4, "demand_kw_per_person": 1.0}``; ``{}`` writes
-    an empty section); None (the default) leaves the section out.
+    an empty section); None (the default) leaves the section out. ``heat`` likewise for ``[heat]``.
     """
     settings: dict = {
         "scenario": {
@@ -127,6 +128,8 @@ def make_settings(
     }
     if grid is not None:
         settings["grid"] = dict(grid)
+    if heat is not None:
+        settings["heat"] = dict(heat)
     return settings
 
 
@@ -255,12 +258,16 @@ def _curves(rng: np.random.Generator, step_hours: float) -> list[dict]:
     return rows
 
 
-def random_scenario(seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False) -> Scenario:
+def random_scenario(
+    seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False, heat: bool = False
+) -> Scenario:
     """A varied valid scenario drawn from ``seed`` (deterministic): :func:`random_tables` loaded."""
-    return make_scenario(**random_tables(seed, max_assets=max_assets, samples=samples, grid=grid))
+    return make_scenario(**random_tables(seed, max_assets=max_assets, samples=samples, grid=grid, heat=heat))
 
 
-def random_tables(seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False) -> dict:
+def random_tables(
+    seed: int, *, max_assets: int = 30, samples: int = 30, grid: bool = False, heat: bool = False
+) -> dict:
     """The tables and settings of a varied valid scenario drawn from ``seed``, as keywords of
     :func:`make_scenario` (deterministic).
 
@@ -275,6 +282,8 @@ def random_tables(seed: int, *, max_assets: int = 30, samples: int = 30, grid: b
     grid : bool
         Add issue 14's inputs (:func:`_add_grid`, from their own random stream: the rest of
         the scenario is the one without them).
+    heat : bool
+        Add issue 15's inputs (:func:`_add_heat`, from a stream of their own likewise).
     """
     rng = np.random.default_rng(seed)
     step_minutes = int(rng.choice([15, 30, 60]))
@@ -406,7 +415,43 @@ def random_tables(seed: int, *, max_assets: int = 30, samples: int = 30, grid: b
     }
     if grid:
         _add_grid(np.random.default_rng([seed, 14]), tables, leaves, all_areas)
+    if heat:
+        _add_heat(np.random.default_rng([seed, 15]), tables, leaves, all_areas)
     return tables
+
+
+def _add_heat(rng: np.random.Generator, tables: dict, leaves: list[str], all_areas: list[str]) -> None:
+    """Issue 15's inputs on a random scenario's tables (in place): district heating links to
+    real assets, outdoor temperatures around the drain threshold (for every area and for some
+    areas of their own, with gaps) and a random ``[heat]``."""
+    assets = [row["asset_id"] for row in tables["assets"]]
+    links = tables["service_links"]
+    heated = {row["area_id"] for row in links if row["service"] == "heat"}
+    for leaf in leaves:
+        if leaf not in heated and rng.random() < 0.7:
+            links.append({"area_id": leaf, "service": "heat", "asset_id": str(rng.choice(assets)), "share": 0.5})
+    horizon = int(tables["horizon_hours"])
+    readings = []
+    for area in ["", *rng.choice(all_areas, size=int(rng.integers(0, 3)), replace=False).tolist()]:
+        choices = np.arange(-3, max(horizon, 1))
+        hours = np.sort(rng.choice(choices, size=min(len(choices), int(rng.integers(1, 8))), replace=False))
+        readings += [
+            {
+                "time": at(float(h), minutes=float(rng.choice([0, 10]))),
+                "temperature_c": float(rng.choice([-9, -3, -1, 4])),
+                "area_id": area,
+            }
+            for h in hours
+        ]
+    tables["temperature"] = readings
+    distribution = str(rng.choice(["fixed", "lognormal", "normal"]))
+    tables["heat"] = {
+        "drain_below_celsius": float(rng.choice([-3, 0])),
+        "drain_after_hours": float(rng.choice([0, 0.5, 2, 6])),
+        "restart_distribution": distribution,
+        "restart_median_hours": float(rng.choice([0, 1, 5.5, 24])),
+        "restart_dispersion": float(rng.choice([0, 0.5, 3])),
+    }
 
 
 def _add_grid(rng: np.random.Generator, tables: dict, leaves: list[str], all_areas: list[str]) -> None:

@@ -13,6 +13,8 @@ from impact.areas import AreaTree
 from impact.engine.draws import Draws
 from impact.engine.grid import GridModel
 from impact.engine.grid_compile import add_own_power, compile_grid
+from impact.engine.heat import Drain
+from impact.engine.heat_compile import add_drains
 from impact.engine.weights import link_weight
 from impact.restoration import (
     DISTRIBUTION_CODES,
@@ -20,6 +22,7 @@ from impact.restoration import (
     STREAM_CANDIDATE,
     STREAM_DAMAGE_STATE,
     STREAM_REPORT_STATE,
+    STREAM_RESTART,
     choose,
     common_factor,
     conditional_draws,
@@ -134,6 +137,12 @@ class CompiledScenario:
     grid : GridModel, optional
         The capacity balance of the grid zones and the helper assets of their rotating cuts
         (:mod:`impact.engine.grid`, docs/method.md section 4b); None without ``capacity_mw``.
+    drains : tuple of Drain
+        The helper assets of drained district-heating buildings (:mod:`impact.engine.heat`,
+        docs/method.md section 4d); empty without ``temperature.csv`` or without frost.
+    restart_curve : tuple of (int, float, float)
+        Distribution code, median [days] and dispersion (log-units, or days for ``normal``) of
+        the restart delay of drained buildings (``[heat]``).
     """
 
     time_hours: np.ndarray
@@ -176,6 +185,8 @@ class CompiledScenario:
     pool_crews: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     repair_correlation: float = 0.0
     grid: GridModel | None = None
+    drains: tuple[Drain, ...] = ()
+    restart_curve: tuple[int, float, float] = (0, 0.0, 0.0)
 
     @property
     def has_crews(self) -> bool:
@@ -262,7 +273,24 @@ class CompiledScenario:
             self.central_buffers()[None, :],
             states[None, :],
             np.full((1, strikes), 0.5),
+            self.central_restart()[None, :] if self.drains else None,
         )
+
+    def central_restart(self) -> np.ndarray:
+        """The median restart delay of the buildings behind each drain helper, shape (H,) [hours]."""
+        code, median, spread = self.restart_curve
+        return np.full(len(self.drains), float(curve_hours(np.array(code), median, spread, 0.0)))
+
+    def sample_restart(self, samples: int, seed: int) -> np.ndarray | None:
+        """Seeded restart delays, shape (samples, H) [hours]: drain helper k's from its own
+        stream ``stream(seed, STREAM_RESTART, key)``, so that adding drains moves no other draw."""
+        if not self.drains:
+            return None
+        code, median, spread = self.restart_curve
+        standard = np.column_stack(
+            [stream(seed, STREAM_RESTART, drain.key).standard_normal(samples) for drain in self.drains]
+        )
+        return curve_hours(np.array(code), median, spread, standard)
 
     def sample_draws(self, samples: int, seed: int) -> Draws:
         """Seeded Monte Carlo draws of every random input (docs/method.md, section 2b).
@@ -321,6 +349,7 @@ class CompiledScenario:
             buffers,
             states,
             ndtr(standard),
+            self.sample_restart(samples, seed),
         )
 
     def _pick(
@@ -762,6 +791,18 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         add_own_power(
             asset_ids, group_lists, group_columns, fixed_outages, links, own_power, service_index["power"], population
         )
+    heat = config.heat
+    drains = add_drains(
+        scenario,
+        tree,
+        time_hours,
+        real_assets,
+        asset_ids,
+        group_lists,
+        group_columns,
+        fixed_outages,
+        links[service_index["heat"]],
+    )
 
     return CompiledScenario(
         time_hours=time_hours,
@@ -804,7 +845,17 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         pool_crews=crews[4],
         repair_correlation=float(getattr(config, "repair_correlation", 0.0) or 0.0),
         grid=grid,
+        drains=tuple(drains),
+        restart_curve=restart_curve(heat),
     )
+
+
+def restart_curve(heat) -> tuple[int, float, float]:
+    """``[heat]``'s restart delay as a curve of :func:`impact.restoration.curve_hours`: code,
+    median [days], dispersion (log-units for lognormal, days for normal)."""
+    code = DISTRIBUTION_CODES[heat.restart_distribution]
+    spread = heat.restart_dispersion if heat.restart_distribution == "lognormal" else heat.restart_dispersion / 24
+    return code, heat.restart_median_hours / 24, 0.0 if heat.restart_distribution == "fixed" else spread
 
 
 def _padded(values: np.ndarray, count: int, fill: float) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from impact.engine.compile import CompiledScenario
 
-__all__ = ["Draws", "as_draws"]
+__all__ = ["Draws", "as_draws", "restart_delays"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class Draws:
         Index of each strike's damage state in :data:`impact.scenario.schema.DAMAGE_STATES`.
     repair_quantile : ndarray of float, shape (N, S)
         The quantile of the repair-time curve each strike's work was drawn at, ``Phi(z)`` [1].
+    restart : ndarray of float, shape (N, H), optional
+        Restart delay of the buildings behind each drain helper
+        (:attr:`CompiledScenario.drains` order) [hours]; None when the model has none.
     """
 
     durations: np.ndarray
@@ -44,6 +47,7 @@ class Draws:
     buffers: np.ndarray
     damage_state: np.ndarray
     repair_quantile: np.ndarray
+    restart: np.ndarray | None = None
 
     @property
     def samples(self) -> int:
@@ -58,6 +62,7 @@ class Draws:
             self.buffers[begin:end],
             self.damage_state[begin:end],
             self.repair_quantile[begin:end],
+            None if self.restart is None else self.restart[begin:end],
         )
 
 
@@ -65,7 +70,8 @@ def as_draws(model: CompiledScenario, drawn: Draws | np.ndarray) -> Draws:
     """``drawn`` itself, or plain repair times (N, S + R) [hours] with the model's fixed inputs.
 
     The fixed inputs are each strike's most likely asset, its central damage state, the
-    buffers' midpoints (``buffer_hours`` when no ``buffer_hours_max``) and quantile 0.5.
+    buffers' midpoints (``buffer_hours`` when no ``buffer_hours_max``), quantile 0.5 and the
+    median restart delay of drained buildings.
     """
     if isinstance(drawn, Draws):
         return drawn
@@ -77,4 +83,13 @@ def as_draws(model: CompiledScenario, drawn: Draws | np.ndarray) -> Draws:
         np.broadcast_to(model.central_buffers(), (samples, len(model.buffer_keys))),
         np.broadcast_to(model.central_states(), (samples, strikes)),
         np.full((samples, strikes), 0.5),
+        np.broadcast_to(model.central_restart(), (samples, len(model.drains))) if model.drains else None,
     )
+
+
+def restart_delays(model: CompiledScenario, draws: Draws) -> np.ndarray:
+    """Each sample's restart delay of each drain helper, shape (N, H) [hours]: the drawn ones,
+    or the median for draws made without them."""
+    if draws.restart is not None:
+        return draws.restart
+    return np.broadcast_to(model.central_restart(), (draws.samples, len(model.drains)))

@@ -33,9 +33,10 @@ import numpy as np
 from impact.engine import intervals as iv
 from impact.engine.compile import CompiledScenario
 from impact.engine.dense import dense_area
-from impact.engine.draws import Draws, as_draws
+from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.events import AssetSteps
 from impact.engine.grid import PartialStrike, zone_cuts
+from impact.engine.heat import drained_state
 from impact.engine.levels import level_block, level_values
 from impact.engine.linear import leaf_link_sums
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
@@ -169,7 +170,18 @@ def _effective(
     for r, report in enumerate(model.reports):
         reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
+    drain_of = {drain.helper: (k, drain) for k, drain in enumerate(model.drains)}
+    restart = restart_delays(model, draws)
     for asset in model.topo_order:
+        if asset in drain_of:
+            k, drain = drain_of[asset]
+            supply = effective[drain.supply]
+            effective[asset] = (
+                nothing
+                if iv.is_empty(supply)
+                else drained_state(supply, drain.cold_start, drain.cold_end, drain.after_hours, restart[:, k])
+            )
+            continue
         if asset in queue_of:
             if deficit is None:  # every supply asset is done (topological order): balance all zones
                 deficit, cuts = zone_cuts(grid, effective, partial, model.time_hours, model.step_hours, samples)
@@ -456,6 +468,7 @@ def link_factors(model: CompiledScenario) -> dict[int, frozenset[int]]:
         Helper asset -> the assets (not such helpers) whose downs it is the OR of.
     """
     queue_assets = set() if model.grid is None else set(model.grid.queue_of())
+    queue_assets |= {drain.helper for drain in model.drains}  # computed by a rule of their own, like queues
     factors: dict[int, frozenset[int]] = {}
     for asset in model.topo_order:  # members before the helpers that need them
         if asset < model.assets_shown or asset in queue_assets or model.fixed_outage(asset):

@@ -25,7 +25,7 @@ from impact.scenario import Scenario, population_used
 from impact.scenario.grid import asset_grid_zones, asset_is_critical, leaf_grid_zones
 from impact.scenario.schema import DAMAGE_STATES, POWER_KINDS
 
-__all__ = ["add_own_power", "compile_grid", "outdoor_temperature", "zone_demand_kw"]
+__all__ = ["add_own_power", "compile_grid", "outdoor_temperature", "scenario_outdoor", "zone_demand_kw"]
 
 
 def outdoor_temperature(temperature: pd.DataFrame | None, tree: AreaTree, times: np.ndarray) -> np.ndarray | None:
@@ -70,6 +70,14 @@ def outdoor_temperature(temperature: pd.DataFrame | None, tree: AreaTree, times:
     return values
 
 
+def scenario_outdoor(scenario: Scenario, tree: AreaTree) -> np.ndarray | None:
+    """:func:`outdoor_temperature` of a scenario's areas at its time steps [°C], shape (A, T); None without readings."""
+    config = scenario.config
+    moments = config.start + pd.to_timedelta(np.arange(config.steps) * config.step_minutes, unit="min")
+    times = moments.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    return outdoor_temperature(scenario.temperature, tree, times)
+
+
 def zone_demand_kw(scenario: Scenario, zone_of_leaf: dict[str, str], zone_ids: list[str]) -> np.ndarray:
     """Demand of each zone at each step [kW] (docs/method.md, section 4b).
 
@@ -88,8 +96,7 @@ def zone_demand_kw(scenario: Scenario, zone_of_leaf: dict[str, str], zone_ids: l
     local_hour = np.asarray(moments.tz_convert(config.timezone).hour, dtype=np.int64)
     profile = np.asarray(grid.demand_profile, dtype=np.float64)[local_hour]
     tree = AreaTree.from_table(scenario.areas)
-    times = moments.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    temperature = outdoor_temperature(scenario.temperature, tree, times)
+    temperature = scenario_outdoor(scenario, tree)
     position = {area: i for i, area in enumerate(tree.ids)}
     population = dict(zip(scenario.areas["area_id"], population_used(scenario.areas), strict=True))
     zone_index = {zone: z for z, zone in enumerate(zone_ids)}

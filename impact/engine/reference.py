@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from impact.engine.compile import CompiledScenario
-from impact.engine.draws import Draws, as_draws
+from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.grid import (
     cut_intervals_reference,
     deficit_share_reference,
     rotate_queues_reference,
     shed_units_reference,
 )
+from impact.engine.heat import drained_state_reference
 from impact.engine.stats import SAMPLE_STATS, EngineOutput, quantiles_allowing_inf
 
 __all__ = ["asset_outages", "compute", "intersect", "merge", "outages_and_deficit"]
@@ -146,7 +147,16 @@ def outages_and_deficit(
     deficits: list[list[float]] | None = None
     cuts: dict[int, list[tuple[float, float]]] = {}
     effective: dict[int, list[tuple[float, float]]] = {}
+    drain_of = {drain.helper: (k, drain) for k, drain in enumerate(model.drains)}
+    restart = restart_delays(model, draws)
     for asset in model.topo_order:
+        if asset in drain_of:  # drained buildings (docs/method.md, section 4d)
+            k, drain = drain_of[asset]
+            cold = list(zip(drain.cold_start.tolist(), drain.cold_end.tolist(), strict=True))
+            effective[asset] = merge(
+                drained_state_reference(effective[drain.supply], cold, drain.after_hours, float(restart[sample, k]))
+            )
+            continue
         if asset in queue_of:
             if deficits is None:
                 deficits, cuts = _zone_cuts(model, effective, partial)

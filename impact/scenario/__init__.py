@@ -32,10 +32,11 @@ from impact.scenario.consistency import population_used
 from impact.scenario.grid import asset_grid_zones, asset_is_critical, leaf_grid_zones
 from impact.scenario.load import Scenario, load_scenario, scenario_from_frames
 from impact.scenario.problems import Problem, ScenarioError
-from impact.scenario.settings import GridSettings, NeedsSettings, ScenarioSettings
+from impact.scenario.settings import GridSettings, HeatSettings, NeedsSettings, ScenarioSettings
 
 __all__ = [
     "GridSettings",
+    "HeatSettings",
     "NeedsSettings",
     "Problem",
     "Scenario",

@@ -25,6 +25,7 @@ __all__ = [
     "DISTRIBUTIONS",
     "FALSE_WORDS",
     "GRID_DEFAULTS",
+    "HEAT_DEFAULTS",
     "ID_FORBIDDEN_STARTS",
     "ID_START_RULE",
     "KINDS",
@@ -732,6 +733,15 @@ GRID_DEFAULTS: dict[str, object] = {
     "kept_capacity": {"slight": 0.75, "moderate": 0.5, "extensive": 0.0, "complete": 0.0},
 }
 
+#: Defaults of the ``[heat]`` section of ``scenario.toml`` (sources or "Assumption" in :data:`SCENARIO_KEYS`).
+HEAT_DEFAULTS: dict[str, object] = {
+    "drain_below_celsius": -3,
+    "drain_after_hours": 6,
+    "restart_distribution": "lognormal",
+    "restart_median_hours": 24,
+    "restart_dispersion": 0.7,
+}
+
 #: Largest ``[run] seed``: the seed is stored as a signed 64-bit attribute of NetCDF exports.
 MAX_SEED = 2**63 - 1
 
@@ -872,5 +882,44 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "With partial_damage: the share of its capacity a struck supply asset keeps until repaired, by damage "
         "state: a table with the keys slight, moderate, extensive and complete (those given replace their "
         "defaults), each a number from 0 to 1 [1]. Assumption.",
+    ),
+    ("heat", "drain_below_celsius"): (
+        "number",
+        False,
+        HEAT_DEFAULTS["drain_below_celsius"],
+        "With temperature.csv: a district-heating outage drains the buildings it serves once it has lasted "
+        "drain_after_hours at an outdoor temperature at or below this [°C]. Source: Kyiv City State "
+        "Administration's procedure for emergency heat outages (2026) applies at -3 °C and below.",
+    ),
+    ("heat", "drain_after_hours"): (
+        "number >= 0",
+        False,
+        HEAT_DEFAULTS["drain_after_hours"],
+        "How long a district-heating outage lasts before the buildings are drained, when it is cold enough "
+        "[hours]. Assumption: the Kyiv procedure drains even for outages of hours, and engineers quoted in the "
+        "Ukrainian press (January 2026) give an unheated block 6-10 h at -10 to -15 °C before its water freezes.",
+    ),
+    ("heat", "restart_distribution"): (
+        "distribution",
+        False,
+        HEAT_DEFAULTS["restart_distribution"],
+        "Distribution of the restart delay of drained buildings: lognormal, normal or fixed (as in "
+        "restoration.csv); one delay per Monte Carlo sample and district-heating asset.",
+    ),
+    ("heat", "restart_median_hours"): (
+        "number >= 0",
+        False,
+        HEAT_DEFAULTS["restart_median_hours"],
+        "Median time from the return of district heat to the return of heat in drained buildings [hours]. "
+        "Set from Kyiv, 9-10 January 2026: coolant reached about 4,000 of about 6,000 drained buildings within "
+        "about a day, apartments warmed later (Kyiv administration via Ukrinform): about a day, indicative.",
+    ),
+    ("heat", "restart_dispersion"): (
+        "number >= 0",
+        False,
+        HEAT_DEFAULTS["restart_dispersion"],
+        "Spread of the restart delay: log-units for lognormal (0.7 puts the 90th percentile at about 2.5 times "
+        "the median), hours of standard deviation for normal, unused for fixed. Assumption: Kyiv's long tail "
+        "of buildings restarted days later.",
     ),
 }

@@ -17,7 +17,9 @@ from impact.scenario.csv_text import read_file_bytes
 from impact.scenario.problems import Problem, did_you_mean
 from impact.scenario.schema import (
     DAMAGE_STATES,
+    DISTRIBUTIONS,
     GRID_DEFAULTS,
+    HEAT_DEFAULTS,
     KINDS,
     MAX_SEED,
     NEEDS_DEFAULTS,
@@ -31,6 +33,7 @@ __all__ = [
     "MAX_STEPS",
     "SECTIONS",
     "GridSettings",
+    "HeatSettings",
     "NeedsSettings",
     "ScenarioSettings",
     "check_beyond_hours",
@@ -54,7 +57,7 @@ MAX_STEPS = 87_600
 
 
 #: Sections of ``scenario.toml``.
-SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries", "uncertainty", "grid")
+SECTIONS: tuple[str, ...] = ("scenario", "run", "needs", "boundaries", "uncertainty", "grid", "heat")
 
 #: Largest ``[grid] queues``: one queue per hour of the day.
 MAX_QUEUES = 24
@@ -183,6 +186,44 @@ class GridSettings:
 
 
 @dataclass(frozen=True)
+class HeatSettings:
+    """District heating in frost: drained buildings and their restart (``[heat]`` of ``scenario.toml``).
+
+    Used only with ``temperature.csv`` (docs/method.md, section 4d). Every default has its
+    source, or is marked as an assumption, in :data:`impact.scenario.schema.SCENARIO_KEYS`.
+
+    Parameters
+    ----------
+    drain_below_celsius : float
+        Outdoor temperature at or below which a long district-heating outage drains the
+        buildings it serves [°C]; default -3 (the Kyiv rule, 2026).
+    drain_after_hours : float
+        Hours an outage lasts before the buildings are drained, >= 0 [hours]; default 6 (assumption).
+    restart_distribution : str
+        ``lognormal``, ``normal`` or ``fixed``: the restart delay's distribution.
+    restart_median_hours : float
+        Median restart delay after district heat returns, >= 0 [hours]; default 24.
+    restart_dispersion : float
+        Log-units (lognormal) or hours (normal), >= 0; default 0.7 (assumption).
+    """
+
+    drain_below_celsius: float = float(HEAT_DEFAULTS["drain_below_celsius"])
+    drain_after_hours: float = float(HEAT_DEFAULTS["drain_after_hours"])
+    restart_distribution: str = str(HEAT_DEFAULTS["restart_distribution"])
+    restart_median_hours: float = float(HEAT_DEFAULTS["restart_median_hours"])
+    restart_dispersion: float = float(HEAT_DEFAULTS["restart_dispersion"])
+
+    def __post_init__(self) -> None:
+        if (reason := _finite(self.drain_below_celsius)) is not None:
+            raise ValueError(f"drain_below_celsius {reason}")
+        for name in ("drain_after_hours", "restart_median_hours", "restart_dispersion"):
+            if (reason := _non_negative(getattr(self, name))) is not None:
+                raise ValueError(f"{name} {reason}")
+        if (reason := check_distribution(self.restart_distribution)) is not None:
+            raise ValueError(f"restart_distribution {reason}")
+
+
+@dataclass(frozen=True)
 class ScenarioSettings:
     """Settings of a scenario (``scenario.toml``).
 
@@ -225,6 +266,8 @@ class ScenarioSettings:
     grid : GridSettings
         ``[grid]``: demand and load shedding of the grid model (defaults when the section is
         absent; ``grid.present`` says whether it was written).
+    heat : HeatSettings
+        ``[heat]``: drained district-heating systems and their restart (defaults when absent).
     """
 
     id: str
@@ -243,6 +286,7 @@ class ScenarioSettings:
     boundaries_attribution: str = ""
     repair_correlation: float = 0.0
     grid: GridSettings = field(default_factory=GridSettings)
+    heat: HeatSettings = field(default_factory=HeatSettings)
 
     @property
     def steps(self) -> int:
@@ -423,6 +467,13 @@ def check_kept_capacity(value: object) -> str | None:
     return None
 
 
+def check_distribution(value: object) -> str | None:
+    """Why a restart distribution is not valid, or None: one of :data:`impact.scenario.schema.DISTRIBUTIONS`."""
+    if not isinstance(value, str) or value not in DISTRIBUTIONS:
+        return f"{value!r} must be one of {', '.join(DISTRIBUTIONS)}{did_you_mean(str(value), DISTRIBUTIONS)}"
+    return None
+
+
 def check_seed(value: object) -> str | None:
     """Return why ``value`` is not a valid seed, or None if it is.
 
@@ -577,9 +628,9 @@ def _check_keys(document: dict, text: str) -> tuple[dict[str, object], list[Prob
 
 
 def _value_name(section: str, key: str) -> str:
-    """The name a checked value is kept under: the key, or ``grid.KEY`` for the keys of ``[grid]``
-    (so that they cannot collide with a key of another section)."""
-    return f"{section}.{key}" if section == "grid" else key
+    """The name a checked value is kept under: the key, or ``SECTION.KEY`` for the keys of
+    ``[grid]`` and ``[heat]`` (so that they cannot collide with a key of another section)."""
+    return f"{section}.{key}" if section in ("grid", "heat") else key
 
 
 def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[object, str | None]:
@@ -615,6 +666,9 @@ def _checked_value(section: str, key: str, kind: str, value: object) -> tuple[ob
     if kind == "fractions":
         reason = check_kept_capacity(value)
         return (None, reason) if reason else (dict(value), None)
+    if kind == "distribution":
+        reason = check_distribution(value)
+        return (None, reason) if reason else (str(value), None)
     if kind == "kinds":
         reason = check_kinds(value)
         return (None, reason) if reason else (tuple(value), None)
@@ -706,5 +760,12 @@ def _settings(values: dict) -> ScenarioSettings:
             partial_damage=bool(values["grid.partial_damage"]),
             kept_capacity=dict(values["grid.kept_capacity"]),
             present=bool(values["grid.present"]),
+        ),
+        heat=HeatSettings(
+            drain_below_celsius=float(values["heat.drain_below_celsius"]),
+            drain_after_hours=float(values["heat.drain_after_hours"]),
+            restart_distribution=str(values["heat.restart_distribution"]),
+            restart_median_hours=float(values["heat.restart_median_hours"]),
+            restart_dispersion=float(values["heat.restart_dispersion"]),
         ),
     )
