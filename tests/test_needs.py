@@ -87,9 +87,14 @@ def hand_scenario(
     temperature: pd.DataFrame | None = None,
     dependencies: pd.DataFrame = DEPENDENCIES,
     samples: int = 4,
+    heat: dict | None = None,
 ) -> impact.Scenario:
-    """Three local days (72 hourly steps from 2025-12-19 00:00 +02:00), every repair time fixed."""
-    settings = make_settings(horizon_hours=72, samples=samples)
+    """Three local days (72 hourly steps from 2025-12-19 00:00 +02:00), every repair time fixed.
+
+    The cases below are about the needs' rules: the buildings are never drained (``[heat]``
+    ``drain_below_celsius`` -60 °C) unless ``heat`` says otherwise (tests/test_heat.py).
+    """
+    settings = make_settings(horizon_hours=72, samples=samples, heat=heat or {"drain_below_celsius": -60})
     if needs is not None:
         settings["needs"] = needs
     return impact.scenario_from_frames(

@@ -572,9 +572,9 @@ def test_toml_unknown_keys_of_every_section_are_reported_with_their_lines(tmp_pa
         f"scenario.toml:{at['quantile = [0.5]']}: run.quantile: unknown key (did you mean 'quantiles'?); "
         "valid keys: samples, seed, quantiles, plan_quantile",
         f"scenario.toml:{at['[need]']}: need: unknown section (did you mean 'needs'?); "
-        "valid sections: scenario, run, needs, boundaries, uncertainty, grid",
+        "valid sections: scenario, run, needs, boundaries, uncertainty, grid, heat",
         f"scenario.toml:{at['[output]']}: output: unknown section; valid sections: scenario, run, needs, "
-        "boundaries, uncertainty, grid",
+        "boundaries, uncertainty, grid, heat",
     ]
 
 
@@ -597,7 +597,7 @@ def test_frames_settings_with_unknown_keys() -> None:
     settings["run"]["sampels"] = 3
     settings["output"] = {"format": "csv"}
     assert _frame_problems(settings, dict(_frames(VALID))) == [
-        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty, grid",
+        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty, grid, heat",
         "scenario.toml:0: run.sampels: unknown key (did you mean 'samples'?); "
         "valid keys: samples, seed, quantiles, plan_quantile",
     ]

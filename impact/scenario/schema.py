@@ -581,8 +581,11 @@ STATUS_UPDATES = Table(
 TEMPERATURE = Table(
     "temperature.csv",
     False,
-    "An outdoor air temperature reading. Used by the heating need only (see docs/needs.md): while it is "
-    "below `needs.heating_below_celsius`, everyone without heat needs a heating-point place at once.",
+    "An outdoor air temperature reading. Used by the heating need (docs/needs.md: while it is below "
+    "`needs.heating_below_celsius`, everyone without heat needs a heating-point place at once), by the grid's "
+    "demand (`grid.demand_change_per_degree`) and by drained district heating (docs/method.md, section 4d: "
+    "at or below `heat.drain_below_celsius` a long heat outage drains the buildings, and heat returns only "
+    "after their restart delay).",
     (
         Column(
             "time",
