@@ -6,6 +6,7 @@ Runs themselves are :func:`impact.runner.run` and :func:`impact.runner.run_to_ne
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from impact.dataset import (
 )
 from impact.engine.compile import CompiledScenario
 from impact.engine.draws import Draws
+from impact.engine.heat import DRAINED
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
 from impact.export import export as write_result
@@ -35,7 +37,7 @@ from impact.needs import needs as compute_needs
 from impact.observations import observation_variables, score_observations, summarise_scores
 from impact.restoration import restoration_class_of
 from impact.scenario import Scenario, load_scenario
-from impact.scenario.schema import DAMAGE_STATES
+from impact.scenario.schema import DAMAGE_STATES, SERVICES
 
 __all__ = ["CAVEATS", "Result", "build_dataset", "open_result"]
 
@@ -240,6 +242,54 @@ def grid_variables(
     return data
 
 
+def services_only(output: EngineOutput, count: int) -> EngineOutput:
+    """An engine output restricted to its first ``count`` services (without the pseudo-services)."""
+    if output.people_mean.shape[0] == count:
+        return output
+    return dataclasses.replace(
+        output,
+        people_quantiles=output.people_quantiles[:count],
+        people_mean=output.people_mean[:count],
+        stat_quantiles={name: values[:count] for name, values in output.stat_quantiles.items()},
+        stat_means={name: values[:count] for name, values in output.stat_means.items()},
+        per_sample=None
+        if output.per_sample is None
+        else {name: values[:, :count] for name, values in output.per_sample.items()},
+    )
+
+
+def pseudo_service_variables(
+    model: CompiledScenario, central: EngineOutput, monte_carlo: EngineOutput | None, quantiles: np.ndarray
+) -> dict[str, xr.DataArray]:
+    """``people_drained``, ``people_drained_mean`` and ``people_drained_central`` (area, time):
+    the people whose building systems are drained (docs/method.md, section 4d), from the
+    engines' pseudo-service :data:`impact.engine.heat.DRAINED`; empty without drains."""
+    if DRAINED not in model.services:
+        return {}
+    v = model.services.index(DRAINED)
+    shape = central.people_mean[v].shape
+    if monte_carlo is None:
+        people_q, people_mean = np.full((*shape, len(quantiles)), np.nan), np.full(shape, np.nan)
+    else:
+        people_q, people_mean = monte_carlo.people_quantiles[v], monte_carlo.people_mean[v]
+    what = "people whose building heating systems are drained (district heating in frost, until restarted)"
+    return {
+        "people_drained": with_units(
+            xr.DataArray(people_q, dims=("area", "time", "quantile")),
+            "persons",
+            f"{what}, quantile over Monte Carlo samples",
+        ),
+        "people_drained_mean": with_units(
+            xr.DataArray(people_mean, dims=("area", "time")), "persons", f"{what}, mean over Monte Carlo samples"
+        ),
+        "people_drained_central": with_units(
+            xr.DataArray(central.people_mean[v], dims=("area", "time")),
+            "persons",
+            f"{what}, central estimate (median repair times and restart delay)",
+        ),
+    }
+
+
 def build_dataset(
     scenario: Scenario,
     model: CompiledScenario,
@@ -267,7 +317,11 @@ def build_dataset(
     outage lengths of ``outage_beyond_probability`` (docs/method.md, section 5).
     """
     times = scenario.time_index().tz_convert("UTC").tz_localize(None).as_unit("ns")
-    services = list(model.services)
+    services = [service for service in model.services if service in SERVICES]
+    pseudo = pseudo_service_variables(model, central, monte_carlo, quantiles)
+    central = services_only(central, len(services))
+    monte_carlo = None if monte_carlo is None else services_only(monte_carlo, len(services))
+    unscheduled = None if unscheduled is None else services_only(unscheduled, len(services))
     every_area = areas is None
     selected = np.arange(len(model.area_ids)) if every_area else np.asarray(areas, dtype=np.int64)
     area_ids = [model.area_ids[i] for i in selected]
@@ -422,6 +476,7 @@ def build_dataset(
             "of the people without service, those cut by emergency and scheduled cuts (the rotating cuts that "
             "shed the grid's deficit, and blackouts.csv) and not by strikes, central estimate",
         )
+    data.update(pseudo)
     if central.deficit_mean is not None and model.grid is not None:
         coords["zone"] = list(model.grid.zone_ids)
         data.update(grid_variables(model, central, monte_carlo))

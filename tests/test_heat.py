@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scenario_factory import at, fixed_curves, make_scenario, strike
 
+import impact
 from impact.engine import fast, reference
 from impact.engine import intervals as iv
 from impact.engine.compile import compile_scenario
@@ -224,3 +225,25 @@ def test_heat_settings_are_checked_with_located_messages(key, value, message):
         boiler_scenario([(0, -10.0)], heat={key: value})
     text = str(error.value)
     assert f"heat.{key}" in text and message in text
+
+
+def test_people_drained_are_counted_from_the_drain_until_the_restart():
+    result = impact.run(boiler_scenario([(0, -10.0)]), samples=30, seed=3)
+    ds = result.dataset
+    drained = ds["people_drained_central"].sel(area="R1").values
+    assert np.flatnonzero(drained).tolist() == list(range(8, 56))  # drained at 2 + 6, restarted at 32 + 24
+    assert np.all(drained[8:56] == 1000)
+    # the parent sums its leaves; a fixed restart makes every sample the same
+    assert np.array_equal(ds["people_drained_central"].sel(area="R").values, drained)
+    assert np.array_equal(ds["people_drained_mean"].sel(area="R1").values, drained)
+    assert np.array_equal(ds["people_drained"].sel(area="R1", quantile=0.95).values, drained)
+    assert ds["people_drained"].attrs["units"] == "persons"
+    # the service axis holds the real services only
+    assert list(ds["service"].values) == ["power", "water", "heat"]
+    heat = ds["people_without_central"].sel(area="R1", service="heat").values
+    assert np.flatnonzero(heat).tolist() == list(range(2, 56))
+
+
+def test_without_frost_there_is_no_drained_variable():
+    ds = impact.run(boiler_scenario([(0, 5.0)]), samples=5, seed=3).dataset
+    assert "people_drained" not in ds

@@ -13,7 +13,7 @@ from impact.areas import AreaTree
 from impact.engine.draws import Draws
 from impact.engine.grid import GridModel
 from impact.engine.grid_compile import add_own_power, compile_grid
-from impact.engine.heat import Drain
+from impact.engine.heat import DRAINED, Drain
 from impact.engine.heat_compile import add_drains
 from impact.engine.weights import link_weight
 from impact.restoration import (
@@ -89,7 +89,9 @@ class CompiledScenario:
         Residents used: ``population_current`` of ``areas.csv`` where given, else
         ``population``; a parent's population is the sum of its leaves [persons].
     services : tuple of str
-        Services in output order.
+        Services in output order: :data:`impact.scenario.schema.SERVICES`, then
+        :data:`impact.engine.heat.DRAINED` when the model has drains (a pseudo-service: its
+        people without are those whose building systems are drained).
     links : list of list of list of (int, int)
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
         ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
@@ -792,6 +794,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
             asset_ids, group_lists, group_columns, fixed_outages, links, own_power, service_index["power"], population
         )
     heat = config.heat
+    drained_links: list[list[tuple[int, int]]] = [[] for _ in area_ids]
     drains = add_drains(
         scenario,
         tree,
@@ -802,7 +805,12 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         group_columns,
         fixed_outages,
         links[service_index["heat"]],
+        drained_links,
     )
+    services = SERVICES
+    if drains:  # the people whose building systems are drained, counted as one more service
+        services = (*SERVICES, DRAINED)
+        links.append(drained_links)
 
     return CompiledScenario(
         time_hours=time_hours,
@@ -822,7 +830,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         area_leaves=[np.array(group, dtype=np.int64) for group in leaves],
         area_leaf_ranges=(leaf_order, leaf_begin, leaf_end),
         population=population,
-        services=SERVICES,
+        services=services,
         links=links,
         reports=reports,
         report_notes=report_notes,

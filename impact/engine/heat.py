@@ -30,7 +30,12 @@ import numpy as np
 
 from impact.engine import intervals as iv
 
-__all__ = ["Drain", "cold_spans", "drained_state", "drained_state_reference"]
+__all__ = ["DRAINED", "Drain", "cold_spans", "drained_state", "drained_state_reference"]
+
+#: The pseudo-service whose "people without" are the people whose building systems are drained:
+#: the engines count it like a service (links to the drained-state helpers), and the result
+#: turns it into ``people_drained`` (:func:`impact.result.build_dataset`).
+DRAINED = "drained"
 
 
 @dataclass(frozen=True)

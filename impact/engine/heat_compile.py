@@ -25,6 +25,7 @@ def add_drains(
     group_columns: list[list[list[int]]],
     fixed_outages: list[list[tuple[float, float]]],
     heat_links: list[list[tuple[int, int]]],
+    drained_links: list[list[tuple[int, int]]] | None = None,
 ) -> list[Drain]:
     """Route the heat links to district-heating assets through drain helpers (in place).
 
@@ -46,6 +47,10 @@ def add_drains(
         The model's helper lists, extended in place.
     heat_links : list of list of (int, int)
         ``links[heat][area]``, rerouted in place.
+    drained_links : list of list of (int, int), optional
+        Per area, filled in place with a link to the drained-state helper for each rerouted
+        heat link, with its weight: the people whose building systems are drained are the
+        people without the pseudo-service :data:`impact.engine.heat.DRAINED`.
 
     Returns
     -------
@@ -80,6 +85,8 @@ def add_drains(
                 key_of_stream = f"{asset_ids[asset]};{tree.ids[area]}"
                 drains.append(Drain(drained, asset, key_of_stream, start, end, heat.drain_after_hours))
             area_links[position] = (made[(asset, key)], weight)
+            if drained_links is not None:
+                drained_links[area].append((made[(asset, key)] - 1, weight))  # D is made just before H
     return drains
 
 
