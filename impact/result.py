@@ -28,6 +28,7 @@ from impact.dataset import (
     with_units,
 )
 from impact.engine.compile import CompiledScenario
+from impact.engine.cooling import COLD
 from impact.engine.draws import Draws
 from impact.engine.heat import DRAINED
 from impact.engine.stats import EngineOutput
@@ -258,36 +259,45 @@ def services_only(output: EngineOutput, count: int) -> EngineOutput:
     )
 
 
+#: The pseudo-services of the engines and the result variables they become (docs/method.md, 4d-4e).
+PSEUDO_SERVICES: dict[str, tuple[str, str]] = {
+    DRAINED: (
+        "people_drained",
+        "people whose building heating systems are drained (district heating in frost, until restarted)",
+    ),
+    COLD: ("people_cold", "people in homes below the cold threshold (heat.cold_below_celsius)"),
+}
+
+
 def pseudo_service_variables(
     model: CompiledScenario, central: EngineOutput, monte_carlo: EngineOutput | None, quantiles: np.ndarray
 ) -> dict[str, xr.DataArray]:
-    """``people_drained``, ``people_drained_mean`` and ``people_drained_central`` (area, time):
-    the people whose building systems are drained (docs/method.md, section 4d), from the
-    engines' pseudo-service :data:`impact.engine.heat.DRAINED`; empty without drains."""
-    if DRAINED not in model.services:
-        return {}
-    v = model.services.index(DRAINED)
-    shape = central.people_mean[v].shape
-    if monte_carlo is None:
-        people_q, people_mean = np.full((*shape, len(quantiles)), np.nan), np.full(shape, np.nan)
-    else:
-        people_q, people_mean = monte_carlo.people_quantiles[v], monte_carlo.people_mean[v]
-    what = "people whose building heating systems are drained (district heating in frost, until restarted)"
-    return {
-        "people_drained": with_units(
+    """``people_drained`` and ``people_cold``, each with ``_mean`` and ``_central`` (area, time),
+    from the engines' pseudo-services (:data:`PSEUDO_SERVICES`); none without them."""
+    data: dict[str, xr.DataArray] = {}
+    for service, (name, what) in PSEUDO_SERVICES.items():
+        if service not in model.services:
+            continue
+        v = model.services.index(service)
+        shape = central.people_mean[v].shape
+        if monte_carlo is None:
+            people_q, people_mean = np.full((*shape, len(quantiles)), np.nan), np.full(shape, np.nan)
+        else:
+            people_q, people_mean = monte_carlo.people_quantiles[v], monte_carlo.people_mean[v]
+        data[name] = with_units(
             xr.DataArray(people_q, dims=("area", "time", "quantile")),
             "persons",
             f"{what}, quantile over Monte Carlo samples",
-        ),
-        "people_drained_mean": with_units(
+        )
+        data[f"{name}_mean"] = with_units(
             xr.DataArray(people_mean, dims=("area", "time")), "persons", f"{what}, mean over Monte Carlo samples"
-        ),
-        "people_drained_central": with_units(
+        )
+        data[f"{name}_central"] = with_units(
             xr.DataArray(central.people_mean[v], dims=("area", "time")),
             "persons",
-            f"{what}, central estimate (median repair times and restart delay)",
-        ),
-    }
+            f"{what}, central estimate (every random input at its middle)",
+        )
+    return data
 
 
 def build_dataset(

@@ -34,6 +34,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "blackouts": ("area_id", "start", "end", "hours_off_per_day", "queues", "source"),
     "crews": ("crew_pool", "crews"),
     "temperature": ("time", "temperature_c", "area_id"),
+    "housing": ("area_id", "housing_type", "share"),
+    "housing_types": ("housing_type", "time_constant_hours", "floor_celsius", "reheat_hours"),
 }
 
 #: Default tables: a region with two districts, a substation feeding a pumping station.
@@ -150,6 +152,8 @@ def make_scenario(
     boundaries=None,
     crews=None,
     temperature=None,
+    housing=None,
+    housing_types=None,
     **settings: object,
 ) -> Scenario:
     """A valid scenario from the given tables and small defaults.
@@ -164,6 +168,8 @@ def make_scenario(
         Optional tables (absent by default).
     temperature : DataFrame or list of dict, optional
         Outdoor temperature readings (``time``, ``temperature_c``, ``area_id``); absent by default.
+    housing, housing_types : DataFrame or list of dict, optional
+        ``housing.csv`` and ``housing_types.csv``; absent by default.
     boundaries : Boundaries or GeoJSON dict, optional
         Area polygons (none by default).
     **settings
@@ -186,6 +192,8 @@ def make_scenario(
         blackouts=_frame(blackouts, "blackouts"),
         crews=_frame(crews, "crews"),
         temperature=_frame(temperature, "temperature"),
+        housing=_frame(housing, "housing"),
+        housing_types=_frame(housing_types, "housing_types"),
         boundaries=boundaries,
     )
 
@@ -444,6 +452,23 @@ def _add_heat(rng: np.random.Generator, tables: dict, leaves: list[str], all_are
             for h in hours
         ]
     tables["temperature"] = readings
+    types = ["panel_high_rise", "panel_mid_rise", "brick_mid_rise", "private_house"]
+    if rng.random() < 0.5:
+        tables["housing_types"] = [
+            {"housing_type": "fast_cooling", "time_constant_hours": 0.7, "floor_celsius": None, "reheat_hours": 0.0},
+            {"housing_type": "panel_mid_rise", "time_constant_hours": 3.0, "floor_celsius": 13.0, "reheat_hours": 2},
+        ]
+        types.append("fast_cooling")
+    housing = []
+    for area in rng.choice(all_areas, size=int(rng.integers(0, 3)), replace=False).tolist():
+        left = 1.0
+        for housing_type in rng.choice(types, size=int(rng.integers(1, 4)), replace=False).tolist():
+            share = float(rng.choice([0.1, 0.25, 0.5])) if left > 0.5 else round(left, 3)
+            housing.append({"area_id": area, "housing_type": housing_type, "share": share})
+            left -= share
+            if left <= 1e-9:
+                break
+    tables["housing"] = housing or None
     distribution = str(rng.choice(["fixed", "lognormal", "normal"]))
     tables["heat"] = {
         "drain_below_celsius": float(rng.choice([-3, 0])),
@@ -451,6 +476,9 @@ def _add_heat(rng: np.random.Generator, tables: dict, leaves: list[str], all_are
         "restart_distribution": distribution,
         "restart_median_hours": float(rng.choice([0, 1, 5.5, 24])),
         "restart_dispersion": float(rng.choice([0, 0.5, 3])),
+        "cold_below_celsius": float(rng.choice([12, 15])),
+        "indoor_celsius": float(rng.choice([16, 20])),
+        "default_housing_type": str(rng.choice(types)),
     }
 
 

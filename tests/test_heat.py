@@ -23,7 +23,9 @@ HEAT = 2
 FIXED_RESTART = {"restart_distribution": "fixed", "restart_median_hours": 24, "drain_after_hours": 6}
 
 
-def boiler_scenario(readings, heat=None, repair_hours=30.0, strikes=None, horizon_hours=96, **settings):
+def boiler_scenario(
+    readings, heat=None, repair_hours=30.0, strikes=None, horizon_hours=96, housing=None, housing_types=None, **settings
+):
     """R1 (1,000 people) heated by boiler house BH, struck at 02:00 and repaired in ``repair_hours``.
 
     ``readings`` is a list of (hours since start, °C) for every area.
@@ -46,6 +48,8 @@ def boiler_scenario(readings, heat=None, repair_hours=30.0, strikes=None, horizo
         strikes=strikes if strikes is not None else [strike("S1", "BH", 2.0)],
         restoration=fixed_curves("bh", repair_hours),
         temperature=[{"time": at(h), "temperature_c": c, "area_id": ""} for h, c in readings],
+        housing=housing,
+        housing_types=housing_types,
         heat=FIXED_RESTART if heat is None else heat,
         horizon_hours=horizon_hours,
         **settings,

@@ -10,11 +10,12 @@ import pandas as pd
 from scipy.special import ndtr
 
 from impact.areas import AreaTree
+from impact.engine.cooling import COLD, Cooling
 from impact.engine.draws import Draws
 from impact.engine.grid import GridModel
 from impact.engine.grid_compile import add_own_power, compile_grid
 from impact.engine.heat import DRAINED, Drain
-from impact.engine.heat_compile import add_drains
+from impact.engine.heat_compile import add_cooling, add_drains
 from impact.engine.weights import link_weight
 from impact.restoration import (
     DISTRIBUTION_CODES,
@@ -91,7 +92,8 @@ class CompiledScenario:
     services : tuple of str
         Services in output order: :data:`impact.scenario.schema.SERVICES`, then
         :data:`impact.engine.heat.DRAINED` when the model has drains (a pseudo-service: its
-        people without are those whose building systems are drained).
+        people without are those whose building systems are drained), then
+        :data:`impact.engine.cooling.COLD` when it has cold-home helpers (people in cold homes).
     links : list of list of list of (int, int)
         ``links[v][a]``: (asset index, weight [persons]) of leaf area a for service v, in
         ``service_links.csv`` order; weights are whole persons (see :func:`link_weight`).
@@ -142,6 +144,9 @@ class CompiledScenario:
     drains : tuple of Drain
         The helper assets of drained district-heating buildings (:mod:`impact.engine.heat`,
         docs/method.md section 4d); empty without ``temperature.csv`` or without frost.
+    coolings : tuple of Cooling
+        The helper assets of homes below the cold threshold (:mod:`impact.engine.cooling`,
+        docs/method.md section 4e); empty without ``temperature.csv``.
     restart_curve : tuple of (int, float, float)
         Distribution code, median [days] and dispersion (log-units, or days for ``normal``) of
         the restart delay of drained buildings (``[heat]``).
@@ -188,6 +193,7 @@ class CompiledScenario:
     repair_correlation: float = 0.0
     grid: GridModel | None = None
     drains: tuple[Drain, ...] = ()
+    coolings: tuple[Cooling, ...] = ()
     restart_curve: tuple[int, float, float] = (0, 0.0, 0.0)
 
     @property
@@ -807,10 +813,25 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         links[service_index["heat"]],
         drained_links,
     )
+    cold_links: list[list[tuple[int, int]]] = [[] for _ in area_ids]
+    coolings = add_cooling(
+        scenario,
+        tree,
+        time_hours,
+        asset_ids,
+        group_lists,
+        group_columns,
+        fixed_outages,
+        links[service_index["heat"]],
+        cold_links,
+    )
     services = SERVICES
     if drains:  # the people whose building systems are drained, counted as one more service
-        services = (*SERVICES, DRAINED)
+        services = (*services, DRAINED)
         links.append(drained_links)
+    if coolings:  # the people in cold homes likewise
+        services = (*services, COLD)
+        links.append(cold_links)
 
     return CompiledScenario(
         time_hours=time_hours,
@@ -854,6 +875,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         repair_correlation=float(getattr(config, "repair_correlation", 0.0) or 0.0),
         grid=grid,
         drains=tuple(drains),
+        coolings=tuple(coolings),
         restart_curve=restart_curve(heat),
     )
 

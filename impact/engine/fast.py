@@ -32,6 +32,7 @@ import numpy as np
 
 from impact.engine import intervals as iv
 from impact.engine.compile import CompiledScenario
+from impact.engine.cooling import cold_state
 from impact.engine.dense import dense_area
 from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.events import AssetSteps
@@ -171,8 +172,14 @@ def _effective(
         reports_of.setdefault(report.asset, []).append(r)
     effective: list[iv.Intervals] = [nothing] * len(model.asset_ids)
     drain_of = {drain.helper: (k, drain) for k, drain in enumerate(model.drains)}
+    cooling_of = {cooling.helper: cooling for cooling in model.coolings}
     restart = restart_delays(model, draws)
     for asset in model.topo_order:
+        if asset in cooling_of:  # homes below the cold threshold (docs/method.md, section 4e)
+            cooling = cooling_of[asset]
+            supply = effective[cooling.supply]
+            effective[asset] = nothing if iv.is_empty(supply) else cold_state(supply, cooling)
+            continue
         if asset in drain_of:
             k, drain = drain_of[asset]
             supply = effective[drain.supply]
@@ -468,7 +475,8 @@ def link_factors(model: CompiledScenario) -> dict[int, frozenset[int]]:
         Helper asset -> the assets (not such helpers) whose downs it is the OR of.
     """
     queue_assets = set() if model.grid is None else set(model.grid.queue_of())
-    queue_assets |= {drain.helper for drain in model.drains}  # computed by a rule of their own, like queues
+    # computed by rules of their own, like queues
+    queue_assets |= {drain.helper for drain in model.drains} | {cooling.helper for cooling in model.coolings}
     factors: dict[int, frozenset[int]] = {}
     for asset in model.topo_order:  # members before the helpers that need them
         if asset < model.assets_shown or asset in queue_assets or model.fixed_outage(asset):

@@ -1,6 +1,8 @@
-"""Compile drained district-heating buildings into helper assets (docs/method.md, section 4d).
+"""Compile drained district-heating buildings and cold homes into helper assets (docs/method.md,
+sections 4d and 4e).
 
-See :mod:`impact.engine.heat` for what the helpers mean; this module decides which exist.
+See :mod:`impact.engine.heat` and :mod:`impact.engine.cooling` for what the helpers mean; this
+module decides which exist.
 """
 
 from __future__ import annotations
@@ -8,11 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from impact.areas import AreaTree
+from impact.engine.cooling import Cooling, cooling_spans
 from impact.engine.grid_compile import scenario_outdoor
 from impact.engine.heat import Drain, cold_spans
+from impact.engine.weights import link_weight
 from impact.scenario import Scenario
+from impact.scenario.housing import leaf_housing
 
-__all__ = ["add_drains"]
+__all__ = ["add_cooling", "add_drains"]
 
 
 def add_drains(
@@ -88,6 +93,90 @@ def add_drains(
             if drained_links is not None:
                 drained_links[area].append((made[(asset, key)] - 1, weight))  # D is made just before H
     return drains
+
+
+def add_cooling(
+    scenario: Scenario,
+    tree: AreaTree,
+    time_hours: np.ndarray,
+    asset_ids: list[str],
+    groups: list[list[list[tuple[int, float]]]],
+    group_columns: list[list[list[int]]],
+    fixed_outages: list[list[tuple[float, float]]],
+    heat_links: list[list[tuple[int, int]]],
+    cold_links: list[list[tuple[int, int]]],
+) -> list[Cooling]:
+    """Add a cold-home helper per (heat link asset, housing type, outdoor series) (in place).
+
+    Each heat link of W people of a leaf with residents R is split over the leaf's housing
+    types (:func:`impact.scenario.housing.leaf_housing`) in proportion to their shares
+    (rounded on the running total, like links): the part of type h is cold while the helper
+    ``~cold|{asset}|{h}|{area}`` is down, and ``cold_links[area]`` gets a link to it. Leaves
+    whose outdoor series has no reading get none (their homes never cool).
+
+    Parameters
+    ----------
+    heat_links : list of list of (int, int)
+        ``links[heat][area]`` after drains (:func:`add_drains`) and ``own_power`` links.
+    cold_links : list of list of (int, int)
+        Filled in place: per area, the links of the pseudo-service
+        :data:`impact.engine.cooling.COLD`.
+
+    Returns
+    -------
+    list of Cooling
+        One per helper, in the order they were made.
+    """
+    outdoor = scenario_outdoor(scenario, tree)
+    if outdoor is None:
+        return []
+    heat = scenario.config.heat
+    housing = leaf_housing(scenario.housing, tree, heat.default_housing_type)
+    types = scenario.housing_types.set_index("housing_type")
+    made: dict[tuple[int, str, bytes], int] = {}
+    coolings: list[Cooling] = []
+    spans: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    for area, area_links in enumerate(heat_links):
+        if not area_links or np.isnan(outdoor[area]).all():
+            continue
+        series = outdoor[area].tobytes()
+        mix = housing[tree.ids[area]]
+        for asset, weight in area_links:
+            before = 0.0
+            for housing_type, share in mix:
+                people = link_weight(weight, before, before + share)
+                before += share
+                if people == 0:
+                    continue
+                row = types.loc[housing_type]
+                floor = -np.inf if np.isnan(row["floor_celsius"]) else float(row["floor_celsius"])
+                if (housing_type, series) not in spans:
+                    spans[(housing_type, series)] = cooling_spans(outdoor[area], time_hours, floor)
+                key = (asset, housing_type, series)
+                if key not in made:
+                    made[key] = _helper(
+                        asset_ids,
+                        groups,
+                        group_columns,
+                        fixed_outages,
+                        f"~cold|{asset_ids[asset]}|{housing_type}|{tree.ids[area]}",
+                        [[(asset, 0.0)]],
+                    )
+                    span_start, equilibrium = spans[(housing_type, series)]
+                    coolings.append(
+                        Cooling(
+                            made[key],
+                            asset,
+                            span_start,
+                            equilibrium,
+                            float(row["time_constant_hours"]),
+                            float(row["reheat_hours"]),
+                            heat.indoor_celsius,
+                            heat.cold_below_celsius,
+                        )
+                    )
+                cold_links[area].append((made[key], people))
+    return coolings
 
 
 def _helper(

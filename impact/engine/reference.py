@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from impact.engine.compile import CompiledScenario
+from impact.engine.cooling import cold_state_reference
 from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.grid import (
     cut_intervals_reference,
@@ -149,7 +150,12 @@ def outages_and_deficit(
     effective: dict[int, list[tuple[float, float]]] = {}
     drain_of = {drain.helper: (k, drain) for k, drain in enumerate(model.drains)}
     restart = restart_delays(model, draws)
+    cooling_of = {cooling.helper: cooling for cooling in model.coolings}
     for asset in model.topo_order:
+        if asset in cooling_of:  # homes below the cold threshold (docs/method.md, section 4e)
+            cooling = cooling_of[asset]
+            effective[asset] = merge(cold_state_reference(effective[cooling.supply], cooling))
+            continue
         if asset in drain_of:  # drained buildings (docs/method.md, section 4d)
             k, drain = drain_of[asset]
             cold = list(zip(drain.cold_start.tolist(), drain.cold_end.tolist(), strict=True))

@@ -22,6 +22,7 @@ from impact.scenario.cells import blank_cells, failing_cells, to_typed
 from impact.scenario.csv_text import LINE, frame_to_text, read_text_table
 from impact.scenario.curves import default_curves, merge_curves, restoration_class_of
 from impact.scenario.geojson import check_boundaries, read_boundaries
+from impact.scenario.housing import check_housing, merge_housing_types
 from impact.scenario.problems import Problem, ScenarioError
 from impact.scenario.schema import (
     AREAS,
@@ -29,6 +30,8 @@ from impact.scenario.schema import (
     BLACKOUTS,
     CREWS,
     DEPENDENCIES,
+    HOUSING,
+    HOUSING_TYPES,
     OBSERVATIONS,
     OWN_POWER,
     RESTORATION,
@@ -72,6 +75,10 @@ class Scenario:
     boundaries : Boundaries or None
         Area polygons of ``boundaries.geojson`` (None when the folder has none); their
         ``attribution`` is ``[boundaries] attribution`` of ``scenario.toml``.
+    housing : DataFrame
+        The housing of areas (``housing.csv``: ``area_id``, ``housing_type``, ``share``; empty when absent).
+    housing_types : DataFrame
+        The package's housing types overlaid with the scenario's ``housing_types.csv`` (column ``origin``).
     """
 
     config: ScenarioSettings
@@ -89,6 +96,8 @@ class Scenario:
     blackouts: pd.DataFrame = field(default_factory=lambda: _empty(BLACKOUTS), repr=False)
     crews: pd.DataFrame = field(default_factory=lambda: _empty(CREWS), repr=False)
     boundaries: Boundaries | None = field(default=None, repr=False)
+    housing: pd.DataFrame = field(default_factory=lambda: _empty(HOUSING), repr=False)
+    housing_types: pd.DataFrame = field(default_factory=lambda: merge_housing_types(None), repr=False)
 
     @property
     def id(self) -> str:
@@ -133,6 +142,8 @@ class Scenario:
             parts.append(count(len(self.temperature), "temperature reading"))
         if len(self.crews):
             parts.append(count(len(self.crews), "crew pool"))
+        if len(self.housing):
+            parts.append(count(len(self.housing), "housing row"))
         if self.boundaries is not None:
             parts.append(self._boundaries_count())
         return f"{self.id}: " + ", ".join(parts)
@@ -198,6 +209,8 @@ def _validate(
     temperature = typed[TEMPERATURE.name]
     blackouts = typed[BLACKOUTS.name]
     crews = typed[CREWS.name]
+    housing = typed[HOUSING.name]
+    housing_types = merge_housing_types(typed[HOUSING_TYPES.name])
     area_ids = set(areas["area_id"]) if areas is not None else None
     asset_ids = set(assets["asset_id"]) if assets is not None else None
     merged = merge_curves(default_curves(), curves)
@@ -210,6 +223,7 @@ def _validate(
         problems += checks.check_references(observations, "observations.csv", "area_id", area_ids, "areas.csv")
         problems += checks.check_references(temperature, TEMPERATURE.name, "area_id", area_ids, "areas.csv")
         problems += checks.check_references(blackouts, BLACKOUTS.name, "area_id", area_ids, "areas.csv")
+        problems += checks.check_references(housing, HOUSING.name, "area_id", area_ids, "areas.csv")
         if links is not None:
             # An area that names itself as parent has no other child: a leaf here (the self-parent
             # is reported on areas.csv).
@@ -244,6 +258,8 @@ def _validate(
     if areas is not None:
         problems += checks.check_blackouts(blackouts, bad_cells[BLACKOUTS.name], areas, texts.get(BLACKOUTS.name))
     problems += checks.check_curve_rows(curves)
+    default_type = config.heat.default_housing_type if config is not None else None
+    problems += check_housing(housing, housing_types, default_type, bad_cells[HOUSING.name])
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
         if strikes is not None:
@@ -277,6 +293,8 @@ def _validate(
         blackouts=blackouts,
         crews=crews,
         boundaries=polygons,
+        housing=housing,
+        housing_types=housing_types,
     )
 
 
@@ -400,6 +418,8 @@ def scenario_from_frames(
     blackouts: pd.DataFrame | None = None,
     crews: pd.DataFrame | None = None,
     boundaries: dict | Boundaries | None = None,
+    housing: pd.DataFrame | None = None,
+    housing_types: pd.DataFrame | None = None,
 ) -> Scenario:
     """Build and validate a scenario from DataFrames (for notebooks and tests).
 
@@ -411,6 +431,8 @@ def scenario_from_frames(
         Required tables, columns as in the data format.
     dependencies, restoration, observations, status_updates, temperature, blackouts, crews : DataFrame, optional
         Optional tables.
+    housing, housing_types : DataFrame, optional
+        Optional tables ``housing.csv`` and ``housing_types.csv``.
     boundaries : dict or Boundaries, optional
         Area polygons: a GeoJSON FeatureCollection as a dict (checked as ``boundaries.geojson``
         is; problems name that file) or a ready :class:`~impact.boundaries.Boundaries` (taken
@@ -438,6 +460,8 @@ def scenario_from_frames(
         TEMPERATURE.name: temperature,
         BLACKOUTS.name: blackouts,
         CREWS.name: crews,
+        HOUSING.name: housing,
+        HOUSING_TYPES.name: housing_types,
     }
     texts: dict[str, pd.DataFrame | None] = {}
     for table in TABLES:

@@ -26,6 +26,8 @@ __all__ = [
     "FALSE_WORDS",
     "GRID_DEFAULTS",
     "HEAT_DEFAULTS",
+    "HOUSING",
+    "HOUSING_TYPES",
     "ID_FORBIDDEN_STARTS",
     "ID_START_RULE",
     "KINDS",
@@ -645,6 +647,73 @@ BLACKOUTS = Table(
     safe_ids=True,
 )
 
+HOUSING = Table(
+    "housing.csv",
+    False,
+    "The housing of an area: the share of its residents living in one type of home. With temperature.csv "
+    "the homes of people without heat cool by their type (docs/method.md, section 4e) and people in homes "
+    "below `heat.cold_below_celsius` are counted in `people_cold`. A leaf takes its own rows, else those "
+    "of its nearest ancestor that has some; residents not covered (no rows, or shares summing to less "
+    "than 1) live in `heat.default_housing_type`.",
+    (
+        Column("area_id", "id", True, "Area (any level; it also covers the areas below it without rows of their own)."),
+        Column(
+            "housing_type",
+            "id",
+            True,
+            "Type of home: one of the package table (panel_high_rise, panel_mid_rise, brick_mid_rise, "
+            "private_house) or of the scenario's housing_types.csv.",
+        ),
+        Column("share", "float", True, "Share of the area's residents.", "1", minimum=0, maximum=1),
+        _SOURCE,
+    ),
+    key=("area_id", "housing_type"),
+    safe_ids=True,
+)
+
+HOUSING_TYPES = Table(
+    "housing_types.csv",
+    False,
+    "How one type of home cools without heat. Rows override the package table (impact/data/"
+    "housing_types.csv, every number sourced or marked as an assumption) and may add types. Indoors "
+    "follows Newton's law: from `heat.indoor_celsius` it falls towards the warmer of the outdoor "
+    "temperature and the floor, with the time constant.",
+    (
+        Column("housing_type", "id", True, "Type of home."),
+        Column(
+            "time_constant_hours",
+            "float",
+            True,
+            "Time constant of cooling: hours for the gap to the equilibrium to shrink by a factor e.",
+            "hours",
+            minimum=0,
+            exclusive_minimum=True,
+        ),
+        Column(
+            "floor_celsius",
+            "float",
+            True,
+            "The lowest temperature the home falls to, kept by neighbours and mass (empty: none, it falls "
+            "to the outdoor temperature).",
+            "°C",
+            minimum=-90,
+            maximum=60,
+            nullable=True,
+        ),
+        Column(
+            "reheat_hours",
+            "float",
+            True,
+            "Hours a cold home stays below the threshold after heat returns.",
+            "hours",
+            minimum=0,
+        ),
+        _SOURCE,
+    ),
+    key=("housing_type",),
+    safe_ids=True,
+)
+
 #: All tables, in documentation order.
 TABLES: tuple[Table, ...] = (
     AREAS,
@@ -657,6 +726,8 @@ TABLES: tuple[Table, ...] = (
     OBSERVATIONS,
     STATUS_UPDATES,
     TEMPERATURE,
+    HOUSING,
+    HOUSING_TYPES,
     BLACKOUTS,
 )
 
@@ -743,6 +814,9 @@ HEAT_DEFAULTS: dict[str, object] = {
     "restart_distribution": "lognormal",
     "restart_median_hours": 24,
     "restart_dispersion": 0.7,
+    "cold_below_celsius": 12,
+    "indoor_celsius": 20,
+    "default_housing_type": "panel_mid_rise",
 }
 
 #: Largest ``[run] seed``: the seed is stored as a signed 64-bit attribute of NetCDF exports.
@@ -924,5 +998,27 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "Spread of the restart delay: log-units for lognormal (0.7 puts the 90th percentile at about 2.5 times "
         "the median), hours of standard deviation for normal, unused for fixed. Assumption: Kyiv's long tail "
         "of buildings restarted days later.",
+    ),
+    ("heat", "cold_below_celsius"): (
+        "number",
+        False,
+        HEAT_DEFAULTS["cold_below_celsius"],
+        "With temperature.csv: people in homes below this indoor temperature are counted in people_cold [°C]. "
+        "Assumption, after public-health guidance that puts cardiovascular risk below about 12 °C indoors "
+        "(England's Cold Weather Plan; WHO Housing and Health Guidelines 2018 recommend at least 18 °C).",
+    ),
+    ("heat", "indoor_celsius"): (
+        "number",
+        False,
+        HEAT_DEFAULTS["indoor_celsius"],
+        "Indoor temperature of a heated home, where cooling starts when heat stops [°C]; above "
+        "cold_below_celsius. Assumption: the usual design temperature of living rooms (18-22 °C).",
+    ),
+    ("heat", "default_housing_type"): (
+        "text",
+        False,
+        HEAT_DEFAULTS["default_housing_type"],
+        "Type of home of residents housing.csv does not cover (a housing_type of the package table or of "
+        "housing_types.csv). Assumption: the most common urban block.",
     ),
 }

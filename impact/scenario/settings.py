@@ -205,6 +205,12 @@ class HeatSettings:
         Median restart delay after district heat returns, >= 0 [hours]; default 24.
     restart_dispersion : float
         Log-units (lognormal) or hours (normal), >= 0; default 0.7 (assumption).
+    cold_below_celsius : float
+        Indoor temperature below which people count in ``people_cold`` [°C]; default 12.
+    indoor_celsius : float
+        Indoor temperature of a heated home [°C], above ``cold_below_celsius``; default 20.
+    default_housing_type : str
+        Type of home of residents ``housing.csv`` does not cover; default ``panel_mid_rise``.
     """
 
     drain_below_celsius: float = float(HEAT_DEFAULTS["drain_below_celsius"])
@@ -212,8 +218,16 @@ class HeatSettings:
     restart_distribution: str = str(HEAT_DEFAULTS["restart_distribution"])
     restart_median_hours: float = float(HEAT_DEFAULTS["restart_median_hours"])
     restart_dispersion: float = float(HEAT_DEFAULTS["restart_dispersion"])
+    cold_below_celsius: float = float(HEAT_DEFAULTS["cold_below_celsius"])
+    indoor_celsius: float = float(HEAT_DEFAULTS["indoor_celsius"])
+    default_housing_type: str = str(HEAT_DEFAULTS["default_housing_type"])
 
     def __post_init__(self) -> None:
+        for name in ("cold_below_celsius", "indoor_celsius"):
+            if (reason := _finite(getattr(self, name))) is not None:
+                raise ValueError(f"{name} {reason}")
+        if (reason := check_indoor(self.indoor_celsius, self.cold_below_celsius)) is not None:
+            raise ValueError(f"indoor_celsius {reason}")
         if (reason := _finite(self.drain_below_celsius)) is not None:
             raise ValueError(f"drain_below_celsius {reason}")
         for name in ("drain_after_hours", "restart_median_hours", "restart_dispersion"):
@@ -467,6 +481,13 @@ def check_kept_capacity(value: object) -> str | None:
     return None
 
 
+def check_indoor(indoor: float, cold_below: float) -> str | None:
+    """Why a heated indoor temperature does not fit the cold threshold, or None."""
+    if indoor <= cold_below:
+        return f"{indoor:g} must be above cold_below_celsius ({cold_below:g}): cooling starts from a warm home"
+    return None
+
+
 def check_distribution(value: object) -> str | None:
     """Why a restart distribution is not valid, or None: one of :data:`impact.scenario.schema.DISTRIBUTIONS`."""
     if not isinstance(value, str) or value not in DISTRIBUTIONS:
@@ -553,6 +574,9 @@ def settings_from_dict(document: dict, text: str = "") -> tuple[ScenarioSettings
     values, key_problems = _check_keys(document, text)
     problems += key_problems
     problems += _check_axis(values, text)
+    indoor, cold = values.get("heat.indoor_celsius"), values.get("heat.cold_below_celsius")
+    if isinstance(indoor, int | float) and isinstance(cold, int | float) and (reason := check_indoor(indoor, cold)):
+        problems.append(_keyed(text, "heat", "indoor_celsius", reason))
     if problems:
         return None, problems
     return _settings(values), []
@@ -767,5 +791,8 @@ def _settings(values: dict) -> ScenarioSettings:
             restart_distribution=str(values["heat.restart_distribution"]),
             restart_median_hours=float(values["heat.restart_median_hours"]),
             restart_dispersion=float(values["heat.restart_dispersion"]),
+            cold_below_celsius=float(values["heat.cold_below_celsius"]),
+            indoor_celsius=float(values["heat.indoor_celsius"]),
+            default_housing_type=str(values["heat.default_housing_type"]),
         ),
     )

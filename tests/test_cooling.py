@@ -1,0 +1,232 @@
+"""Homes that cool without heat: people_cold (issue 15; docs/method.md, section 4e).
+
+Hand cases with the formula t = tau ln((T0 - E) / (theta - E)), both engines; the span walk
+against a fine simulation; the housing mix; validation of housing.csv, housing_types.csv and
+the new [heat] keys. Fast == reference on random scenarios: tests/test_heat_random.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scenario_factory import at, fixed_curves, make_scenario, strike
+from test_heat import FIXED_RESTART, boiler_scenario
+
+import impact
+from impact.engine import fast, reference
+from impact.engine.compile import compile_scenario
+from impact.engine.cooling import Cooling, cold_onset, cooling_spans
+from impact.scenario import ScenarioError
+from impact.scenario.housing import default_housing_types
+
+COLD = 3  # no drains below: power, water, heat, then cold
+WARM_ENOUGH = {**FIXED_RESTART, "drain_below_celsius": -60}  # never drained: cooling alone
+
+
+def cold_series(scenario, service=None):
+    """People in cold homes in R1 per step, central estimate, both engines asserted equal."""
+    model = compile_scenario(scenario)
+    draws = model.central_draws()
+    first = fast.compute(model, draws, [0.5])
+    second = reference.compute(model, draws, [0.5])
+    assert np.array_equal(first.people_mean, second.people_mean)
+    v = model.services.index("cold") if service is None else service
+    return first.people_mean[v, 1], model
+
+
+def first_cold_step(series) -> int:
+    return int(np.flatnonzero(series > 0)[0])
+
+
+def test_a_home_crosses_12_degrees_at_the_hour_the_formula_gives():
+    # panel_mid_rise: tau 21 h, floor 8 °C; at -10 °C outdoors E = 8: 12 °C after 21 ln(12 / 4) = 23.07 h
+    series, model = cold_series(boiler_scenario([(0, -10.0)], heat=WARM_ENOUGH))
+    onset = 2 + 21 * math.log((20 - 8) / (12 - 8))
+    assert first_cold_step(series) == math.ceil(onset) == 26
+    # cold until 12 h (its reheat) after heat returns at 32
+    assert np.flatnonzero(series).tolist() == list(range(26, 32 + 12))
+    assert np.all(series[26:44] == 1000)
+    cooling = model.coolings[0]
+    assert cold_onset(np.array([2.0]), np.array([32.0]), cooling)[0] == pytest.approx(onset, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("housing_type", "outdoor", "expected"),
+    [
+        ("panel_high_rise", -10.0, 11 * math.log(14 / 6)),  # floor 6: 9.32 h
+        ("brick_mid_rise", -10.0, 40 * math.log(12 / 4)),  # 43.9 h
+        ("private_house", -10.0, 10 * math.log(30 / 22)),  # no floor: 3.10 h
+        ("private_house", 5.0, 10 * math.log(15 / 7)),  # 7.62 h
+        ("panel_mid_rise", 5.0, 21 * math.log(12 / 4)),  # the floor, not the outdoors, sets E
+    ],
+)
+def test_each_package_type_follows_its_time_constant_and_floor(housing_type, outdoor, expected):
+    scenario = boiler_scenario(
+        [(0, outdoor)],
+        heat=WARM_ENOUGH,
+        repair_hours=80,
+        horizon_hours=120,
+        housing=[{"area_id": "R1", "housing_type": housing_type, "share": 1.0}],
+    )
+    series, model = cold_series(scenario)
+    assert first_cold_step(series) == math.ceil(2 + expected)
+    assert cold_onset(np.array([2.0]), np.array([82.0]), model.coolings[0])[0] == pytest.approx(2 + expected)
+
+
+def test_above_the_threshold_outdoors_nobody_is_cold_and_short_outages_stay_warm():
+    series, _ = cold_series(boiler_scenario([(0, 14.0)], heat=WARM_ENOUGH, repair_hours=80, horizon_hours=120))
+    assert not series.any()
+    series, _ = cold_series(boiler_scenario([(0, -10.0)], heat=WARM_ENOUGH, repair_hours=20))
+    assert not series.any()  # 20 h < 23.07 h: back before it was cold
+
+
+def test_drained_buildings_stay_cold_until_their_restart_and_reheat():
+    # drained at 8, heat back at 56; panel_mid_rise cold from 26 to 56 + 12
+    series, _model = cold_series(boiler_scenario([(0, -10.0)]), service=4)
+    assert np.flatnonzero(series).tolist() == list(range(26, 68))
+
+
+def test_the_housing_mix_splits_each_link_and_the_rest_takes_the_default_type():
+    scenario = boiler_scenario(
+        [(0, -10.0)],
+        heat=WARM_ENOUGH,
+        repair_hours=80,
+        horizon_hours=120,
+        housing=[
+            {"area_id": "R", "housing_type": "private_house", "share": 0.5},  # the parent covers R1
+            {"area_id": "R", "housing_type": "panel_high_rise", "share": 0.3},
+        ],
+    )
+    series, model = cold_series(scenario)
+    assert len(model.coolings) == 3
+    private, high, mid = (2 + 10 * math.log(30 / 22), 2 + 11 * math.log(14 / 6), 2 + 21 * math.log(3))
+    assert series[math.ceil(private)] == 500
+    assert series[math.ceil(high)] == 800
+    assert series[math.ceil(mid)] == 1000
+    assert series[math.ceil(private) - 1] == 0
+
+
+def test_individual_heating_cools_while_power_is_out():
+    scenario = make_scenario(
+        areas=[
+            {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+            {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
+        ],
+        assets=[
+            {"asset_id": "SUB", "name": "Substation", "kind": "substation", "area_id": "R1", "restoration_class": "s"}
+        ],
+        service_links=[
+            {"area_id": "R1", "service": "power", "asset_id": "SUB", "share": 1.0},
+            {"area_id": "R1", "service": "heat", "asset_id": "own_power", "share": 0.4},
+        ],
+        strikes=[strike("S1", "SUB", 2.0)],
+        restoration=fixed_curves("s", 30),
+        temperature=[{"time": at(0), "temperature_c": -10.0, "area_id": ""}],
+        housing=[{"area_id": "R1", "housing_type": "private_house", "share": 1.0}],
+        heat=FIXED_RESTART,
+        horizon_hours=60,
+    )
+    series, _ = cold_series(scenario, service=3)
+    onset = 2 + 10 * math.log(30 / 22)
+    assert np.flatnonzero(series).tolist() == list(range(math.ceil(onset), 32 + 6))
+    assert series.max() == 400
+
+
+def test_a_scenario_type_replaces_the_package_one():
+    scenario = boiler_scenario(
+        [(0, -10.0)],
+        heat=WARM_ENOUGH,
+        housing_types=[
+            {"housing_type": "panel_mid_rise", "time_constant_hours": 5.0, "floor_celsius": 8.0, "reheat_hours": 0}
+        ],
+    )
+    series, _ = cold_series(scenario)
+    assert first_cold_step(series) == math.ceil(2 + 5 * math.log(3))
+    assert np.flatnonzero(series)[-1] == 31  # no reheat: warm when heat returns at 32
+    assert set(scenario.housing_types["origin"]) == {"package", "scenario"}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_span_walk_equals_a_fine_simulation(seed):
+    rng = np.random.default_rng(seed)
+    time = np.arange(48, dtype=float)
+    outdoor = rng.choice([-15.0, -5.0, 0.0, 6.0, 13.0, np.nan], 48)
+    floor = float(rng.choice([-np.inf, 6.0, 10.0]))
+    tau = float(rng.choice([3.0, 11.0, 21.0]))
+    spans = cooling_spans(outdoor, time, floor)
+    cooling = Cooling(0, 0, *spans, tau, 0.0, 20.0, 12.0)
+    starts = rng.uniform(0, 40, 30)
+    ends = starts + rng.uniform(0, 30, 30)
+    onset = cold_onset(starts, ends, cooling)
+    dt = 1 / 512  # exact exponential on each tiny step of the series, the series read where it holds
+    for a, b, got in zip(starts, ends, onset, strict=True):
+        t, temperature, found = a, 20.0, np.inf
+        while t < b:
+            k = min(int(np.floor(t)), 47)
+            e = np.maximum(outdoor[k], floor) if not np.isnan(outdoor[k]) else np.nan
+            step = min(dt, b - t, (k + 1) - t if k < 47 else dt)
+            after = temperature if np.isnan(e) else e + (temperature - e) * np.exp(-step / tau)
+            if after < 12.0:
+                found = t + tau * np.log((temperature - e) / (12.0 - e))
+                break
+            t, temperature = t + step, after
+        if np.isinf(found):
+            assert np.isinf(got)
+        else:
+            assert got == pytest.approx(found, abs=1e-6)
+
+
+def test_the_package_table_is_valid_and_sourced():
+    types = default_housing_types()
+    assert {"panel_high_rise", "panel_mid_rise", "brick_mid_rise", "private_house"} <= set(types["housing_type"])
+    assert types["source"].str.len().min() > 40
+
+
+def test_people_cold_in_the_result():
+    ds = impact.run(boiler_scenario([(0, -10.0)], heat=WARM_ENOUGH), samples=10, seed=2).dataset
+    assert ds["people_cold_central"].sel(area="R1").values[26] == 1000
+    assert ds["people_cold_central"].sel(area="R").values[26] == 1000
+    assert ds["people_cold"].dims == ("area", "time", "quantile")
+    assert ds["people_cold_mean"].sel(area="R1").values[26] == 1000
+    assert "people_drained" not in ds  # never drained
+    mild = impact.run(boiler_scenario([(0, 14.0)], heat=WARM_ENOUGH), samples=3, seed=2).dataset
+    assert float(mild["people_cold_central"].max()) == 0.0  # warmer outdoors than the threshold: nobody
+
+
+def test_without_temperature_there_is_no_people_cold():
+    scenario = impact.load_scenario("odesa-2025-12")
+    assert compile_scenario(scenario).coolings == ()
+
+
+@pytest.mark.parametrize(
+    ("tables", "heat", "message"),
+    [
+        ({"housing": [{"area_id": "R1", "housing_type": "igloo", "share": 1.0}]}, None, "housing.csv:2: housing_type"),
+        (
+            {
+                "housing": [
+                    {"area_id": "R1", "housing_type": "private_house", "share": 0.7},
+                    {"area_id": "R1", "housing_type": "panel_high_rise", "share": 0.6},
+                ]
+            },
+            None,
+            "housing.csv:3: share: the shares of area 'R1' sum to 1.3",
+        ),
+        ({"housing": [{"area_id": "R9", "housing_type": "private_house", "share": 1.0}]}, None, "housing.csv:2"),
+        ({"housing": [{"area_id": "R1", "housing_type": "private_house", "share": 1.5}]}, None, "housing.csv:2: share"),
+        (
+            {"housing_types": [{"housing_type": "x", "time_constant_hours": 0, "floor_celsius": 1, "reheat_hours": 1}]},
+            None,
+            "housing_types.csv:2: time_constant_hours",
+        ),
+        ({}, {"default_housing_type": "tent"}, "heat.default_housing_type"),
+        ({}, {"indoor_celsius": 10}, "heat.indoor_celsius"),
+        ({}, {"cold_below_celsius": "x"}, "heat.cold_below_celsius"),
+    ],
+)
+def test_housing_inputs_are_checked_with_located_messages(tables, heat, message):
+    with pytest.raises(ScenarioError) as error:
+        boiler_scenario([(0, -10.0)], heat={**FIXED_RESTART, **(heat or {})}, **tables)
+    assert message in str(error.value)
