@@ -597,7 +597,8 @@ def test_frames_settings_with_unknown_keys() -> None:
     settings["run"]["sampels"] = 3
     settings["output"] = {"format": "csv"}
     assert _frame_problems(settings, dict(_frames(VALID))) == [
-        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty, grid, heat",
+        "scenario.toml:0: output: unknown section; valid sections: scenario, run, needs, boundaries, uncertainty, "
+        "grid, heat",
         "scenario.toml:0: run.sampels: unknown key (did you mean 'samples'?); "
         "valid keys: samples, seed, quantiles, plan_quantile",
     ]
