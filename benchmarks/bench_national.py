@@ -159,6 +159,53 @@ def grid_copy(folder: Path, out: Path, margin: float = 1.2) -> Path:
     return out
 
 
+def heat_copy(folder: Path, out: Path) -> Path:
+    """A copy of a scenario folder with an outdoor temperature series and a housing mix (for timing; not real data).
+
+    ``temperature.csv``: one series for every area, -6 °C with a daily swing of 4 °C for the
+    first 30 days (frost: buildings drain, homes cool), then +1 °C. ``housing.csv``: per leaf,
+    a mix of all four package types (blocks in leaves of 20,000 residents or more, mostly
+    private houses elsewhere), so every heat link is split four ways.
+    """
+    import shutil
+
+    import numpy as np
+    import pandas as pd
+
+    shutil.copytree(folder, out)
+    settings = impact_settings(out)
+    hours = np.arange(-24, int(settings["horizon_hours"]) + 24)
+    start = pd.Timestamp(settings["start"])
+    outdoor = np.where(hours < 30 * 24, -6 + 4 * np.sin(2 * np.pi * (hours - 9) / 24), 1.0)
+    pd.DataFrame(
+        {
+            "time": [(start + pd.Timedelta(hours=int(h))).isoformat() for h in hours],
+            "temperature_c": np.round(outdoor, 1),
+            "area_id": "",
+        }
+    ).to_csv(out / "temperature.csv", index=False)
+    areas = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
+    parents = set(areas["parent_id"])
+    population = pd.to_numeric(areas["population"], errors="coerce").fillna(0)
+    urban = [("panel_high_rise", 0.25), ("panel_mid_rise", 0.4), ("brick_mid_rise", 0.15), ("private_house", 0.2)]
+    rural = [("panel_high_rise", 0.05), ("panel_mid_rise", 0.1), ("brick_mid_rise", 0.1), ("private_house", 0.75)]
+    rows = [
+        {"area_id": area, "housing_type": kind, "share": share}
+        for area, people in zip(areas["area_id"], population, strict=True)
+        if area not in parents
+        for kind, share in (urban if people >= 20_000 else rural)
+    ]
+    pd.DataFrame(rows).to_csv(out / "housing.csv", index=False)
+    return out
+
+
+def impact_settings(folder: Path) -> dict:
+    """The ``[scenario]`` table of a folder's scenario.toml."""
+    import tomllib
+
+    return tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))["scenario"]
+
+
 def main() -> None:
     """Print the national case's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -170,6 +217,9 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true", help="also time the case with a grid zone per oblast (issue 14)")
     parser.add_argument(
         "--grid-margin", type=float, default=1.2, help="each oblast's supply over its peak demand (default 1.2)"
+    )
+    parser.add_argument(
+        "--heat", action="store_true", help="also time the case with temperatures and a housing mix (issue 15)"
     )
     args = parser.parse_args()
 
@@ -187,6 +237,10 @@ def main() -> None:
         scenario = impact.load_scenario(folder)
         uncertain_runs: list[dict] = []
         grid_runs: list[dict] = []
+        heat_runs: list[dict] = []
+        if args.heat:
+            heat_folder = heat_copy(Path(folder), Path(tmp) / "heat")
+            heat_scenario = impact.load_scenario(heat_folder)
         if args.uncertain:
             uncertain_folder = uncertain_copy(Path(folder), Path(tmp) / "uncertain")
             impact.load_scenario(uncertain_folder)  # valid, or this raises
@@ -200,6 +254,8 @@ def main() -> None:
                 uncertain_runs.append(_run_in_child(uncertain_folder, args.samples))
             if args.grid:
                 grid_runs.append(_run_in_child(grid_folder, args.samples))
+            if args.heat:
+                heat_runs.append(_run_in_child(heat_folder, args.samples))
         seconds = [r["seconds"] for r in runs]
         again = [r["again"] for r in runs]
         peaks = [r["peak_mib"] for r in runs]
@@ -225,6 +281,14 @@ def main() -> None:
                 grid_fast.deficit_mean, grid_oracle.deficit_mean
             )
             shedding = int((grid_fast.deficit_mean > 0).any(axis=1).sum())
+        if args.heat:
+            heat_model = compile_scenario(heat_scenario)
+            heat_subset = heat_model.sample_draws(args.reference_samples, 1)
+            heat_fast = fast.compute(heat_model, heat_subset, quantiles)
+            heat_oracle = reference.compute(heat_model, heat_subset, quantiles)
+            heat_exact = np.array_equal(heat_fast.people_quantiles, heat_oracle.people_quantiles) and np.array_equal(
+                heat_fast.people_mean, heat_oracle.people_mean
+            )
 
     print(
         f"national case {scenario.id}: {len(scenario.areas)} areas, {len(scenario.assets)} assets, "
@@ -263,6 +327,17 @@ def main() -> None:
             f"max {max(times):.2f}), peak {statistics.median(r['peak_mib'] for r in grid_runs):.0f} MiB; ratio to "
             f"the plain case: {statistics.median(times) / statistics.median(seconds):.2f}x (issue 14: <= 1.5x); "
             f"fast == reference on {args.reference_samples} samples: {grid_exact}"
+        )
+    if heat_runs:
+        times = [r["seconds"] for r in heat_runs]
+        ratio = statistics.median(times) / statistics.median(seconds)
+        print(
+            f"with temperatures and a housing mix of 4 types ({len(heat_model.drains)} drain and "
+            f"{len(heat_model.coolings)} cold-home helpers): impact.run median {statistics.median(times):.2f} s "
+            f"(min {min(times):.2f}, max {max(times):.2f}), "
+            f"peak {statistics.median(r['peak_mib'] for r in heat_runs):.0f} MiB; "
+            f"ratio to the plain case: {ratio:.2f}x "
+            f"(issue 15: <= 1.5x); fast == reference on {args.reference_samples} samples: {heat_exact}"
         )
 
 

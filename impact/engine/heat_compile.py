@@ -132,7 +132,14 @@ def add_cooling(
         return []
     heat = scenario.config.heat
     housing = leaf_housing(scenario.housing, tree, heat.default_housing_type)
-    types = scenario.housing_types.set_index("housing_type")
+    types = {
+        str(row.housing_type): (
+            float(row.time_constant_hours),
+            -np.inf if np.isnan(row.floor_celsius) else float(row.floor_celsius),
+            float(row.reheat_hours),
+        )
+        for row in scenario.housing_types.itertuples(index=False)
+    }
     made: dict[tuple[int, str, bytes], int] = {}
     coolings: list[Cooling] = []
     spans: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
@@ -148,8 +155,7 @@ def add_cooling(
                 before += share
                 if people == 0:
                     continue
-                row = types.loc[housing_type]
-                floor = -np.inf if np.isnan(row["floor_celsius"]) else float(row["floor_celsius"])
+                time_constant, floor, reheat = types[housing_type]
                 if (housing_type, series) not in spans:
                     spans[(housing_type, series)] = cooling_spans(outdoor[area], time_hours, floor)
                 key = (asset, housing_type, series)
@@ -169,8 +175,8 @@ def add_cooling(
                             asset,
                             span_start,
                             equilibrium,
-                            float(row["time_constant_hours"]),
-                            float(row["reheat_hours"]),
+                            time_constant,
+                            reheat,
                             heat.indoor_celsius,
                             heat.cold_below_celsius,
                         )

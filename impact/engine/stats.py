@@ -130,12 +130,18 @@ def dense_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     fits = values.size == 0 or (
         int(values.min()) >= np.iinfo(np.int32).min and int(values.max()) <= np.iinfo(np.int32).max
     )
-    by_step = np.ascontiguousarray(values.T, dtype=np.int32 if fits else values.dtype)
-    by_step.sort(axis=1)
     below, above, gamma = order_statistic_quantiles(samples, quantiles)
+    result = np.zeros((len(quantiles), values.shape[1]))
+    # Steps at which every sample is 0 have every quantile 0 (lerp(0, 0, g) == 0.0): sort the others only.
+    busy = np.flatnonzero(values.any(axis=0)) if samples else np.zeros(0, dtype=np.intp)
+    if len(busy) == 0:
+        return result
+    by_step = np.ascontiguousarray(values[:, busy].T, dtype=np.int32 if fits else values.dtype)
+    by_step.sort(axis=1)
     low = by_step[:, below].astype(np.float64).T
     high = by_step[:, above].astype(np.float64).T
-    return lerp(low, high, gamma[:, None])
+    result[:, busy] = lerp(low, high, gamma[:, None])
+    return result
 
 
 #: Per-sample statistics that need each area's whole series (the others are linear in the links).
