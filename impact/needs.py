@@ -86,16 +86,22 @@ NEEDS: dict[str, tuple[str, str]] = {
     "water_people": ("persons", "people without water, mean over the day's time steps"),
     "water_litres": ("litres", "water to deliver to the people without water that day"),
     "water_truck_trips": ("trips", "water-truck trips to deliver that water (rounded up)"),
-    "heating_places": ("persons", "most people needing a heating-point place at once that day"),
+    "cold_exposed": (
+        "persons",
+        "most people exposed to cold at once that day (cold homes or a long power outage)",
+    ),
+    "heating_places": ("persons", "most heating-point places needed at once that day (uptake x exposed)"),
 }
 
 #: Caveats stored with every needs dataset.
 CAVEATS = (
-    "Planning figures derived from model estimates, not assessed needs. Water counts everyone without piped "
-    "water, including those with other sources. Heating places count people whose heat outage passed the "
-    "threshold whatever the season; generator hours count sites of the critical kinds whose grid supply is "
-    "lost in the central estimate, including hours their own buffer covers and hours the site is itself "
-    "damaged. Quantile columns apply each rule to that quantile's per-step series (see docs/needs.md)."
+    "Planning figures derived from model estimates, not assessed needs. Water people count everyone without "
+    "piped water; water to deliver leaves out the first hours households bridge with stored water. Exposure "
+    "to cold is the larger of two overlapping groups (a lower bound of their union); heating places apply an "
+    "assumed uptake to it and are places at once, not visits a day. Generator hours count sites of the "
+    "critical kinds whose grid supply is lost in the central estimate, including hours their own buffer "
+    "covers and hours the site is itself damaged. Quantile columns apply each rule to that quantile's "
+    "per-step series (see docs/needs.md)."
 )
 
 #: Relative tolerance when rounding truck trips up: loads this close above a whole number need no extra trip.
@@ -310,14 +316,29 @@ def _sources() -> str:
 _Figures = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _water(ds: xr.Dataset, days: Days, settings: NeedsSettings, step: float) -> dict[str, _Figures] | None:
-    """Water people [persons], litres [litres] and truck trips [trips] per area and day; None without water."""
+def _water(
+    ds: xr.Dataset, days: Days, tree: AreaTree, settings: NeedsSettings, step: float
+) -> dict[str, _Figures] | None:
+    """Water people [persons], litres [litres] and truck trips [trips] per area and day; None without water.
+
+    ``water_people`` counts everyone without piped water; the water to deliver only those whose
+    outage has lasted ``water_stored_hours`` (the window rule of :func:`heating_places_series`:
+    households bridge the first hours with stored and bottled water), on the leaves and summed
+    up the tree for the central and mean series, on each area's own series for the quantiles.
+    """
     water = _series(ds, "water")
     if water is None:
         return None
     sums = [days.sum(values) for values in water]
-    litres = [settings.water_litres_per_person_day * total * step / 24.0 for total in sums]
     people = [total / days.steps for total in sums]
+    window = math.floor(settings.water_stored_hours / step + 1e-9) + 1
+    central, mean, quantiles = water
+    waiting = (
+        tree.sum_leaves(heating_places_series(central, window)),
+        tree.sum_leaves(heating_places_series(mean, window)),
+        heating_places_series(quantiles, window),
+    )
+    litres = [settings.water_litres_per_person_day * days.sum(values) * step / 24.0 for values in waiting]
     trips = [_trips(values, settings.truck_capacity_litres) for values in litres]
     return {
         "water_people": (people[0], people[1], people[2]),
@@ -326,25 +347,65 @@ def _water(ds: xr.Dataset, days: Days, settings: NeedsSettings, step: float) -> 
     }
 
 
-def _heating(
-    ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
-) -> _Figures | None:
-    """Heating-point places [persons] per area and day; None without heat.
+def _people_cold(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Central (A, T), mean (A, T) and quantile (A, Q, T) people in cold homes, or None without them."""
+    if "people_cold_central" not in ds:
+        return None
+    return (
+        np.asarray(ds["people_cold_central"].transpose("area", "time").values, dtype=np.float64),
+        np.asarray(ds["people_cold_mean"].transpose("area", "time").values, dtype=np.float64),
+        np.asarray(ds["people_cold"].transpose("area", "quantile", "time").values, dtype=np.float64),
+    )
 
-    Central and mean places are counted on the leaf areas and summed up the tree; each
+
+def _cold_exposure(
+    ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
+) -> tuple[_Figures, _Figures] | None:
+    """People exposed to cold [persons] and heating-point places [persons] per area and day; None
+    without heat or power.
+
+    At each step the larger of two groups is exposed (they overlap; without per-person records
+    their union is not known, and the larger is its lower bound):
+
+    - through heat: the people in cold homes (``people_cold``, with ``temperature.csv``), or
+      without it the rule of ``heating_after_hours`` and ``heating_below_celsius`` on the heat
+      outage (:func:`heating_places_series`);
+    - through power: people without power for at least ``power_after_hours`` (the trigger of
+      Invincibility Points).
+
+    Places = ``heating_uptake`` x exposed, rounded up to whole persons. Each figure is the day's
+    most at once. Central and mean are computed on the leaf areas and summed up the tree; each
     quantile applies the rule to that quantile's per-step series of the area itself.
     """
-    heat = _series(ds, "heat")
-    if heat is None:
+    heat, power, cold_homes = _series(ds, "heat"), _series(ds, "power"), _people_cold(ds)
+    if heat is None and power is None and cold_homes is None:
         return None
-    window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
     cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
-    central, mean, quantiles = heat
-    return (
-        days.max(tree.sum_leaves(heating_places_series(central, window, cold))),
-        days.max(tree.sum_leaves(heating_places_series(mean, window, cold))),
-        days.max(heating_places_series(quantiles, window, None if cold is None else cold[:, None, :])),
-    )
+    heat_window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
+    power_window = math.floor(settings.power_after_hours / step + 1e-9) + 1
+    exposed: list[np.ndarray] = []
+    for k in range(3):  # central, mean, quantiles
+        quantile_axis = k == 2
+        groups = []
+        if cold_homes is not None:
+            groups.append(cold_homes[k])
+        elif heat is not None:
+            where = None if cold is None else (cold[:, None, :] if quantile_axis else cold)
+            groups.append(heating_places_series(heat[k], heat_window, where))
+        if power is not None:
+            groups.append(heating_places_series(power[k], power_window))
+        series = np.maximum.reduce(groups) if len(groups) > 1 else groups[0]
+        exposed.append(series)
+    places = [np.ceil(settings.heating_uptake * series * (1.0 - _TRIP_TOLERANCE)) for series in exposed]
+
+    def daily(values: list[np.ndarray]) -> _Figures:
+        return (
+            days.max(tree.sum_leaves(values[0])),
+            days.max(tree.sum_leaves(values[1])),
+            days.max(values[2]),
+        )
+
+    return daily(exposed), daily(places)
 
 
 def _generator_hours(
@@ -442,13 +503,14 @@ def needs(
     tree = AreaTree.from_dataset(ds)
     n_a, n_d, n_q = len(tree.ids), len(days.labels), ds.sizes["quantile"]
     missing = (np.full((n_a, n_d), np.nan), np.full((n_a, n_d), np.nan), np.full((n_a, n_q, n_d), np.nan))
-    water = _water(ds, days, settings, step)
-    heating = _heating(ds, days, tree, scenario, settings, step)
+    water = _water(ds, days, tree, settings, step)
+    exposure = _cold_exposure(ds, days, tree, scenario, settings, step)
     figures: dict[str, _Figures] = {
         "water_people": water["water_people"] if water else missing,
         "water_litres": water["water_litres"] if water else missing,
         "water_truck_trips": water["water_truck_trips"] if water else missing,
-        "heating_places": heating if heating else missing,
+        "cold_exposed": exposure[0] if exposure else missing,
+        "heating_places": exposure[1] if exposure else missing,
     }
     data: dict[str, xr.DataArray] = {}
     position = quantiles_of(ds).index(plan)
@@ -521,21 +583,26 @@ def _attributes(ds: xr.Dataset, scenario: Scenario, settings: NeedsSettings, ste
         truck_capacity_litres=settings.truck_capacity_litres,
         heating_after_hours=settings.heating_after_hours,
         heating_below_celsius=settings.heating_below_celsius,
+        heating_uptake=settings.heating_uptake,
+        power_after_hours=settings.power_after_hours,
+        water_stored_hours=settings.water_stored_hours,
         critical_kinds=", ".join(settings.critical_kinds),
         temperature=(
-            f"{len(temperature)} temperature readings (temperature.csv): below "
-            f"{settings.heating_below_celsius:g} °C everyone without heat needs a place at once"
+            f"{len(temperature)} temperature readings (temperature.csv): the people in cold homes "
+            "(people_cold) are exposed to cold"
             if len(temperature)
-            else "No temperature.csv: heating places follow the outage-duration rule alone"
+            else "No temperature.csv: exposure to cold follows the outage-duration rules alone"
         ),
         method=(
             "Per local day. water_people: mean over the day's steps of people without water; water_litres: "
-            "litres per person per day x person-days without water; water_truck_trips: litres / truck "
-            "capacity, rounded up; heating_places: daily peak of people whose heat outage has lasted at "
-            "least heating_after_hours (minimum of the per-step series over that window), or of everyone "
-            "without heat while colder than heating_below_celsius; generator_hours: hours critical sites "
-            "are without grid power (central). Central and mean heating places are computed on leaf areas "
-            "and summed; quantiles apply each rule to that quantile's per-step series. See docs/needs.md."
+            "litres per person per day x person-days without water beyond the first water_stored_hours; "
+            "water_truck_trips: litres / truck capacity, rounded up; cold_exposed: daily peak of the larger of "
+            "the people in cold homes (people_cold; without it, people whose heat outage has lasted "
+            "heating_after_hours, or everyone without heat while colder than heating_below_celsius) and the "
+            "people without power for power_after_hours; heating_places: heating_uptake x cold_exposed per "
+            "step, rounded up, daily peak; generator_hours: hours critical sites are without grid power "
+            "(central). Central and mean figures with a duration rule are computed on leaf areas and summed; "
+            "quantiles apply each rule to that quantile's per-step series. See docs/needs.md."
         ),
         sources=_sources(),
         caveats=CAVEATS,

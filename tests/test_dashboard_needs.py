@@ -67,12 +67,16 @@ def test_needs_panel_follows_service_area_and_window(built) -> None:
     nd = impact.needs(data.result())
     title, table, _note = cb.needs_panel("heat", OBLAST, [26, 49], None)  # 14 Dec, a whole local day
     assert title.startswith(f"Needs per day in Odeska ({OBLAST}), 2025-12-14;")
-    places = nd["heating_places"].sel(area=OBLAST, day="2025-12-14")
-    central = float(nd["heating_places_central"].sel(area=OBLAST, day="2025-12-14"))
-    assert _rows(table) == [
-        f"2025-12-14|24|{float(places.sel(quantile=0.5)):,.0f}5–95 %: "
-        f"{float(places[0]):,.0f}–{float(places[-1]):,.0f}central: {central:,.0f}|"
-    ]
+
+    def cell(name: str) -> str:
+        values = nd[name].sel(area=OBLAST, day="2025-12-14")
+        central = float(nd[f"{name}_central"].sel(area=OBLAST, day="2025-12-14"))
+        return (
+            f"{float(values.sel(quantile=0.5)):,.0f}5–95 %: "
+            f"{float(values[0]):,.0f}–{float(values[-1]):,.0f}central: {central:,.0f}|"
+        )
+
+    assert _rows(table) == [f"2025-12-14|24|{cell('cold_exposed')}{cell('heating_places')}"]
     _title, table, _note = cb.needs_panel("power", OBLAST, [2, 25], None)
     hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-13"))
     assert hours > 0 and _rows(table) == [f"2025-12-13|24|{hours:,.0f}|"]  # central only: no range

@@ -88,6 +88,7 @@ def hand_scenario(
     dependencies: pd.DataFrame = DEPENDENCIES,
     samples: int = 4,
     heat: dict | None = None,
+    housing: pd.DataFrame | None = None,
 ) -> impact.Scenario:
     """Three local days (72 hourly steps from 2025-12-19 00:00 +02:00), every repair time fixed.
 
@@ -106,6 +107,7 @@ def hand_scenario(
         strikes=STRIKES,
         restoration=RESTORATION,
         temperature=temperature,
+        housing=housing,
     )
 
 
@@ -129,24 +131,47 @@ def test_days_are_local_calendar_days(hand: xr.Dataset) -> None:
 def test_water_litres_and_truck_trips_by_hand(hand: xr.Dataset) -> None:
     # R1's 1000 people are without water at steps 2-31: 22 h on day 1, 8 h on day 2.
     assert values(hand, "water_people_central", "R1") == pytest.approx([1000 * 22 / 24, 1000 * 8 / 24, 0])
-    # 15 L/person/day x person-days: 15 x 22,000 / 24 = 13,750 L; 15 x 8,000 / 24 = 5,000 L
-    assert values(hand, "water_litres_central", "R1") == [13_750, 5_000, 0]
-    assert values(hand, "water_truck_trips_central", "R1") == [2, 1, 0]  # 10,000 L trucks, rounded up
-    assert values(hand, "water_litres_central", "R") == [13_750, 5_000, 0]  # the parent: sum of its leaves
+    # Stored water bridges the first 12 h: water is delivered from step 14 (without water at every step
+    # 2 ... 14), so steps 14-23 on day 1 and 24-31 on day 2.
+    # 15 L/person/day x person-days: 15 x 10,000 / 24 = 6,250 L; 15 x 8,000 / 24 = 5,000 L
+    assert values(hand, "water_litres_central", "R1") == [6_250, 5_000, 0]
+    assert values(hand, "water_truck_trips_central", "R1") == [1, 1, 0]  # 10,000 L trucks, rounded up
+    assert values(hand, "water_litres_central", "R") == [6_250, 5_000, 0]  # the parent: sum of its leaves
     assert values(hand, "water_litres_central", "R2") == [0, 0, 0]
     # every repair time is fixed: mean and every quantile equal the central estimate
-    assert values(hand, "water_litres_mean", "R1") == [13_750, 5_000, 0]
-    assert hand["water_litres"].sel(area="R1").values.tolist() == [[13_750] * 3, [5_000] * 3, [0] * 3]
-    assert hand["water_truck_trips"].sel(area="R1", quantile=0.95).values.tolist() == [2, 1, 0]
+    assert values(hand, "water_litres_mean", "R1") == [6_250, 5_000, 0]
+    assert hand["water_litres"].sel(area="R1").values.tolist() == [[6_250] * 3, [5_000] * 3, [0] * 3]
+    assert hand["water_truck_trips"].sel(area="R1", quantile=0.95).values.tolist() == [1, 1, 0]
 
 
-def test_heating_places_after_24_hours_by_hand(hand: xr.Dataset) -> None:
+def test_without_stored_water_every_hour_counts() -> None:
+    nd = impact.needs(impact.run(hand_scenario(needs={"water_stored_hours": 0})))
+    # 15 x 22,000 / 24 = 13,750 L on day 1; 15 x 8,000 / 24 = 5,000 L on day 2
+    assert values(nd, "water_litres_central", "R1") == [13_750, 5_000, 0]
+    assert values(nd, "water_truck_trips_central", "R1") == [2, 1, 0]
+
+
+def test_cold_exposure_and_heating_places_after_24_hours_by_hand(hand: xr.Dataset) -> None:
     # BH keeps working 4 h on its buffer, so R2's 500 people are without heat at steps 6-31. At least
     # 24 h without heat at step t: without at every step t-24 ... t, i.e. t >= 30: steps 30 and 31 (day 2).
-    assert values(hand, "heating_places_central", "R2") == [0, 500, 0]
-    assert values(hand, "heating_places_central", "R") == [0, 500, 0]
-    assert values(hand, "heating_places_mean", "R2") == [0, 500, 0]
-    assert hand["heating_places"].sel(area="R2").values.tolist() == [[0] * 3, [500] * 3, [0] * 3]
+    assert values(hand, "cold_exposed_central", "R2") == [0, 500, 0]
+    # R1's 1000 people are without power at steps 2-31: 24 h at least from step 26 (day 2)
+    assert values(hand, "cold_exposed_central", "R1") == [0, 1000, 0]
+    assert values(hand, "cold_exposed_central", "R") == [0, 1500, 0]  # both at steps 30-31
+    assert values(hand, "cold_exposed_mean", "R2") == [0, 500, 0]
+    assert hand["cold_exposed"].sel(area="R2").values.tolist() == [[0] * 3, [500] * 3, [0] * 3]
+    # places: 5 % of the exposed, rounded up
+    assert values(hand, "heating_places_central", "R2") == [0, 25, 0]
+    assert values(hand, "heating_places_central", "R1") == [0, 50, 0]
+    assert values(hand, "heating_places_central", "R") == [0, 75, 0]
+    assert hand["heating_places"].sel(area="R2").values.tolist() == [[0] * 3, [25] * 3, [0] * 3]
+
+
+def test_the_uptake_is_a_setting() -> None:
+    nd = impact.needs(impact.run(hand_scenario()), settings=NeedsSettings(heating_uptake=1.0))
+    assert values(nd, "heating_places_central", "R") == values(nd, "cold_exposed_central", "R") == [0, 1500, 0]
+    nd = impact.needs(impact.run(hand_scenario()), settings=NeedsSettings(heating_uptake=0.013))
+    assert values(nd, "heating_places_central", "R2") == [0, 7, 0]  # 6.5 rounded up
 
 
 def test_generator_hours_count_from_the_grid_loss_by_hand(hand: xr.Dataset) -> None:
@@ -175,36 +200,42 @@ def test_generator_hours_need_every_alternative_supply_down() -> None:
     assert nd["site_generator_hours_central"].sel(site="BH").values.tolist() == [22, 8, 0]
 
 
-def test_temperature_below_the_threshold_makes_the_need_immediate() -> None:
-    # -3 °C from 20:00 on day 1 to 04:00 on day 2 (steps 20-27), +5 °C before and +2 °C after
-    temperature = pd.DataFrame(
-        [
-            {"time": at(0), "temperature_c": 5.0, "area_id": ""},
-            {"time": at(20), "temperature_c": -3.0, "area_id": ""},
-            {"time": at(28), "temperature_c": 2.0, "area_id": ""},
-        ]
-    )
-    nd = impact.needs(impact.run(hand_scenario(temperature=temperature)))
-    # day 1: steps 20-23 are cold and R2 has no heat since step 6, so all 500 need a place at once
-    assert values(nd, "heating_places_central", "R2") == [500, 500, 0]
-    assert nd["heating_places"].sel(area="R2", quantile=0.5).values.tolist() == [500, 500, 0]
+#: -3 °C from 20:00 on day 1 to 04:00 on day 2 (steps 20-27), +5 °C before and +2 °C after
+TEMPERATURE = pd.DataFrame(
+    [
+        {"time": at(0), "temperature_c": 5.0, "area_id": ""},
+        {"time": at(20), "temperature_c": -3.0, "area_id": ""},
+        {"time": at(28), "temperature_c": 2.0, "area_id": ""},
+    ]
+)
+
+
+def test_with_temperatures_the_people_in_cold_homes_are_exposed() -> None:
+    # R2 in private houses (tau 10 h, no floor): heat lost at 6, at +5 °C 12 °C is reached after
+    # 10 ln(15 / 7) = 7.62 h: cold from step 14 (day 1), until heat returns at 32 plus 6 h of reheating
+    housing = pd.DataFrame([{"area_id": "R2", "housing_type": "private_house", "share": 1.0}])
+    nd = impact.needs(impact.run(hand_scenario(temperature=TEMPERATURE, housing=housing)))
+    assert values(nd, "cold_exposed_central", "R2") == [500, 500, 0]
+    assert values(nd, "heating_places_central", "R2") == [25, 25, 0]
+    assert nd["cold_exposed"].sel(area="R2", quantile=0.5).values.tolist() == [500, 500, 0]
+    # panel_mid_rise (the default: tau 21 h, floor 8 °C): 21 ln(12 / 4) = 23.07 h, cold from step 30
+    nd = impact.needs(impact.run(hand_scenario(temperature=TEMPERATURE)))
+    assert values(nd, "cold_exposed_central", "R2") == [0, 500, 0]
     assert "3 temperature readings" in nd.attrs["temperature"]
+
+
+def test_a_result_without_people_cold_keeps_the_temperature_rule() -> None:
+    """A result written before issue 15 has no people_cold: below heating_below_celsius everyone
+    without heat is exposed at once, else after heating_after_hours."""
+    res = impact.run(hand_scenario(temperature=TEMPERATURE))
+    old = res.dataset.drop_vars(["people_cold", "people_cold_mean", "people_cold_central"])
+    nd = impact.needs(old, scenario=res.scenario)
+    # day 1: steps 20-23 are cold and R2 has no heat since step 6, so all 500 are exposed at once
+    assert values(nd, "cold_exposed_central", "R2") == [500, 500, 0]
+    assert nd["cold_exposed"].sel(area="R2", quantile=0.5).values.tolist() == [500, 500, 0]
     # a threshold below -3 °C leaves only the duration rule
-    colder = impact.needs(
-        impact.run(hand_scenario(temperature=temperature)), settings=NeedsSettings(heating_below_celsius=-5)
-    )
-    assert values(colder, "heating_places_central", "R2") == [0, 500, 0]
-
-
-def test_an_area_takes_its_own_readings_before_those_for_every_area() -> None:
-    temperature = pd.DataFrame(
-        [
-            {"time": at(0), "temperature_c": -10.0, "area_id": ""},
-            {"time": at(0), "temperature_c": 3.0, "area_id": "R2"},
-        ]
-    )
-    nd = impact.needs(impact.run(hand_scenario(temperature=temperature)))
-    assert values(nd, "heating_places_central", "R2") == [0, 500, 0]  # R2's own +3 °C: the duration rule
+    colder = impact.needs(old, scenario=res.scenario, settings=NeedsSettings(heating_below_celsius=-5))
+    assert values(colder, "cold_exposed_central", "R2") == [0, 500, 0]
 
 
 def test_needs_settings_from_scenario_toml() -> None:
@@ -215,18 +246,18 @@ def test_needs_settings_from_scenario_toml() -> None:
         "critical_kinds": ["boiler_house"],
     }
     nd = impact.needs(impact.run(hand_scenario(needs=settings)))
-    # 20 x 22,000 / 24 = 18,333.3 L -> 4 trips of 5,000 L; 20 x 8,000 / 24 = 6,666.7 L -> 2 trips
-    assert values(nd, "water_litres_central", "R1") == pytest.approx([20 * 22_000 / 24, 20 * 8_000 / 24, 0])
-    assert values(nd, "water_truck_trips_central", "R1") == [4, 2, 0]
+    # after 12 h of stored water: 20 x 10,000 / 24 = 8,333.3 L -> 2 trips of 5,000 L; 20 x 8,000 / 24 -> 2 trips
+    assert values(nd, "water_litres_central", "R1") == pytest.approx([20 * 10_000 / 24, 20 * 8_000 / 24, 0])
+    assert values(nd, "water_truck_trips_central", "R1") == [2, 2, 0]
     # 6 h: without heat at every step t-6 ... t, heat lost at steps 6-31: t = 12-31
-    assert values(nd, "heating_places_central", "R2") == [500, 500, 0]
+    assert values(nd, "cold_exposed_central", "R2") == [500, 500, 0]
     assert list(nd["site"].values) == ["BH"]
     assert nd.attrs["water_litres_per_person_day"] == 20 and nd.attrs["critical_kinds"] == "boiler_house"
 
 
 def test_settings_argument_overrides_the_scenario(hand: xr.Dataset) -> None:
     res = impact.run(hand_scenario())
-    nd = impact.needs(res, settings=NeedsSettings(truck_capacity_litres=13_750))
+    nd = impact.needs(res, settings=NeedsSettings(truck_capacity_litres=6_250))
     assert values(nd, "water_truck_trips_central", "R1") == [1, 1, 0]  # exactly one full load: no extra trip
 
 
@@ -253,8 +284,10 @@ def test_quantile_columns_apply_the_rule_to_each_quantile_series() -> None:
     res = impact.run("odesa-2025-12", samples=60, seed=5)
     nd = impact.needs(res)
     series = res.dataset["people_without"].sel(service="water", area="UA5110027").values  # (time, quantile)
+    # people past the first 12 h (13 steps: without water at each of t-12 ... t), per quantile series
+    waiting = heating_places_series(series.T, 13).T
     # the axis starts at 22:00 local: the first local day has 2 steps, the second (13 Dec) steps 2 to 25
-    first, second = series[:2].sum(axis=0) * 15 / 24, series[2:26].sum(axis=0) * 15 / 24
+    first, second = waiting[:2].sum(axis=0) * 15 / 24, waiting[2:26].sum(axis=0) * 15 / 24
     assert nd["water_litres"].sel(area="UA5110027", day="2025-12-12").values == pytest.approx(first)
     assert nd["water_litres"].sel(area="UA5110027", day="2025-12-13").values == pytest.approx(second)
     assert second.min() > 0
@@ -267,7 +300,7 @@ def test_quantile_columns_apply_the_rule_to_each_quantile_series() -> None:
 
 def test_samples_zero_leaves_mean_and_quantiles_empty() -> None:
     nd = impact.needs(impact.run(hand_scenario(), samples=0))
-    assert values(nd, "water_litres_central", "R1") == [13_750, 5_000, 0]
+    assert values(nd, "water_litres_central", "R1") == [6_250, 5_000, 0]
     assert np.isnan(nd["water_litres_mean"].values).all() and np.isnan(nd["heating_places"].values).all()
 
 
@@ -275,7 +308,7 @@ def test_needs_want_the_scenario() -> None:
     res = impact.run(hand_scenario(), samples=0)
     with pytest.raises(TypeError, match="scenario"):
         impact.needs(res.dataset)
-    assert values(impact.needs(res.dataset, scenario=res.scenario), "water_litres_central", "R1") == [13_750, 5_000, 0]
+    assert values(impact.needs(res.dataset, scenario=res.scenario), "water_litres_central", "R1") == [6_250, 5_000, 0]
     with pytest.raises(ValueError, match="not 'odesa-2025-12'"):
         impact.needs(res.dataset, scenario="odesa-2025-12")
 
@@ -328,7 +361,8 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
         "reservoir, well, boiler_house, gas_node, port, logistics_hub",
         f"scenario.toml:{base + 8}: needs.water_liters_per_person_day: unknown key (did you mean "
         "'water_litres_per_person_day'?); valid keys: water_litres_per_person_day, truck_capacity_litres, "
-        "heating_after_hours, heating_below_celsius, critical_kinds",
+        "heating_after_hours, heating_below_celsius, heating_uptake, power_after_hours, water_stored_hours, "
+        "critical_kinds",
     ]
 
 
@@ -406,7 +440,7 @@ def test_needs_table_columns_and_hashtags(hand: xr.Dataset) -> None:
     assert hxl["water_litres_mean"] == "#indicator+num+water_litres+mean"
     assert hxl["date"] == "#date" and hxl["generator_hours_central"] == "#indicator+num+generator_hours+central"
     row = table[(table["area_id"] == "R1") & (table["date"] == "2025-12-19")].iloc[0]
-    assert row["water_litres_central"] == 13_750 and row["water_truck_trips_q05"] == 2
+    assert row["water_litres_central"] == 6_250 and row["water_truck_trips_q05"] == 1
     assert row["adm1_code"] == "R" and row["population"] == 1000
 
 
@@ -438,7 +472,7 @@ def test_needs_excel_reads_back(hand: xr.Dataset, tmp_path: Path) -> None:
     assert hxl[header.index("heating_places_central")] == "#inneed+ind+heating+central"
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     r1_day1 = next(r for r in rows if r[0] == "R1" and r[header.index("date")] == "2025-12-19")
-    assert r1_day1[header.index("water_litres_central")] == 13_750
+    assert r1_day1[header.index("water_litres_central")] == 6_250
     meta = {(r[0], r[1]): r[2] for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("parameter", "water_litres_per_person_day")] == 15
     assert meta[("column", "needs.water_people_central")] == "#inneed+ind+water+central"

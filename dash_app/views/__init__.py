@@ -293,7 +293,10 @@ NEEDS_BY_SERVICE: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("water_litres", "water to deliver [litres]", True),
         ("water_truck_trips", "water-truck trips", True),
     ),
-    "heat": (("heating_places", "heating-point places (most at once)", True),),
+    "heat": (
+        ("cold_exposed", "people exposed to cold (most at once)", True),
+        ("heating_places", "heating-point places (most at once)", True),
+    ),
     "power": (("generator_hours", "generator hours at critical sites (central estimate)", False),),
 }
 

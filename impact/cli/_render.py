@@ -140,7 +140,16 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
         title=f"needs per day in {area} ({at['name'].item() if 'name' in at.coords else area}); "
         f"{nd.attrs['samples']} samples, seed {nd.attrs['seed']}\n{lead}; generator hours: central"
     )
-    headers = ("day", "hours", "people without water", "water [L]", "truck trips", "heating places", "generator hours")
+    headers = (
+        "day",
+        "hours",
+        "people without water",
+        "water [L]",
+        "truck trips",
+        "exposed to cold",
+        "heating places",
+        "generator hours",
+    )
     for header in headers:
         table.add_column(header, justify="left" if header == "day" else "right")
 
@@ -163,6 +172,7 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
             cell("water_people", d),
             cell("water_litres", d),
             cell("water_truck_trips", d),
+            cell("cold_exposed", d),
             cell("heating_places", d),
             f"{float(at['generator_hours_central'].values[d]):,.0f}",
         )

@@ -23,7 +23,13 @@ from impact.export.frames import area_table, stat_data
 __all__ = ["NEEDS_STATISTICS", "as_needs_dataset", "needs_columns", "needs_table"]
 
 #: Needs with central, mean and quantile columns, in column order (variables of a needs dataset).
-NEEDS_STATISTICS: tuple[str, ...] = ("water_people", "water_litres", "water_truck_trips", "heating_places")
+NEEDS_STATISTICS: tuple[str, ...] = (
+    "water_people",
+    "water_litres",
+    "water_truck_trips",
+    "cold_exposed",
+    "heating_places",
+)
 
 
 def as_needs_dataset(nd: Any) -> xr.Dataset:
@@ -59,6 +65,9 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
     litres = float(nd.attrs.get("water_litres_per_person_day", np.nan))
     capacity = float(nd.attrs.get("truck_capacity_litres", np.nan))
     after = float(nd.attrs.get("heating_after_hours", np.nan))
+    power_after = float(nd.attrs.get("power_after_hours", np.nan))
+    uptake = float(nd.attrs.get("heating_uptake", np.nan))
+    stored = float(nd.attrs.get("water_stored_hours", np.nan))
     return [
         *AREA_COLUMNS,
         OutputColumn("date", "#date", "", f"Local calendar day ({tz})."),
@@ -81,7 +90,8 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             "water_litres",
             "#indicator+num+water_litres",
             "litres",
-            f"Water to deliver that day: {litres:g} L per person per day x person-days without water",
+            f"Water to deliver that day: {litres:g} L per person per day x person-days without water beyond the "
+            f"first {stored:g} h (bridged with stored and bottled water)",
             quantiles,
             plan,
         ),
@@ -94,11 +104,19 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             plan,
         ),
         *stat_columns(
+            "cold_exposed",
+            "#affected+ind+cold",
+            "persons",
+            f"Most people at once exposed to cold that day: in homes below the cold threshold (with temperatures; "
+            f"else without heat for {after:g} h) or without power for {power_after:g} h, the larger group",
+            quantiles,
+            plan,
+        ),
+        *stat_columns(
             "heating_places",
             "#inneed+ind+heating",
             "persons",
-            f"Most people at once needing a heating-point place that day (heat outage of at least "
-            f"{after:g} h, or any outage while colder than the threshold)",
+            f"Most heating-point places needed at once that day: {uptake:g} x the people exposed to cold, rounded up",
             quantiles,
             plan,
         ),
@@ -128,7 +146,7 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
         ``hours`` [hours], ``population`` [persons], then the planning statistic's
         (``<need>_plan_qNN``, the dataset's ``plan_quantile``), central, mean and quantile
         columns of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
-        [trips], ``heating_places`` [persons], and ``generator_hours_central`` [hours].
+        [trips], ``cold_exposed`` and ``heating_places`` [persons], and ``generator_hours_central`` [hours].
         Rows sorted by area (dataset order), then day.
 
     Raises

@@ -792,6 +792,9 @@ NEEDS_DEFAULTS: dict[str, object] = {
     "truck_capacity_litres": 10_000,
     "heating_after_hours": 24,
     "heating_below_celsius": 0,
+    "heating_uptake": 0.05,
+    "power_after_hours": 24,
+    "water_stored_hours": 12,
     "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
 }
 
@@ -876,6 +879,32 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "With temperature.csv: while the outdoor temperature is below this, everyone without heat needs a "
         "place at once [°C]. Assumption: in frost an unheated home soon falls below the 18 °C the WHO Housing "
         "and Health Guidelines (2018) recommend indoors in the cold season.",
+    ),
+    ("needs", "heating_uptake"): (
+        "fraction",
+        False,
+        NEEDS_DEFAULTS["heating_uptake"],
+        "Share of the people exposed to cold who take a heating-point place at once: heating_places = "
+        "heating_uptake x cold_exposed, a number from 0 to 1 [1]. Assumption, not from a survey: most exposed "
+        "people stay home (blankets, gas stoves, neighbours); docs/validation.md checks the bundled scenario "
+        "against the about 19,000 visits a day reported on 15 December 2025 and reports the ratio.",
+    ),
+    ("needs", "power_after_hours"): (
+        "float",
+        False,
+        NEEDS_DEFAULTS["power_after_hours"],
+        "People without power for at least this long are exposed to cold whatever their heat [hours]. Source: "
+        "Government of Ukraine and State Emergency Service, Invincibility Points (November 2022), opened for "
+        "power outages expected to last more than 24 hours.",
+    ),
+    ("needs", "water_stored_hours"): (
+        "number >= 0",
+        False,
+        NEEDS_DEFAULTS["water_stored_hours"],
+        "Hours households bridge with stored and bottled water: water to deliver counts only people whose water "
+        "outage has lasted at least this long [hours]. Assumption: the utility asks residents to keep a "
+        "supply, and bottled water stayed on sale in Odesa on 15 December 2025 (regional administration via "
+        "UNN); a 12-24 h threshold is the range a WASH review proposed.",
     ),
     ("needs", "critical_kinds"): (
         "kinds",

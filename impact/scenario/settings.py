@@ -88,6 +88,15 @@ class NeedsSettings:
     heating_below_celsius : float
         With an outdoor temperature series: below this, everyone without heat needs a place
         at once [°C]; default 0 (assumption, after WHO Housing and Health Guidelines 2018).
+    heating_uptake : float
+        Share of the people exposed to cold who take a heating-point place, in [0, 1] [1];
+        default 0.05 (assumption).
+    power_after_hours : float
+        People without power this long are exposed to cold [hours]; default 24
+        (Invincibility Points).
+    water_stored_hours : float
+        Hours households bridge with stored water before water must be delivered, >= 0
+        [hours]; default 12 (assumption).
     critical_kinds : tuple of str
         Asset kinds whose sites count for generator hours (assumption).
     """
@@ -96,10 +105,18 @@ class NeedsSettings:
     truck_capacity_litres: float = float(NEEDS_DEFAULTS["truck_capacity_litres"])
     heating_after_hours: float = float(NEEDS_DEFAULTS["heating_after_hours"])
     heating_below_celsius: float = float(NEEDS_DEFAULTS["heating_below_celsius"])
+    heating_uptake: float = float(NEEDS_DEFAULTS["heating_uptake"])
+    power_after_hours: float = float(NEEDS_DEFAULTS["power_after_hours"])
+    water_stored_hours: float = float(NEEDS_DEFAULTS["water_stored_hours"])
     critical_kinds: tuple[str, ...] = tuple(NEEDS_DEFAULTS["critical_kinds"])
 
     def __post_init__(self) -> None:
-        for name in ("water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours"):
+        if (reason := check_fraction(self.heating_uptake)) is not None:
+            raise ValueError(f"heating_uptake {reason}")
+        if (reason := _non_negative(self.water_stored_hours)) is not None:
+            raise ValueError(f"water_stored_hours {reason}")
+        positive = ("water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours", "power_after_hours")
+        for name in positive:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
                 raise ValueError(f"{name} must be a number > 0, not {value!r}")
@@ -770,6 +787,9 @@ def _settings(values: dict) -> ScenarioSettings:
             truck_capacity_litres=float(values["truck_capacity_litres"]),
             heating_after_hours=float(values["heating_after_hours"]),
             heating_below_celsius=float(values["heating_below_celsius"]),
+            heating_uptake=float(values["heating_uptake"]),
+            power_after_hours=float(values["power_after_hours"]),
+            water_stored_hours=float(values["water_stored_hours"]),
             critical_kinds=tuple(values["critical_kinds"]),
         ),
         boundaries_attribution=str(values["attribution"]),
