@@ -232,6 +232,23 @@ def test_strike_component_and_scores_quoted_in_validation_md(run) -> None:
     }
 
 
+def test_heating_places_against_the_visits_quoted_in_validation_md(run) -> None:
+    """Section 3: exposure, places and their ratio to the visits of 15 December 2025."""
+    from impact.needs import NeedsSettings
+
+    day = "2025-12-15"
+    nd = impact.needs(run).sel(day=day)
+    heat_only = impact.needs(run, settings=NeedsSettings(power_after_hours=1e6)).sel(day=day)
+    exposed = {a: int(nd["cold_exposed"].sel(area=a, quantile=0.5)) for a in ("UA51", "UA5110027")}
+    assert exposed == {"UA51": 1_318_637, "UA5110027": 1_010_537}
+    assert int(heat_only["cold_exposed"].sel(area="UA51", quantile=0.5)) == 1_114_584
+    assert int(heat_only["cold_exposed"].sel(area="UA5110027", quantile=0.5)) == 939_799
+    places = nd["heating_places"].sel(area="UA51").values.tolist()
+    assert places == [21_774, 65_932, 71_205]
+    assert nd["heating_places"].sel(area="UA5110027").values.tolist() == [16_674, 50_527, 50_527]
+    assert round(65_932 / 19_000, 1) == 3.5 and round(50_527 / 13_840, 1) == 3.7
+
+
 def _variant(tmp_path: Path, name: str, grid: bool, own_power: bool, partial: bool = False) -> Path:
     folder = tmp_path / name
     shutil.copytree(FOLDER, folder)
