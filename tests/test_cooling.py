@@ -230,3 +230,30 @@ def test_housing_inputs_are_checked_with_located_messages(tables, heat, message)
     with pytest.raises(ScenarioError) as error:
         boiler_scenario([(0, -10.0)], heat={**FIXED_RESTART, **(heat or {})}, **tables)
     assert message in str(error.value)
+
+
+def test_every_export_carries_people_cold_and_drained_on_heat_rows(tmp_path):
+    import openpyxl
+    import pandas as pd
+    import pyarrow.parquet as pq
+    import xarray as xr
+
+    result = impact.run(boiler_scenario([(0, -10.0)]), samples=10, seed=4)
+    for suffix in ("csv", "xlsx", "parquet", "nc"):
+        result.export(tmp_path / f"out.{suffix}")
+    table = pd.read_csv(tmp_path / "out.csv", skiprows=[1])
+    hxl = dict(zip(table.columns, pd.read_csv(tmp_path / "out.csv", nrows=1).iloc[0], strict=True))
+    assert hxl["people_cold_central"] == "#affected+ind+cold+central"
+    assert hxl["people_drained_q95"] == "#affected+ind+drained+q95"
+    heat = table[(table["service"] == "heat") & (table["area_id"] == "R1")].reset_index(drop=True)
+    expected = result.dataset["people_cold_central"].sel(area="R1").values
+    assert heat["people_cold_central"].tolist() == expected.tolist()
+    assert heat["people_drained_central"].iloc[8] == 1000  # drained at 2 + 6
+    assert table.loc[table["service"] != "heat", "people_cold_central"].isna().all()
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["time_series"]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert "people_cold_plan_q50" in header and "people_drained_mean" in header
+    assert "people_cold_q05" in pq.read_table(tmp_path / "out.parquet").column_names
+    with xr.open_dataset(tmp_path / "out.nc") as back:
+        assert back["people_cold_central"].sel(area="R1").values.tolist() == expected.tolist()
+        assert back["people_drained"].dims == ("area", "time", "quantile")

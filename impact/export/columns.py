@@ -294,8 +294,33 @@ def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
             quantiles_of(ds),
             plan_quantile_for(ds),
         ),
+        *heat_state_columns(ds),
         *beyond_columns(ds),
     ]
+
+
+#: Variables of the heat rows of the long table (issue 15): column prefix -> (HXL base, description).
+HEAT_STATES: dict[str, tuple[str, str]] = {
+    "people_cold": (
+        "#affected+ind+cold",
+        "People in homes below the cold threshold ([heat] cold_below_celsius) at this time; on heat rows "
+        "only (empty on power and water rows)",
+    ),
+    "people_drained": (
+        "#affected+ind+drained",
+        "People whose building heating systems are drained (district heating in frost) at this time; on heat rows only",
+    ),
+}
+
+
+def heat_state_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """The ``people_cold_*`` and ``people_drained_*`` columns of the long table, for the variables
+    the result has (with ``temperature.csv``; docs/method.md, sections 4d and 4e)."""
+    columns: list[OutputColumn] = []
+    for prefix, (hxl, what) in HEAT_STATES.items():
+        if f"{prefix}_central" in ds.variables:
+            columns += stat_columns(prefix, hxl, "persons", what, quantiles_of(ds), plan_quantile_for(ds))
+    return columns
 
 
 def summary_columns(ds: xr.Dataset) -> list[OutputColumn]:

@@ -32,6 +32,7 @@ from impact.dataset import (
 )
 from impact.export.columns import (
     ADMIN_LEVELS,
+    HEAT_STATES,
     OutputColumn,
     assets_columns,
     beyond_column_name,
@@ -214,10 +215,39 @@ def to_long_dataframe(ds: Any) -> pd.DataFrame:
         labels,
         _plan_label(ds),
     )
+    data |= _heat_state_data(ds, labels, n_s)
     data |= {
         name: np.repeat(values, n_t) for name, values in _beyond_data(ds, np.arange(n_s * n_a)).items()
     }  # one value per (service, area), repeated over its time steps
     return _frame(data, long_columns(ds))
+
+
+def _heat_state_data(ds: xr.Dataset, labels: Sequence[str], n_s: int) -> dict[str, np.ndarray]:
+    """``people_cold_*`` and ``people_drained_*`` (area, time) on the rows of the heat service, NaN on the
+    others (:func:`impact.export.columns.heat_state_columns`)."""
+    services = [str(s) for s in ds["service"].values]
+    n_a, n_t = ds.sizes["area"], ds.sizes["time"]
+    data: dict[str, np.ndarray] = {}
+    for prefix in HEAT_STATES:
+        if f"{prefix}_central" not in ds.variables:
+            continue
+
+        def on_heat_rows(values: np.ndarray) -> np.ndarray:
+            out = np.full((n_s, *values.shape), np.nan)
+            if "heat" in services:
+                out[services.index("heat")] = values
+            return out.reshape(n_s * n_a * n_t, *values.shape[2:])
+
+        quantiles = _values(ds, prefix, ("area", "time", "quantile"), (n_a, n_t, len(labels)))
+        data |= stat_data(
+            prefix,
+            on_heat_rows(_values(ds, f"{prefix}_central", ("area", "time"), (n_a, n_t))),
+            on_heat_rows(_values(ds, f"{prefix}_mean", ("area", "time"), (n_a, n_t))),
+            on_heat_rows(quantiles),
+            labels,
+            _plan_label(ds),
+        )
+    return data
 
 
 def _plan_label(ds: xr.Dataset) -> str | None:
