@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from impact._version import __version__
+from impact.areas import AreaTree
 from impact.dataset import (
     BEYOND_HOURS,
     PLAN_QUANTILE,
@@ -30,6 +31,7 @@ from impact.dataset import (
 from impact.engine.compile import CompiledScenario
 from impact.engine.cooling import COLD
 from impact.engine.draws import Draws
+from impact.engine.grid_compile import scenario_outdoor
 from impact.engine.heat import DRAINED
 from impact.engine.stats import EngineOutput
 from impact.export import carries_needs, to_long_dataframe
@@ -487,6 +489,14 @@ def build_dataset(
             "shed the grid's deficit, and blackouts.csv) and not by strikes, central estimate",
         )
     data.update(pseudo)
+    outdoor = scenario_outdoor(scenario, AreaTree.from_table(scenario.areas))
+    if outdoor is not None:
+        data["outdoor_temperature"] = with_units(
+            xr.DataArray(outdoor[selected], dims=("area", "time")),
+            "degC",
+            "outdoor air temperature of the area at the step (temperature.csv: its own readings, else its nearest "
+            "ancestor's, else those for every area; NaN before the first reading)",
+        )
     if central.deficit_mean is not None and model.grid is not None:
         coords["zone"] = list(model.grid.zone_ids)
         data.update(grid_variables(model, central, monte_carlo))

@@ -257,3 +257,30 @@ def test_every_export_carries_people_cold_and_drained_on_heat_rows(tmp_path):
     with xr.open_dataset(tmp_path / "out.nc") as back:
         assert back["people_cold_central"].sel(area="R1").values.tolist() == expected.tolist()
         assert back["people_drained"].dims == ("area", "time", "quantile")
+
+
+def test_the_heat_timeline_shows_cold_homes_drained_buildings_and_the_outdoor_temperature(tmp_path):
+    import pandas as pd
+
+    from impact.figures.timeline import COLD_NAME, DRAINED_NAME, OUTDOOR_NAME
+
+    result = impact.run(boiler_scenario([(0, -10.0), (40, 2.0)]), samples=10, seed=4)
+    fig = impact.figures.timeline(result, "heat", "R1")
+    names = [trace.name for trace in fig.data]
+    assert names.index(COLD_NAME) < names.index(DRAINED_NAME) < names.index(OUTDOOR_NAME)
+    outdoor = next(trace for trace in fig.data if trace.name == OUTDOOR_NAME)
+    assert outdoor.yaxis == "y2" and list(outdoor.y[:41]) == [-10.0] * 40 + [2.0]
+    assert fig.layout.yaxis2.title.text == "outdoor temperature [°C]"
+    cold = next(trace for trace in fig.data if trace.name == COLD_NAME)
+    assert list(cold.y) == result.dataset["people_cold_central"].sel(area="R1").values.tolist()
+    power = [trace.name for trace in impact.figures.timeline(result, "power", "R1").data]
+    assert OUTDOOR_NAME in power and COLD_NAME not in power
+    # without temperatures nothing is added
+    plain = impact.run("odesa-2025-12", samples=0)
+    assert OUTDOOR_NAME not in [trace.name for trace in impact.figures.timeline(plain, "heat").data]
+    # the long table carries the outdoor temperature on every row of the area and time
+    result.export(tmp_path / "out.csv")
+    table = pd.read_csv(tmp_path / "out.csv", skiprows=[1])
+    r1 = table[table["area_id"] == "R1"]
+    assert set(r1.groupby("time_local")["outdoor_temperature"].nunique()) == {1}
+    assert r1["outdoor_temperature"].iloc[0] == -10.0

@@ -295,7 +295,22 @@ def long_columns(ds: xr.Dataset) -> list[OutputColumn]:
             plan_quantile_for(ds),
         ),
         *heat_state_columns(ds),
+        *outdoor_columns(ds),
         *beyond_columns(ds),
+    ]
+
+
+def outdoor_columns(ds: xr.Dataset) -> list[OutputColumn]:
+    """The ``outdoor_temperature`` column of the long table, when the result has the variable."""
+    if "outdoor_temperature" not in ds.variables:
+        return []
+    return [
+        OutputColumn(
+            "outdoor_temperature",
+            "#indicator+num+temperature+outdoor",
+            "°C",
+            "Outdoor air temperature of the area at this time (temperature.csv; empty before the first reading).",
+        )
     ]
 
 

@@ -216,6 +216,9 @@ def to_long_dataframe(ds: Any) -> pd.DataFrame:
         _plan_label(ds),
     )
     data |= _heat_state_data(ds, labels, n_s)
+    if "outdoor_temperature" in ds.variables:
+        outdoor = _values(ds, "outdoor_temperature", ("area", "time"), (n_a, n_t))
+        data["outdoor_temperature"] = np.tile(outdoor.reshape(n_a * n_t), n_s)
     data |= {
         name: np.repeat(values, n_t) for name, values in _beyond_data(ds, np.arange(n_s * n_a)).items()
     }  # one value per (service, area), repeated over its time steps

@@ -24,6 +24,9 @@ BASELINE_COLOUR = "#7f7f7f"
 CURSOR_COLOUR = "#000000"
 SCHEDULED_COLOUR = "#b8860b"
 SCHEDULED_FILL = "rgba(184, 134, 11, 0.25)"
+COLD_COLOUR = "#5e35b1"
+DRAINED_COLOUR = "#00838f"
+OUTDOOR_COLOUR = "#90a4ae"
 
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -27,9 +27,12 @@ from impact.figures._base import (
     BAND_FILL,
     BASELINE_COLOUR,
     CENTRAL_COLOUR,
+    COLD_COLOUR,
     CURSOR_COLOUR,
+    DRAINED_COLOUR,
     MEAN_COLOUR,
     OBSERVATION_COLOUR,
+    OUTDOOR_COLOUR,
     SCHEDULED_COLOUR,
     SCHEDULED_FILL,
     SERVICE_COLOURS,
@@ -41,7 +44,17 @@ from impact.figures._base import (
 )
 from impact.observations import observations_in_people
 
-__all__ = ["CENTRAL_NAME", "CUTS_NAME", "areas_timeline", "cursor_shape", "services_timeline", "timeline"]
+__all__ = [
+    "CENTRAL_NAME",
+    "COLD_NAME",
+    "CUTS_NAME",
+    "DRAINED_NAME",
+    "OUTDOOR_NAME",
+    "areas_timeline",
+    "cursor_shape",
+    "services_timeline",
+    "timeline",
+]
 
 #: Name of the central estimate's line beside the planning statistic.
 CENTRAL_NAME = "central (every repair at its median)"
@@ -139,7 +152,9 @@ def timeline(
         samples), ``Monte Carlo mean`` [persons] (dotted; omitted without samples),
         :data:`CUTS_NAME` [persons] (shaded; the part of the central estimate without power
         because of emergency cuts that shed the grid's deficit or the scheduled cuts of
-        ``blackouts.csv``; drawn where there are any), ``strikes`` (markers with strike id,
+        ``blackouts.csv``; drawn where there are any), for heat :data:`COLD_NAME` and
+        :data:`DRAINED_NAME` [persons] (central; where the result has any), :data:`OUTDOOR_NAME`
+        [°C] on a right-hand axis (with ``temperature.csv``), ``strikes`` (markers with strike id,
         asset, damage state, killed, injured in the hover text; also dotted vertical lines) and
         ``observed``, with the ``compare_with`` and ``unmodified`` lines before ``strikes``.
         The x axis is local wall-clock time.
@@ -275,6 +290,10 @@ def timeline(
                 )
             )
 
+    if service == "heat":
+        ymax = max(ymax, _heat_states(fig, ds, area, x, cls, hover))
+    _outdoor(fig, ds, area, x, cls, hover)
+
     scenario = getattr(result, "scenario", None)
     if observations is None and scenario is not None and len(scenario.observations):
         observations = observations_in_people(scenario.observations, scenario.config.persons_per_household)
@@ -335,6 +354,64 @@ def timeline(
         margin={"t": 90},
     )
     return fig
+
+
+#: Names of the heat timeline's lines of cold homes and drained buildings (docs/method.md, 4d-4e).
+COLD_NAME = "of which in cold homes (central)"
+DRAINED_NAME = "in drained buildings (central)"
+
+#: Name of the outdoor temperature line (right axis).
+OUTDOOR_NAME = "outdoor temperature [°C]"
+
+
+def _heat_states(fig: go.Figure, ds: xr.Dataset, area: str, x: Any, cls: Any, hover: str) -> float:
+    """Add the central lines of people in cold homes and in drained buildings (when the result
+    has them); return their largest value [persons]."""
+    peak = 0.0
+    for variable, name, colour, dash in (
+        ("people_cold_central", COLD_NAME, COLD_COLOUR, "solid"),
+        ("people_drained_central", DRAINED_NAME, DRAINED_COLOUR, "dashdot"),
+    ):
+        if variable not in ds:
+            continue
+        values = np.asarray(ds[variable].sel(area=area).values, dtype=float)
+        if not np.nanmax(values, initial=0.0) > 0:
+            continue
+        fig.add_trace(
+            cls(
+                x=x,
+                y=values,
+                mode="lines",
+                name=name,
+                line={"color": colour, "width": 1.5, "dash": dash, "shape": "hv"},
+                hovertemplate=f"{hover}<br>%{{y:,.0f}} people<extra>{name}</extra>",
+            )
+        )
+        peak = max(peak, float(np.nanmax(values)))
+    return peak
+
+
+def _outdoor(fig: go.Figure, ds: xr.Dataset, area: str, x: Any, cls: Any, hover: str) -> None:
+    """Add the area's outdoor temperature on a right-hand axis (when the result has it)."""
+    if "outdoor_temperature" not in ds:
+        return
+    values = np.asarray(ds["outdoor_temperature"].sel(area=area).values, dtype=float)
+    if not np.isfinite(values).any():
+        return
+    fig.add_trace(
+        cls(
+            x=x,
+            y=values,
+            mode="lines",
+            name=OUTDOOR_NAME,
+            yaxis="y2",
+            line={"color": OUTDOOR_COLOUR, "width": 1, "shape": "hv"},
+            hovertemplate=f"{hover}<br>%{{y:.1f}} °C<extra>outdoors</extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis2={"title": "outdoor temperature [°C]", "overlaying": "y", "side": "right", "showgrid": False}
+    )
 
 
 def cursor_shape(result: Any, time: Any) -> dict:
