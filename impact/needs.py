@@ -239,8 +239,9 @@ def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
     -------
     DataFrame
         One row per site of those kinds (``assets.csv`` order): ``asset_id``, ``name``,
-        ``kind``, ``area_id`` and ``power_groups``, a list of its dependency groups that
-        hold a power supplier, each the list of those suppliers' ids (any one suffices).
+        ``kind``, ``area_id``, ``generator_kw`` (its backup generator's rating [kW], 0 for
+        none) and ``power_groups``, a list of its dependency groups that hold a power
+        supplier, each the list of those suppliers' ids (any one suffices).
     """
     assets = scenario.assets
     kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
@@ -255,12 +256,18 @@ def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
             key = group if group else f"line {line}"
             groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
     sites = assets[assets["kind"].isin(list(kinds))]
+    rating = (
+        pd.to_numeric(sites["generator_kw"], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+        if "generator_kw" in sites.columns
+        else np.zeros(len(sites))
+    )
     return pd.DataFrame(
         {
             "asset_id": list(sites["asset_id"]),
             "name": list(sites["name"]),
             "kind": list(sites["kind"]),
             "area_id": list(sites["area_id"]),
+            "generator_kw": rating,
             "power_groups": [list(groups.get(site, {}).values()) for site in sites["asset_id"]],
         }
     )
@@ -410,21 +417,30 @@ def _cold_exposure(
 
 def _generator_hours(
     ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Critical sites, their generator hours (site, D) and each area's sum over its sites (A, D) [hours].
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Critical sites, their hours without grid power (site, D) [hours], their fuel (site, D)
+    [litres] and each area's sums over its sites (A, D): ``generator_hours`` (sites with a
+    generator), ``generator_gap_hours`` (sites without) [hours] and ``generator_fuel_litres``
+    [litres].
 
     A site counts in its own area and in every ancestor of it (the scenario's area tree).
+    Fuel = hours x ``generator_kw`` x ``generator_load`` x ``diesel_litres_per_kwh``.
     """
     sites = critical_sites(scenario, settings.critical_kinds)
     n_d = len(days.labels)
     site_hours = days.sum(power_lost(ds, sites).astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
+    rating = sites["generator_kw"].to_numpy(dtype=np.float64)
+    site_fuel = site_hours * (rating * settings.generator_load * settings.diesel_litres_per_kwh)[:, None]
     scenario_tree = AreaTree.from_table(scenario.areas)
-    generator = np.zeros((len(tree.ids), n_d))
+    sums = {name: np.zeros((len(tree.ids), n_d)) for name in ("generator_hours", "generator_gap_hours")}
+    sums["generator_fuel_litres"] = np.zeros((len(tree.ids), n_d))
     for s, area in enumerate(sites["area_id"]):
+        hours_name = "generator_hours" if rating[s] > 0 else "generator_gap_hours"
         for node in [area, *scenario_tree.ancestors_of(area)] if area else []:
             if node in tree:
-                generator[tree.index(node)] += site_hours[s]
-    return sites, site_hours, generator
+                sums[hours_name][tree.index(node)] += site_hours[s]
+                sums["generator_fuel_litres"][tree.index(node)] += site_fuel[s]
+    return sites, site_hours, site_fuel, sums
 
 
 def needs(
@@ -531,15 +547,32 @@ def needs(
             f"{what}, from each quantile's per-step series",
         )
 
-    sites, site_hours, generator = _generator_hours(ds, days, tree, scenario, settings, step)
+    sites, site_hours, site_fuel, sums = _generator_hours(ds, days, tree, scenario, settings, step)
     data["generator_hours_central"] = _with(
-        generator,
+        sums["generator_hours"],
         ("area", "day"),
         "hours",
-        "hours critical sites in the area are without grid power, summed over the sites, central estimate",
+        "hours critical sites with a generator in the area run it (without grid power), summed over the sites, "
+        "central estimate",
+    )
+    data["generator_gap_hours_central"] = _with(
+        sums["generator_gap_hours"],
+        ("area", "day"),
+        "hours",
+        "hours critical sites without a generator in the area are without grid power (a generator to deploy), "
+        "summed over the sites, central estimate",
+    )
+    data["generator_fuel_litres_central"] = _with(
+        sums["generator_fuel_litres"],
+        ("area", "day"),
+        "litres",
+        "diesel the generators of the area's critical sites burn that day, central estimate",
     )
     data["site_generator_hours_central"] = _with(
         site_hours, ("site", "day"), "hours", "hours the critical site is without grid power, central estimate"
+    )
+    data["site_generator_fuel_litres_central"] = _with(
+        site_fuel, ("site", "day"), "litres", "diesel the critical site's generator burns that day, central estimate"
     )
     data["population"] = _with(
         np.asarray(ds["population"].transpose("area").values), ("area",), "persons", "population"
@@ -554,6 +587,7 @@ def needs(
         "site_name": ("site", list(sites["name"])),
         "site_kind": ("site", list(sites["kind"])),
         "site_area": ("site", list(sites["area_id"])),
+        "site_generator_kw": ("site", sites["generator_kw"].to_numpy(dtype=np.float64)),
     }
     for name in ("name", "name_uk", "admin_level", "parent_id"):
         if name in ds.coords:
@@ -586,6 +620,8 @@ def _attributes(ds: xr.Dataset, scenario: Scenario, settings: NeedsSettings, ste
         heating_uptake=settings.heating_uptake,
         power_after_hours=settings.power_after_hours,
         water_stored_hours=settings.water_stored_hours,
+        generator_load=settings.generator_load,
+        diesel_litres_per_kwh=settings.diesel_litres_per_kwh,
         critical_kinds=", ".join(settings.critical_kinds),
         temperature=(
             f"{len(temperature)} temperature readings (temperature.csv): the people in cold homes "
@@ -600,9 +636,11 @@ def _attributes(ds: xr.Dataset, scenario: Scenario, settings: NeedsSettings, ste
             "the people in cold homes (people_cold; without it, people whose heat outage has lasted "
             "heating_after_hours, or everyone without heat while colder than heating_below_celsius) and the "
             "people without power for power_after_hours; heating_places: heating_uptake x cold_exposed per "
-            "step, rounded up, daily peak; generator_hours: hours critical sites are without grid power "
-            "(central). Central and mean figures with a duration rule are computed on leaf areas and summed; "
-            "quantiles apply each rule to that quantile's per-step series. See docs/needs.md."
+            "step, rounded up, daily peak; generator_hours: hours critical sites with a generator are without "
+            "grid power (central), generator_gap_hours the same at sites without one, generator_fuel_litres: "
+            "hours x generator_kw x generator_load x diesel_litres_per_kwh. Central and mean figures with a "
+            "duration rule are computed on leaf areas and summed; quantiles apply each rule to that quantile's "
+            "per-step series. See docs/needs.md."
         ),
         sources=_sources(),
         caveats=CAVEATS,

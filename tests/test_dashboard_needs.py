@@ -78,8 +78,13 @@ def test_needs_panel_follows_service_area_and_window(built) -> None:
 
     assert _rows(table) == [f"2025-12-14|24|{cell('cold_exposed')}{cell('heating_places')}"]
     _title, table, _note = cb.needs_panel("power", OBLAST, [2, 25], None)
-    hours = float(nd["generator_hours_central"].sel(area=OBLAST, day="2025-12-13"))
-    assert hours > 0 and _rows(table) == [f"2025-12-13|24|{hours:,.0f}|"]  # central only: no range
+    hours, gap, fuel = (
+        float(nd[f"{name}_central"].sel(area=OBLAST, day="2025-12-13"))
+        for name in ("generator_hours", "generator_gap_hours", "generator_fuel_litres")
+    )
+    # the bundled sites have no generator_kw: their hours are a generator gap; central only, no range
+    assert gap > 0 and hours == fuel == 0
+    assert _rows(table) == [f"2025-12-13|24|{hours:,.0f}|{gap:,.0f}|{fuel:,.0f}|"]
     view = needs_view(nd, data.result().dataset, "water", OBLAST, (722, 743))
     assert [row["day"] for row in view.rows] == ["2026-01-12"]
 

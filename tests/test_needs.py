@@ -51,6 +51,7 @@ ASSETS = pd.DataFrame(
             "kind": "pumping_station",
             "area_id": "R1",
             "restoration_class": "",
+            "generator_kw": 100.0,
         },
         {"asset_id": "BH", "name": "Boiler house", "kind": "boiler_house", "area_id": "R2", "restoration_class": ""},
         {"asset_id": "PRT", "name": "Port", "kind": "port", "area_id": "R2", "restoration_class": ""},
@@ -180,9 +181,17 @@ def test_generator_hours_count_from_the_grid_loss_by_hand(hand: xr.Dataset) -> N
     assert list(hand["site"].values) == ["PMP", "BH"]
     assert hand["site_generator_hours_central"].sel(site="PMP").values.tolist() == [22, 8, 0]
     assert hand["site_generator_hours_central"].sel(site="BH").values.tolist() == [22, 8, 0]
+    assert hand["site_generator_kw"].values.tolist() == [100, 0]
+    # PMP has a 100 kW generator: its hours are generator hours; BH has none: a generator gap
     assert values(hand, "generator_hours_central", "R1") == [22, 8, 0]
-    assert values(hand, "generator_hours_central", "R2") == [22, 8, 0]
-    assert values(hand, "generator_hours_central", "R") == [44, 16, 0]
+    assert values(hand, "generator_gap_hours_central", "R2") == [22, 8, 0]
+    assert values(hand, "generator_hours_central", "R2") == [0, 0, 0]
+    assert values(hand, "generator_hours_central", "R") == [22, 8, 0]
+    assert values(hand, "generator_gap_hours_central", "R") == [22, 8, 0]
+    # fuel: 22 h x 100 kW x 0.75 load x 0.27 L/kWh = 445.5 L; 8 h: 162 L
+    assert values(hand, "generator_fuel_litres_central", "R1") == pytest.approx([445.5, 162, 0])
+    assert values(hand, "generator_fuel_litres_central", "R") == pytest.approx([445.5, 162, 0])
+    assert hand["site_generator_fuel_litres_central"].sel(site="BH").values.tolist() == [0, 0, 0]
 
 
 def test_generator_hours_need_every_alternative_supply_down() -> None:
@@ -362,7 +371,7 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
         f"scenario.toml:{base + 8}: needs.water_liters_per_person_day: unknown key (did you mean "
         "'water_litres_per_person_day'?); valid keys: water_litres_per_person_day, truck_capacity_litres, "
         "heating_after_hours, heating_below_celsius, heating_uptake, power_after_hours, water_stored_hours, "
-        "critical_kinds",
+        "generator_load, diesel_litres_per_kwh, critical_kinds",
     ]
 
 
@@ -488,9 +497,9 @@ def test_excel_export_of_a_result_has_a_needs_sheet(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(write_excel(res, tmp_path / "result.xlsx", needs=impact.needs(res)))
     assert wb.sheetnames == ["summary", "needs", "time_series", "assets", "strikes", "metadata"]
     frame = pd.read_excel(tmp_path / "result.xlsx", sheet_name="needs", skiprows=[1])
-    assert (
-        frame.loc[(frame["area_id"] == "R") & (frame["date"] == "2025-12-19"), "generator_hours_central"].item() == 44
-    )
+    day = frame.loc[(frame["area_id"] == "R") & (frame["date"] == "2025-12-19")]
+    assert day["generator_hours_central"].item() == 22 and day["generator_gap_hours_central"].item() == 22
+    assert day["generator_fuel_litres_central"].item() == pytest.approx(445.5)
     meta = {(r[0], r[1]): r[2] for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("needs", "truck_capacity_litres")] == 10_000
     assert meta[("needs source", 1)].startswith("needs.water_litres_per_person_day")

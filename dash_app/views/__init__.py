@@ -297,7 +297,11 @@ NEEDS_BY_SERVICE: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("cold_exposed", "people exposed to cold (most at once)", True),
         ("heating_places", "heating-point places (most at once)", True),
     ),
-    "power": (("generator_hours", "generator hours at critical sites (central estimate)", False),),
+    "power": (
+        ("generator_hours", "generator hours at critical sites (central estimate)", False),
+        ("generator_gap_hours", "hours at critical sites without a generator (central)", False),
+        ("generator_fuel_litres", "generator fuel [litres] (central)", False),
+    ),
 }
 
 

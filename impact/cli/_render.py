@@ -149,6 +149,8 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
         "exposed to cold",
         "heating places",
         "generator hours",
+        "no generator [h]",
+        "fuel [L]",
     )
     for header in headers:
         table.add_column(header, justify="left" if header == "day" else "right")
@@ -175,6 +177,8 @@ def needs_table_for(nd: xr.Dataset, area: str) -> Table:
             cell("cold_exposed", d),
             cell("heating_places", d),
             f"{float(at['generator_hours_central'].values[d]):,.0f}",
+            f"{float(at['generator_gap_hours_central'].values[d]):,.0f}",
+            f"{float(at['generator_fuel_litres_central'].values[d]):,.0f}",
         )
     return table
 

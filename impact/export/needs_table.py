@@ -68,6 +68,8 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
     power_after = float(nd.attrs.get("power_after_hours", np.nan))
     uptake = float(nd.attrs.get("heating_uptake", np.nan))
     stored = float(nd.attrs.get("water_stored_hours", np.nan))
+    load = float(nd.attrs.get("generator_load", np.nan))
+    fuel = float(nd.attrs.get("diesel_litres_per_kwh", np.nan))
     return [
         *AREA_COLUMNS,
         OutputColumn("date", "#date", "", f"Local calendar day ({tz})."),
@@ -124,8 +126,22 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             "generator_hours_central",
             "#indicator+num+generator_hours+central",
             "hours",
-            "Hours critical sites in the area are without grid power that day, summed over the sites, "
-            "central estimate (size generator fuel with it).",
+            "Hours critical sites with a generator (generator_kw) in the area run it that day (their grid power "
+            "is lost), summed over the sites, central estimate.",
+        ),
+        OutputColumn(
+            "generator_gap_hours_central",
+            "#indicator+num+generator_gap_hours+central",
+            "hours",
+            "Hours critical sites without a generator in the area are without grid power that day (a generator to "
+            "deploy), summed over the sites, central estimate.",
+        ),
+        OutputColumn(
+            "generator_fuel_litres_central",
+            "#indicator+num+fuel_litres+central",
+            "litres",
+            f"Diesel the generators of the area's critical sites burn that day: hours x generator_kw x "
+            f"{load:g} load x {fuel:g} L/kWh, central estimate.",
         ),
     ]
 
@@ -146,7 +162,8 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
         ``hours`` [hours], ``population`` [persons], then the planning statistic's
         (``<need>_plan_qNN``, the dataset's ``plan_quantile``), central, mean and quantile
         columns of ``water_people`` [persons], ``water_litres`` [litres], ``water_truck_trips``
-        [trips], ``cold_exposed`` and ``heating_places`` [persons], and ``generator_hours_central`` [hours].
+        [trips], ``cold_exposed`` and ``heating_places`` [persons], ``generator_hours_central`` and
+        ``generator_gap_hours_central`` [hours] and ``generator_fuel_litres_central`` [litres].
         Rows sorted by area (dataset order), then day.
 
     Raises
@@ -172,7 +189,6 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
             labels,
             None if plan is None else quantile_label(plan),
         )
-    data["generator_hours_central"] = np.asarray(nd["generator_hours_central"].transpose("area", "day").values).reshape(
-        -1
-    )
+    for name in ("generator_hours_central", "generator_gap_hours_central", "generator_fuel_litres_central"):
+        data[name] = np.asarray(nd[name].transpose("area", "day").values).reshape(-1)
     return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})

@@ -361,6 +361,18 @@ ASSETS = Table(
             nullable=True,
             default="true for the kinds of `[needs] critical_kinds`",
         ),
+        Column(
+            "generator_kw",
+            "float",
+            False,
+            "Rated power of the site's backup generator. A critical site with one counts generator hours while "
+            "its grid power is lost, turned into litres of fuel (`[needs] generator_load` and "
+            "`diesel_litres_per_kwh`, docs/needs.md); one without counts the same hours as a generator gap.",
+            "kW",
+            minimum=0,
+            nullable=True,
+            default="no generator",
+        ),
         _SOURCE,
         _NOTES,
     ),
@@ -795,6 +807,8 @@ NEEDS_DEFAULTS: dict[str, object] = {
     "heating_uptake": 0.05,
     "power_after_hours": 24,
     "water_stored_hours": 12,
+    "generator_load": 0.75,
+    "diesel_litres_per_kwh": 0.27,
     "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
 }
 
@@ -905,6 +919,20 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "outage has lasted at least this long [hours]. Assumption: the utility asks residents to keep a "
         "supply, and bottled water stayed on sale in Odesa on 15 December 2025 (regional administration via "
         "UNN); a 12-24 h threshold is the range a WASH review proposed.",
+    ),
+    ("needs", "generator_load"): (
+        "fraction",
+        False,
+        NEEDS_DEFAULTS["generator_load"],
+        "Share of its rated power a site's generator runs at while the grid is lost, from 0 to 1 [1]. "
+        "Assumption: generators are sized with a margin and run at about three quarters of their rating.",
+    ),
+    ("needs", "diesel_litres_per_kwh"): (
+        "float",
+        False,
+        NEEDS_DEFAULTS["diesel_litres_per_kwh"],
+        "Diesel a generator burns per kWh it produces [litres/kWh]. Assumption: the 0.25-0.3 L/kWh of "
+        "diesel generators at 50-100 % load in manufacturers' consumption tables; set your fleet's.",
     ),
     ("needs", "critical_kinds"): (
         "kinds",

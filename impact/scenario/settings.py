@@ -97,6 +97,10 @@ class NeedsSettings:
     water_stored_hours : float
         Hours households bridge with stored water before water must be delivered, >= 0
         [hours]; default 12 (assumption).
+    generator_load : float
+        Share of its rating a site's generator runs at, in [0, 1] [1]; default 0.75 (assumption).
+    diesel_litres_per_kwh : float
+        Fuel per kWh produced, > 0 [L/kWh]; default 0.27 (assumption).
     critical_kinds : tuple of str
         Asset kinds whose sites count for generator hours (assumption).
     """
@@ -108,14 +112,23 @@ class NeedsSettings:
     heating_uptake: float = float(NEEDS_DEFAULTS["heating_uptake"])
     power_after_hours: float = float(NEEDS_DEFAULTS["power_after_hours"])
     water_stored_hours: float = float(NEEDS_DEFAULTS["water_stored_hours"])
+    generator_load: float = float(NEEDS_DEFAULTS["generator_load"])
+    diesel_litres_per_kwh: float = float(NEEDS_DEFAULTS["diesel_litres_per_kwh"])
     critical_kinds: tuple[str, ...] = tuple(NEEDS_DEFAULTS["critical_kinds"])
 
     def __post_init__(self) -> None:
-        if (reason := check_fraction(self.heating_uptake)) is not None:
-            raise ValueError(f"heating_uptake {reason}")
+        for name in ("heating_uptake", "generator_load"):
+            if (reason := check_fraction(getattr(self, name))) is not None:
+                raise ValueError(f"{name} {reason}")
         if (reason := _non_negative(self.water_stored_hours)) is not None:
             raise ValueError(f"water_stored_hours {reason}")
-        positive = ("water_litres_per_person_day", "truck_capacity_litres", "heating_after_hours", "power_after_hours")
+        positive = (
+            "water_litres_per_person_day",
+            "truck_capacity_litres",
+            "heating_after_hours",
+            "power_after_hours",
+            "diesel_litres_per_kwh",
+        )
         for name in positive:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
@@ -790,6 +803,8 @@ def _settings(values: dict) -> ScenarioSettings:
             heating_uptake=float(values["heating_uptake"]),
             power_after_hours=float(values["power_after_hours"]),
             water_stored_hours=float(values["water_stored_hours"]),
+            generator_load=float(values["generator_load"]),
+            diesel_litres_per_kwh=float(values["diesel_litres_per_kwh"]),
             critical_kinds=tuple(values["critical_kinds"]),
         ),
         boundaries_attribution=str(values["attribution"]),
