@@ -66,7 +66,7 @@ from impact.engine.grid_compile import outdoor_temperature
 from impact.export.needs_table import needs_columns, needs_table  # documented here before: kept as aliases
 from impact.scenario import Scenario, load_scenario
 from impact.scenario.csv_text import LINE
-from impact.scenario.schema import POWER_KINDS, SCENARIO_KEYS
+from impact.scenario.schema import POWER_KINDS, SCENARIO_KEYS, WATER_KINDS
 from impact.scenario.settings import NeedsSettings
 
 __all__ = [
@@ -240,41 +240,49 @@ def critical_sites(scenario: Scenario, kinds: Sequence[str]) -> pd.DataFrame:
     DataFrame
         One row per site of those kinds (``assets.csv`` order): ``asset_id``, ``name``,
         ``kind``, ``area_id``, ``generator_kw`` (its backup generator's rating [kW], 0 for
-        none) and ``power_groups``, a list of its dependency groups that hold a power
-        supplier, each the list of those suppliers' ids (any one suffices).
+        none), ``water_litres_per_day`` [litres/day, 0 for none], ``power_groups``, a list of
+        its dependency groups that hold a power supplier, each the list of those suppliers'
+        ids (any one suffices), and ``water_groups`` likewise for water suppliers
+        (:data:`impact.scenario.schema.WATER_KINDS`).
     """
     assets = scenario.assets
     kind_of = dict(zip(assets["asset_id"], assets["kind"], strict=True))
     groups: dict[str, dict[str, list[str]]] = {}
+    water_groups: dict[str, dict[str, list[str]]] = {}
     deps = scenario.dependencies
     if deps is not None and len(deps):
         for asset, supplier, group, line in zip(
             deps["asset_id"], deps["depends_on"], deps["group"], deps[LINE], strict=True
         ):
-            if kind_of.get(supplier) not in POWER_KINDS:
-                continue
             key = group if group else f"line {line}"
-            groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
+            if kind_of.get(supplier) in POWER_KINDS:
+                groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
+            elif kind_of.get(supplier) in WATER_KINDS:
+                water_groups.setdefault(asset, {}).setdefault(key, []).append(supplier)
     sites = assets[assets["kind"].isin(list(kinds))]
-    rating = (
-        pd.to_numeric(sites["generator_kw"], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
-        if "generator_kw" in sites.columns
-        else np.zeros(len(sites))
-    )
+
+    def number(column: str) -> np.ndarray:
+        if column not in sites.columns:
+            return np.zeros(len(sites))
+        return pd.to_numeric(sites[column], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+
     return pd.DataFrame(
         {
             "asset_id": list(sites["asset_id"]),
             "name": list(sites["name"]),
             "kind": list(sites["kind"]),
             "area_id": list(sites["area_id"]),
-            "generator_kw": rating,
+            "generator_kw": number("generator_kw"),
+            "water_litres_per_day": number("water_litres_per_day"),
             "power_groups": [list(groups.get(site, {}).values()) for site in sites["asset_id"]],
+            "water_groups": [list(water_groups.get(site, {}).values()) for site in sites["asset_id"]],
         }
     )
 
 
-def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
-    """Whether each site's grid power is lost at each step, central estimate.
+def power_lost(ds: xr.Dataset, sites: pd.DataFrame, column: str = "power_groups") -> np.ndarray:
+    """Whether each site's grid power (or, with ``column="water_groups"``, its piped water) is
+    lost at each step, central estimate.
 
     Parameters
     ----------
@@ -291,7 +299,7 @@ def power_lost(ds: xr.Dataset, sites: pd.DataFrame) -> np.ndarray:
     down = np.asarray(ds["asset_down_central"].transpose("asset", "time").values) > 0
     index = {str(a): i for i, a in enumerate(ds["asset"].values)}
     lost = np.zeros((len(sites), ds.sizes["time"]), dtype=bool)
-    for s, groups in enumerate(sites["power_groups"]):
+    for s, groups in enumerate(sites[column]):
         for members in groups:
             missing = [m for m in members if m not in index]
             if missing:
@@ -417,11 +425,12 @@ def _cold_exposure(
 
 def _generator_hours(
     ds: xr.Dataset, days: Days, tree: AreaTree, scenario: Scenario, settings: NeedsSettings, step: float
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Critical sites, their hours without grid power (site, D) [hours], their fuel (site, D)
-    [litres] and each area's sums over its sites (A, D): ``generator_hours`` (sites with a
-    generator), ``generator_gap_hours`` (sites without) [hours] and ``generator_fuel_litres``
-    [litres].
+    [litres], each area's sums over its sites (A, D): ``generator_hours`` (sites with a
+    generator), ``generator_gap_hours`` (sites without) [hours], ``generator_fuel_litres`` and
+    ``site_water_litres`` [litres], and each site's water to deliver (site, D) [litres]:
+    ``water_litres_per_day`` x the day's hours without piped water / 24.
 
     A site counts in its own area and in every ancestor of it (the scenario's area tree).
     Fuel = hours x ``generator_kw`` x ``generator_load`` x ``diesel_litres_per_kwh``.
@@ -434,13 +443,19 @@ def _generator_hours(
     scenario_tree = AreaTree.from_table(scenario.areas)
     sums = {name: np.zeros((len(tree.ids), n_d)) for name in ("generator_hours", "generator_gap_hours")}
     sums["generator_fuel_litres"] = np.zeros((len(tree.ids), n_d))
+    sums["site_water_litres"] = np.zeros((len(tree.ids), n_d))
+    water_hours = (
+        days.sum(power_lost(ds, sites, "water_groups").astype(np.float64) * step) if len(sites) else np.zeros((0, n_d))
+    )
+    site_water = water_hours * sites["water_litres_per_day"].to_numpy(dtype=np.float64)[:, None] / 24.0
     for s, area in enumerate(sites["area_id"]):
         hours_name = "generator_hours" if rating[s] > 0 else "generator_gap_hours"
         for node in [area, *scenario_tree.ancestors_of(area)] if area else []:
             if node in tree:
                 sums[hours_name][tree.index(node)] += site_hours[s]
                 sums["generator_fuel_litres"][tree.index(node)] += site_fuel[s]
-    return sites, site_hours, site_fuel, sums
+                sums["site_water_litres"][tree.index(node)] += site_water[s]
+    return sites, site_hours, site_fuel, sums, site_water
 
 
 def needs(
@@ -547,7 +562,7 @@ def needs(
             f"{what}, from each quantile's per-step series",
         )
 
-    sites, site_hours, site_fuel, sums = _generator_hours(ds, days, tree, scenario, settings, step)
+    sites, site_hours, site_fuel, sums, site_water = _generator_hours(ds, days, tree, scenario, settings, step)
     data["generator_hours_central"] = _with(
         sums["generator_hours"],
         ("area", "day"),
@@ -571,6 +586,16 @@ def needs(
     data["site_generator_hours_central"] = _with(
         site_hours, ("site", "day"), "hours", "hours the critical site is without grid power, central estimate"
     )
+    data["site_water_litres_central"] = _with(
+        sums["site_water_litres"],
+        ("area", "day"),
+        "litres",
+        "water to deliver to the area's critical sites (hospitals, collective centres...) while their piped "
+        "water is lost: water_litres_per_day x hours lost / 24, central estimate",
+    )
+    data["site_water_litres_by_site_central"] = _with(
+        site_water, ("site", "day"), "litres", "water to deliver to the critical site that day, central estimate"
+    )
     data["site_generator_fuel_litres_central"] = _with(
         site_fuel, ("site", "day"), "litres", "diesel the critical site's generator burns that day, central estimate"
     )
@@ -588,6 +613,7 @@ def needs(
         "site_kind": ("site", list(sites["kind"])),
         "site_area": ("site", list(sites["area_id"])),
         "site_generator_kw": ("site", sites["generator_kw"].to_numpy(dtype=np.float64)),
+        "site_water_litres_per_day": ("site", sites["water_litres_per_day"].to_numpy(dtype=np.float64)),
     }
     for name in ("name", "name_uk", "admin_level", "parent_id"):
         if name in ds.coords:

@@ -44,6 +44,7 @@ def test_needs_panel_shows_water_per_day_with_the_quantile_range(built) -> None:
     assert "central estimate (every repair at its median)" in title
     assert _text(table[0]) == (
         "day|hours|people without water (mean over the day)|water to deliver [litres]|water-truck trips|"
+        "water for critical sites [litres] (central)|"
     )
     rows = _rows(table)
     assert len(rows) == 3

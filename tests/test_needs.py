@@ -357,7 +357,7 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
         'truck_capacity_litres = "big"\n'  # base + 4
         "heating_after_hours = -24\n"  # base + 5
         'heating_below_celsius = "cold"\n'  # base + 6
-        'critical_kinds = ["pumping_station", "hospital"]\n'  # base + 7
+        'critical_kinds = ["pumping_station", "school"]\n'  # base + 7
         "water_liters_per_person_day = 15\n"
     )  # base + 8
     assert _config_problems(tmp_path, text) == [
@@ -365,9 +365,9 @@ def test_bad_needs_values_are_reported_with_their_lines(tmp_path: Path) -> None:
         f"scenario.toml:{base + 4}: needs.truck_capacity_litres: 'big' must be a number > 0",
         f"scenario.toml:{base + 5}: needs.heating_after_hours: -24 must be a number > 0",
         f"scenario.toml:{base + 6}: needs.heating_below_celsius: 'cold' must be a number",
-        f"scenario.toml:{base + 7}: needs.critical_kinds: 'hospital' is not a valid asset kind; choose one of "
+        f"scenario.toml:{base + 7}: needs.critical_kinds: 'school' is not a valid asset kind; choose one of "
         "power_plant, chp_plant, substation, power_line, water_intake, water_treatment, pumping_station, "
-        "reservoir, well, boiler_house, gas_node, port, logistics_hub",
+        "reservoir, well, boiler_house, gas_node, port, logistics_hub, hospital, collective_centre",
         f"scenario.toml:{base + 8}: needs.water_liters_per_person_day: unknown key (did you mean "
         "'water_litres_per_person_day'?); valid keys: water_litres_per_person_day, truck_capacity_litres, "
         "heating_after_hours, heating_below_celsius, heating_uptake, power_after_hours, water_stored_hours, "
@@ -568,3 +568,61 @@ def test_cli_needs_reports_a_bad_needs_section(tmp_path: Path, capsys) -> None:
         handle.write("\n[needs]\ntruck_capacity_litres = -1\n")
     code, _out, err = _cli(["needs", str(folder)], capsys)
     assert code == 2 and "needs.truck_capacity_litres: -1 must be a number > 0" in err
+
+
+def test_a_hospital_is_a_critical_site_with_fuel_and_water_needs() -> None:
+    assets = pd.concat(
+        [
+            ASSETS,
+            pd.DataFrame(
+                [
+                    {
+                        "asset_id": "HOSP",
+                        "name": "Hospital",
+                        "kind": "hospital",
+                        "area_id": "R1",
+                        "restoration_class": "",
+                        "generator_kw": 50.0,
+                        "water_litres_per_day": 2400.0,
+                    },
+                    {"asset_id": "CC", "name": "Collective centre", "kind": "collective_centre", "area_id": "R2"},
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    deps = pd.concat(
+        [
+            DEPENDENCIES,
+            pd.DataFrame(
+                [
+                    {"asset_id": "HOSP", "depends_on": "SUB1", "group": "", "buffer_hours": None},
+                    {"asset_id": "HOSP", "depends_on": "PMP", "group": "", "buffer_hours": None},
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    scenario = impact.scenario_from_frames(
+        make_settings(horizon_hours=72, samples=0, heat={"drain_below_celsius": -60}),
+        areas=AREAS,
+        assets=assets,
+        dependencies=deps,
+        service_links=LINKS,
+        strikes=STRIKES,
+        restoration=RESTORATION,
+    )
+    nd = impact.needs(impact.run(scenario))
+    assert list(nd["site"].values) == ["PMP", "BH", "HOSP", "CC"]  # hospitals and collective centres are critical
+    # HOSP loses SUB1 and, through it, PMP at steps 2-31: 22 h on day 1, 8 h on day 2
+    assert nd["site_generator_hours_central"].sel(site="HOSP").values.tolist() == [22, 8, 0]
+    # fuel: 22 h x 50 kW x 0.75 x 0.27 L/kWh = 222.75 L; water: 2,400 L/day x 22 h / 24 = 2,200 L
+    assert nd["site_generator_fuel_litres_central"].sel(site="HOSP").values.tolist() == pytest.approx([222.75, 81, 0])
+    assert nd["site_water_litres_by_site_central"].sel(site="HOSP").values.tolist() == pytest.approx([2200, 800, 0])
+    assert values(nd, "site_water_litres_central", "R") == pytest.approx([2200, 800, 0])
+    assert values(nd, "generator_fuel_litres_central", "R1") == pytest.approx([445.5 + 222.75, 162 + 81, 0])
+    # the collective centre has no supplies listed: it never counts
+    assert nd["site_generator_hours_central"].sel(site="CC").values.tolist() == [0, 0, 0]
+    table = needs_table(nd)
+    row = table[(table["area_id"] == "R1") & (table["date"] == "2025-12-19")].iloc[0]
+    assert row["site_water_litres_central"] == pytest.approx(2200)

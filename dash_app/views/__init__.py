@@ -292,6 +292,7 @@ NEEDS_BY_SERVICE: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("water_people", "people without water (mean over the day)", True),
         ("water_litres", "water to deliver [litres]", True),
         ("water_truck_trips", "water-truck trips", True),
+        ("site_water_litres", "water for critical sites [litres] (central)", False),
     ),
     "heat": (
         ("cold_exposed", "people exposed to cold (most at once)", True),

@@ -143,6 +143,13 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
             f"Diesel the generators of the area's critical sites burn that day: hours x generator_kw x "
             f"{load:g} load x {fuel:g} L/kWh, central estimate.",
         ),
+        OutputColumn(
+            "site_water_litres_central",
+            "#indicator+num+site_water_litres+central",
+            "litres",
+            "Water to deliver that day to the area's critical sites (hospitals, collective centres...) while their "
+            "piped water is lost: water_litres_per_day x hours lost / 24, central estimate.",
+        ),
     ]
 
 
@@ -189,6 +196,11 @@ def needs_table(nd: xr.Dataset) -> pd.DataFrame:
             labels,
             None if plan is None else quantile_label(plan),
         )
-    for name in ("generator_hours_central", "generator_gap_hours_central", "generator_fuel_litres_central"):
+    for name in (
+        "generator_hours_central",
+        "generator_gap_hours_central",
+        "generator_fuel_litres_central",
+        "site_water_litres_central",
+    ):
         data[name] = np.asarray(nd[name].transpose("area", "day").values).reshape(-1)
     return pd.DataFrame({c.name: data[c.name] for c in needs_columns(nd)})

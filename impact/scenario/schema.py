@@ -49,6 +49,7 @@ __all__ = [
     "TABLES",
     "TEMPERATURE",
     "TRUE_WORDS",
+    "WATER_KINDS",
     "WEIGHTED_CELLS",
     "Column",
     "FeatureFile",
@@ -89,6 +90,8 @@ KIND_DEFAULT_CLASS: dict[str, str] = {
     "gas_node": "gas_node",
     "port": "port",
     "logistics_hub": "logistics_hub",
+    "hospital": "public_building",
+    "collective_centre": "public_building",
 }
 
 #: Asset kinds, in documentation order.
@@ -111,6 +114,10 @@ FALSE_WORDS: tuple[str, ...] = ("false", "no", "0")
 #: Asset kinds that supply grid power: a dependency on one of them is a power supply (generator hours);
 #: only they may have a ``capacity_mw``.
 POWER_KINDS: tuple[str, ...] = ("power_plant", "chp_plant", "substation", "power_line")
+
+#: Asset kinds that supply piped water: a dependency on one of them is a water supply (a critical
+#: site's water needs, docs/needs.md).
+WATER_KINDS: tuple[str, ...] = ("water_intake", "water_treatment", "pumping_station", "reservoir", "well")
 
 #: The grid zone of a leaf area that names none (``areas.csv`` ``grid_zone``): one zone for the scenario.
 DEFAULT_GRID_ZONE = "all"
@@ -372,6 +379,19 @@ ASSETS = Table(
             minimum=0,
             nullable=True,
             default="no generator",
+        ),
+        Column(
+            "water_litres_per_day",
+            "float",
+            False,
+            "Water a critical site uses per day, to deliver while its piped water supply (a dependency on a "
+            "water kind) is lost (docs/needs.md). Guidance: health facilities 40-60 L per inpatient and 5 L "
+            "per outpatient a day (WHO, Essential environmental health standards in health care, 2008); "
+            "collective centres 15 L per resident (Sphere).",
+            "litres/day",
+            minimum=0,
+            nullable=True,
+            default="none",
         ),
         _SOURCE,
         _NOTES,
@@ -809,7 +829,15 @@ NEEDS_DEFAULTS: dict[str, object] = {
     "water_stored_hours": 12,
     "generator_load": 0.75,
     "diesel_litres_per_kwh": 0.27,
-    "critical_kinds": ["water_intake", "water_treatment", "pumping_station", "well", "boiler_house"],
+    "critical_kinds": [
+        "water_intake",
+        "water_treatment",
+        "pumping_station",
+        "well",
+        "boiler_house",
+        "hospital",
+        "collective_centre",
+    ],
 }
 
 #: Defaults of the ``[grid]`` section of ``scenario.toml`` (sources or "Assumption" in :data:`SCENARIO_KEYS`).
