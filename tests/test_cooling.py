@@ -284,3 +284,22 @@ def test_the_heat_timeline_shows_cold_homes_drained_buildings_and_the_outdoor_te
     r1 = table[table["area_id"] == "R1"]
     assert set(r1.groupby("time_local")["outdoor_temperature"].nunique()) == {1}
     assert r1["outdoor_temperature"].iloc[0] == -10.0
+
+
+def test_heat_inputs_without_temperatures_are_reported():
+    housing = [{"area_id": "R1", "housing_type": "private_house", "share": 1}]
+    scenario_kwargs = {"heat": FIXED_RESTART, "housing": housing}
+    with pytest.raises(ScenarioError) as error:
+        make_scenario(
+            areas=[
+                {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+                {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
+            ],
+            assets=[{"asset_id": "BH", "name": "Boiler house", "kind": "boiler_house", "area_id": "R1"}],
+            service_links=[{"area_id": "R1", "service": "heat", "asset_id": "BH", "share": 1.0}],
+            strikes=[],
+            **scenario_kwargs,
+        )
+    text = str(error.value)
+    assert "scenario.toml:0: heat: [heat] has no effect without temperature.csv" in text
+    assert "housing.csv:0: -: housing.csv has no effect without temperature.csv" in text

@@ -96,7 +96,8 @@ def hand_scenario(
     The cases below are about the needs' rules: the buildings are never drained (``[heat]``
     ``drain_below_celsius`` -60 °C) unless ``heat`` says otherwise (tests/test_heat.py).
     """
-    settings = make_settings(horizon_hours=72, samples=samples, heat=heat or {"drain_below_celsius": -60})
+    never_drained = {"drain_below_celsius": -60} if temperature is not None else None
+    settings = make_settings(horizon_hours=72, samples=samples, heat=heat or never_drained)
     if needs is not None:
         settings["needs"] = needs
     return impact.scenario_from_frames(
@@ -604,7 +605,7 @@ def test_a_hospital_is_a_critical_site_with_fuel_and_water_needs() -> None:
         ignore_index=True,
     )
     scenario = impact.scenario_from_frames(
-        make_settings(horizon_hours=72, samples=0, heat={"drain_below_celsius": -60}),
+        make_settings(horizon_hours=72, samples=0),
         areas=AREAS,
         assets=assets,
         dependencies=deps,

@@ -35,6 +35,8 @@ TABLE_FILES = (
     "observations.csv",
     "status_updates.csv",
     "temperature.csv",
+    "housing.csv",
+    "housing_types.csv",
     "blackouts.csv",
 )
 REQUIRED_FILES = ("scenario.toml", "areas.csv", "assets.csv", "service_links.csv", "strikes.csv")
@@ -127,6 +129,16 @@ def test_matches_wildcards() -> None:
     assert not matches("a.csv:2: x: 'v'", "a.csv:2: x: 'v' is bad")
     assert matches("a.csv:2: x: *bad*", "a.csv:2: x: 'v' is bad here")
     assert not matches("a.csv:2: x: *bad*", "a.csv:3: x: 'v' is bad")
+
+
+def test_heat_base_of_the_corpus_loads_cleanly_and_uses_every_heat_input() -> None:
+    scenario = impact.load_scenario(CORPUS / "_valid_heat")
+    assert scenario.counts().endswith("2 temperature readings, 3 housing rows")
+    assert scenario.config.heat.present and "wooden_house" in set(scenario.housing_types["housing_type"])
+    from impact.engine.compile import compile_scenario
+
+    model = compile_scenario(scenario)
+    assert model.drains and model.coolings  # frost at -5 °C: both kinds of helper
 
 
 def test_base_of_the_corpus_loads_cleanly() -> None:
@@ -840,7 +852,7 @@ def test_cli_subprocess_several_faults_not_wrapped(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     assert lines[0].startswith("assets.csv:3: kind: 'transformer' is not a valid kind; choose one of ")
-    assert lines[0].endswith(", logistics_hub")  # one line however wide, not wrapped at COLUMNS
+    assert lines[0].endswith(", collective_centre")  # one line however wide, not wrapped at COLUMNS
     assert lines[-2].startswith("strikes.csv:2: time: '2025-12-19T03:00:00' is not an ISO 8601 time")
 
 

@@ -179,12 +179,13 @@ def _validate(
     path: Path | None,
     boundaries: object | None = None,
     grid_line: int = 0,
+    heat_line: int = 0,
 ) -> Scenario:
     """Check text tables cell by cell and across tables; build the typed scenario.
 
     ``boundaries`` is the parsed ``boundaries.geojson`` (checked here against the areas), a
     ready :class:`Boundaries` (taken as is) or None. ``grid_line`` is the line of the ``[grid]``
-    header of ``scenario.toml`` (0 when not known).
+    header of ``scenario.toml`` (0 when not known), ``heat_line`` that of ``[heat]``.
     """
     typed: dict[str, pd.DataFrame | None] = {}
     bad_cells: dict[str, set[tuple[int, str]]] = {}
@@ -260,6 +261,20 @@ def _validate(
     problems += checks.check_curve_rows(curves)
     default_type = config.heat.default_housing_type if config is not None else None
     problems += check_housing(housing, housing_types, default_type, bad_cells[HOUSING.name])
+    if texts.get(TEMPERATURE.name) is None:  # absent: [heat] and housing.csv would change nothing
+        if config is not None and config.heat.present:
+            problems.append(
+                Problem(
+                    SETTINGS_FILE,
+                    heat_line,
+                    "heat",
+                    "[heat] has no effect without temperature.csv: drains and cooling follow the outdoor temperature",
+                )
+            )
+        if housing is not None and len(housing):
+            problems.append(
+                Problem(HOUSING.name, 0, "-", "housing.csv has no effect without temperature.csv: homes cool with it")
+            )
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
         if strikes is not None:
@@ -390,17 +405,18 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
         problems += table_problems
     document, boundary_problems = read_boundaries(folder)
     problems += boundary_problems
-    grid_line = _grid_line(folder) if config is not None and config.grid.present else 0
-    return _validate(config, texts, problems, str(scenario), folder, document, grid_line)
+    grid_line = _section_line(folder, "grid") if config is not None and config.grid.present else 0
+    heat_line = _section_line(folder, "heat") if config is not None and config.heat.present else 0
+    return _validate(config, texts, problems, str(scenario), folder, document, grid_line, heat_line)
 
 
-def _grid_line(folder: Path) -> int:
-    """Line of the ``[grid]`` section of the folder's ``scenario.toml`` (read already, so readable; 0 if not)."""
+def _section_line(folder: Path, section: str) -> int:
+    """Line of a section of the folder's ``scenario.toml`` (read already, so readable; 0 if not)."""
     try:
         text = (folder / SETTINGS_FILE).read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return 0
-    return section_line(text, "grid")
+    return section_line(text, section)
 
 
 def scenario_from_frames(

@@ -241,6 +241,8 @@ class HeatSettings:
         Indoor temperature of a heated home [°C], above ``cold_below_celsius``; default 20.
     default_housing_type : str
         Type of home of residents ``housing.csv`` does not cover; default ``panel_mid_rise``.
+    present : bool
+        Whether ``scenario.toml`` has a ``[heat]`` section.
     """
 
     drain_below_celsius: float = float(HEAT_DEFAULTS["drain_below_celsius"])
@@ -251,6 +253,7 @@ class HeatSettings:
     cold_below_celsius: float = float(HEAT_DEFAULTS["cold_below_celsius"])
     indoor_celsius: float = float(HEAT_DEFAULTS["indoor_celsius"])
     default_housing_type: str = str(HEAT_DEFAULTS["default_housing_type"])
+    present: bool = False
 
     def __post_init__(self) -> None:
         for name in ("cold_below_celsius", "indoor_celsius"):
@@ -678,6 +681,7 @@ def _check_keys(document: dict, text: str) -> tuple[dict[str, object], list[Prob
         else:
             problems.append(_keyed(text, section, key, reason))
     values["grid.present"] = isinstance(document.get("grid"), dict)
+    values["heat.present"] = isinstance(document.get("heat"), dict)
     return values, problems
 
 
@@ -829,5 +833,6 @@ def _settings(values: dict) -> ScenarioSettings:
             cold_below_celsius=float(values["heat.cold_below_celsius"]),
             indoor_celsius=float(values["heat.indoor_celsius"]),
             default_housing_type=str(values["heat.default_housing_type"]),
+            present=bool(values["heat.present"]),
         ),
     )
