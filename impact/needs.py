@@ -383,8 +383,9 @@ def _cold_exposure(
     their union is not known, and the larger is its lower bound):
 
     - through heat: the people in cold homes (``people_cold``, with ``temperature.csv``), or
-      without it the rule of ``heating_after_hours`` and ``heating_below_celsius`` on the heat
-      outage (:func:`heating_places_series`);
+      without it (and in areas without any temperature reading) the rule of
+      ``heating_after_hours`` and ``heating_below_celsius`` on the heat outage
+      (:func:`heating_places_series`);
     - through power: people without power for at least ``power_after_hours`` (the trigger of
       Invincibility Points).
 
@@ -398,15 +399,23 @@ def _cold_exposure(
     cold = _cold(ds, tree, scenario.temperature, settings.heating_below_celsius)
     heat_window = math.floor(settings.heating_after_hours / step + 1e-9) + 1
     power_window = math.floor(settings.power_after_hours / step + 1e-9) + 1
+    # areas without any temperature reading have no cold homes counted: the duration rule there
+    unread = (
+        ~np.isfinite(np.asarray(ds["outdoor_temperature"].transpose("area", "time").values)).any(axis=1)
+        if "outdoor_temperature" in ds
+        else np.ones(len(tree.ids), dtype=bool)
+    )
     exposed: list[np.ndarray] = []
     for k in range(3):  # central, mean, quantiles
         quantile_axis = k == 2
         groups = []
-        if cold_homes is not None:
-            groups.append(cold_homes[k])
-        elif heat is not None:
+        if heat is not None:
             where = None if cold is None else (cold[:, None, :] if quantile_axis else cold)
             groups.append(heating_places_series(heat[k], heat_window, where))
+        if cold_homes is not None:
+            rule = groups.pop() if groups else np.zeros_like(cold_homes[k])
+            mask = unread[:, None, None] if quantile_axis else unread[:, None]
+            groups.append(np.where(mask, rule, cold_homes[k]))
         if power is not None:
             groups.append(heating_places_series(power[k], power_window))
         series = np.maximum.reduce(groups) if len(groups) > 1 else groups[0]

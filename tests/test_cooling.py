@@ -7,9 +7,11 @@ the new [heat] keys. Fast == reference on random scenarios: tests/test_heat_rand
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scenario_factory import at, fixed_curves, make_scenario, strike
 from test_heat import FIXED_RESTART, boiler_scenario
@@ -303,3 +305,58 @@ def test_heat_inputs_without_temperatures_are_reported():
     text = str(error.value)
     assert "scenario.toml:0: heat: [heat] has no effect without temperature.csv" in text
     assert "housing.csv:0: -: housing.csv has no effect without temperature.csv" in text
+
+
+def test_frost_before_the_start_drains_an_outage_that_began_before_it():
+    # read -10 °C from 12 h before the start; struck 10 h before it, repaired in 9 h: drained at -4,
+    # heat back at -1 + 24 = 23
+    strikes = [{"strike_id": "S1", "time": at(-10.0), "asset_id": "BH", "damage_state": "moderate"}]
+    series, _model = cold_series(boiler_scenario([(-12, -10.0)], repair_hours=9, strikes=strikes), service=2)
+    assert np.flatnonzero(series).tolist() == list(range(0, 23))
+
+
+def test_an_area_falls_back_to_its_ancestors_series_before_its_own_first_reading():
+    from impact.areas import AreaTree
+    from impact.engine.grid_compile import scenario_outdoor
+
+    base = boiler_scenario([(0, -5.0)], heat=WARM_ENOUGH)
+    own = base.temperature.iloc[[0]].copy()
+    own["time"], own["temperature_c"], own["area_id"] = own["time"] + pd.Timedelta(hours=24), 3.0, "R1"
+    scenario = dataclasses.replace(base, temperature=pd.concat([base.temperature, own], ignore_index=True))
+    outdoor = scenario_outdoor(scenario, AreaTree.from_table(scenario.areas))
+    r1 = outdoor[1]
+    assert r1[:24].tolist() == [-5.0] * 24 and r1[24:].tolist() == [3.0] * (len(r1) - 24)
+
+
+def test_a_heated_area_without_readings_keeps_the_duration_rule_in_the_needs():
+    scenario = make_scenario(
+        areas=[
+            {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+            {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
+            {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
+        ],
+        assets=[
+            {
+                "asset_id": "BH",
+                "name": "Boiler house",
+                "kind": "boiler_house",
+                "area_id": "R1",
+                "restoration_class": "b",
+            }
+        ],
+        service_links=[
+            {"area_id": "R1", "service": "heat", "asset_id": "BH", "share": 1.0},
+            {"area_id": "R2", "service": "heat", "asset_id": "BH", "share": 1.0},
+        ],
+        strikes=[strike("S1", "BH", 2.0)],
+        restoration=fixed_curves("b", 40),
+        temperature=[{"time": at(0), "temperature_c": 5.0, "area_id": "R2"}],  # R1 has none
+        heat=WARM_ENOUGH,
+        horizon_hours=72,
+    )
+    nd = impact.needs(impact.run(scenario, samples=0))
+    # R1: 24 h without heat from step 26 (day 2 from 00:00 local is step 24); R2: panel_mid_rise at +5 °C,
+    # E = 8 °C, cold after 23.07 h: from step 26 too
+    assert nd["cold_exposed_central"].sel(area="R1").values.tolist()[1] == 1000
+    assert nd["cold_exposed_central"].sel(area="R2").values.tolist()[1] == 500
+    assert nd["cold_exposed_central"].sel(area="R").values.tolist()[1] == 1500

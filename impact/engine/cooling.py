@@ -117,6 +117,9 @@ def cold_onset(start: np.ndarray, end: np.ndarray, cooling: Cooling) -> np.ndarr
         falls = (equilibrium < theta) & (temperature >= theta)  # NaN (no reading) never falls
         with np.errstate(divide="ignore", invalid="ignore"):
             crossing = moment + tau * np.log((temperature - equilibrium) / (theta - equilibrium))
+        # rounding may leave a home a hair below theta at a span's start: cold from there
+        crossing = np.where(temperature < theta, moment, crossing)
+        falls |= temperature < theta
         hit = falls & (crossing < stop)
         onset[index[hit]] = crossing[hit]
         go_on = ~hit & (stop < end[index])

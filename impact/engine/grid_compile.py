@@ -31,9 +31,10 @@ __all__ = ["add_own_power", "compile_grid", "outdoor_temperature", "scenario_out
 def outdoor_temperature(temperature: pd.DataFrame | None, tree: AreaTree, times: np.ndarray) -> np.ndarray | None:
     """Outdoor temperature of every area at every step [°C]; None without readings.
 
-    An area takes its own readings, else those of its nearest ancestor that has some, else
-    the readings for every area (empty ``area_id``). A reading holds from its time until the
-    next one; steps before the first reading, and areas without any, are NaN.
+    At each step an area takes the reading of its own series, else that of its nearest
+    ancestor whose series has one at that step, else the one for every area (empty
+    ``area_id``). A reading holds from its time until the next one of its series; steps that
+    no series covers (before every first reading, areas without any) are NaN.
 
     Parameters
     ----------
@@ -57,16 +58,13 @@ def outdoor_temperature(temperature: pd.DataFrame | None, tree: AreaTree, times:
         readings[key] = (at, rows["temperature_c"].to_numpy(dtype=np.float64))
     cache: dict[str, np.ndarray] = {}
     values = np.full((len(tree.ids), len(times)), np.nan)
+    for key, (at, reading) in readings.items():
+        position = np.searchsorted(at, times, side="right") - 1
+        cache[key] = np.where(position >= 0, reading[np.maximum(position, 0)], np.nan)
     for i, area in enumerate(tree.ids):
-        chain = [area, *tree.ancestors_of(area)]
-        key = next((node for node in chain if node in readings), "" if "" in readings else None)
-        if key is None:
-            continue
-        if key not in cache:
-            at, reading = readings[key]
-            position = np.searchsorted(at, times, side="right") - 1
-            cache[key] = np.where(position >= 0, reading[np.maximum(position, 0)], np.nan)
-        values[i] = cache[key]
+        for key in [area, *tree.ancestors_of(area), ""]:  # the nearest series with a reading, step by step
+            if key in cache:
+                values[i] = np.where(np.isnan(values[i]), cache[key], values[i])
     return values
 
 

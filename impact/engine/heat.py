@@ -81,14 +81,18 @@ def cold_spans(outdoor: np.ndarray, time_hours: np.ndarray, below_celsius: float
     Returns
     -------
     start, end : ndarray of float, shape (C,)
-        Maximal cold spans ``[start, end)`` [hours], sorted; the last ends at inf when the
-        last step is cold.
+        Maximal cold spans ``[start, end)`` [hours], sorted; the first starts at -inf when the
+        first step is cold (its temperature holds before the axis too, as for cooling), the
+        last ends at inf when the last step is cold.
     """
     cold = np.asarray(outdoor, dtype=np.float64) <= below_celsius  # NaN compares False: not cold
     edges = np.diff(np.concatenate([[False], cold, [False]]).astype(np.int8))
     first, stop = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     bounds = np.append(np.asarray(time_hours, dtype=np.float64), np.inf)
-    return bounds[first], bounds[stop]
+    start = bounds[first]
+    if len(start) and first[0] == 0:
+        start[0] = -np.inf  # the first step's temperature holds before it too (outages before the start)
+    return start, bounds[stop]
 
 
 def drained_state(

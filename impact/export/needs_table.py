@@ -107,7 +107,7 @@ def needs_columns(nd: xr.Dataset) -> list[OutputColumn]:
         ),
         *stat_columns(
             "cold_exposed",
-            "#affected+ind+cold",
+            "#affected+ind+exposed_cold",
             "persons",
             f"Most people at once exposed to cold that day: in homes below the cold threshold (with temperatures; "
             f"else without heat for {after:g} h) or without power for {power_after:g} h, the larger group",

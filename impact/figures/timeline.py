@@ -357,7 +357,7 @@ def timeline(
 
 
 #: Names of the heat timeline's lines of cold homes and drained buildings (docs/method.md, 4d-4e).
-COLD_NAME = "of which in cold homes (central)"
+COLD_NAME = "in cold homes (central)"
 DRAINED_NAME = "in drained buildings (central)"
 
 #: Name of the outdoor temperature line (right axis).

@@ -918,9 +918,10 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         "number",
         False,
         NEEDS_DEFAULTS["heating_below_celsius"],
-        "With temperature.csv: while the outdoor temperature is below this, everyone without heat needs a "
-        "place at once [°C]. Assumption: in frost an unheated home soon falls below the 18 °C the WHO Housing "
-        "and Health Guidelines (2018) recommend indoors in the cold season.",
+        "Only for results without people_cold (written before issue 15) and with temperature.csv: while the "
+        "outdoor temperature is below this, everyone without heat is exposed to cold at once [°C]. Assumption: "
+        "in frost an unheated home soon falls below the 18 °C the WHO Housing and Health Guidelines (2018) "
+        "recommend indoors in the cold season.",
     ),
     ("needs", "heating_uptake"): (
         "fraction",
@@ -1066,7 +1067,8 @@ SCENARIO_KEYS: dict[tuple[str, str], tuple[str, bool, object, str]] = {
         False,
         HEAT_DEFAULTS["restart_distribution"],
         "Distribution of the restart delay of drained buildings: lognormal, normal or fixed (as in "
-        "restoration.csv); one delay per Monte Carlo sample and district-heating asset.",
+        "restoration.csv); one delay per Monte Carlo sample and (district-heating asset, outdoor temperature "
+        "series).",
     ),
     ("heat", "restart_median_hours"): (
         "number >= 0",
