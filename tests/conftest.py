@@ -7,8 +7,10 @@ fail loudly if the browser is absent).
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import socket
 
 import pytest
 
@@ -81,3 +83,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+#: Ports the test dashboards listen on: below Linux's ephemeral range (32768–60999), which
+#: chromedriver and every outgoing connection draw from. dash[testing] counts up from 58050,
+#: inside that range; when one of those is taken it retries, and its retry kills the threads
+#: started meanwhile (the dashboard's first run among them), so the page never fills.
+DASHBOARD_PORTS = range(20000, 32000)
+_dashboards_started = itertools.count()
+
+
+def free_dashboard_port() -> int:
+    """A port no socket is bound to now, outside the ephemeral range; each call (and process) starts elsewhere."""
+    start = os.getpid() * 101 + 17 * next(_dashboards_started)
+    for step in range(len(DASHBOARD_PORTS)):
+        port = DASHBOARD_PORTS[(start + step) % len(DASHBOARD_PORTS)]
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {DASHBOARD_PORTS.start}–{DASHBOARD_PORTS.stop - 1}")
+
+
+@pytest.fixture
+def dash_duo(dash_duo):
+    """dash[testing]'s ``dash_duo``, its server on a free port (:func:`free_dashboard_port`), given time to start."""
+    start_server = dash_duo.start_server
+
+    def start_on_a_free_port(app, navigate=True, **kwargs):
+        kwargs.setdefault("port", free_dashboard_port())
+        # dash waits 3 s for the first answer, then retries (killing threads, see above); a
+        # loaded two-core machine may need longer for the first page
+        kwargs.setdefault("start_timeout", 60)
+        return start_server(app, navigate=navigate, **kwargs)
+
+    dash_duo.start_server = start_on_a_free_port
+    return dash_duo
