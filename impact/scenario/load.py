@@ -261,20 +261,24 @@ def _validate(
     problems += checks.check_curve_rows(curves)
     default_type = config.heat.default_housing_type if config is not None else None
     problems += check_housing(housing, housing_types, default_type, bad_cells[HOUSING.name])
-    if texts.get(TEMPERATURE.name) is None:  # absent: [heat] and housing.csv would change nothing
+    # [heat] and housing change nothing without readings (a broken temperature.csv is reported already)
+    no_readings = texts.get(TEMPERATURE.name) is not None and temperature is not None and not len(temperature)
+    if texts.get(TEMPERATURE.name) is None or no_readings:
+        without = "while temperature.csv has no readings" if no_readings else "without temperature.csv"
         if config is not None and config.heat.present:
             problems.append(
                 Problem(
                     SETTINGS_FILE,
                     heat_line,
                     "heat",
-                    "[heat] has no effect without temperature.csv: drains and cooling follow the outdoor temperature",
+                    f"[heat] has no effect {without}: drains and cooling follow the outdoor temperature",
                 )
             )
-        if housing is not None and len(housing):
-            problems.append(
-                Problem(HOUSING.name, 0, "-", "housing.csv has no effect without temperature.csv: homes cool with it")
-            )
+        for table in (HOUSING, HOUSING_TYPES):
+            if typed[table.name] is not None and len(typed[table.name]):
+                problems.append(
+                    Problem(table.name, 0, "-", f"{table.name} has no effect {without}: homes cool with it")
+                )
     if assets is not None:
         problems += checks.check_asset_classes(assets, set(merged["restoration_class"]))
         if strikes is not None:
