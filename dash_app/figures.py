@@ -340,6 +340,7 @@ def map_view(
     selected: str | None = None,
     tiles: str | None = None,
     tiles_attribution: str = "",
+    measure: str = "without",
 ) -> dict:
     """The map of ``service`` at time step ``step`` as the page sends it (a plain figure dict).
 
@@ -359,6 +360,7 @@ def map_view(
         selected=selected,
         tiles=tiles,
         tiles_attribution=tiles_attribution,
+        measure=measure,
     )
     layout = drawn["layout"]
     deep_merge(

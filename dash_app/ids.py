@@ -37,6 +37,7 @@ __all__ = [
     "MAP_COLOUR",
     "MAP_GRAPH",
     "MAP_LEVEL",
+    "MAP_MEASURE",
     "MAP_NOTE",
     "NEEDS_NOTE",
     "NEEDS_PANEL",
@@ -99,6 +100,7 @@ TIMELINE_GRAPH = "timeline-graph"
 MAP_GRAPH = "map-graph"
 MAP_LEVEL = "map-level"
 MAP_COLOUR = "map-colour"
+MAP_MEASURE = "map-measure"
 MAP_NOTE = "map-note"
 TABLE_AREAS = "table-areas"
 ASSETS_GRAPH = "assets-graph"

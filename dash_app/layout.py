@@ -36,7 +36,7 @@ from dash_app.views import (
     time_marks,
 )
 from dash_app.views.grid import zone_options
-from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value
+from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value, measure_options
 from dash_app.views.sensitivity import BY_OPTIONS
 from impact.dataset import plan_quantile_of, top_area
 from impact.whatif import strike_labels
@@ -157,6 +157,9 @@ class PageSetup:
         Its name (``median``), or the central estimate's for a run without samples.
     beyond_hours : tuple of float
         Outage lengths of the run's ``outage_beyond_probability`` [hours].
+    map_measures : list of dict
+        Options of the heat map's selector (:func:`dash_app.views.maps.measure_options`): without
+        heat, in cold homes, in drained buildings; empty (no selector) when the run counts neither.
     zone_options : list of dict
         Options of the grid zone picker (:func:`dash_app.views.grid.zone_options`); empty when the run
         has no grid (no tab 'Grid: demand not met' then).
@@ -181,6 +184,7 @@ class PageSetup:
     statistic: str = CENTRAL_LABEL
     beyond_hours: tuple[float, ...] = ()
     zone_options: list[dict] = field(default_factory=list)
+    map_measures: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_run(cls, data: DashboardData, ds: xr.Dataset) -> PageSetup:
@@ -210,6 +214,7 @@ class PageSetup:
             statistic=statistic_label(plan_of(ds)),
             beyond_hours=tuple(float(h) for h in ds["beyond_hours"].values) if "beyond_hours" in ds.coords else (),
             zone_options=zone_options(ds),
+            map_measures=measure_options(ds),
         )
 
     @classmethod
@@ -591,6 +596,16 @@ def _map_panel(setup: PageSetup) -> html.Div:
                         ],
                         className="d-flex align-items-center",
                         style=None if setup.polygons else {"display": "none"},
+                    ),
+                    html.Div(
+                        [
+                            dbc.Label("heat map shows", html_for=ids.MAP_MEASURE, className="fw-semibold mb-0 me-2"),
+                            dbc.RadioItems(
+                                id=ids.MAP_MEASURE, options=setup.map_measures, value="without", inline=True
+                            ),
+                        ],
+                        className="d-flex align-items-center",
+                        style=None if setup.map_measures else {"display": "none"},
                     ),
                 ],
                 className="d-flex flex-wrap column-gap-3 small",

@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scenario_factory import at, fixed_curves, make_scenario, strike
+from shapely.geometry import box
 from test_heat import FIXED_RESTART, boiler_scenario
 
 import impact
+from impact.boundaries import Boundaries
 from impact.engine import fast, reference
 from impact.engine.compile import compile_scenario
 from impact.engine.cooling import Cooling, cold_onset, cooling_spans
@@ -286,6 +288,45 @@ def test_the_heat_timeline_shows_cold_homes_drained_buildings_and_the_outdoor_te
     r1 = table[table["area_id"] == "R1"]
     assert set(r1.groupby("time_local")["outdoor_temperature"].nunique()) == {1}
     assert r1["outdoor_temperature"].iloc[0] == -10.0
+
+
+def test_the_map_shows_people_in_cold_homes_and_in_drained_buildings():
+    from impact.figures import area_map
+
+    # drained at 2 + 6 = 8 h until 32 + 24 = 56 h; a private house (tau 10 h, no floor) at -10 C
+    # crosses 12 C at 2 + 10 ln(30 / 22) = 5.1 h and reheats 6 h after heat returns
+    housing = [{"area_id": "R1", "housing_type": "private_house", "share": 0.5}]
+    result = impact.run(boiler_scenario([(0, -10.0)], housing=housing), samples=10, seed=4)
+    ds = result.dataset
+    at_20h = ds["time"].values[20]
+    shown = {}
+    for measure in ("without", "cold", "drained"):
+        fig = area_map(result, "heat", at_20h, measure=measure)
+        bubbles = fig.data[0]
+        assert list(bubbles.customdata[:, 0]) == ["R1"]  # the leaves
+        shown[measure] = (fig.layout.title.text.split(",")[0], float(bubbles.customdata[0][2]))
+    cold_at_20h = float(ds["people_cold_central"].sel(area="R1").values[20])
+    assert shown == {
+        "without": ("Without heat", 1000.0),
+        "cold": ("In cold homes", cold_at_20h),
+        "drained": ("In drained buildings", 1000.0),
+    }
+    assert cold_at_20h >= 500  # the private houses at least
+    fig = area_map(result, "heat", at_20h, measure="cold")
+    assert "people in cold homes" in fig.data[0].hovertemplate
+    # on a choropleth: the polygon's hover text and the colour bar say what is shown
+    square = Boundaries({"R1": box(30, 46, 31, 47)}, "test")
+    fig = area_map(result, "heat", at_20h, measure="cold", boundaries=square, colour_by="people")
+    polygon = next(trace for trace in fig.data if trace.name == "R1")
+    assert f"{cold_at_20h:,.0f} in cold homes (central estimate)" in polygon.text
+    assert next(t for t in fig.data if t.name == "colour scale").marker.colorbar.title.text == "people<br>in cold homes"
+    with pytest.raises(ValueError, match="about heat"):
+        area_map(result, "power", at_20h, measure="cold")
+    with pytest.raises(ValueError, match="measure"):
+        area_map(result, "heat", at_20h, measure="freezing")
+    plain = impact.run(boiler_scenario([(0, 5.0)]), samples=5, seed=4)
+    with pytest.raises(ValueError, match="no people_drained"):
+        area_map(plain, "heat", measure="drained")
 
 
 def test_heat_inputs_without_temperatures_are_reported():

@@ -121,7 +121,7 @@ def test_cursor_views_give_cards_table_and_label(built) -> None:
 
 
 def test_map_callback_gives_the_map_at_the_cursor_and_its_note(built) -> None:
-    figure, note = built[2].map_figure("heat", "UA5110027", "leaves", "share", 30, None)
+    figure, note = built[2].map_figure("heat", "UA5110027", "leaves", "share", "without", 30, None)
     assert figure["layout"]["title"]["text"] == "Without heat, 14 Dec 04:00 +02:00"
     assert "assets" not in [t["name"] for t in figure["data"]]  # positions only with --show-assets
     assert note.endswith("not adjusted for displacement.")
@@ -129,7 +129,7 @@ def test_map_callback_gives_the_map_at_the_cursor_and_its_note(built) -> None:
 
 def test_show_assets_adds_asset_positions_to_the_map() -> None:
     _app, _data, cb = build_app(samples=20, show_assets=True)
-    figure, _note = cb.map_figure("power", "UA51", "leaves", "share", 4, None)
+    figure, _note = cb.map_figure("power", "UA51", "leaves", "share", "without", 4, None)
     assert "assets" in [t["name"] for t in figure["data"]]
 
 

@@ -101,7 +101,7 @@ def test_level_options_name_levels_and_add_the_leaves_when_they_are_mixed(square
 
 def test_map_draws_the_polygons_with_the_selected_area_outlined(squares) -> None:
     _app, _data, cb = squares
-    figure, note = cb.map_figure("power", "R1", "2", "share", 4, None)
+    figure, note = cb.map_figure("power", "R1", "2", "share", "without", 4, None)
     names = [t["name"] for t in figure["data"]]
     assert names[:2] == ["R1", "R2"] and "selected" in names and "outline" in names
     assert figure["layout"]["annotations"][0]["text"] == OSM  # the attribution under the map
@@ -110,10 +110,10 @@ def test_map_draws_the_polygons_with_the_selected_area_outlined(squares) -> None
     # the strike on SUB (R1, 02:00) has cut R1's power at step 4: all 1,000 people, the top of the scale
     assert figure["data"][0]["fillcolor"] == "rgba(254, 232, 56, 1)"
     assert figure["data"][1]["fillcolor"] == "rgba(0, 34, 78, 1)"
-    people, _note = cb.map_figure("power", "R1", "2", "people", 4, None)
+    people, _note = cb.map_figure("power", "R1", "2", "people", "without", 4, None)
     scale = next(t for t in people["data"] if t["name"] == "colour scale")
     assert scale["marker"]["cmax"] == 1000
-    region, _note = cb.map_figure("power", "R", "1", "share", 4, None)
+    region, _note = cb.map_figure("power", "R", "1", "share", "without", 4, None)
     assert [t["name"] for t in region["data"]][:1] == ["R"]  # dissolved from R1 and R2
 
 
@@ -122,7 +122,7 @@ def test_a_click_on_a_polygon_selects_its_area(squares) -> None:
     assert cb.click_to_area({"points": [{"curveNumber": 1}]}, "2", None) == "R2"  # a fill: no pointNumber
     assert cb.click_to_area({"points": [{"curveNumber": 0, "pointNumber": None}]}, "1", None) == "R"
     # a strike mark sits inside its area: a click on it picks that area
-    figure, _note = cb.map_figure("power", "R1", "2", "share", 4, None)
+    figure, _note = cb.map_figure("power", "R1", "2", "share", "without", 4, None)
     curve = next(k for k, t in enumerate(figure["data"]) if t["name"].startswith("strikes"))
     strike = {
         "points": [{"curveNumber": curve, "pointNumber": 0, "customdata": figure["data"][curve]["customdata"][0]}]
@@ -146,7 +146,7 @@ def test_clicked_area_reads_fills_bubbles_and_markers() -> None:
 
 def test_map_without_boundaries_is_bubbles(bare) -> None:
     _app, _data, cb = bare
-    figure, note = cb.map_figure("power", "R1", "2", "share", 4, None)
+    figure, note = cb.map_figure("power", "R1", "2", "share", "without", 4, None)
     assert figure["data"][0]["name"] == "areas"
     assert note == (
         "Areas drawn at their centroids (the scenario has no boundaries). Strikes at the area's centroid. "
@@ -166,7 +166,7 @@ def test_map_note_names_adjusted_populations(squares) -> None:
 
 def test_tiles_are_drawn_and_their_host_alone_allowed_for_images() -> None:
     app, _data, cb = build_app(make_scenario(boundaries=SQUARES), samples=10, tiles=TILES, tiles_attribution="© T")
-    figure, _note = cb.map_figure("power", "R1", "2", "share", 4, None)
+    figure, _note = cb.map_figure("power", "R1", "2", "share", "without", 4, None)
     assert figure["layout"]["images"] and all(
         i["source"].startswith("https://tiles.example.org/") for i in figure["layout"]["images"]
     )
@@ -205,3 +205,36 @@ def test_serve_takes_tiles_and_refuses_a_bad_template(monkeypatch, capsys) -> No
     )
     assert serve.main(["--tiles-attribution", "© T"]) == 2  # a credit for tiles never drawn
     assert "error: --tiles-attribution credits map tiles, but no --tiles URL was given" in capsys.readouterr().err
+
+
+def test_the_heat_map_shows_people_in_cold_homes_or_drained_buildings(squares) -> None:
+    from test_heat import boiler_scenario
+
+    _app, data, cb = build_app(boiler_scenario([(0, -10.0)]), samples=10)
+    ds = data.result().dataset
+    setup = PageSetup.from_run(data, ds)
+    assert [o["value"] for o in setup.map_measures] == ["without", "cold", "drained"]
+    body = dashboard_body(data, setup)
+    measure = _by_id(body, ids.MAP_MEASURE)
+    assert measure.value == "without"
+    holder = next(c for c in _components(body) if isinstance(c, html.Div) and measure in (c.children or []))
+    assert holder.style is None
+    cold_at_40h = ds["people_cold_central"].sel(area="R1").values[40]
+    figure, _note = cb.map_figure("heat", "R1", "2", "share", "cold", 40, None)
+    assert figure["layout"]["title"]["text"].startswith("In cold homes, ")
+    bubbles = figure["data"][0]
+    assert "people in cold homes" in bubbles["hovertemplate"]
+    assert float(bubbles["customdata"][0][2]) == cold_at_40h > 0
+    drained, _note = cb.map_figure("heat", "R1", "2", "share", "drained", 40, None)
+    assert drained["layout"]["title"]["text"].startswith("In drained buildings, ")
+    # the choice applies to heat only: power still shows the people without power
+    power, _note = cb.map_figure("power", "R1", "2", "share", "cold", 40, None)
+    assert power["layout"]["title"]["text"].startswith("Without power, ")
+    # a run without cold homes or drains has no selector
+    _app, squares_data, _cb = squares
+    plain = PageSetup.from_run(squares_data, squares_data.result().dataset)
+    assert plain.map_measures == []
+    body = dashboard_body(squares_data, plain)
+    measure = _by_id(body, ids.MAP_MEASURE)
+    hidden = next(c for c in _components(body) if isinstance(c, html.Div) and measure in (c.children or []))
+    assert hidden.style == {"display": "none"}

@@ -10,7 +10,7 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.data import DashboardData
 from dash_app.figures import map_view
-from dash_app.views.maps import clicked_area, level_of, map_note
+from dash_app.views.maps import clicked_area, level_of, map_note, measure_for
 from impact.figures import map_areas, map_boundaries
 
 __all__ = ["make", "register"]
@@ -20,8 +20,8 @@ def make(data: DashboardData) -> dict[str, Callable]:
     """``map_figure`` and ``click_to_area``, bound to ``data``."""
     runs = Runs(data)
 
-    def map_figure(service, area, level, colour_by, step, store) -> tuple[dict, str]:
-        """The map at time step ``step`` (``area`` outlined) and the note under it."""
+    def map_figure(service, area, level, colour_by, measure, step, store) -> tuple[dict, str]:
+        """The map at time step ``step`` (``area`` outlined; for heat, the ``measure`` chosen) and the note under it."""
         current = runs.current(store)
         figure = map_view(
             current,
@@ -34,6 +34,7 @@ def make(data: DashboardData) -> dict[str, Callable]:
             selected=area,
             tiles=data.tiles,
             tiles_attribution=data.tiles_attribution,
+            measure=measure_for(service, measure),
         )
         return figure, map_note(current.dataset, map_boundaries(current) is not None)
 
@@ -54,6 +55,7 @@ def register(app, cb, data: DashboardData) -> None:
         Input(ids.FILTER_AREA, "value"),
         Input(ids.MAP_LEVEL, "value"),
         Input(ids.MAP_COLOUR, "value"),
+        Input(ids.MAP_MEASURE, "value"),
         Input(ids.CURSOR_SLIDER, "value"),
         Input(ids.STORE_WHATIF, "data"),
     )(cb.map_figure)

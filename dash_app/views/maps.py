@@ -20,6 +20,8 @@ __all__ = [
     "level_options",
     "level_value",
     "map_note",
+    "measure_for",
+    "measure_options",
 ]
 
 #: Names of Ukraine's admin levels (``admin_level`` in ``docs/data-format.md``), used when every
@@ -34,6 +36,21 @@ COLOUR_OPTIONS = [
     {"label": "share of population", "value": "share"},
     {"label": "people without", "value": "people"},
 ]
+
+
+def measure_options(ds: xr.Dataset) -> list[dict]:
+    """Options of the heat map's selector (:data:`impact.figures.maps.MEASURES`): people without heat,
+    in cold homes, in drained buildings; empty when the run counts neither (no temperature.csv)."""
+    present = [m for m in ("cold", "drained") if f"people_{m}_central" in ds.variables]
+    if not present:
+        return []
+    labels = {"without": "without heat", "cold": "in cold homes", "drained": "in drained buildings"}
+    return [{"label": labels[m], "value": m} for m in ("without", *present)]
+
+
+def measure_for(service: str, measure: str | None) -> str:
+    """What the map shows of ``service``: the chosen heat measure for heat, people without service otherwise."""
+    return (measure or "without") if service == "heat" else "without"
 
 
 def level_options(ds: xr.Dataset) -> list[dict]:

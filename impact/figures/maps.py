@@ -46,6 +46,7 @@ __all__ = [
     "CREDIT_TICKS_PX",
     "MAP_TEMPLATE",
     "MAX_BUBBLE_PX",
+    "MEASURES",
     "OUTLINE_COLOUR",
     "POLYGON_OPACITY_WITH_TILES",
     "SELECTED_COLOUR",
@@ -182,6 +183,56 @@ class _Values:
     largest: float
 
 
+#: What a map can show of the people of an area (``measure`` of :func:`area_map`): without the
+#: service, or, for heat, in homes below ``[heat] cold_below_celsius`` or in buildings whose
+#: heating system is drained (docs/method.md, sections 4d and 4e).
+MEASURES = ("without", "cold", "drained")
+_MEASURE_VARIABLES = {"without": "people_without", "cold": "people_cold", "drained": "people_drained"}
+_MEASURE_TEXTS = {"cold": "in cold homes", "drained": "in drained buildings"}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The people a map shows: ``measure`` (:data:`MEASURES`) of ``service``."""
+
+    service: str
+    measure: str = "without"
+
+    @property
+    def text(self) -> str:
+        """``without heat``, ``in cold homes`` or ``in drained buildings``."""
+        return f"without {self.service}" if self.measure == "without" else _MEASURE_TEXTS[self.measure]
+
+    @property
+    def heading(self) -> str:
+        """:attr:`text` with a capital first letter (the map's title)."""
+        return self.text[:1].upper() + self.text[1:]
+
+    def array(self, ds: xr.Dataset, suffix: str, index: np.ndarray) -> np.ndarray:
+        """People shown per area of ``index`` and time (and quantile, for ``suffix`` "") [persons]."""
+        name = _MEASURE_VARIABLES[self.measure] + suffix
+        extra = ("quantile",) if suffix == "" else ()
+        if self.measure == "without":
+            service = int(ds.indexes["service"].get_loc(self.service))
+            return _array(ds, name, "service", "area", "time", *extra)[service][index]
+        return _array(ds, name, "area", "time", *extra)[index]
+
+
+def _shown(ds: xr.Dataset, service: str, measure: str) -> _Shown:
+    """Check ``service`` and ``measure`` against the result; what the map shows."""
+    check_choice(service, [str(s) for s in ds["service"].values], "service")
+    check_choice(measure, list(MEASURES), "measure")
+    if measure != "without":
+        if service != "heat":
+            raise ValueError(f"measure {measure!r} is about heat: pass service='heat', not {service!r}")
+        if f"{_MEASURE_VARIABLES[measure]}_central" not in ds.variables:
+            raise ValueError(
+                f"this result has no {_MEASURE_VARIABLES[measure]}: people {_MEASURE_TEXTS[measure]} are counted "
+                "only in scenarios with temperature.csv (docs/user-guide.md, winter heat)"
+            )
+    return _Shown(service, measure)
+
+
 def _where(ds: xr.Dataset, service: str, areas: list[str]) -> tuple[int, np.ndarray]:
     """Positions of ``service`` and of ``areas`` on their dimensions."""
     return int(ds.indexes["service"].get_loc(service)), ds.indexes["area"].get_indexer(areas)
@@ -193,9 +244,9 @@ def _array(ds: xr.Dataset, name: str, *dims: str) -> np.ndarray:
     return ds.variables[name].transpose(*dims).values
 
 
-def _values(ds: xr.Dataset, service: str, areas: list[str], step: int, statistic: str) -> _Values:
-    s, index = _where(ds, service, areas)
-    series = _array(ds, f"people_without_{statistic}", "service", "area", "time")[s][index]
+def _values(ds: xr.Dataset, shown: _Shown, areas: list[str], step: int, statistic: str) -> _Values:
+    index = ds.indexes["area"].get_indexer(areas)
+    series = shown.array(ds, f"_{statistic}", index)
     people = np.nan_to_num(np.asarray(series[:, step], dtype=float))
     population = np.asarray(ds["population"].values[index], dtype=float)
     share = np.divide(people, population, out=np.zeros_like(people), where=population > 0)
@@ -204,14 +255,14 @@ def _values(ds: xr.Dataset, service: str, areas: list[str], step: int, statistic
     return _Values(areas, names, people, population, share, largest)
 
 
-def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: str) -> list[str]:
-    """Hover text of each area: names, P-code, people without (and the 5-95 % range), share, population."""
+def _texts(ds: xr.Dataset, values: _Values, shown: _Shown, step: int, statistic: str) -> list[str]:
+    """Hover text of each area: names, P-code, people shown (and the 5-95 % range), share, population."""
     areas = values.areas
     band = _band(ds)
     low = high = np.full(len(areas), np.nan)
-    s, index = _where(ds, service, areas)
+    s, index = _where(ds, shown.service, areas)
     if band is not None:
-        q = _array(ds, "people_without", "service", "area", "time", "quantile")[s][index, step]
+        q = shown.array(ds, "", index)[:, step]
         low, high = q[:, band[0]], q[:, band[1]]
 
     def coord(name: str, default: Any) -> list[Any]:  # results written before these coordinates lack them
@@ -220,7 +271,7 @@ def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: 
     names_uk = coord("name_uk", "")
     sources = coord("population_source", "")
     bases = coord("population_base", np.nan)
-    beyond = _beyond_texts(ds, s, index)
+    beyond = _beyond_texts(ds, s, index) if shown.measure == "without" else [""] * len(areas)
     estimate = "central estimate" if statistic == "central" else "mean over samples"
     texts = []
     for k, area in enumerate(areas):
@@ -228,7 +279,7 @@ def _texts(ds: xr.Dataset, values: _Values, service: str, step: int, statistic: 
         uk = str(names_uk[k] or "").strip()
         lines = [f"<b>{name}</b>" + (f" ({html.escape(uk, quote=False)})" if uk and uk != values.names[k] else "")]
         lines.append(f"P-code {html.escape(area, quote=False)}")
-        lines.append(f"{values.people[k]:,.0f} without {service} ({estimate})")
+        lines.append(f"{values.people[k]:,.0f} {shown.text} ({estimate})")
         if band is not None and np.isfinite(low[k]) and np.isfinite(high[k]):
             lines.append(f"{band[2]}: {low[k]:,.0f}–{high[k]:,.0f}")
         lines.append(f"{values.share[k]:.1%} of the population")
@@ -273,9 +324,9 @@ def _colours(values: np.ndarray, alpha: float = 1.0) -> list[str]:
     return out
 
 
-def _title(ds: xr.Dataset, service: str, step: int) -> tuple[pd.Timestamp, str]:
+def _title(ds: xr.Dataset, shown: _Shown, step: int) -> tuple[pd.Timestamp, str]:
     moment = local_times(ds["time"].values[step : step + 1], timezone_of(ds))[0]
-    return moment, f"Without {service}, {moment:%d %b %H:%M} {moment.isoformat()[-6:]}"
+    return moment, f"{shown.heading}, {moment:%d %b %H:%M} {moment.isoformat()[-6:]}"
 
 
 # --- the figure -----------------------------------------------------------------------------
@@ -294,6 +345,7 @@ def area_map(
     selected: str | None = None,
     tiles: str | None = None,
     tiles_attribution: str = "",
+    measure: str = "without",
 ) -> go.Figure:
     """People without ``service`` per area at one time: a choropleth with boundaries, bubbles without.
 
@@ -330,6 +382,11 @@ def area_map(
         (the polygons then semi-transparent). Default none: nothing is fetched.
     tiles_attribution : str
         Credit the tile server asks for, shown under the map with the boundaries' own.
+    measure : {"without", "cold", "drained"}
+        Which people are shown: without ``service``; or, with ``service="heat"`` and a result
+        with them (a scenario with temperature.csv), people in homes below
+        ``[heat] cold_below_celsius`` (``people_cold``) or in buildings whose heating system is
+        drained (``people_drained``). Colours, sizes, hover texts and the title follow it.
 
     Returns
     -------
@@ -344,7 +401,18 @@ def area_map(
         if given, ``assets``.
     """
     figure = _map(
-        result, service, time, level, assets, statistic, boundaries, colour_by, selected, tiles, tiles_attribution
+        result,
+        service,
+        time,
+        level,
+        assets,
+        statistic,
+        boundaries,
+        colour_by,
+        selected,
+        tiles,
+        tiles_attribution,
+        measure,
     )
     return figure if isinstance(figure, go.Figure) else go.Figure(figure)
 
@@ -362,6 +430,7 @@ def area_map_dict(
     selected: str | None = None,
     tiles: str | None = None,
     tiles_attribution: str = "",
+    measure: str = "without",
 ) -> dict:
     """:func:`area_map` as a plain figure dict (``{"data": [...], "layout": {...}}``), what a web page sends.
 
@@ -370,7 +439,18 @@ def area_map_dict(
     step of its time cursor). Parameters as :func:`area_map`.
     """
     figure = _map(
-        result, service, time, level, assets, statistic, boundaries, colour_by, selected, tiles, tiles_attribution
+        result,
+        service,
+        time,
+        level,
+        assets,
+        statistic,
+        boundaries,
+        colour_by,
+        selected,
+        tiles,
+        tiles_attribution,
+        measure,
     )
     return figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
 
@@ -387,10 +467,11 @@ def _map(
     selected: str | None,
     tiles: str | None,
     tiles_attribution: str,
+    measure: str,
 ) -> go.Figure | dict:
     """Bubbles as a figure, or the choropleth as a plain dict."""
     ds = as_dataset(result)
-    check_choice(service, [str(s) for s in ds["service"].values], "service")
+    shown = _shown(ds, service, measure)
     check_choice(statistic, ["central", "mean"], "statistic")
     check_choice(colour_by, list(COLOUR_BY), "colour_by")
     if selected is not None:
@@ -400,10 +481,10 @@ def _map(
     bounds = map_boundaries(result, boundaries)
     drawn = _drawing(ds, bounds, level, areas)
     if drawn is None or bounds is None:
-        return _bubble_map(ds, service, areas, step, statistic, assets)
+        return _bubble_map(ds, shown, areas, step, statistic, assets)
     return _choropleth(
         ds,
-        service,
+        shown,
         areas,
         step,
         drawn,
@@ -424,7 +505,7 @@ MAP_TEMPLATE = {"layout": {"font": {"color": "#2a3f5f"}, "paper_bgcolor": "white
 
 def _choropleth(
     ds: xr.Dataset,
-    service: str,
+    shown: _Shown,
     areas: list[str],
     step: int,
     drawn: MapShapes,
@@ -438,15 +519,15 @@ def _choropleth(
     tiles_attribution: str,
 ) -> dict:
     """The choropleth as a plain figure dict."""
-    values = _values(ds, service, areas, step, statistic)
-    texts = _texts(ds, values, service, step, statistic)
+    values = _values(ds, shown, areas, step, statistic)
+    texts = _texts(ds, values, shown, step, statistic)
     by_share = colour_by == "share"
-    shown = values.share if by_share else values.people / values.largest
-    colours = dict(zip(areas, _colours(shown, POLYGON_OPACITY_WITH_TILES if tiles else 1.0), strict=True))
+    fill = values.share if by_share else values.people / values.largest
+    colours = dict(zip(areas, _colours(fill, POLYGON_OPACITY_WITH_TILES if tiles else 1.0), strict=True))
     text_of = dict(zip(areas, texts, strict=True))
     tree = AreaTree.from_dataset(ds)
     full, points = area_boundaries(bounds, tree)
-    moment, title = _title(ds, service, step)
+    moment, title = _title(ds, shown, step)
     west, south, east, north = drawn.bounds
     edge = {"color": AREA_LINE_COLOUR if not tiles else "rgba(60, 60, 60, 0.6)", "width": 0.6}
 
@@ -467,7 +548,7 @@ def _choropleth(
         }
         for area in drawn.area_ids
     ]
-    traces.append(_colour_scale(drawn, by_share, values.largest, service))
+    traces.append(_colour_scale(drawn, by_share, values.largest, shown))
     traces.append(_line("outline", drawn.outline, OUTLINE_COLOUR, 1.4))
     missing = [a for a in areas if a not in drawn.shapes]
     if missing:
@@ -533,7 +614,7 @@ def _choropleth(
     return {"data": traces, "layout": layout}
 
 
-def _colour_scale(drawn: MapShapes, by_share: bool, largest: float, service: str) -> dict:
+def _colour_scale(drawn: MapShapes, by_share: bool, largest: float, shown: _Shown) -> dict:
     """An invisible marker in the middle of the map that carries the colour bar."""
     west, south, east, north = drawn.bounds
     return {
@@ -551,7 +632,7 @@ def _colour_scale(drawn: MapShapes, by_share: bool, largest: float, service: str
             "colorscale": "Cividis",
             "showscale": True,
             "colorbar": {
-                "title": {"text": "share of<br>population" if by_share else f"people<br>without {service}"},
+                "title": {"text": "share of<br>population" if by_share else f"people<br>{shown.text}"},
                 "tickformat": ".0%" if by_share else ",.0f",
                 "len": 0.8,
                 "thickness": 14,
@@ -685,17 +766,17 @@ def _asset_trace(assets: pd.DataFrame, mercator: bool = False) -> go.Scatter:
 
 
 def _bubble_map(
-    ds: xr.Dataset, service: str, areas: Sequence[str], step: int, statistic: str, assets: pd.DataFrame | None
+    ds: xr.Dataset, shown: _Shown, areas: Sequence[str], step: int, statistic: str, assets: pd.DataFrame | None
 ) -> go.Figure:
-    """Bubbles of people without ``service`` per area at their centroids (no boundaries)."""
+    """Bubbles of the people ``shown`` per area at their centroids (no boundaries)."""
     areas = list(areas)
-    at = ds.isel(time=step).sel(service=service, area=areas)
-    values = _values(ds, service, areas, step, statistic)
+    at = ds.isel(time=step).sel(service=shown.service, area=areas)
+    values = _values(ds, shown, areas, step, statistic)
     people, population, share = values.people, values.population, values.share
     lat = np.asarray(at["latitude"].values, dtype=float) if "latitude" in at.coords else np.full(len(areas), np.nan)
     lon = np.asarray(at["longitude"].values, dtype=float) if "longitude" in at.coords else np.full(len(areas), np.nan)
     sizes = np.sqrt(people / values.largest) * MAX_BUBBLE_PX
-    moment, title = _title(ds, service, step)
+    moment, title = _title(ds, shown, step)
 
     fig = go.Figure()
     fig.add_trace(
@@ -719,8 +800,8 @@ def _bubble_map(
             },
             customdata=np.column_stack([areas, values.names, people, share, population]),
             hovertemplate=(
-                "%{customdata[1]} (%{customdata[0]})<br>%{customdata[2]:,.0f} people without "
-                f"{service}<br>%{{customdata[3]:.1%}} of %{{customdata[4]:,.0f}}<extra></extra>"
+                "%{customdata[1]} (%{customdata[0]})<br>%{customdata[2]:,.0f} people "
+                f"{shown.text}<br>%{{customdata[3]:.1%}} of %{{customdata[4]:,.0f}}<extra></extra>"
             ),
         )
     )
