@@ -60,11 +60,16 @@ def result_bytes(
     """Memory of a whole result's (service, area, time) variables [bytes], float64.
 
     Quantiles (with the planning statistic's, ``plan_quantile``, when given), the mean and
-    the central estimate: services x areas x steps x (Q + 2) x 8.
+    the central estimate: (services + P) x areas x steps x (Q + 2) x 8, where P counts the
+    winter-heat variables the scenario may give (docs/method.md, 4d and 4e): ``people_cold``
+    with any outdoor reading, and ``people_drained`` with a reading at or below
+    ``[heat] drain_below_celsius`` (an upper bound: an area without heat links has zeros).
     """
     chosen = {float(q) for q in (scenario.config.quantiles if quantiles is None else quantiles)}
     count = len(chosen | ({float(plan_quantile)} if plan_quantile is not None else set()))
-    return len(SERVICES) * len(scenario.areas) * scenario.config.steps * (count + 2) * 8
+    readings = scenario.temperature["temperature_c"]
+    pseudo = int(len(readings) > 0) + int(bool((readings <= scenario.config.heat.drain_below_celsius).any()))
+    return (len(SERVICES) + pseudo) * len(scenario.areas) * scenario.config.steps * (count + 2) * 8
 
 
 def run_settings(

@@ -86,6 +86,18 @@ def test_result_bytes_counts_quantiles_mean_and_central():
     assert runner.result_bytes(scenario, [0.5]) == 3 * 99 * 744 * 3 * 8
 
 
+def test_result_bytes_count_people_cold_and_drained():
+    from test_heat import boiler_scenario
+
+    frost, mild = boiler_scenario([(0, -10.0)]), boiler_scenario([(0, 5.0)])
+    # 2 areas, 96 steps, quantile 0.5 + mean + central; cold and drained in frost, cold alone at +5 C
+    assert runner.result_bytes(frost, [0.5]) == (3 + 2) * 2 * 96 * 3 * 8
+    assert runner.result_bytes(mild, [0.5]) == (3 + 1) * 2 * 96 * 3 * 8
+    ds = impact.run(frost, samples=5, seed=1, quantiles=[0.5]).dataset
+    people = [name for name in ds.data_vars if name.startswith(("people_without", "people_cold", "people_drained"))]
+    assert len(people) == 9 and sum(ds[name].nbytes for name in people) == runner.result_bytes(frost, [0.5])
+
+
 def test_cli_area_block_streams_and_prints_the_summary(tmp_path, capsys):
     out = tmp_path / "r.nc"
     assert main(["run", "odesa-2025-12", "--samples", "30", "--area-block", "5", "--out", str(out)]) == 0
