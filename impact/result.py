@@ -30,7 +30,7 @@ from impact.dataset import (
 )
 from impact.engine.compile import CompiledScenario
 from impact.engine.cooling import COLD
-from impact.engine.draws import Draws
+from impact.engine.draws import Draws, restart_delays
 from impact.engine.grid_compile import scenario_outdoor
 from impact.engine.heat import DRAINED
 from impact.engine.stats import EngineOutput
@@ -566,14 +566,17 @@ def draw_variables(
     -------
     dict of str to xarray.DataArray
         ``drawn_repair_hours``, ``drawn_outage_hours``, ``crew_wait_hours``,
-        ``drawn_repair_quantile``, ``drawn_damage_state``, ``drawn_asset`` (sample, strike) and
-        ``drawn_buffer_hours`` (sample, dependency).
+        ``drawn_repair_quantile``, ``drawn_damage_state``, ``drawn_asset`` (sample, strike),
+        ``drawn_buffer_hours`` (sample, dependency) and, when buildings can drain,
+        ``drawn_restart_hours`` (sample, drain): the restart delay of the buildings behind each
+        drain helper (docs/method.md, section 4d), coordinate ``drain`` its random stream's key
+        (``{heating asset};{first leaf}``).
     """
     strikes = len(model.strike_ids)
     names = np.array(model.asset_ids, dtype=str)
     states = np.array(DAMAGE_STATES, dtype=str)
     pair = ("sample", "strike")
-    return {
+    drawn = {
         "drawn_repair_hours": with_units(
             xr.DataArray(draws.durations[:, :strikes], dims=pair),
             "hours",
@@ -602,6 +605,17 @@ def draw_variables(
             xr.DataArray(draws.buffers, dims=("sample", "dependency")), "hours", "buffer of each dependency drawn"
         ),
     }
+    if model.drains:
+        drawn["drawn_restart_hours"] = with_units(
+            xr.DataArray(
+                np.asarray(restart_delays(model, draws), dtype=np.float64),
+                dims=("sample", "drain"),
+                coords={"drain": [drain.key for drain in model.drains]},
+            ),
+            "hours",
+            "restart delay drawn for the drained buildings behind each heating asset",
+        )
+    return drawn
 
 
 def _per_sample_variables(

@@ -92,7 +92,7 @@ __all__ = [
 BY: tuple[str, ...] = ("strike", "input")
 
 #: Kinds of input of ``by="input"``, in order.
-INPUTS: tuple[str, ...] = ("damage_state", "asset", "repair_time", "buffer", "crews")
+INPUTS: tuple[str, ...] = ("damage_state", "asset", "repair_time", "buffer", "crews", "restart")
 
 #: Each kind of input in words.
 INPUT_LABELS: dict[str, str] = {
@@ -101,6 +101,7 @@ INPUT_LABELS: dict[str, str] = {
     "repair_time": "repair time",
     "buffer": "buffers",
     "crews": "crew waiting",
+    "restart": "heating restart",
 }
 
 #: Fewest Monte Carlo samples the shares are computed from.
@@ -391,6 +392,11 @@ def _input_variables(ds: xr.Dataset, bins: int) -> dict[str, list[np.ndarray]]:
             found["buffer"].append(input_bins(buffers[:, k], bins))
     if _varies(waiting):
         found["crews"].append(input_bins(waiting, bins))
+    if "drawn_restart_hours" in ds.variables:  # buildings that can drain (docs/method.md, 4d)
+        restarts = _draws(ds, "drawn_restart_hours", "drain")
+        for k in range(restarts.shape[1]):
+            if _varies(restarts[:, k]):
+                found["restart"].append(input_bins(restarts[:, k], bins))
     return found
 
 
@@ -436,7 +442,7 @@ def sensitivity(
         :data:`MIN_SAMPLES`) and its per-sample variables.
     by : {"strike", "input"}
         Split by strike (the strike's own draws jointly) or by kind of input
-        (:data:`INPUTS`: damage state, asset hit, repair time, buffers, crew waiting).
+        (:data:`INPUTS`: damage state, asset hit, repair time, buffers, crew waiting, heating restart).
     services, areas : str or sequence of str, optional
         Only these services or areas (default: all).
 

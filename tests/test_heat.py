@@ -251,3 +251,24 @@ def test_people_drained_are_counted_from_the_drain_until_the_restart():
 def test_without_frost_there_is_no_drained_variable():
     ds = impact.run(boiler_scenario([(0, 5.0)]), samples=5, seed=3).dataset
     assert "people_drained" not in ds
+
+
+def test_sampled_restart_delays_are_kept_per_sample_and_split_the_variance_of_heat():
+    lognormal = {**FIXED_RESTART, "restart_distribution": "lognormal", "restart_dispersion": 0.7}
+    result = impact.run(boiler_scenario([(0, -10.0)], heat=lognormal), samples=200, seed=2)
+    ds = result.dataset
+    drawn = ds["drawn_restart_hours"]
+    assert drawn.dims == ("sample", "drain") and list(drawn["drain"].values) == ["BH;R1"]
+    assert drawn.attrs["units"] == "hours"
+    # the same draws as the engine's: heat is back the restart delay after the repair (32 h),
+    # on the hour after, within the 96 h horizon; out since the strike at 2 h
+    heat_hours = ds["person_hours_without_sample"].sel(service="heat", area="R1").values / 1000
+    assert np.array_equal(np.minimum(np.ceil(32 + drawn.values[:, 0]), 96) - 2, heat_hours)
+    shares = impact.sensitivity(result, by="input", services="heat")
+    r1 = shares["variance_share"].sel(service="heat", area="R1").to_series()
+    assert r1["restart"] > 0.95 and r1.drop("restart").eq(0).all()  # the repair is fixed: the restart is all
+    assert shares["input_variables"].sel(input="restart").item() == 1
+    # without drains there is no such variable and the kind is fixed
+    mild = impact.run(boiler_scenario([(0, 5.0)], heat=lognormal), samples=30, seed=2)
+    assert "drawn_restart_hours" not in mild.dataset
+    assert impact.sensitivity(mild, by="input")["input_variables"].sel(input="restart").item() == 0

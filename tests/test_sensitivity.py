@@ -226,7 +226,7 @@ def test_damage_state_and_repair_time_split_with_their_interaction_left_out() ->
     assert shares["damage_state"] == pytest.approx(400 / total, abs=0.02)
     assert shares["repair_time"] == pytest.approx(75 / total, abs=0.02)
     assert shares["asset"] == shares["buffer"] == shares["crews"] == 0.0
-    assert ds["input_variables"].values.tolist() == [1, 0, 1, 0, 0]
+    assert ds["input_variables"].values.tolist() == [1, 0, 1, 0, 0, 0]
     assert shares["damage_state"] + shares["repair_time"] < 0.97  # first order: interactions in no share
 
 
@@ -434,8 +434,8 @@ def test_figure_by_input_from_a_result_names_fixed_kinds() -> None:
     fig = impact.figures.sensitivity(result, "power", by="input")
     bars, _marks = fig.data
     assert bars.y[0] == "damage state" and bars.x[0] == pytest.approx(100.0)
-    assert set(bars.y) == {"damage state", "asset hit", "repair time", "buffers", "crew waiting"}
-    assert [row[0] for row in bars.customdata].count("fixed in this scenario") == 4
+    assert set(bars.y) == {"damage state", "asset hit", "repair time", "buffers", "crew waiting", "heating restart"}
+    assert [row[0] for row in bars.customdata].count("fixed in this scenario") == 5
 
 
 def test_figure_without_spread_says_so_and_refuses_bad_choices() -> None:
@@ -613,7 +613,8 @@ def test_bundled_oblast_power_range_is_driven_by_the_strike_on_node_one(bundled:
 
 
 def test_bundled_by_input_only_repair_times_are_uncertain(bundled: impact.Result) -> None:
-    # the bundled scenario has no weighted cells, buffer ranges or crews; every strike's curve has a spread
+    # the bundled scenario has no weighted cells, buffer ranges, crews or temperatures (so no
+    # drains); every strike's curve has a spread
     ds = impact.sensitivity(bundled, by="input", areas=["UA51", "UA5110027"])
     assert dict(zip(ds["input"].values.tolist(), ds["input_variables"].values.tolist(), strict=True)) == {
         "damage_state": 0,
@@ -621,8 +622,9 @@ def test_bundled_by_input_only_repair_times_are_uncertain(bundled: impact.Result
         "repair_time": 16,
         "buffer": 0,
         "crews": 0,
+        "restart": 0,
     }
-    fixed = ds["variance_share"].sel(input=["damage_state", "asset", "buffer", "crews"])
+    fixed = ds["variance_share"].sel(input=["damage_state", "asset", "buffer", "crews", "restart"])
     assert ((fixed == 0) | fixed.isnull()).all()
     assert ds["variance_share"].sel(service="power", area="UA51", input="repair_time") > 0.5
 
