@@ -34,7 +34,9 @@ class WhatIf:
     repair_time_factor : float
         Multiplier on every restoration time [1]: 0.5 means repairs take half as long,
         2 twice as long. Scales ``median_days`` (and the standard deviation of normal
-        curves; the log-dispersion of lognormal curves is scale-free).
+        curves; the log-dispersion of lognormal curves is scale-free). The restart delay of
+        drained buildings (``[heat] restart_*``, docs/method.md, 4d) is not a repair and is
+        not scaled: buildings are refilled by their management companies, not the crews.
     extra_backup_hours : float
         Hours of backup added to the power supply of every pumping station and boiler
         house (generators, fuel) [hours]; a buffer given as a range (``buffer_hours_max``)
