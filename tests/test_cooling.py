@@ -401,3 +401,19 @@ def test_a_heated_area_without_readings_keeps_the_duration_rule_in_the_needs():
     assert nd["cold_exposed_central"].sel(area="R1").values.tolist()[1] == 1000
     assert nd["cold_exposed_central"].sel(area="R2").values.tolist()[1] == 500
     assert nd["cold_exposed_central"].sel(area="R").values.tolist()[1] == 1500
+
+
+def test_a_leaf_whose_own_rows_are_all_zero_is_the_default_type_not_its_parents_mix():
+    from impact.areas import AreaTree
+    from impact.scenario.housing import leaf_housing
+
+    tree = AreaTree.from_pairs(["R", "R1", "R2"], ["", "R", "R"])
+    housing = pd.DataFrame(
+        {
+            "area_id": ["R", "R1", "R1"],
+            "housing_type": ["private_house", "panel_high_rise", "private_house"],
+            "share": [0.6, 0.0, 0.0],
+        }
+    )
+    mixes = leaf_housing(housing, tree, "panel_mid_rise")
+    assert mixes == {"R1": [("panel_mid_rise", 1.0)], "R2": [("private_house", 0.6), ("panel_mid_rise", 0.4)]}

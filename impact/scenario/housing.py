@@ -112,15 +112,17 @@ def leaf_housing(housing: pd.DataFrame | None, tree: AreaTree, default_type: str
 
     A leaf takes its own rows of ``housing.csv``, else those of its nearest ancestor with
     rows; what they leave uncovered (or everything, without rows) is ``default_type``.
-    Types come in the order of the rows, the default last; a type listed twice (a row and
-    the remainder) is merged.
+    Rows of share 0 count as rows (an area whose rows are all 0 is all ``default_type``, not
+    its ancestor's mix) but add no type. Types come in the order of the rows, the default
+    last; a type listed twice (a row and the remainder) is merged.
     """
     rows_of: dict[str, list[tuple[str, float]]] = {}
     if housing is not None and len(housing):
         rows = zip(housing["area_id"], housing["housing_type"], housing["share"], strict=True)
         for area, housing_type, share in rows:
+            own = rows_of.setdefault(str(area), [])
             if float(share) > 0:
-                rows_of.setdefault(str(area), []).append((str(housing_type), float(share)))
+                own.append((str(housing_type), float(share)))
     result: dict[str, list[tuple[str, float]]] = {}
     for leaf in tree.ids:
         if not tree.is_leaf(leaf):

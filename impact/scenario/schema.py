@@ -685,8 +685,8 @@ HOUSING = Table(
     "The housing of an area: the share of its residents living in one type of home. With temperature.csv "
     "the homes of people without heat cool by their type (docs/method.md, section 4e) and people in homes "
     "below `heat.cold_below_celsius` are counted in `people_cold`. A leaf takes its own rows, else those "
-    "of its nearest ancestor that has some; residents not covered (no rows, or shares summing to less "
-    "than 1) live in `heat.default_housing_type`.",
+    "of its nearest ancestor that has some (rows of share 0 count as rows); residents not covered (no "
+    "rows, or shares summing to less than 1) live in `heat.default_housing_type`.",
     (
         Column("area_id", "id", True, "Area (any level; it also covers the areas below it without rows of their own)."),
         Column(
