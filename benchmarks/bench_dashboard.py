@@ -222,6 +222,7 @@ class Planner:
             ids.CURSOR_SLIDER: 40,
             ids.MAP_LEVEL: level_value(ds, map_level(ds)[0]),
             ids.MAP_COLOUR: "share",
+            ids.MAP_MEASURE: "without",
             ids.WHATIF_REPAIR: 1,
             ids.WHATIF_BACKUP: 0,
             ids.WHATIF_STRIKES: list(strikes),
@@ -331,6 +332,7 @@ def _direct(cb, output: str, s: dict):
             s[ids.FILTER_AREA],
             s[ids.MAP_LEVEL],
             s[ids.MAP_COLOUR],
+            s[ids.MAP_MEASURE],
             s[ids.CURSOR_SLIDER],
             s[ids.STORE_WHATIF],
         )

@@ -35,7 +35,8 @@ average (0.1 with 100 samples in 10 bins).
     inputs without effect cancels; the sum is clipped to [0, 1]). Damage states and assets
     per strike are categorical; repair times are the drawn quantile of each strike's curve
     (counted only for strikes whose curve gives different hours for one damage state);
-    buffers per dependency; crews are the total crew-waiting hours of the sample.
+    buffers per dependency; crews are the total crew-waiting hours of the sample; restarts
+    are the restart delays of drained buildings per drain (``drawn_restart_hours``).
 
 **Sampling noise.** Every share comes with ``variance_share_noise``: the shares of
 :data:`NOISE_INPUTS` inputs without effect (the samples put into ``B`` equal-count bins at
@@ -80,6 +81,7 @@ __all__ = [
     "NOISE_DEVIATIONS",
     "NOISE_INPUTS",
     "SAMPLE_VARIABLES",
+    "UNRECORDED",
     "SensitivityError",
     "bin_count",
     "first_order_shares",
@@ -103,6 +105,10 @@ INPUT_LABELS: dict[str, str] = {
     "crews": "crew waiting",
     "restart": "heating restart",
 }
+
+#: ``input_variables`` of a kind the result did not keep the draws of (the restart delays of a
+#: result written before they were kept, whose buildings drained); its shares are NaN.
+UNRECORDED: int = -1
 
 #: Fewest Monte Carlo samples the shares are computed from.
 MIN_SAMPLES: int = 20
@@ -413,7 +419,13 @@ def _by_input(
             shares[:, k] += response.shares(codes)
         noise[:, k] = _noise_level(deviation, bins, [int(codes.max(initial=0)) + 1 for codes in found[kind]])
     counts = np.array([len(found[kind]) for kind in INPUTS], dtype=np.int64)
-    return np.clip(shares, 0.0, 1.0), noise, counts
+    shares = np.clip(shares, 0.0, 1.0)
+    if "people_drained_central" in ds.variables and "drawn_restart_hours" not in ds.variables:
+        # buildings drained, but the result was written before their restart delays were kept
+        restart = INPUTS.index("restart")
+        shares[:, restart] = noise[:, restart] = np.nan
+        counts[restart] = UNRECORDED
+    return shares, noise, counts
 
 
 def _ancestors(ds: xr.Dataset, areas: list[str]) -> str | None:
@@ -460,7 +472,8 @@ def sensitivity(
         (strike) [bool]: whether the strike's outage hours or asset differ between samples
         (a strike whose draws do not vary has share 0). By input also ``input_variables``
         (input) [1]: how many variables of that kind vary (0: the kind is not uncertain in
-        this scenario, share 0) and the coordinate ``input_label``. Area and strike
+        this scenario, share 0; :data:`UNRECORDED`: the result did not keep its draws, share
+        NaN) and the coordinate ``input_label``. Area and strike
         coordinates of the result are kept; ``attrs`` hold ``by``, ``samples``, ``seed``,
         ``bins``, ``method`` and ``caveats``.
 

@@ -117,6 +117,9 @@ def dash_duo(dash_duo):
         # dash waits 3 s for the first answer, then retries (killing threads, see above); a
         # loaded two-core machine may need longer for the first page
         kwargs.setdefault("start_timeout", 60)
+        # dash sets the port in the server's thread; its first readiness check may run before,
+        # on the default port 8050 (where a dashboard of one's own may be listening)
+        dash_duo.server.port = kwargs["port"]
         return start_server(app, navigate=navigate, **kwargs)
 
     dash_duo.start_server = start_on_a_free_port

@@ -268,6 +268,12 @@ def test_sampled_restart_delays_are_kept_per_sample_and_split_the_variance_of_he
     r1 = shares["variance_share"].sel(service="heat", area="R1").to_series()
     assert r1["restart"] > 0.95 and r1.drop("restart").eq(0).all()  # the repair is fixed: the restart is all
     assert shares["input_variables"].sel(input="restart").item() == 1
+    # a result written before the delays were kept: not recorded, rather than fixed
+    older = impact.sensitivity(ds.drop_vars(["drawn_restart_hours", "drain"]), by="input", services="heat")
+    assert older["input_variables"].sel(input="restart").item() == -1
+    assert np.isnan(older["variance_share"].sel(service="heat", area="R1", input="restart").item())
+    bars, _marks = impact.figures.sensitivity(older, "heat", "R1").data
+    assert "not recorded in this result" in [row[0] for row in bars.customdata]
     # without drains there is no such variable and the kind is fixed
     mild = impact.run(boiler_scenario([(0, 5.0)], heat=lognormal), samples=30, seed=2)
     assert "drawn_restart_hours" not in mild.dataset

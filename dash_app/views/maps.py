@@ -34,7 +34,7 @@ LEAVES = "leaves"
 #: Options of the colour selector: what a polygon's colour shows (:func:`impact.figures.area_map`'s ``colour_by``).
 COLOUR_OPTIONS = [
     {"label": "share of population", "value": "share"},
-    {"label": "people without", "value": "people"},
+    {"label": "number of people", "value": "people"},
 ]
 
 

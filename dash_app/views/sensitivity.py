@@ -54,7 +54,8 @@ def _reading(by: str, samples: Any, source: str) -> str:
         "among candidates) would take off the variance"
         if by == "strike"
         else "A kind's share sums the shares of its variables (damage states, assets hit among candidates, where "
-        "each repair falls on its curve, buffer ranges, crew waiting); a kind not uncertain here has none"
+        "each repair falls on its curve, buffer ranges, crew waiting, restarts of drained buildings); a kind not "
+        "uncertain here has none"
     )
     return (
         f"Share of the variance of person-days over the {samples} samples of this run, first order "

@@ -40,7 +40,7 @@ def sensitivity(
 ) -> None:
     """Run a scenario and print what drives the range of person-days without service: the share of their
     variance over the samples explained by each strike, or by each kind of input (damage state, asset hit,
-    repair time, buffers, crew waiting).
+    repair time, buffers, crew waiting, heating restart).
 
     First-order shares from the samples of the one run (no second run); they need not sum to 100 %.
     docs/method.md, section 5a, 'What drives the range', gives the method and its limits.

@@ -64,7 +64,10 @@ def _bars(shares: xr.Dataset, service: str, area: str, most: int) -> _Bars:
     if by == "input":
         counts = shares["input_variables"].values
         labels = [str(v) for v in shares["input_label"].values]
-        notes = [f"{int(c)} variable(s) vary" if c else "fixed in this scenario" for c in counts]
+        notes = [
+            "not recorded in this result" if c < 0 else f"{int(c)} variable(s) vary" if c else "fixed in this scenario"
+            for c in counts
+        ]
         colours = [INPUT_COLOURS.get(str(k), CENTRAL_COLOUR) for k in shares["input"].values]
         left_out = ""
     else:

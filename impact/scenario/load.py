@@ -275,7 +275,8 @@ def _validate(
                 )
             )
         for table in (HOUSING, HOUSING_TYPES):
-            if typed[table.name] is not None and len(typed[table.name]):
+            rows = typed[table.name]
+            if rows is not None and len(rows):
                 problems.append(
                     Problem(table.name, 0, "-", f"{table.name} has no effect {without}: homes cool with it")
                 )
