@@ -838,3 +838,44 @@ def test_a_run_without_a_grid_has_no_grid_tab(dash_duo):
     _click(dash_duo, f"#{ids.TABS} .tab:last-child")  # the callbacks of the grid tab stay silent
     _settle(dash_duo)
     _no_console_errors(dash_duo)
+
+
+def test_the_heat_map_shows_people_in_cold_homes_and_in_drained_buildings(dash_duo):
+    from test_heat import boiler_scenario
+
+    from impact.dataset import local_times, timezone_of
+
+    # R1 (1,000 people) loses its boiler house at 02:00 for 30 h at -10 C: drained from 08:00
+    _, data = _start(dash_duo, boiler_scenario([(0, -10.0)]), samples=10, seed=1)
+    ds = data.result().dataset
+    moments = local_times(ds["time"].values, timezone_of(ds))
+    titles = [f"{m:%d %b %H:%M} {m.isoformat()[-6:]}" for m in moments]
+    _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='heat']")
+    _wait(lambda: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith("Without heat, "), message="the heat map")
+    # the cursor 40 h on: homes cold (the default type from about 25 h) and buildings drained (8-56 h)
+    label = dash_duo.find_element(f"#{ids.CURSOR_LABEL}")
+    labels = local_labels(ds)
+    start = labels.index(label.text)
+    thumb = _click(dash_duo, f"#{ids.CURSOR_SLIDER} [role='slider']")
+    for _ in range(40):
+        thumb.send_keys(Keys.ARROW_RIGHT)
+    _wait(lambda: label.text == labels[start + 40], message="the cursor 40 h on")
+    shown = {
+        "cold": ("In cold homes", "people_cold_central"),
+        "drained": ("In drained buildings", "people_drained_central"),
+    }
+    for measure, (heading, variable) in shown.items():
+        _click(dash_duo, f"#{ids.MAP_MEASURE} input[value='{measure}']")
+        _wait(lambda h=heading: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith(h), message=f"the {measure} map")
+        title = _figure(dash_duo, ids.MAP_GRAPH)["title"]
+        step = titles.index(title.split(", ", 1)[1])
+        people = dash_duo.driver.execute_script(
+            "const plot = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');"
+            "return Number(plot.data[0].customdata[0][2]);",
+            ids.MAP_GRAPH,
+        )
+        assert people == ds[variable].sel(area="R1").values[step] > 0
+    # the choice is for heat only: power keeps its map
+    _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='power']")
+    _wait(lambda: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith("Without power, "), message="the power map")
+    _no_console_errors(dash_duo)
