@@ -570,7 +570,8 @@ def draw_variables(
         ``drawn_buffer_hours`` (sample, dependency) and, when buildings can drain,
         ``drawn_restart_hours`` (sample, drain): the restart delay of the buildings behind each
         drain helper (docs/method.md, section 4d), coordinate ``drain`` its random stream's key
-        (``{heating asset};{first leaf}``).
+        (``{heating asset};{digest of the cold spans}``, in sorted order) and ``drain_asset``
+        the heating asset.
     """
     strikes = len(model.strike_ids)
     names = np.array(model.asset_ids, dtype=str)
@@ -605,12 +606,16 @@ def draw_variables(
             xr.DataArray(draws.buffers, dims=("sample", "dependency")), "hours", "buffer of each dependency drawn"
         ),
     }
-    if model.drains:
+    if model.drains:  # in the order of their keys, whatever the order of the rows
+        order = sorted(range(len(model.drains)), key=lambda k: model.drains[k].key)
         drawn["drawn_restart_hours"] = with_units(
             xr.DataArray(
-                np.asarray(restart_delays(model, draws), dtype=np.float64),
+                np.asarray(restart_delays(model, draws), dtype=np.float64)[:, order],
                 dims=("sample", "drain"),
-                coords={"drain": [drain.key for drain in model.drains]},
+                coords={
+                    "drain": [model.drains[k].key for k in order],
+                    "drain_asset": ("drain", [model.asset_ids[model.drains[k].supply] for k in order]),
+                },
             ),
             "hours",
             "restart delay drawn for the drained buildings behind each heating asset",

@@ -258,7 +258,8 @@ def test_sampled_restart_delays_are_kept_per_sample_and_split_the_variance_of_he
     result = impact.run(boiler_scenario([(0, -10.0)], heat=lognormal), samples=200, seed=2)
     ds = result.dataset
     drawn = ds["drawn_restart_hours"]
-    assert drawn.dims == ("sample", "drain") and list(drawn["drain"].values) == ["BH;R1"]
+    assert drawn.dims == ("sample", "drain") and list(drawn["drain_asset"].values) == ["BH"]
+    assert str(drawn["drain"].values[0]).startswith("BH;") and len(str(drawn["drain"].values[0])) == 3 + 8
     assert drawn.attrs["units"] == "hours"
     # the same draws as the engine's: heat is back the restart delay after the repair (32 h),
     # on the hour after, within the 96 h horizon; out since the strike at 2 h
@@ -269,7 +270,9 @@ def test_sampled_restart_delays_are_kept_per_sample_and_split_the_variance_of_he
     assert r1["restart"] > 0.95 and r1.drop("restart").eq(0).all()  # the repair is fixed: the restart is all
     assert shares["input_variables"].sel(input="restart").item() == 1
     # a result written before the delays were kept: not recorded, rather than fixed
-    older = impact.sensitivity(ds.drop_vars(["drawn_restart_hours", "drain"]), by="input", services="heat")
+    older = impact.sensitivity(
+        ds.drop_vars(["drawn_restart_hours", "drain", "drain_asset"]), by="input", services="heat"
+    )
     assert older["input_variables"].sel(input="restart").item() == -1
     assert np.isnan(older["variance_share"].sel(service="heat", area="R1", input="restart").item())
     bars, _marks = impact.figures.sensitivity(older, "heat", "R1").data
@@ -278,3 +281,32 @@ def test_sampled_restart_delays_are_kept_per_sample_and_split_the_variance_of_he
     mild = impact.run(boiler_scenario([(0, 5.0)], heat=lognormal), samples=30, seed=2)
     assert "drawn_restart_hours" not in mild.dataset
     assert impact.sensitivity(mild, by="input")["input_variables"].sel(input="restart").item() == 0
+
+
+def test_restart_delays_do_not_depend_on_the_order_of_the_rows():
+    lognormal = {**FIXED_RESTART, "restart_distribution": "lognormal", "restart_dispersion": 0.7}
+    areas = [
+        {"area_id": "R", "name": "Region", "admin_level": 1, "parent_id": "", "population": None},
+        {"area_id": "R1", "name": "District 1", "admin_level": 2, "parent_id": "R", "population": 1000},
+        {"area_id": "R2", "name": "District 2", "admin_level": 2, "parent_id": "R", "population": 500},
+    ]
+    links = [{"area_id": a, "service": "heat", "asset_id": "BH", "share": 1.0} for a in ("R1", "R2")]
+
+    def run(order):
+        scenario = make_scenario(
+            areas=[areas[k] for k in order],
+            assets=[{"asset_id": "BH", "name": "Boiler house", "kind": "boiler_house", "area_id": "R1"}],
+            service_links=links if order[1] == 1 else links[::-1],
+            strikes=[strike("S1", "BH", 2.0)],
+            restoration=fixed_curves("boiler_house", 30.0),
+            temperature=[{"time": at(0), "temperature_c": -10.0, "area_id": ""}],
+            heat=lognormal,
+            horizon_hours=96,
+        )
+        return impact.run(scenario, samples=20, seed=5).dataset
+
+    first, second = run([0, 1, 2]), run([0, 2, 1])
+    assert list(first["drain"].values) == list(second["drain"].values)
+    assert np.array_equal(first["drawn_restart_hours"].values, second["drawn_restart_hours"].values)
+    heat = first["people_without"].sel(service="heat", area=["R1", "R2"])
+    assert heat.equals(second["people_without"].sel(service="heat", area=["R1", "R2"]))

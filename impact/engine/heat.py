@@ -49,7 +49,8 @@ class Drain:
     supply : int
         Index of the district-heating asset X whose outages drain them.
     key : str
-        Key of the restart delay's random stream: ``{X's asset_id};{first leaf's area_id}``.
+        Key of the restart delay's random stream: ``{X's asset_id};{digest of the cold spans}``
+        (:func:`impact.engine.heat_compile.spans_digest`), independent of the rows' order.
     cold_start, cold_end : ndarray of float, shape (C,)
         Sorted, disjoint spans of time whose outdoor temperature is at or below
         ``drain_below_celsius`` [hours since start]; the last may end at inf.

@@ -7,6 +7,8 @@ module decides which exist.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from impact.areas import AreaTree
@@ -17,7 +19,13 @@ from impact.engine.weights import link_weight
 from impact.scenario import Scenario
 from impact.scenario.housing import leaf_housing
 
-__all__ = ["add_cooling", "add_drains"]
+__all__ = ["add_cooling", "add_drains", "spans_digest"]
+
+
+def spans_digest(start: np.ndarray, end: np.ndarray) -> str:
+    """Eight hex digits naming a set of cold spans [hours since start] (SHA-256 of their text)."""
+    text = ";".join(f"{a!r}-{b!r}" for a, b in zip(start.tolist(), end.tolist(), strict=True))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:8]
 
 
 def add_drains(
@@ -38,7 +46,9 @@ def add_drains(
     helpers and are individual heating, never drained) is taken through ``~heat|{X}|{area}``
     when the leaf's outdoor temperature is ever at or below ``[heat] drain_below_celsius``.
     Leaves heated by X with the same cold spans share one pair of helpers, named after the
-    first of them in ``areas.csv`` order.
+    first of them in ``areas.csv`` order; their restart delays come from the random stream
+    ``{X};{digest of the cold spans}`` (:func:`spans_digest`), the same whatever the order of
+    the rows and whichever leaves X heats.
 
     Parameters
     ----------
@@ -87,7 +97,7 @@ def add_drains(
                 made[(asset, key)] = _helper(
                     asset_ids, groups, group_columns, fixed_outages, f"~heat|{name}", [[(asset, 0.0)], [(drained, 0.0)]]
                 )
-                key_of_stream = f"{asset_ids[asset]};{tree.ids[area]}"
+                key_of_stream = f"{asset_ids[asset]};{spans_digest(start, end)}"
                 drains.append(Drain(drained, asset, key_of_stream, start, end, heat.drain_after_hours))
             area_links[position] = (made[(asset, key)], weight)
             if drained_links is not None:
