@@ -10,6 +10,7 @@ import xarray as xr
 
 from dash_app.views import MOST_MAP_AREAS
 from impact.areas import AreaTree
+from impact.figures import MEASURE_TEXTS, MEASURE_VARIABLES
 
 __all__ = [
     "ADMIN_LEVEL_NAMES",
@@ -41,10 +42,10 @@ COLOUR_OPTIONS = [
 def measure_options(ds: xr.Dataset) -> list[dict]:
     """Options of the heat map's selector (:data:`impact.figures.maps.MEASURES`): people without heat,
     in cold homes, in drained buildings; empty when the run counts neither (no temperature.csv)."""
-    present = [m for m in ("cold", "drained") if f"people_{m}_central" in ds.variables]
+    present = [m for m in MEASURE_TEXTS if f"{MEASURE_VARIABLES[m]}_central" in ds.variables]
     if not present:
         return []
-    labels = {"without": "without heat", "cold": "in cold homes", "drained": "in drained buildings"}
+    labels = {"without": "without heat", **MEASURE_TEXTS}
     return [{"label": labels[m], "value": m} for m in ("without", *present)]
 
 

@@ -22,13 +22,15 @@ from impact.figures._base import WEBGL_THRESHOLD
 from impact.figures.assets import asset_status
 from impact.figures.compare import compare_timeline
 from impact.figures.grid import grid_deficit, grid_zones, zone_label
-from impact.figures.maps import area_map, area_map_dict, map_areas, map_boundaries
+from impact.figures.maps import MEASURE_TEXTS, MEASURE_VARIABLES, area_map, area_map_dict, map_areas, map_boundaries
 from impact.figures.marks import add_strike_marks, strike_marks
 from impact.figures.sensitivity import sensitivity
 from impact.figures.tiles import check_tile_template, tile_origin
 from impact.figures.timeline import areas_timeline, cursor_shape, services_timeline, timeline
 
 __all__ = [
+    "MEASURE_TEXTS",
+    "MEASURE_VARIABLES",
     "WEBGL_THRESHOLD",
     "add_strike_marks",
     "area_map",

@@ -47,6 +47,8 @@ __all__ = [
     "MAP_TEMPLATE",
     "MAX_BUBBLE_PX",
     "MEASURES",
+    "MEASURE_TEXTS",
+    "MEASURE_VARIABLES",
     "OUTLINE_COLOUR",
     "POLYGON_OPACITY_WITH_TILES",
     "SELECTED_COLOUR",
@@ -187,8 +189,8 @@ class _Values:
 #: service, or, for heat, in homes below ``[heat] cold_below_celsius`` or in buildings whose
 #: heating system is drained (docs/method.md, sections 4d and 4e).
 MEASURES = ("without", "cold", "drained")
-_MEASURE_VARIABLES = {"without": "people_without", "cold": "people_cold", "drained": "people_drained"}
-_MEASURE_TEXTS = {"cold": "in cold homes", "drained": "in drained buildings"}
+MEASURE_VARIABLES = {"without": "people_without", "cold": "people_cold", "drained": "people_drained"}
+MEASURE_TEXTS = {"cold": "in cold homes", "drained": "in drained buildings"}
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ class _Shown:
     @property
     def text(self) -> str:
         """``without heat``, ``in cold homes`` or ``in drained buildings``."""
-        return f"without {self.service}" if self.measure == "without" else _MEASURE_TEXTS[self.measure]
+        return f"without {self.service}" if self.measure == "without" else MEASURE_TEXTS[self.measure]
 
     @property
     def heading(self) -> str:
@@ -210,7 +212,7 @@ class _Shown:
 
     def array(self, ds: xr.Dataset, suffix: str, index: np.ndarray) -> np.ndarray:
         """People shown per area of ``index`` and time (and quantile, for ``suffix`` "") [persons]."""
-        name = _MEASURE_VARIABLES[self.measure] + suffix
+        name = MEASURE_VARIABLES[self.measure] + suffix
         extra = ("quantile",) if suffix == "" else ()
         if self.measure == "without":
             service = int(ds.indexes["service"].get_loc(self.service))
@@ -225,9 +227,9 @@ def _shown(ds: xr.Dataset, service: str, measure: str) -> _Shown:
     if measure != "without":
         if service != "heat":
             raise ValueError(f"measure {measure!r} is about heat: pass service='heat', not {service!r}")
-        if f"{_MEASURE_VARIABLES[measure]}_central" not in ds.variables:
+        if f"{MEASURE_VARIABLES[measure]}_central" not in ds.variables:
             raise ValueError(
-                f"this result has no {_MEASURE_VARIABLES[measure]}: people {_MEASURE_TEXTS[measure]} are counted "
+                f"this result has no {MEASURE_VARIABLES[measure]}: people {MEASURE_TEXTS[measure]} are counted "
                 "only in scenarios with temperature.csv (docs/user-guide.md, winter heat)"
             )
     return _Shown(service, measure)
