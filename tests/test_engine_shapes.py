@@ -1,7 +1,7 @@
 """The fast engine equals the reference at the shapes issue 4 names, whatever runs its tasks.
 
-Shapes: k = 1..12 distinct struck assets under one leaf (so level counting at every k, and
-the dense path where 2^k exceeds the samples), a deep dependency chain, many strikes on one
+Shapes: k = 1..12, 16 and 24 distinct struck assets under one leaf (level counting at every
+k, over the levels that occur, and the dense path where they are too many), a deep dependency chain, many strikes on one
 asset, and parents summing many leaves. Mappers: serial, a thread pool, and the assets'
 outage stage split into sample blocks; all give the same bytes.
 """
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scenario_factory import fixed_curves, make_scenario, strike
+from scenario_factory import fixed_curves, make_scenario, random_scenario, strike
 from test_engine_random import assert_same
 
 from impact.engine import fast, reference
 from impact.engine.compile import compile_scenario
 from impact.engine.events import AssetSteps
+from impact.engine.levels import level_block
 
 QUANTILES = np.array([0.05, 0.5, 0.95])
 
@@ -66,16 +67,51 @@ def test_every_link_count_matches_the_reference(links):
 
 
 def test_tasks_cover_each_linked_area_once_and_use_both_paths():
-    model, durations = leaf_with_links(9, samples=40)
+    model, durations = leaf_with_links(fast.MASK_BITS + 1, samples=40)
     steps = fast.asset_steps(model, durations)
     tasks = fast.plan_tasks(model, steps)
     pairs = [(task.service, area) for task in tasks for area in task.areas]
     assert len(pairs) == len(set(pairs))
-    # R1 (power, 9 struck assets: 2^9 > 40 samples) is dense; R2 (water, 1 asset) counts levels.
+    # R1 (power, 41 struck assets: more than a level's mask holds) is dense; R2 (water, 1 asset) counts levels.
     r1, r2 = model.area_ids.index("R1"), model.area_ids.index("R2")
     by_pair = {(task.service, area): task.by_levels for task in tasks for area in task.areas}
     assert by_pair[(0, r1)] is False
     assert by_pair[(1, r2)] is True
+
+
+@pytest.mark.parametrize("links", [16, 24])
+def test_leaves_beyond_twelve_links_count_the_levels_that_occur(links):
+    """A chain of k assets fails in nested order, so its samples take few of the 2^k masks:
+    the leaf is level-counted over those alone, and equals the reference."""
+    model, durations = leaf_with_links(links)
+    steps = fast.asset_steps(model, durations)
+    r1 = model.area_ids.index("R1")
+    task = next(task for task in fast.plan_tasks(model, steps) if task.service == 0 and r1 in task.areas)
+    assert task.by_levels and len(task.link_asset[0]) == links
+    expected = reference.compute(model, durations, QUANTILES)
+    assert_same(fast.compute(model, durations, QUANTILES), expected)
+    assert_same(fast.compute(model, durations, QUANTILES, level_limit=links), expected)  # never dense
+
+
+def test_level_block_gives_the_same_numbers_densely_and_in_small_pieces():
+    model, durations = random_case(3)
+    steps = fast.asset_steps(model, durations)
+    tasks = [task for task in fast.plan_tasks(model, steps, level_limit=14) if task.by_levels and len(task.areas) > 1]
+    assert tasks
+    for task in tasks:
+        arguments = (steps, np.stack(task.link_asset), np.stack(task.link_weight), QUANTILES)
+        if task.level_values is not None:
+            arguments = (*arguments, np.stack(task.level_values))
+        counted, stats = level_block(*arguments)
+        for other, other_stats in (level_block(*arguments, most_levels=0), level_block(*arguments, max_cells=1)):
+            assert np.array_equal(other, counted)
+            assert all(np.array_equal(other_stats[name], stats[name]) for name in stats)
+
+
+def random_case(seed: int):
+    """A random scenario of the engine tests (many leaves) and 50 samples of it."""
+    model = compile_scenario(random_scenario(seed))
+    return model, model.sample_durations(50, seed)
 
 
 @pytest.mark.parametrize("links", [3, 11])

@@ -126,11 +126,14 @@ class AssetSteps:
         """Number of samples in which each asset is down at each step, shape (J, T)."""
         assets = len(self.offset) - 1
         asset = np.repeat(np.arange(assets), np.diff(self.offset))
-        width = self.steps + 1
-        change = np.bincount(asset * width + self.first, minlength=assets * width) - np.bincount(
-            asset * width + self.stop, minlength=assets * width
-        )
-        counts = np.cumsum(change.reshape(assets, width), axis=1)[:, : self.steps].astype(np.int64)
+        # one (J, T) array: +1 where a range starts, -1 where it ends within the horizon, summed
+        # over time in place (no temporaries the size of the result)
+        counts = np.zeros((assets, self.steps), dtype=np.int64)
+        flat = counts.reshape(-1)
+        np.add.at(flat, asset * self.steps + self.first, 1)
+        ends = self.stop < self.steps
+        np.add.at(flat, (asset * self.steps + self.stop)[ends], -1)
+        np.cumsum(counts, axis=1, out=counts)
         return counts if self.alias is None else counts[self.alias]
 
     def down_steps(self) -> np.ndarray:

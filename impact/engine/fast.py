@@ -38,13 +38,16 @@ from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.events import AssetSteps
 from impact.engine.grid import PartialStrike, zone_cuts
 from impact.engine.heat import drained_state
-from impact.engine.levels import level_block, level_values
+from impact.engine.levels import LEVEL_CELLS, MASK_BITS, level_block
 from impact.engine.linear import leaf_link_sums
+from impact.engine.memory import sparse_zeros
 from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
 
 __all__ = [
+    "DENSE_LEVEL_SHARE",
     "LEVEL_CELLS",
     "LEVEL_LIMIT",
+    "MASK_BITS",
     "AreaTask",
     "LinearResult",
     "LinearTask",
@@ -68,11 +71,14 @@ __all__ = [
     "thread_mapper",
 ]
 
-#: Leaves fed by at most this many links use level counting; others a dense array.
+#: Areas whose links go through helpers of :func:`link_factors` use level counting with at most
+#: this many factors (their 2^k level values are listed); others a dense array.
 LEVEL_LIMIT = 12
 
-#: Largest level-count array (leaves x 2^k x steps) of one task [cells]; bounds its memory.
-LEVEL_CELLS = 1 << 20
+#: A level-counted area whose samples take more distinct levels than this share of the samples
+#: is summarised from a dense (sample x step) array instead: a level costs about what a sample
+#: does (measured in docs/performance.md, "Realized levels").
+DENSE_LEVEL_SHARE = 0.5
 
 #: ``mapper(function, shared, items)`` returns ``[function(shared, item) for item in items]``,
 #: computed anywhere (threads, processes, a cluster), in the order of ``items``.
@@ -405,6 +411,9 @@ class TaskInput:
         Samples in which each asset is down (:meth:`AssetSteps.down_counts`).
     down_steps : ndarray of int64, shape (J, N)
         Steps each asset is down per sample (:meth:`AssetSteps.down_steps`).
+    most_levels : int, optional
+        A level-counted area taking more levels than this is summarised densely
+        (:func:`impact.engine.levels.level_block`); None: never.
     """
 
     model: CompiledScenario
@@ -412,6 +421,7 @@ class TaskInput:
     quantiles: np.ndarray
     down_counts: np.ndarray
     down_steps: np.ndarray
+    most_levels: int | None = None
 
 
 @dataclass
@@ -535,48 +545,50 @@ def plan_tasks(
     -------
     list of AreaTask
         Dense tasks first, largest first (so that a pool finishes evenly), then level blocks
-        of at most :data:`LEVEL_CELLS` cells. Pairs without any asset ever down are in no
-        task: nobody there is ever without service.
+        of areas with the same k (each builds at most :data:`LEVEL_CELLS` cells at once).
+        Pairs without any asset ever down are in no task: nobody there is ever without
+        service.
     """
     ever_down = np.diff(steps.offset) > 0
     factors = link_factors(model)
     dense: list[AreaTask] = []
     level_tasks: list[AreaTask] = []
 
-    def levels_fit(count: int) -> bool:
+    def values_fit(count: int) -> bool:  # level values listed: 2^count of them
         if level_limit is None:
             return count <= LEVEL_LIMIT and (1 << count) <= steps.samples
         return count <= level_limit
 
+    def levels_fit(count: int) -> bool:  # realized levels only (impact.engine.levels)
+        return count <= (MASK_BITS if level_limit is None else min(level_limit, MASK_BITS))
+
     for service in range(len(model.services)):
-        by_count: dict[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]]] = {}
+        by_count: dict[tuple[int, bool], list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]]] = {}
         for area in range(len(model.area_ids)) if areas is None else areas:
             area = int(area)
             asset, weight = down_links(model, service, area, ever_down)
             if len(asset) == 0:
                 continue
-            expanded = _factor_values(asset, weight, factors, ever_down, levels_fit) if factors else None
+            expanded = _factor_values(asset, weight, factors, ever_down, values_fit) if factors else None
             if expanded is not None and expanded[1] is not None:
-                by_count.setdefault(len(expanded[0]), []).append((area, expanded[0], weight, expanded[1]))
+                by_count.setdefault((len(expanded[0]), True), []).append((area, expanded[0], weight, expanded[1]))
             elif expanded is None and levels_fit(len(asset)):
-                by_count.setdefault(len(asset), []).append((area, asset, weight, None))
+                by_count.setdefault((len(asset), False), []).append((area, asset, weight, None))
             else:
                 dense.append(AreaTask(service, (area,), (asset,), (weight,), False))
-        for count, members in sorted(by_count.items()):
-            block = max(1, LEVEL_CELLS // ((1 << count) * steps.steps))
+        for (count, listed), members in sorted(by_count.items()):
+            # a block's size guesses its levels; level_block bounds the memory of what it builds
+            block = max(1, LEVEL_CELLS // (min(1 << count, 64) * steps.steps))
             for begin in range(0, len(members), block):
                 part = members[begin : begin + block]
-                values = None
-                if any(m[3] is not None for m in part):
-                    values = tuple(level_values(m[2][None, :])[0] if m[3] is None else m[3] for m in part)
                 level_tasks.append(
                     AreaTask(
                         service,
                         tuple(m[0] for m in part),
                         tuple(m[1] for m in part),
-                        tuple(m[2] if m[3] is None else np.zeros(count, dtype=np.int64) for m in part),
+                        tuple(np.zeros(count, dtype=np.int64) if listed else m[2] for m in part),
                         True,
-                        values,
+                        tuple(m[3] for m in part) if listed else None,
                     )
                 )
     dense.sort(key=lambda task: -len(task.link_asset[0]))
@@ -598,6 +610,7 @@ def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | Lin
             np.stack(task.link_weight),
             shared.quantiles,
             None if task.level_values is None else np.stack(task.level_values),
+            most_levels=shared.most_levels,
         )
         return TaskResult(task, people_q, stats)
     parts = [
@@ -708,10 +721,12 @@ def compute(
         Quantiles to report, each in [0, 1].
     level_limit : int, optional
         Areas with at most this many distinct assets ever down under them use level
-        counting. Default: automatic, level counting for k <= :data:`LEVEL_LIMIT` assets
-        when its 2^k levels are no more than the samples (otherwise a dense (samples x
-        time) array of that one area is cheaper, e.g. for the central estimate with one
-        sample).
+        counting (at most :data:`MASK_BITS`), whatever the number of levels they take.
+        Default: automatic, level counting for k <= :data:`MASK_BITS` assets, an area
+        whose samples take more than :data:`DENSE_LEVEL_SHARE` x samples distinct levels
+        summarised from a dense (samples x time) array instead (cheaper there); areas
+        counted over the factors of :func:`link_factors` when their 2^k listed levels, k <=
+        :data:`LEVEL_LIMIT`, are no more than the samples.
     mapper : Mapper, optional
         Where tasks run; default :func:`thread_mapper` (all CPUs of this process).
     sample_blocks : int
@@ -760,9 +775,11 @@ def compute_from_steps(
         return dataclasses.replace(single, deficit_quantiles=deficit_q, deficit_mean=deficit_mean)
 
     position = {int(area): i for i, area in enumerate(selected)}
-    people_q = np.zeros((services, len(selected), steps, len(quantiles)))
+    people_q = sparse_zeros((services, len(selected), steps, len(quantiles)))  # written where anyone is out
     people_mean = np.zeros((services, len(selected), steps))
-    stats = {name: np.zeros((samples, services, len(selected))) for name in SAMPLE_STATS}
+    # (sample, service, area) views of (service, area, sample) arrays: an area's samples are
+    # written together, and areas nobody is ever out in are never written (memory.sparse_zeros)
+    stats = {name: sparse_zeros((services, len(selected), samples)).transpose(2, 0, 1) for name in SAMPLE_STATS}
 
     def place(result: TaskResult | LinearResult) -> None:
         service = result.task.service
@@ -777,7 +794,14 @@ def compute_from_steps(
 
     jobs = [LinearTask(service, tuple(selected.tolist())) for service in range(services)]
     jobs += plan_tasks(model, down, level_limit, areas=selected)
-    shared = TaskInput(model, down, quantiles, down_counts, down.down_steps() if down_steps is None else down_steps)
+    shared = TaskInput(
+        model,
+        down,
+        quantiles,
+        down_counts,
+        down.down_steps() if down_steps is None else down_steps,
+        None if level_limit is not None else int(DENSE_LEVEL_SHARE * samples),
+    )
     if getattr(mapper, "in_process", False):  # threads: each places its own result, in parallel
         mapper(lambda shared_input, job: place(run_task(shared_input, job)), shared, jobs)
     else:

@@ -1,0 +1,41 @@
+"""Large result arrays that cost memory only where they are written.
+
+numpy asks Linux for transparent huge pages for every array of 4 MiB or more
+(``madvise(MADV_HUGEPAGE)``). For an array that is written sparsely, as the engine's
+(service x area x step x quantile) result is (only the areas where somebody is ever without
+a service are written; the rest stay zero), every written area then brings in and clears a
+whole 2 MiB page, and in virtual machines each such page costs far more than the data it
+holds: on the national case of ``benchmarks/bench_national.py`` placing the results took
+1.6 s with huge pages and 0.16 s without (docs/performance.md, "Sparse result arrays").
+"""
+
+from __future__ import annotations
+
+import mmap
+
+import numpy as np
+
+__all__ = ["sparse_zeros"]
+
+
+def sparse_zeros(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
+    """A writable array of zeros whose memory is taken page by page as it is written.
+
+    An anonymous memory map of ordinary pages (not advised to huge pages): pages never
+    written read as zeros and take no memory.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    dtype : data type, default float64
+
+    Returns
+    -------
+    ndarray
+        Zeros of that shape and type, C order, backed by the map (kept alive by the array).
+    """
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if size == 0:
+        return np.zeros(shape, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
