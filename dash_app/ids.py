@@ -35,9 +35,11 @@ __all__ = [
     "HEADER_TITLE",
     "KPI_ROW",
     "MAP_COLOUR",
+    "MAP_COLOUR_BOX",
     "MAP_GRAPH",
     "MAP_LEVEL",
     "MAP_MEASURE",
+    "MAP_MEASURE_BOX",
     "MAP_NOTE",
     "NEEDS_NOTE",
     "NEEDS_PANEL",
@@ -100,7 +102,9 @@ TIMELINE_GRAPH = "timeline-graph"
 MAP_GRAPH = "map-graph"
 MAP_LEVEL = "map-level"
 MAP_COLOUR = "map-colour"
+MAP_COLOUR_BOX = "map-colour-box"
 MAP_MEASURE = "map-measure"
+MAP_MEASURE_BOX = "map-measure-box"
 MAP_NOTE = "map-note"
 TABLE_AREAS = "table-areas"
 ASSETS_GRAPH = "assets-graph"

@@ -36,7 +36,7 @@ from dash_app.views import (
     time_marks,
 )
 from dash_app.views.grid import zone_options
-from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value, measure_options
+from dash_app.views.maps import COLOUR_OPTIONS, level_options, level_value, measure_box_style, measure_options
 from dash_app.views.sensitivity import BY_OPTIONS
 from impact.dataset import plan_quantile_of, top_area
 from impact.whatif import strike_labels
@@ -589,23 +589,32 @@ def _map_panel(setup: PageSetup) -> html.Div:
                         ],
                         className="d-flex align-items-center",
                     ),
+                    # the style that hides a selector sits on a wrapper: Bootstrap's d-flex is !important
                     html.Div(
-                        [
-                            dbc.Label("colour", html_for=ids.MAP_COLOUR, className="fw-semibold mb-0 me-2"),
-                            dbc.RadioItems(id=ids.MAP_COLOUR, options=COLOUR_OPTIONS, value="share", inline=True),
-                        ],
-                        className="d-flex align-items-center",
+                        html.Div(
+                            [
+                                dbc.Label("colour", html_for=ids.MAP_COLOUR, className="fw-semibold mb-0 me-2"),
+                                dbc.RadioItems(id=ids.MAP_COLOUR, options=COLOUR_OPTIONS, value="share", inline=True),
+                            ],
+                            className="d-flex align-items-center",
+                        ),
+                        id=ids.MAP_COLOUR_BOX,
                         style=None if setup.polygons else {"display": "none"},
                     ),
                     html.Div(
-                        [
-                            dbc.Label("heat map shows", html_for=ids.MAP_MEASURE, className="fw-semibold mb-0 me-2"),
-                            dbc.RadioItems(
-                                id=ids.MAP_MEASURE, options=setup.map_measures, value="without", inline=True
-                            ),
-                        ],
-                        className="d-flex align-items-center",
-                        style=None if setup.map_measures else {"display": "none"},
+                        html.Div(
+                            [
+                                dbc.Label(
+                                    "heat map shows", html_for=ids.MAP_MEASURE, className="fw-semibold mb-0 me-2"
+                                ),
+                                dbc.RadioItems(
+                                    id=ids.MAP_MEASURE, options=setup.map_measures, value="without", inline=True
+                                ),
+                            ],
+                            className="d-flex align-items-center",
+                        ),
+                        id=ids.MAP_MEASURE_BOX,
+                        style=measure_box_style("power", setup.map_measures),  # the page opens on power
                     ),
                 ],
                 className="d-flex flex-wrap column-gap-3 small",

@@ -850,8 +850,17 @@ def test_the_heat_map_shows_people_in_cold_homes_and_in_drained_buildings(dash_d
     ds = data.result().dataset
     moments = local_times(ds["time"].values, timezone_of(ds))
     titles = [f"{m:%d %b %H:%M} {m.isoformat()[-6:]}" for m in moments]
+
+    def selector_shown() -> bool:
+        return dash_duo.find_element(f"#{ids.MAP_MEASURE_BOX}").is_displayed()
+
+    _wait(lambda: not selector_shown(), message="no heat map selector on power, where the page opens")
+    # the colour selector only where polygons are drawn
+    polygons = data.scenario.boundaries is not None
+    assert dash_duo.find_element(f"#{ids.MAP_COLOUR_BOX}").is_displayed() == polygons
     _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='heat']")
     _wait(lambda: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith("Without heat, "), message="the heat map")
+    _wait(selector_shown, message="the heat map's selector")
     # the cursor 40 h on: homes cold (the default type from about 25 h) and buildings drained (8-56 h)
     label = dash_duo.find_element(f"#{ids.CURSOR_LABEL}")
     labels = local_labels(ds)
@@ -875,7 +884,8 @@ def test_the_heat_map_shows_people_in_cold_homes_and_in_drained_buildings(dash_d
             ids.MAP_GRAPH,
         )
         assert people == ds[variable].sel(area="R1").values[step] > 0
-    # the choice is for heat only: power keeps its map
+    # the choice is for heat only: power keeps its map, and the selector goes away
     _click(dash_duo, f"#{ids.FILTER_SERVICE} input[value='power']")
     _wait(lambda: _figure(dash_duo, ids.MAP_GRAPH)["title"].startswith("Without power, "), message="the power map")
+    _wait(lambda: not selector_shown(), message="the selector hidden for power")
     _no_console_errors(dash_duo)

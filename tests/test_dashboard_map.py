@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dash
 import pytest
-from dash import html
 from scenario_factory import make_scenario
 from shapely.geometry import box
 
@@ -57,16 +56,13 @@ def test_selectors_offer_the_admin_levels_by_name(squares, bare) -> None:
     assert _by_id(body, ids.MAP_LEVEL).value == "2"
     colour = _by_id(body, ids.MAP_COLOUR)
     assert colour.value == "share" and [o["value"] for o in colour.options] == ["share", "people"]
-    shown = next(c for c in _components(body) if isinstance(c, html.Div) and colour in (c.children or []))
-    assert shown.style is None
+    assert _by_id(body, ids.MAP_COLOUR_BOX).style is None
     # without boundaries the colour selector is hidden (bubbles are coloured by share)
     _app, plain, _cb = bare
     setup = PageSetup.from_run(plain, plain.result().dataset)
     assert not setup.polygons
     body = dashboard_body(plain, setup)
-    colour = _by_id(body, ids.MAP_COLOUR)
-    hidden = next(c for c in _components(body) if isinstance(c, html.Div) and colour in (c.children or []))
-    assert hidden.style == {"display": "none"}
+    assert _by_id(body, ids.MAP_COLOUR_BOX).style == {"display": "none"}
 
 
 def test_level_options_name_levels_and_add_the_leaves_when_they_are_mixed(squares) -> None:
@@ -215,10 +211,11 @@ def test_the_heat_map_shows_people_in_cold_homes_or_drained_buildings(squares) -
     setup = PageSetup.from_run(data, ds)
     assert [o["value"] for o in setup.map_measures] == ["without", "cold", "drained"]
     body = dashboard_body(data, setup)
-    measure = _by_id(body, ids.MAP_MEASURE)
-    assert measure.value == "without"
-    holder = next(c for c in _components(body) if isinstance(c, html.Div) and measure in (c.children or []))
-    assert holder.style is None
+    assert _by_id(body, ids.MAP_MEASURE).value == "without"
+    # shown while the page shows heat: hidden on power, where the page opens
+    assert _by_id(body, ids.MAP_MEASURE_BOX).style == {"display": "none"}
+    assert cb.measure_box("heat", None) is None
+    assert cb.measure_box("power", None) == cb.measure_box("water", None) == {"display": "none"}
     cold_at_40h = ds["people_cold_central"].sel(area="R1").values[40]
     figure, _note = cb.map_figure("heat", "R1", "2", "share", "cold", 40, None)
     assert figure["layout"]["title"]["text"].startswith("In cold homes, ")
@@ -235,6 +232,5 @@ def test_the_heat_map_shows_people_in_cold_homes_or_drained_buildings(squares) -
     plain = PageSetup.from_run(squares_data, squares_data.result().dataset)
     assert plain.map_measures == []
     body = dashboard_body(squares_data, plain)
-    measure = _by_id(body, ids.MAP_MEASURE)
-    hidden = next(c for c in _components(body) if isinstance(c, html.Div) and measure in (c.children or []))
-    assert hidden.style == {"display": "none"}
+    assert _by_id(body, ids.MAP_MEASURE_BOX).style == {"display": "none"}
+    assert _cb.measure_box("heat", None) == {"display": "none"}

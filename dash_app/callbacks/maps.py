@@ -10,14 +10,14 @@ from dash_app import ids
 from dash_app.callbacks._runs import Runs
 from dash_app.data import DashboardData
 from dash_app.figures import map_view
-from dash_app.views.maps import clicked_area, level_of, map_note, measure_for
+from dash_app.views.maps import clicked_area, level_of, map_note, measure_box_style, measure_for, measure_options
 from impact.figures import map_areas, map_boundaries
 
 __all__ = ["make", "register"]
 
 
 def make(data: DashboardData) -> dict[str, Callable]:
-    """``map_figure`` and ``click_to_area``, bound to ``data``."""
+    """``map_figure``, ``click_to_area`` and ``measure_box``, bound to ``data``."""
     runs = Runs(data)
 
     def map_figure(service, area, level, colour_by, measure, step, store) -> tuple[dict, str]:
@@ -43,7 +43,11 @@ def make(data: DashboardData) -> dict[str, Callable]:
         area = clicked_area(click, map_areas(runs.current(store), level_of(level)))
         return no_update if area is None else area
 
-    return {"map_figure": map_figure, "click_to_area": click_to_area}
+    def measure_box(service, store) -> dict | None:
+        """Show the heat map's selector only while the page shows heat (and the run counts cold homes)."""
+        return measure_box_style(service, measure_options(runs.current(store).dataset))
+
+    return {"map_figure": map_figure, "click_to_area": click_to_area, "measure_box": measure_box}
 
 
 def register(app, cb, data: DashboardData) -> None:
@@ -59,6 +63,11 @@ def register(app, cb, data: DashboardData) -> None:
         Input(ids.CURSOR_SLIDER, "value"),
         Input(ids.STORE_WHATIF, "data"),
     )(cb.map_figure)
+    app.callback(
+        Output(ids.MAP_MEASURE_BOX, "style"),
+        Input(ids.FILTER_SERVICE, "value"),
+        State(ids.STORE_WHATIF, "data"),
+    )(cb.measure_box)
     app.callback(
         Output(ids.FILTER_AREA, "value"),
         Input(ids.MAP_GRAPH, "clickData"),

@@ -21,6 +21,7 @@ __all__ = [
     "level_options",
     "level_value",
     "map_note",
+    "measure_box_style",
     "measure_for",
     "measure_options",
 ]
@@ -47,6 +48,12 @@ def measure_options(ds: xr.Dataset) -> list[dict]:
         return []
     labels = {"without": "without heat", **MEASURE_TEXTS}
     return [{"label": labels[m], "value": m} for m in ("without", *present)]
+
+
+def measure_box_style(service: str, measures: list[dict]) -> dict | None:
+    """Style of the heat map's selector: shown while the page shows heat and the run has ``measures``
+    (:func:`measure_options`), hidden otherwise (it changes nothing for power or water)."""
+    return None if measures and service == "heat" else {"display": "none"}
 
 
 def measure_for(service: str, measure: str | None) -> str:
