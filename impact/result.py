@@ -574,7 +574,7 @@ def draw_variables(
         the heating asset.
     """
     strikes = len(model.strike_ids)
-    names = np.array(model.asset_ids, dtype=str)
+    names = np.array(model.asset_ids[: model.assets_shown], dtype=str)  # strikes hit real assets only
     states = np.array(DAMAGE_STATES, dtype=str)
     pair = ("sample", "strike")
     drawn = {

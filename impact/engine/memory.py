@@ -6,7 +6,7 @@ numpy asks Linux for transparent huge pages for every array of 4 MiB or more
 a service are written; the rest stay zero), every written area then brings in and clears a
 whole 2 MiB page, and in virtual machines each such page costs far more than the data it
 holds: on the national case of ``benchmarks/bench_national.py`` placing the results took
-1.6 s with huge pages and 0.16 s without (docs/performance.md, "Sparse result arrays").
+1.6 s with huge pages (docs/performance.md, "Sparse result arrays").
 """
 
 from __future__ import annotations
