@@ -205,7 +205,13 @@ def _count_levels(
     value = np.where(used, leaf_value[index], np.iinfo(np.int64).max)
     by_value = np.argsort(value, axis=1, kind="stable")
     sorted_value = np.take_along_axis(value, by_value, axis=1).astype(np.float64)
-    at_or_below = at_level[slot[group[chunk] - sets[0]][:, None], by_value]
+    # Leaves of one link set whose levels come in the same order (every leaf of one link, most
+    # leaves of one housing mix) have the same at_or_below: computed once per (set, order).
+    orders, same_as = np.unique(
+        np.concatenate([slot[group[chunk] - sets[0]][:, None], by_value], axis=1), axis=0, return_inverse=True
+    )
+    same_as = same_as.reshape(-1)
+    at_or_below = at_level[orders[:, :1], orders[:, 1:]]
     del at_level
     for p in range(1, width):
         at_or_below[:, p] += at_or_below[:, p - 1]
@@ -215,7 +221,7 @@ def _count_levels(
     at_rank: dict[int, np.ndarray] = {}
     for rank in {*below.tolist(), *above.tolist()}:
         first_above = (at_or_below <= rank).sum(axis=1, dtype=np.intp)
-        at_rank[rank] = np.take_along_axis(sorted_value, first_above, axis=1)
+        at_rank[rank] = np.take_along_axis(sorted_value, first_above[same_as], axis=1)
     people_quantiles = np.empty((len(chunk), total_steps, len(quantiles)))
     for q, (low_rank, high_rank, weight) in enumerate(zip(below, above, gamma, strict=True)):
         low, high = at_rank[int(low_rank)], at_rank[int(high_rank)]
