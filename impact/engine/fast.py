@@ -545,7 +545,7 @@ def plan_tasks(
     -------
     list of AreaTask
         Dense tasks first, largest first (so that a pool finishes evenly), then level blocks
-        of areas with the same k (each builds at most :data:`LEVEL_CELLS` cells at once).
+        of areas with the same k (each builds about :data:`LEVEL_CELLS` cells at a time).
         Pairs without any asset ever down are in no task: nobody there is ever without
         service.
     """
@@ -778,7 +778,8 @@ def compute_from_steps(
     people_q = sparse_zeros((services, len(selected), steps, len(quantiles)))  # written where anyone is out
     people_mean = np.zeros((services, len(selected), steps))
     # (sample, service, area) views of (service, area, sample) arrays: an area's samples are
-    # written together, and areas nobody is ever out in are never written (memory.sparse_zeros)
+    # written together; peaks and restoration times of areas nobody is ever out in are never
+    # written (memory.sparse_zeros; person-steps are written for every area)
     stats = {name: sparse_zeros((services, len(selected), samples)).transpose(2, 0, 1) for name in SAMPLE_STATS}
 
     def place(result: TaskResult | LinearResult) -> None:

@@ -36,7 +36,7 @@ __all__ = ["LEVEL_CELLS", "MASK_BITS", "level_block"]
 LEVEL_CELLS = 1 << 20
 
 #: Most links a leaf may have for level counting: its level is a mask of that many bits,
-#: packed with the leaf's number into one int64.
+#: packed with the number of its link set into one int64.
 MASK_BITS = 40
 
 
@@ -289,13 +289,15 @@ def level_block(
         People without service at each level [persons], when they are not the sum of the
         weights of the down links (the default): e.g. a link through a rotating cut is down
         when its asset *or* its queue is down (:func:`impact.engine.fast.plan_tasks`).
+        ``values[:, 0]`` must be 0 (nobody is out while no link is down).
     most_levels : int, optional
         A leaf whose samples take more distinct levels than this is summarised from a dense
         (sample x step) array instead (:func:`impact.engine.dense.dense_values`; the same
         numbers, cheaper when levels are many). Default: every leaf by levels. Ignored with
         ``values``.
     max_cells : int
-        Largest count array (leaves x levels x steps) built at once [cells]; bounds memory.
+        Largest count array (leaves x levels x steps) built at once [cells], bounding memory
+        (a single leaf with more levels is counted alone, above it).
 
     Returns
     -------

@@ -21,8 +21,10 @@ __all__ = ["sparse_zeros"]
 def sparse_zeros(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     """A writable array of zeros whose memory is taken page by page as it is written.
 
-    An anonymous memory map of ordinary pages (not advised to huge pages): pages never
-    written read as zeros and take no memory.
+    A private anonymous memory map of ordinary pages (not advised to huge pages; a system
+    whose transparent huge pages are ``always`` may still use them): pages never written read
+    as the kernel's shared zero page and take no memory. (A *shared* anonymous map would
+    allocate a page on the first read too, and would share writes with a forked child.)
 
     Parameters
     ----------
@@ -38,4 +40,8 @@ def sparse_zeros(shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if size == 0:
         return np.zeros(shape, dtype=dtype)
-    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
+    if hasattr(mmap, "MAP_PRIVATE"):
+        buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    else:  # Windows: page-file backed, committed as written
+        buffer = mmap.mmap(-1, size)
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape)
