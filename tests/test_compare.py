@@ -346,7 +346,7 @@ def test_export_csv_has_the_hxl_row_and_reads_back(hand, tmp_path: Path) -> None
 
 def test_export_xlsx_has_comparison_time_series_and_metadata(hand, tmp_path: Path) -> None:
     path = hand.export(tmp_path / "cmp.xlsx")
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["comparison", "time_series", "metadata"]
     rows = list(book["comparison"].iter_rows(values_only=True))
     assert rows[0][:5] == ("area_id", "area_name", "admin_level", "parent_id", "service")
@@ -461,7 +461,7 @@ def test_cli_runs_both_with_a_seed_and_writes_xlsx_for_an_area(tmp_path: Path, c
     assert "0 samples, seed 20251219" in stdout  # A's seed, used for both
     assert "+0 (+0%)" in stdout
     assert "note: A and B have no Monte Carlo samples" in err
-    book = openpyxl.load_workbook(out, read_only=True)
+    book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["comparison", "time_series", "metadata"]
     rows = list(book["comparison"].iter_rows(values_only=True))
     assert rows[1][:2] == ("#x_area+code", "#x_area+name")

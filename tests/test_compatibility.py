@@ -20,7 +20,7 @@ def result() -> impact.Result:
 
 
 def sheets(path: Path) -> list[str]:
-    return openpyxl.load_workbook(path, read_only=True).sheetnames
+    return openpyxl.load_workbook(path).sheetnames
 
 
 def test_result_export_writes_the_needs_sheet_without_a_warning(result, tmp_path: Path) -> None:

@@ -254,7 +254,7 @@ def test_every_export_carries_people_cold_and_drained_on_heat_rows(tmp_path):
     assert heat["people_cold_central"].tolist() == expected.tolist()
     assert heat["people_drained_central"].iloc[8] == 1000  # drained at 2 + 6
     assert table.loc[table["service"] != "heat", "people_cold_central"].isna().all()
-    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["time_series"]
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["time_series"]
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     assert "people_cold_plan_q50" in header and "people_drained_mean" in header
     assert "people_cold_q05" in pq.read_table(tmp_path / "out.parquet").column_names

@@ -111,7 +111,7 @@ def test_excel_export_has_an_observations_sheet_and_the_needs(tmp_path):
     import openpyxl
 
     result = impact.run("odesa-2025-12", samples=20)
-    workbook = openpyxl.load_workbook(result.export(tmp_path / "r.xlsx"), read_only=True)
+    workbook = openpyxl.load_workbook(result.export(tmp_path / "r.xlsx"))
     assert workbook.sheetnames[:3] == ["summary", "needs", "observations"]
     rows = list(workbook["observations"].iter_rows(values_only=True))
     assert rows[0][:4] == ("time_local", "area_id", "service", "reported_people")

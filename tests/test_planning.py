@@ -212,7 +212,7 @@ def test_export_columns_say_which_statistic_leads(result, tmp_path: Path) -> Non
     assert tags[names.index("people_without_plan_q90")] == "#affected+ind+plan+q90"
     assert tags[names.index("outage_beyond_12h_probability")] == "#indicator+num+outage_probability+beyond_12h"
 
-    book = openpyxl.load_workbook(write_excel(ds, tmp_path / "r.xlsx", needs=impact.needs(result)), read_only=True)
+    book = openpyxl.load_workbook(write_excel(ds, tmp_path / "r.xlsx", needs=impact.needs(result)))
     meta = {(row[0], row[1]): row[2:] for row in book["metadata"].iter_rows(min_row=2, values_only=True)}
     assert meta[("parameter", "plan_quantile")][0] == 0.9
     assert meta[("parameter", "plan_statistic")][0] == "90th percentile"

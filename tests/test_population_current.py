@@ -189,7 +189,7 @@ def test_csv_has_the_hxl_hashtags(result: impact.Result, tmp_path) -> None:
 
 def test_excel_sheets_and_metadata_describe_the_columns(result: impact.Result, tmp_path) -> None:
     path = result.export(tmp_path / "r.xlsx", include_needs=False)
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     summary = list(book["summary"].values)
     header = list(summary[0])
     assert header[header.index("area_name") + 1] == "area_name_uk"

@@ -367,7 +367,7 @@ def test_csv_and_excel_carry_hxl_hashtags_and_read_back(tmp_path) -> None:
     back = pd.read_csv(written, skiprows=[1], keep_default_na=False, na_values=[""])
     assert np.allclose(back["variance_share"], table["variance_share"], equal_nan=True, rtol=0, atol=0)
     path = write_sensitivity(ds, tmp_path / "drivers.xlsx")
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["sensitivity", "metadata"]
     rows = list(book["sensitivity"].iter_rows(values_only=True))
     assert rows[1][rows[0].index("variance_share")] == "#indicator+num+variance_share"
@@ -672,7 +672,7 @@ def test_command_prints_the_shares_and_writes_every_area(tmp_path, capsys) -> No
     rows = [line.split() for line in captured.out.splitlines() if line.startswith(" S")]
     assert rows[0][:2] == ["S01", "│"] and len(rows) == 16
     assert "60 samples, seed 3" in captured.out and f"wrote {out}" in captured.out
-    sheet = list(openpyxl.load_workbook(out, read_only=True)["sensitivity"].iter_rows(values_only=True))
+    sheet = list(openpyxl.load_workbook(out)["sensitivity"].iter_rows(values_only=True))
     assert len(sheet) == 2 + 3 * 99 * 16  # services x areas x strikes
 
 
