@@ -4,16 +4,20 @@ A leaf (area, service) fed by k links takes, in every sample and step, one of at
 values: the sum of the weights of the links whose asset is down. Which links are down is a
 k-bit mask, the *level*. For a block of leaves with the same k this module
 
-1. gathers every link's down ranges as +2^b / -2^b events keyed by (leaf, sample, step),
-   sorts them once, and follows each (leaf, sample)'s mask through time;
-2. numbers the masks that actually occur, leaf by leaf (the *realized* levels: of the 2^k
+1. groups the leaves whose links go to the same assets (a *link set*: they are down
+   together in every sample), gathers each set's down ranges as +2^b / -2^b events keyed
+   by (set, sample, step), sorts them once, and follows each (set, sample)'s mask through
+   time;
+2. numbers the masks that actually occur, set by set (the *realized* levels: of the 2^k
    masks only a few occur when links fail together, as the housing types behind one heat
    link do);
-3. counts, per leaf, realized level and step, the samples at or below that level (levels
-   ordered by value; the level changes, one cumulative sum over time and one over levels);
+3. counts, per set, realized level and step, the samples at that level (one cumulative sum
+   over time); each leaf orders its set's levels by its own values and sums over them
+   (leaves of one set whose levels come in the same order share this), giving the samples
+   at or below each level;
 4. reads exact order statistics from those counts, and each sample's peak and restoration
-   time from the mask changes themselves (means and person-steps are linear in the links:
-   :mod:`impact.engine.linear`).
+   time from the mask changes with the leaf's own values (means and person-steps are
+   linear in the links: :mod:`impact.engine.linear`).
 
 Nothing of size samples x steps is built per leaf; the count array is leaves x realized
 levels x steps. A leaf whose samples take so many levels that a dense (sample x step) array
