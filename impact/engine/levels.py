@@ -211,10 +211,13 @@ def _count_levels(
     sorted_value = np.take_along_axis(value, by_value, axis=1).astype(np.float64)
     # Leaves of one link set whose levels come in the same order (every leaf of one link, most
     # leaves of one housing mix) have the same at_or_below: computed once per (set, order).
-    orders, same_as = np.unique(
-        np.concatenate([slot[group[chunk] - sets[0]][:, None], by_value], axis=1), axis=0, return_inverse=True
+    # (rows compared as bytes: several times faster than numpy's unique over axis 0)
+    set_and_order = np.ascontiguousarray(
+        np.concatenate([slot[group[chunk] - sets[0]][:, None], by_value], axis=1), dtype=np.int64
     )
-    same_as = same_as.reshape(-1)
+    row_bytes = set_and_order.view(np.dtype((np.void, set_and_order.itemsize * set_and_order.shape[1]))).ravel()
+    _, first_of_order, same_as = np.unique(row_bytes, return_index=True, return_inverse=True)
+    orders, same_as = set_and_order[first_of_order], same_as.reshape(-1)
     at_or_below = at_level[orders[:, :1], orders[:, 1:]]
     del at_level
     for p in range(1, width):
@@ -222,16 +225,21 @@ def _count_levels(
 
     # The order statistic of rank r sits at the first level whose at_or_below exceeds r.
     below, above, gamma = order_statistic_quantiles(samples, quantiles)
-    at_rank: dict[int, np.ndarray] = {}
+    level_type = np.min_scalar_type(width)  # first_above counts levels: at most width
+    first_above: dict[int, np.ndarray] = {}
     for rank in {*below.tolist(), *above.tolist()}:
-        first_above = (at_or_below <= rank).sum(axis=1, dtype=np.intp)
-        at_rank[rank] = np.take_along_axis(sorted_value, first_above[same_as], axis=1)
+        # (a sum of booleans as bytes: several times faster than numpy's default sum of booleans)
+        first_above[rank] = np.add.reduce((at_or_below <= rank).view(np.uint8), axis=1, dtype=level_type)
+    del at_or_below
     people_quantiles = np.empty((len(chunk), total_steps, len(quantiles)))
     for q, (low_rank, high_rank, weight) in enumerate(zip(below, above, gamma, strict=True)):
-        low, high = at_rank[int(low_rank)], at_rank[int(high_rank)]
-        result = low.copy()
-        differ = low != high
-        result[differ] = lerp(low[differ], high[differ], weight)
+        low_level = first_above[int(low_rank)][same_as]
+        high_level = first_above[int(high_rank)][same_as]
+        result = np.take_along_axis(sorted_value, low_level, axis=1)
+        # the two order statistics are at different levels at few steps: interpolate there only
+        differ = np.nonzero(low_level != high_level)
+        if len(differ[0]):
+            result[differ] = lerp(result[differ], sorted_value[differ[0], high_level[differ]], weight)
         people_quantiles[:, :, q] = result
     return people_quantiles
 

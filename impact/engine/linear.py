@@ -10,13 +10,11 @@ stay in int64, so they are exact.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse
 
 from impact.engine.compile import CompiledScenario
 
-__all__ = ["CHUNK_CELLS", "leaf_link_sums"]
-
-#: Rows of the (links x columns) product taken at a time [cells]; bounds temporary memory.
-CHUNK_CELLS = 1 << 22
+__all__ = ["leaf_link_sums"]
 
 
 def leaf_link_sums(
@@ -49,7 +47,6 @@ def leaf_link_sums(
         needed[begin[area] : end[area]] = True
     positions = np.flatnonzero(needed)
     width = per_asset.shape[1]
-    by_leaf = np.zeros((len(positions) + 1, width), dtype=np.int64)
     contributes = per_asset.any(axis=1)
     linked = [
         (row, asset, weight)
@@ -59,12 +56,12 @@ def leaf_link_sums(
     ]
     if linked:
         row, asset, weight = (np.array(column, dtype=np.int64) for column in zip(*linked, strict=True))
-        chunk = max(1, CHUNK_CELLS // max(width, 1))
-        for first in range(0, len(row), chunk):
-            part = slice(first, first + chunk)
-            rows = row[part]
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # links come grouped by leaf
-            by_leaf[rows[starts]] += np.add.reduceat(weight[part, None] * per_asset[asset[part]], starts, axis=0)
+        # (1 + leaves) x assets weights times assets x columns: a sparse product in int64 (exact)
+        # that builds no links x columns temporary; row 0 stays 0 for the prefix sums below
+        weights = scipy.sparse.csr_array((weight, (row, asset)), shape=(len(positions) + 1, len(per_asset)))
+        by_leaf = np.asarray(weights @ np.asarray(per_asset, dtype=np.int64), dtype=np.int64)
+    else:
+        by_leaf = np.zeros((len(positions) + 1, width), dtype=np.int64)
     prefix = np.cumsum(by_leaf, axis=0, out=by_leaf)
     low = np.searchsorted(positions, begin[areas])
     high = np.searchsorted(positions, end[areas])
