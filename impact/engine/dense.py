@@ -44,7 +44,9 @@ def dense_values(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndar
     )
     total = int(np.sum(link_weight, dtype=np.int64))
     dtype = np.int32 if total <= np.iinfo(np.int32).max else np.int64
-    values = np.cumsum(change.astype(dtype).reshape(samples, width), axis=1, dtype=dtype)
+    # Each sample's changes sum to 0 (every +w has its -w in the same row, at most at the row's
+    # last column), so one cumulative sum over the flat array is each row's own.
+    values = np.cumsum(change.astype(dtype), dtype=dtype).reshape(samples, width)
     return values[:, :total_steps]
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from impact.engine.cumulative import cumsum_rows
 from impact.engine.dense import dense_values
 from impact.engine.events import AssetSteps, gather
 from impact.engine.stats import dense_quantiles, lerp, order_statistic_quantiles
@@ -197,7 +198,7 @@ def _count_levels(
     change = change.reshape(len(sets), width, total_steps)
     change[:, 0, 0] += samples  # every sample starts at level 0 (no link down)
     count_type = np.int16 if samples <= np.iinfo(np.int16).max else np.int32
-    at_level = np.cumsum(change, axis=2).astype(count_type)
+    at_level = cumsum_rows(change.reshape(-1, total_steps)).astype(count_type).reshape(change.shape)
     del change
 
     # Each leaf's levels ordered by its values (unused slots last), then a sum over levels,
