@@ -776,7 +776,7 @@ def compute_from_steps(
 
     position = {int(area): i for i, area in enumerate(selected)}
     people_q = sparse_zeros((services, len(selected), steps, len(quantiles)))  # written where anyone is out
-    people_mean = np.zeros((services, len(selected), steps))
+    people_mean = np.empty((services, len(selected), steps))  # every row written by a LinearTask below
     # (sample, service, area) views of (service, area, sample) arrays: an area's samples are
     # written together; peaks and restoration times of areas nobody is ever out in are never
     # written (memory.sparse_zeros; person-steps are written for every area)
