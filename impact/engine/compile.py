@@ -13,7 +13,7 @@ from impact.areas import AreaTree
 from impact.engine.cooling import COLD, Cooling
 from impact.engine.draws import Draws
 from impact.engine.grid import GridModel
-from impact.engine.grid_compile import add_own_power, compile_grid
+from impact.engine.grid_compile import add_own_power, compile_grid, scenario_outdoor
 from impact.engine.heat import DRAINED, Drain
 from impact.engine.heat_compile import add_cooling, add_drains
 from impact.engine.weights import link_weight
@@ -801,10 +801,12 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         )
     heat = config.heat
     drained_links: list[list[tuple[int, int]]] = [[] for _ in area_ids]
+    outdoor = scenario_outdoor(scenario, tree)  # once for drains and cold homes
     drains = add_drains(
         scenario,
         tree,
         time_hours,
+        outdoor,
         real_assets,
         asset_ids,
         group_lists,
@@ -818,6 +820,7 @@ def compile_scenario(scenario: Scenario, *, blackouts: bool = True) -> CompiledS
         scenario,
         tree,
         time_hours,
+        outdoor,
         asset_ids,
         group_lists,
         group_columns,

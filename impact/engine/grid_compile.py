@@ -61,10 +61,15 @@ def outdoor_temperature(temperature: pd.DataFrame | None, tree: AreaTree, times:
     for key, (at, reading) in readings.items():
         position = np.searchsorted(at, times, side="right") - 1
         cache[key] = np.where(position >= 0, reading[np.maximum(position, 0)], np.nan)
+    merged: dict[tuple[str, ...], np.ndarray] = {}  # areas with the same series from near to far share a row
     for i, area in enumerate(tree.ids):
-        for key in [area, *tree.ancestors_of(area), ""]:  # the nearest series with a reading, step by step
-            if key in cache:
-                values[i] = np.where(np.isnan(values[i]), cache[key], values[i])
+        chain = tuple(key for key in [area, *tree.ancestors_of(area), ""] if key in cache)
+        if chain not in merged:
+            row = np.full(len(times), np.nan)
+            for key in chain:  # the nearest series with a reading, step by step
+                row = np.where(np.isnan(row), cache[key], row)
+            merged[chain] = row
+        values[i] = merged[chain]
     return values
 
 

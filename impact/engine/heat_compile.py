@@ -13,7 +13,6 @@ import numpy as np
 
 from impact.areas import AreaTree
 from impact.engine.cooling import Cooling, cooling_spans
-from impact.engine.grid_compile import scenario_outdoor
 from impact.engine.heat import Drain, cold_spans
 from impact.engine.weights import link_weight
 from impact.scenario import Scenario
@@ -32,6 +31,7 @@ def add_drains(
     scenario: Scenario,
     tree: AreaTree,
     time_hours: np.ndarray,
+    outdoor: np.ndarray | None,
     real_assets: int,
     asset_ids: list[str],
     groups: list[list[list[tuple[int, float]]]],
@@ -56,6 +56,9 @@ def add_drains(
     tree : AreaTree
         The scenario's areas (index = area index of the model).
     time_hours : ndarray of float, shape (T,)
+    outdoor : ndarray of float, shape (A, T), or None
+        Outdoor temperature of every area at every step [°C]
+        (:func:`impact.engine.grid_compile.scenario_outdoor`); None without readings.
     real_assets : int
         Assets of ``assets.csv`` (the first ones).
     asset_ids, groups, group_columns, fixed_outages : list
@@ -72,19 +75,19 @@ def add_drains(
     list of Drain
         One per drained-state helper, in the order they were made.
     """
-    outdoor = scenario_outdoor(scenario, tree)
     if outdoor is None:
         return []
     heat = scenario.config.heat
-    spans_of: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    spans_of: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
     made: dict[tuple[int, bytes], int] = {}
     drains: list[Drain] = []
     for area, area_links in enumerate(heat_links):
         if not area_links:
             continue
-        if area not in spans_of:
-            spans_of[area] = cold_spans(outdoor[area], time_hours, heat.drain_below_celsius)
-        start, end = spans_of[area]
+        series = outdoor[area].tobytes()  # leaves of one series (an oblast's, say) share its spans
+        if series not in spans_of:
+            spans_of[series] = cold_spans(outdoor[area], time_hours, heat.drain_below_celsius)
+        start, end = spans_of[series]
         if len(start) == 0:
             continue
         key = np.concatenate([start, end]).tobytes()
@@ -109,6 +112,7 @@ def add_cooling(
     scenario: Scenario,
     tree: AreaTree,
     time_hours: np.ndarray,
+    outdoor: np.ndarray | None,
     asset_ids: list[str],
     groups: list[list[list[tuple[int, float]]]],
     group_columns: list[list[list[int]]],
@@ -126,6 +130,8 @@ def add_cooling(
 
     Parameters
     ----------
+    outdoor : ndarray of float, shape (A, T), or None
+        As for :func:`add_drains`.
     heat_links : list of list of (int, int)
         ``links[heat][area]`` after drains (:func:`add_drains`) and ``own_power`` links.
     cold_links : list of list of (int, int)
@@ -137,7 +143,6 @@ def add_cooling(
     list of Cooling
         One per helper, in the order they were made.
     """
-    outdoor = scenario_outdoor(scenario, tree)
     if outdoor is None:
         return []
     heat = scenario.config.heat

@@ -124,15 +124,19 @@ def leaf_housing(housing: pd.DataFrame | None, tree: AreaTree, default_type: str
             if float(share) > 0:
                 own.append((str(housing_type), float(share)))
     result: dict[str, list[tuple[str, float]]] = {}
+    mix_of: dict[str | None, list[tuple[str, float]]] = {}  # by the area whose rows a leaf takes
     for leaf in tree.ids:
         if not tree.is_leaf(leaf):
             continue
-        rows = next((rows_of[a] for a in (leaf, *tree.ancestors_of(leaf)) if a in rows_of), [])
-        covered = float(np.sum([share for _type, share in rows])) if rows else 0.0
-        merged: dict[str, float] = {}
-        for housing_type, share in rows:  # shares over 1 by rounding (within SHARE_TOLERANCE) are scaled to 1
-            merged[housing_type] = merged.get(housing_type, 0.0) + share / max(covered, 1.0)
-        if covered < 1:
-            merged[default_type] = merged.get(default_type, 0.0) + (1.0 - covered)
-        result[leaf] = list(merged.items())
+        source = next((a for a in (leaf, *tree.ancestors_of(leaf)) if a in rows_of), None)
+        if source not in mix_of:
+            rows = rows_of[source] if source is not None else []
+            covered = float(np.sum([share for _type, share in rows])) if rows else 0.0
+            merged: dict[str, float] = {}
+            for housing_type, share in rows:  # shares over 1 by rounding (within SHARE_TOLERANCE) are scaled to 1
+                merged[housing_type] = merged.get(housing_type, 0.0) + share / max(covered, 1.0)
+            if covered < 1:
+                merged[default_type] = merged.get(default_type, 0.0) + (1.0 - covered)
+            mix_of[source] = list(merged.items())
+        result[leaf] = list(mix_of[source])
     return result
