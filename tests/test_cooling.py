@@ -417,3 +417,22 @@ def test_a_leaf_whose_own_rows_are_all_zero_is_the_default_type_not_its_parents_
     )
     mixes = leaf_housing(housing, tree, "panel_mid_rise")
     assert mixes == {"R1": [("panel_mid_rise", 1.0)], "R2": [("private_house", 0.6), ("panel_mid_rise", 0.4)]}
+
+
+def test_per_sample_statistics_are_of_the_real_services_only():
+    """Nothing reads the pseudo-services' peaks, person-steps and restoration times (the result
+    drops them), so neither engine computes them: their rows are 0 in both, sampled and
+    central, while the real services' are as before and the people counts are unchanged."""
+    scenario = boiler_scenario([(0, -10.0)])
+    model = compile_scenario(scenario)
+    assert model.services[model.sample_statistics_services :] == ("drained", "cold")
+    for draws in (model.sample_draws(30, 4), model.central_draws()):
+        first = fast.compute(model, draws, [0.1, 0.5, 0.9])
+        second = reference.compute(model, draws, [0.1, 0.5, 0.9])
+        assert np.array_equal(first.people_quantiles, second.people_quantiles)
+        for name in ("peak", "person_steps", "restore_steps"):
+            assert np.array_equal(first.per_sample[name], second.per_sample[name])
+            assert not first.per_sample[name][:, 3:].any()  # drained and cold
+        heat = model.services.index("heat")
+        assert first.per_sample["peak"][:, heat].max() > 0  # the boiler house's people, as before
+        assert first.people_mean[3:].max() > 0  # drained and cold people are still counted

@@ -250,6 +250,14 @@ class CompiledScenario:
         """Number of time steps T."""
         return len(self.time_hours)
 
+    @property
+    def sample_statistics_services(self) -> int:
+        """The first services, whose per-sample statistics (peak, person-steps, restoration
+        time) the engines compute: the real ones. The pseudo-services (drained, cold) follow
+        them; nothing reads those statistics (the result drops them), so both engines leave
+        their rows 0."""
+        return sum(1 for service in self.services if service not in (DRAINED, COLD))
+
     def central_durations(self) -> np.ndarray:
         """Every strike's median repair time, then each report's conditional median (see
         :class:`Report`), shape (1, S + R) [hours]."""

@@ -33,7 +33,7 @@ import numpy as np
 from impact.engine import intervals as iv
 from impact.engine.compile import CompiledScenario
 from impact.engine.cooling import cold_state
-from impact.engine.dense import dense_area
+from impact.engine.dense import dense_area, dense_values
 from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.events import AssetSteps
 from impact.engine.grid import PartialStrike, zone_cuts
@@ -41,7 +41,14 @@ from impact.engine.heat import drained_state
 from impact.engine.levels import LEVEL_CELLS, MASK_BITS, level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.memory import sparse_zeros
-from impact.engine.stats import SAMPLE_STATS, SERIES_STATS, EngineOutput, peak_and_restore, summarise_samples
+from impact.engine.stats import (
+    SAMPLE_STATS,
+    SERIES_STATS,
+    EngineOutput,
+    dense_quantiles,
+    peak_and_restore,
+    summarise_samples,
+)
 
 __all__ = [
     "DENSE_LEVEL_SHARE",
@@ -390,11 +397,12 @@ class LinearTask:
 @dataclass
 class LinearResult:
     """Sums over samples per step, shape (len(areas), T), and person-steps per sample,
-    shape (len(areas), N), of a :class:`LinearTask` [persons, persons x steps]."""
+    shape (len(areas), N), of a :class:`LinearTask` [persons, persons x steps]; no
+    person-steps (None) for a pseudo-service (:attr:`CompiledScenario.sample_statistics_services`)."""
 
     task: LinearTask
     people_sum: np.ndarray
-    person_steps: np.ndarray
+    person_steps: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -433,7 +441,8 @@ class TaskResult:
     task : AreaTask
     people_quantiles : ndarray of float, shape (len(areas), T, Q) [persons]
     stats : dict of str to ndarray of float, shape (N, len(areas))
-        The :data:`impact.engine.stats.SERIES_STATS`.
+        The :data:`impact.engine.stats.SERIES_STATS`; empty for a pseudo-service
+        (:attr:`impact.engine.compile.CompiledScenario.sample_statistics_services`).
     """
 
     task: AreaTask
@@ -597,11 +606,13 @@ def plan_tasks(
 
 def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | LinearResult:
     """Compute one task (see :class:`AreaTask` and :class:`LinearTask`)."""
+    # per-sample statistics of the real services only (CompiledScenario.sample_statistics_services)
+    per_sample = task.service < shared.model.sample_statistics_services
     if isinstance(task, LinearTask):
         return LinearResult(
             task,
             leaf_link_sums(shared.model, task.service, shared.down_counts, task.areas),
-            leaf_link_sums(shared.model, task.service, shared.down_steps, task.areas),
+            leaf_link_sums(shared.model, task.service, shared.down_steps, task.areas) if per_sample else None,
         )
     if task.by_levels:
         people_q, stats = level_block(
@@ -611,8 +622,15 @@ def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | Lin
             shared.quantiles,
             None if task.level_values is None else np.stack(task.level_values),
             most_levels=shared.most_levels,
+            sample_stats=per_sample,
         )
         return TaskResult(task, people_q, stats)
+    if not per_sample:
+        quantiles = [
+            dense_quantiles(dense_values(shared.steps, asset, weight), shared.quantiles).T
+            for asset, weight in zip(task.link_asset, task.link_weight, strict=True)
+        ]
+        return TaskResult(task, np.stack(quantiles), {})
     parts = [
         dense_area(shared.steps, asset, weight, shared.quantiles)
         for asset, weight in zip(task.link_asset, task.link_weight, strict=True)
@@ -786,12 +804,13 @@ def compute_from_steps(
         service = result.task.service
         if isinstance(result, LinearResult):
             np.divide(result.people_sum, samples, out=people_mean[service])
-            stats["person_steps"][:, service, :] = result.person_steps.T
+            if result.person_steps is not None:
+                stats["person_steps"][:, service, :] = result.person_steps.T
             return
         where = [position[area] for area in result.task.areas]
         people_q[service, where] = result.people_quantiles
-        for name in SERIES_STATS:
-            stats[name][:, service, where] = result.stats[name]
+        for name, values in result.stats.items():
+            stats[name][:, service, where] = values
 
     jobs = [LinearTask(service, tuple(selected.tolist())) for service in range(services)]
     jobs += plan_tasks(model, down, level_limit, areas=selected)
@@ -854,10 +873,13 @@ def _single_sample(model: CompiledScenario, down: np.ndarray, quantiles: np.ndar
     people = np.empty((services, len(areas), model.steps))
     for service in range(services):
         people[service] = leaf_link_sums(model, service, down, areas)
-    flat = people.reshape(-1, model.steps)
-    stats = peak_and_restore(flat)
-    stats["person_steps"] = flat.sum(axis=1)
-    stat_means = {name: stats[name].reshape(services, -1) for name in SAMPLE_STATS}
+    # per-sample statistics of the real services only; the pseudo-services' rows stay 0
+    counted = people[: model.sample_statistics_services].reshape(-1, model.steps)
+    stats = peak_and_restore(counted)
+    stats["person_steps"] = counted.sum(axis=1)
+    stat_means = {name: np.zeros((services, len(areas))) for name in SAMPLE_STATS}
+    for name in SAMPLE_STATS:
+        stat_means[name][: model.sample_statistics_services] = stats[name].reshape(-1, len(areas))
     stat_quantiles = {name: np.repeat(stat_means[name][..., None], len(quantiles), axis=-1) for name in SAMPLE_STATS}
     return EngineOutput(
         np.broadcast_to(people[..., None], (*people.shape, len(quantiles))),

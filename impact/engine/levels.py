@@ -287,6 +287,7 @@ def level_block(
     *,
     most_levels: int | None = None,
     max_cells: int = LEVEL_CELLS,
+    sample_stats: bool = True,
 ):
     """Quantiles and per-sample peak and restoration time of a block of leaves with k links each.
 
@@ -311,12 +312,16 @@ def level_block(
     max_cells : int
         Largest count array (leaves x levels x steps) built at once [cells], bounding memory
         (a single leaf with more levels is counted alone, above it).
+    sample_stats : bool
+        Whether to compute each sample's peak and restoration time (not for pseudo-services,
+        whose per-sample statistics nothing reads); without them ``stats`` is empty.
 
     Returns
     -------
     people_quantiles : ndarray of float, shape (L, T, Q) [persons]
     stats : dict of str to ndarray of float, shape (N, L)
-        ``peak`` and ``restore_steps`` (see :class:`impact.engine.stats.EngineOutput`).
+        ``peak`` and ``restore_steps`` (see :class:`impact.engine.stats.EngineOutput`); empty
+        without ``sample_stats``.
     """
     samples, total_steps = steps.samples, steps.steps
     leaves, bits = weights.shape
@@ -352,6 +357,8 @@ def level_block(
         )
         begin = end
 
+    if not sample_stats:
+        return people_quantiles, {}
     # Each sample's peak and restoration time from its leaf's own values along its set's changes.
     set_start = np.searchsorted(owner, np.arange(len(link_sets)))
     length = (np.searchsorted(owner, np.arange(len(link_sets)), side="right") - set_start)[group]

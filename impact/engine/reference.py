@@ -257,7 +257,7 @@ def compute(model: CompiledScenario, drawn: Draws | np.ndarray, quantiles) -> En
     people_q = np.moveaxis(np.quantile(people.astype(np.float64), quantiles, axis=2, method="linear"), 0, -1)
     people_mean = people.sum(axis=2) / samples
     per_sample = {name: np.zeros((samples, services, areas)) for name in SAMPLE_STATS}
-    for v in range(services):
+    for v in range(model.sample_statistics_services):  # the pseudo-services' rows stay 0
         for a in range(areas):
             for n in range(samples):
                 values = _sample_stats(people[v, a, n])

@@ -52,7 +52,9 @@ class EngineOutput:
         Each sample's own value of the same statistics (the input of ``stat_quantiles`` and
         ``stat_means``), for statistics the quantiles cannot give, such as the share of
         samples whose ``restore_steps`` exceed a number of hours (docs/method.md, section 5).
-        None when an engine output was built without them.
+        None when an engine output was built without them. Every per-sample statistic of a
+        pseudo-service (drained, cold: after the real services) is 0 in both engines: nothing
+        reads them (:attr:`impact.engine.compile.CompiledScenario.sample_statistics_services`).
     deficit_quantiles : ndarray of float, shape (Z, T, Q), or None
         Quantiles over samples of each grid zone's deficit share (docs/method.md, section 4b)
         [1]; None without a capacity balance.
