@@ -50,7 +50,13 @@ def dense_values(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndar
     return values[:, :total_steps]
 
 
-def dense_area(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndarray, quantiles: np.ndarray):
+def dense_area(
+    steps: AssetSteps,
+    link_asset: np.ndarray,
+    link_weight: np.ndarray,
+    quantiles: np.ndarray,
+    sample_stats: bool = True,
+):
     """Quantiles and per-sample peak and restoration time of one area.
 
     Parameters
@@ -59,12 +65,14 @@ def dense_area(steps: AssetSteps, link_asset: np.ndarray, link_weight: np.ndarra
     link_asset, link_weight : ndarray of int, shape (K,)
         Every link of every leaf under the area and its weight [persons].
     quantiles : ndarray of float, shape (Q,)
+    sample_stats : bool
+        Whether to compute each sample's peak and restoration time (not for pseudo-services).
 
     Returns
     -------
     people_quantiles : ndarray of float, shape (T, Q) [persons]
     stats : dict of str to ndarray of float, shape (N,)
-        :func:`impact.engine.stats.peak_and_restore`.
+        :func:`impact.engine.stats.peak_and_restore`; empty without ``sample_stats``.
     """
     values = dense_values(steps, link_asset, link_weight)
-    return dense_quantiles(values, quantiles).T, peak_and_restore(values)
+    return dense_quantiles(values, quantiles).T, peak_and_restore(values) if sample_stats else {}

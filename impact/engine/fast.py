@@ -33,7 +33,7 @@ import numpy as np
 from impact.engine import intervals as iv
 from impact.engine.compile import CompiledScenario
 from impact.engine.cooling import cold_state
-from impact.engine.dense import dense_area, dense_values
+from impact.engine.dense import dense_area
 from impact.engine.draws import Draws, as_draws, restart_delays
 from impact.engine.events import AssetSteps
 from impact.engine.grid import PartialStrike, zone_cuts
@@ -41,14 +41,7 @@ from impact.engine.heat import drained_state
 from impact.engine.levels import LEVEL_CELLS, MASK_BITS, level_block
 from impact.engine.linear import leaf_link_sums
 from impact.engine.memory import sparse_zeros
-from impact.engine.stats import (
-    SAMPLE_STATS,
-    SERIES_STATS,
-    EngineOutput,
-    dense_quantiles,
-    peak_and_restore,
-    summarise_samples,
-)
+from impact.engine.stats import SAMPLE_STATS, EngineOutput, peak_and_restore, summarise_samples
 
 __all__ = [
     "DENSE_LEVEL_SHARE",
@@ -625,20 +618,14 @@ def run_task(shared: TaskInput, task: AreaTask | LinearTask) -> TaskResult | Lin
             sample_stats=per_sample,
         )
         return TaskResult(task, people_q, stats)
-    if not per_sample:
-        quantiles = [
-            dense_quantiles(dense_values(shared.steps, asset, weight), shared.quantiles).T
-            for asset, weight in zip(task.link_asset, task.link_weight, strict=True)
-        ]
-        return TaskResult(task, np.stack(quantiles), {})
     parts = [
-        dense_area(shared.steps, asset, weight, shared.quantiles)
+        dense_area(shared.steps, asset, weight, shared.quantiles, sample_stats=per_sample)
         for asset, weight in zip(task.link_asset, task.link_weight, strict=True)
     ]
     return TaskResult(
         task,
         np.stack([p[0] for p in parts]),
-        {name: np.stack([p[1][name] for p in parts], axis=1) for name in SERIES_STATS},
+        {name: np.stack([p[1][name] for p in parts], axis=1) for name in parts[0][1]},
     )
 
 
@@ -797,7 +784,8 @@ def compute_from_steps(
     people_mean = np.empty((services, len(selected), steps))  # every row written by a LinearTask below
     # (sample, service, area) views of (service, area, sample) arrays: an area's samples are
     # written together; peaks and restoration times of areas nobody is ever out in are never
-    # written (memory.sparse_zeros; person-steps are written for every area)
+    # written (memory.sparse_zeros; person-steps are written for every area of a real service;
+    # a pseudo-service's per-sample statistics stay 0: CompiledScenario.sample_statistics_services)
     stats = {name: sparse_zeros((services, len(selected), samples)).transpose(2, 0, 1) for name in SAMPLE_STATS}
 
     def place(result: TaskResult | LinearResult) -> None:
